@@ -1,0 +1,28 @@
+/**
+ * The one exit-code table of the CLI. Commands set these through `process.exitCode` or errors; `--help` and
+ * README.md render the same table.
+ */
+export const EXIT = {
+  OK: 0,
+  FAILED: 1,
+  BLOCKED: 2,
+  INVALID_INPUT: 3,
+  PAUSED: 4,
+  LOCKED: 5,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_DESCRIPTIONS: Record<ExitCode, string> = {
+  0: 'success',
+  1: 'failure (an unexpected error, an unreachable cluster)',
+  2: 'blocked: the plan has blocker findings, or a step cannot proceed',
+  3: 'invalid input (flags, versions, plan file)',
+  4: 'paused, resumable: run the same command again to continue',
+  5: 'locked: another run holds the cluster lease',
+};
+
+/** A help section listing the given exit codes, for a command's `static description`. */
+export function exitCodeHelp(codes: ExitCode[]): string {
+  return ['EXIT CODES', ...codes.map((c) => `  ${c}  ${EXIT_DESCRIPTIONS[c]}`)].join('\n');
+}

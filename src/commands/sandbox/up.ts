@@ -1,0 +1,67 @@
+import { Flags } from '@oclif/core';
+import { resolve } from 'node:path';
+import { BaseCommand } from '../../cli/base-command.js';
+import { exitCodeHelp, EXIT } from '../../cli/exit-codes.js';
+import { parseKubeVersion, parsePools, parseTimeScale, parseWorkload } from '../../cli/sandbox-options.js';
+import { CliError } from '../../cli/errors.js';
+import { startSandbox, DEFAULT_VERSION } from '../../sandbox/index.js';
+
+export default class SandboxUp extends BaseCommand {
+  static override summary = 'Start a simulated Kubernetes cluster on 127.0.0.1 and write a kubeconfig for it.';
+
+  static override description = `Runs in the foreground until interrupted (SIGINT/SIGTERM), then exits 0. kubectl and k8s-upgrade use it
+through the kubeconfig it writes; it never touches ~/.kube/config. The kubeconfig has two contexts: "sandbox"
+(admin) and "sandbox-readonly" (get/list/watch only).
+
+${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
+
+  static override examples = [
+    '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig',
+    '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --k8s-version v1.29.10 --pool gpu=2 --pool cpu=6 --time-scale 0.1',
+    '<%= config.bin %> sandbox up --kubeconfig /tmp/big.kubeconfig --workload scale:5000',
+  ];
+
+  static override flags = {
+    kubeconfig: Flags.string({ description: 'Where to write the kubeconfig (mode 0600).', default: '.sandbox/kubeconfig' }),
+    port: Flags.integer({ description: 'Port on 127.0.0.1 (default: a free port).', min: 0, max: 65535 }),
+    'k8s-version': Flags.string({ description: 'Kubernetes version every component runs at start.', default: DEFAULT_VERSION }),
+    'control-planes': Flags.integer({ description: 'Number of control-plane nodes.', default: 3, min: 1, max: 7 }),
+    pool: Flags.string({ description: 'A worker pool NAME=COUNT (repeatable; default blue=3 and green=3). Nodes get the label pool=NAME.', multiple: true }),
+    workload: Flags.string({ description: 'demo (the demo applications), none, or scale:N (N nodes, about 20 pods each).', default: 'demo' }),
+    seed: Flags.integer({ description: 'Seed for generated names, IP addresses and fault decisions.', default: 1 }),
+    'time-scale': Flags.string({ description: 'Multiplies every simulated delay (0.1 = ten times faster).', default: '1' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(SandboxUp);
+    const workload = parseWorkload(flags.workload);
+    const kubeconfigPath = resolve(flags.kubeconfig);
+    let sandbox;
+    try {
+      sandbox = await startSandbox({
+        port: flags.port,
+        kubeconfigPath,
+        version: parseKubeVersion(flags['k8s-version']),
+        controlPlanes: flags['control-planes'],
+        pools: parsePools(flags.pool),
+        workload,
+        seed: flags.seed,
+        timeScale: parseTimeScale(flags['time-scale']),
+      });
+    } catch (e) {
+      throw new CliError(`could not start the sandbox: ${(e as Error).message}`, EXIT.FAILED, { cause: e });
+    }
+    const c = sandbox.cluster;
+    const nodes = c.store.count('nodes');
+    const cps = c.controlPlaneMachines().length;
+    this.log(`export KUBECONFIG=${kubeconfigPath}`);
+    this.log(`sandbox ready: ${sandbox.url} Kubernetes ${c.apiserverVersion()}, ${cps} control-plane and ${nodes - cps} worker nodes, ${c.store.count('pods')} pods (Ctrl-C to stop)`);
+    await new Promise<void>((done) => {
+      const stop = () => done();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await sandbox.stop();
+    this.log('sandbox stopped');
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Serves one resource request: get, list (plain or Table), watch, create, update, patch, delete,
+ * deletecollection, plus the eviction and status subresources and SelfSubjectAccessReview.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SandboxCluster } from '../cluster.js';
+import type { KObject } from '../store/types.js';
+import { ApiOperations, type DeleteOptions, type WriteContext } from '../api/operations.js';
+import { evictPod } from '../api/eviction.js';
+import { ApiError } from '../api/status.js';
+import { authorize, review, type User } from '../api/authz.js';
+import { managerName } from '../api/defaults.js';
+import { PATCH_TYPES, type PatchType } from '../api/patch.js';
+import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js';
+import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
+import { toTable, wantsTable } from './tables.js';
+import type { WatchHub } from './watch.js';
+
+export interface ResourceRequest {
+  def: ResourceDef;
+  group: string;
+  version: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  query: URLSearchParams;
+  user: User;
+}
+
+export function verbOf(method: string, r: ResourceRequest): string {
+  const watch = r.query.get('watch');
+  if (method === 'GET') return r.name ? 'get' : watch === 'true' || watch === '1' ? 'watch' : 'list';
+  if (method === 'POST') return 'create';
+  if (method === 'PUT') return 'update';
+  if (method === 'PATCH') return 'patch';
+  if (method === 'DELETE') return r.name ? 'delete' : 'deletecollection';
+  return method.toLowerCase();
+}
+
+export class ResourceHandler {
+  readonly ops: ApiOperations;
+
+  constructor(
+    private readonly cluster: SandboxCluster,
+    private readonly watches: WatchHub,
+  ) {
+    this.ops = new ApiOperations(cluster);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): Promise<void> {
+    const method = req.method ?? 'GET';
+    const verb = verbOf(method, r);
+    const resourceName = r.subresource ? `${r.def.plural}/${r.subresource}` : r.def.plural;
+    authorize(r.user, verb, r.group, resourceName, r.namespace, r.name);
+    const gv = groupVersion(r.group, r.version);
+    const ctx: WriteContext = { manager: managerName(r.query.get('fieldManager'), req.headers['user-agent']), gv, dryRun: r.query.get('dryRun') === 'All' };
+    const sub = r.subresource;
+    if (sub && !(r.def.subresources ?? []).some((s) => s.name === sub)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (r.def.virtual) {
+      if (verb !== 'create') throw methodNotAllowed(verb, r.def.plural);
+      const body = parseJson(await readBody(req), true) as Parameters<typeof review>[1] | undefined;
+      if (!body) throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json (the sandbox does not decode protobuf)');
+      return sendJson(res, 201, review(r.user, body));
+    }
+    if (sub === 'eviction') {
+      if (verb !== 'create') throw methodNotAllowed(verb, 'pods/eviction');
+      const body = parseJson(await readBody(req)) as Parameters<typeof evictPod>[4];
+      const delay = this.cluster.faults.evictionDelayMs();
+      if (delay > 0) await this.cluster.clock.sleep(delay);
+      return sendStatus(res, evictPod(this.cluster, this.ops, r.namespace!, r.name!, body ?? {}));
+    }
+    switch (verb) {
+      case 'get':
+        return this.sendObject(req, res, r, this.ops.get(r.def, r.namespace, r.name!));
+      case 'list':
+        return this.list(req, res, r);
+      case 'watch':
+        return this.watch(req, res, r);
+      case 'create': {
+        if (r.name) throw methodNotAllowed('create', r.def.plural);
+        const body = parseJson(await readBody(req)) as KObject;
+        return this.sendObject(req, res, r, this.ops.create(r.def, r.namespace, body, ctx), 201);
+      }
+      case 'update': {
+        const body = parseJson(await readBody(req)) as KObject;
+        return this.sendObject(req, res, r, this.ops.update(r.def, r.namespace, r.name!, body, ctx, sub));
+      }
+      case 'patch': {
+        const type = (req.headers['content-type'] ?? '').split(';')[0].trim() as PatchType;
+        if (!PATCH_TYPES.includes(type)) {
+          throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+        }
+        const body = parseJson(await readBody(req));
+        return this.sendObject(req, res, r, this.ops.patch(r.def, r.namespace, r.name!, type, body, ctx, sub));
+      }
+      case 'delete': {
+        const opts = deleteOptions(parseJson(await readBody(req), true), r.query);
+        return this.sendObject(req, res, r, this.ops.delete(r.def, r.namespace, r.name!, opts));
+      }
+      case 'deletecollection': {
+        const opts = deleteOptions(parseJson(await readBody(req), true), r.query);
+        const { items } = this.ops.list(r.def, r.namespace, { labelSelector: r.query.get('labelSelector') ?? undefined, fieldSelector: r.query.get('fieldSelector') ?? undefined });
+        for (const o of items) this.ops.delete(r.def, o.metadata.namespace, o.metadata.name, opts);
+        return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
+      }
+      default:
+        throw methodNotAllowed(verb, r.def.plural);
+    }
+  }
+
+  private sendObject(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, obj: KObject, code = 200): void {
+    if (wantsTable(req.headers.accept)) return sendJson(res, code, toTable(r.def.kind, [obj], { resourceVersion: obj.metadata.resourceVersion }));
+    const gv = groupVersion(r.group, r.version);
+    if (obj.apiVersion !== gv) return sendJson(res, code, { ...obj, apiVersion: gv });
+    sendJson(res, code, this.cluster.store.json(storageKey(r.def), obj));
+  }
+
+  private list(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): void {
+    const q = r.query;
+    const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+    const result = this.ops.list(r.def, r.namespace, {
+      labelSelector: q.get('labelSelector') ?? undefined,
+      fieldSelector: q.get('fieldSelector') ?? undefined,
+      limit,
+      continue: q.get('continue') ?? undefined,
+    });
+    const meta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
+    if (result.continue) {
+      meta.continue = result.continue;
+      meta.remainingItemCount = result.remainingItemCount;
+    }
+    if (wantsTable(req.headers.accept)) return sendJson(res, 200, toTable(r.def.kind, result.items, meta as { resourceVersion: string }));
+    const key = storageKey(r.def);
+    const store = this.cluster.store;
+    const head = `{"kind":"${r.def.kind}List","apiVersion":"${groupVersion(r.group, r.version)}","metadata":${JSON.stringify(meta)},"items":[`;
+    const parts: string[] = [head];
+    for (let i = 0; i < result.items.length; i++) parts.push(i === 0 ? store.json(key, result.items[i]) : `,${store.json(key, result.items[i])}`);
+    parts.push(']}');
+    const body = parts.join('');
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  private watch(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): void {
+    const q = r.query;
+    if (q.get('sendInitialEvents') === 'true' && q.get('resourceVersionMatch') !== 'NotOlderThan') {
+      throw new ApiError(422, 'Invalid', 'sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan');
+    }
+    const filter = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
+    const match = this.ops.filter(filter);
+    const timeoutSeconds = Number(q.get('timeoutSeconds') ?? parseGoDuration(q.get('timeout')) ?? 1800);
+    this.watches.serve(req, res, {
+      resource: storageKey(r.def),
+      kind: r.def.kind,
+      apiVersion: groupVersion(r.group, r.version),
+      namespace: r.namespace,
+      match,
+      filtered: !!(filter.labelSelector || filter.fieldSelector),
+      resourceVersion: q.get('resourceVersion') ?? undefined,
+      allowBookmarks: q.get('allowWatchBookmarks') === 'true',
+      sendInitialEvents: q.get('sendInitialEvents') === 'true',
+      timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+      table: wantsTable(req.headers.accept),
+    });
+  }
+}
+
+function methodNotAllowed(verb: string, resource: string): ApiError {
+  return new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${verb} ${resource})`);
+}
+
+function deleteOptions(body: unknown, q: URLSearchParams): DeleteOptions {
+  const b = (body && typeof body === 'object' ? body : {}) as DeleteOptions & { dryRun?: string[] | boolean };
+  const grace = q.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
+  return {
+    gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
+    propagationPolicy: q.get('propagationPolicy') ?? b.propagationPolicy,
+    preconditions: b.preconditions,
+    dryRun: q.get('dryRun') === 'All' || (Array.isArray(b.dryRun) && b.dryRun.includes('All')),
+  };
+}
+
+/** kubectl sends `timeout=4s` (a Go duration) on watches. */
+function parseGoDuration(s: string | null): number | undefined {
+  if (!s) return undefined;
+  const m = /^(\d+)(s|m|h)?$/.exec(s);
+  if (!m) return undefined;
+  return Number(m[1]) * (m[2] === 'm' ? 60 : m[2] === 'h' ? 3600 : 1);
+}

@@ -1,0 +1,149 @@
+/**
+ * The sandbox's HTTPS front: bearer-token authentication, injected API faults (5xx answers, stalled
+ * requests), routing to discovery, /version, /metrics, the resource handler and the admin API, and
+ * request accounting.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SandboxCluster } from '../cluster.js';
+import { parseVersion } from '../cluster.js';
+import type { Controllers } from '../controllers/index.js';
+import { ApiError } from '../api/status.js';
+import type { User } from '../api/authz.js';
+import { route } from './routes.js';
+import { sendError, sendJson, sendStatus } from './respond.js';
+import { aggregatedDiscovery, apiResourceList, discoveryContentType, legacyApiGroupList, legacyApiVersions, negotiateDiscovery } from './discovery.js';
+import { ResourceHandler, verbOf } from './resource-handler.js';
+import { RequestMetrics } from './metrics.js';
+import { WatchHub } from './watch.js';
+import { handleAdmin } from './admin.js';
+
+export interface ServerOptions {
+  cert: string;
+  key: string;
+  adminToken: string;
+  readonlyToken: string;
+  port?: number;
+  host?: string;
+}
+
+export class SandboxServer {
+  readonly watches: WatchHub;
+  readonly metrics: RequestMetrics;
+  private readonly resources: ResourceHandler;
+  private server?: Server;
+  private address = '';
+
+  constructor(
+    private readonly cluster: SandboxCluster,
+    private readonly controllers: Controllers,
+    private readonly opts: ServerOptions,
+  ) {
+    this.watches = new WatchHub(cluster);
+    this.metrics = new RequestMetrics(cluster);
+    this.resources = new ResourceHandler(cluster, this.watches);
+    cluster.faults.onDropWatches = () => this.watches.dropAll();
+  }
+
+  async listen(): Promise<string> {
+    const server = createServer({ cert: this.opts.cert, key: this.opts.key }, (req, res) => {
+      this.dispatch(req, res).catch((e) => {
+        if (!res.headersSent) sendError(res, e);
+        else res.end();
+      });
+    });
+    server.keepAliveTimeout = 30_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => resolve());
+    });
+    const a = server.address() as AddressInfo;
+    this.address = `127.0.0.1:${a.port}`;
+    return `https://${this.address}`;
+  }
+
+  async close(): Promise<void> {
+    this.watches.dropAll();
+    const s = this.server;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+  }
+
+  private authenticate(req: IncomingMessage): User | undefined {
+    const h = req.headers.authorization ?? '';
+    const token = h.startsWith('Bearer ') ? h.slice(7).trim() : '';
+    if (token && token === this.opts.adminToken) return 'admin';
+    if (token && token === this.opts.readonlyToken) return 'readonly';
+    return undefined;
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://sandbox');
+    const path = url.pathname;
+    const minor = this.cluster.apiserverMinor();
+    const r = route(path, minor);
+    if (r.type === 'health') return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    const user = this.authenticate(req);
+    if (!user) return sendStatus(res, new ApiError(401, 'Unauthorized', 'Unauthorized').toStatus());
+    if (r.type === 'admin') {
+      if (user !== 'admin') return sendJson(res, 403, { error: 'the admin API needs the admin token' });
+      return handleAdmin(req, res, r.parts, this.cluster, this.controllers, this.metrics);
+    }
+    const stall = this.cluster.faults.stall(path);
+    if (stall) await stall;
+    const injected = this.cluster.faults.apiError(path);
+    if (injected) {
+      const reason = injected === 503 ? 'ServiceUnavailable' : injected === 504 ? 'Timeout' : 'InternalError';
+      return sendStatus(res, new ApiError(injected, reason, `sandbox: injected fault (HTTP ${injected})`).toStatus());
+    }
+    switch (r.type) {
+      case 'version':
+        return sendJson(res, 200, versionInfo(this.cluster.apiserverVersion()));
+      case 'metrics':
+        return void res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
+      case 'openapi':
+      case 'notfound':
+        return sendStatus(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
+      case 'api':
+      case 'apis': {
+        const flavour = negotiateDiscovery(req.headers.accept);
+        const body =
+          flavour === 'legacy' ? (r.type === 'api' ? legacyApiVersions(this.address) : legacyApiGroupList(minor)) : aggregatedDiscovery(flavour, r.type === 'api', minor);
+        const text = JSON.stringify(body);
+        return void res.writeHead(200, { 'Content-Type': discoveryContentType(flavour), Vary: 'Accept', 'Content-Length': Buffer.byteLength(text) }).end(text);
+      }
+      case 'groupversion': {
+        const list = apiResourceList(r.group, r.version, minor);
+        if (!list) return sendStatus(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
+        return sendJson(res, 200, list);
+      }
+      case 'resource': {
+        const rr = { def: r.def, group: r.group, version: r.version, namespace: r.namespace, name: r.name, subresource: r.subresource, query: url.searchParams, user };
+        const warning = this.metrics.deprecated(r.def, r.version, minor);
+        if (warning) res.setHeader('Warning', warning);
+        res.on('finish', () => this.metrics.record(verbOf(req.method ?? 'GET', rr), r.group, r.version, r.subresource ? `${r.def.plural}/${r.subresource}` : r.def.plural, res.statusCode));
+        return this.resources.handle(req, res, rr);
+      }
+    }
+  }
+}
+
+function versionInfo(v: string) {
+  const p = parseVersion(v);
+  return {
+    major: String(p.major),
+    minor: String(p.minor),
+    gitVersion: v,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.23.4',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}

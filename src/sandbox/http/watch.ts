@@ -1,0 +1,123 @@
+/**
+ * Watch streams: one JSON event per line over a chunked 200 response, flushed at once (kubectl waits for the
+ * status line). RV unset/"0" starts with synthetic ADDED events; a given RV replays history after it, or
+ * answers an ERROR event with 410 Expired when history no longer reaches it. Objects leaving a selector
+ * produce DELETED, bookmarks are sent when asked, `timeoutSeconds`/`timeout` end the stream, and the
+ * drop-watches fault closes every open stream.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SandboxCluster } from '../cluster.js';
+import type { KObject, StoreEvent } from '../store/types.js';
+import { toTable } from './tables.js';
+
+export interface WatchRequest {
+  resource: string;
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  match: (o: KObject) => boolean;
+  /** True when a label or field selector narrows the watch. */
+  filtered: boolean;
+  resourceVersion?: string;
+  allowBookmarks: boolean;
+  sendInitialEvents: boolean;
+  timeoutMs: number;
+  table: boolean;
+}
+
+export class WatchHub {
+  private readonly open = new Set<() => void>();
+
+  constructor(private readonly cluster: SandboxCluster) {}
+
+  /** Closes every open watch stream (the drop-watches fault, and shutdown). */
+  dropAll(): void {
+    for (const close of [...this.open]) close();
+  }
+
+  get count(): number {
+    return this.open.size;
+  }
+
+  serve(req: IncomingMessage, res: ServerResponse, w: WatchRequest): void {
+    const store = this.cluster.store;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders();
+    const inScope = (o: KObject) => !w.namespace || o.metadata.namespace === w.namespace;
+    // Per-stream knowledge of which objects match a selector, so objects leaving it produce DELETED.
+    const state = w.filtered ? new Map<string, boolean>() : undefined;
+    const keyOf = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const write = (type: string, obj: KObject | Record<string, unknown>) => {
+      const plain = type === 'BOOKMARK' || type === 'ERROR';
+      if (w.table && !plain) {
+        const o = obj as KObject;
+        res.write(`{"type":"${type}","object":${JSON.stringify(toTable(w.kind, [o], { resourceVersion: o.metadata.resourceVersion }))}}\n`);
+      } else {
+        res.write(`{"type":"${type}","object":${plain ? JSON.stringify(obj) : store.json(w.resource, obj as KObject)}}\n`);
+      }
+    };
+    const deliver = (ev: StoreEvent) => {
+      if (ev.resource !== w.resource || !inScope(ev.object)) return;
+      if (!state) {
+        write(ev.type, ev.object);
+        return;
+      }
+      const key = keyOf(ev.object);
+      const now = w.match(ev.object);
+      const before = state.has(key) ? state.get(key)! : ev.type !== 'ADDED' && now;
+      if (ev.type === 'DELETED') {
+        state.delete(key);
+        if (before) write('DELETED', ev.object);
+        return;
+      }
+      state.set(key, now);
+      if (now) write(before ? 'MODIFIED' : 'ADDED', ev.object);
+      else if (before) write('DELETED', ev.object);
+    };
+
+    const rv = w.resourceVersion;
+    if (!rv || rv === '0' || w.sendInitialEvents) {
+      for (const o of store.list(w.resource, w.namespace)) {
+        if (!w.match(o)) continue;
+        state?.set(keyOf(o), true);
+        write('ADDED', o);
+      }
+      if (w.sendInitialEvents) write('BOOKMARK', bookmark(w, store.resourceVersion, true));
+    } else {
+      const since = Number.isNaN(Number(rv)) ? 'expired' : store.eventsSince(Number(rv));
+      if (since === 'expired') {
+        write('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rv} (${store.oldestWatchableRv})`, reason: 'Expired', code: 410 });
+        res.end();
+        return;
+      }
+      for (const ev of since) deliver(ev);
+    }
+
+    const unsubscribe = store.subscribe(deliver);
+    const bookmarks = w.allowBookmarks ? setInterval(() => write('BOOKMARK', bookmark(w, store.resourceVersion, false)), 5_000) : undefined;
+    bookmarks?.unref();
+    const timer = setTimeout(() => close(), w.timeoutMs);
+    timer.unref();
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearTimeout(timer);
+      if (bookmarks) clearInterval(bookmarks);
+      this.open.delete(close);
+      res.end();
+    };
+    this.open.add(close);
+    req.on('close', close);
+    res.on('error', close);
+  }
+}
+
+function bookmark(w: WatchRequest, rv: number, initialEnd: boolean) {
+  return {
+    kind: w.kind,
+    apiVersion: w.apiVersion,
+    metadata: { resourceVersion: String(rv), ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) },
+  };
+}

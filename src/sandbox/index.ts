@@ -1,0 +1,93 @@
+/**
+ * The sandbox: a simulated Kubernetes cluster that real clients (kubectl, @kubernetes/client-node) use
+ * unmodified over HTTPS on loopback, for demos, tests and rehearsals. It is not a conformant API server: it
+ * serves what an upgrade touches (nodes, pods and their eviction, workloads, PDBs, leases, config maps,
+ * secrets, discovery at the cluster's version) with the real wire formats and error bodies.
+ *
+ * Product code must never import this folder: it reaches the sandbox only through the kubeconfig it writes
+ * (and the node driver's command templates, which call `k8s-upgrade sandbox node …`).
+ */
+import { SandboxCluster, type SandboxOptions } from './cluster.js';
+import { startControllers, type Controllers } from './controllers/index.js';
+import { buildCluster } from './workloads/index.js';
+import { SandboxServer } from './http/server.js';
+import { generateServingCert, randomToken } from './tls.js';
+import { renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
+
+export { SandboxCluster, DEFAULT_VERSION, type SandboxOptions, type WorkloadSpec, type PoolSpec } from './cluster.js';
+export { FAULT_TYPES, type FaultSpec, type FaultType } from './faults.js';
+export { SandboxAdminClient, AdminError } from './admin-client.js';
+
+export interface StartOptions extends Partial<SandboxOptions> {
+  port?: number;
+  /** Where to write the kubeconfig (0600). Not written when absent. */
+  kubeconfigPath?: string;
+}
+
+export interface Sandbox {
+  url: string;
+  kubeconfig: string;
+  kubeconfigPath?: string;
+  adminToken: string;
+  readonlyToken: string;
+  cluster: SandboxCluster;
+  controllers: Controllers;
+  server: SandboxServer;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_OPTIONS: SandboxOptions = {
+  version: 'v1.31.4',
+  controlPlanes: 3,
+  pools: [
+    { name: 'blue', count: 3 },
+    { name: 'green', count: 3 },
+  ],
+  workload: { kind: 'demo' },
+  seed: 1,
+  timeScale: 1,
+};
+
+export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
+  const { port, kubeconfigPath, ...rest } = opts;
+  const options: SandboxOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(rest) };
+  const cluster = new SandboxCluster(options);
+  buildCluster(cluster);
+  const controllers = startControllers(cluster);
+  const { cert, key } = generateServingCert();
+  const adminToken = randomToken();
+  const readonlyToken = randomToken();
+  const server = new SandboxServer(cluster, controllers, { cert, key, adminToken, readonlyToken, port });
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (e) {
+    controllers.stop();
+    cluster.clock.stop();
+    throw e;
+  }
+  const kc = { server: url, caPem: cert, adminToken, readonlyToken };
+  if (kubeconfigPath) writeKubeconfig(kubeconfigPath, kc);
+  let stopped = false;
+  return {
+    url,
+    kubeconfig: renderKubeconfig(kc),
+    kubeconfigPath,
+    adminToken,
+    readonlyToken,
+    cluster,
+    controllers,
+    server,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      controllers.stop();
+      cluster.clock.stop();
+      await server.close();
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,275 @@
+/**
+ * The sandbox's in-memory object store: one table per resource, a single store-wide resourceVersion counter
+ * (like etcd's revision), a bounded history for watch replay, secondary indexes, and synchronous change
+ * listeners. Stored objects are never mutated in place: every write stores a new object, so history entries,
+ * list snapshots and cached JSON stay valid. Callers must treat returned objects as read-only.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KObject, StoreEvent } from './types.js';
+import { objectKey } from './types.js';
+
+export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict';
+
+export class StoreError extends Error {
+  constructor(
+    readonly reason: StoreErrorReason,
+    readonly resource: string,
+    readonly objectName: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+interface Entry {
+  obj: KObject;
+  json?: string;
+}
+
+type IndexFn = (obj: KObject) => string | undefined;
+type Listener = (ev: StoreEvent) => void;
+
+export interface StoreOptions {
+  /** How many past events watches can replay from; older resourceVersions get 410 Expired. */
+  historySize?: number;
+  /** Clock for creationTimestamp; tests may pin it. */
+  now?: () => Date;
+}
+
+export class ObjectStore {
+  private rv = 1;
+  private readonly tables = new Map<string, Map<string, Entry>>();
+  private readonly indexes = new Map<string, Map<string, { fn: IndexFn; map: Map<string, Set<string>> }>>();
+  private readonly listeners = new Set<Listener>();
+  private readonly history: StoreEvent[] = [];
+  private historyStart = 0;
+  private readonly historySize: number;
+  private readonly now: () => Date;
+
+  constructor(opts: StoreOptions = {}) {
+    this.historySize = opts.historySize ?? 50_000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** The oldest resourceVersion a watch can still start from. */
+  get oldestWatchableRv(): number {
+    const first = this.history[this.historyStart];
+    return first ? first.rv - 1 : this.rv;
+  }
+
+  private table(resource: string): Map<string, Entry> {
+    let t = this.tables.get(resource);
+    if (!t) {
+      t = new Map();
+      this.tables.set(resource, t);
+    }
+    return t;
+  }
+
+  /** Registers a secondary index, e.g. pods by spec.nodeName. Must be called before objects are added. */
+  addIndex(resource: string, name: string, fn: IndexFn): void {
+    let byRes = this.indexes.get(resource);
+    if (!byRes) {
+      byRes = new Map();
+      this.indexes.set(resource, byRes);
+    }
+    const map = new Map<string, Set<string>>();
+    for (const [key, e] of this.table(resource)) addToIndex(map, fn(e.obj), key);
+    byRes.set(name, { fn, map });
+  }
+
+  byIndex(resource: string, index: string, value: string): KObject[] {
+    const idx = this.indexes.get(resource)?.get(index);
+    if (!idx) throw new Error(`no index ${index} on ${resource}`);
+    const t = this.table(resource);
+    const out: KObject[] = [];
+    for (const key of idx.map.get(value) ?? []) {
+      const e = t.get(key);
+      if (e) out.push(e.obj);
+    }
+    return out;
+  }
+
+  hasIndex(resource: string, index: string): boolean {
+    return this.indexes.get(resource)?.has(index) ?? false;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
+    return this.table(resource).get(objectKey(namespace, name))?.obj;
+  }
+
+  /** Objects of a resource, optionally in one namespace, sorted by namespace/name like the real apiserver. */
+  list(resource: string, namespace?: string): KObject[] {
+    const t = this.table(resource);
+    const keys = [...t.keys()].sort();
+    const out: KObject[] = [];
+    for (const k of keys) {
+      const e = t.get(k)!;
+      if (namespace && e.obj.metadata.namespace !== namespace) continue;
+      out.push(e.obj);
+    }
+    return out;
+  }
+
+  count(resource: string): number {
+    return this.table(resource).size;
+  }
+
+  /** The object's JSON, cached until the object changes (lists of 100k pods are built from these). */
+  json(resource: string, obj: KObject): string {
+    const e = this.table(resource).get(objectKey(obj.metadata.namespace, obj.metadata.name));
+    if (e && e.obj === obj) {
+      if (e.json === undefined) e.json = JSON.stringify(obj);
+      return e.json;
+    }
+    return JSON.stringify(obj);
+  }
+
+  /** Stores a new object. The caller hands over ownership of `obj`. Fills uid, resourceVersion, timestamps. */
+  create(resource: string, obj: KObject): KObject {
+    const t = this.table(resource);
+    const meta = obj.metadata;
+    const key = objectKey(meta.namespace, meta.name);
+    if (t.has(key)) {
+      throw new StoreError('AlreadyExists', resource, meta.name, `${resource} "${meta.name}" already exists`);
+    }
+    meta.uid = meta.uid || randomUUID();
+    meta.creationTimestamp = meta.creationTimestamp || isoSeconds(this.now());
+    if (meta.generation === undefined && (obj.spec !== undefined || resource.endsWith('poddisruptionbudgets'))) meta.generation = 1;
+    return this.commit(resource, key, obj, 'ADDED');
+  }
+
+  /**
+   * Replaces an object. With `expectRv` the write is conditional (optimistic concurrency): a mismatch is a
+   * Conflict. Generation is bumped when `spec` changed, as the apiserver does.
+   */
+  update(resource: string, obj: KObject, expectRv?: string): KObject {
+    const t = this.table(resource);
+    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+    const cur = t.get(key);
+    if (!cur) throw notFound(resource, obj.metadata.name);
+    if (expectRv !== undefined && expectRv !== '' && expectRv !== cur.obj.metadata.resourceVersion) {
+      throw new StoreError(
+        'Conflict',
+        resource,
+        obj.metadata.name,
+        `Operation cannot be fulfilled on ${resource} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+    const old = cur.obj.metadata;
+    obj.metadata.uid = old.uid;
+    obj.metadata.creationTimestamp = old.creationTimestamp;
+    if (old.generation !== undefined) {
+      const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(cur.obj.spec);
+      obj.metadata.generation = specChanged ? old.generation + 1 : old.generation;
+    }
+    return this.commit(resource, key, obj, 'MODIFIED');
+  }
+
+  /**
+   * Read-modify-write helper for controllers: `fn` gets a deep copy to change; returning `false` means
+   * "nothing to do". Returns the stored object, or undefined when it no longer exists.
+   */
+  mutate(resource: string, namespace: string | undefined, name: string, fn: (draft: KObject) => boolean | void): KObject | undefined {
+    const cur = this.get(resource, namespace, name);
+    if (!cur) return undefined;
+    const draft = structuredClone(cur);
+    if (fn(draft) === false) return cur;
+    return this.update(resource, draft);
+  }
+
+  /** Removes an object now (the final step of deletion); watchers see DELETED at a new resourceVersion. */
+  remove(resource: string, namespace: string | undefined, name: string, expectUid?: string): KObject {
+    const t = this.table(resource);
+    const key = objectKey(namespace, name);
+    const cur = t.get(key);
+    if (!cur) throw notFound(resource, name);
+    if (expectUid && cur.obj.metadata.uid !== expectUid) {
+      throw new StoreError('Conflict', resource, name, `Precondition failed: UID in precondition: ${expectUid}, UID in object meta: ${cur.obj.metadata.uid}`);
+    }
+    const rv = ++this.rv;
+    const obj: KObject = { ...cur.obj, metadata: { ...cur.obj.metadata, resourceVersion: String(rv) } };
+    t.delete(key);
+    this.unindex(resource, key, cur.obj);
+    this.emit({ type: 'DELETED', resource, object: obj, rv });
+    return obj;
+  }
+
+  /** Events after `rv`, or 'expired' when history no longer reaches back that far. */
+  eventsSince(rv: number): StoreEvent[] | 'expired' {
+    if (rv >= this.rv) return [];
+    if (rv < this.oldestWatchableRv) return 'expired';
+    const out: StoreEvent[] = [];
+    for (let i = this.historyStart; i < this.history.length; i++) {
+      const ev = this.history[i];
+      if (ev.rv > rv) out.push(ev);
+    }
+    return out;
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private commit(resource: string, key: string, obj: KObject, type: 'ADDED' | 'MODIFIED'): KObject {
+    const t = this.table(resource);
+    const rv = ++this.rv;
+    obj.metadata.resourceVersion = String(rv);
+    const prev = t.get(key);
+    if (prev) this.unindex(resource, key, prev.obj);
+    t.set(key, { obj });
+    this.index(resource, key, obj);
+    this.emit({ type, resource, object: obj, rv });
+    return obj;
+  }
+
+  private emit(ev: StoreEvent): void {
+    this.history.push(ev);
+    if (this.history.length - this.historyStart > this.historySize) {
+      this.historyStart++;
+      if (this.historyStart > 4096 && this.historyStart * 2 > this.history.length) {
+        this.history.splice(0, this.historyStart);
+        this.historyStart = 0;
+      }
+    }
+    for (const l of this.listeners) l(ev);
+  }
+
+  private index(resource: string, key: string, obj: KObject): void {
+    for (const idx of this.indexes.get(resource)?.values() ?? []) addToIndex(idx.map, idx.fn(obj), key);
+  }
+
+  private unindex(resource: string, key: string, obj: KObject): void {
+    for (const idx of this.indexes.get(resource)?.values() ?? []) {
+      const v = idx.fn(obj);
+      if (v === undefined) continue;
+      const set = idx.map.get(v);
+      set?.delete(key);
+      if (set && set.size === 0) idx.map.delete(v);
+    }
+  }
+}
+
+function addToIndex(map: Map<string, Set<string>>, value: string | undefined, key: string): void {
+  if (value === undefined) return;
+  let set = map.get(value);
+  if (!set) {
+    set = new Set();
+    map.set(value, set);
+  }
+  set.add(key);
+}
+
+function notFound(resource: string, name: string): StoreError {
+  return new StoreError('NotFound', resource, name, `${resource} "${name}" not found`);
+}
+
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

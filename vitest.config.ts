@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Three layers (DESIGN.md "Tests"): pure unit tests, in-process sandbox integration over real HTTP,
+// and end-to-end runs of the built CLI as a subprocess.
+export default defineConfig({
+  test: {
+    environment: 'node',
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
