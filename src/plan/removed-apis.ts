@@ -5,6 +5,7 @@
  * already stored stay readable through the replacement. `deprecatedIn` is filled only where the API's generated
  * lifecycle data (k8s.io/api `zz_generated.prerelease-lifecycle.go`) or its release notes were checked.
  */
+import { compareNames } from './ordering.js';
 import { minorOf, type MinorLike } from './versions.js';
 
 export const REMOVED_API_SOURCES = ['deprecation-guide', 'api-lifecycle', 'scheduled'] as const;
@@ -63,7 +64,13 @@ const rows = (
   });
 
 const APPS_V1 = [rep('apps/v1', 9)];
-const LIFECYCLE_ONLY = 'Alpha, or a beta not served by default (KEP-3136): only clusters that enabled it serve it.';
+const LIFECYCLE_ONLY: RowOptions = {
+  source: 'api-lifecycle',
+  notes: 'Alpha, or a beta not served by default (KEP-3136): only clusters that enabled it serve it.',
+};
+const SCHEDULED: RowOptions = { source: 'scheduled' };
+const VAP_KINDS = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
+const DRA_KINDS = ['DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice'];
 
 /** Every removal from 1.16 on, ordered by `removedIn`. */
 export const REMOVED_APIS: readonly RemovedApi[] = [
@@ -85,19 +92,30 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
   ...rows(['extensions/v1beta1', 'apps/v1beta2'], ['ReplicaSet'], 16, APPS_V1),
   ...rows(['apps/v1beta1', 'apps/v1beta2'], ['ControllerRevision'], 16, APPS_V1, { source: 'api-lifecycle' }),
   // 1.22
-  ...rows(['admissionregistration.k8s.io/v1beta1'], ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], 22, [rep('admissionregistration.k8s.io/v1', 16)], {
-    deprecatedIn: 16,
-    notes: 'v1 defaults: failurePolicy Fail, matchPolicy Equivalent, timeoutSeconds 10; sideEffects and admissionReviewVersions are required.',
-  }),
+  ...rows(
+    ['admissionregistration.k8s.io/v1beta1'],
+    ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+    22,
+    [rep('admissionregistration.k8s.io/v1', 16)],
+    {
+      deprecatedIn: 16,
+      notes:
+        'v1 defaults: failurePolicy Fail, matchPolicy Equivalent, timeoutSeconds 10; ' +
+        'sideEffects and admissionReviewVersions are required.',
+    },
+  ),
   ...rows(['apiextensions.k8s.io/v1beta1'], ['CustomResourceDefinition'], 22, [rep('apiextensions.k8s.io/v1', 16)], {
     notes: 'v1: spec.scope is required, schemas must be structural, preserveUnknownFields: true is not allowed.',
   }),
   ...rows(['apiregistration.k8s.io/v1beta1'], ['APIService'], 22, [rep('apiregistration.k8s.io/v1', 10)]),
   ...rows(['authentication.k8s.io/v1beta1'], ['TokenReview'], 22, [rep('authentication.k8s.io/v1', 6)], { deprecatedIn: 19 }),
-  ...rows(['authorization.k8s.io/v1beta1'], ['LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'], 22, [rep('authorization.k8s.io/v1', 6)], {
-    deprecatedIn: 19,
-    notes: 'v1 renames spec.group to spec.groups.',
-  }),
+  ...rows(
+    ['authorization.k8s.io/v1beta1'],
+    ['LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'],
+    22,
+    [rep('authorization.k8s.io/v1', 6)],
+    { deprecatedIn: 19, notes: 'v1 renames spec.group to spec.groups.' },
+  ),
   ...rows(['certificates.k8s.io/v1beta1'], ['CertificateSigningRequest'], 22, [rep('certificates.k8s.io/v1', 19)], {
     deprecatedIn: 19,
     notes: 'v1: signerName and usages are required.',
@@ -111,7 +129,9 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
     notes: 'v1: backend is now defaultBackend, service.name/service.port.number, pathType is required.',
   }),
   ...rows(['networking.k8s.io/v1beta1'], ['IngressClass'], 22, [rep('networking.k8s.io/v1', 19)], { deprecatedIn: 19 }),
-  ...rows(['rbac.authorization.k8s.io/v1beta1'], ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], 22, [rep('rbac.authorization.k8s.io/v1', 8)], { deprecatedIn: 17 }),
+  ...rows(['rbac.authorization.k8s.io/v1beta1'], ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], 22, [
+    rep('rbac.authorization.k8s.io/v1', 8),
+  ], { deprecatedIn: 17 }),
   ...rows(['scheduling.k8s.io/v1beta1'], ['PriorityClass'], 22, [rep('scheduling.k8s.io/v1', 14)], { deprecatedIn: 14 }),
   ...rows(['storage.k8s.io/v1beta1'], ['CSIDriver'], 22, [rep('storage.k8s.io/v1', 19)], { deprecatedIn: 19 }),
   ...rows(['storage.k8s.io/v1beta1'], ['CSINode'], 22, [rep('storage.k8s.io/v1', 17)], { deprecatedIn: 17 }),
@@ -150,24 +170,26 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
     rep('flowcontrol.apiserver.k8s.io/v1beta3', 26),
     rep('flowcontrol.apiserver.k8s.io/v1', 29),
   ], { deprecatedIn: 26, notes: 'PriorityLevelConfiguration: assuredConcurrencyShares becomes nominalConcurrencyShares.' }),
-  ...rows(['flowcontrol.apiserver.k8s.io/v1beta3'], ['FlowSchema', 'PriorityLevelConfiguration'], 32, [rep('flowcontrol.apiserver.k8s.io/v1', 29)], { deprecatedIn: 29 }),
+  ...rows(['flowcontrol.apiserver.k8s.io/v1beta3'], ['FlowSchema', 'PriorityLevelConfiguration'], 32, [
+    rep('flowcontrol.apiserver.k8s.io/v1', 29),
+  ], { deprecatedIn: 29 }),
   // Lifecycle-only removals (not in the migration guide).
-  ...rows(['authentication.k8s.io/v1alpha1'], ['SelfSubjectReview'], 32, [rep('authentication.k8s.io/v1', 28)], { source: 'api-lifecycle', notes: LIFECYCLE_ONLY }),
-  ...rows(['admissionregistration.k8s.io/v1alpha1'], ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], 32, [rep('admissionregistration.k8s.io/v1', 30)], { source: 'api-lifecycle', notes: LIFECYCLE_ONLY }),
-  ...rows(['authentication.k8s.io/v1beta1'], ['SelfSubjectReview'], 33, [rep('authentication.k8s.io/v1', 28)], { source: 'api-lifecycle', notes: LIFECYCLE_ONLY }),
-  ...rows(['admissionregistration.k8s.io/v1beta1'], ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], 34, [rep('admissionregistration.k8s.io/v1', 30)], { source: 'api-lifecycle', notes: LIFECYCLE_ONLY }),
-  ...rows(['storage.k8s.io/v1alpha1'], ['VolumeAttributesClass'], 35, [rep('storage.k8s.io/v1', 34)], { source: 'api-lifecycle', notes: LIFECYCLE_ONLY }),
+  ...rows(['authentication.k8s.io/v1alpha1'], ['SelfSubjectReview'], 32, [rep('authentication.k8s.io/v1', 28)], LIFECYCLE_ONLY),
+  ...rows(['admissionregistration.k8s.io/v1alpha1'], VAP_KINDS, 32, [rep('admissionregistration.k8s.io/v1', 30)], LIFECYCLE_ONLY),
+  ...rows(['authentication.k8s.io/v1beta1'], ['SelfSubjectReview'], 33, [rep('authentication.k8s.io/v1', 28)], LIFECYCLE_ONLY),
+  ...rows(['admissionregistration.k8s.io/v1beta1'], VAP_KINDS, 34, [rep('admissionregistration.k8s.io/v1', 30)], LIFECYCLE_ONLY),
+  ...rows(['storage.k8s.io/v1alpha1'], ['VolumeAttributesClass'], 35, [rep('storage.k8s.io/v1', 34)], LIFECYCLE_ONLY),
   // Announced for future releases.
-  ...rows(['networking.k8s.io/v1beta1'], ['IPAddress', 'ServiceCIDR'], 37, [rep('networking.k8s.io/v1')], { source: 'scheduled' }),
-  ...rows(['storage.k8s.io/v1beta1'], ['VolumeAttributesClass'], 37, [rep('storage.k8s.io/v1', 34)], { source: 'scheduled' }),
-  ...rows(['resource.k8s.io/v1beta1'], ['DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice'], 38, [rep('resource.k8s.io/v1')], { source: 'scheduled' }),
+  ...rows(['networking.k8s.io/v1beta1'], ['IPAddress', 'ServiceCIDR'], 37, [rep('networking.k8s.io/v1')], SCHEDULED),
+  ...rows(['storage.k8s.io/v1beta1'], ['VolumeAttributesClass'], 37, [rep('storage.k8s.io/v1', 34)], SCHEDULED),
+  ...rows(['resource.k8s.io/v1beta1'], DRA_KINDS, 38, [rep('resource.k8s.io/v1')], SCHEDULED),
 ];
 
 /** The APIs that stop being served somewhere on the way from `fromMinor` to `toMinor` (any hop), by removal then group-version. */
 export const removedBetween = (fromMinor: MinorLike, toMinor: MinorLike): RemovedApi[] => {
   const [from, to] = [minorOf(fromMinor), minorOf(toMinor)];
   return REMOVED_APIS.filter((api) => api.removedIn > from && api.removedIn <= to).sort(
-    (a, b) => a.removedIn - b.removedIn || a.groupVersion.localeCompare(b.groupVersion),
+    (a, b) => a.removedIn - b.removedIn || compareNames(a.groupVersion, b.groupVersion),
   );
 };
 

@@ -10,6 +10,7 @@
  *   must match their minor while any apiserver is < 1.28, else stay within 3 minors (2 if either is < 1.25).
  */
 import { PlanInputError } from './errors.js';
+import { compareNames } from './ordering.js';
 import { formatMinor, minorOf, newestVersion, oldestVersion, type KubeVersion, type MinorLike } from './versions.js';
 
 /** First control-plane minor of the "n-3" kubelet policy, and the oldest kubelet minor it applies to. */
@@ -104,7 +105,7 @@ export const checkSkew = (snapshot: SkewSnapshot): SkewViolation[] => {
     ...(snapshot.controllerManagers ?? []).flatMap((v) => checkController('kube-controller-manager', v, oldest, newest)),
     ...(snapshot.schedulers ?? []).flatMap((v) => checkController('kube-scheduler', v, oldest, newest)),
     ...[...snapshot.kubelets]
-      .sort((a, b) => a.node.localeCompare(b.node))
+      .sort((a, b) => compareNames(a.node, b.node))
       .flatMap((k) => checkKubelet(k, snapshot.apiservers)),
     ...(snapshot.kubeProxy ? checkKubeProxy(snapshot.kubeProxy, snapshot) : []),
   ];
@@ -178,42 +179,53 @@ const checkKubelet = (k: NodeVersion, apiservers: readonly KubeVersion[]): SkewV
   return [];
 };
 
-const checkKubeProxy = (proxy: KubeVersion, snapshot: SkewSnapshot): SkewViolation[] => {
-  const range = kubeletMinorRange(snapshot.apiservers);
-  const oldest = oldestVersion(snapshot.apiservers);
-  const newest = newestVersion(snapshot.apiservers);
-  const out: SkewViolation[] = [];
-  if (proxy.minor > range.max) {
-    out.push(
-      violation('KUBE_PROXY_NEWER_THAN_APISERVER', 'kube-proxy', proxy, oldest, formatMinorRange(range), {
+const checkKubeProxy = (proxy: KubeVersion, snapshot: SkewSnapshot): SkewViolation[] => [
+  ...checkKubeProxyAgainstApiservers(proxy, snapshot.apiservers),
+  ...[...snapshot.kubelets]
+    .sort((a, b) => compareNames(a.node, b.node))
+    .flatMap((k) => checkKubeProxyAgainstKubelet(proxy, k, snapshot.apiservers)),
+];
+
+const checkKubeProxyAgainstApiservers = (proxy: KubeVersion, apiservers: readonly KubeVersion[]): SkewViolation[] => {
+  const allowed = formatMinorRange(kubeletMinorRange(apiservers));
+  const oldest = oldestVersion(apiservers);
+  const newest = newestVersion(apiservers);
+  if (proxy.minor > oldest.minor) {
+    return [
+      violation('KUBE_PROXY_NEWER_THAN_APISERVER', 'kube-proxy', proxy, oldest, allowed, {
         message: `kube-proxy ${proxy.raw} is newer than kube-apiserver ${oldest.raw}.`,
         remediation: `Set the kube-proxy DaemonSet image back to ${formatMinor(oldest)}, or finish upgrading the apiservers.`,
       }),
-    );
-  } else if (snapshot.apiservers.some((a) => proxy.minor < a.minor - maxKubeletLag(a, proxy))) {
-    out.push(
-      violation('KUBE_PROXY_TOO_OLD', 'kube-proxy', proxy, newest, formatMinorRange(range), {
+    ];
+  }
+  if (apiservers.some((a) => proxy.minor < a.minor - maxKubeletLag(a, proxy))) {
+    return [
+      violation('KUBE_PROXY_TOO_OLD', 'kube-proxy', proxy, newest, allowed, {
         message: `kube-proxy ${proxy.raw} is too far behind kube-apiserver ${newest.raw}.`,
         remediation: `Upgrade the kube-proxy DaemonSet image to ${formatMinor(oldest)}.`,
       }),
-    );
+    ];
   }
-  const sameMinorOnly = oldest.minor < N3_POLICY_SINCE_MINOR;
-  for (const k of [...snapshot.kubelets].sort((a, b) => a.node.localeCompare(b.node))) {
-    const limit = sameMinorOnly ? 0 : Math.min(maxKubeletLag(newest, k.version), maxKubeletLag(newest, proxy));
-    if (Math.abs(proxy.minor - k.version.minor) <= limit) continue;
-    out.push(
-      violation('KUBE_PROXY_KUBELET_SKEW', 'kube-proxy', proxy, k.version, formatMinorRange({ min: k.version.minor - limit, max: k.version.minor + limit }), {
-        node: k.node,
-        severity: 'warning',
-        message: sameMinorOnly
-          ? `kube-proxy ${proxy.raw} differs from kubelet ${k.version.raw} on ${k.node}; before 1.28 they must share a minor.`
-          : `kube-proxy ${proxy.raw} is more than ${limit} minors away from kubelet ${k.version.raw} on ${k.node}.`,
-        remediation: `Upgrade the kubelet on ${k.node} or move the kube-proxy image closer to ${formatMinor(k.version)}.`,
-      }),
-    );
-  }
-  return out;
+  return [];
+};
+
+/** Before 1.28 (any apiserver older) kube-proxy must share the kubelet's minor; after, stay within 3 (2 below 1.25). */
+const checkKubeProxyAgainstKubelet = (proxy: KubeVersion, k: NodeVersion, apiservers: readonly KubeVersion[]): SkewViolation[] => {
+  const sameMinorOnly = oldestVersion(apiservers).minor < N3_POLICY_SINCE_MINOR;
+  const newest = newestVersion(apiservers);
+  const limit = sameMinorOnly ? 0 : Math.min(maxKubeletLag(newest, k.version), maxKubeletLag(newest, proxy));
+  if (Math.abs(proxy.minor - k.version.minor) <= limit) return [];
+  const allowed = formatMinorRange({ min: k.version.minor - limit, max: k.version.minor + limit });
+  return [
+    violation('KUBE_PROXY_KUBELET_SKEW', 'kube-proxy', proxy, k.version, allowed, {
+      node: k.node,
+      severity: 'warning',
+      message: sameMinorOnly
+        ? `kube-proxy ${proxy.raw} differs from kubelet ${k.version.raw} on ${k.node}; before 1.28 they must share a minor.`
+        : `kube-proxy ${proxy.raw} is more than ${limit} minors away from kubelet ${k.version.raw} on ${k.node}.`,
+      remediation: `Upgrade the kubelet on ${k.node} or move the kube-proxy image closer to ${formatMinor(k.version)}.`,
+    }),
+  ];
 };
 
 const violation = (

@@ -16,6 +16,7 @@
  * kubelets in `kubelets`: a control-plane node's kubelet is upgraded with its control-plane hop.
  */
 import { DowngradeRefusedError, NoSafePathError, PlanInputError } from './errors.js';
+import { compareNames } from './ordering.js';
 import { kubeletMinorRange, type NodeVersion } from './skew.js';
 import { compareVersions, formatMinor, makeVersion, oldestVersion, type KubeVersion } from './versions.js';
 
@@ -98,7 +99,7 @@ const validate = ({ controlPlane, kubelets, target, intermediatePatches = {} }: 
   const newer = [
     ...controlPlane.filter((v) => compareVersions(v, target) > 0).map((v) => ({ component: 'kube-apiserver' as const, version: v.raw })),
     ...[...kubelets]
-      .sort((a, b) => a.node.localeCompare(b.node))
+      .sort((a, b) => compareNames(a.node, b.node))
       .filter((k) => compareVersions(k.version, target) > 0)
       .map((k) => ({ component: 'kubelet' as const, node: k.node, version: k.version.raw })),
   ];
@@ -177,7 +178,7 @@ const moveNodes = (
   const nodes = [...kubelets.entries()]
     .filter(([, v]) => needs(v))
     .map(([node, version]) => ({ node, version }))
-    .sort((a, b) => a.node.localeCompare(b.node));
+    .sort((a, b) => compareNames(a.node, b.node));
   if (nodes.length === 0) return undefined;
   for (const n of nodes) kubelets.set(n.node, to);
   return { kind: 'workers', to, reason, nodes };

@@ -1,0 +1,19 @@
+/**
+ * Access to a live cluster: loading kubeconfigs like kubectl, and the one adapter over
+ * @kubernetes/client-node (the only folder that may import it). Everything above works on the views of
+ * types.ts; this module must not decide anything about upgrades.
+ */
+export * from './types.js';
+export * from './errors.js';
+export { loadAccess, type AccessOptions, type LoadedAccess } from './kubeconfig.js';
+export { KubeClusterClient, PAGE_SIZE, type NodeWatchEvent } from './kube-cluster-client.js';
+export { parseQuantity, cpuMilli, formatCpu, formatBytes } from './quantity.js';
+
+import { loadAccess, type AccessOptions } from './kubeconfig.js';
+import { KubeClusterClient } from './kube-cluster-client.js';
+
+/** Loads access (kubeconfig/KUBECONFIG/in-cluster, context) and builds the client. */
+export function connect(opts: AccessOptions = {}): KubeClusterClient {
+  const access = loadAccess(opts);
+  return new KubeClusterClient(access.kc, access.server);
+}

@@ -1,0 +1,160 @@
+/**
+ * The one adapter over @kubernetes/client-node: every read and write the product makes, as the views of
+ * types.ts. Lists are paginated (`limit`/`continue`), so the number of requests grows with pages, not with
+ * objects. Patches always set an explicit Content-Type (client-node 1.x would otherwise send a JSON patch).
+ */
+import { request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  PolicyV1Api,
+  VersionApi,
+  Watch,
+  setHeaderOptions,
+  type KubeConfig,
+  type V1Node,
+} from '@kubernetes/client-node';
+import type { ClusterIdentity, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from './types.js';
+import { toNodeInfo, toPdbInfo, toPodInfo } from './views.js';
+import { call, getOrUndefined } from './api-errors.js';
+import { ClusterApiError } from './errors.js';
+
+export const PAGE_SIZE = 500;
+
+interface Page<T> {
+  items: T[];
+  metadata?: { _continue?: string };
+}
+
+async function paginate<T>(what: string, fetchPage: (cont: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cont: string | undefined;
+  do {
+    const page = await call(what, () => fetchPage(cont));
+    out.push(...page.items);
+    cont = page.metadata?._continue || undefined;
+  } while (cont);
+  return out;
+}
+
+export type NodeWatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; node: NodeInfo } | { type: 'BOOKMARK' };
+
+export class KubeClusterClient {
+  readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly policy: PolicyV1Api;
+
+  constructor(
+    readonly kc: KubeConfig,
+    readonly server: string,
+  ) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.policy = kc.makeApiClient(PolicyV1Api);
+  }
+
+  async version(): Promise<string> {
+    const v = await call('read the server version', () => this.kc.makeApiClient(VersionApi).getCode());
+    return v.gitVersion;
+  }
+
+  async identity(): Promise<ClusterIdentity> {
+    const ns = await call('read namespace kube-system', () => this.core.readNamespace({ name: 'kube-system' }));
+    return { server: this.server, kubeSystemUid: ns.metadata?.uid ?? '' };
+  }
+
+  async listNodes(labelSelector?: string): Promise<NodeInfo[]> {
+    const items = await paginate('list nodes', (c) => this.core.listNode({ limit: PAGE_SIZE, _continue: c, labelSelector }));
+    return items.map(toNodeInfo);
+  }
+
+  async getNode(name: string): Promise<NodeInfo | undefined> {
+    const n = await getOrUndefined(`read node ${name}`, () => this.core.readNode({ name }));
+    return n && toNodeInfo(n);
+  }
+
+  /** Cordon (true) or uncordon (false) with the strategic merge patch kubectl sends. */
+  async setUnschedulable(name: string, value: boolean): Promise<NodeInfo> {
+    const body = { spec: { unschedulable: value ? true : null } };
+    const n = await call(`${value ? 'cordon' : 'uncordon'} node ${name}`, () =>
+      this.core.patchNode({ name, body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+    );
+    return toNodeInfo(n);
+  }
+
+  async listPods(opts: { nodeName?: string; namespace?: string; labelSelector?: string } = {}): Promise<PodInfo[]> {
+    const fieldSelector = opts.nodeName ? `spec.nodeName=${opts.nodeName}` : undefined;
+    const items = opts.namespace
+      ? await paginate('list pods', (c) => this.core.listNamespacedPod({ namespace: opts.namespace!, limit: PAGE_SIZE, _continue: c, fieldSelector, labelSelector: opts.labelSelector }))
+      : await paginate('list pods', (c) => this.core.listPodForAllNamespaces({ limit: PAGE_SIZE, _continue: c, fieldSelector, labelSelector: opts.labelSelector }));
+    return items.map(toPodInfo);
+  }
+
+  async getPod(namespace: string, name: string): Promise<PodInfo | undefined> {
+    const p = await getOrUndefined(`read pod ${namespace}/${name}`, () => this.core.readNamespacedPod({ namespace, name }));
+    return p && toPodInfo(p);
+  }
+
+  async listPdbs(): Promise<PdbInfo[]> {
+    const items = await paginate('list PodDisruptionBudgets', (c) => this.policy.listPodDisruptionBudgetForAllNamespaces({ limit: PAGE_SIZE, _continue: c }));
+    return items.map(toPdbInfo);
+  }
+
+  /** Deployments, ReplicaSets, StatefulSets and DaemonSets: desired vs ready replicas and their images. */
+  async listWorkloads(): Promise<WorkloadInfo[]> {
+    const images = (t?: { spec?: { containers?: { image?: string }[] } }) => (t?.spec?.containers ?? []).map((c) => c.image ?? '');
+    const meta = (m: { namespace?: string; name?: string; uid?: string } | undefined) => ({ namespace: m?.namespace ?? '', name: m?.name ?? '', uid: m?.uid ?? '' });
+    const [deps, rss, stss, dss] = await Promise.all([
+      paginate('list deployments', (c) => this.apps.listDeploymentForAllNamespaces({ limit: PAGE_SIZE, _continue: c })),
+      paginate('list replicasets', (c) => this.apps.listReplicaSetForAllNamespaces({ limit: PAGE_SIZE, _continue: c })),
+      paginate('list statefulsets', (c) => this.apps.listStatefulSetForAllNamespaces({ limit: PAGE_SIZE, _continue: c })),
+      paginate('list daemonsets', (c) => this.apps.listDaemonSetForAllNamespaces({ limit: PAGE_SIZE, _continue: c })),
+    ]);
+    return [
+      ...deps.map((d): WorkloadInfo => ({ kind: 'Deployment', ...meta(d.metadata), replicas: d.spec?.replicas ?? 1, readyReplicas: d.status?.readyReplicas ?? 0, availableReplicas: d.status?.availableReplicas ?? 0, images: images(d.spec?.template) })),
+      ...rss.map((r): WorkloadInfo => {
+        const o = r.metadata?.ownerReferences?.find((x) => x.controller);
+        return { kind: 'ReplicaSet', ...meta(r.metadata), replicas: r.spec?.replicas ?? 1, readyReplicas: r.status?.readyReplicas ?? 0, availableReplicas: r.status?.availableReplicas ?? 0, owner: o && { kind: o.kind, name: o.name, uid: o.uid, apiVersion: o.apiVersion }, images: images(r.spec?.template) };
+      }),
+      ...stss.map((s): WorkloadInfo => ({ kind: 'StatefulSet', ...meta(s.metadata), replicas: s.spec?.replicas ?? 1, readyReplicas: s.status?.readyReplicas ?? 0, availableReplicas: s.status?.availableReplicas ?? 0, images: images(s.spec?.template) })),
+      ...dss.map((d): WorkloadInfo => ({ kind: 'DaemonSet', ...meta(d.metadata), replicas: d.status?.desiredNumberScheduled ?? 0, readyReplicas: d.status?.numberReady ?? 0, availableReplicas: d.status?.numberAvailable ?? 0, images: images(d.spec?.template) })),
+    ];
+  }
+
+  /**
+   * Watches nodes from `resourceVersion` (or from a fresh list when absent). Returns a stop function. The
+   * stream may end (server timeout, dropped connection): `onEnd` is told, and the caller re-watches.
+   */
+  async watchNodes(onEvent: (e: NodeWatchEvent) => void, onEnd: (err?: Error) => void, resourceVersion?: string): Promise<() => void> {
+    const ac = await new Watch(this.kc).watch(
+      '/api/v1/nodes',
+      { allowWatchBookmarks: true, ...(resourceVersion ? { resourceVersion } : {}) },
+      (type, obj: V1Node) => {
+        if (type === 'BOOKMARK') onEvent({ type: 'BOOKMARK' });
+        else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') onEvent({ type, node: toNodeInfo(obj) });
+        else if (type === 'ERROR') onEnd(new ClusterApiError(`node watch: ${(obj as { message?: string }).message ?? 'error'}`, (obj as { code?: number }).code ?? 500, (obj as { reason?: string }).reason ?? ''));
+      },
+      (err) => onEnd(err ?? undefined),
+    );
+    return () => ac.abort();
+  }
+
+  /** A raw GET (e.g. /metrics) with the kubeconfig's credentials and TLS settings. */
+  async rawGet(path: string): Promise<{ status: number; body: string }> {
+    const url = new URL(path, this.server);
+    const opts: import('node:https').RequestOptions = { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: { Accept: 'text/plain, application/json' } };
+    await this.kc.applyToHTTPSOptions(opts);
+    const req = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const r = req(opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      r.on('error', (e) => reject(new ClusterApiError(`GET ${path}: ${e.message}`, 0, 'Unreachable', [], { cause: e })));
+      r.end();
+    });
+  }
+}

@@ -1,0 +1,86 @@
+/** Conversions from client-node's wire types to the product's views (types.ts). */
+import type { V1Node, V1Pod, V1PodDisruptionBudget, V1Container } from '@kubernetes/client-node';
+import type { NodeInfo, PdbInfo, PodInfo, Resources } from './types.js';
+import { cpuMilli, parseQuantity } from './quantity.js';
+
+export const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
+
+export function toNodeInfo(n: V1Node): NodeInfo {
+  const labels = n.metadata?.labels ?? {};
+  const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+  const alloc = n.status?.allocatable ?? {};
+  return {
+    name: n.metadata!.name!,
+    uid: n.metadata?.uid ?? '',
+    labels,
+    controlPlane: CONTROL_PLANE_LABELS.some((l) => l in labels),
+    kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? '',
+    containerRuntime: n.status?.nodeInfo?.containerRuntimeVersion ?? '',
+    ready: ready?.status === 'True',
+    readyReason: ready && ready.status !== 'True' ? `${ready.reason ?? 'NotReady'}${ready.message ? `: ${ready.message}` : ''}` : undefined,
+    unschedulable: n.spec?.unschedulable === true,
+    zone: labels['topology.kubernetes.io/zone'] ?? labels['failure-domain.beta.kubernetes.io/zone'],
+    internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address,
+    taints: (n.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+    allocatable: { cpuMilli: cpuMilli(alloc.cpu), memoryBytes: parseQuantity(alloc.memory), pods: parseQuantity(alloc.pods) },
+    resourceVersion: n.metadata?.resourceVersion ?? '',
+  };
+}
+
+function containerRequests(c: V1Container): Resources {
+  const r = c.resources?.requests ?? {};
+  return { cpuMilli: cpuMilli(r.cpu), memoryBytes: parseQuantity(r.memory), pods: 0 };
+}
+
+/** kube-scheduler's effective request: max(sum of containers, any init container), plus one pod slot. */
+export function podRequests(p: V1Pod): Resources {
+  const sum = { cpuMilli: 0, memoryBytes: 0, pods: 1 };
+  for (const c of p.spec?.containers ?? []) {
+    const r = containerRequests(c);
+    sum.cpuMilli += r.cpuMilli;
+    sum.memoryBytes += r.memoryBytes;
+  }
+  for (const c of p.spec?.initContainers ?? []) {
+    const r = containerRequests(c);
+    sum.cpuMilli = Math.max(sum.cpuMilli, r.cpuMilli);
+    sum.memoryBytes = Math.max(sum.memoryBytes, r.memoryBytes);
+  }
+  return sum;
+}
+
+export function toPodInfo(p: V1Pod): PodInfo {
+  const ctrl = p.metadata?.ownerReferences?.find((o) => o.controller);
+  return {
+    namespace: p.metadata!.namespace!,
+    name: p.metadata!.name!,
+    uid: p.metadata?.uid ?? '',
+    nodeName: p.spec?.nodeName || undefined,
+    labels: p.metadata?.labels ?? {},
+    controller: ctrl ? { kind: ctrl.kind, name: ctrl.name, uid: ctrl.uid, apiVersion: ctrl.apiVersion } : undefined,
+    mirror: !!p.metadata?.annotations?.['kubernetes.io/config.mirror'],
+    phase: p.status?.phase ?? 'Unknown',
+    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    terminating: !!p.metadata?.deletionTimestamp,
+    requests: podRequests(p),
+    emptyDirVolumes: (p.spec?.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name),
+    nodeSelector: p.spec?.nodeSelector ?? {},
+    tolerations: p.spec?.tolerations ?? [],
+    images: (p.spec?.containers ?? []).map((c) => c.image ?? ''),
+  };
+}
+
+export function toPdbInfo(p: V1PodDisruptionBudget): PdbInfo {
+  return {
+    namespace: p.metadata!.namespace!,
+    name: p.metadata!.name!,
+    selector: p.spec?.selector ?? undefined,
+    minAvailable: p.spec?.minAvailable,
+    maxUnavailable: p.spec?.maxUnavailable,
+    unhealthyPodEvictionPolicy: p.spec?.unhealthyPodEvictionPolicy,
+    disruptionsAllowed: p.status?.disruptionsAllowed ?? 0,
+    currentHealthy: p.status?.currentHealthy ?? 0,
+    desiredHealthy: p.status?.desiredHealthy ?? 0,
+    expectedPods: p.status?.expectedPods ?? 0,
+    current: (p.status?.observedGeneration ?? 0) >= (p.metadata?.generation ?? 0),
+  };
+}
