@@ -5,6 +5,7 @@
  */
 export * from './types.js';
 export * from './errors.js';
+export * from './preflight-types.js';
 export { loadAccess, type AccessOptions, type LoadedAccess } from './kubeconfig.js';
 export { KubeClusterClient, PAGE_SIZE, type NodeWatchEvent } from './kube-cluster-client.js';
 export { parseQuantity, cpuMilli, formatCpu, formatBytes } from './quantity.js';

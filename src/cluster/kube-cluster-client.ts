@@ -7,6 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import {
   AppsV1Api,
+  AuthorizationV1Api,
   CoreV1Api,
   PatchStrategy,
   PolicyV1Api,
@@ -15,11 +16,14 @@ import {
   setHeaderOptions,
   type KubeConfig,
   type V1Node,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import type { ClusterIdentity, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from './types.js';
+import { toObjectMetaInfo, type AccessAnswer, type AccessCheck, type ObjectMetaInfo, type SecretInfo } from './preflight-types.js';
 import { toNodeInfo, toPdbInfo, toPodInfo } from './views.js';
 import { call, getOrUndefined } from './api-errors.js';
 import { ClusterApiError } from './errors.js';
+import { rawPaginate } from './raw-list.js';
 
 export const PAGE_SIZE = 500;
 
@@ -28,16 +32,20 @@ interface Page<T> {
   metadata?: { _continue?: string };
 }
 
-async function paginate<T>(what: string, fetchPage: (cont: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const out: T[] = [];
+/** Follows `continue` tokens; `map` converts each page as it arrives, so only the views stay in memory. */
+async function paginate<T, U = T>(what: string, fetchPage: (cont: string | undefined) => Promise<Page<T>>, map?: (item: T) => U): Promise<U[]> {
+  const out: U[] = [];
   let cont: string | undefined;
   do {
     const page = await call(what, () => fetchPage(cont));
-    out.push(...page.items);
+    for (const item of page.items) out.push(map ? map(item) : (item as unknown as U));
     cont = page.metadata?._continue || undefined;
   } while (cont);
   return out;
 }
+
+/** Secrets can be large (a Helm release is up to 1 MiB): smaller pages keep memory bounded. */
+const SECRET_PAGE_SIZE = 50;
 
 export type NodeWatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; node: NodeInfo } | { type: 'BOOKMARK' };
 
@@ -66,8 +74,7 @@ export class KubeClusterClient {
   }
 
   async listNodes(labelSelector?: string): Promise<NodeInfo[]> {
-    const items = await paginate('list nodes', (c) => this.core.listNode({ limit: PAGE_SIZE, _continue: c, labelSelector }));
-    return items.map(toNodeInfo);
+    return paginate('list nodes', (c) => this.core.listNode({ limit: PAGE_SIZE, _continue: c, labelSelector }), toNodeInfo);
   }
 
   async getNode(name: string): Promise<NodeInfo | undefined> {
@@ -84,12 +91,12 @@ export class KubeClusterClient {
     return toNodeInfo(n);
   }
 
+  /** Pods (all namespaces unless `namespace`), read as plain JSON page by page: at 100,000 pods the typed client costs seconds. */
   async listPods(opts: { nodeName?: string; namespace?: string; labelSelector?: string } = {}): Promise<PodInfo[]> {
     const fieldSelector = opts.nodeName ? `spec.nodeName=${opts.nodeName}` : undefined;
-    const items = opts.namespace
-      ? await paginate('list pods', (c) => this.core.listNamespacedPod({ namespace: opts.namespace!, limit: PAGE_SIZE, _continue: c, fieldSelector, labelSelector: opts.labelSelector }))
-      : await paginate('list pods', (c) => this.core.listPodForAllNamespaces({ limit: PAGE_SIZE, _continue: c, fieldSelector, labelSelector: opts.labelSelector }));
-    return items.map(toPodInfo);
+    const path = opts.namespace ? `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods` : '/api/v1/pods';
+    const pods = await rawPaginate((p, a) => this.rawGet(p, a), 'list pods', path, { fieldSelector, labelSelector: opts.labelSelector }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p));
+    return pods ?? [];
   }
 
   async getPod(namespace: string, name: string): Promise<PodInfo | undefined> {
@@ -98,8 +105,7 @@ export class KubeClusterClient {
   }
 
   async listPdbs(): Promise<PdbInfo[]> {
-    const items = await paginate('list PodDisruptionBudgets', (c) => this.policy.listPodDisruptionBudgetForAllNamespaces({ limit: PAGE_SIZE, _continue: c }));
-    return items.map(toPdbInfo);
+    return paginate('list PodDisruptionBudgets', (c) => this.policy.listPodDisruptionBudgetForAllNamespaces({ limit: PAGE_SIZE, _continue: c }), toPdbInfo);
   }
 
   /** Deployments, ReplicaSets, StatefulSets and DaemonSets: desired vs ready replicas and their images. */
@@ -141,10 +147,43 @@ export class KubeClusterClient {
     return () => ac.abort();
   }
 
+  /** Whether the current user may do `check` (one SelfSubjectAccessReview, authorization.k8s.io/v1). */
+  async canI(check: AccessCheck): Promise<AccessAnswer> {
+    const { verb, group, resource, subresource, namespace, name } = check;
+    const what = `review access to ${verb} ${resource}${subresource ? `/${subresource}` : ''}`;
+    const r = await call(what, () =>
+      this.kc.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } } },
+      }),
+    );
+    return { allowed: r.status?.allowed === true, ...(r.status?.reason ? { reason: r.status.reason } : {}) };
+  }
+
+  /**
+   * Lists a whole collection by its path (`/apis/policy/v1/poddisruptionbudgets`), paginated, keeping only each
+   * object's name and field-management metadata. `undefined` when the server does not serve that collection.
+   */
+  async listObjectMeta(collectionPath: string): Promise<ObjectMetaInfo[] | undefined> {
+    return rawPaginate((p, a) => this.rawGet(p, a), `list ${collectionPath}`, collectionPath, {}, PAGE_SIZE, toObjectMetaInfo);
+  }
+
+  /** Secrets in every namespace matching `labelSelector`, handed to `visit` one page at a time (pages of 50). */
+  async forEachSecret(labelSelector: string, visit: (s: SecretInfo) => void): Promise<void> {
+    let cont: string | undefined;
+    do {
+      const page = await call('list secrets', () => this.core.listSecretForAllNamespaces({ labelSelector, limit: SECRET_PAGE_SIZE, _continue: cont }));
+      for (const s of page.items) {
+        visit({ namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '', type: s.type ?? '', labels: s.metadata?.labels ?? {}, data: s.data ?? {} });
+      }
+      cont = page.metadata?._continue || undefined;
+    } while (cont);
+  }
+
   /** A raw GET (e.g. /metrics) with the kubeconfig's credentials and TLS settings. */
-  async rawGet(path: string): Promise<{ status: number; body: string }> {
-    const url = new URL(path, this.server);
-    const opts: import('node:https').RequestOptions = { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: { Accept: 'text/plain, application/json' } };
+  async rawGet(path: string, accept = 'text/plain, application/json'): Promise<{ status: number; body: string }> {
+    // Joined, not resolved: a server URL with a path prefix (an API proxy) keeps it.
+    const url = new URL(this.server.replace(/\/+$/, '') + path);
+    const opts: import('node:https').RequestOptions = { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: { Accept: accept } };
     await this.kc.applyToHTTPSOptions(opts);
     const req = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {

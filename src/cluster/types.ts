@@ -32,6 +32,8 @@ export interface NodeInfo {
   controlPlane: boolean;
   kubeletVersion: string;
   containerRuntime: string;
+  /** The kubeadm CRI socket annotation (`kubeadm.alpha.kubernetes.io/cri-socket`), when present. */
+  criSocket?: string;
   ready: boolean;
   /** The Ready condition's reason and message, for findings. */
   readyReason?: string;

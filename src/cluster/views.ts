@@ -16,6 +16,7 @@ export function toNodeInfo(n: V1Node): NodeInfo {
     controlPlane: CONTROL_PLANE_LABELS.some((l) => l in labels),
     kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? '',
     containerRuntime: n.status?.nodeInfo?.containerRuntimeVersion ?? '',
+    criSocket: n.metadata?.annotations?.['kubeadm.alpha.kubernetes.io/cri-socket'],
     ready: ready?.status === 'True',
     readyReason: ready && ready.status !== 'True' ? `${ready.reason ?? 'NotReady'}${ready.message ? `: ${ready.message}` : ''}` : undefined,
     unschedulable: n.spec?.unschedulable === true,

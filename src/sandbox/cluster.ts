@@ -26,6 +26,8 @@ export interface SandboxOptions {
   /** Multiplies every simulated delay (0.1 = ten times faster). */
   timeScale: number;
   timings?: Partial<Timings>;
+  /** How many past changes watches can replay (older resourceVersions get 410 Expired). */
+  historySize?: number;
 }
 
 export const DEFAULT_VERSION = 'v1.31.4';
@@ -59,7 +61,7 @@ export class SandboxCluster {
   readonly deprecatedRequests = new Map<string, { group: string; version: string; resource: string; removedRelease: string; count: number }>();
 
   constructor(readonly options: SandboxOptions) {
-    this.store = new ObjectStore();
+    this.store = new ObjectStore({ historySize: options.historySize });
     this.clock = new Clock(options.timeScale);
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.random = seededRandom(options.seed);

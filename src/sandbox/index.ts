@@ -30,6 +30,8 @@ export interface Sandbox {
   kubeconfigPath?: string;
   adminToken: string;
   readonlyToken: string;
+  /** The serving certificate (also the CA in the kubeconfig). */
+  caPem: string;
   cluster: SandboxCluster;
   controllers: Controllers;
   server: SandboxServer;
@@ -75,6 +77,7 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
     kubeconfigPath,
     adminToken,
     readonlyToken,
+    caPem: cert,
     cluster,
     controllers,
     server,

@@ -1,0 +1,95 @@
+/**
+ * The drains apply will run, as data: the batches in execution order (control-plane nodes one at a time,
+ * then the worker batches group by group), only with the nodes the version path actually upgrades, and the
+ * pods each batch evicts — everything on its nodes except DaemonSet pods, mirror pods, finished pods and pods
+ * already terminating, as `kubectl drain` does. Built once per context from in-memory indexes.
+ */
+import type { PodInfo, WorkloadInfo } from '../cluster/index.js';
+import type { DrainBatch, Inventory, PreflightContext } from './types.js';
+
+export interface DrainModel {
+  batches: DrainBatch[];
+  /** Evicted pods per batch, same order as `batches`. */
+  evicted: PodInfo[][];
+  /** Every non-finished pod by node. */
+  podsByNode: Map<string, PodInfo[]>;
+  /** Pods by namespace (for PDB selectors). */
+  podsByNamespace: Map<string, PodInfo[]>;
+  workloads: WorkloadIndex;
+}
+
+export const isFinished = (p: PodInfo): boolean => p.phase === 'Succeeded' || p.phase === 'Failed';
+
+/** What a drain evicts from a node. */
+export const isEvictable = (p: PodInfo): boolean => !p.mirror && p.controller?.kind !== 'DaemonSet' && !isFinished(p) && !p.terminating;
+
+const cache = new WeakMap<PreflightContext, DrainModel>();
+
+export function drainModel(ctx: PreflightContext): DrainModel {
+  const hit = cache.get(ctx);
+  if (hit) return hit;
+  const model = buildDrainModel(ctx);
+  cache.set(ctx, model);
+  return model;
+}
+
+function buildDrainModel(ctx: PreflightContext): DrainModel {
+  const { inventory } = ctx;
+  const podsByNode = new Map<string, PodInfo[]>();
+  const podsByNamespace = new Map<string, PodInfo[]>();
+  for (const p of inventory.pods) {
+    if (isFinished(p)) continue;
+    push(podsByNamespace, p.namespace, p);
+    if (p.nodeName) push(podsByNode, p.nodeName, p);
+  }
+  const batches = drainBatches(ctx);
+  const evicted = batches.map((b) => b.nodes.flatMap((n) => (podsByNode.get(n) ?? []).filter(isEvictable)));
+  return { batches, evicted, podsByNode, podsByNamespace, workloads: indexWorkloads(inventory) };
+}
+
+/** The batches apply drains, restricted to the nodes the path upgrades. */
+export function drainBatches(ctx: Pick<PreflightContext, 'batches' | 'path'>): DrainBatch[] {
+  const steps = ctx.path.steps;
+  const controlPlaneMoves = steps.some((s) => s.kind === 'control-plane');
+  const movedWorkers = new Set(steps.flatMap((s) => (s.kind === 'workers' ? s.nodes.map((n) => n.node) : [])));
+  const out: DrainBatch[] = [];
+  if (controlPlaneMoves) for (const n of ctx.batches.controlPlaneNodes) out.push({ label: `control-plane node ${n}`, nodes: [n] });
+  for (const g of ctx.batches.groups) {
+    const name = g.implicit ? 'remaining workers' : `workers "${g.selector}"`;
+    g.batches.forEach((b, i) => {
+      const nodes = b.filter((n) => movedWorkers.has(n));
+      if (nodes.length > 0) out.push({ label: `${name} batch ${i + 1}/${g.batches.length}`, nodes: [...nodes] });
+    });
+  }
+  return out;
+}
+
+export interface WorkloadIndex {
+  get(kind: string, namespace: string, name: string): WorkloadInfo | undefined;
+  /** The workload a pod belongs to for people: a ReplicaSet's Deployment, else the controller itself. */
+  topOwner(p: PodInfo): { kind: string; namespace: string; name: string; replicas?: number } | undefined;
+  /** Desired replicas of the pod's controller (the disruption controller's "scale"), when known. */
+  scaleOf(p: PodInfo): number | undefined;
+}
+
+export function indexWorkloads(inventory: Pick<Inventory, 'workloads'>): WorkloadIndex {
+  const byKey = new Map(inventory.workloads.map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w]));
+  const get = (kind: string, namespace: string, name: string) => byKey.get(`${kind}/${namespace}/${name}`);
+  const topOwner: WorkloadIndex['topOwner'] = (p) => {
+    const c = p.controller;
+    if (!c) return undefined;
+    const w = get(c.kind, p.namespace, c.name);
+    if (c.kind === 'ReplicaSet' && w?.owner?.kind === 'Deployment') {
+      const d = get('Deployment', p.namespace, w.owner.name);
+      return { kind: 'Deployment', namespace: p.namespace, name: w.owner.name, ...(d ? { replicas: d.replicas } : {}) };
+    }
+    return { kind: c.kind, namespace: p.namespace, name: c.name, ...(w ? { replicas: w.replicas } : {}) };
+  };
+  return { get, topOwner, scaleOf: (p) => topOwner(p)?.replicas };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}

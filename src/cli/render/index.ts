@@ -1,0 +1,7 @@
+/**
+ * Renderers of the CLI: turn results (a plan, later run events) into text for a terminal, CI logs or
+ * machine-readable output. They return strings and never print or read the environment themselves: the
+ * commands decide where the text goes and whether colour is on.
+ */
+export * from './plan-summary.js';
+export * from './style.js';

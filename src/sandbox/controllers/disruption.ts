@@ -1,0 +1,199 @@
+/**
+ * The disruption controller: keeps every PodDisruptionBudget's status as kube-controller-manager does
+ * (kubernetes-facts.md §5): expectedPods/desiredHealthy from minAvailable or maxUnavailable (int or percent,
+ * percentages against the owning controllers' spec.replicas, rounded up), currentHealthy from Ready pods that
+ * are neither terminating nor in `disruptedPods`, disruptionsAllowed, the DisruptionAllowed condition, and
+ * `disruptedPods` entries (written by the eviction API) dropped when the pod goes or after 2 simulated minutes.
+ * Recomputed per namespace, batched, when pods, PDBs or workloads there change.
+ */
+import { selectorObjectMatcher } from '../api/selectors.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { KObject, StoreEvent } from '../store/types.js';
+import { controllerOf } from '../store/types.js';
+import { WorkQueue } from './queue.js';
+import { type Condition, type Ctx, isPodReady, sameJson, scaledValue, withCondition } from './util.js';
+
+export const DISRUPTED_POD_TIMEOUT_MS = 120_000;
+const WATCHED = new Set(['pods', 'policy/poddisruptionbudgets', 'apps/replicasets', 'apps/deployments', 'apps/statefulsets']);
+
+/** Σ spec.replicas of the distinct controllers (Deployment through its ReplicaSet, ReplicaSet, StatefulSet). */
+function expectedScale(store: ObjectStore, pods: KObject[]): number | string {
+  const seen = new Map<string, number>();
+  for (const p of pods) {
+    const ref = controllerOf(p);
+    if (!ref) continue; // unmanaged pods are left out of the sum
+    const ns = p.metadata.namespace;
+    let owner: KObject | undefined;
+    if (ref.kind === 'ReplicaSet') {
+      const rs = store.get('apps/replicasets', ns, ref.name);
+      if (rs?.metadata.uid !== ref.uid) return `found no controllers for pod "${p.metadata.name}"`;
+      const dref = controllerOf(rs);
+      const d = dref?.kind === 'Deployment' ? store.get('apps/deployments', ns, dref.name) : undefined;
+      owner = d && d.metadata.uid === dref?.uid ? d : rs;
+    } else if (ref.kind === 'StatefulSet') {
+      owner = store.get('apps/statefulsets', ns, ref.name);
+      if (owner?.metadata.uid !== ref.uid) return `found no controllers for pod "${p.metadata.name}"`;
+    } else {
+      return `${ref.kind}.${ref.apiVersion.split('/')[0]} does not implement the scale subresource`;
+    }
+    seen.set(owner.metadata.uid, owner.spec?.replicas ?? 1);
+  }
+  let sum = 0;
+  for (const n of seen.values()) sum += n;
+  return sum;
+}
+
+/** A namespace's pods, read once per sync, with a lazy `key=value` → pods map for matchLabels lookups. */
+export class NamespacePods {
+  private byLabel: Map<string, KObject[]> | undefined;
+
+  constructor(readonly all: KObject[]) {}
+
+  static of(store: ObjectStore, ns: string): NamespacePods {
+    return new NamespacePods(store.byIndex('pods', 'namespace', ns));
+  }
+
+  /** Pods that may match `sel` (a superset; the caller still applies the full selector). */
+  candidates(sel: { matchLabels?: Record<string, string> } | undefined): KObject[] {
+    const first = Object.entries(sel?.matchLabels ?? {})[0];
+    if (!first) return this.all;
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (const p of this.all) {
+        for (const [k, v] of Object.entries(p.metadata.labels ?? {})) {
+          const key = `${k}=${v}`;
+          const list = this.byLabel.get(key);
+          if (list) list.push(p);
+          else this.byLabel.set(key, [p]);
+        }
+      }
+    }
+    return this.byLabel.get(`${first[0]}=${first[1]}`) ?? [];
+  }
+}
+
+export interface PdbComputation {
+  status: Record<string, unknown>;
+  /** Real epoch ms at which a disruptedPods entry expires and the status must be recomputed. */
+  recheckAt?: number;
+}
+
+/**
+ * The status `pdb` should have now. `windowMs` is the real-time length of the 2-minute disruptedPods window;
+ * `nsPods` lets a caller share one read of the namespace's pods between its PDBs.
+ */
+export function computePdbStatus(store: ObjectStore, pdb: KObject, windowMs: number, nsPods?: NamespacePods, nowMs = Date.now()): PdbComputation {
+  const match = selectorObjectMatcher(pdb.spec?.selector, true);
+  const pool = nsPods ?? NamespacePods.of(store, pdb.metadata.namespace!);
+  const pods = pdb.spec?.selector ? pool.candidates(pdb.spec.selector).filter((p) => match(p.metadata.labels)) : [];
+  const { minAvailable, maxUnavailable } = pdb.spec ?? {};
+  let expected = 0;
+  let desired = 0;
+  let failure: string | undefined;
+  const isInt = (v: unknown) => typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v));
+  if (maxUnavailable !== undefined && maxUnavailable !== null) {
+    const scale = expectedScale(store, pods);
+    if (typeof scale === 'string') failure = scale;
+    else expected = scale;
+    desired = Math.max(0, expected - scaledValue(maxUnavailable, expected, true));
+  } else if (minAvailable !== undefined && minAvailable !== null) {
+    if (isInt(minAvailable)) {
+      expected = pods.length;
+      desired = Number(minAvailable);
+    } else {
+      const scale = expectedScale(store, pods);
+      if (typeof scale === 'string') failure = scale;
+      else expected = scale;
+      desired = scaledValue(minAvailable, expected, true);
+    }
+  }
+  const disrupted = (pdb.status?.disruptedPods ?? {}) as Record<string, string>;
+  const kept: Record<string, string> = {};
+  let recheckAt: number | undefined;
+  let healthy = 0;
+  for (const p of pods) {
+    if (p.metadata.deletionTimestamp) continue;
+    const at = disrupted[p.metadata.name];
+    if (at !== undefined) {
+      const expiry = Date.parse(at) + windowMs;
+      if (expiry > nowMs) {
+        kept[p.metadata.name] = at;
+        recheckAt = Math.min(recheckAt ?? Infinity, expiry);
+        continue;
+      }
+    }
+    if (isPodReady(p)) healthy++;
+  }
+  let allowed = healthy - desired;
+  if (expected <= 0 || allowed <= 0 || failure) allowed = 0;
+  const generation = pdb.metadata.generation ?? 1;
+  const cond: Condition = failure
+    ? { type: 'DisruptionAllowed', status: 'False', observedGeneration: generation, reason: 'SyncFailed', message: failure }
+    : allowed > 0
+      ? { type: 'DisruptionAllowed', status: 'True', observedGeneration: generation, reason: 'SufficientPods', message: '' }
+      : { type: 'DisruptionAllowed', status: 'False', observedGeneration: generation, reason: 'InsufficientPods', message: '' };
+  const status = {
+    observedGeneration: generation,
+    ...(Object.keys(kept).length > 0 ? { disruptedPods: kept } : {}),
+    disruptionsAllowed: allowed,
+    currentHealthy: healthy,
+    desiredHealthy: desired,
+    expectedPods: expected,
+    conditions: withCondition(pdb.status?.conditions, cond),
+  };
+  return { status, recheckAt };
+}
+
+export class DisruptionController {
+  private readonly queue: WorkQueue;
+  private readonly rechecks = new Map<string, { at: number; cancel: () => void }>();
+
+  constructor(private readonly ctx: Ctx) {
+    this.queue = new WorkQueue('disruption', (ns) => this.sync(ns), ctx.report);
+  }
+
+  resync(): void {
+    for (const pdb of this.ctx.store.list('policy/poddisruptionbudgets')) this.queue.add(pdb.metadata.namespace!);
+  }
+
+  onEvent(ev: StoreEvent): void {
+    const ns = ev.object.metadata.namespace;
+    if (ns && WATCHED.has(ev.resource)) this.queue.add(ns);
+  }
+
+  stop(): void {
+    this.queue.stop();
+  }
+
+  private sync(ns: string): void {
+    const store = this.ctx.store;
+    const window = this.ctx.cluster.clock.real(DISRUPTED_POD_TIMEOUT_MS);
+    let recheck: number | undefined;
+    const budgets = store.byIndex('policy/poddisruptionbudgets', 'namespace', ns);
+    if (budgets.length === 0) return;
+    const nsPods = NamespacePods.of(store, ns);
+    for (const pdb of budgets) {
+      const { status, recheckAt } = computePdbStatus(store, pdb, window, nsPods);
+      if (recheckAt !== undefined) recheck = Math.min(recheck ?? Infinity, recheckAt);
+      if (sameJson(pdb.status, status)) continue;
+      store.mutate('policy/poddisruptionbudgets', ns, pdb.metadata.name, (d) => {
+        const next = computePdbStatus(store, d, window, nsPods).status;
+        if (sameJson(d.status, next)) return false;
+        d.status = next;
+      });
+    }
+    if (recheck !== undefined) this.scheduleRecheck(ns, recheck);
+  }
+
+  private scheduleRecheck(ns: string, at: number): void {
+    const cur = this.rechecks.get(ns);
+    if (cur && cur.at <= at) return;
+    cur?.cancel();
+    const simMs = Math.max(0, at - Date.now() + 5) / this.ctx.cluster.clock.scale;
+    const cancel = this.ctx.after(simMs, () => {
+      this.rechecks.delete(ns);
+      this.queue.add(ns);
+    });
+    this.rechecks.set(ns, { at, cancel });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The sandbox's control loops: what kube-controller-manager, kube-scheduler and the kubelets would do to the
+ * objects in the store. `startControllers` subscribes to the store (listeners only queue keys; work runs on
+ * setImmediate batches), does one initial pass over what is already stored (so `buildCluster` may run before
+ * or after it), and returns the handle the node side uses to restart kubelets and static pods.
+ *
+ * Must not: import anything outside src/sandbox/ or write to the store from inside a store listener.
+ */
+import type { SandboxCluster } from '../cluster.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { controllerOf } from '../store/types.js';
+import { upgradeAddons } from './addons.js';
+import { DaemonSetController } from './daemonset.js';
+import { DeploymentController } from './deployment.js';
+import { DisruptionController } from './disruption.js';
+import { GarbageCollector } from './gc.js';
+import { Kubelet } from './kubelet.js';
+import { MirrorPods, type StaticComponent } from './mirror-pods.js';
+import { NodeAgent } from './node-agent.js';
+import { NodeCache } from './node-cache.js';
+import { NodeLifecycle } from './node-lifecycle.js';
+import type { ErrorReporter } from './queue.js';
+import { ReplicaSetController } from './replicaset.js';
+import { Scheduler } from './scheduler.js';
+import { StatefulSetController } from './statefulset.js';
+import { Ctx } from './util.js';
+
+export interface Controllers {
+  stop(): void;
+  /** Simulated kubelet restart after an upgrade: NotReady for timings.kubeletRestartMs, then Ready at `version` (unless the node-never-ready fault holds). */
+  restartKubelet(node: string, version: string): void;
+  /** kubeadm replacing one static pod: new image, NotReady for timings.staticPodRestartMs; resolves when Ready again. */
+  restartStaticPod(node: string, component: StaticComponent, version: string): Promise<void>;
+  /** kubeadm's addon phase: kube-proxy (and CoreDNS) images for `version`; the controllers roll the pods. */
+  upgradeAddons(version: string): void;
+}
+
+export interface ControllerOptions {
+  /** Where controller errors go (default: one console.error line each, at most 20). */
+  onError?: ErrorReporter;
+}
+
+/** Secondary indexes the controllers need besides the ones SandboxCluster registers. Idempotent. */
+export function ensureIndexes(store: ObjectStore): void {
+  if (!store.hasIndex('apps/replicasets', 'owner')) store.addIndex('apps/replicasets', 'owner', (o) => controllerOf(o)?.uid);
+  if (!store.hasIndex('policy/poddisruptionbudgets', 'namespace')) store.addIndex('policy/poddisruptionbudgets', 'namespace', (o) => o.metadata.namespace);
+}
+
+function defaultReporter(): ErrorReporter {
+  let n = 0;
+  return (controller, key, err) => {
+    if (n++ >= 20) return;
+    console.error(`sandbox ${controller} controller: ${key}: ${err instanceof Error ? err.message : String(err)}`);
+  };
+}
+
+export function startControllers(cluster: SandboxCluster, opts: ControllerOptions = {}): Controllers {
+  const store = cluster.store;
+  ensureIndexes(store);
+  const ctx = new Ctx(cluster, opts.onError ?? defaultReporter());
+  const nodes = new NodeCache();
+  nodes.load(store);
+  const kubelet = new Kubelet(ctx, nodes);
+  const scheduler = new Scheduler(ctx, nodes);
+  const lifecycle = new NodeLifecycle(ctx);
+  const agent = new NodeAgent(ctx, nodes, kubelet);
+  const mirrors = new MirrorPods(ctx, nodes, kubelet);
+  const replicaSets = new ReplicaSetController(ctx);
+  const deployments = new DeploymentController(ctx);
+  const statefulSets = new StatefulSetController(ctx);
+  const daemonSets = new DaemonSetController(ctx, nodes);
+  const disruption = new DisruptionController(ctx);
+  const gc = new GarbageCollector(ctx);
+  const all = [kubelet, scheduler, lifecycle, mirrors, replicaSets, deployments, statefulSets, daemonSets, disruption, gc];
+
+  const unsubscribe = store.subscribe((ev) => {
+    nodes.onEvent(ev);
+    for (const c of all) c.onEvent(ev);
+  });
+
+  const pods = store.list('pods');
+  lifecycle.resync(nodes.all());
+  kubelet.resync(pods);
+  scheduler.resync(pods);
+  mirrors.resync();
+  replicaSets.resync();
+  deployments.resync();
+  statefulSets.resync();
+  daemonSets.resync();
+  disruption.resync();
+  agent.start();
+
+  return {
+    stop() {
+      unsubscribe();
+      ctx.stop();
+      agent.stop();
+      for (const c of all) c.stop();
+    },
+    restartKubelet: (node, version) => agent.restartKubelet(node, version),
+    restartStaticPod: (node, component, version) => mirrors.restartStaticPod(node, component, version),
+    upgradeAddons: (version) => upgradeAddons(store, version),
+  };
+}
+
+export type { StaticComponent } from './mirror-pods.js';

@@ -1,0 +1,59 @@
+/**
+ * The adapter reads preflight added to KubeClusterClient, against the sandbox: pods read as plain JSON
+ * (all namespaces, one namespace, one node, label selector, errors as ClusterApiError), metadata lists of a
+ * collection (404 → undefined), secrets by label a page at a time, and access reviews.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterApiError } from '../../../src/cluster/index.js';
+import { SandboxAdminClient } from '../../../src/sandbox/index.js';
+import { startEnv, type Env } from './helpers.js';
+
+describe('KubeClusterClient preflight reads', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await startEnv({ controlPlanes: 1 });
+  });
+  afterAll(() => env?.t.stop());
+
+  it('lists pods like the typed client, with every filter', async () => {
+    const typed = (await env.core.listPodForAllNamespaces()).items;
+    const all = await env.client.listPods();
+    expect(all.map((p) => `${p.namespace}/${p.name}`).sort()).toEqual(typed.map((p) => `${p.metadata!.namespace}/${p.metadata!.name}`).sort());
+    const mirror = all.find((p) => p.name === 'kube-apiserver-cp-1');
+    expect(mirror).toMatchObject({ mirror: true, nodeName: 'cp-1', ready: true, labels: { component: 'kube-apiserver' } });
+    expect(mirror?.requests.cpuMilli).toBe(250);
+    expect((await env.client.listPods({ namespace: 'payments' })).every((p) => p.namespace === 'payments')).toBe(true);
+    expect((await env.client.listPods({ nodeName: 'blue-1' })).every((p) => p.nodeName === 'blue-1')).toBe(true);
+    expect((await env.client.listPods({ labelSelector: 'app=ledger' })).map((p) => p.labels.app)).toEqual(['ledger', 'ledger']);
+  });
+
+  it('turns API failures into ClusterApiError', async () => {
+    const admin = SandboxAdminClient.fromKubeconfig(env.t.kubeconfigPath);
+    await admin.addFault({ type: 'api-errors', rate: 1, code: 503, pathPrefix: '/api/v1/pods' });
+    try {
+      await expect(env.client.listPods()).rejects.toSatisfy((e) => e instanceof ClusterApiError && e.status === 503 && e.message.startsWith('list pods: sandbox: injected fault'));
+    } finally {
+      await admin.clearFaults();
+    }
+  });
+
+  it('lists metadata of a collection, and undefined for one the server does not serve', async () => {
+    const pdbs = await env.client.listObjectMeta('/apis/policy/v1/poddisruptionbudgets');
+    expect(pdbs?.map((p) => `${p.namespace}/${p.name}`)).toContain('payments/ledger');
+    expect(await env.client.listObjectMeta('/apis/policy/v1beta1/podsecuritypolicies')).toBeUndefined();
+  });
+
+  it('reads secrets by label, page by page', async () => {
+    for (let i = 0; i < 60; i++) {
+      await env.core.createNamespacedSecret({ namespace: 'default', body: { metadata: { name: `s-${i}`, labels: { owner: i % 2 ? 'helm' : 'me' } }, data: { k: Buffer.from(String(i)).toString('base64') } } });
+    }
+    const seen: string[] = [];
+    await env.client.forEachSecret('owner=helm', (s) => seen.push(`${s.name}=${Buffer.from(s.data.k ?? '', 'base64').toString()}`));
+    expect(seen).toHaveLength(30);
+    expect(seen).toContain('s-59=59');
+  });
+
+  it('answers access reviews', async () => {
+    expect(await env.client.canI({ verb: 'create', group: '', resource: 'pods', subresource: 'eviction' })).toMatchObject({ allowed: true });
+  });
+});
