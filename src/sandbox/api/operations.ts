@@ -70,25 +70,26 @@ export class ApiOperations {
       start = tok.start;
       rv = tok.rv;
     }
-    let candidates: KObject[];
-    const nodeName = /(?:^|,)spec\.nodeName=([^,]*)/.exec(q.fieldSelector ?? '')?.[1];
-    if (key === 'pods' && nodeName !== undefined && nodeName !== '') {
-      candidates = this.store.byIndex('pods', 'node', nodeName).filter((p) => !ns || p.metadata.namespace === ns);
-      candidates.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
-    } else candidates = this.store.list(key, ns);
-    const items: KObject[] = [];
-    let i = 0;
-    if (start) while (i < candidates.length && keyOf(candidates[i]) <= start) i++;
     const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
-    for (; i < candidates.length && items.length < limit; i++) if (match(candidates[i])) items.push(candidates[i]);
-    const result: ListResult = { items, resourceVersion: rv };
-    if (items.length === limit && i < candidates.length) {
-      let remaining = 0;
-      for (let j = i; j < candidates.length; j++) if (match(candidates[j])) remaining++;
-      if (remaining > 0) {
-        result.continue = encodeContinue(rv, keyOf(items[items.length - 1]));
-        result.remainingItemCount = remaining;
+    const nodeName = /(?:^|,)spec\.nodeName=([^,]*)/.exec(q.fieldSelector ?? '')?.[1];
+    const result: ListResult = { items: [], resourceVersion: rv };
+    if (key === 'pods' && nodeName !== undefined && nodeName !== '') {
+      // Pods of one node come from the node index (kubectl drain's query), not a scan of every pod.
+      const candidates = this.store.byIndex('pods', 'node', nodeName).filter((p) => (!ns || p.metadata.namespace === ns) && keyOf(p) > start && match(p));
+      candidates.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
+      result.items = candidates.slice(0, limit);
+      if (candidates.length > result.items.length) {
+        result.continue = encodeContinue(rv, keyOf(result.items[result.items.length - 1]));
+        result.remainingItemCount = candidates.length - result.items.length;
       }
+      return result;
+    }
+    const page = this.store.page(key, start, limit, match, ns);
+    result.items = page.items;
+    if (page.more && page.items.length > 0) {
+      result.continue = encodeContinue(rv, keyOf(page.items[page.items.length - 1]));
+      // Like the apiserver, the count is only given when no selector filters the list.
+      if (!q.labelSelector && !q.fieldSelector && page.remaining !== undefined) result.remainingItemCount = page.remaining;
     }
     return result;
   }

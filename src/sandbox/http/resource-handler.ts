@@ -51,7 +51,8 @@ export class ResourceHandler {
     const method = req.method ?? 'GET';
     const verb = verbOf(method, r);
     const resourceName = r.subresource ? `${r.def.plural}/${r.subresource}` : r.def.plural;
-    authorize(r.user, verb, r.group, resourceName, r.namespace, r.name);
+    // Every authenticated user may ask what it may do (as with the real system:basic-user role).
+    if (!r.def.virtual) authorize(r.user, verb, r.group, resourceName, r.namespace, r.name);
     const gv = groupVersion(r.group, r.version);
     const ctx: WriteContext = { manager: managerName(r.query.get('fieldManager'), req.headers['user-agent']), gv, dryRun: r.query.get('dryRun') === 'All' };
     const sub = r.subresource;

@@ -40,6 +40,8 @@ export interface StoreOptions {
 export class ObjectStore {
   private rv = 1;
   private readonly tables = new Map<string, Map<string, Entry>>();
+  /** Sorted keys per table, rebuilt lazily after an object is added or removed (not on updates). */
+  private readonly sortedKeys = new Map<string, string[]>();
   private readonly indexes = new Map<string, Map<string, { fn: IndexFn; map: Map<string, Set<string>> }>>();
   private readonly listeners = new Set<Listener>();
   private readonly history: StoreEvent[] = [];
@@ -106,14 +108,55 @@ export class ObjectStore {
   /** Objects of a resource, optionally in one namespace, sorted by namespace/name like the real apiserver. */
   list(resource: string, namespace?: string): KObject[] {
     const t = this.table(resource);
-    const keys = [...t.keys()].sort();
     const out: KObject[] = [];
-    for (const k of keys) {
+    for (const k of this.keys(resource)) {
       const e = t.get(k)!;
       if (namespace && e.obj.metadata.namespace !== namespace) continue;
       out.push(e.obj);
     }
     return out;
+  }
+
+  /** The table's keys (`ns/name` or `name`) in sorted order; cached until an object is added or removed. */
+  keys(resource: string): string[] {
+    let keys = this.sortedKeys.get(resource);
+    if (!keys) {
+      keys = [...this.table(resource).keys()].sort();
+      this.sortedKeys.set(resource, keys);
+    }
+    return keys;
+  }
+
+  /** Objects whose key sorts after `afterKey`, at most `limit` accepted by `match`; also whether more remain. */
+  page(resource: string, afterKey: string, limit: number, match: (o: KObject) => boolean, namespace?: string): { items: KObject[]; more: boolean; remaining?: number } {
+    const keys = this.keys(resource);
+    const t = this.table(resource);
+    const prefix = namespace ? `${namespace}/` : '';
+    if (prefix && afterKey < prefix) afterKey = prefix;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] <= afterKey) lo = mid + 1;
+      else hi = mid;
+    }
+    const items: KObject[] = [];
+    let i = lo;
+    const end = prefix ? upperBound(keys, prefix) : keys.length;
+    for (; i < end && items.length < limit; i++) {
+      const o = t.get(keys[i])!.obj;
+      if (namespace && o.metadata.namespace !== namespace) continue;
+      if (match(o)) items.push(o);
+    }
+    let more = false;
+    for (let j = i; j < end; j++) {
+      const o = t.get(keys[j])!.obj;
+      if ((!namespace || o.metadata.namespace === namespace) && match(o)) {
+        more = true;
+        break;
+      }
+    }
+    return { items, more, remaining: more && !namespace ? keys.length - i : undefined };
   }
 
   count(resource: string): number {
@@ -195,6 +238,7 @@ export class ObjectStore {
     const rv = ++this.rv;
     const obj: KObject = { ...cur.obj, metadata: { ...cur.obj.metadata, resourceVersion: String(rv) } };
     t.delete(key);
+    this.sortedKeys.delete(resource);
     this.unindex(resource, key, cur.obj);
     this.emit({ type: 'DELETED', resource, object: obj, rv });
     return obj;
@@ -223,6 +267,7 @@ export class ObjectStore {
     obj.metadata.resourceVersion = String(rv);
     const prev = t.get(key);
     if (prev) this.unindex(resource, key, prev.obj);
+    else this.sortedKeys.delete(resource);
     t.set(key, { obj });
     this.index(resource, key, obj);
     this.emit({ type, resource, object: obj, rv });
@@ -254,6 +299,19 @@ export class ObjectStore {
       if (set && set.size === 0) idx.map.delete(v);
     }
   }
+}
+
+/** Index of the first key that does not start with `prefix` (keys sorted, prefix ends with '/'). */
+function upperBound(keys: string[], prefix: string): number {
+  const stop = prefix.slice(0, -1) + String.fromCharCode('/'.charCodeAt(0) + 1);
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid] < stop) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function addToIndex(map: Map<string, Set<string>>, value: string | undefined, key: string): void {
