@@ -1,0 +1,5 @@
+/**
+ * The use cases the commands call: `planUpgrade` today; the executor (phases, run state, lock, resume,
+ * rollback) joins it with the apply issue. It returns data and emits events; it never prints.
+ */
+export { planUpgrade, WaiverError, type PlanRequest, type PlanResult } from './plan-upgrade.js';
