@@ -12,7 +12,8 @@ export const kubeconfigFlags = {
 };
 
 export abstract class BaseCommand extends Command {
-  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(err: Error & { exitCode?: number; code?: string; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err.code === 'EEXIT') throw err;
     if (err instanceof CliError) {
       process.stderr.write(`Error: ${err.message}\n`);
       for (const s of err.suggestions ?? []) process.stderr.write(`  ${s}\n`);
@@ -20,7 +21,7 @@ export abstract class BaseCommand extends Command {
       this.exit(err.exitCode);
     }
     // oclif's own parse errors (unknown flag, missing argument) are invalid input.
-    if (err.oclif?.exit === 2 || /Unexpected argument|Nonexistent flag|Missing \d+ required arg|Expected --|Missing required flag/.test(err.message)) {
+    if (/Unexpected argument|Nonexistent flag|Missing \d+ required arg|Expected --|Missing required flag/.test(err.message)) {
       process.stderr.write(`Error: ${err.message}\nSee --help for usage.\n`);
       this.exit(EXIT.INVALID_INPUT);
     }

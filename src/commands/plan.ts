@@ -29,14 +29,14 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT])}`;
     context: Flags.string({ description: 'Kubeconfig context (default: the current one).' }),
     to: Flags.string({ description: 'Target Kubernetes version, full: vX.Y.Z.', required: true }),
     workers: Flags.string({ description: 'Worker group label selector, in order (repeatable): pool=blue, "tier in (a,b)", !gpu.', multiple: true, default: [] }),
-    'strict-groups': Flags.boolean({ description: 'Refuse workers that match no --workers selector (default: a last implicit group).' }),
+    'strict-groups': Flags.boolean({ description: 'Refuse workers that match no --workers selector (default: a last implicit group).', default: false }),
     'max-unavailable': Flags.string({ description: 'Nodes per group upgraded at once: N or N%.', default: '1' }),
     canary: Flags.integer({ description: 'Make the very first worker batch exactly N nodes.', min: 1 }),
     strategy: Flags.string({ description: 'rolling: a new node starts as soon as one finishes; batch: fixed batches.', options: ['rolling', 'batch'], default: 'rolling' }),
     'ignore-check': Flags.string({ description: 'Waive a waivable check by id (repeatable; recorded in the plan).', multiple: true, default: [] }),
     manifests: Flags.string({ description: 'Directory of manifests (recursive, multi-document YAML) to scan for removed APIs.' }),
-    'delete-emptydir-data': Flags.boolean({ description: 'Allow evicting pods with emptyDir volumes (their data is lost).' }),
-    force: Flags.boolean({ description: 'Allow deleting pods that have no controller (they are not recreated).' }),
+    'delete-emptydir-data': Flags.boolean({ description: 'Allow evicting pods with emptyDir volumes (their data is lost).', default: false }),
+    force: Flags.boolean({ description: 'Allow deleting pods that have no controller (they are not recreated).', default: false }),
     'drain-timeout': Flags.integer({ description: 'Seconds a node may take to drain.', default: 600 }),
     'disable-eviction-after': Flags.integer({ description: 'Seconds after which a pod the Eviction API keeps refusing is deleted anyway (bypasses its PDB). Off by default.' }),
     'gate-timeout': Flags.integer({ description: 'Seconds a health gate may take.', default: 300 }),
@@ -49,7 +49,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT])}`;
     'ssh-identity': Flags.string({ description: 'kubeadm-ssh: private key file (its path is recorded, never its content).' }),
     'ssh-jump-host': Flags.string({ description: 'kubeadm-ssh: jump host (ssh -J).' }),
     'ssh-address-label': Flags.string({ description: 'kubeadm-ssh: take the address from this node label instead of InternalIP.' }),
-    'ssh-accept-new-host-keys': Flags.boolean({ description: 'kubeadm-ssh: accept unknown host keys (StrictHostKeyChecking=accept-new).' }),
+    'ssh-accept-new-host-keys': Flags.boolean({ description: 'kubeadm-ssh: accept unknown host keys (StrictHostKeyChecking=accept-new).', default: false }),
     'package-manager': Flags.string({ description: 'kubeadm-ssh: apt or yum.', options: ['apt', 'yum'], default: 'apt' }),
     out: Flags.string({ description: `Plan file path (default: ${DEFAULT_PLAN_DIR}/<cluster>-<from>-to-<to>.yaml).` }),
     output: Flags.string({ char: 'o', description: 'Output: the human summary, or the plan document as json or yaml.', options: ['human', 'json', 'yaml'], default: 'human' }),
@@ -57,6 +57,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT])}`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Plan);
+    let safe = false;
     try {
       const { plan } = await planUpgrade({
         access: { kubeconfig: flags.kubeconfig, context: flags.context },
@@ -81,10 +82,10 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT])}`;
       if (flags.output === 'json') process.stdout.write(renderPlanJson(plan));
       else if (flags.output === 'yaml') process.stdout.write(renderPlanYaml(plan));
       else process.stdout.write(renderPlanSummary(plan, { planPath: shown.startsWith('..') ? path : shown, color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
-      if (!plan.summary.safe) this.exit(EXIT.BLOCKED);
+      safe = plan.summary.safe;
     } catch (e) {
-      if ((e as { oclif?: unknown }).oclif) throw e;
       throw toCliError(e);
     }
+    if (!safe) this.exit(EXIT.BLOCKED);
   }
 }
