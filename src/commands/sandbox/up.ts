@@ -36,17 +36,20 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     const { flags } = await this.parse(SandboxUp);
     const workload = parseWorkload(flags.workload);
     const kubeconfigPath = resolve(flags.kubeconfig);
+    const version = parseKubeVersion(flags['k8s-version']);
+    const pools = parsePools(flags.pool);
+    const timeScale = parseTimeScale(flags['time-scale']);
     let sandbox;
     try {
       sandbox = await startSandbox({
         port: flags.port,
         kubeconfigPath,
-        version: parseKubeVersion(flags['k8s-version']),
+        version,
         controlPlanes: flags['control-planes'],
-        pools: parsePools(flags.pool),
+        pools,
         workload,
         seed: flags.seed,
-        timeScale: parseTimeScale(flags['time-scale']),
+        timeScale,
       });
     } catch (e) {
       throw new CliError(`could not start the sandbox: ${(e as Error).message}`, EXIT.FAILED, { cause: e });
