@@ -31,9 +31,9 @@ export function parseWorkload(v: string): ParsedWorkload {
 
 export function parseKubeVersion(v: string): string {
   const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(v);
-  if (!m) throw invalidInput(`--k8s-version ${JSON.stringify(v)}: expected a full version such as v1.31.4`);
+  if (!m) throw invalidInput(`--version ${JSON.stringify(v)}: expected a full version such as v1.31.4`);
   const minor = Number(m[2]);
-  if (Number(m[1]) !== 1 || minor < 20 || minor > 40) throw invalidInput(`--k8s-version ${v}: the sandbox simulates Kubernetes 1.20 to 1.40`);
+  if (Number(m[1]) !== 1 || minor < 20 || minor > 40) throw invalidInput(`--version ${v}: the sandbox simulates Kubernetes 1.20 to 1.40`);
   return `v${m[1]}.${m[2]}.${m[3]}`;
 }
 

@@ -69,6 +69,7 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
     throw e;
   }
   const kc = { server: url, caPem: cert, adminToken, readonlyToken };
+  for (const r of ['pods', 'nodes']) cluster.store.warmJsonCache(r);
   if (kubeconfigPath) writeKubeconfig(kubeconfigPath, kc);
   let stopped = false;
   return {

@@ -18,7 +18,7 @@ describe('k8s-upgrade sandbox up', () => {
     const t = await startTestSandbox({ workload: { kind: 'none' } }); // only for a temp dir
     await t.stop();
     const kubeconfig = join(t.dir, 'up.kubeconfig');
-    const child = execa(process.execPath, [BIN, 'sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', 'none', '--pool', 'a=2', '--control-planes', '1', '--k8s-version', 'v1.30.2'], { reject: false });
+    const child = execa(process.execPath, [BIN, 'sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', 'none', '--pool', 'a=2', '--control-planes', '1', '--version', 'v1.30.2'], { reject: false });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     await waitFor(() => out.includes('sandbox ready'), 'ready line');

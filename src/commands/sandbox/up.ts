@@ -17,14 +17,14 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
 
   static override examples = [
     '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig',
-    '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --k8s-version v1.29.10 --pool gpu=2 --pool cpu=6 --time-scale 0.1',
+    '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --version v1.29.10 --pool gpu=2 --pool cpu=6 --time-scale 0.1',
     '<%= config.bin %> sandbox up --kubeconfig /tmp/big.kubeconfig --workload scale:5000',
   ];
 
   static override flags = {
     kubeconfig: Flags.string({ description: 'Where to write the kubeconfig (mode 0600).', default: '.sandbox/kubeconfig' }),
     port: Flags.integer({ description: 'Port on 127.0.0.1 (default: a free port).', min: 0, max: 65535 }),
-    'k8s-version': Flags.string({ description: 'Kubernetes version every component runs at start.', default: DEFAULT_VERSION }),
+    version: Flags.string({ description: 'Kubernetes version every component runs at start.', default: DEFAULT_VERSION, aliases: ['k8s-version'] }),
     'control-planes': Flags.integer({ description: 'Number of control-plane nodes.', default: 3, min: 1, max: 7 }),
     pool: Flags.string({ description: 'A worker pool NAME=COUNT (repeatable; default blue=3 and green=3). Nodes get the label pool=NAME.', multiple: true }),
     workload: Flags.string({ description: 'demo (the demo applications), none, or scale:N (N nodes, about 20 pods each).', default: 'demo' }),
@@ -36,7 +36,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     const { flags } = await this.parse(SandboxUp);
     const workload = parseWorkload(flags.workload);
     const kubeconfigPath = resolve(flags.kubeconfig);
-    const version = parseKubeVersion(flags['k8s-version']);
+    const version = parseKubeVersion(flags.version);
     const pools = parsePools(flags.pool);
     const timeScale = parseTimeScale(flags['time-scale']);
     let sandbox;

@@ -134,12 +134,20 @@ export class ResourceHandler {
     const key = storageKey(r.def);
     const store = this.cluster.store;
     const head = `{"kind":"${r.def.kind}List","apiVersion":"${groupVersion(r.group, r.version)}","metadata":${JSON.stringify(meta)},"items":[`;
-    const parts: string[] = [head];
-    for (let i = 0; i < result.items.length; i++) parts.push(i === 0 ? store.json(key, result.items[i]) : `,${store.json(key, result.items[i])}`);
-    parts.push(']}');
-    const body = parts.join('');
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    // Streamed in chunks with back-pressure: a list of 100,000 pods is never held as one string.
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const items = result.items;
+    let i = 0;
+    const pump = () => {
+      while (i < items.length) {
+        const end = Math.min(items.length, i + 256);
+        const parts: string[] = i === 0 ? [head] : [];
+        for (; i < end; i++) parts.push(i === 0 ? store.json(key, items[i]) : `,${store.json(key, items[i])}`);
+        if (!res.write(parts.join(''))) return void res.once('drain', pump);
+      }
+      res.end(items.length === 0 ? `${head}]}` : ']}');
+    };
+    pump();
   }
 
   private watch(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): void {

@@ -173,6 +173,19 @@ export class ObjectStore {
     return JSON.stringify(obj);
   }
 
+  /** Fills the JSON cache of a table in the background, a slice per event-loop turn, so the first big list is fast. */
+  warmJsonCache(resource: string, slice = 2000): void {
+    const t = this.table(resource);
+    const entries = [...t.values()];
+    let i = 0;
+    const step = () => {
+      const end = Math.min(entries.length, i + slice);
+      for (; i < end; i++) if (entries[i].json === undefined && t.get(objectKey(entries[i].obj.metadata.namespace, entries[i].obj.metadata.name)) === entries[i]) entries[i].json = JSON.stringify(entries[i].obj);
+      if (i < entries.length) setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
   /** Stores a new object. The caller hands over ownership of `obj`. Fills uid, resourceVersion, timestamps. */
   create(resource: string, obj: KObject): KObject {
     const t = this.table(resource);
