@@ -5,7 +5,7 @@ import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { buildDriver, buildOptions, type PlanFlagValues } from '../cli/plan-flags.js';
 import { renderPlanSummary } from '../cli/render/index.js';
-import { planUpgrade } from '../upgrade/index.js';
+import { isWaivable, planUpgrade } from '../upgrade/index.js';
 import { startSandbox } from '../sandbox/index.js';
 
 export default class Demo extends BaseCommand {
@@ -47,7 +47,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED])}`;
         generator: `k8s-upgrade ${this.config.version}`,
         now: new Date(),
       });
-      this.log(renderPlanSummary(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      this.log(renderPlanSummary(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, waivable: isWaivable }));
       this.log('The demo applications carry the traps operators meet: a PDB that never allows an eviction, an unmanaged pod,');
       this.log('emptyDir data and a single-replica service. The plan names each one and what to do; apply (next release) runs');
       this.log('the plan with zero downtime once they are fixed or accepted.');

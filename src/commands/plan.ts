@@ -6,7 +6,7 @@ import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { buildDriver, buildOptions } from '../cli/plan-flags.js';
 import { renderPlanJson, renderPlanSummary, renderPlanYaml } from '../cli/render/index.js';
-import { planUpgrade } from '../upgrade/index.js';
+import { isWaivable, planUpgrade } from '../upgrade/index.js';
 import { DEFAULT_PLAN_DIR, serializePlan } from '../plan/index.js';
 
 export default class Plan extends BaseCommand {
@@ -81,7 +81,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT])}`;
       const shown = relative(process.cwd(), path) || path;
       if (flags.output === 'json') process.stdout.write(renderPlanJson(plan));
       else if (flags.output === 'yaml') process.stdout.write(renderPlanYaml(plan));
-      else process.stdout.write(renderPlanSummary(plan, { planPath: shown.startsWith('..') ? path : shown, color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      else process.stdout.write(renderPlanSummary(plan, { planPath: shown.startsWith('..') ? path : shown, color: process.stdout.isTTY === true && !process.env.NO_COLOR, waivable: isWaivable }));
       safe = plan.summary.safe;
     } catch (e) {
       throw toCliError(e);

@@ -3,3 +3,4 @@
  * rollback) joins it with the apply issue. It returns data and emits events; it never prints.
  */
 export { planUpgrade, WaiverError, type PlanRequest, type PlanResult } from './plan-upgrade.js';
+export { isWaivable, CHECKS } from '../checks/index.js';

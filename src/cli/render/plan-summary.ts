@@ -26,6 +26,8 @@ export interface PlanSummaryOptions {
   readonly planPath?: string;
   /** ANSI colours; default false. */
   readonly color?: boolean;
+  /** Which check ids --ignore-check accepts; when given, only those are offered as waivers. */
+  readonly waivable?: (id: string) => boolean;
 }
 
 /** At most this many objects are listed under a finding, then "and N more". */
@@ -43,7 +45,7 @@ export const renderPlanSummary = (plan: UpgradePlan, options: PlanSummaryOptions
     groups(plan, s),
     settings(plan, s),
     findings(plan, s),
-    verdict(plan, planPath, s),
+    verdict(plan, planPath, s, options.waivable),
   ];
   return `${sections.filter((x) => x.length > 0).map((x) => x.join('\n')).join('\n\n')}\n`;
 };
@@ -213,13 +215,11 @@ const findings = (plan: UpgradePlan, s: Style): string[] => {
   return lines;
 };
 
-const verdict = (plan: UpgradePlan, planPath: string, s: Style): string[] => {
+const verdict = (plan: UpgradePlan, planPath: string, s: Style, waivable?: (id: string) => boolean): string[] => {
   if (plan.summary.safe) {
     return [`${s.green('Safe to apply.')} Next: ${s.bold(`k8s-upgrade apply ${shellQuote(planPath)}`)}`];
   }
-  const ids = [...new Set(plan.findings.filter((f) => f.severity === 'blocker' && !f.waived).map((f) => f.id))];
-  return [
-    `${s.red(`Not safe to apply: ${plural(plan.summary.blockers, 'blocker')}.`)} Fix ${plan.summary.blockers === 1 ? 'it' : 'them'} and run \`k8s-upgrade plan\` again, ` +
-      `or waive a check you accept with --ignore-check ID (${ids.join(', ')}).`,
-  ];
+  const ids = [...new Set(plan.findings.filter((f) => f.severity === 'blocker' && !f.waived).map((f) => f.id))].filter((id) => waivable?.(id) ?? true);
+  const fix = `${s.red(`Not safe to apply: ${plural(plan.summary.blockers, 'blocker')}.`)} Fix ${plan.summary.blockers === 1 ? 'it' : 'them'} and run \`k8s-upgrade plan\` again`;
+  return [ids.length ? `${fix}, or waive a check you accept with --ignore-check ID (${ids.join(', ')}).` : `${fix}; none of these checks can be waived.`];
 };
