@@ -8,6 +8,8 @@ import { gatherInventory, runPreflight, isKnownCheck, isWaivable, versionPathInp
 import {
   applyWaivers,
   computePlanSummary,
+  compareVersions,
+  tryParseReportedVersion,
   computeVersionPath,
   formatVersion,
   parseTargetVersion,
@@ -107,17 +109,12 @@ function controlPlaneSection(inv: Inventory, path: VersionPath): UpgradePlan['co
     // A node is in a hop when its apiserver (or, without mirror pods, its kubelet) is older than the hop's version.
     const nodes = cpNodes.filter((n) => {
       const v = apiserverOn.get(n) ?? inv.nodes.find((x) => x.name === n)?.kubeletVersion ?? '';
-      return compareLoose(v, to) < 0;
+      const current = tryParseReportedVersion(v);
+      return !current || compareVersions(current, s.to) < 0;
     });
     return nodes.length ? [{ to, nodes }] : [];
   });
   return { nodes: cpNodes, hops };
-}
-
-function compareLoose(a: string, b: string): number {
-  const p = (v: string) => (/^v?(\d+)\.(\d+)\.(\d+)/.exec(v) ?? [0, 0, 0, 0]).slice(1).map(Number);
-  const [x, y] = [p(a), p(b)];
-  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }
 
 function groupsSection(b: WorkerBatches, defaultSpec?: string): UpgradePlan['groups'] {
