@@ -3,7 +3,7 @@
  * types.ts. Lists are paginated (`limit`/`continue`), so the number of requests grows with pages, not with
  * objects. Patches always set an explicit Content-Type (client-node 1.x would otherwise send a JSON patch).
  */
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import {
   AppsV1Api,
@@ -180,12 +180,23 @@ export class KubeClusterClient {
   }
 
   /** A raw GET (e.g. /metrics) with the kubeconfig's credentials and TLS settings. */
+  private agent?: HttpsAgent;
+
+  /** Closes pooled connections (the CLI calls it before exiting). */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+
   async rawGet(path: string, accept = 'text/plain, application/json'): Promise<{ status: number; body: string }> {
     // Joined, not resolved: a server URL with a path prefix (an API proxy) keeps it.
     const url = new URL(this.server.replace(/\/+$/, '') + path);
     const opts: import('node:https').RequestOptions = { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: { Accept: accept } };
     await this.kc.applyToHTTPSOptions(opts);
-    const req = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const https = url.protocol === 'https:';
+    // One keep-alive connection pool: a 200-page list must not pay 200 TLS handshakes.
+    if (https) opts.agent = this.agent ??= new HttpsAgent({ keepAlive: true, maxSockets: 8, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername });
+    const req = https ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const r = req(opts, (res) => {
         const chunks: Buffer[] = [];

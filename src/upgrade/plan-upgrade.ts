@@ -56,6 +56,14 @@ export async function planUpgrade(req: PlanRequest): Promise<PlanResult> {
   }
   const access = loadAccess(req.access);
   const client = new KubeClusterClient(access.kc, access.server);
+  try {
+    return await planWith(req, target, access, client);
+  } finally {
+    client.close();
+  }
+}
+
+async function planWith(req: PlanRequest, target: ReturnType<typeof parseTargetVersion>, access: ReturnType<typeof loadAccess>, client: KubeClusterClient): Promise<PlanResult> {
   const inventory = await gatherInventory(client);
   const path = computeVersionPath(versionPathInput(inventory, target));
   const batches = planWorkerBatches(batchNodes(inventory), {
