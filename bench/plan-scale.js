@@ -27,14 +27,6 @@ await new Promise((resolve, reject) => {
   });
   sandbox.on('exit', (c) => reject(new Error(`sandbox exited ${c}: ${out}`)));
 });
-const admin = (args) =>
-  new Promise((resolve) => {
-    const p = run(['sandbox', ...args, '--kubeconfig', kubeconfig]);
-    let s = '';
-    p.stdout.on('data', (d) => (s += d));
-    p.on('exit', () => resolve(s));
-  });
-
 async function stats() {
   const { request } = await import('node:https');
   const { parse } = await import('yaml');
@@ -80,7 +72,6 @@ const { requests } = await s.get();
 sandbox.kill('SIGTERM');
 await new Promise((r) => sandbox.on('exit', r));
 rmSync(dir, { recursive: true, force: true });
-void admin;
 
 const doc = JSON.parse(json || '{}');
 const total = requests.reduce((n, r) => n + r.count, 0);

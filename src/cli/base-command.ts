@@ -1,15 +1,10 @@
 /**
  * The base of every command: maps CliError (and anything else) to a one-line message on stderr and the
- * exit code of the table, and offers the shared `--kubeconfig`/`--context` flags.
+ * exit code of the table.
  */
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
-
-export const kubeconfigFlags = {
-  kubeconfig: Flags.string({ description: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).', env: 'KUBECONFIG' }),
-  context: Flags.string({ description: 'The kubeconfig context to use (default: its current context).' }),
-};
 
 export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; code?: string; oclif?: { exit?: number } }): Promise<unknown> {

@@ -7,7 +7,7 @@
  * Product code must never import this folder: it reaches the sandbox only through the kubeconfig it writes
  * (and the node driver's command templates, which call `k8s-upgrade sandbox node …`).
  */
-import { SandboxCluster, type SandboxOptions } from './cluster.js';
+import { SandboxCluster, DEFAULT_VERSION, type SandboxOptions } from './cluster.js';
 import { startControllers, type Controllers } from './controllers/index.js';
 import { buildCluster } from './workloads/index.js';
 import { SandboxServer } from './http/server.js';
@@ -39,7 +39,7 @@ export interface Sandbox {
 }
 
 export const DEFAULT_OPTIONS: SandboxOptions = {
-  version: 'v1.31.4',
+  version: DEFAULT_VERSION,
   controlPlanes: 3,
   pools: [
     { name: 'blue', count: 3 },
