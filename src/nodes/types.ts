@@ -1,0 +1,51 @@
+/**
+ * The contract of a node driver: how one node is taken to a Kubernetes version (packages, kubeadm, kubelet
+ * restart). The executor cordons, drains and waits for the node; the driver only runs the node-side work.
+ */
+
+export interface NodeTarget {
+  node: string;
+  role: 'control-plane' | 'worker';
+  /** Target version, `v1.32.0`. */
+  version: string;
+  /** The first control-plane node of a hop (`kubeadm upgrade apply`; every other node: `kubeadm upgrade node`). */
+  first: boolean;
+  /** The node's InternalIP, when it has one. */
+  internalIP?: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+export interface DriverIo {
+  /** Every line the node side prints (kept in the run log). */
+  onOutput(stream: 'stdout' | 'stderr', line: string): void;
+  signal?: AbortSignal;
+}
+
+export interface DriverResult {
+  durationMs: number;
+  /** The command lines run (argv joined for display, never with secrets). */
+  commands: string[];
+}
+
+export interface NodeDriver {
+  readonly type: 'exec' | 'kubeadm-ssh';
+  /** Runs the node-side upgrade; resolves when it exited 0, throws `NodeDriverError` otherwise. */
+  upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult>;
+}
+
+export type NodeDriverErrorCode = 'FAILED' | 'TIMEOUT' | 'NOT_FOUND' | 'NO_ADDRESS' | 'HOST_KEY' | 'ABORTED';
+
+export class NodeDriverError extends Error {
+  override name = 'NodeDriverError';
+  constructor(
+    message: string,
+    readonly code: NodeDriverErrorCode,
+    readonly node: string,
+    readonly exitCode?: number,
+    /** The last lines of output, for the error message. */
+    readonly tail: string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The run state (journal) of `apply`: written atomically after every transition to
+ * `plans/<plan>.state.json` and mirrored to a ConfigMap in kube-system. The local file is the authority.
+ * `status` reads it; `apply` on an unfinished run resumes from it (every step still reads the cluster first).
+ */
+import type { NodeStep, PhaseKind, RunOutcome } from './events.js';
+
+export const RUN_STATE_API_VERSION = 'k8s-upgrade/v1';
+export const RUN_STATE_KIND = 'UpgradeRun';
+
+export type RunStatus = 'running' | 'paused' | 'failed' | 'done';
+export type PhaseStatus = 'pending' | 'running' | 'done' | 'failed' | 'paused' | 'skipped';
+export type NodeRunStatus = 'pending' | 'in-progress' | 'done' | 'skipped' | 'failed';
+
+export interface NodeRunState {
+  node: string;
+  role: 'control-plane' | 'worker';
+  /** The version this phase takes the node to. */
+  to: string;
+  status: NodeRunStatus;
+  /** The last step started (in-progress) or finished (done). */
+  step?: NodeStep;
+  /** We cordoned it in this run (so we must uncordon it, even after a crash). */
+  cordonedByUs: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  evictions: number;
+  blockedMs: number;
+  /** How many times the node driver was run for this node in this phase (resume re-runs only when needed). */
+  driverRuns: number;
+  error?: string;
+}
+
+export interface PhaseRunState {
+  /** `control-plane/v1.32.0`, `workers/v1.32.0/pool=blue`, `etcd-snapshot`, `postflight`. */
+  id: string;
+  kind: PhaseKind;
+  title: string;
+  to?: string;
+  /** Worker phases: the group's selector and its window. */
+  group?: { selector: string; maxUnavailable: number };
+  status: PhaseStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  /** In execution order. */
+  nodes: NodeRunState[];
+}
+
+export interface RunStop {
+  outcome: RunOutcome;
+  phase?: string;
+  node?: string;
+  step?: string;
+  message: string;
+  /** Commands/advice for the operator (resume, rollback, …). */
+  next: string[];
+}
+
+export interface RunState {
+  apiVersion: typeof RUN_STATE_API_VERSION;
+  kind: typeof RUN_STATE_KIND;
+  runId: string;
+  plan: { name: string; path: string; contentHash: string; from: string; to: string };
+  cluster: { server: string; kubeSystemUid: string };
+  status: RunStatus;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  /** Each `apply` invocation on this run (1 = never resumed). */
+  attempts: { startedAt: string; holder: string; endedAt?: string; outcome?: RunOutcome }[];
+  phases: PhaseRunState[];
+  /** Why the last attempt stopped, when it did not finish. */
+  stop?: RunStop;
+}
