@@ -1,4 +1,4 @@
-/** Parsing and validation of `sandbox up` options (pools, workload, version, time scale). */
+/** Parsing and validation of `sandbox up` options (pools, workload, version, time scale, timings, node-time jitter). */
 import { invalidInput } from './errors.js';
 
 export interface ParsedPool {
@@ -40,5 +40,36 @@ export function parseKubeVersion(v: string): string {
 export function parseTimeScale(v: string): number {
   const n = Number(v);
   if (!(n > 0 && n <= 100)) throw invalidInput(`--time-scale ${JSON.stringify(v)}: expected a number in (0, 100], e.g. 0.1 for ten times faster`);
+  return n;
+}
+
+/**
+ * `--timing NAME=MS` (repeatable) → simulated durations by name. `names` are the sandbox's timing names (passed in
+ * by the command: this folder does not import the sandbox). A name given twice is refused.
+ */
+export function parseTimings(values: string[] | undefined, names: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values ?? []) {
+    const m = /^([A-Za-z]+)=(.+)$/.exec(v);
+    if (!m) throw invalidInput(`--timing ${JSON.stringify(v)}: expected NAME=MS, e.g. --timing upgradeCommandMs=500 (names: ${names.join(', ')})`);
+    const [, name, ms] = m;
+    if (!names.includes(name)) throw invalidInput(`--timing ${name}: unknown timing; expected one of ${names.join(', ')}`);
+    if (name in out) throw invalidInput(`--timing ${name} is given twice`);
+    const n = Number(ms);
+    const min = name === 'heartbeatMs' ? 1 : 0;
+    if (!/^\d+(\.\d+)?$/.test(ms) || !(n >= min && n <= 86_400_000)) {
+      throw invalidInput(`--timing ${v}: MS must be a number of simulated milliseconds between ${min} and 86400000`);
+    }
+    out[name] = n;
+  }
+  return out;
+}
+
+/** `--node-time-jitter F`: the spread of per-node upgrade times, in [0, 1). */
+export function parseNodeTimeJitter(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n < 1)) {
+    throw invalidInput(`--node-time-jitter ${JSON.stringify(v)}: expected a fraction in [0, 1), e.g. 0.5 for node times between 0.5× and 1.5×`);
+  }
   return n;
 }

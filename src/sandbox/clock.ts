@@ -6,9 +6,15 @@
 export class Clock {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private readonly startedAt = performance.now();
 
   constructor(readonly scale: number) {
     if (!(scale > 0)) throw new Error(`time scale must be > 0, got ${scale}`);
+  }
+
+  /** Simulated milliseconds since the clock was created (real elapsed time divided by the scale). */
+  now(): number {
+    return (performance.now() - this.startedAt) / this.scale;
   }
 
   /** Simulated milliseconds → real milliseconds. */
@@ -69,7 +75,18 @@ export interface Timings {
   upgradeCommandMs: number;
   /** Node lease renewal interval. */
   heartbeatMs: number;
+  /**
+   * Spread of the per-node upgrade time (upgradeCommandMs + kubeletRestartMs), a fraction in [0, 1). 0: every
+   * node takes the same time. j > 0: each node's multiplier is drawn uniformly in [1 − j, 1 + j], deterministically
+   * from the seed and the node's name (the same node gets the same multiplier on every run with that seed).
+   * Not a duration: `--timing` does not accept it (`sandbox up --node-time-jitter F` sets it).
+   */
+  nodeTimeJitter: number;
 }
+
+/** The timings that are durations in simulated milliseconds (what `sandbox up --timing NAME=MS` sets). */
+export const TIMING_NAMES = ['podStartupMs', 'podTerminationMs', 'kubeletRestartMs', 'staticPodRestartMs', 'upgradeCommandMs', 'heartbeatMs'] as const;
+export type TimingName = (typeof TIMING_NAMES)[number];
 
 export const DEFAULT_TIMINGS: Timings = {
   podStartupMs: 2_000,
@@ -78,7 +95,30 @@ export const DEFAULT_TIMINGS: Timings = {
   staticPodRestartMs: 2_000,
   upgradeCommandMs: 3_000,
   heartbeatMs: 10_000,
+  nodeTimeJitter: 0,
 };
+
+/** Throws when a timing is not a finite duration ≥ 0 (heartbeatMs > 0) or the jitter is outside [0, 1). */
+export function validateTimings(t: Timings): void {
+  for (const name of TIMING_NAMES) {
+    const v = t[name];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (name === 'heartbeatMs' && v === 0)) {
+      throw new Error(`timing ${name} must be a finite number of milliseconds ${name === 'heartbeatMs' ? '> 0' : '≥ 0'}, got ${String(v)}`);
+    }
+  }
+  const j = t.nodeTimeJitter;
+  if (typeof j !== 'number' || !(j >= 0 && j < 1)) throw new Error(`nodeTimeJitter must be in [0, 1), got ${String(j)}`);
+}
+
+/** FNV-1a hash of a string (32 bits), to derive per-object seeds that do not depend on call order. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
 
 /** Deterministic PRNG (mulberry32) so a seed reproduces names, zones and fault decisions. */
 export function seededRandom(seed: number): () => number {

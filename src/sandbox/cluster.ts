@@ -5,7 +5,7 @@
  * the node side all work on this object.
  */
 import { ObjectStore } from './store/object-store.js';
-import { Clock, DEFAULT_TIMINGS, seededRandom, type Timings } from './clock.js';
+import { Clock, DEFAULT_TIMINGS, hashString, seededRandom, validateTimings, type Timings } from './clock.js';
 import { FaultRegistry } from './faults.js';
 import type { KObject } from './store/types.js';
 
@@ -57,13 +57,16 @@ export class SandboxCluster {
   readonly random: () => number;
   readonly faults: FaultRegistry;
   readonly machines = new Map<string, Machine>();
+  /** Explicit per-node upgrade-time multipliers (tests, benchmarks); they win over the seeded jitter. */
+  readonly nodeTimeFactors = new Map<string, number>();
   /** group-version/resource → count of requests made through a deprecated group-version. */
   readonly deprecatedRequests = new Map<string, { group: string; version: string; resource: string; removedRelease: string; count: number }>();
 
   constructor(readonly options: SandboxOptions) {
     this.store = new ObjectStore({ historySize: options.historySize });
     this.clock = new Clock(options.timeScale);
-    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.timings = { ...DEFAULT_TIMINGS, ...stripUndefined(options.timings ?? {}) };
+    validateTimings(this.timings);
     this.random = seededRandom(options.seed);
     this.faults = new FaultRegistry(seededRandom(options.seed + 1));
     this.store.addIndex('pods', 'node', (p) => p.spec?.nodeName || undefined);
@@ -89,6 +92,33 @@ export class SandboxCluster {
   node(name: string): KObject | undefined {
     return this.store.get('nodes', undefined, name);
   }
+
+  /**
+   * The multiplier of this node's upgrade time: an explicit `nodeTimeFactors` entry, else 1 when
+   * `timings.nodeTimeJitter` is 0, else uniform in [1 − j, 1 + j] from the seed and the node's name.
+   */
+  nodeTimeFactor(node: string): number {
+    const explicit = this.nodeTimeFactors.get(node);
+    if (explicit !== undefined) return explicit;
+    const j = this.timings.nodeTimeJitter;
+    if (!j) return 1;
+    const r = seededRandom(hashString(`${this.options.seed}/${node}`))();
+    return 1 - j + 2 * j * r;
+  }
+
+  /** Simulated time of the package install + kubeadm work on this node. */
+  nodeUpgradeCommandMs(node: string): number {
+    return this.timings.upgradeCommandMs * this.nodeTimeFactor(node);
+  }
+
+  /** Simulated time this node's kubelet stays NotReady after an upgrade. */
+  nodeKubeletRestartMs(node: string): number {
+    return this.timings.kubeletRestartMs * this.nodeTimeFactor(node);
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export interface ParsedVersion {

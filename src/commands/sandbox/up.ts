@@ -2,9 +2,10 @@ import { Flags } from '@oclif/core';
 import { resolve } from 'node:path';
 import { BaseCommand } from '../../cli/base-command.js';
 import { exitCodeHelp, EXIT } from '../../cli/exit-codes.js';
-import { parseKubeVersion, parsePools, parseTimeScale, parseWorkload } from '../../cli/sandbox-options.js';
+import { parseKubeVersion, parseNodeTimeJitter, parsePools, parseTimeScale, parseTimings, parseWorkload } from '../../cli/sandbox-options.js';
 import { CliError } from '../../cli/errors.js';
 import { startSandbox, DEFAULT_VERSION } from '../../sandbox/index.js';
+import { TIMING_NAMES } from '../../sandbox/clock.js';
 
 export default class SandboxUp extends BaseCommand {
   static override summary = 'Start a simulated Kubernetes cluster on 127.0.0.1 and write a kubeconfig for it.';
@@ -19,6 +20,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig',
     '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --version v1.29.10 --pool gpu=2 --pool cpu=6 --time-scale 0.1',
     '<%= config.bin %> sandbox up --kubeconfig /tmp/big.kubeconfig --workload scale:5000',
+    '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --timing upgradeCommandMs=500 --timing podStartupMs=200 --node-time-jitter 0.5',
   ];
 
   static override flags = {
@@ -30,6 +32,14 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     workload: Flags.string({ description: 'demo (the demo applications), none, or scale:N (N nodes, about 20 pods each).', default: 'demo' }),
     seed: Flags.integer({ description: 'Seed for generated names, IP addresses and fault decisions.', default: 1 }),
     'time-scale': Flags.string({ description: 'Multiplies every simulated delay (0.1 = ten times faster).', default: '1' }),
+    timing: Flags.string({
+      description: `A simulated duration NAME=MS (repeatable), before --time-scale. Names: ${TIMING_NAMES.join(', ')}.`,
+      multiple: true,
+    }),
+    'node-time-jitter': Flags.string({
+      description: 'Spread of per-node upgrade times (upgradeCommandMs + kubeletRestartMs), in [0, 1): each node takes [1-F, 1+F]x, drawn from the seed and its name.',
+      default: '0',
+    }),
   };
 
   async run(): Promise<void> {
@@ -39,6 +49,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     const version = parseKubeVersion(flags.version);
     const pools = parsePools(flags.pool);
     const timeScale = parseTimeScale(flags['time-scale']);
+    const timings = { ...parseTimings(flags.timing, TIMING_NAMES), nodeTimeJitter: parseNodeTimeJitter(flags['node-time-jitter']) };
     let sandbox;
     try {
       sandbox = await startSandbox({
@@ -50,6 +61,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
         workload,
         seed: flags.seed,
         timeScale,
+        timings,
       });
     } catch (e) {
       throw new CliError(`could not start the sandbox: ${(e as Error).message}`, EXIT.FAILED, { cause: e });

@@ -58,7 +58,7 @@ export class NodeAgent {
     if (m) m.kubelet = 'restarting';
     this.setReady(node, false);
     const entry = { version, due: false, cancel: () => {} };
-    entry.cancel = this.ctx.after(this.ctx.cluster.timings.kubeletRestartMs, () => {
+    entry.cancel = this.ctx.after(this.ctx.cluster.nodeKubeletRestartMs(node), () => {
       entry.due = true;
       this.tryComeUp(node);
     });

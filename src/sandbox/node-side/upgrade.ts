@@ -58,7 +58,7 @@ export async function upgradeMachine(cluster: SandboxCluster, controllers: Contr
   busy.add(node);
   try {
     m.upgradeCommands = (m.upgradeCommands ?? 0) + 1;
-    await cluster.clock.sleep(cluster.timings.upgradeCommandMs);
+    await cluster.clock.sleep(cluster.nodeUpgradeCommandMs(node));
     if (cluster.faults.upgradeFails(node)) {
       throw new NodeSideError(500, `[upgrade/apply] FATAL: couldn't upgrade control plane. kubeadm has tried to recover everything into the earlier state. Errors faced: injected fault on ${node}`);
     }
