@@ -1,0 +1,107 @@
+/**
+ * Mirrors the run state into the cluster (ConfigMap kube-system/k8s-upgrade-run-<plan slug>, key
+ * `state.json`) so that a CI job on another runner can see and resume a run. Writes are coalesced: at most
+ * one in flight, the newest state wins, so a burst of updates costs a handful of requests. The local state
+ * file is the authority: mirror failures go to `onError`, never thrown, and never stop a run.
+ */
+import { getConfigMap, putConfigMap, type KubeClusterClient } from '../cluster/index.js';
+import type { RunState } from './run-state-types.js';
+import { parseRunState } from './state-store.js';
+
+export const MIRROR_NAMESPACE = 'kube-system';
+export const MIRROR_KEY = 'state.json';
+export const MIRROR_LABELS = { 'app.kubernetes.io/managed-by': 'k8s-upgrade' } as const;
+/** ConfigMaps hold at most 1 MiB; leave room for metadata. */
+const MAX_MIRROR_BYTES = 1_000_000;
+
+/** The mirror could not be written (reported through onError; the run goes on with the local file). */
+export class StateMirrorError extends Error {
+  override name = 'StateMirrorError';
+}
+
+/** `k8s-upgrade-run-<slug>`: the plan name lower-cased, anything but [a-z0-9] turned into `-`, within 253 chars. */
+export function mirrorNameFor(planName: string): string {
+  const slug = planName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 200)
+    .replace(/-+$/, '');
+  return `k8s-upgrade-run-${slug || 'plan'}`;
+}
+
+export interface StateMirrorOptions {
+  planName: string;
+  namespace?: string;
+  onError?: (err: Error) => void;
+}
+
+export class StateMirror {
+  readonly namespace: string;
+  readonly name: string;
+  private pending: RunState | undefined;
+  private pump: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: KubeClusterClient,
+    private readonly opts: StateMirrorOptions,
+  ) {
+    this.namespace = opts.namespace ?? MIRROR_NAMESPACE;
+    this.name = mirrorNameFor(opts.planName);
+  }
+
+  /** Queues `state` for mirroring; returns at once. Only the newest queued state is written. */
+  update(state: RunState): void {
+    this.pending = state;
+    this.pump ??= this.drain();
+  }
+
+  /** Resolves once every state queued so far has been written (or has failed and been reported). */
+  async flush(): Promise<void> {
+    while (this.pump) await this.pump;
+  }
+
+  /** The one writer. It always awaits before its loop test, and clears `pump` in the same tick the loop ends. */
+  private async drain(): Promise<void> {
+    try {
+      await Promise.resolve();
+      while (this.pending) {
+        const state = this.pending;
+        this.pending = undefined;
+        await this.write(state);
+      }
+    } finally {
+      this.pump = undefined;
+    }
+  }
+
+  private async write(state: RunState): Promise<void> {
+    const where = `ConfigMap ${this.namespace}/${this.name}`;
+    try {
+      const json = JSON.stringify(state);
+      if (Buffer.byteLength(json) > MAX_MIRROR_BYTES) {
+        throw new StateMirrorError(`The run state is ${Buffer.byteLength(json)} bytes, too large for ${where} (1 MiB at most); the cluster mirror is not updated. The local state file stays the authority.`);
+      }
+      await putConfigMap(this.client, { namespace: this.namespace, name: this.name, labels: { ...MIRROR_LABELS }, data: { [MIRROR_KEY]: json } });
+    } catch (e) {
+      const err = e instanceof StateMirrorError ? e : new StateMirrorError(`Could not mirror the run state to ${where}: ${(e as Error).message}. The local state file stays the authority; the run goes on.`, { cause: e });
+      try {
+        this.opts.onError?.(err);
+      } catch {
+        // A failing reporter must not break the mirror either.
+      }
+    }
+  }
+}
+
+/**
+ * Reads the mirrored run state of `planName` (e.g. a CI runner resuming on another machine); `undefined`
+ * when there is none. Throws StateFileError when the mirror holds something that is not a run state.
+ */
+export async function readMirror(client: KubeClusterClient, planName: string, namespace = MIRROR_NAMESPACE): Promise<RunState | undefined> {
+  const name = mirrorNameFor(planName);
+  const cm = await getConfigMap(client, namespace, name);
+  const text = cm?.data[MIRROR_KEY];
+  if (text === undefined) return undefined;
+  return parseRunState(text, `ConfigMap ${namespace}/${name} (key ${MIRROR_KEY})`);
+}

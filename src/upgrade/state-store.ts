@@ -1,0 +1,113 @@
+/**
+ * The run-state file next to the plan (`plans/x.yaml` → `plans/x.state.json`): written atomically (temp
+ * file in the same folder, fsync, rename, fsync the folder; mode 0600) so a crash or kill -9 leaves either
+ * the old journal or the new one, never half of one; read back with a small structural validation. It is
+ * the authority on a run (the ConfigMap mirror is a copy). It must never hold credentials.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState } from './run-state-types.js';
+
+/** The state file cannot be used: unreadable, not JSON, or not a k8s-upgrade run state. */
+export class StateFileError extends Error {
+  override name = 'StateFileError';
+
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** `plans/x.yaml` → `plans/x.state.json` (any extension is replaced; none is fine). */
+export function statePathFor(planPath: string): string {
+  const ext = extname(planPath);
+  const base = basename(planPath, ext);
+  return join(dirname(planPath), `${base}.state.json`);
+}
+
+/** Writes `state` to `path` atomically, mode 0600. Throws StateFileError (with the fs error as cause). */
+export function writeStateFile(path: string, state: RunState): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const data = JSON.stringify(state, null, 2) + '\n';
+  try {
+    const fd = openSync(tmp, 'wx', 0o600);
+    try {
+      writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new StateFileError(`Cannot write the run state ${path}: ${(e as Error).message}. Check that the folder exists and is writable; the run stops so that no step goes unrecorded.`, path, { cause: e });
+  }
+  fsyncDir(dir);
+}
+
+/** Makes the rename durable. Some platforms/filesystems refuse to open or fsync a directory: that is not fatal. */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // EISDIR/EPERM/EINVAL on platforms without directory fsync: the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Reads the state file; `undefined` when it does not exist. Throws StateFileError when it is not a valid run state. */
+export function readStateFile(path: string): RunState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateFileError(`Cannot read the run state ${path}: ${(e as Error).message}.`, path, { cause: e });
+  }
+  return parseRunState(text, path);
+}
+
+/** Parses and validates a run state (from the file or the ConfigMap mirror); `source` names it in errors. */
+export function parseRunState(text: string, source: string): RunState {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new StateFileError(`The run state ${source} is not valid JSON (${(e as Error).message}). It may have been edited or truncated; restore it from the cluster mirror or move it aside to start a new run.`, source, { cause: e });
+  }
+  const problem = validate(v);
+  if (problem) throw new StateFileError(`The run state ${source} is not a k8s-upgrade run state: ${problem}. Move it aside to start a new run, or restore it from the cluster mirror.`, source);
+  return v as RunState;
+}
+
+function validate(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'it is not a JSON object';
+  const s = v as Record<string, unknown>;
+  if (s.apiVersion !== RUN_STATE_API_VERSION) return `apiVersion is ${JSON.stringify(s.apiVersion)}, expected ${RUN_STATE_API_VERSION}`;
+  if (s.kind !== RUN_STATE_KIND) return `kind is ${JSON.stringify(s.kind)}, expected ${RUN_STATE_KIND}`;
+  for (const k of ['runId', 'status', 'startedAt', 'updatedAt'] as const) if (typeof s[k] !== 'string') return `${k} is missing or not a string`;
+  if (!['running', 'paused', 'failed', 'done'].includes(s.status as string)) return `status ${JSON.stringify(s.status)} is not one of running, paused, failed, done`;
+  const plan = s.plan as Record<string, unknown> | undefined;
+  if (typeof plan !== 'object' || plan === null) return 'plan is missing';
+  for (const k of ['name', 'path', 'contentHash', 'from', 'to']) if (typeof plan[k] !== 'string') return `plan.${k} is missing or not a string`;
+  const cluster = s.cluster as Record<string, unknown> | undefined;
+  if (typeof cluster !== 'object' || cluster === null || typeof cluster.server !== 'string' || typeof cluster.kubeSystemUid !== 'string') return 'cluster.server/cluster.kubeSystemUid are missing';
+  if (!Array.isArray(s.attempts)) return 'attempts is not a list';
+  if (!Array.isArray(s.phases)) return 'phases is not a list';
+  for (const [i, p] of (s.phases as unknown[]).entries()) {
+    const ph = p as Record<string, unknown> | null;
+    if (typeof ph !== 'object' || ph === null || typeof ph.id !== 'string' || typeof ph.status !== 'string' || !Array.isArray(ph.nodes)) return `phases[${i}] needs id, status and nodes`;
+    for (const [j, n] of (ph.nodes as unknown[]).entries()) {
+      const nd = n as Record<string, unknown> | null;
+      if (typeof nd !== 'object' || nd === null || typeof nd.node !== 'string' || typeof nd.status !== 'string') return `phases[${i}].nodes[${j}] needs node and status`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+/** The run-state mirror in a sandbox ConfigMap: naming, coalesced writes (counted by the sandbox), read-back, errors reported not thrown. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClusterClient, getConfigMap, putConfigMap } from '../../../src/cluster/index.js';
+import { StateMirror, StateMirrorError, mirrorNameFor, readMirror } from '../../../src/upgrade/state-mirror.js';
+import { StateFileError } from '../../../src/upgrade/state-store.js';
+import { sampleState } from '../../unit/upgrade/sample-state.js';
+import { raw, startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+
+let t: TestSandbox;
+let client: KubeClusterClient;
+
+beforeAll(async () => {
+  t = await startTestSandbox();
+  client = new KubeClusterClient(t.kc, t.sandbox.url);
+});
+afterAll(async () => {
+  client?.close();
+  await t?.stop();
+});
+
+/** ConfigMap writes (create + update) the sandbox has counted since the last reset. */
+async function configMapWrites(): Promise<number> {
+  const { requests } = JSON.parse((await raw(t, '/sandbox/v1/stats')).text) as { requests: { verb: string; resource: string; count: number }[] };
+  return requests.filter((r) => r.resource === 'configmaps' && (r.verb === 'create' || r.verb === 'update')).reduce((a, r) => a + r.count, 0);
+}
+const resetStats = () => raw(t, '/sandbox/v1/stats', { method: 'DELETE' });
+
+describe('mirrorNameFor', () => {
+  it.each([
+    ['sandbox-v1.31.4-to-v1.32.0', 'k8s-upgrade-run-sandbox-v1-31-4-to-v1-32-0'],
+    ['Prod_EU/West', 'k8s-upgrade-run-prod-eu-west'],
+    ['---', 'k8s-upgrade-run-plan'],
+  ])('%s → %s', (plan, name) => expect(mirrorNameFor(plan)).toBe(name));
+
+  it('stays a valid object name for a very long plan name', () => {
+    const name = mirrorNameFor('x'.repeat(400));
+    expect(name.length).toBeLessThanOrEqual(253);
+    expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+});
+
+describe('StateMirror', () => {
+  it('coalesces a burst of 100 updates into a handful of writes, and the newest state wins', async () => {
+    const errors: Error[] = [];
+    const mirror = new StateMirror(client, { planName: 'burst-plan', onError: (e) => errors.push(e) });
+    await resetStats();
+    for (let i = 1; i <= 100; i++) mirror.update(sampleState({ runId: `r-${i}`, updatedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString() }));
+    await mirror.flush();
+    expect(errors).toEqual([]);
+    const writes = await configMapWrites();
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(writes).toBeLessThanOrEqual(5);
+    expect((await readMirror(client, 'burst-plan'))?.runId).toBe('r-100');
+
+    const cm = await getConfigMap(client, 'kube-system', 'k8s-upgrade-run-burst-plan');
+    expect(cm?.labels['app.kubernetes.io/managed-by']).toBe('k8s-upgrade');
+    expect(Object.keys(cm?.data ?? {})).toEqual(['state.json']);
+  });
+
+  it('writes updates made after a flush too (one write in flight at a time, none lost)', async () => {
+    const mirror = new StateMirror(client, { planName: 'sequence-plan' });
+    for (const status of ['running', 'paused', 'done'] as const) {
+      mirror.update(sampleState({ status }));
+      await mirror.flush();
+      expect((await readMirror(client, 'sequence-plan'))?.status).toBe(status);
+    }
+    // Updates while a write is in flight: the last one is written after it.
+    mirror.update(sampleState({ runId: 'a' }));
+    await new Promise((r) => setTimeout(r, 0));
+    mirror.update(sampleState({ runId: 'b' }));
+    await mirror.flush();
+    expect((await readMirror(client, 'sequence-plan'))?.runId).toBe('b');
+  });
+
+  it('reports a failed write through onError and never throws', async () => {
+    const errors: Error[] = [];
+    const mirror = new StateMirror(client, { planName: 'p', namespace: 'no-such-namespace', onError: (e) => errors.push(e) });
+    mirror.update(sampleState());
+    await expect(mirror.flush()).resolves.toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StateMirrorError);
+    expect(errors[0].message).toContain('ConfigMap no-such-namespace/k8s-upgrade-run-p');
+    expect(errors[0].message).toContain('local state file stays the authority');
+    expect(errors[0].cause).toBeDefined();
+  });
+
+  it('does not send a state larger than a ConfigMap can hold', async () => {
+    const errors: Error[] = [];
+    const mirror = new StateMirror(client, { planName: 'huge-plan', onError: (e) => errors.push(e) });
+    await resetStats();
+    mirror.update(sampleState({ runId: 'x'.repeat(1_100_000) }));
+    await mirror.flush();
+    expect(errors[0]?.message).toMatch(/too large/);
+    expect(await configMapWrites()).toBe(0);
+  });
+});
+
+describe('readMirror', () => {
+  it('is undefined when there is no mirror', async () => {
+    expect(await readMirror(client, 'never-mirrored')).toBeUndefined();
+  });
+
+  it('rejects a mirror that does not hold a run state', async () => {
+    await putConfigMap(client, { namespace: 'kube-system', name: mirrorNameFor('garbled'), data: { 'state.json': '{"apiVersion":"v1"}' } });
+    await expect(readMirror(client, 'garbled')).rejects.toBeInstanceOf(StateFileError);
+    await expect(readMirror(client, 'garbled')).rejects.toThrow(/ConfigMap kube-system\/k8s-upgrade-run-garbled/);
+  });
+});
