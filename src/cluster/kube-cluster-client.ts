@@ -21,9 +21,12 @@ import {
 import type { ClusterIdentity, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from './types.js';
 import { toObjectMetaInfo, type AccessAnswer, type AccessCheck, type ObjectMetaInfo, type SecretInfo } from './preflight-types.js';
 import { toNodeInfo, toPdbInfo, toPodInfo } from './views.js';
-import { call, getOrUndefined } from './api-errors.js';
+import { call, getOrUndefined, toClusterError } from './api-errors.js';
+import { evictionOutcomeOf } from './eviction.js';
+import { toWatchError } from './watch-errors.js';
+import type { DeletePodOptions, EvictOptions, EvictionOutcome, PodWatchEvent, PodWatchOptions } from './eviction-types.js';
 import { ClusterApiError } from './errors.js';
-import { rawPaginate } from './raw-list.js';
+import { rawPaginate, rawPaginateVersioned } from './raw-list.js';
 
 export const PAGE_SIZE = 500;
 
@@ -145,6 +148,79 @@ export class KubeClusterClient {
       (err) => onEnd(err ?? undefined),
     );
     return () => ac.abort();
+  }
+
+  /** The pods bound to `node` (one raw paged list) and the list's resourceVersion, where a watch resumes. */
+  async listPodsOnNode(node: string): Promise<{ pods: PodInfo[]; resourceVersion: string }> {
+    const r = await rawPaginateVersioned((p, a) => this.rawGet(p, a), `list pods on node ${node}`, '/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p));
+    return { pods: r?.items ?? [], resourceVersion: r?.resourceVersion ?? '' };
+  }
+
+  /**
+   * Watches pods (all namespaces unless `namespace`). Returns a stop function. `onEnd` is called once, when
+   * the stream ends for any reason other than stop(): an ERROR event (410 Expired: re-list) arrives as a
+   * ClusterApiError with its status; a plain close (server timeout, dropped connection) has no error.
+   */
+  async watchPods(opts: PodWatchOptions, onEvent: (e: PodWatchEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
+    const path = opts.namespace ? `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods` : '/api/v1/pods';
+    let ended = false;
+    // Held in an object: `end` may run inside watch() (a refused request) before the controller is returned.
+    const handle: { ac?: AbortController } = {};
+    const end = (err?: Error) => {
+      if (ended) return;
+      ended = true;
+      handle.ac?.abort();
+      onEnd(err);
+    };
+    const ac = (handle.ac = await new Watch(this.kc).watch(
+      path,
+      { allowWatchBookmarks: true, fieldSelector: opts.fieldSelector, labelSelector: opts.labelSelector, ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}) },
+      (type, obj: V1Pod & { code?: number; reason?: string; message?: string }) => {
+        if (ended) return;
+        const resourceVersion = obj?.metadata?.resourceVersion ?? '';
+        if (type === 'BOOKMARK') onEvent({ type: 'BOOKMARK', resourceVersion });
+        else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') onEvent({ type, pod: toPodInfo(obj), resourceVersion });
+        else if (type === 'ERROR') end(new ClusterApiError(`pod watch: ${obj.message ?? 'error'}`, obj.code ?? 500, obj.reason ?? ''));
+      },
+      (err) => end(err ? toWatchError(err) : undefined),
+    ));
+    if (ended) ac.abort();
+    return () => {
+      ended = true;
+      ac?.abort();
+    };
+  }
+
+  /** POST pods/{name}/eviction (policy/v1). PDB refusals and the other documented answers are outcomes; other failures throw. */
+  async evictPod(namespace: string, name: string, opts: EvictOptions = {}): Promise<EvictionOutcome> {
+    const deleteOptions = {
+      ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
+      ...(opts.uid ? { preconditions: { uid: opts.uid } } : {}),
+    };
+    try {
+      await this.core.createNamespacedPodEviction({ namespace, name, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, deleteOptions } });
+      return { result: 'evicted' };
+    } catch (e) {
+      const outcome = evictionOutcomeOf(e);
+      if (outcome) return outcome;
+      throw toClusterError(e, `evict pod ${namespace}/${name}`);
+    }
+  }
+
+  /** DELETE a pod (bypasses PodDisruptionBudgets). With `uid`, a newer pod that took the same name is left alone ('not-found'). */
+  async deletePod(namespace: string, name: string, opts: DeletePodOptions = {}): Promise<'deleted' | 'not-found'> {
+    const body = { ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}), ...(opts.uid ? { preconditions: { uid: opts.uid } } : {}) };
+    try {
+      await this.core.deleteNamespacedPod({ namespace, name, body, ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}) });
+      return 'deleted';
+    } catch (e) {
+      if (evictionOutcomeOf(e)?.result === 'not-found') return 'not-found';
+      throw toClusterError(e, `delete pod ${namespace}/${name}`);
+    }
+  }
+
+  async daemonSetExists(namespace: string, name: string): Promise<boolean> {
+    return (await getOrUndefined(`read DaemonSet ${namespace}/${name}`, () => this.apps.readNamespacedDaemonSet({ namespace, name }))) !== undefined;
   }
 
   /** Whether the current user may do `check` (one SelfSubjectAccessReview, authorization.k8s.io/v1). */

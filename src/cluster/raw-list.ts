@@ -32,8 +32,24 @@ export async function rawPaginate<T>(
   pageSize: number,
   map: (item: never) => T,
 ): Promise<T[] | undefined> {
+  return (await rawPaginateVersioned(get, what, path, params, pageSize, map))?.items;
+}
+
+/**
+ * As {@link rawPaginate}, also returning the list's `metadata.resourceVersion` from the first page (the
+ * snapshot the list started from): a watch from there misses no change made while the pages were read.
+ */
+export async function rawPaginateVersioned<T>(
+  get: RawGet,
+  what: string,
+  path: string,
+  params: Record<string, string | undefined>,
+  pageSize: number,
+  map: (item: never) => T,
+): Promise<{ items: T[]; resourceVersion: string } | undefined> {
   const out: T[] = [];
   let cont: string | undefined;
+  let resourceVersion: string | undefined;
   do {
     const q = new URLSearchParams({ limit: String(pageSize) });
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
@@ -41,9 +57,10 @@ export async function rawPaginate<T>(
     const res = await get(`${path}?${q}`, 'application/json');
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw statusError(what, res.status, res.body);
-    const page = JSON.parse(res.body) as { items?: never[]; metadata?: { continue?: string } };
+    const page = JSON.parse(res.body) as { items?: never[]; metadata?: { continue?: string; resourceVersion?: string } };
     for (const item of page.items ?? []) out.push(map(item));
+    resourceVersion ??= page.metadata?.resourceVersion ?? '';
     cont = page.metadata?.continue || undefined;
   } while (cont);
-  return out;
+  return { items: out, resourceVersion: resourceVersion ?? '' };
 }
