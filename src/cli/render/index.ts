@@ -5,3 +5,6 @@
  */
 export * from './plan-summary.js';
 export * from './style.js';
+export * from './progress/index.js';
+export * from './run-summary.js';
+export * from './run-status.js';

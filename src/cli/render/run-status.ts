@@ -1,0 +1,72 @@
+/**
+ * What `k8s-upgrade status` prints: where a run stands, from its persisted state — the plan and cluster, the
+ * run id, status and attempts, each phase with its done/total nodes and the node in progress with its step,
+ * the nodes this run cordoned (they must be uncordoned), and why the run stopped with what to run next.
+ * Deterministic (no clock), plain text unless `color`: golden-tested.
+ */
+import type { NodeRunState, PhaseRunState, RunState } from '../../upgrade/run-state-types.js';
+import { formatDuration } from './progress/format.js';
+import { paintNode } from './run-summary.js';
+import { columns, listSome, makeStyle, plural, type Style } from './style.js';
+
+export const renderRunStatus = (state: RunState, opts: { color: boolean }): string => {
+  const s = makeStyle(opts.color);
+  const sections = [header(state, s), phases(state.phases, s), cordoned(state, s), stop(state, s)];
+  return `${sections.filter((x) => x.length > 0).map((x) => x.join('\n')).join('\n\n')}\n`;
+};
+
+const header = (st: RunState, s: Style): string[] => {
+  const last = st.attempts.at(-1);
+  const attempts = last
+    ? `${st.attempts.length} (last started ${last.startedAt} by ${last.holder}${last.endedAt ? `, ended ${last.endedAt}${last.outcome ? ` ${last.outcome}` : ''}` : ', not ended'})`
+    : '0';
+  const progressed = st.phases.flatMap((p) => p.nodes);
+  const finished = progressed.filter((n) => n.status === 'done' || n.status === 'skipped').length;
+  return columns(
+    [
+      ['Plan:', `${st.plan.path}  (${st.plan.from} → ${st.plan.to})`],
+      ['Cluster:', `${st.cluster.server}  (kube-system ${st.cluster.kubeSystemUid})`],
+      ['Run:', `${st.runId}, started ${st.startedAt}, updated ${st.updatedAt}${st.finishedAt ? `, finished ${st.finishedAt}` : ''}`],
+      ['Status:', `${paintNode(s, st.status, st.status)}, ${finished}/${plural(progressed.length, 'node')} done`],
+      ['Attempts:', attempts],
+    ],
+    { paint: (_, c, t) => (c === 0 ? s.bold(t) : t) },
+  );
+};
+
+const phases = (list: readonly PhaseRunState[], s: Style): string[] => {
+  if (list.length === 0) return [];
+  const rows = list.map((p) => {
+    const done = p.nodes.filter((n) => n.status === 'done' || n.status === 'skipped').length;
+    const active = p.nodes.filter((n) => n.status === 'in-progress' || n.status === 'failed');
+    return [p.status, p.id, p.nodes.length > 0 ? `${done}/${p.nodes.length}` : '-', active.map(activeNode).join('; ')];
+  });
+  return [
+    s.bold('Phases:'),
+    ...columns([['STATUS', 'PHASE', 'NODES', 'NOW'], ...rows], {
+      indent: '  ',
+      paint: (r, c, t) => (r === 0 ? s.bold(t) : c === 0 ? paintNode(s, list[r - 1]!.status, t) : t),
+    }),
+  ];
+};
+
+const activeNode = (n: NodeRunState): string => {
+  const at = n.step ? ` at ${n.step}` : '';
+  const extra = [n.evictions > 0 ? plural(n.evictions, 'eviction') : undefined, n.blockedMs > 0 ? `blocked ${formatDuration(n.blockedMs)}` : undefined].filter(Boolean).join(', ');
+  return `${n.node} ${n.status}${at}${extra ? ` (${extra})` : ''}${n.error ? `: ${n.error}` : ''}`;
+};
+
+const cordoned = (st: RunState, s: Style): string[] => {
+  const nodes = [...new Set(st.phases.flatMap((p) => p.nodes.filter((n) => n.cordonedByUs).map((n) => n.node)))];
+  if (nodes.length === 0) return [];
+  return [`${s.bold('Cordoned by this run:')} ${listSome(nodes, 10)} (uncordoned when the run resumes or is rolled back)`];
+};
+
+const stop = (st: RunState, s: Style): string[] => {
+  if (!st.stop || st.status === 'done') return [];
+  const where = [st.stop.phase ? `[${st.stop.phase}]` : undefined, st.stop.node, st.stop.step].filter(Boolean).join(' ');
+  return [
+    `${s.bold('Stopped:')} ${st.stop.outcome}${where ? ` at ${where}` : ''}: ${st.stop.message}`,
+    ...(st.stop.next.length > 0 ? [s.bold('Next:'), ...st.stop.next.map((n) => `  ${n}`)] : []),
+  ];
+};
