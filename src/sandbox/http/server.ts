@@ -126,7 +126,15 @@ export class SandboxServer {
         const rr = { def: r.def, group: r.group, version: r.version, namespace: r.namespace, name: r.name, subresource: r.subresource, query: url.searchParams, user };
         const warning = this.metrics.deprecated(r.def, r.version, minor);
         if (warning) res.setHeader('Warning', warning);
-        res.on('finish', () => this.metrics.record(verbOf(req.method ?? 'GET', rr), r.group, r.version, r.subresource ? `${r.def.plural}/${r.subresource}` : r.def.plural, res.statusCode));
+        // Counted once, on 'finish' or on 'close': a watch the client aborts never finishes, but was a request.
+        let counted = false;
+        const count = () => {
+          if (counted) return;
+          counted = true;
+          this.metrics.record(verbOf(req.method ?? 'GET', rr), r.group, r.version, r.subresource ? `${r.def.plural}/${r.subresource}` : r.def.plural, res.statusCode);
+        };
+        res.on('finish', count);
+        res.on('close', count);
         return this.resources.handle(req, res, rr);
       }
     }
