@@ -333,15 +333,19 @@ class Monitor implements AvailabilityMonitor {
       const { healthy, minimum } = this.budget(pdb, pods);
       this.track(`pdb/${pdb.metadata!.uid}`, healthy < minimum, healthy, now, initial, minimum, 0);
     }
-    for (const d of this.deployments.get(ns)?.values() ?? []) {
-      const desired = d.spec?.replicas ?? 1;
-      const ready = pods.filter((p) => healthy(p) && this.deploymentOf(p) === d.metadata!.uid).length;
-      this.track(`deploy/${d.metadata!.uid}`, desired > 0 && ready === 0, ready, now, initial, 0, desired);
+    // Ready pods per owner uid (the ReplicaSet's Deployment, or the StatefulSet), in one pass.
+    const readyBy = new Map<string, number>();
+    for (const p of pods) {
+      if (!healthy(p)) continue;
+      const owner = this.deploymentOf(p) ?? controllerRef(p)?.uid;
+      if (owner) readyBy.set(owner, (readyBy.get(owner) ?? 0) + 1);
     }
-    for (const s of this.statefulSets.get(ns)?.values() ?? []) {
-      const desired = s.spec?.replicas ?? 1;
-      const ready = pods.filter((p) => healthy(p) && controllerRef(p)?.uid === s.metadata!.uid).length;
-      this.track(`sts/${s.metadata!.uid}`, desired > 0 && ready === 0, ready, now, initial, 0, desired);
+    for (const [kind, map] of [['deploy', this.deployments], ['sts', this.statefulSets]] as const) {
+      for (const w of map.get(ns)?.values() ?? []) {
+        const desired = w.spec?.replicas ?? 1;
+        const ready = readyBy.get(w.metadata!.uid!) ?? 0;
+        this.track(`${kind}/${w.metadata!.uid}`, desired > 0 && ready === 0, ready, now, initial, 0, desired);
+      }
     }
   }
 
@@ -355,17 +359,8 @@ class Monitor implements AvailabilityMonitor {
       const c = this.scaleController(p);
       if (c) controllers.add(c);
     }
-    const expected = () => [...controllers].reduce((sum, c) => sum + this.replicasOf(c), 0);
-    const { minAvailable, maxUnavailable } = pdb.spec ?? {};
-    let minimum = 0;
-    if (minAvailable !== undefined && minAvailable !== null) {
-      minimum = typeof minAvailable === 'number' ? minAvailable : Math.ceil((percent(minAvailable) * expected()) / 100);
-    } else if (maxUnavailable !== undefined && maxUnavailable !== null) {
-      const exp = expected();
-      const maxU = typeof maxUnavailable === 'number' ? maxUnavailable : Math.ceil((percent(maxUnavailable) * exp) / 100);
-      minimum = Math.max(0, exp - maxU);
-    }
-    return { healthy: healthyCount, minimum };
+    const expected = [...controllers].reduce((sum, c) => sum + this.replicasOf(c), 0);
+    return { healthy: healthyCount, minimum: pdbMinimum(pdb.spec ?? {}, expected) };
   }
 
   /** `Deployment/uid`, `ReplicaSet/uid` or `StatefulSet/uid`: the controller whose replicas count for a PDB. */
@@ -454,6 +449,22 @@ function healthy(p: V1Pod): boolean {
 
 function carriesEvictionCondition(p: V1Pod): boolean {
   return p.status?.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === EVICTED_REASON) === true;
+}
+
+/**
+ * The disruption controller's desiredHealthy: an integer minAvailable as is; a percentage of `expected` (Σ replicas
+ * of the pods' controllers) rounded up; expected − maxUnavailable (a percentage rounded up), floored at 0.
+ */
+export function pdbMinimum(spec: { minAvailable?: number | string | null; maxUnavailable?: number | string | null }, expected: number): number {
+  const { minAvailable, maxUnavailable } = spec;
+  if (minAvailable !== undefined && minAvailable !== null) {
+    return typeof minAvailable === 'number' ? minAvailable : Math.ceil((percent(minAvailable) * expected) / 100);
+  }
+  if (maxUnavailable !== undefined && maxUnavailable !== null) {
+    const maxU = typeof maxUnavailable === 'number' ? maxUnavailable : Math.ceil((percent(maxUnavailable) * expected) / 100);
+    return Math.max(0, expected - maxU);
+  }
+  return 0;
 }
 
 function percent(v: string | number): number {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiException, AppsV1Api, CoreV1Api, PatchStrategy, PolicyV1Api, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
-import { matchesSelector, startAvailabilityMonitor, type AvailabilityReport } from '../../helpers/availability-monitor.js';
+import { matchesSelector, pdbMinimum, startAvailabilityMonitor, type AvailabilityReport } from '../../helpers/availability-monitor.js';
 
 const NS = 'avail';
 const SCALE = 0.05;
@@ -185,6 +185,29 @@ describe('availability monitor', () => {
     const report = await monitor.stop();
     expect(report.violations, report.format()).toEqual([expect.objectContaining({ kind: 'pod-lost', namespace: NS, name: 'bare', reason: 'unmanaged-pod-gone', node: green[0] })]);
     expect(report.podsLost).toBe(1);
+  });
+});
+
+describe('PDB minimum and selectors, as the disruption controller computes them', () => {
+  it.each([
+    [{ minAvailable: 2 }, 3, 2],
+    [{ minAvailable: '60%' }, 5, 3],
+    [{ minAvailable: '50%' }, 3, 2],
+    [{ maxUnavailable: 1 }, 3, 2],
+    [{ maxUnavailable: '25%' }, 3, 2],
+    [{ maxUnavailable: '50%' }, 3, 1],
+    [{ maxUnavailable: 5 }, 3, 0],
+    [{}, 3, 0],
+  ])('%j over %i expected pods → %i', (spec, expected, minimum) => {
+    expect(pdbMinimum(spec, expected)).toBe(minimum);
+  });
+
+  it('matches label selectors with policy/v1 semantics', () => {
+    expect(matchesSelector(undefined, { a: '1' })).toBe(false);
+    expect(matchesSelector({}, { a: '1' })).toBe(true);
+    expect(matchesSelector({ matchLabels: { a: '1' }, matchExpressions: [{ key: 'b', operator: 'NotIn', values: ['x'] }] }, { a: '1', b: 'y' })).toBe(true);
+    expect(matchesSelector({ matchExpressions: [{ key: 'b', operator: 'In', values: ['x'] }] }, { a: '1' })).toBe(false);
+    expect(matchesSelector({ matchExpressions: [{ key: 'b', operator: 'DoesNotExist' }] }, { a: '1' })).toBe(true);
   });
 });
 
