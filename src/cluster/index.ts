@@ -21,3 +21,9 @@ export function connect(opts: AccessOptions = {}): KubeClusterClient {
   const access = loadAccess(opts);
   return new KubeClusterClient(access.kc, access.server);
 }
+export { ObjectCache, type CacheChange, type CacheChangeType, type CacheListener } from './object-cache.js';
+export { WatchCache, type WatchClient, type WatchSpec, type WatchCacheOptions } from './watch-cache.js';
+export { ClusterCache, startClusterCache, memoryCacheParts, describeNode, WORKLOAD_KINDS, type ClusterCacheParts, type NodeWaitOptions } from './cluster-cache.js';
+export { toWorkloadView, workloadKey, type WorkloadView } from './workload-views.js';
+export { CacheWaitTimeoutError, CacheWaitAbortedError, CacheStoppedError } from './cache-errors.js';
+export type { WaitOptions, Pending } from './wait-for-change.js';
