@@ -1,56 +1,100 @@
 import { Flags } from '@oclif/core';
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
+import { CliError } from '../cli/errors.js';
+import { outcomeExitCode } from '../cli/outcome.js';
 import { buildDriver, buildOptions, type PlanFlagValues } from '../cli/plan-flags.js';
-import { renderPlanSummary } from '../cli/render/index.js';
-import { isWaivable, planUpgrade } from '../upgrade/index.js';
-import { startSandbox } from '../sandbox/index.js';
+import { createProgressRenderer, progressMode, renderPlanSummary, renderRunSummary } from '../cli/render/index.js';
+import { applyPlan, isWaivable, planUpgrade } from '../upgrade/index.js';
+import { serializePlan } from '../plan/index.js';
+import { remediateDemo, startSandbox } from '../sandbox/index.js';
 
 export default class Demo extends BaseCommand {
-  static override summary = 'Start a sandbox cluster and plan an upgrade of it: the first command to try.';
+  static override summary = 'The whole story on a built-in sandbox cluster: plan, fix what it finds, plan again, apply with live progress.';
 
-  static override description = `Starts the built-in sandbox (3 control-plane nodes, pools blue and green, demo applications), waits for its
-workloads, then runs \`k8s-upgrade plan\` against it through its kubeconfig, exactly as against a real cluster,
-and prints the plan with its findings. With --keep the sandbox stays up so you can try kubectl and plan yourself.
+  static override description = `Starts the built-in sandbox (3 control-plane nodes, pools blue and green, demo applications carrying the traps
+operators meet), waits for its workloads, and runs \`k8s-upgrade plan\` against it through its kubeconfig, exactly
+as against a real cluster. Then it fixes what the plan found as an operator would, plans again, and applies the
+plan: the control plane one node at a time, then each pool in a rolling window, with live progress. Plans, run
+state and run log go to .sandbox/demo-plans/. With --keep the sandbox stays up afterwards for kubectl.
 
-${exitCodeHelp([EXIT.OK, EXIT.FAILED])}`;
+${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
 
   static override flags = {
     to: Flags.string({ description: 'Target version.', default: 'v1.32.0' }),
-    keep: Flags.boolean({ description: 'Keep the sandbox running after the plan (Ctrl-C to stop).', default: false }),
+    keep: Flags.boolean({ description: 'Keep the sandbox running at the end (Ctrl-C to stop).', default: false }),
+    apply: Flags.boolean({ description: 'Go on from the first plan to the fix, the second plan and the apply (--no-apply: plan only).', default: true, allowNo: true }),
+    'time-scale': Flags.string({ description: 'Sandbox speed: multiplies every simulated delay (0.2 = five times faster than life).', default: '0.2' }),
+    'log-format': Flags.string({ description: 'Progress output of the apply: auto, plain or json.', options: ['auto', 'plain', 'json'], default: 'auto' }),
     kubeconfig: Flags.string({ description: 'Where the sandbox kubeconfig is written.', default: '.sandbox/demo.kubeconfig' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Demo);
     const kubeconfigPath = resolve(flags.kubeconfig);
+    const workDir = resolve(dirname(kubeconfigPath), 'demo-plans');
+    rmSync(workDir, { recursive: true, force: true });
+    mkdirSync(workDir, { recursive: true });
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     this.log('Starting the sandbox cluster (Kubernetes v1.31.4, 3 control-plane nodes, pools blue=3 and green=3)…');
-    const sandbox = await startSandbox({ kubeconfigPath, version: 'v1.31.4', timeScale: 0.2 });
+    const sandbox = await startSandbox({ kubeconfigPath, version: 'v1.31.4', timeScale: timeScale(flags['time-scale']) });
     try {
       await waitForWorkloads(sandbox.cluster.store);
       this.log(`Sandbox ready at ${sandbox.url}: ${sandbox.cluster.store.count('nodes')} nodes, ${sandbox.cluster.store.count('pods')} pods.`);
       this.log(`  export KUBECONFIG=${kubeconfigPath}   # kubectl get nodes, kubectl get pdb -A, …\n`);
-      this.log(`Planning the upgrade to ${flags.to} (k8s-upgrade plan --to ${flags.to} --workers pool=blue --workers pool=green --canary 1):\n`);
-      const argv = ['k8s-upgrade', 'sandbox', 'node', 'upgrade', '--kubeconfig', kubeconfigPath, '{node}', '{version}'];
-      const { plan } = await planUpgrade({
-        access: { kubeconfig: kubeconfigPath },
-        to: flags.to,
-        workers: ['pool=blue', 'pool=green'],
-        maxUnavailable: '1',
-        canary: 1,
-        strict: false,
-        ignoreChecks: [],
-        options: buildOptions(flagValues),
-        driver: buildDriver({ ...flagValues, 'exec-command': JSON.stringify(argv) }),
-        generator: `k8s-upgrade ${this.config.version}`,
-        now: new Date(),
-      });
-      this.log(renderPlanSummary(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, waivable: isWaivable }));
-      this.log('The demo applications carry the traps operators meet: a PDB that never allows an eviction, an unmanaged pod,');
-      this.log('emptyDir data and a single-replica service. The plan names each one and what to do; apply (next release) runs');
-      this.log('the plan with zero downtime once they are fixed or accepted.');
+      const argv = [process.execPath, join(this.config.root, 'bin', 'run.js'), 'sandbox', 'node', 'upgrade', '--kubeconfig', kubeconfigPath, '{node}', '{version}'];
+      const planOnce = (deleteEmptyDir: boolean) =>
+        planUpgrade({
+          access: { kubeconfig: kubeconfigPath },
+          to: flags.to,
+          workers: ['pool=blue', 'pool=green'],
+          maxUnavailable: '1',
+          canary: 1,
+          strict: false,
+          ignoreChecks: [],
+          options: buildOptions({ ...flagValues, 'delete-emptydir-data': deleteEmptyDir }),
+          driver: buildDriver({ ...flagValues, 'exec-command': JSON.stringify(argv) }),
+          generator: `k8s-upgrade ${this.config.version}`,
+          now: new Date(),
+        });
+
+      this.log(`Step 1. Plan the upgrade to ${flags.to} (k8s-upgrade plan --to ${flags.to} --workers pool=blue --workers pool=green --canary 1):\n`);
+      const first = await planOnce(false);
+      this.log(renderPlanSummary(first.plan, { color, waivable: isWaivable }));
+      this.log('The demo applications carry the traps operators meet, and the plan names each one before anything is touched.');
+      if (!flags.apply) return;
+
+      this.log('\nStep 2. Fix what the plan found, as an operator would:');
+      for (const line of remediateDemo(sandbox.cluster)) this.log(`  ${line}`);
+      this.log('  (and accept losing the catalog\'s emptyDir cache: plan with --delete-emptydir-data)');
+      await waitForWorkloads(sandbox.cluster.store);
+
+      this.log('\nStep 3. Plan again:\n');
+      const second = await planOnce(true);
+      const planPath = join(workDir, `${second.plan.metadata.name}.yaml`);
+      writeFileSync(planPath, serializePlan(second.plan));
+      this.log(renderPlanSummary(second.plan, { color, waivable: isWaivable, planPath: relative(process.cwd(), planPath) }));
+      if (!second.plan.summary.safe) throw new CliError('the second plan still has blockers; the demo stops here', EXIT.FAILED);
+
+      this.log(`\nStep 4. Apply it (k8s-upgrade apply ${relative(process.cwd(), planPath)} --yes):\n`);
+      const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
+      const renderer = createProgressRenderer({ mode, out: process.stdout, color });
+      let summary;
+      try {
+        summary = await applyPlan(
+          { planPath: relative(process.cwd(), planPath), access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, confirm: async () => true, settings: { evictionRetryDelayMs: 1000 } },
+          renderer.sink,
+        );
+      } finally {
+        await renderer.close();
+      }
+      this.log(`\n${renderRunSummary(summary, { color })}`);
+      const machines = [...sandbox.cluster.machines.values()].map((m) => `${m.name}@${m.kubeletVersion}`);
+      this.log(`\nEvery node now: ${machines.join(', ')}`);
+      if (summary.outcome !== 'done') this.exit(outcomeExitCode(summary.outcome));
       if (flags.keep) {
         this.log(`\nThe sandbox keeps running (Ctrl-C to stop). Try: KUBECONFIG=${kubeconfigPath} kubectl get nodes -o wide`);
         await new Promise<void>((done) => {
@@ -59,6 +103,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED])}`;
         });
       }
     } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIT') throw e;
       throw toCliError(e);
     } finally {
       await sandbox.stop();
@@ -90,4 +135,10 @@ async function waitForWorkloads(store: { list(resource: string): { status?: { co
     if (pods.length > 20 && pods.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function timeScale(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 10) throw new CliError(`--time-scale ${JSON.stringify(text)}: expected a number in (0, 10]`, EXIT.INVALID_INPUT);
+  return n;
 }

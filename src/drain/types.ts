@@ -2,6 +2,7 @@
  * The contract of the drain library (kubectl drain's semantics, reporting through a callback): options,
  * the events it reports while it works, its result and its typed error. Pods are named `namespace/name`.
  */
+import type { OwnerRef } from '../cluster/index.js';
 
 export interface DrainOptions {
   /** The whole drain of one node must finish within this (evictions + waiting for the pods to be gone). */
@@ -36,6 +37,8 @@ export interface DrainResult {
   deleted: string[];
   /** DaemonSet and mirror pods left in place. */
   ignored: string[];
+  /** The controllers of the removed pods (the workloads whose availability the health gate checks afterwards). */
+  touched?: OwnerRef[];
   /** Eviction requests sent (including refused ones). */
   evictionRequests: number;
   /** Total time pods spent refused by a PDB (summed over pods, wall time while at least one was blocked). */

@@ -17,6 +17,7 @@ import { renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
 export { SandboxCluster, DEFAULT_VERSION, type SandboxOptions, type WorkloadSpec, type PoolSpec } from './cluster.js';
 export { FAULT_TYPES, type FaultSpec, type FaultType } from './faults.js';
 export { SandboxAdminClient, AdminError } from './admin-client.js';
+export { remediateDemo } from './workloads/index.js';
 
 export interface StartOptions extends Partial<SandboxOptions> {
   port?: number;

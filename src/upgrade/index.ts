@@ -4,3 +4,6 @@
  */
 export { planUpgrade, WaiverError, type PlanRequest, type PlanResult } from './plan-upgrade.js';
 export { isWaivable, CHECKS } from '../checks/index.js';
+export * from './apply/index.js';
+export * from './events.js';
+export * from './run-state-types.js';

@@ -3,6 +3,7 @@
  * `plans/<plan>.state.json` and mirrored to a ConfigMap in kube-system. The local file is the authority.
  * `status` reads it; `apply` on an unfinished run resumes from it (every step still reads the cluster first).
  */
+import type { OwnerRef } from '../cluster/index.js';
 import type { NodeStep, PhaseKind, RunOutcome } from './events.js';
 
 export const RUN_STATE_API_VERSION = 'k8s-upgrade/v1';
@@ -29,6 +30,8 @@ export interface NodeRunState {
   blockedMs: number;
   /** How many times the node driver was run for this node in this phase (resume re-runs only when needed). */
   driverRuns: number;
+  /** The controllers of the pods this node's drain removed: the workloads its health gate checks. */
+  touched?: OwnerRef[];
   error?: string;
 }
 

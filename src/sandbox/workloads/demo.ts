@@ -49,3 +49,29 @@ export function buildDemo(cluster: SandboxCluster): void {
   buildNamespaces(cluster, DEMO_NAMESPACES);
   for (const { resource, obj } of demoObjects()) cluster.store.create(resource, obj);
 }
+
+/**
+ * What an operator does after reading the demo's first plan, so that the second plan is safe: give the
+ * ledger a third replica (its PDB wants 2 of 2), give fraud-check a second replica and a PDB (one replica
+ * means downtime on every drain), and delete the forgotten debug pod. The emptyDir cache is accepted by
+ * planning with --delete-emptydir-data. Returns what was done, for the demo to print.
+ */
+export function remediateDemo(cluster: SandboxCluster): string[] {
+  const done: string[] = [];
+  const scale = (ns: string, name: string, replicas: number) => {
+    cluster.store.mutate('apps/deployments', ns, name, (d) => {
+      d.spec.replicas = replicas;
+      d.metadata.generation = (d.metadata.generation ?? 1) + 1;
+    });
+    done.push(`kubectl -n ${ns} scale deployment ${name} --replicas=${replicas}`);
+  };
+  scale('payments', 'ledger', 3);
+  scale('payments', 'fraud-check', 2);
+  cluster.store.create('policy/poddisruptionbudgets', pdb('payments', 'fraud-check', { app: 'fraud-check' }, { maxUnavailable: 1 }));
+  done.push('kubectl -n payments create poddisruptionbudget fraud-check --selector app=fraud-check --max-unavailable 1');
+  if (cluster.store.get('pods', 'default', 'debug-toolbox')) {
+    cluster.store.remove('pods', 'default', 'debug-toolbox');
+    done.push('kubectl -n default delete pod debug-toolbox');
+  }
+  return done;
+}

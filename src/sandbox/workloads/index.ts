@@ -30,4 +30,4 @@ export function buildCluster(cluster: SandboxCluster): void {
 }
 
 export { kubeSystemUid } from './system.js';
-export { DEMO_NAMESPACES } from './demo.js';
+export { DEMO_NAMESPACES, remediateDemo } from './demo.js';

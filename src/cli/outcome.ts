@@ -1,0 +1,14 @@
+/** A run's outcome as an exit code of the one table (exit-codes.ts). */
+import type { RunOutcome } from '../upgrade/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+
+const CODES: Record<RunOutcome, ExitCode> = {
+  done: EXIT.OK,
+  failed: EXIT.FAILED,
+  blocked: EXIT.BLOCKED,
+  invalid: EXIT.INVALID_INPUT,
+  paused: EXIT.PAUSED,
+  locked: EXIT.LOCKED,
+};
+
+export const outcomeExitCode = (o: RunOutcome): ExitCode => CODES[o];

@@ -1,0 +1,107 @@
+import { Args, Flags } from '@oclif/core';
+import { createInterface } from 'node:readline/promises';
+import { relative, resolve } from 'node:path';
+import { BaseCommand } from '../cli/base-command.js';
+import { CliError } from '../cli/errors.js';
+import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
+import { toCliError } from '../cli/error-mapping.js';
+import { outcomeExitCode } from '../cli/outcome.js';
+import { createProgressRenderer, progressMode, renderRunSummary } from '../cli/render/index.js';
+import { applyPlan, type ConfirmInfo } from '../upgrade/index.js';
+
+export default class Apply extends BaseCommand {
+  static override summary = 'Execute a plan: upgrade every node with zero downtime; resumable after any stop.';
+
+  static override description = `Checks the plan (schema, content hash, same cluster), re-runs preflight (blockers stop unless the plan waived
+them), takes the cluster lease (kube-system/k8s-upgrade), asks for confirmation (--yes when not on a terminal),
+then upgrades the control plane one node at a time and the worker groups in a rolling window of maxUnavailable
+nodes: cordon → drain through the Eviction API → node driver → wait Ready at the target → uncordon → health gate.
+The run state is saved after every step next to the plan (<plan>.state.json, mirrored to a ConfigMap), and the
+run log with every event and the node drivers' output goes to <plan>.log. Run the same command again to resume a
+paused or interrupted run: every step reads the cluster first, so nothing is done twice.
+
+${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCKED])}`;
+
+  static override examples = [
+    '<%= config.bin %> apply plans/prod-v1.31.4-to-v1.32.0.yaml',
+    'CI=true <%= config.bin %> apply plans/prod-v1.31.4-to-v1.32.0.yaml --yes --log-format json',
+  ];
+
+  static override args = {
+    plan: Args.string({ description: 'The plan file written by `k8s-upgrade plan`.', required: true }),
+  };
+
+  static override flags = {
+    kubeconfig: Flags.string({ description: 'Kubeconfig file (default: $KUBECONFIG merged, then ~/.kube/config, then in-cluster).' }),
+    context: Flags.string({ description: 'Kubeconfig context (default: the current one).' }),
+    yes: Flags.boolean({ char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).', default: false }),
+    'log-format': Flags.string({ description: 'Progress output: auto (a live tree on a terminal, plain lines otherwise or with CI=true), plain, or json (one event per line).', options: ['auto', 'plain', 'json'], default: 'auto' }),
+    'node-ready-timeout': Flags.integer({ description: 'Seconds a node may take to be Ready at the target after its driver finished.', default: 600, min: 1 }),
+    'ssh-known-hosts': Flags.string({ description: 'kubeadm-ssh driver: known_hosts file (default: ssh\'s own).' }),
+    'ssh-identity': Flags.string({ description: 'kubeadm-ssh driver: private key file, overriding the plan\'s.' }),
+    'eviction-retry-delay': Flags.integer({ description: 'Seconds between retries of an eviction a PDB refused.', default: 5, min: 1, hidden: true }),
+    'driver-retries': Flags.integer({ description: 'Extra attempts of a failed node driver (kubeadm upgrade is idempotent).', default: 2, min: 0 }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Apply);
+    const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+    if (!flags.yes && !interactive) throw new CliError('apply changes the cluster and needs confirmation: pass --yes when not running on a terminal (nothing was changed)', EXIT.INVALID_INPUT);
+    const planPath = relative(process.cwd(), resolve(args.plan)) || args.plan;
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
+    const interrupt = new AbortController();
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) process.exit(130);
+      process.stderr.write(`\n${sig}: pausing at the next safe point (in-flight steps are cancelled; the run resumes with the same command). Press Ctrl-C again to quit at once.\n`);
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let renderer: ReturnType<typeof createProgressRenderer> | undefined;
+    let code: number = EXIT.OK;
+    try {
+      const summary = await applyPlan(
+        {
+          planPath,
+          access: { kubeconfig: flags.kubeconfig, context: flags.context },
+          generator: `k8s-upgrade ${this.config.version}`,
+          confirm: (info) => (flags.yes ? Promise.resolve(true) : askConfirmation(info)),
+          settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000, driverRetries: flags['driver-retries'] },
+          signal: interrupt.signal,
+          driverOptions: { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) },
+        },
+        (e) => {
+          // The progress renderer starts with the run itself, after the confirmation question.
+          if (e.type === 'run-started' || (e.type === 'run-finished' && !renderer)) renderer ??= createProgressRenderer({ mode, out: process.stdout, color });
+          renderer?.sink(e);
+        },
+      );
+      await renderer?.close();
+      renderer = undefined;
+      if (mode !== 'json') process.stdout.write(`\n${renderRunSummary(summary, { color })}\n`);
+      code = outcomeExitCode(summary.outcome);
+    } catch (e) {
+      await renderer?.close();
+      throw toCliError(e);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    if (code !== EXIT.OK) this.exit(code);
+  }
+}
+
+async function askConfirmation(info: ConfirmInfo): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const what = info.resumed ? `Resume the upgrade of ${info.plan.cluster.context ?? info.plan.cluster.server}` : `Upgrade ${info.plan.cluster.context ?? info.plan.cluster.server}`;
+    const warn = info.warnings ? ` (${info.warnings} warning${info.warnings === 1 ? '' : 's'} in preflight)` : '';
+    const answer = await rl.question(`${what} from ${info.plan.from} to ${info.plan.to}: ${info.remaining} node step(s) to go${warn}. Continue? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The `apply` use case. In order, and changing nothing in the cluster until the lock is held and the
+ * operator confirmed: read the plan (schema, content hash), check it is this cluster, re-run preflight
+ * (blockers stop unless the plan waived them), take the cluster lease, ask for confirmation, then create or
+ * resume the run journal and execute the phases. Returns the run summary (its outcome maps to an exit code);
+ * it emits events and never prints. Invalid input throws `ApplyInputError`.
+ */
+import { readFileSync, appendFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { loadAccess, KubeClusterClient, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
+import { createDriver, runCommandGate } from '../../nodes/index.js';
+import { parsePlan, type UpgradePlan } from '../../plan/index.js';
+import { acquireRunLock, LockHeldError, type RunLock } from '../lock.js';
+import { readStateFile, statePathFor } from '../state-store.js';
+import { StateMirror } from '../state-mirror.js';
+import type { EventSink, RunOutcome, RunSummary } from '../events.js';
+import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState, type RunStop } from '../run-state-types.js';
+import { DEFAULT_APPLY_SETTINGS, type ApplyContext, type ApplySettings, type EventBody } from './context.js';
+import { ApplyInputError } from './errors.js';
+import { executePhases } from './execute-phases.js';
+import { buildPhases } from './phases.js';
+import { preflightAgain } from './preflight-again.js';
+import { RunJournal } from './run-journal.js';
+import { summarize, summarizeEarlyStop } from './run-summary.js';
+
+export interface ConfirmInfo {
+  plan: UpgradePlan;
+  resumed: boolean;
+  /** Nodes still to do. */
+  remaining: number;
+  warnings: number;
+}
+
+export interface ApplyRequest {
+  planPath: string;
+  access: AccessOptions;
+  generator: string;
+  /** Asked after the lock is taken and before anything changes; false = stop with nothing done. */
+  confirm: (info: ConfirmInfo) => Promise<boolean>;
+  settings?: Partial<ApplySettings>;
+  /** Aborting pauses the run at the next safe point (in-flight drains and drivers are cancelled). */
+  signal?: AbortSignal;
+  driverOptions?: { knownHostsFile?: string; identityFile?: string };
+  /** How the operator runs this tool, for the advice in messages (`k8s-upgrade`). */
+  bin?: string;
+}
+
+export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<RunSummary> {
+  const plan = readPlan(req.planPath);
+  const statePath = statePathFor(req.planPath);
+  const logPath = statePath.replace(/\.state\.json$/, '.log');
+  const emit = (e: EventBody) => {
+    const ev = { ...e, at: new Date().toISOString() } as Parameters<EventSink>[0];
+    try {
+      appendFileSync(logPath, `${JSON.stringify(ev)}\n`, { mode: 0o600 });
+    } catch {
+      // The run log is a convenience; the journal is the record.
+    }
+    sink(ev);
+  };
+  const bin = req.bin ?? 'k8s-upgrade';
+  const advice = {
+    resume: () => [`${bin} apply ${req.planPath}`],
+    rollback: () => [`${bin} rollback ${req.planPath}   # to undo instead (restores the etcd snapshot, downgrades the nodes this run upgraded)`],
+    afterGate: (failing: string[]) => [`Investigate: ${failing.slice(0, 3).join('; ')}`, `Then resume: ${bin} apply ${req.planPath}`, `Or undo: ${bin} rollback ${req.planPath}`],
+  };
+  const finishEarly = (outcome: RunOutcome, stop: RunStop, runId?: string): RunSummary => {
+    const summary = summarizeEarlyStop(plan.metadata.name, outcome, stop, runId);
+    emit({ type: 'run-finished', summary });
+    return summary;
+  };
+
+  let existing = readStateFile(statePath);
+  if (existing && existing.plan.contentHash !== plan.metadata.contentHash) {
+    if (existing.status !== 'done') {
+      throw new ApplyInputError(`${statePath} holds an unfinished run of another version of this plan (${existing.plan.contentHash}); finish it with the plan it was made from, or move the state file away if that run is abandoned`);
+    }
+    existing = undefined; // a finished run of an older plan: this is a new run
+  }
+  if (existing?.status === 'done') {
+    return finishEarly('done', { outcome: 'done', message: `this plan was already applied (run ${existing.runId} finished ${existing.finishedAt ?? ''}); nothing to do`, next: [] }, existing.runId);
+  }
+
+  const access = loadAccess(req.access);
+  const client = new KubeClusterClient(access.kc, access.server);
+  let lock: RunLock | undefined;
+  let cache: ClusterCache | undefined;
+  let mirror: StateMirror | undefined;
+  const lockLost = new AbortController();
+  try {
+    const identity = await client.identity();
+    if (identity.kubeSystemUid !== plan.cluster.kubeSystemUid) {
+      throw new ApplyInputError(
+        `this plan is for another cluster: it was made for ${plan.cluster.server} (kube-system uid ${plan.cluster.kubeSystemUid}), but the kubeconfig reaches ${identity.server} (kube-system uid ${identity.kubeSystemUid}). Check --kubeconfig/--context, or run k8s-upgrade plan against this cluster`,
+      );
+    }
+    if (identity.server !== plan.cluster.server) emit({ type: 'warning', message: `the API server URL differs from the plan's (${identity.server} vs ${plan.cluster.server}); the cluster is the same (kube-system uid matches)` });
+
+    const runNodes = existing ? new Set(existing.phases.flatMap((p) => p.nodes.filter((n) => n.status !== 'pending').map((n) => n.node))) : undefined;
+    const pre = await preflightAgain(plan, req.access, req.generator, runNodes);
+    emit({ type: 'preflight-finished', blockers: pre.blockers.length, warnings: pre.findings.filter((f) => f.severity === 'warning').length, waived: [...plan.waivers] });
+    if (pre.blockers.length > 0) {
+      const lines = pre.blockers.map((f) => `${f.id}: ${f.message}${f.objects.length ? ` (${f.objects.slice(0, 5).map((o) => (o.namespace ? `${o.namespace}/${o.name}` : o.name)).join(', ')}${f.objects.length > 5 ? ', …' : ''})` : ''}`);
+      return finishEarly('blocked', {
+        outcome: 'blocked',
+        step: 'preflight',
+        message: `preflight found ${pre.blockers.length} blocker(s) in the cluster as it is now; nothing was changed:\n  ${lines.join('\n  ')}`,
+        next: [...new Set(pre.blockers.map((f) => f.remediation))].slice(0, 5).concat([`Then run ${bin} apply ${req.planPath} again (or re-plan with --ignore-check ID for a waivable check).`]),
+      }, existing?.runId);
+    }
+
+    const runId = existing?.runId ?? randomUUID();
+    try {
+      lock = await acquireRunLock(client, { runId, onLost: (err) => lockLost.abort(err) });
+    } catch (e) {
+      if (e instanceof LockHeldError) {
+        return finishEarly('locked', { outcome: 'locked', step: 'lock', message: e.message, next: [`Wait for that run to finish (or for its lease to expire), then run ${bin} apply ${req.planPath} again.`] }, runId);
+      }
+      throw e;
+    }
+    emit({ type: 'lock-acquired', holder: lock.holder, ...(lock.takenOverFrom ? { takenOverFrom: lock.takenOverFrom } : {}) });
+
+    const now = new Date().toISOString();
+    const state: RunState = existing ?? {
+      apiVersion: RUN_STATE_API_VERSION,
+      kind: RUN_STATE_KIND,
+      runId,
+      plan: { name: plan.metadata.name, path: req.planPath, contentHash: plan.metadata.contentHash, from: plan.from, to: plan.to },
+      cluster: { server: plan.cluster.server, kubeSystemUid: plan.cluster.kubeSystemUid },
+      status: 'running',
+      startedAt: now,
+      updatedAt: now,
+      attempts: [],
+      phases: buildPhases(plan),
+    };
+    const remaining = state.phases.reduce((s, p) => s + p.nodes.filter((n) => n.status !== 'done' && n.status !== 'skipped').length, 0);
+    if (!(await req.confirm({ plan, resumed: !!existing, remaining, warnings: pre.findings.filter((f) => f.severity === 'warning' && !f.waived).length }))) {
+      return finishEarly('failed', { outcome: 'failed', message: 'not confirmed: nothing was changed', next: [`${bin} apply ${req.planPath} --yes   # to run without asking`] }, runId);
+    }
+
+    mirror = new StateMirror(client, { planName: plan.metadata.name, onError: (err) => emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }) });
+    const journal = new RunJournal(state, statePath, mirror);
+    journal.update((s) => {
+      s.status = 'running';
+      delete s.stop;
+      s.attempts.push({ startedAt: now, holder: lock!.holder });
+    });
+    const started = Date.now();
+    emit({ type: 'run-started', runId, plan: plan.metadata.name, from: plan.from, to: plan.to, resumed: !!existing, phases: state.phases.map((p) => ({ id: p.id, kind: p.kind, title: p.title, nodes: p.nodes.map((n) => n.node) })) });
+
+    cache = await startClusterCache(client);
+    const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
+    const settings = { ...DEFAULT_APPLY_SETTINGS, ...req.settings };
+    const driver = createDriver(plan.driver, req.driverOptions);
+    const ctx: ApplyContext = {
+      plan,
+      client,
+      cache,
+      driver,
+      journal,
+      signal,
+      settings,
+      inFlight: new Set(),
+      advice,
+      emit,
+      drainOptions: () => ({
+        timeoutMs: plan.options.drain.timeoutSeconds * 1000,
+        ...(plan.options.drain.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: plan.options.drain.gracePeriodSeconds } : {}),
+        deleteEmptyDirData: plan.options.drain.deleteEmptyDirData,
+        forceUnmanaged: plan.options.drain.forceUnmanaged,
+        ...(plan.options.drain.disableEvictionAfterSeconds !== undefined ? { disableEvictionAfterMs: plan.options.drain.disableEvictionAfterSeconds * 1000 } : {}),
+        retryDelayMs: settings.evictionRetryDelayMs,
+        signal,
+      }),
+      runCommand: (argv, timeoutMs) => runCommandGate(argv, { timeoutMs, signal }),
+    };
+    const stop = await executePhases(ctx);
+    const outcome: RunOutcome = stop ? stop.outcome : 'done';
+    journal.update((s) => {
+      s.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';
+      if (stop) s.stop = stop;
+      if (outcome === 'done') s.finishedAt = new Date().toISOString();
+      const a = s.attempts.at(-1);
+      if (a) {
+        a.endedAt = new Date().toISOString();
+        a.outcome = outcome;
+      }
+    });
+    const summary = summarize(state, outcome, Date.now() - started, stop);
+    emit({ type: 'run-finished', summary });
+    return summary;
+  } finally {
+    cache?.stop();
+    await mirror?.flush().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
+    client.close();
+  }
+}
+
+
+function readPlan(path: string): UpgradePlan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ApplyInputError(`cannot read the plan ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}. Write one with k8s-upgrade plan --to vX.Y.Z`, { cause: e });
+  }
+  return parsePlan(text, { source: path });
+}

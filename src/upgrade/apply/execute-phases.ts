@@ -1,0 +1,121 @@
+/**
+ * Runs the phases of a journal in order: the etcd snapshot (its own issue: skipped with a warning until then),
+ * control-plane hops one node at a time, worker phases in a rolling window (or fixed batches), postflight.
+ * The first node that stops (paused, blocked, failed) stops new work; nodes already in flight finish.
+ */
+import { waitForHealth } from '../../checks/index.js';
+import type { PhaseRunState, RunStop } from '../run-state-types.js';
+import type { ApplyContext } from './context.js';
+import { runNode } from './node-runner.js';
+import { nodeAtVersion } from './node-version.js';
+import { phaseBatches } from './phases.js';
+import { runBatches, runRolling } from './window.js';
+
+export async function executePhases(ctx: ApplyContext): Promise<RunStop | undefined> {
+  for (const phase of ctx.journal.state.phases) {
+    if (phase.status === 'done' || phase.status === 'skipped') continue;
+    if (ctx.signal.aborted) return interrupted(ctx);
+    setPhase(ctx, phase, 'running');
+    ctx.emit({ type: 'phase-started', phase: phase.id, kind: phase.kind, title: phase.title });
+    const stop = await runPhase(ctx, phase);
+    if (stop) {
+      setPhase(ctx, phase, stop.outcome === 'paused' ? 'paused' : 'failed');
+      ctx.emit({ type: 'phase-finished', phase: phase.id, status: stop.outcome === 'paused' ? 'paused' : 'failed' });
+      return stop;
+    }
+    const status = (phase.status as PhaseRunState['status']) === 'skipped' ? 'skipped' : 'done';
+    setPhase(ctx, phase, status);
+    ctx.emit({ type: 'phase-finished', phase: phase.id, status });
+  }
+  return undefined;
+}
+
+function setPhase(ctx: ApplyContext, phase: PhaseRunState, status: PhaseRunState['status']): void {
+  ctx.journal.update(() => {
+    phase.status = status;
+    if (status === 'running') phase.startedAt ??= new Date().toISOString();
+    else phase.finishedAt = new Date().toISOString();
+  });
+}
+
+async function runPhase(ctx: ApplyContext, phase: PhaseRunState): Promise<RunStop | undefined> {
+  switch (phase.kind) {
+    case 'etcd-snapshot':
+      return etcdSnapshot(ctx, phase);
+    case 'control-plane':
+      return runNodes(ctx, phase, 1, 'rolling');
+    case 'workers':
+      return runNodes(ctx, phase, phase.group?.maxUnavailable ?? 1, ctx.plan.options.strategy);
+    case 'postflight':
+      return postflight(ctx);
+  }
+}
+
+function etcdSnapshot(ctx: ApplyContext, phase: PhaseRunState): RunStop | undefined {
+  if (ctx.plan.options.etcdSnapshot.mode === 'none') {
+    ctx.emit({ type: 'warning', message: 'no etcd snapshot is configured in this plan: if the control-plane upgrade goes wrong there is no snapshot to restore' });
+    ctx.journal.update(() => {
+      phase.status = 'skipped';
+    });
+    return undefined;
+  }
+  return { outcome: 'blocked', message: `etcd snapshot mode ${ctx.plan.options.etcdSnapshot.mode} is not supported by this version of k8s-upgrade`, next: ['Re-plan without an etcd snapshot mode, or upgrade k8s-upgrade.'] };
+}
+
+async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number, strategy: 'rolling' | 'batch'): Promise<RunStop | undefined> {
+  let stop: RunStop | undefined;
+  const shouldStop = () => stop !== undefined || ctx.signal.aborted;
+  const byName = new Map(phase.nodes.map((n) => [n.node, n]));
+  const work = async (name: string) => {
+    const ns = byName.get(name)!;
+    ctx.inFlight.add(name);
+    try {
+      const outcome = await runNode(ctx, phase, ns);
+      if (outcome.kind === 'stopped') stop ??= outcome.stop;
+    } finally {
+      ctx.inFlight.delete(name);
+    }
+  };
+  // Nodes an earlier attempt left in progress go first, so a resumed window finishes what it started.
+  const order = [...phase.nodes].sort((a, b) => rank(a.status) - rank(b.status)).map((n) => n.node);
+  if (strategy === 'batch') await runBatches(phaseBatches(ctx.plan, phase), work, shouldStop);
+  else await runRolling(order, window, work, shouldStop);
+  if (stop) return stop;
+  if (ctx.signal.aborted) return interrupted(ctx);
+  return undefined;
+}
+
+const rank = (s: string) => (s === 'in-progress' || s === 'failed' ? 0 : 1);
+
+/** Every planned node at its final version, no node left cordoned by this run, the cluster healthy. */
+async function postflight(ctx: ApplyContext): Promise<RunStop | undefined> {
+  const final = new Map<string, string>();
+  for (const p of ctx.journal.state.phases) for (const n of p.nodes) final.set(n.node, n.to);
+  const behind = [...final].filter(([name, to]) => {
+    const n = ctx.cache.nodes.get(name);
+    return !n || !nodeAtVersion(n, to);
+  });
+  if (behind.length > 0) {
+    return { outcome: 'failed', message: `postflight: nodes not at their target version: ${behind.map(([n, v]) => `${n} (want ${v}, has ${ctx.cache.nodes.get(n)?.kubeletVersion ?? 'gone'})`).join(', ')}`, next: ctx.advice.resume() };
+  }
+  const cordoned = ctx.journal.cordonedByUs();
+  if (cordoned.length > 0) return { outcome: 'failed', message: `postflight: nodes this run cordoned are still cordoned: ${cordoned.join(', ')}`, next: ctx.advice.resume() };
+  const gates = ctx.plan.options.healthGates;
+  const h = await waitForHealth(ctx.cache, {
+    inFlight: new Set(),
+    touched: [],
+    timeoutMs: gates.timeoutSeconds * 1000,
+    soakMs: 0,
+    signal: ctx.signal,
+    http: [...gates.http],
+    commands: [...gates.commands],
+    runCommand: ctx.runCommand,
+    onWaiting: (failing) => ctx.emit({ type: 'gate-waiting', phase: 'postflight', failing }),
+  });
+  if (h.healthy) return undefined;
+  return { outcome: 'paused', message: `postflight: the cluster is not healthy: ${h.failing.join('; ')}`, next: [...ctx.advice.resume(), ...ctx.advice.rollback()] };
+}
+
+function interrupted(ctx: ApplyContext): RunStop {
+  return { outcome: 'paused', message: 'interrupted: the run stopped between steps', next: ctx.advice.resume() };
+}

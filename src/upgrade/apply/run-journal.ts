@@ -1,0 +1,50 @@
+/**
+ * The run journal: the one in-memory RunState of an apply, saved after every transition — atomically to the
+ * local state file (the authority) and, coalesced, to the ConfigMap mirror. Callers change the state only
+ * through `update`, so nothing is changed without being persisted.
+ */
+import { writeStateFile } from '../state-store.js';
+import type { StateMirror } from '../state-mirror.js';
+import type { NodeRunState, PhaseRunState, RunState } from '../run-state-types.js';
+
+export class RunJournal {
+  constructor(
+    readonly state: RunState,
+    readonly path: string,
+    private readonly mirror?: StateMirror,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Applies `change` and persists the result before returning. */
+  update(change: (s: RunState) => void): void {
+    change(this.state);
+    this.save();
+  }
+
+  save(): void {
+    this.state.updatedAt = this.now().toISOString();
+    writeStateFile(this.path, this.state);
+    this.mirror?.update(this.state);
+  }
+
+  phase(id: string): PhaseRunState {
+    const p = this.state.phases.find((x) => x.id === id);
+    if (!p) throw new Error(`internal: no phase ${id} in the run state`);
+    return p;
+  }
+
+  node(phaseId: string, node: string): NodeRunState {
+    const n = this.phase(phaseId).nodes.find((x) => x.node === node);
+    if (!n) throw new Error(`internal: no node ${node} in phase ${phaseId}`);
+    return n;
+  }
+
+  /** Every node this run cordoned and has not uncordoned yet (across phases). */
+  cordonedByUs(): string[] {
+    return [...new Set(this.state.phases.flatMap((p) => p.nodes.filter((n) => n.cordonedByUs).map((n) => n.node)))];
+  }
+
+  async flush(): Promise<void> {
+    await this.mirror?.flush();
+  }
+}
