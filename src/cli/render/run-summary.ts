@@ -20,8 +20,8 @@ const NODE_STATUSES: NodeSummary['status'][] = ['done', 'skipped', 'failed', 'in
 
 export const renderRunSummary = (summary: RunSummary, opts: { color: boolean }): string => {
   const s = makeStyle(opts.color);
-  const took = summary.outcome === 'done' ? `in ${formatDuration(summary.durationMs)}` : `after ${formatDuration(summary.durationMs)}`;
-  const sections: string[][] = [[`${paintOutcome(s, summary.outcome, HEADLINE[summary.outcome])} ${took}  ${s.dim(`run ${summary.runId}, ${summary.plan}`)}`]];
+  const took = summary.outcome === 'done' ? ` in ${formatDuration(summary.durationMs)}` : summary.outcome === 'locked' || summary.outcome === 'invalid' ? '' : ` after ${formatDuration(summary.durationMs)}`;
+  const sections: string[][] = [[`${paintOutcome(s, summary.outcome, HEADLINE[summary.outcome])}${took}  ${s.dim(`run ${summary.runId}, ${summary.plan}`)}`]];
   if (summary.nodes.length > 0) sections.push(nodeTable(summary.nodes, s), [totals(summary)]);
   if (summary.stoppedBy) sections.push(stopped(summary.stoppedBy, s));
   return `${sections.map((x) => x.join('\n')).join('\n\n')}\n`;
