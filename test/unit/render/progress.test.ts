@@ -119,6 +119,15 @@ describe('TTY tree (listr2 default renderer on a non-TTY stream)', () => {
     await r.close();
   });
 
+  it('can be closed twice (the warnings are written once)', async () => {
+    const { out, text } = collect();
+    const r = createProgressRenderer({ mode: 'tty', out, color: false });
+    for (const e of pausedRun()) r.sink(e);
+    await Promise.all([r.close(), r.close()]);
+    await r.close();
+    expect(stripAnsi(text()).match(/warning: deployment shop\/web/g)).toHaveLength(1);
+  });
+
   it('closes cleanly when no run ever started', async () => {
     expect(await feed('tty', [])).toBe('');
   });

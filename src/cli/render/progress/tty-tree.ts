@@ -360,12 +360,16 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
     }
   };
 
+  let closed: Promise<void> | undefined;
   return {
     sink,
-    async close() {
-      settleAll(summary ? `not reached: run ${summary.outcome}` : 'not reached: run stopped', summary?.outcome);
-      await running;
-      for (const w of warnings) opts.out.write(`${s.yellow('warning:')} ${w}\n`);
+    close() {
+      closed ??= (async () => {
+        settleAll(summary ? `not reached: run ${summary.outcome}` : 'not reached: run stopped', summary?.outcome);
+        await running;
+        for (const w of warnings) opts.out.write(`${s.yellow('warning:')} ${w}\n`);
+      })();
+      return closed;
     },
   };
 };
