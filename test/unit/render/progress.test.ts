@@ -4,7 +4,7 @@
  * one, one that stops midway without `run-finished` — on a non-TTY stream without hanging.
  */
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPlainFormatter, createProgressRenderer, progressMode } from '../../../src/cli/render/index.js';
 import type { UpgradeEvent } from '../../../src/upgrade/events.js';
 import { doneRun, pausedRun } from './run-events.js';
@@ -112,10 +112,9 @@ describe('TTY tree (listr2 default renderer on a non-TTY stream)', () => {
     const { out, text } = collect();
     const r = createProgressRenderer({ mode: 'tty', out, color: false });
     for (const e of events.slice(0, cut + 1)) r.sink(e);
-    await new Promise((res) => setTimeout(res, 250));
-    const live = lastFrame(text());
-    expect(live).toContain('blue-2  draining · 1/3 pods evicted');
-    expect(live).toContain('eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s');
+    // Frames are drawn on listr2's spinner tick: wait for the one that shows the draining node.
+    await vi.waitFor(() => expect(lastFrame(text())).toContain('blue-2  draining · 1/3 pods evicted'), { timeout: 10_000, interval: 50 });
+    expect(lastFrame(text())).toContain('eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s');
     await r.close();
   });
 
