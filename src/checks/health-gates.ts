@@ -67,7 +67,8 @@ function touchedWorkloads(cache: ClusterCache, touched: readonly OwnerRef[]): Wo
 
 /** The cluster part of the gate, evaluated over the cache as it stands. */
 export function evaluateHealth(cache: ClusterCache, input: HealthInput): HealthResult {
-  const failing: string[] = [];
+  // A cache that cannot follow the cluster cannot vouch for it.
+  const failing: string[] = cache.staleness().map((s) => `cluster cache of ${s}`);
   const nodes = cache.nodes.all().sort(byName);
   for (const n of nodes) if (!input.inFlight.has(n.name) && !n.ready) failing.push(`node ${n.name} NotReady`);
 

@@ -81,6 +81,11 @@ export class ClusterCache {
     return [this.nodes, this.pdbs, ...WORKLOAD_KINDS.map((k) => this.workloads[k]), this.systemPods] as ObjectCache<unknown>[];
   }
 
+  /** One line per cache that may be behind the cluster (its last read failed): `nodes: re-list failed: …`. */
+  staleness(): string[] {
+    return this.parts.filter((p) => p.staleReason).map((p) => `${p.what}: ${p.staleReason}`);
+  }
+
   workload(kind: WorkloadKind, namespace: string, name: string): WorkloadView | undefined {
     return this.workloads[kind].get(workloadKey(kind, namespace, name));
   }
@@ -98,9 +103,9 @@ export class ClusterCache {
     return WORKLOAD_KINDS.flatMap((k) => this.workloads[k].all());
   }
 
-  /** Calls `listener` after a change in any of the caches. Returns the unsubscribe function. */
+  /** Calls `listener` after a change in any of the caches, or in whether one is behind. Returns the unsubscribe function. */
   onChange(listener: () => void): () => void {
-    const offs = this.parts.map((p) => p.onChange(() => listener()));
+    const offs = this.parts.flatMap((p) => [p.onChange(() => listener()), p.onStaleChange(listener)]);
     return () => offs.forEach((off) => off());
   }
 
@@ -139,11 +144,7 @@ export class ClusterCache {
       },
       isStopped: () => this.stopped,
       describe: () => this.parts.map((p) => `${p.size} ${p.what}`).join(', ') + ' cached',
-      staleReason: () =>
-        this.parts
-          .filter((p) => p.staleReason)
-          .map((p) => `${p.what}: ${p.staleReason}`)
-          .join('; ') || undefined,
+      staleReason: () => this.staleness().join('; ') || undefined,
     };
   }
 }

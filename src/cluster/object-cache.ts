@@ -21,9 +21,9 @@ export class ObjectCache<T> {
   private readonly byUidMap = new Map<string, string>();
   private readonly listeners = new Set<CacheListener<T>>();
   private readonly stopListeners = new Set<() => void>();
+  private readonly staleListeners = new Set<() => void>();
   protected stopped = false;
-  /** Set while the cache may be behind the cluster (its last read failed); cleared once it catches up. */
-  staleReason: string | undefined;
+  private stale: string | undefined;
 
   constructor(
     /** The collection, for messages: `nodes`, `kube-system pods`. */
@@ -70,6 +70,30 @@ export class ObjectCache<T> {
     this.emit({ type: 'DELETED', key, object: previous });
   }
 
+  /** Set while the cache may be behind the cluster (its last read failed); cleared once it catches up. */
+  get staleReason(): string | undefined {
+    return this.stale;
+  }
+
+  /** Records whether the cache may be behind (undefined: it is current); tells onStaleChange listeners when that changes. */
+  markStale(reason: string | undefined): void {
+    if (reason === this.stale) return;
+    this.stale = reason;
+    for (const l of [...this.staleListeners]) {
+      try {
+        l();
+      } catch {
+        // Dropped on purpose: see onChange.
+      }
+    }
+  }
+
+  /** Calls `listener` when staleReason changes. Returns the unsubscribe function. */
+  onStaleChange(listener: () => void): () => void {
+    this.staleListeners.add(listener);
+    return () => this.staleListeners.delete(listener);
+  }
+
   /**
    * Calls `listener` after every change. Listeners must not throw: an exception is dropped, so that one
    * faulty listener cannot stop the cache from following the cluster. Returns the unsubscribe function.
@@ -91,14 +115,21 @@ export class ObjectCache<T> {
   /** What a wait on this cache hangs on (ClusterCache combines several). */
   waitSource(): WaitSource {
     return {
-      subscribe: (l) => this.onChange(() => l()),
+      subscribe: (l) => {
+        const off = this.onChange(() => l());
+        const offStale = this.onStaleChange(l);
+        return () => {
+          off();
+          offStale();
+        };
+      },
       onStop: (l) => {
         this.stopListeners.add(l);
         return () => this.stopListeners.delete(l);
       },
       isStopped: () => this.stopped,
       describe: () => `${this.items.size} ${this.what} cached`,
-      staleReason: () => (this.staleReason ? `${this.what}: ${this.staleReason}` : undefined),
+      staleReason: () => (this.stale ? `${this.what}: ${this.stale}` : undefined),
     };
   }
 

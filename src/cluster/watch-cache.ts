@@ -36,7 +36,7 @@ export interface WatchCacheOptions {
   /** Back-off before re-watching / re-listing: the first retry waits `minBackoffMs`, doubling to `maxBackoffMs`. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
-  /** A stream that delivers nothing (not even a bookmark) for this long is restarted. Default 3 minutes. */
+  /** A stream that delivers nothing (not even a bookmark, which API servers send about once a minute) for this long is restarted. Default 5 minutes. */
   idleTimeoutMs?: number;
 }
 
@@ -76,7 +76,7 @@ export class WatchCache<T> extends ObjectCache<T> {
     this.pageSize = opts.pageSize ?? 500;
     this.minBackoffMs = opts.minBackoffMs ?? 200;
     this.maxBackoffMs = opts.maxBackoffMs ?? 5_000;
-    this.idleTimeoutMs = opts.idleTimeoutMs ?? 180_000;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 300_000;
     this.initial = this.list().then(
       () => this.startWatch(),
       (e: unknown) => {
@@ -131,7 +131,7 @@ export class WatchCache<T> extends ObjectCache<T> {
       this.delete(key);
     }
     this.resourceVersion = res.resourceVersion;
-    this.staleReason = undefined;
+    this.markStale(undefined);
   }
 
   private startWatch(): void {
@@ -140,6 +140,7 @@ export class WatchCache<T> extends ObjectCache<T> {
     const startedAt = Date.now();
     let delivered = false;
     let expired = false;
+    let ended = false;
     this.lastActivity = startedAt;
     this.armIdleTimer();
     this.requests.watches++;
@@ -148,12 +149,12 @@ export class WatchCache<T> extends ObjectCache<T> {
       this.lastActivity = Date.now();
       if (type === 'ERROR') {
         if (obj?.code === 410) expired = true;
-        else this.staleReason = `watch error ${obj?.code ?? ''} ${obj?.reason ?? ''}: ${obj?.message ?? 'no message'}`.replace(/\s+/g, ' ');
+        else this.markStale(`watch error ${obj?.code ?? ''} ${obj?.reason ?? ''}: ${obj?.message ?? 'no message'}`.replace(/\s+/g, ' '));
         return;
       }
       delivered = true;
       this.failures = 0;
-      this.staleReason = undefined;
+      this.markStale(undefined);
       const rv = obj?.metadata?.resourceVersion;
       if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
         let view: T;
@@ -174,6 +175,7 @@ export class WatchCache<T> extends ObjectCache<T> {
       if (rv) this.resourceVersion = rv;
     };
     const onDone = (err: unknown) => {
+      ended = true;
       if (gen !== this.generation || this.stopped) return;
       this.abort = undefined;
       if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -182,7 +184,7 @@ export class WatchCache<T> extends ObjectCache<T> {
         this.schedule(0, () => this.relist());
         return;
       }
-      if (err) this.staleReason = `watch of ${this.spec.what} failed: ${status ? `HTTP ${status}` : (err as Error).message ?? String(err)}`;
+      if (err) this.markStale(`watch failed: ${status ? `HTTP ${status}` : (err as Error).message ?? String(err)}`);
       const healthy = !err && (delivered || Date.now() - startedAt >= HEALTHY_STREAM_MS);
       this.failures = healthy ? 0 : this.failures + 1;
       this.schedule(this.backoff(), () => this.startWatch());
@@ -195,8 +197,10 @@ export class WatchCache<T> extends ObjectCache<T> {
     };
     new Watch(this.client.kc).watch(this.spec.path, params, onEvent, onDone).then(
       (ac) => {
-        if (gen !== this.generation || this.stopped) ac.abort();
-        else this.abort = ac;
+        if (gen !== this.generation || this.stopped) return ac.abort();
+        this.abort = ac;
+        // The stream is open from the last resourceVersion seen: nothing was missed, the cache is current again.
+        if (!ended) this.markStale(undefined);
       },
       (e: unknown) => onDone(e),
     );
@@ -210,7 +214,7 @@ export class WatchCache<T> extends ObjectCache<T> {
       this.startWatch();
     } catch (e) {
       if (this.stopped) return;
-      this.staleReason = `re-list failed: ${(e as Error).message}`;
+      this.markStale(`re-list failed: ${(e as Error).message}`);
       this.failures++;
       this.schedule(this.backoff(), () => void this.relist());
     }
@@ -238,7 +242,7 @@ export class WatchCache<T> extends ObjectCache<T> {
       this.idleTimer = undefined;
       if (this.stopped) return;
       if (Date.now() - this.lastActivity < this.idleTimeoutMs) return this.armIdleTimer();
-      this.staleReason = `no event or bookmark on the ${this.spec.what} watch for ${formatMs(this.idleTimeoutMs)}; restarting it`;
+      this.markStale(`no event or bookmark on the watch for ${formatMs(this.idleTimeoutMs)}; restarting it`);
       this.generation++;
       this.abort?.abort();
       this.abort = undefined;

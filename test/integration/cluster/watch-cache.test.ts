@@ -143,4 +143,18 @@ describe('watch caches', () => {
     expect(total(afterExpiry, 'list')).toBeLessThanOrEqual(7 + 7);
     expect(total(afterExpiry, 'get')).toBe(0);
   });
+
+  it('says it is behind while its watch cannot be re-opened, and catches up once the API answers again', async () => {
+    env = await startEnv();
+    const cache = (env.cache = await startClusterCache(env.client, { maxBackoffMs: 400 }));
+    expect(cache.staleness()).toEqual([]);
+    env.t.sandbox.cluster.faults.add({ type: 'api-errors', rate: 1, code: 503, pathPrefix: '/api/v1/nodes' });
+    await raw(env.t, '/sandbox/v1/faults', { method: 'POST', body: { type: 'drop-watches' } });
+    await cache.waitFor(() => cache.staleness().length > 0, { timeoutMs: 10_000, what: 'the nodes cache to notice' });
+    expect(cache.staleness()).toEqual(['nodes: watch failed: HTTP 503']);
+    env.t.sandbox.cluster.faults.clear();
+    await label(env, 'blue-1', 'back');
+    await cache.waitForNode('blue-1', (n) => n.labels.mark === 'back', { timeoutMs: 10_000 });
+    expect(cache.staleness()).toEqual([]);
+  });
 });

@@ -57,4 +57,13 @@ describe('evaluateHealth', () => {
     cache.pdbs.set(pdb('shop', 'web', { app: 'web' }, { currentHealthy: 3, desiredHealthy: 2, current: false }));
     expect(evaluateHealth(cache, { inFlight: none, touched: [ref(webRs)] }).failing).toEqual(['pdb shop/web: status not yet updated by the disruption controller']);
   });
+
+  it('fails while a cache is behind the cluster, and a wait hears when it catches up', async () => {
+    const { cache } = healthyCache();
+    cache.nodes.markStale('watch failed: HTTP 503');
+    expect(evaluateHealth(cache, { inFlight: none, touched: [] }).failing).toEqual(['cluster cache of nodes: watch failed: HTTP 503']);
+    const healthy = cache.waitFor(() => evaluateHealth(cache, { inFlight: none, touched: [] }).healthy, { timeoutMs: 1_000, what: 'healthy' });
+    cache.nodes.markStale(undefined);
+    await expect(healthy).resolves.toBe(true);
+  });
 });
