@@ -7,7 +7,7 @@ import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { outcomeExitCode } from '../cli/outcome.js';
 import { createProgressRenderer, progressMode, renderRunSummary } from '../cli/render/index.js';
-import { applyPlan, type ConfirmInfo } from '../upgrade/index.js';
+import { applyPlan, type ConfirmInfo, type UpgradeEvent } from '../upgrade/index.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Execute a plan: upgrade every node with zero downtime; resumable after any stop.';
@@ -61,6 +61,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     let renderer: ReturnType<typeof createProgressRenderer> | undefined;
+    const early: UpgradeEvent[] = [];
     let code: number = EXIT.OK;
     try {
       const summary = await applyPlan(
@@ -74,9 +75,17 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
           driverOptions: { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) },
         },
         (e) => {
-          // The progress renderer starts with the run itself, after the confirmation question.
-          if (e.type === 'run-started' || (e.type === 'run-finished' && !renderer)) renderer ??= createProgressRenderer({ mode, out: process.stdout, color });
-          renderer?.sink(e);
+          // The progress renderer starts with the run itself, after the confirmation question; what came
+          // before (preflight, lock) is held until then.
+          if (!renderer && e.type !== 'run-started' && e.type !== 'run-finished') {
+            early.push(e);
+            return;
+          }
+          if (!renderer) {
+            renderer = createProgressRenderer({ mode, out: process.stdout, color });
+            for (const x of early.splice(0)) renderer.sink(x);
+          }
+          renderer.sink(e);
         },
       );
       await renderer?.close();

@@ -127,12 +127,21 @@ const flagValues: PlanFlagValues = {
   'package-manager': 'apt',
 };
 
-/** Waits (bounded) until every pod the controllers created is Ready, so the plan sees a settled cluster. */
-async function waitForWorkloads(store: { list(resource: string): { status?: { conditions?: { type: string; status: string }[] } }[] }): Promise<void> {
-  const deadline = Date.now() + 30_000;
+/**
+ * Waits (bounded) until the cluster has settled: every Deployment and StatefulSet has all its replicas Ready
+ * and every pod is Ready, so a plan sees the cluster as it will be, not half-started.
+ */
+type Obj = { spec?: { replicas?: number }; status?: { readyReplicas?: number; conditions?: { type: string; status: string }[] }; metadata?: { deletionTimestamp?: string } };
+async function waitForWorkloads(store: { list(resource: string): Obj[] }): Promise<void> {
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const pods = store.list('pods');
-    if (pods.length > 20 && pods.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) return;
+    const controllers = [...store.list('apps/deployments'), ...store.list('apps/statefulsets')];
+    const settled =
+      pods.length > 20 &&
+      controllers.every((c) => (c.status?.readyReplicas ?? 0) === (c.spec?.replicas ?? 1)) &&
+      pods.every((p) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    if (settled) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -116,7 +116,7 @@ describe('k8s-upgrade apply on the demo sandbox', () => {
     });
     expect(b.killedAt, b.result.stdout + b.result.stderr).toBeDefined();
     expect(second!.exitCode, second!.stderr + second!.stdout).toBe(5);
-    expect(second!.stdout + second!.stderr).toMatch(/held by .*\//);
+    expect(second!.stdout + second!.stderr).toMatch(/holds the lock.*pid \d+/);
 
     // 3. killed while the node driver runs; 4. killed during a health gate
     const c = await applyUntil(args, (e) => e.type === 'node-step' && e.step === 'upgrade' && isWorker(e));
