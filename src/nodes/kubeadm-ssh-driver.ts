@@ -4,7 +4,6 @@
  * from validated values, every word quoted. Errors name the failing step, or say that ssh itself failed.
  */
 import type { SshSettings } from '../plan/index.js';
-import { DriverConfigError } from './driver-config-error.js';
 import { outcomeError } from './failure.js';
 import { kubeadmScript, kubeadmSteps, remoteCommand, STEP_MARKER, type KubeadmStep } from './kubeadm-script.js';
 import { runProcess, type RunProcessOutcome } from './run-process.js';
@@ -45,7 +44,9 @@ export class KubeadmSshNodeDriver implements NodeDriver {
     try {
       steps = kubeadmSteps(target, s);
     } catch (e) {
-      throw new DriverConfigError(`cannot upgrade ${target.node} over ssh: ${(e as Error).message}.`, { cause: e });
+      throw new NodeDriverError(`refusing to upgrade ${target.node} over ssh: ${(e as Error).message}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], {
+        cause: e,
+      });
     }
     const argv = sshArgv(s, address, remoteCommand(kubeadmScript(steps)), this.opts);
     const timeoutMs = s.timeoutSeconds * 1000;

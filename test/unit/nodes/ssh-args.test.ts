@@ -63,3 +63,13 @@ describe('ssh argv', () => {
     expect(createDriver({ type: 'kubeadm-ssh', ssh: settings() }).type).toBe('kubeadm-ssh');
   });
 });
+
+describe('kubeadm-ssh driver input checks', () => {
+  it('refuses a target version that is not vX.Y.Z before running ssh', async () => {
+    const d = createDriver({ type: 'kubeadm-ssh', ssh: settings() }, { sshBinary: '/nonexistent/ssh' });
+    await expect(d.upgrade({ ...target, version: 'v1.32.0;reboot' }, { onOutput: () => undefined })).rejects.toMatchObject({
+      code: 'FAILED',
+      message: expect.stringContaining('nothing ran on the node'),
+    });
+  });
+});
