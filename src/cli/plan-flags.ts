@@ -12,6 +12,7 @@ export interface PlanFlagValues {
   'gate-timeout': number;
   soak: number;
   'gate-url': string[];
+  'gate-command'?: string[];
   driver: string;
   'exec-command'?: string;
   'ssh-user': string;
@@ -35,7 +36,7 @@ export function buildOptions(f: PlanFlagValues): PlanOptions {
       forceUnmanaged: f.force,
       ...(f['disable-eviction-after'] !== undefined ? { disableEvictionAfterSeconds: f['disable-eviction-after'] } : {}),
     },
-    healthGates: { timeoutSeconds: f['gate-timeout'], soakSeconds: f.soak, http: f['gate-url'].map((url) => ({ url })), commands: [] },
+    healthGates: { timeoutSeconds: f['gate-timeout'], soakSeconds: f.soak, http: f['gate-url'].map((url) => ({ url })), commands: (f['gate-command'] ?? []).map((c) => ({ argv: parseGateCommand(c) })) },
     etcdSnapshot: { mode: 'none', perHop: false },
   };
 }
@@ -69,4 +70,18 @@ export function buildDriver(f: PlanFlagValues): PlanDriver {
       timeoutSeconds: 1800,
     },
   };
+}
+
+/** `--gate-command '["/usr/local/bin/check","--cluster","prod"]'`: an argv array, never a shell string. */
+function parseGateCommand(text: string): string[] {
+  let argv: unknown;
+  try {
+    argv = JSON.parse(text);
+  } catch {
+    argv = undefined;
+  }
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && a.length > 0)) {
+    throw invalidInput(`--gate-command must be a JSON array of non-empty strings (it is run without a shell; exit 0 = healthy), got ${JSON.stringify(text)}`);
+  }
+  return argv as string[];
 }

@@ -42,6 +42,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT])}`;
     'gate-timeout': Flags.integer({ description: 'Seconds a health gate may take.', default: 300 }),
     soak: Flags.integer({ description: 'Seconds to wait after each node before the next health gate.', default: 0 }),
     'gate-url': Flags.string({ description: 'Custom health gate: an HTTP(S) URL that must answer 2xx (repeatable).', multiple: true, default: [] }),
+    'gate-command': Flags.string({ description: 'Custom health gate: a command as a JSON argv array, run without a shell, that must exit 0 (repeatable).', multiple: true, default: [] }),
     driver: Flags.string({ description: 'Node driver.', options: ['exec', 'kubeadm-ssh'], default: 'exec' }),
     'exec-command': Flags.string({ description: 'exec driver: argv template as a JSON array, placeholders {node} {address} {version} {role} {first}. Never run through a shell.' }),
     'ssh-user': Flags.string({ description: 'kubeadm-ssh: remote user.', default: 'root' }),
