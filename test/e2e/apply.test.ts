@@ -7,7 +7,7 @@
  * re-run completes once the PDB allows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CoreV1Api, PolicyV1Api } from '@kubernetes/client-node';
@@ -26,7 +26,13 @@ interface Ev {
 }
 
 /** Starts `apply --log-format json` and resolves with the child once `until` matches an event (then kills it with SIGKILL). */
-async function applyUntil(args: string[], until: (e: Ev) => boolean): Promise<{ killedAt?: Ev; result: Awaited<ResultPromise> }> {
+interface Run {
+  exitCode?: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function applyUntil(args: string[], until: (e: Ev) => boolean): Promise<{ killedAt?: Ev; result: Run }> {
   const child = execa(process.execPath, [BIN, 'apply', ...args, '--yes', '--log-format', 'json'], { reject: false, env: { NO_COLOR: '1', CI: 'true' } });
   let buf = '';
   let killedAt: Ev | undefined;
@@ -48,8 +54,8 @@ async function applyUntil(args: string[], until: (e: Ev) => boolean): Promise<{ 
       }
     }
   });
-  const result = await child;
-  return { killedAt, result };
+  const r = await child;
+  return { killedAt, result: { exitCode: r.exitCode, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') } };
 }
 
 async function machines(t: TestSandbox): Promise<{ name: string; kubeletVersion: string; controlPlaneVersion?: string; upgrades: number }[]> {
@@ -131,7 +137,7 @@ describe('k8s-upgrade apply on the demo sandbox', () => {
     expect((finished!.summary as { outcome: string }).outcome).toBe('done');
 
     const report = await monitor.stop();
-    expect(report.violations, monitor.format ? monitor.format(report) : JSON.stringify(report.violations)).toEqual([]);
+    expect(report.violations, report.format()).toEqual([]);
 
     for (const m of await machines(t)) {
       expect(m.kubeletVersion, m.name).toBe('v1.32.0');
