@@ -1,7 +1,7 @@
 /** Builds the plan's options and node-driver settings from `plan` flags, validating what the flags alone can. */
 import { homedir } from 'node:os';
 import { invalidInput } from './errors.js';
-import { argvTemplateProblems, type PlanDriver, type PlanOptions } from '../plan/index.js';
+import { ARGV_PLACEHOLDERS, RESTORE_PLACEHOLDERS, argvTemplateProblems, type PlanDriver, type PlanOptions } from '../plan/index.js';
 
 export interface PlanFlagValues {
   strategy: string;
@@ -13,6 +13,15 @@ export interface PlanFlagValues {
   soak: number;
   'gate-url': string[];
   'gate-command'?: string[];
+  'etcd-snapshot'?: string;
+  'etcd-snapshot-per-hop'?: boolean;
+  'etcd-endpoints'?: string;
+  'etcd-cacert'?: string;
+  'etcd-cert'?: string;
+  'etcd-key'?: string;
+  'etcd-node'?: string;
+  'exec-downgrade-command'?: string;
+  'exec-restore-etcd-command'?: string;
   driver: string;
   'exec-command'?: string;
   'ssh-user': string;
@@ -37,9 +46,41 @@ export function buildOptions(f: PlanFlagValues): PlanOptions {
       ...(f['disable-eviction-after'] !== undefined ? { disableEvictionAfterSeconds: f['disable-eviction-after'] } : {}),
     },
     healthGates: { timeoutSeconds: f['gate-timeout'], soakSeconds: f.soak, http: f['gate-url'].map((url) => ({ url })), commands: (f['gate-command'] ?? []).map((c) => ({ argv: parseGateCommand(c) })) },
-    etcdSnapshot: { mode: 'none', perHop: false },
+    etcdSnapshot: buildEtcdSnapshot(f),
   };
 }
+
+const KUBEADM_ETCD = {
+  endpoints: ['https://127.0.0.1:2379'],
+  cacert: '/etc/kubernetes/pki/etcd/ca.crt',
+  cert: '/etc/kubernetes/pki/etcd/healthcheck-client.crt',
+  key: '/etc/kubernetes/pki/etcd/healthcheck-client.key',
+};
+
+/** `--etcd-snapshot local|ssh` with its connection (paths only, never key material); ssh defaults to kubeadm's paths on the node. */
+function buildEtcdSnapshot(f: PlanFlagValues): PlanOptions['etcdSnapshot'] {
+  const mode = (f['etcd-snapshot'] ?? 'none') as PlanOptions['etcdSnapshot']['mode'];
+  const perHop = f['etcd-snapshot-per-hop'] === true;
+  if (mode === 'none') return { mode, perHop };
+  const endpoints = f['etcd-endpoints']?.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const e of endpoints ?? []) if (!/^https?:\/\/[^\s/]+\/?$/.test(e)) throw invalidInput(`--etcd-endpoints: ${JSON.stringify(e)} is not an etcd client URL such as https://10.0.0.11:2379`);
+  const path = (p?: string) => p?.replace(/^~(?=\/)/, homedir());
+  if (mode === 'local') {
+    if (!endpoints?.length) throw invalidInput('--etcd-snapshot local needs --etcd-endpoints (the client URLs reachable from this machine) and usually --etcd-cacert/--etcd-cert/--etcd-key');
+    return { mode, perHop, endpoints, ...opt('cacert', path(f['etcd-cacert'])), ...opt('cert', path(f['etcd-cert'])), ...opt('key', path(f['etcd-key'])) };
+  }
+  return {
+    mode,
+    perHop,
+    endpoints: endpoints?.length ? endpoints : KUBEADM_ETCD.endpoints,
+    cacert: f['etcd-cacert'] ?? KUBEADM_ETCD.cacert,
+    cert: f['etcd-cert'] ?? KUBEADM_ETCD.cert,
+    key: f['etcd-key'] ?? KUBEADM_ETCD.key,
+    ...opt('node', f['etcd-node']),
+  };
+}
+
+const opt = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
 
 export function buildDriver(f: PlanFlagValues): PlanDriver {
   if (f.driver === 'exec') {
@@ -53,7 +94,9 @@ export function buildDriver(f: PlanFlagValues): PlanDriver {
     if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) throw invalidInput('--exec-command must be a non-empty JSON array of strings');
     const problems = argvTemplateProblems(argv as string[]);
     if (problems.length) throw invalidInput(`--exec-command: ${problems.map(([i, m]) => `argument ${i}: ${m}`).join('; ')}`);
-    return { type: 'exec', exec: { upgrade: argv as string[], timeoutSeconds: 900 } };
+    const downgrade = f['exec-downgrade-command'] ? parseTemplate('--exec-downgrade-command', f['exec-downgrade-command'], ARGV_PLACEHOLDERS) : undefined;
+    const restoreEtcd = f['exec-restore-etcd-command'] ? parseTemplate('--exec-restore-etcd-command', f['exec-restore-etcd-command'], RESTORE_PLACEHOLDERS) : undefined;
+    return { type: 'exec', exec: { upgrade: argv as string[], ...(downgrade ? { downgrade } : {}), ...(restoreEtcd ? { restoreEtcd } : {}), timeoutSeconds: 900 } };
   }
   const identity = f['ssh-identity']?.replace(/^~(?=\/)/, homedir());
   return {
@@ -83,5 +126,19 @@ function parseGateCommand(text: string): string[] {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && a.length > 0)) {
     throw invalidInput(`--gate-command must be a JSON array of non-empty strings (it is run without a shell; exit 0 = healthy), got ${JSON.stringify(text)}`);
   }
+  return argv as string[];
+}
+
+/** An argv template flag (JSON array, never a shell string) checked against its placeholders. */
+function parseTemplate(flag: string, text: string, allowed: readonly string[]): string[] {
+  let argv: unknown;
+  try {
+    argv = JSON.parse(text);
+  } catch {
+    argv = undefined;
+  }
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) throw invalidInput(`${flag} must be a non-empty JSON array of strings (never run through a shell), got ${JSON.stringify(text)}`);
+  const problems = argvTemplateProblems(argv as string[], allowed);
+  if (problems.length) throw invalidInput(`${flag}: ${problems.map(([i, m]) => `argument ${i}: ${m}`).join('; ')}`);
   return argv as string[];
 }

@@ -7,6 +7,8 @@
 
 export const ARGV_PLACEHOLDERS = ['node', 'address', 'version', 'role', 'first'] as const;
 export type ArgvPlaceholder = (typeof ARGV_PLACEHOLDERS)[number];
+/** The placeholders of the `restoreEtcd` template. */
+export const RESTORE_PLACEHOLDERS = ['node', 'address', 'snapshot'] as const;
 
 /** The values for one node: `role` is `control-plane` or `worker`; `first` is true on a hop's first control-plane node. */
 export interface ArgvValues {
@@ -15,19 +17,22 @@ export interface ArgvValues {
   readonly version: string;
   readonly role: 'control-plane' | 'worker';
   readonly first: boolean;
+  /** Only in `restoreEtcd` templates: the local path of the snapshot. */
+  readonly snapshot?: string;
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
-const KNOWN: ReadonlySet<string> = new Set(ARGV_PLACEHOLDERS);
+const KNOWN: ReadonlySet<string> = new Set([...ARGV_PLACEHOLDERS, 'snapshot']);
 
 /** Problems of an argv template as `[index, message]` pairs (index -1 for the whole array); empty when valid. */
-export const argvTemplateProblems = (argv: readonly string[]): [number, string][] => {
+export const argvTemplateProblems = (argv: readonly string[], allowed: readonly string[] = ARGV_PLACEHOLDERS): [number, string][] => {
   const problems: [number, string][] = [];
+  const known = new Set(allowed);
   if (argv.length === 0) problems.push([-1, 'expected a non-empty argv array, e.g. ["my-upgrade", "{node}", "{version}"]']);
   argv.forEach((arg, i) => {
     for (const m of arg.matchAll(PLACEHOLDER)) {
-      if (!KNOWN.has(m[1] ?? '')) {
-        problems.push([i, `unknown placeholder {${m[1]}}; the placeholders are ${ARGV_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`]);
+      if (!known.has(m[1] ?? '')) {
+        problems.push([i, `unknown placeholder {${m[1]}}; the placeholders are ${allowed.map((p) => `{${p}}`).join(' ')}`]);
       }
     }
   });
@@ -46,7 +51,7 @@ export const expandArgvTemplate = (argv: readonly string[], values: ArgvValues):
   argv.map((arg) =>
     arg.replace(PLACEHOLDER, (whole, name: string) => {
       if (!KNOWN.has(name)) return whole;
-      const v = values[name as ArgvPlaceholder];
-      return typeof v === 'boolean' ? String(v) : v;
+      const v = values[name as ArgvPlaceholder | 'snapshot'];
+      return typeof v === 'boolean' ? String(v) : (v ?? '');
     }),
   );

@@ -6,7 +6,7 @@
  * nodes are known, the summary agrees with the findings) run once the structure is valid.
  */
 import { SEVERITIES, type Finding, type FindingObject } from './findings.js';
-import { argvTemplateProblems } from './plan-file-argv.js';
+import { argvTemplateProblems, RESTORE_PLACEHOLDERS } from './plan-file-argv.js';
 import type { PlanFileProblem } from './plan-file-errors.js';
 import { CONTENT_HASH_PATTERN } from './plan-file-hash.js';
 import { computePlanSummary } from './plan-file-summary.js';
@@ -280,9 +280,18 @@ const healthGates: Check<PlanHealthGates> = mapping(['timeoutSeconds', 'soakSeco
   commands: f.req('commands', list(commandGate)),
 }));
 
-const etcdSnapshot: Check<PlanEtcdSnapshot> = mapping(['mode', 'perHop'], (f) => ({
+const etcdEndpoint = string('an etcd client URL such as https://10.0.0.11:2379', (s) => (/^https?:\/\/[^\s/]+\/?$/.test(s) ? undefined : 'expected http(s)://host:port'));
+const filePath = string('a file path', (s) => (s.trim() === '' ? 'expected a non-empty path' : undefined));
+
+const etcdSnapshot: Check<PlanEtcdSnapshot> = mapping(['mode', 'perHop', 'endpoints', 'cacert', 'cert', 'key', 'node', 'dir'], (f) => ({
   mode: f.req('mode', oneOf(ETCD_SNAPSHOT_MODES)),
   perHop: f.req('perHop', boolean),
+  endpoints: f.opt('endpoints', list(etcdEndpoint, { min: 1, what: 'a list of etcd client URLs' })),
+  cacert: f.opt('cacert', filePath),
+  cert: f.opt('cert', filePath),
+  key: f.opt('key', filePath),
+  node: f.opt('node', nodeName),
+  dir: f.opt('dir', filePath),
 }));
 
 const options: Check<PlanOptions> = mapping(['strategy', 'canary', 'drain', 'healthGates', 'etcdSnapshot'], (f) => ({
@@ -302,6 +311,14 @@ const argvTemplate: Check<string[]> = (v, path, out) => {
   const argv = list(string('an argument string'), { what: 'an argv list of strings' })(v, path, out);
   if (Array.isArray(v) && v.every((a) => typeof a === 'string')) {
     for (const [i, message] of argvTemplateProblems(argv)) problem(out, i < 0 ? path : `${path}[${i}]`, message);
+  }
+  return argv;
+};
+
+const restoreTemplate: Check<string[]> = (v, path, out) => {
+  const argv = list(string('an argument string'), { what: 'an argv list of strings' })(v, path, out);
+  if (Array.isArray(v) && v.every((a) => typeof a === 'string')) {
+    for (const [i, message] of argvTemplateProblems(argv, RESTORE_PLACEHOLDERS)) problem(out, i < 0 ? path : `${path}[${i}]`, message);
   }
   return argv;
 };
@@ -338,8 +355,10 @@ const driver: Check<PlanDriver> = (v, path, out) => {
   if (type === 'exec') {
     return mapping(['type', 'exec'], (f) => ({
       type: 'exec' as const,
-      exec: f.req('exec', mapping(['upgrade', 'timeoutSeconds'], (g) => ({
+      exec: f.req('exec', mapping(['upgrade', 'downgrade', 'restoreEtcd', 'timeoutSeconds'], (g) => ({
         upgrade: g.req('upgrade', argvTemplate),
+        downgrade: g.opt('downgrade', argvTemplate),
+        restoreEtcd: g.opt('restoreEtcd', restoreTemplate),
         timeoutSeconds: g.req('timeoutSeconds', seconds(1)),
       }))),
     }))(v, path, out);

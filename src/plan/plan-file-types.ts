@@ -141,9 +141,20 @@ export interface PlanHealthGates {
 }
 
 export interface PlanEtcdSnapshot {
+  /** `none`: no snapshot (apply then needs --skip-etcd-snapshot to touch the control plane); `local`: etcdctl on the operator's machine; `ssh`: etcdctl on a control-plane node, the file copied back. */
   readonly mode: EtcdSnapshotMode;
   /** A snapshot before every control-plane hop, not only the first. */
   readonly perHop: boolean;
+  /** Client URLs. `local`: as reachable from this machine; `ssh`: from the node (default https://127.0.0.1:2379). */
+  readonly endpoints?: readonly string[];
+  /** Paths to the CA, client certificate and key (on this machine for `local`; on the node for `ssh`, kubeadm's by default). Never their content. */
+  readonly cacert?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  /** `ssh`: the control-plane node that runs etcdctl (default: the first node of the hop). */
+  readonly node?: string;
+  /** Where the operator's copies go (default: `<plan>.etcd/` next to the plan). */
+  readonly dir?: string;
 }
 
 export interface PlanOptions {
@@ -162,6 +173,10 @@ export interface ExecDriverSettings {
    * control-plane node of a hop, else `false`). `argv[0]` is a literal program.
    */
   readonly upgrade: readonly string[];
+  /** Rollback: takes a node back to `{version}` (the version it had before the run); same placeholders as `upgrade`. */
+  readonly downgrade?: readonly string[];
+  /** Rollback: restores the etcd snapshot on one control-plane node (etcd member); `{node}`, `{address}`, `{snapshot}` (the local path of the verified copy). */
+  readonly restoreEtcd?: readonly string[];
   readonly timeoutSeconds: number;
 }
 
