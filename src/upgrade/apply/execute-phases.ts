@@ -1,6 +1,7 @@
 /**
  * Runs the phases of a journal in order: the etcd snapshot (its own issue: skipped with a warning until then),
- * control-plane hops one node at a time, worker phases in a rolling window (or fixed batches), postflight.
+ * control-plane hops one node at a time, worker phases in a rolling window (after the canary batch, which
+ * runs alone) or in fixed batches, postflight.
  * The first node that stops (paused, blocked, failed) stops new work; nodes already in flight finish.
  */
 import { waitForHealth } from '../../checks/index.js';
@@ -79,13 +80,31 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
   // Nodes an earlier attempt left in progress go first, so a resumed window finishes what it started.
   const order = [...phase.nodes].sort((a, b) => rank(a.status) - rank(b.status)).map((n) => n.node);
   if (strategy === 'batch') await runBatches(phaseBatches(ctx.plan, phase), work, shouldStop);
-  else await runRolling(order, window, work, shouldStop);
+  else {
+    // The canary batch (`--canary N`) finishes, health gate included, before the window opens to the rest.
+    const canary = canaryOf(ctx, phase);
+    if (canary.length > 0) await runBatches([canary], work, shouldStop);
+    await runRolling(order.filter((n) => !canary.includes(n)), window, work, shouldStop);
+  }
   if (stop) return stop;
   if (ctx.signal.aborted) return interrupted(ctx);
   return undefined;
 }
 
 const rank = (s: string) => (s === 'in-progress' || s === 'failed' ? 0 : 1);
+
+/**
+ * The canary of a worker phase: with `options.canary`, the first batch of the first non-empty group (where
+ * the planner put it), restricted to the phase's nodes; empty otherwise or when it is the whole phase.
+ */
+function canaryOf(ctx: ApplyContext, phase: PhaseRunState): string[] {
+  if (phase.kind !== 'workers' || !ctx.plan.options.canary) return [];
+  const first = ctx.plan.groups.find((g) => g.nodes.length > 0);
+  if (!first || first.selector !== phase.group?.selector) return [];
+  const members = new Set(phase.nodes.map((n) => n.node));
+  const canary = (first.batches[0] ?? []).filter((n) => members.has(n));
+  return canary.length < members.size ? canary : [];
+}
 
 /** Every planned node at its final version, no node left cordoned by this run, the cluster healthy. */
 async function postflight(ctx: ApplyContext): Promise<RunStop | undefined> {

@@ -1,8 +1,8 @@
 /**
  * apply's worker windows, in-process against the sandbox (control plane moved out of band, three workers in
- * pool blue, maxUnavailable 2): the rolling window and `--strategy batch` never have more than two workers
- * cordoned at once (counted on the sandbox's node change feed), batch waits for a whole batch before the
- * next, and both finish with every worker at the target.
+ * pool blue, maxUnavailable 2): the rolling window (after its canary, which runs alone) and `--strategy batch`
+ * never have more than two workers cordoned at once (counted on the sandbox's node change feed), batch waits for
+ * a whole batch before the next, and both finish with every worker at the target.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestSandbox } from '../../helpers/sandbox.js';
@@ -16,19 +16,22 @@ afterAll(() => t?.stop());
 
 const workers = () => machines(t).filter((m) => m.role === 'worker');
 
-it('rolling, maxUnavailable 2: at most two workers cordoned at once, all done', async () => {
+it('rolling, maxUnavailable 2, canary 1: the canary alone first, then at most two workers cordoned at once, all done', async () => {
   await upgradeOutOfBand(t, ['cp-1'], 'v1.32.0');
-  const { path, plan } = await writePlan(t, { maxUnavailable: '2', strategy: 'rolling', file: `${t.dir}/rolling.yaml` });
+  const { path, plan } = await writePlan(t, { maxUnavailable: '2', canary: 1, strategy: 'rolling', file: `${t.dir}/rolling.yaml` });
   expect(plan.groups[0]!.maxUnavailable).toBe(2);
+  const [canary, rest] = [plan.groups[0]!.batches[0]!, plan.groups[0]!.batches.slice(1).flat()];
+  expect(canary).toHaveLength(1);
   const watch = watchCordons(t, (n) => n.startsWith('blue-'));
   const { summary, events } = await runApply(t, path);
   const { peak, together } = watch.stop();
   expect(summary.outcome, JSON.stringify(summary.stoppedBy)).toBe('done');
   expect(peak, `cordoned together: ${together.join(', ')}`).toBe(2);
-  // The window moved: the third node started only after one of the first two finished.
+  // The canary ran alone and finished (health gate included) before the window opened to the rest.
   const order = events.filter((e) => (e.type === 'node-started' || e.type === 'node-finished') && e.node.startsWith('blue-')).map((e) => `${e.type === 'node-started' ? '+' : '-'}${(e as { node: string }).node}`);
-  expect(order.slice(0, 2).every((x) => x.startsWith('+'))).toBe(true);
-  expect(order[2]).toMatch(/^-/);
+  expect(order.slice(0, 2)).toEqual([`+${canary[0]}`, `-${canary[0]}`]);
+  // Then both others in the window at once.
+  expect(order.slice(2, 4).sort()).toEqual(rest.map((n) => `+${n}`).sort());
   for (const m of workers()) expect(m, m.name).toMatchObject({ kubeletVersion: 'v1.32.0', upgrades: 1 });
   expect(await cordoned(t)).toEqual([]);
 }, 120_000);
