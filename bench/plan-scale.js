@@ -4,7 +4,7 @@
 // time, its peak RSS (from /proc of the plan process) and the API requests it made (from the sandbox's
 // request counters), next to the number of list pages — requests must grow with pages, not with nodes.
 // Targets (issue 3): <= 5 s wall, <= 500 MB RSS.
-// Usage: npm run bench:plan [-- --nodes 5000]
+// Usage: npm run bench:plan [-- --nodes 5000] [-- --cpu-prof DIR]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +14,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const i = process.argv.indexOf('--nodes');
 const nodes = i > 0 ? Number(process.argv[i + 1]) : 5000;
+// --cpu-prof DIR: write a V8 CPU profile of the plan process into DIR (open it in Chrome DevTools).
+const p = process.argv.indexOf('--cpu-prof');
+const profDir = p > 0 ? process.argv[p + 1] : undefined;
 const dir = mkdtempSync(join(tmpdir(), 'k8s-upgrade-bench-plan-'));
 const kubeconfig = join(dir, 'kubeconfig');
-const run = (args) => spawn(process.execPath, [join(root, 'bin/run.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (args, nodeArgs = []) => spawn(process.execPath, [...nodeArgs, join(root, 'bin/run.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 
 const sandbox = run(['sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', `scale:${nodes}`]);
 let out = '';
@@ -51,12 +54,16 @@ const s = await stats();
 await s.reset();
 
 const t0 = performance.now();
-const plan = run(['plan', '--kubeconfig', kubeconfig, '--to', 'v1.32.0', '--workers', 'pool=blue', '--max-unavailable', '10%', '--delete-emptydir-data', '--force', '--exec-command', '["k8s-upgrade","sandbox","node","upgrade","{node}","{version}"]', '--out', join(dir, 'plan.yaml'), '-o', 'json']);
+const plan = run(['plan', '--kubeconfig', kubeconfig, '--to', 'v1.32.0', '--workers', 'pool=blue', '--max-unavailable', '10%', '--delete-emptydir-data', '--force', '--exec-command', '["k8s-upgrade","sandbox","node","upgrade","{node}","{version}"]', '--out', join(dir, 'plan.yaml'), '-o', 'json'], profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
 let peak = 0;
+let cpu = 0;
 const sampler = setInterval(() => {
   try {
     const st = readFileSync(`/proc/${plan.pid}/status`, 'utf8');
     peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(st)[1]) / 1024);
+    // utime + stime (clock ticks of 10 ms), fields 14 and 15 of /proc/PID/stat (after the parenthesised name).
+    const f = readFileSync(`/proc/${plan.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    cpu = (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     /* exited */
   }
@@ -78,5 +85,6 @@ const total = requests.reduce((n, r) => n + r.count, 0);
 console.log(`plan benchmark: ${nodes} nodes (node ${process.version}); plan exit code ${code}${err ? `, stderr: ${err.trim().slice(0, 200)}` : ''}`);
 console.log(`  wall time (process start → exit)  ${wall.toFixed(2)} s   (target <= 5 s)`);
 console.log(`  peak RSS of the plan process      ${peak.toFixed(0)} MB   (target <= 500 MB)`);
+console.log(`  CPU time of the plan process      ${cpu.toFixed(2)} s   (user + system, last sample before exit)`);
 console.log(`  API requests                      ${total}: ${requests.map((r) => `${r.verb} ${r.resource} ${r.count}`).join(', ')}`);
 console.log(`  findings                          ${(doc.findings ?? []).length} (${doc.summary?.blockers ?? '?'} blockers); groups ${(doc.groups ?? []).length}`);

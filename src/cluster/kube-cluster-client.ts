@@ -20,7 +20,7 @@ import {
 } from '@kubernetes/client-node';
 import type { ClusterIdentity, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from './types.js';
 import { toObjectMetaInfo, type AccessAnswer, type AccessCheck, type ObjectMetaInfo, type SecretInfo } from './preflight-types.js';
-import { toNodeInfo, toPdbInfo, toPodInfo } from './views.js';
+import { toDaemonSetInfo, toDeploymentInfo, toNodeInfo, toPdbInfo, toPodInfo, toReplicaSetInfo, toStatefulSetInfo } from './views.js';
 import { call, getOrUndefined, toClusterError } from './api-errors.js';
 import { evictionOutcomeOf } from './eviction.js';
 import { toWatchError } from './watch-errors.js';
@@ -111,25 +111,20 @@ export class KubeClusterClient {
     return paginate('list PodDisruptionBudgets', (c) => this.policy.listPodDisruptionBudgetForAllNamespaces({ limit: PAGE_SIZE, _continue: c }), toPdbInfo);
   }
 
-  /** Deployments, ReplicaSets, StatefulSets and DaemonSets: desired vs ready replicas and their images. */
+  /**
+   * Deployments, ReplicaSets, StatefulSets and DaemonSets: desired vs ready replicas and their images. Read as
+   * plain JSON like pods (10,000 ReplicaSets through the typed client cost a second), the four lists at once.
+   */
   async listWorkloads(): Promise<WorkloadInfo[]> {
-    const images = (t?: { spec?: { containers?: { image?: string }[] } }) => (t?.spec?.containers ?? []).map((c) => c.image ?? '');
-    const meta = (m: { namespace?: string; name?: string; uid?: string } | undefined) => ({ namespace: m?.namespace ?? '', name: m?.name ?? '', uid: m?.uid ?? '' });
+    const list = async <T>(resource: string, map: (item: T) => WorkloadInfo) =>
+      (await rawPaginate((p, a) => this.rawGet(p, a), `list ${resource}`, `/apis/apps/v1/${resource}`, {}, PAGE_SIZE, map)) ?? [];
     const [deps, rss, stss, dss] = await Promise.all([
-      paginate('list deployments', (c) => this.apps.listDeploymentForAllNamespaces({ limit: PAGE_SIZE, _continue: c })),
-      paginate('list replicasets', (c) => this.apps.listReplicaSetForAllNamespaces({ limit: PAGE_SIZE, _continue: c })),
-      paginate('list statefulsets', (c) => this.apps.listStatefulSetForAllNamespaces({ limit: PAGE_SIZE, _continue: c })),
-      paginate('list daemonsets', (c) => this.apps.listDaemonSetForAllNamespaces({ limit: PAGE_SIZE, _continue: c })),
+      list('deployments', toDeploymentInfo),
+      list('replicasets', toReplicaSetInfo),
+      list('statefulsets', toStatefulSetInfo),
+      list('daemonsets', toDaemonSetInfo),
     ]);
-    return [
-      ...deps.map((d): WorkloadInfo => ({ kind: 'Deployment', ...meta(d.metadata), replicas: d.spec?.replicas ?? 1, readyReplicas: d.status?.readyReplicas ?? 0, availableReplicas: d.status?.availableReplicas ?? 0, images: images(d.spec?.template) })),
-      ...rss.map((r): WorkloadInfo => {
-        const o = r.metadata?.ownerReferences?.find((x) => x.controller);
-        return { kind: 'ReplicaSet', ...meta(r.metadata), replicas: r.spec?.replicas ?? 1, readyReplicas: r.status?.readyReplicas ?? 0, availableReplicas: r.status?.availableReplicas ?? 0, owner: o && { kind: o.kind, name: o.name, uid: o.uid, apiVersion: o.apiVersion }, images: images(r.spec?.template) };
-      }),
-      ...stss.map((s): WorkloadInfo => ({ kind: 'StatefulSet', ...meta(s.metadata), replicas: s.spec?.replicas ?? 1, readyReplicas: s.status?.readyReplicas ?? 0, availableReplicas: s.status?.availableReplicas ?? 0, images: images(s.spec?.template) })),
-      ...dss.map((d): WorkloadInfo => ({ kind: 'DaemonSet', ...meta(d.metadata), replicas: d.status?.desiredNumberScheduled ?? 0, readyReplicas: d.status?.numberReady ?? 0, availableReplicas: d.status?.numberAvailable ?? 0, images: images(d.spec?.template) })),
-    ];
+    return [...deps, ...rss, ...stss, ...dss];
   }
 
   /**

@@ -48,19 +48,43 @@ export async function rawPaginateVersioned<T>(
   map: (item: never) => T,
 ): Promise<{ items: T[]; resourceVersion: string } | undefined> {
   const out: T[] = [];
-  let cont: string | undefined;
   let resourceVersion: string | undefined;
-  do {
+  const url = (cont: string | undefined) => {
     const q = new URLSearchParams({ limit: String(pageSize) });
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
     if (cont) q.set('continue', cont);
-    const res = await get(`${path}?${q}`, 'application/json');
+    return `${path}?${q}`;
+  };
+  const fetchPage = (cont: string | undefined) => {
+    const p = get(url(cont), 'application/json');
+    p.catch(() => undefined); // awaited below; a prefetch abandoned by an error elsewhere must not go unhandled
+    return { cont, res: p };
+  };
+  let next: { cont: string | undefined; res: Promise<{ status: number; body: string }> } | undefined = fetchPage(undefined);
+  while (next) {
+    const res = await next.res;
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw statusError(what, res.status, res.body);
+    // Ask for the next page before parsing this one, so the server prepares it while we parse and map.
+    const early = continueToken(res.body);
+    next = early ? fetchPage(early) : undefined;
     const page = JSON.parse(res.body) as { items?: never[]; metadata?: { continue?: string; resourceVersion?: string } };
+    const cont = page.metadata?.continue || undefined;
+    // The early read guessed wrong (a server that puts metadata after items): follow the parsed token.
+    if (cont !== next?.cont) next = cont ? fetchPage(cont) : undefined;
     for (const item of page.items ?? []) out.push(map(item));
     resourceVersion ??= page.metadata?.resourceVersion ?? '';
-    cont = page.metadata?.continue || undefined;
-  } while (cont);
+  }
   return { items: out, resourceVersion: resourceVersion ?? '' };
+}
+
+/**
+ * The list's `metadata.continue`, read from the head of the body without parsing it: kube-apiserver writes
+ * `metadata` before `items`. `undefined` when it is not there (last page) or not plainly readable.
+ */
+export function continueToken(body: string): string | undefined {
+  const itemsAt = body.indexOf('"items"');
+  const head = body.slice(0, itemsAt < 0 ? Math.min(body.length, 4096) : itemsAt);
+  const m = /"continue"\s*:\s*"([^"\\]*)"/.exec(head);
+  return m?.[1] || undefined;
 }
