@@ -125,6 +125,8 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
       if (!retriable) throw e;
       ctx.emit({ type: 'warning', message: `node driver failed on ${ns.node} (attempt ${attempt}): ${(e as Error).message}; retrying in ${Math.round(ctx.settings.driverRetryDelayMs / 1000)}s` });
       await sleep(ctx.settings.driverRetryDelayMs, ctx.signal);
+      // Interrupted while waiting to retry: stop here rather than count a driver run that cannot happen.
+      if (ctx.signal.aborted) throw e;
       // The node side may have finished meanwhile (e.g. the earlier attempt was still running): read again.
       const now = ctx.cache.nodes.get(ns.node);
       if (now && isUpgraded(ctx, now, ns)) return;
