@@ -23,6 +23,8 @@ export interface SaveSnapshotOptions {
   /** Recorded as `takenOn` (default `runner.where`). */
   takenOn?: string;
   tools?: EtcdTools;
+  /** Per-endpoint limit of the health check that picks the member (default 5 s). */
+  endpointTimeoutMs?: number;
 }
 
 const saveError = (msg: string, cause?: unknown): EtcdError =>
@@ -40,7 +42,7 @@ export async function saveSnapshot(
   const step = { timeoutMs: opts.timeoutMs, signal: opts.signal };
   const tools = opts.tools ?? (await detectTools(runner, { signal: opts.signal }));
 
-  const health = await endpointHealth(conn, runner, { tools, timeoutMs: opts.timeoutMs, signal: opts.signal });
+  const health = await endpointHealth(conn, runner, { tools, timeoutMs: opts.timeoutMs, endpointTimeoutMs: opts.endpointTimeoutMs, signal: opts.signal });
   const healthy = health.filter((h) => h.healthy).map((h) => h.endpoint);
   if (healthy.length === 0) {
     throw new EtcdError(
