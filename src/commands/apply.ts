@@ -40,6 +40,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     'ssh-known-hosts': Flags.string({ description: 'kubeadm-ssh driver: known_hosts file (default: ssh\'s own).' }),
     'ssh-identity': Flags.string({ description: 'kubeadm-ssh driver: private key file, overriding the plan\'s.' }),
     'eviction-retry-delay': Flags.integer({ description: 'Seconds between retries of an eviction a PDB refused.', default: 5, min: 1, hidden: true }),
+    'skip-etcd-snapshot': Flags.boolean({ description: 'Change the control plane even though the plan takes no etcd snapshot (recorded in the run state; rollback then cannot restore the control plane).', default: false }),
     'driver-retries': Flags.integer({ description: 'Extra attempts of a failed node driver (kubeadm upgrade is idempotent).', default: 2, min: 0 }),
   };
 
@@ -70,7 +71,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
           access: { kubeconfig: flags.kubeconfig, context: flags.context },
           generator: `k8s-upgrade ${this.config.version}`,
           confirm: (info) => (flags.yes ? Promise.resolve(true) : askConfirmation(info)),
-          settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000, driverRetries: flags['driver-retries'] },
+          settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000, driverRetries: flags['driver-retries'], skipEtcdSnapshot: flags['skip-etcd-snapshot'] },
           signal: interrupt.signal,
           driverOptions: { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) },
         },

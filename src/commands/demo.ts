@@ -85,7 +85,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
       let summary;
       try {
         summary = await applyPlan(
-          { planPath: relative(process.cwd(), planPath), access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, confirm: async () => true, settings: { evictionRetryDelayMs: 1000 } },
+          { planPath: relative(process.cwd(), planPath), access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, confirm: async () => true, settings: { evictionRetryDelayMs: 1000, skipEtcdSnapshot: true } },
           renderer.sink,
         );
       } finally {

@@ -11,7 +11,7 @@ import { NodeDriverError, type DriverIo, type DriverResult, type NodeDriver, typ
 const ADDRESS_PLACEHOLDER = /\{address\}/;
 
 /** The argv for one node (the template must be valid; see `argvTemplateProblems`). */
-export const execArgv = (template: readonly string[], target: NodeTarget): string[] => {
+export const execArgv = (template: readonly string[], target: NodeTarget, snapshot?: string): string[] => {
   if (!target.internalIP && template.some((a) => ADDRESS_PLACEHOLDER.test(a))) {
     throw new NodeDriverError(
       `node ${target.node} has no InternalIP, but the exec driver's argv uses {address}; give the node an InternalIP or use {node} instead.`,
@@ -25,6 +25,7 @@ export const execArgv = (template: readonly string[], target: NodeTarget): strin
     version: target.version,
     role: target.role,
     first: target.first,
+    ...(snapshot !== undefined ? { snapshot } : {}),
   });
 };
 
@@ -46,17 +47,32 @@ export class ExecNodeDriver implements NodeDriver {
   }
 
   async upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult> {
-    const argv = execArgv(this.settings.upgrade, target);
+    return this.run('upgrade', this.settings.upgrade, target, io);
+  }
+
+  /** Defined only when the plan has a `downgrade` template (see createDriver's capabilities). */
+  async downgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult> {
+    if (!this.settings.downgrade) throw new NodeDriverError(`the plan's exec driver has no downgrade template: ${target.node} cannot be taken back to ${target.version} (re-plan with --exec-downgrade-command)`, 'FAILED', target.node);
+    return this.run('downgrade', this.settings.downgrade, target, io);
+  }
+
+  async restoreEtcd(target: NodeTarget, snapshotPath: string, io: DriverIo): Promise<DriverResult> {
+    if (!this.settings.restoreEtcd) throw new NodeDriverError(`the plan's exec driver has no restoreEtcd template: the etcd snapshot cannot be restored on ${target.node} (re-plan with --exec-restore-etcd-command)`, 'FAILED', target.node);
+    return this.run('restoreEtcd', this.settings.restoreEtcd, target, io, snapshotPath);
+  }
+
+  private async run(which: 'upgrade' | 'downgrade' | 'restoreEtcd', template: readonly string[], target: NodeTarget, io: DriverIo, snapshot?: string): Promise<DriverResult> {
+    const argv = execArgv(template, target, snapshot);
     const [program, ...args] = argv as [string, ...string[]];
     const timeoutMs = this.settings.timeoutSeconds * 1000;
     const o = await runProcess(program, args, { timeoutMs, signal: io.signal, onLine: (s, l) => io.onOutput(s, l) });
     if (o.exitCode === 0 && !o.timedOut && !o.aborted) return { durationMs: o.durationMs, commands: [displayArgv(argv)] };
     throw outcomeError(o, {
       node: target.node,
-      what: `exec driver (${displayArgv(argv)})`,
+      what: `exec driver ${which} (${displayArgv(argv)})`,
       program,
       timeoutMs,
-      notFoundAdvice: `Install it on the machine that runs k8s-upgrade, or give its absolute path as driver.exec.upgrade[0] in the plan.`,
+      notFoundAdvice: `Install it on the machine that runs k8s-upgrade, or give its absolute path as driver.exec.${which}[0] in the plan.`,
     });
   }
 }

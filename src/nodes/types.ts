@@ -31,6 +31,10 @@ export interface NodeDriver {
   readonly type: 'exec' | 'kubeadm-ssh';
   /** Runs the node-side upgrade; resolves when it exited 0, throws `NodeDriverError` otherwise. */
   upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult>;
+  /** Rollback: takes the node back to `target.version` (the version it had before the run). Absent: the driver cannot. */
+  downgrade?(target: NodeTarget, io: DriverIo): Promise<DriverResult>;
+  /** Rollback: restores the etcd snapshot (a local file) on this control-plane node's etcd member. Absent: the driver cannot. */
+  restoreEtcd?(target: NodeTarget, snapshotPath: string, io: DriverIo): Promise<DriverResult>;
 }
 
 export type NodeDriverErrorCode = 'FAILED' | 'TIMEOUT' | 'NOT_FOUND' | 'NO_ADDRESS' | 'HOST_KEY' | 'ABORTED';

@@ -5,10 +5,10 @@
  */
 
 /** The steps of one node, in order. */
-export const NODE_STEPS = ['cordon', 'drain', 'upgrade', 'wait-ready', 'uncordon', 'health-gate'] as const;
+export const NODE_STEPS = ['cordon', 'drain', 'upgrade', 'downgrade', 'restore-etcd', 'wait-ready', 'uncordon', 'health-gate'] as const;
 export type NodeStep = (typeof NODE_STEPS)[number];
 
-export type PhaseKind = 'etcd-snapshot' | 'control-plane' | 'workers' | 'postflight';
+export type PhaseKind = 'etcd-snapshot' | 'control-plane' | 'workers' | 'postflight' | 'etcd-restore';
 
 /** How a run ended (or stopped) — maps 1:1 onto the exit-code table. */
 export type RunOutcome = 'done' | 'failed' | 'blocked' | 'paused' | 'locked' | 'invalid';
@@ -33,7 +33,7 @@ export interface RunSummary {
   evictions: number;
   blockedMs: number;
   /** For a paused or failed run: what stopped it, and what to do next. */
-  stoppedBy?: { phase?: string; node?: string; step?: NodeStep | 'preflight' | 'lock' | 'etcd-snapshot'; message: string; next: string[] };
+  stoppedBy?: { phase?: string; node?: string; step?: NodeStep | 'preflight' | 'lock' | 'etcd-snapshot' | 'etcd-restore'; message: string; next: string[] };
 }
 
 interface Base {
@@ -58,6 +58,8 @@ export type UpgradeEvent = Base &
     | { type: 'gate-waiting'; phase: string; node?: string; failing: string[] }
     | { type: 'gate-passed'; phase: string; node?: string }
     | { type: 'gate-failed'; phase: string; node?: string; failing: string[] }
+    | { type: 'snapshot-taken'; phase: string; path: string; revision: number; sizeBytes: number; sha256: string; takenOn: string }
+    | { type: 'etcd-restored'; phase: string; node: string; snapshot: string }
     | { type: 'warning'; message: string }
     | { type: 'run-finished'; summary: RunSummary }
   );

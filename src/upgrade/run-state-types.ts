@@ -4,6 +4,7 @@
  * `status` reads it; `apply` on an unfinished run resumes from it (every step still reads the cluster first).
  */
 import type { OwnerRef } from '../cluster/index.js';
+import type { SnapshotRecord } from '../etcd/types.js';
 import type { NodeStep, PhaseKind, RunOutcome } from './events.js';
 
 export const RUN_STATE_API_VERSION = 'k8s-upgrade/v1';
@@ -18,6 +19,8 @@ export interface NodeRunState {
   role: 'control-plane' | 'worker';
   /** The version this phase takes the node to. */
   to: string;
+  /** The kubelet version read before this phase first changed the node (rollback's target). */
+  from?: string;
   status: NodeRunStatus;
   /** The last step started (in-progress) or finished (done). */
   step?: NodeStep;
@@ -43,6 +46,8 @@ export interface PhaseRunState {
   to?: string;
   /** Worker phases: the group's selector and its window. */
   group?: { selector: string; maxUnavailable: number };
+  /** `downgrade` for rollback phases (the node driver's downgrade; `to` is the version before the run). */
+  action?: 'upgrade' | 'downgrade';
   status: PhaseStatus;
   startedAt?: string;
   finishedAt?: string;
@@ -74,5 +79,23 @@ export interface RunState {
   attempts: { startedAt: string; holder: string; endedAt?: string; outcome?: RunOutcome }[];
   phases: PhaseRunState[];
   /** Why the last attempt stopped, when it did not finish. */
+  stop?: RunStop;
+  /** Verified etcd snapshots taken by this run, oldest first (the first is what rollback restores). */
+  snapshots?: { phase: string; record: SnapshotRecord }[];
+  /** The operator skipped the etcd snapshot (`apply --skip-etcd-snapshot`): rollback cannot restore the control plane. */
+  snapshotSkipped?: { at: string; reason: string };
+  /** A rollback of this run, when one was started. */
+  rollback?: RollbackRunState;
+}
+
+export interface RollbackRunState {
+  status: RunStatus;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  /** The snapshot being restored (absent when only workers are rolled back). */
+  snapshot?: SnapshotRecord;
+  attempts: { startedAt: string; holder: string; endedAt?: string; outcome?: RunOutcome }[];
+  phases: PhaseRunState[];
   stop?: RunStop;
 }

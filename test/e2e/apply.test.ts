@@ -105,7 +105,7 @@ describe('k8s-upgrade apply on the demo sandbox', () => {
 
   it('upgrades every node with zero violations, surviving kill -9 at four points, and refuses a second apply', async () => {
     const monitor = await startAvailabilityMonitor(t.kc);
-    const args = [plan, '--kubeconfig', t.kubeconfigPath, '--eviction-retry-delay', '1'];
+    const args = [plan, '--kubeconfig', t.kubeconfigPath, '--eviction-retry-delay', '1', '--skip-etcd-snapshot'];
     const isWorker = (e: Ev) => typeof e.node === 'string' && !e.node.startsWith('cp-');
 
     // 1. killed right after cordoning the first worker
@@ -180,7 +180,7 @@ describe('k8s-upgrade apply: a drain blocked by a PDB', () => {
     // After planning, someone tightens the cart budget so it allows no disruption at all.
     const patch = (maxUnavailable: number) =>
       policy.patchNamespacedPodDisruptionBudget({ namespace: 'shop', name: 'cart', body: [{ op: 'replace', path: '/spec/maxUnavailable', value: maxUnavailable }] });
-    const args = [plan, '--kubeconfig', t.kubeconfigPath, '--eviction-retry-delay', '1'];
+    const args = [plan, '--kubeconfig', t.kubeconfigPath, '--eviction-retry-delay', '1', '--skip-etcd-snapshot'];
     const first = await applyUntil(args, (e) => {
       if (e.type === 'phase-started' && String(e.phase).startsWith('workers/')) void patch(0);
       return false;

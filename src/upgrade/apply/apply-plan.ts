@@ -81,6 +81,11 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     return finishEarly('done', { outcome: 'done', message: `this plan was already applied (run ${existing.runId} finished ${existing.finishedAt ?? ''}); nothing to do`, next: [] }, existing.runId);
   }
 
+  if (plan.controlPlane.hops.length > 0 && plan.options.etcdSnapshot.mode === 'none' && !req.settings?.skipEtcdSnapshot && !existing?.snapshotSkipped) {
+    throw new ApplyInputError(
+      `this plan changes the control plane but takes no etcd snapshot, and without one a failed control-plane upgrade cannot be rolled back. Re-plan with --etcd-snapshot local|ssh (recommended), or run apply with --skip-etcd-snapshot to accept it (recorded in the run state). Nothing was changed`,
+    );
+  }
   const access = loadAccess(req.access);
   const client = new KubeClusterClient(access.kc, access.server);
   let lock: RunLock | undefined;
@@ -154,6 +159,8 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     const driver = createDriver(plan.driver, req.driverOptions);
     const ctx: ApplyContext = {
       plan,
+      planPath: req.planPath,
+      driverOptions: req.driverOptions ?? {},
       client,
       cache,
       driver,

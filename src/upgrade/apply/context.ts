@@ -22,6 +22,8 @@ export interface ApplySettings {
   driverRetryDelayMs: number;
   /** Base delay between eviction retries after a 429 (kubectl: 5 s). */
   evictionRetryDelayMs: number;
+  /** `--skip-etcd-snapshot`: change the control plane without a snapshot (recorded in the run state, warned). */
+  skipEtcdSnapshot: boolean;
 }
 
 export const DEFAULT_APPLY_SETTINGS: ApplySettings = {
@@ -29,6 +31,7 @@ export const DEFAULT_APPLY_SETTINGS: ApplySettings = {
   driverRetries: 2,
   driverRetryDelayMs: 5_000,
   evictionRetryDelayMs: 5_000,
+  skipEtcdSnapshot: false,
 };
 
 export interface Advice {
@@ -39,6 +42,10 @@ export interface Advice {
 
 export interface ApplyContext {
   readonly plan: UpgradePlan;
+  /** The plan file as the operator named it (snapshots and advice are relative to it). */
+  readonly planPath: string;
+  /** ssh client settings given at apply time (known_hosts, key). */
+  readonly driverOptions: { knownHostsFile?: string; identityFile?: string };
   readonly client: KubeClusterClient;
   readonly cache: ClusterCache;
   readonly driver: NodeDriver;

@@ -10,6 +10,7 @@ import type { ApplyContext } from './context.js';
 import { runNode } from './node-runner.js';
 import { nodeAtVersion } from './node-version.js';
 import { phaseBatches } from './phases.js';
+import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { runBatches, runRolling } from './window.js';
 
 export async function executePhases(ctx: ApplyContext): Promise<RunStop | undefined> {
@@ -42,9 +43,11 @@ function setPhase(ctx: ApplyContext, phase: PhaseRunState, status: PhaseRunState
 async function runPhase(ctx: ApplyContext, phase: PhaseRunState): Promise<RunStop | undefined> {
   switch (phase.kind) {
     case 'etcd-snapshot':
-      return etcdSnapshot(ctx, phase);
+      return takeEtcdSnapshot(ctx, phase);
     case 'control-plane':
-      return runNodes(ctx, phase, 1, 'rolling');
+      return snapshotGuard(ctx, phase) ?? runNodes(ctx, phase, 1, 'rolling');
+    case 'etcd-restore':
+      return { outcome: 'failed', phase: phase.id, message: 'internal: an etcd-restore phase in an apply run', next: [] };
     case 'workers':
       return runNodes(ctx, phase, phase.group?.maxUnavailable ?? 1, ctx.plan.options.strategy);
     case 'postflight':
@@ -52,15 +55,12 @@ async function runPhase(ctx: ApplyContext, phase: PhaseRunState): Promise<RunSto
   }
 }
 
-function etcdSnapshot(ctx: ApplyContext, phase: PhaseRunState): RunStop | undefined {
-  if (ctx.plan.options.etcdSnapshot.mode === 'none') {
-    ctx.emit({ type: 'warning', message: 'no etcd snapshot is configured in this plan: if the control-plane upgrade goes wrong there is no snapshot to restore' });
-    ctx.journal.update(() => {
-      phase.status = 'skipped';
-    });
-    return undefined;
-  }
-  return { outcome: 'blocked', message: `etcd snapshot mode ${ctx.plan.options.etcdSnapshot.mode} is not supported by this version of k8s-upgrade`, next: ['Re-plan without an etcd snapshot mode, or upgrade k8s-upgrade.'] };
+/** The control plane is never touched without a verified snapshot, unless the operator skipped it explicitly. */
+function snapshotGuard(ctx: ApplyContext, phase: PhaseRunState): RunStop | undefined {
+  const s = ctx.journal.state;
+  if (s.snapshotSkipped || s.snapshots?.some((x) => x.record.verified)) return undefined;
+  if (phase.nodes.every((n) => n.status === 'done' || n.status === 'skipped')) return undefined;
+  return { outcome: 'blocked', phase: phase.id, step: 'etcd-snapshot', message: 'no verified etcd snapshot is recorded for this run, so the control plane is not touched', next: ['Re-plan with --etcd-snapshot local|ssh, or run apply with --skip-etcd-snapshot to go on without one (rollback could then not restore the control plane).'] };
 }
 
 async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number, strategy: 'rolling' | 'batch'): Promise<RunStop | undefined> {

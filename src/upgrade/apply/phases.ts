@@ -1,5 +1,6 @@
 /**
- * The phases of a run, built from a plan: an etcd-snapshot phase, then the plan's hops in execution order
+ * The phases of a run, built from a plan: the plan's hops in execution order, an etcd-snapshot phase before the
+ * first control-plane hop (before each with `perHop`),
  * (`planSequence`): a control-plane hop is one phase (its nodes one at a time, `nodes[0]` first); a worker hop
  * is one phase per worker group, in group order, its nodes in the group's batch order. Postflight closes the
  * run. Pure: the same plan always gives the same phases, so a resumed run finds its journal entries again.
@@ -19,12 +20,14 @@ function node(name: string, role: NodeRunState['role'], to: string): NodeRunStat
 
 export function buildPhases(plan: UpgradePlan): PhaseRunState[] {
   const phases: PhaseRunState[] = [];
-  if (plan.controlPlane.hops.length > 0) {
-    phases.push({ id: ETCD_PHASE_ID, kind: 'etcd-snapshot', title: 'etcd snapshot', status: 'pending', nodes: [] });
-  }
+  let cpHops = 0;
   for (const step of planSequence(plan)) {
     if (step.kind === 'control-plane') {
       const { to, nodes } = step.hop;
+      // A verified etcd snapshot right before the first control-plane change (and before every hop with perHop).
+      if (cpHops++ === 0 || plan.options.etcdSnapshot.perHop) {
+        phases.push({ id: `${ETCD_PHASE_ID}/${to}`, kind: 'etcd-snapshot', title: `etcd snapshot before ${to}`, to, status: 'pending', nodes: [] });
+      }
       phases.push({ id: `control-plane/${to}`, kind: 'control-plane', title: `control plane → ${to}`, to, status: 'pending', nodes: nodes.map((n) => node(n, 'control-plane', to)) });
       continue;
     }

@@ -30,6 +30,8 @@ export const STEP_ACTIVITY: Record<NodeStep, string> = {
   cordon: 'cordoning',
   drain: 'draining',
   upgrade: 'upgrading',
+  downgrade: 'downgrading',
+  'restore-etcd': 'restoring etcd',
   'wait-ready': 'waiting for Ready',
   uncordon: 'uncordoning',
   'health-gate': 'health gate',

@@ -66,6 +66,10 @@ export const createPlainFormatter = (opts: { color: boolean }): ((e: UpgradeEven
         return line(e, scope(e.phase, e.node), 'health gate passed');
       case 'gate-failed':
         return line(e, scope(e.phase, e.node), s.red(gateText(e)));
+      case 'snapshot-taken':
+        return line(e, scope(e.phase), `etcd snapshot ${e.path}: revision ${e.revision}, ${Math.round(e.sizeBytes / 1024)} KiB, sha256 ${e.sha256.slice(0, 12)}…, verified (taken on ${e.takenOn})`);
+      case 'etcd-restored':
+        return line(e, scope(e.phase, e.node), `etcd restored from ${e.snapshot}`);
       case 'warning':
         return line(e, '', s.yellow(`warning: ${e.message}`));
       case 'run-finished': {
