@@ -138,7 +138,8 @@ export async function startEtcdCluster(size: 1 | 3 = 1, opts: { token?: string; 
     dataDir: join(dir, `data-${i + 1}`),
   }));
   const initialCluster = specs.map((s) => `${s.name}=${url(s.peerPort)}`).join(',');
-  const members = specs.map((s) => spawnMember(s, { cluster: initialCluster, token: opts.token ?? `test-${process.pid}-${Date.now()}` }));
+  const token = opts.token ?? `test-${process.pid}-${Date.now()}`;
+  const members = specs.map((s) => spawnMember(s, { cluster: initialCluster, token }));
   const cluster: EtcdCluster = {
     members,
     endpoints: members.map((m) => m.clientUrl),
