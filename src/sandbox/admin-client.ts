@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { FaultSpec, ActiveFault } from './faults.js';
 import type { Machine } from './cluster.js';
+import type { RestoreEtcdResult } from './node-side/restore-etcd.js';
 
 export class AdminError extends Error {
   constructor(
@@ -52,6 +53,20 @@ export class SandboxAdminClient {
 
   upgrade(node: string, version: string): Promise<{ node: string; from: string; to: string; message: string }> {
     return this.call('POST', `/sandbox/v1/machines/${encodeURIComponent(node)}/upgrade`, { version });
+  }
+
+  downgrade(node: string, version: string): Promise<{ node: string; from: string; to: string; message: string }> {
+    return this.call('POST', `/sandbox/v1/machines/${encodeURIComponent(node)}/downgrade`, { version });
+  }
+
+  /** Restores the sandbox's etcd from `snapshot` (an absolute path on this machine) as the node side of `node`. */
+  restoreEtcd(node: string, snapshot: string): Promise<RestoreEtcdResult> {
+    return this.call('POST', `/sandbox/v1/machines/${encodeURIComponent(node)}/restore-etcd`, { snapshot });
+  }
+
+  /** The sandbox's etcd (404 AdminError when it runs without --etcd). */
+  etcd(): Promise<{ endpoints: string[]; dataDir: string; member: string; node: string; restores: number }> {
+    return this.call('GET', '/sandbox/v1/etcd');
   }
 
   addFault(spec: FaultSpec): Promise<ActiveFault> {

@@ -8,6 +8,7 @@ import { ObjectStore } from './store/object-store.js';
 import { Clock, DEFAULT_TIMINGS, hashString, seededRandom, validateTimings, type Timings } from './clock.js';
 import { FaultRegistry } from './faults.js';
 import type { KObject } from './store/types.js';
+import type { SandboxEtcd } from './etcd-backend/sandbox-etcd.js';
 
 export type WorkloadSpec = { kind: 'demo' } | { kind: 'none' } | { kind: 'scale'; nodes: number; podsPerNode: number };
 
@@ -47,6 +48,8 @@ export interface Machine {
   upgrades: number;
   /** Every upgrade command accepted for this machine, including no-ops on a machine already at the target. */
   upgradeCommands?: number;
+  /** Downgrades (`sandbox node downgrade`) that changed a version on this machine. */
+  downgrades: number;
   kubelet: 'running' | 'restarting';
 }
 
@@ -61,6 +64,10 @@ export class SandboxCluster {
   readonly nodeTimeFactors = new Map<string, number>();
   /** group-version/resource → count of requests made through a deprecated group-version. */
   readonly deprecatedRequests = new Map<string, { group: string; version: string; resource: string; removedRelease: string; count: number }>();
+  /** The etcd holding every object, when the sandbox runs with --etcd (the store is then its serving cache). */
+  etcd?: SandboxEtcd;
+  /** Set while the kube-apiservers are stopped (an etcd restore): the API answers 503, the admin API still works. */
+  apiserverStopped?: string;
 
   constructor(readonly options: SandboxOptions) {
     this.store = new ObjectStore({ historySize: options.historySize });

@@ -13,16 +13,37 @@ import { buildCluster } from './workloads/index.js';
 import { SandboxServer } from './http/server.js';
 import { generateServingCert, randomToken } from './tls.js';
 import { renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
+import { SandboxEtcd, type EtcdInfo } from './etcd-backend/sandbox-etcd.js';
 
 export { SandboxCluster, DEFAULT_VERSION, type SandboxOptions, type WorkloadSpec, type PoolSpec } from './cluster.js';
 export { FAULT_TYPES, type FaultSpec, type FaultType } from './faults.js';
 export { SandboxAdminClient, AdminError } from './admin-client.js';
 export { remediateDemo } from './workloads/index.js';
+export type { EtcdInfo } from './etcd-backend/sandbox-etcd.js';
+export type { RestoreEtcdResult } from './node-side/restore-etcd.js';
 
 export interface StartOptions extends Partial<SandboxOptions> {
   port?: number;
   /** Where to write the kubeconfig (0600). Not written when absent. */
   kubeconfigPath?: string;
+  /**
+   * Keep every object in a real etcd (`etcd` from the PATH, one member named after the first control-plane
+   * node, free loopback ports, data under `etcdWorkDir` or a temp dir removed on stop), as kube-apiserver
+   * does; the in-memory store stays the serving cache and writes through to it.
+   */
+  etcd?: boolean;
+  etcdWorkDir?: string;
+}
+
+/** The sandbox's etcd as tests see it. */
+export interface SandboxEtcdHandle {
+  endpoints: string[];
+  member: string;
+  /** The current data dir (a new one after each restore). */
+  dataDir(): string;
+  info(): EtcdInfo;
+  /** Resolves when every change committed so far has been written to etcd. */
+  flushed(): Promise<void>;
 }
 
 export interface Sandbox {
@@ -36,6 +57,8 @@ export interface Sandbox {
   cluster: SandboxCluster;
   controllers: Controllers;
   server: SandboxServer;
+  /** Present when started with `etcd: true`. */
+  etcd?: SandboxEtcdHandle;
   stop(): Promise<void>;
 }
 
@@ -52,10 +75,23 @@ export const DEFAULT_OPTIONS: SandboxOptions = {
 };
 
 export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
-  const { port, kubeconfigPath, ...rest } = opts;
+  const { port, kubeconfigPath, etcd: withEtcd, etcdWorkDir, ...rest } = opts;
   const options: SandboxOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(rest) };
   const cluster = new SandboxCluster(options);
   buildCluster(cluster);
+  let etcd: SandboxEtcd | undefined;
+  if (withEtcd) {
+    const member = cluster.controlPlaneMachines()[0]?.name ?? 'sandbox';
+    etcd = await SandboxEtcd.start({ member, workDir: etcdWorkDir });
+    cluster.etcd = etcd;
+    etcd.attach(cluster.store);
+    try {
+      await etcd.flushed();
+    } catch (e) {
+      await etcd.stop();
+      throw e;
+    }
+  }
   const controllers = startControllers(cluster);
   const { cert, key } = generateServingCert();
   const adminToken = randomToken();
@@ -67,12 +103,14 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
   } catch (e) {
     controllers.stop();
     cluster.clock.stop();
+    await etcd?.stop();
     throw e;
   }
   const kc = { server: url, caPem: cert, adminToken, readonlyToken };
   for (const r of ['pods', 'nodes']) cluster.store.warmJsonCache(r);
   if (kubeconfigPath) writeKubeconfig(kubeconfigPath, kc);
   let stopped = false;
+  const e = etcd;
   return {
     url,
     kubeconfig: renderKubeconfig(kc),
@@ -83,12 +121,20 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
     cluster,
     controllers,
     server,
+    etcd: e && {
+      endpoints: e.info().endpoints,
+      member: e.info().member,
+      dataDir: () => e.info().dataDir,
+      info: () => e.info(),
+      flushed: () => e.flushed(),
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       controllers.stop();
       cluster.clock.stop();
       await server.close();
+      await e?.stop();
     },
   };
 }

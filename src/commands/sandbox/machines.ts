@@ -4,7 +4,7 @@ import { CliError } from '../../cli/errors.js';
 import { SandboxAdminClient } from '../../sandbox/index.js';
 
 export default class SandboxMachines extends BaseCommand {
-  static override summary = 'List the sandbox machines: installed versions, kubelet state and upgrade counts.';
+  static override summary = 'List the sandbox machines: installed versions, kubelet state, upgrade and downgrade counts.';
 
   static override flags = {
     kubeconfig: Flags.string({ description: 'The kubeconfig `sandbox up` wrote.', env: 'KUBECONFIG', required: true }),
@@ -21,8 +21,8 @@ export default class SandboxMachines extends BaseCommand {
       throw new CliError((e as Error).message, 1, { cause: e });
     }
     if (flags.output === 'json') return this.log(JSON.stringify(data, null, 2));
-    const rows = [['NAME', 'ROLE', 'POOL', 'ZONE', 'KUBELET', 'CONTROL-PLANE', 'STATE', 'UPGRADES']];
-    for (const m of data.machines) rows.push([m.name, m.role, m.pool ?? '-', m.zone, m.kubeletVersion, m.controlPlaneVersion ?? '-', m.kubelet, String(m.upgrades)]);
+    const rows = [['NAME', 'ROLE', 'POOL', 'ZONE', 'KUBELET', 'CONTROL-PLANE', 'STATE', 'UPGRADES', 'DOWNGRADES']];
+    for (const m of data.machines) rows.push([m.name, m.role, m.pool ?? '-', m.zone, m.kubeletVersion, m.controlPlaneVersion ?? '-', m.kubelet, String(m.upgrades), String(m.downgrades ?? 0)]);
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     for (const r of rows) this.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
   }

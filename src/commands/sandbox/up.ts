@@ -21,6 +21,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --version v1.29.10 --pool gpu=2 --pool cpu=6 --time-scale 0.1',
     '<%= config.bin %> sandbox up --kubeconfig /tmp/big.kubeconfig --workload scale:5000',
     '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --timing upgradeCommandMs=500 --timing podStartupMs=200 --node-time-jitter 0.5',
+    '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --etcd',
   ];
 
   static override flags = {
@@ -39,6 +40,11 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     'node-time-jitter': Flags.string({
       description: 'Spread of per-node upgrade times (upgradeCommandMs + kubeletRestartMs), in [0, 1): each node takes [1-F, 1+F]x, drawn from the seed and its name.',
       default: '0',
+    }),
+    etcd: Flags.boolean({
+      description:
+        'Keep every object in a real etcd (etcd and etcdctl from the PATH; Debian: apt-get install etcd-server etcd-client), started on free loopback ports and stopped with the sandbox. Its endpoint is printed; `etcdctl snapshot save` works against it and `sandbox node restore-etcd` restores it.',
+      default: false,
     }),
   };
 
@@ -62,6 +68,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
         seed: flags.seed,
         timeScale,
         timings,
+        etcd: flags.etcd,
       });
     } catch (e) {
       throw new CliError(`could not start the sandbox: ${(e as Error).message}`, EXIT.FAILED, { cause: e });
@@ -71,6 +78,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     const cps = c.controlPlaneMachines().length;
     this.log(`export KUBECONFIG=${kubeconfigPath}`);
     this.log(`sandbox ready: ${sandbox.url} Kubernetes ${c.apiserverVersion()}, ${cps} control-plane and ${nodes - cps} worker nodes, ${c.store.count('pods')} pods (Ctrl-C to stop)`);
+    if (sandbox.etcd) this.log(`etcd: ${sandbox.etcd.endpoints.join(',')} (member ${sandbox.etcd.member}, data in ${sandbox.etcd.dataDir()})`);
     await new Promise<void>((done) => {
       const stop = () => done();
       process.once('SIGINT', stop);

@@ -2,7 +2,9 @@
  * The sandbox's control loops: what kube-controller-manager, kube-scheduler and the kubelets would do to the
  * objects in the store. `startControllers` subscribes to the store (listeners only queue keys; work runs on
  * setImmediate batches), does one initial pass over what is already stored (so `buildCluster` may run before
- * or after it), and returns the handle the node side uses to restart kubelets and static pods.
+ * or after it), and returns the handle the node side uses to restart kubelets and static pods. `suspend()` and
+ * `resume()` stop every loop and start fresh ones with empty caches (an etcd restore: components restart so
+ * nothing acts on stale cached state); kubelet restarts in progress carry over, as they live on the machines.
  *
  * Must not: import anything outside src/sandbox/ or write to the store from inside a store listener.
  */
@@ -33,6 +35,10 @@ export interface Controllers {
   restartStaticPod(node: string, component: StaticComponent, version: string): Promise<void>;
   /** kubeadm's addon phase: kube-proxy (and CoreDNS) images for `version`; the controllers roll the pods. */
   upgradeAddons(version: string): void;
+  /** Stops every loop (kube-controller-manager, scheduler and kubelets lose the apiserver); node-side calls throw until resume(). */
+  suspend(): void;
+  /** Starts fresh loops that resync from the store, and re-arms the kubelet restarts that were in progress. */
+  resume(): void;
 }
 
 export interface ControllerOptions {
@@ -54,10 +60,16 @@ function defaultReporter(): ErrorReporter {
   };
 }
 
-export function startControllers(cluster: SandboxCluster, opts: ControllerOptions = {}): Controllers {
+interface ControllerSet {
+  stop(): void;
+  agent: NodeAgent;
+  mirrors: MirrorPods;
+}
+
+function bootControllers(cluster: SandboxCluster, report: ErrorReporter): ControllerSet {
   const store = cluster.store;
   ensureIndexes(store);
-  const ctx = new Ctx(cluster, opts.onError ?? defaultReporter());
+  const ctx = new Ctx(cluster, report);
   const nodes = new NodeCache();
   nodes.load(store);
   const kubelet = new Kubelet(ctx, nodes);
@@ -91,15 +103,47 @@ export function startControllers(cluster: SandboxCluster, opts: ControllerOption
   agent.start();
 
   return {
+    agent,
+    mirrors,
     stop() {
       unsubscribe();
       ctx.stop();
       agent.stop();
       for (const c of all) c.stop();
     },
-    restartKubelet: (node, version) => agent.restartKubelet(node, version),
-    restartStaticPod: (node, component, version) => mirrors.restartStaticPod(node, component, version),
-    upgradeAddons: (version) => upgradeAddons(store, version),
+  };
+}
+
+export function startControllers(cluster: SandboxCluster, opts: ControllerOptions = {}): Controllers {
+  const report = opts.onError ?? defaultReporter();
+  let pendingRestarts: [string, string][] = [];
+  let current: ControllerSet | undefined = bootControllers(cluster, report);
+  let stopped = false;
+  const live = (): ControllerSet => {
+    if (!current) throw new Error('the sandbox controllers are suspended (an etcd restore is in progress)');
+    return current;
+  };
+  return {
+    stop() {
+      stopped = true;
+      current?.stop();
+      current = undefined;
+    },
+    restartKubelet: (node, version) => live().agent.restartKubelet(node, version),
+    restartStaticPod: (node, component, version) => live().mirrors.restartStaticPod(node, component, version),
+    upgradeAddons: (version) => upgradeAddons(cluster.store, version),
+    suspend() {
+      if (!current) return;
+      pendingRestarts = current.agent.pendingRestarts();
+      current.stop();
+      current = undefined;
+    },
+    resume() {
+      if (current || stopped) return;
+      current = bootControllers(cluster, report);
+      for (const [node, version] of pendingRestarts) current.agent.restartKubelet(node, version);
+      pendingRestarts = [];
+    },
   };
 }
 

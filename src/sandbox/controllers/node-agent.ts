@@ -65,6 +65,11 @@ export class NodeAgent {
     this.restarting.set(node, entry);
   }
 
+  /** Kubelet restarts still in progress: [node, version they come back at]. */
+  pendingRestarts(): [string, string][] {
+    return [...this.restarting].map(([node, e]) => [node, e.version]);
+  }
+
   private tryComeUp(node: string): void {
     const entry = this.restarting.get(node);
     if (!entry || !entry.due || this.ctx.cluster.faults.nodeNeverReady(node)) return;

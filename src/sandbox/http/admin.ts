@@ -1,6 +1,7 @@
 /**
  * The sandbox's out-of-band admin API under /sandbox/v1, reached with the admin token from the kubeconfig:
- * the "machines" (what ssh to a node would reach: upgrade a node), injected faults, and request counters.
+ * the "machines" (what ssh to a node would reach: upgrade or downgrade a node, restore etcd on a control-plane
+ * node), the sandbox's etcd endpoint (with --etcd), injected faults, and request counters.
  * It is not part of the Kubernetes API; product code never calls it (only the exec driver's templates do,
  * through `k8s-upgrade sandbox node …`).
  */
@@ -8,6 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxCluster } from '../cluster.js';
 import type { Controllers } from '../controllers/index.js';
 import { upgradeMachine, NodeSideError } from '../node-side/upgrade.js';
+import { downgradeMachine } from '../node-side/downgrade.js';
+import { restoreEtcd } from '../node-side/restore-etcd.js';
+import type { WatchHub } from './watch.js';
 import type { FaultSpec } from '../faults.js';
 import type { RequestMetrics } from './metrics.js';
 import { parseJson, readBody, sendJson } from './respond.js';
@@ -19,6 +23,7 @@ export async function handleAdmin(
   cluster: SandboxCluster,
   controllers: Controllers,
   metrics: RequestMetrics,
+  watches: WatchHub,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const fail = (code: number, message: string) => sendJson(res, code, { error: message });
@@ -26,15 +31,31 @@ export async function handleAdmin(
   if (what === 'machines' && method === 'GET' && !id) {
     return sendJson(res, 200, { version: cluster.apiserverVersion(), machines: [...cluster.machines.values()] });
   }
-  if (what === 'machines' && method === 'POST' && id && action === 'upgrade') {
+  if (what === 'machines' && method === 'POST' && id && (action === 'upgrade' || action === 'downgrade')) {
     const body = parseJson(await readBody(req), true) as { version?: string } | undefined;
     if (!body?.version) return fail(400, 'body must be {"version":"vX.Y.Z"}');
     try {
-      return sendJson(res, 200, await upgradeMachine(cluster, controllers, id, body.version));
+      const run = action === 'upgrade' ? upgradeMachine : downgradeMachine;
+      return sendJson(res, 200, await run(cluster, controllers, id, body.version));
     } catch (e) {
       if (e instanceof NodeSideError) return fail(e.code, e.message);
       throw e;
     }
+  }
+  if (what === 'machines' && method === 'POST' && id && action === 'restore-etcd') {
+    const body = parseJson(await readBody(req), true) as { snapshot?: string } | undefined;
+    if (!body?.snapshot) return fail(400, 'body must be {"snapshot":"/absolute/path/snapshot.db"}');
+    try {
+      return sendJson(res, 200, await restoreEtcd(cluster, controllers, () => watches.dropAll(), id, body.snapshot));
+    } catch (e) {
+      if (e instanceof NodeSideError) return fail(e.code, e.message);
+      throw e;
+    }
+  }
+  if (what === 'etcd' && method === 'GET' && !id) {
+    if (!cluster.etcd) return fail(404, 'this sandbox runs without etcd; start it with `k8s-upgrade sandbox up --etcd`');
+    const { endpoints, dataDir, member, node, restores } = cluster.etcd.info();
+    return sendJson(res, 200, { endpoints, dataDir, member, node, restores });
   }
   if (what === 'faults') {
     if (method === 'GET') return sendJson(res, 200, { faults: cluster.faults.list() });

@@ -87,12 +87,18 @@ export class SandboxServer {
     const path = url.pathname;
     const minor = this.cluster.apiserverMinor();
     const r = route(path, minor);
-    if (r.type === 'health') return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    if (r.type === 'health') {
+      if (this.cluster.apiserverStopped) return void res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`kube-apiserver stopped: ${this.cluster.apiserverStopped}`);
+      return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    }
     const user = this.authenticate(req);
     if (!user) return sendStatus(res, new ApiError(401, 'Unauthorized', 'Unauthorized').toStatus());
     if (r.type === 'admin') {
       if (user !== 'admin') return sendJson(res, 403, { error: 'the admin API needs the admin token' });
-      return handleAdmin(req, res, r.parts, this.cluster, this.controllers, this.metrics);
+      return handleAdmin(req, res, r.parts, this.cluster, this.controllers, this.metrics, this.watches);
+    }
+    if (this.cluster.apiserverStopped) {
+      return sendStatus(res, new ApiError(503, 'ServiceUnavailable', `the kube-apiservers are stopped: ${this.cluster.apiserverStopped}`).toStatus());
     }
     const stall = this.cluster.faults.stall(path);
     if (stall) await stall;

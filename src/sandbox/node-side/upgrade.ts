@@ -8,6 +8,7 @@
 import type { SandboxCluster } from '../cluster.js';
 import { compareVersions, parseVersion } from '../cluster.js';
 import type { Controllers } from '../controllers/index.js';
+import { withNodeLock } from './busy.js';
 
 export class NodeSideError extends Error {
   constructor(
@@ -27,8 +28,6 @@ export interface UpgradeResult {
   to: string;
   message: string;
 }
-
-const inProgress = new WeakMap<SandboxCluster, Set<string>>();
 
 export async function upgradeMachine(cluster: SandboxCluster, controllers: Controllers, node: string, version: string): Promise<UpgradeResult> {
   const m = cluster.machines.get(node);
@@ -52,11 +51,7 @@ export async function upgradeMachine(cluster: SandboxCluster, controllers: Contr
   } else if (compareVersions(to, cluster.apiserverVersion()) > 0) {
     throw new NodeSideError(422, `[upgrade] FATAL: the control plane runs ${cluster.apiserverVersion()}; a kubelet at ${to} would be newer than the API server. Upgrade the control plane first`);
   }
-  const busy = inProgress.get(cluster) ?? new Set<string>();
-  inProgress.set(cluster, busy);
-  if (busy.has(node)) throw new NodeSideError(409, `another upgrade is already running on ${node}`);
-  busy.add(node);
-  try {
+  return withNodeLock(cluster, node, (reason) => new NodeSideError(409, reason), async () => {
     m.upgradeCommands = (m.upgradeCommands ?? 0) + 1;
     await cluster.clock.sleep(cluster.nodeUpgradeCommandMs(node));
     if (cluster.faults.upgradeFails(node)) {
@@ -71,7 +66,5 @@ export async function upgradeMachine(cluster: SandboxCluster, controllers: Contr
     if (m.kubeletVersion !== to) controllers.restartKubelet(node, to);
     if (changed) m.upgrades++;
     return { node, from: current, to, message: changed ? `upgraded ${node} from ${current} to ${to}; kubelet restarting` : `${node} already runs ${to}; nothing to do` };
-  } finally {
-    busy.delete(node);
-  }
+  });
 }

@@ -269,6 +269,27 @@ export class ObjectStore {
     return out;
   }
 
+  /**
+   * Replaces the whole content with `objects` (what an etcd restore left), like a kube-apiserver starting on a
+   * restored etcd: every object gets a new resourceVersion above every one handed out before (as
+   * `--bump-revision` would), history is emptied so a watch from any older resourceVersion gets 410 Expired,
+   * and no events are emitted (listeners must resync from `list`). Indexes are rebuilt.
+   */
+  reload(objects: { resource: string; obj: KObject }[], bump = 1000): void {
+    for (const t of this.tables.values()) t.clear();
+    this.sortedKeys.clear();
+    for (const byRes of this.indexes.values()) for (const idx of byRes.values()) idx.map.clear();
+    this.history.length = 0;
+    this.historyStart = 0;
+    this.rv += bump;
+    for (const { resource, obj } of objects) {
+      const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+      obj.metadata.resourceVersion = String(++this.rv);
+      this.table(resource).set(key, { obj });
+      this.index(resource, key, obj);
+    }
+  }
+
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);

@@ -117,6 +117,7 @@ export function buildNodes(cluster: SandboxCluster, random: () => number): KObje
       kubeletVersion: version,
       ...(plan.role === 'control-plane' ? { controlPlaneVersion: version } : {}),
       upgrades: 0,
+      downgrades: 0,
       kubelet: 'running',
     };
     cluster.machines.set(plan.name, machine);
