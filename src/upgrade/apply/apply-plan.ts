@@ -5,17 +5,16 @@
  * resume the run journal and execute the phases. Returns the run summary (its outcome maps to an exit code);
  * it emits events and never prints. Invalid input throws `ApplyInputError`.
  */
-import { readFileSync, appendFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { loadAccess, KubeClusterClient, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
-import { createDriver, runCommandGate } from '../../nodes/index.js';
-import { parsePlan, type UpgradePlan } from '../../plan/index.js';
+import type { UpgradePlan } from '../../plan/index.js';
 import { acquireRunLock, LockHeldError, type RunLock } from '../lock.js';
 import { readStateFile, statePathFor } from '../state-store.js';
 import { StateMirror } from '../state-mirror.js';
 import type { EventSink, RunOutcome, RunSummary } from '../events.js';
 import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState, type RunStop } from '../run-state-types.js';
-import { DEFAULT_APPLY_SETTINGS, type ApplyContext, type ApplySettings, type EventBody } from './context.js';
+import type { ApplySettings } from './context.js';
+import { makeAdvice, makeContext, makeEmitter, readPlan, runLogPath } from './run-plumbing.js';
 import { ApplyInputError } from './errors.js';
 import { executePhases } from './execute-phases.js';
 import { buildPhases } from './phases.js';
@@ -48,22 +47,9 @@ export interface ApplyRequest {
 export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<RunSummary> {
   const plan = readPlan(req.planPath);
   const statePath = statePathFor(req.planPath);
-  const logPath = statePath.replace(/\.state\.json$/, '.log');
-  const emit = (e: EventBody) => {
-    const ev = { ...e, at: new Date().toISOString() } as Parameters<EventSink>[0];
-    try {
-      appendFileSync(logPath, `${JSON.stringify(ev)}\n`, { mode: 0o600 });
-    } catch {
-      // The run log is a convenience; the journal is the record.
-    }
-    sink(ev);
-  };
+  const emit = makeEmitter(runLogPath(statePath), sink);
   const bin = req.bin ?? 'k8s-upgrade';
-  const advice = {
-    resume: () => [`${bin} apply ${req.planPath}`],
-    rollback: () => [`${bin} rollback ${req.planPath}   # to undo instead (restores the etcd snapshot, downgrades the nodes this run upgraded)`],
-    afterGate: (failing: string[]) => [`Investigate: ${failing.slice(0, 3).join('; ')}`, `Then resume: ${bin} apply ${req.planPath}`, `Or undo: ${bin} rollback ${req.planPath}`],
-  };
+  const advice = makeAdvice(bin, req.planPath);
   const finishEarly = (outcome: RunOutcome, stop: RunStop, runId?: string): RunSummary => {
     const summary = summarizeEarlyStop(plan.metadata.name, outcome, stop, runId);
     emit({ type: 'run-finished', summary });
@@ -155,32 +141,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
 
     cache = await startClusterCache(client);
     const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
-    const settings = { ...DEFAULT_APPLY_SETTINGS, ...req.settings };
-    const driver = createDriver(plan.driver, req.driverOptions);
-    const ctx: ApplyContext = {
-      plan,
-      planPath: req.planPath,
-      driverOptions: req.driverOptions ?? {},
-      client,
-      cache,
-      driver,
-      journal,
-      signal,
-      settings,
-      inFlight: new Set(),
-      advice,
-      emit,
-      drainOptions: () => ({
-        timeoutMs: plan.options.drain.timeoutSeconds * 1000,
-        ...(plan.options.drain.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: plan.options.drain.gracePeriodSeconds } : {}),
-        deleteEmptyDirData: plan.options.drain.deleteEmptyDirData,
-        forceUnmanaged: plan.options.drain.forceUnmanaged,
-        ...(plan.options.drain.disableEvictionAfterSeconds !== undefined ? { disableEvictionAfterMs: plan.options.drain.disableEvictionAfterSeconds * 1000 } : {}),
-        retryDelayMs: settings.evictionRetryDelayMs,
-        signal,
-      }),
-      runCommand: (argv, timeoutMs) => runCommandGate(argv, { timeoutMs, signal }),
-    };
+    const ctx = makeContext({ plan, planPath: req.planPath, client, cache, journal, signal, advice, emit, ...(req.settings ? { settings: req.settings } : {}), ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}) });
     const stop = await executePhases(ctx);
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
     journal.update((s) => {
@@ -202,15 +163,4 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     await lock?.release().catch(() => undefined);
     client.close();
   }
-}
-
-
-function readPlan(path: string): UpgradePlan {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ApplyInputError(`cannot read the plan ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}. Write one with k8s-upgrade plan --to vX.Y.Z`, { cause: e });
-  }
-  return parsePlan(text, { source: path });
 }

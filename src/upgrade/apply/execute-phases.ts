@@ -6,6 +6,7 @@
  */
 import { waitForHealth } from '../../checks/index.js';
 import type { PhaseRunState, RunStop } from '../run-state-types.js';
+import type { PhaseKind } from '../events.js';
 import type { ApplyContext } from './context.js';
 import { runNode } from './node-runner.js';
 import { nodeAtVersion } from './node-version.js';
@@ -13,13 +14,17 @@ import { phaseBatches } from './phases.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { runBatches, runRolling } from './window.js';
 
-export async function executePhases(ctx: ApplyContext): Promise<RunStop | undefined> {
-  for (const phase of ctx.journal.state.phases) {
+/** Runs phases of a kind this module does not know (rollback's etcd restore). */
+export type PhaseHandlers = Partial<Record<PhaseKind, (phase: PhaseRunState) => Promise<RunStop | undefined>>>;
+
+export async function executePhases(ctx: ApplyContext, phases: PhaseRunState[] = ctx.journal.state.phases, handlers: PhaseHandlers = {}): Promise<RunStop | undefined> {
+  for (const phase of phases) {
     if (phase.status === 'done' || phase.status === 'skipped') continue;
     if (ctx.signal.aborted) return interrupted(ctx);
     setPhase(ctx, phase, 'running');
     ctx.emit({ type: 'phase-started', phase: phase.id, kind: phase.kind, title: phase.title });
-    const stop = await runPhase(ctx, phase);
+    const handler = handlers[phase.kind];
+    const stop = handler ? await handler(phase) : await runPhase(ctx, phase, phases);
     if (stop) {
       setPhase(ctx, phase, stop.outcome === 'paused' ? 'paused' : 'failed');
       ctx.emit({ type: 'phase-finished', phase: phase.id, status: stop.outcome === 'paused' ? 'paused' : 'failed' });
@@ -40,18 +45,18 @@ function setPhase(ctx: ApplyContext, phase: PhaseRunState, status: PhaseRunState
   });
 }
 
-async function runPhase(ctx: ApplyContext, phase: PhaseRunState): Promise<RunStop | undefined> {
+async function runPhase(ctx: ApplyContext, phase: PhaseRunState, phases: PhaseRunState[]): Promise<RunStop | undefined> {
   switch (phase.kind) {
     case 'etcd-snapshot':
       return takeEtcdSnapshot(ctx, phase);
     case 'control-plane':
-      return snapshotGuard(ctx, phase) ?? runNodes(ctx, phase, 1, 'rolling');
+      return (phase.action === 'downgrade' ? undefined : snapshotGuard(ctx, phase)) ?? runNodes(ctx, phase, 1, 'rolling');
     case 'etcd-restore':
       return { outcome: 'failed', phase: phase.id, message: 'internal: an etcd-restore phase in an apply run', next: [] };
     case 'workers':
       return runNodes(ctx, phase, phase.group?.maxUnavailable ?? 1, ctx.plan.options.strategy);
     case 'postflight':
-      return postflight(ctx);
+      return postflight(ctx, phases);
   }
 }
 
@@ -107,9 +112,9 @@ function canaryOf(ctx: ApplyContext, phase: PhaseRunState): string[] {
 }
 
 /** Every planned node at its final version, no node left cordoned by this run, the cluster healthy. */
-async function postflight(ctx: ApplyContext): Promise<RunStop | undefined> {
+async function postflight(ctx: ApplyContext, phases: PhaseRunState[]): Promise<RunStop | undefined> {
   const final = new Map<string, string>();
-  for (const p of ctx.journal.state.phases) for (const n of p.nodes) final.set(n.node, n.to);
+  for (const p of phases) for (const n of p.nodes) if (p.kind !== 'etcd-restore') final.set(n.node, n.to);
   const behind = [...final].filter(([name, to]) => {
     const n = ctx.cache.nodes.get(name);
     return !n || !nodeAtVersion(n, to);

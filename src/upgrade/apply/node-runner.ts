@@ -40,7 +40,15 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
   try {
     const node = ctx.cache.nodes.get(ns.node);
     if (!node) throw new NodeGoneError(ns.node);
-    const atTarget = isUpgraded(ctx, node, ns);
+    if (!ns.from) {
+      journal.update(() => {
+        ns.from = node.kubeletVersion;
+      });
+    }
+    const downgrade = phase.action === 'downgrade';
+    // A rollback never trusts a node's reported version to skip the driver: after an etcd restore the Node
+    // objects say what they said at snapshot time. The driver's downgrade is idempotent.
+    const atTarget = !downgrade && isUpgraded(ctx, node, ns);
     if (atTarget && !ns.cordonedByUs && ns.driverRuns === 0 && !resumedFrom) {
       return finish(ctx, phase, ns, 'skipped', started, `already at ${ns.to}`);
     }
@@ -64,8 +72,8 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
         ns.touched = mergeOwners(ns.touched ?? [], drained.touched ?? []);
       });
     }
-    if (!isUpgraded(ctx, ctx.cache.nodes.get(ns.node) ?? node, ns)) {
-      mark('upgrade');
+    if (downgrade ? ns.step !== 'wait-ready' && ns.step !== 'uncordon' && ns.step !== 'health-gate' : !isUpgraded(ctx, ctx.cache.nodes.get(ns.node) ?? node, ns)) {
+      mark(downgrade ? 'downgrade' : 'upgrade');
       await runDriver(ctx, phase, ns);
     }
     mark('wait-ready');
@@ -100,7 +108,8 @@ function isUpgraded(ctx: ApplyContext, node: NodeInfo, ns: NodeRunState): boolea
 
 /** A node may have been cordoned by an earlier attempt of this run in another phase (a multi-hop worker). */
 async function isCordonedByUsEarlier(ctx: ApplyContext, ns: NodeRunState): Promise<boolean> {
-  return ctx.journal.state.phases.some((p) => p.nodes.some((n) => n.node === ns.node && n !== ns && n.cordonedByUs));
+  const all = [...ctx.journal.state.phases, ...(ctx.journal.state.rollback?.phases ?? [])];
+  return all.some((p) => p.nodes.some((n) => n.node === ns.node && n !== ns && n.cordonedByUs));
 }
 
 async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState): Promise<void> {
@@ -118,7 +127,10 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
       ns.driverRuns++;
     });
     try {
-      await ctx.driver.upgrade(target, { signal: ctx.signal, onOutput: (stream, line) => ctx.emit({ type: 'driver-output', node: ns.node, stream, line }) });
+      const io = { signal: ctx.signal, onOutput: (stream: 'stdout' | 'stderr', line: string) => ctx.emit({ type: 'driver-output', node: ns.node, stream, line }) };
+      if (phase.action !== 'downgrade') await ctx.driver.upgrade(target, io);
+      else if (ctx.driver.downgrade) await ctx.driver.downgrade(target, io);
+      else throw new NodeDriverError(`the ${ctx.driver.type} node driver cannot downgrade ${ns.node}`, 'FAILED', ns.node);
       return;
     } catch (e) {
       const retriable = e instanceof NodeDriverError && (e.code === 'FAILED' || e.code === 'TIMEOUT') && attempt <= ctx.settings.driverRetries && !ctx.signal.aborted;
@@ -129,7 +141,7 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
       if (ctx.signal.aborted) throw e;
       // The node side may have finished meanwhile (e.g. the earlier attempt was still running): read again.
       const now = ctx.cache.nodes.get(ns.node);
-      if (now && isUpgraded(ctx, now, ns)) return;
+      if (phase.action !== 'downgrade' && now && isUpgraded(ctx, now, ns)) return;
     }
   }
 }

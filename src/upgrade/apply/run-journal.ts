@@ -28,7 +28,7 @@ export class RunJournal {
   }
 
   phase(id: string): PhaseRunState {
-    const p = this.state.phases.find((x) => x.id === id);
+    const p = this.state.phases.find((x) => x.id === id) ?? this.state.rollback?.phases.find((x) => x.id === id);
     if (!p) throw new Error(`internal: no phase ${id} in the run state`);
     return p;
   }
@@ -41,7 +41,8 @@ export class RunJournal {
 
   /** Every node this run cordoned and has not uncordoned yet (across phases). */
   cordonedByUs(): string[] {
-    return [...new Set(this.state.phases.flatMap((p) => p.nodes.filter((n) => n.cordonedByUs).map((n) => n.node)))];
+    const all = [...this.state.phases, ...(this.state.rollback?.phases ?? [])];
+    return [...new Set(all.flatMap((p) => p.nodes.filter((n) => n.cordonedByUs).map((n) => n.node)))];
   }
 
   async flush(): Promise<void> {

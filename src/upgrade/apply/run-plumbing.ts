@@ -1,0 +1,91 @@
+/**
+ * What `apply` and `rollback` share around their phases: reading the plan, the event emitter that stamps
+ * each event and appends it to the run log, the advice texts, and the ApplyContext wiring (driver, drain
+ * options, command gates). No decisions here.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import type { ClusterCache, KubeClusterClient } from '../../cluster/index.js';
+import { createDriver, runCommandGate } from '../../nodes/index.js';
+import { parsePlan, type UpgradePlan } from '../../plan/index.js';
+import type { EventSink } from '../events.js';
+import { DEFAULT_APPLY_SETTINGS, type Advice, type ApplyContext, type ApplySettings, type EventBody } from './context.js';
+import { ApplyInputError } from './errors.js';
+import type { RunJournal } from './run-journal.js';
+
+export function readPlan(path: string): UpgradePlan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ApplyInputError(`cannot read the plan ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}. Write one with k8s-upgrade plan --to vX.Y.Z`, { cause: e });
+  }
+  return parsePlan(text, { source: path });
+}
+
+/** `<plan>.log` next to the state file: every event as a JSON line (mode 0600). */
+export function runLogPath(statePath: string): string {
+  return statePath.replace(/\.state\.json$/, '.log');
+}
+
+export function makeEmitter(logPath: string, sink: EventSink): (e: EventBody) => void {
+  return (e) => {
+    const ev = { ...e, at: new Date().toISOString() } as Parameters<EventSink>[0];
+    try {
+      appendFileSync(logPath, `${JSON.stringify(ev)}\n`, { mode: 0o600 });
+    } catch {
+      // The run log is a convenience; the journal is the record.
+    }
+    sink(ev);
+  };
+}
+
+export function makeAdvice(bin: string, planPath: string): Advice {
+  return {
+    resume: () => [`${bin} apply ${planPath}`],
+    rollback: () => [`${bin} rollback ${planPath}   # to undo instead (restores the etcd snapshot, downgrades the nodes this run upgraded)`],
+    afterGate: (failing: string[]) => [`Investigate: ${failing.slice(0, 3).join('; ')}`, `Then resume: ${bin} apply ${planPath}`, `Or undo: ${bin} rollback ${planPath}`],
+  };
+}
+
+export interface ContextParts {
+  plan: UpgradePlan;
+  planPath: string;
+  client: KubeClusterClient;
+  cache: ClusterCache;
+  journal: RunJournal;
+  signal: AbortSignal;
+  settings?: Partial<ApplySettings>;
+  driverOptions?: { knownHostsFile?: string; identityFile?: string };
+  advice: Advice;
+  emit: (e: EventBody) => void;
+}
+
+export function makeContext(p: ContextParts): ApplyContext {
+  const { plan, signal } = p;
+  const settings = { ...DEFAULT_APPLY_SETTINGS, ...p.settings };
+  const drain = plan.options.drain;
+  return {
+    plan,
+    planPath: p.planPath,
+    driverOptions: p.driverOptions ?? {},
+    client: p.client,
+    cache: p.cache,
+    driver: createDriver(plan.driver, p.driverOptions),
+    journal: p.journal,
+    signal,
+    settings,
+    inFlight: new Set(),
+    advice: p.advice,
+    emit: p.emit,
+    drainOptions: () => ({
+      timeoutMs: drain.timeoutSeconds * 1000,
+      ...(drain.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: drain.gracePeriodSeconds } : {}),
+      deleteEmptyDirData: drain.deleteEmptyDirData,
+      forceUnmanaged: drain.forceUnmanaged,
+      ...(drain.disableEvictionAfterSeconds !== undefined ? { disableEvictionAfterMs: drain.disableEvictionAfterSeconds * 1000 } : {}),
+      retryDelayMs: settings.evictionRetryDelayMs,
+      signal,
+    }),
+    runCommand: (argv, timeoutMs) => runCommandGate(argv, { timeoutMs, signal }),
+  };
+}
