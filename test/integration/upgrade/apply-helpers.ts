@@ -15,8 +15,8 @@ import { upgradeMachine } from '../../../src/sandbox/node-side/upgrade.js';
 
 export const BIN = resolve('bin/run.js');
 
-/** Fast settings for tests (the defaults wait seconds between retries). */
-export const FAST: Partial<ApplySettings> = { evictionRetryDelayMs: 200, driverRetryDelayMs: 200 };
+/** Fast settings for tests (the defaults wait seconds between retries); the sandbox plans take no etcd snapshot. */
+export const FAST: Partial<ApplySettings> = { evictionRetryDelayMs: 200, driverRetryDelayMs: 200, skipEtcdSnapshot: true };
 
 /** A sandbox with no demo workload (system pods only) unless told otherwise. */
 export function startApplySandbox(opts: StartOptions = {}): Promise<TestSandbox> {

@@ -10,9 +10,9 @@ describe('buildPhases', () => {
   // 1.30 → 1.32: two control-plane hops; 1.30 kubelets may run under a 1.32 control plane, so workers hop once.
   const skip = buildPlan({ nodes: sandboxNodes('v1.30.6'), target: 'v1.32.0', groups: ['pool=blue', { selector: 'pool=green', maxUnavailable: '2' }], canary: 1 });
 
-  it('gives a multi-hop plan two control-plane phases, then one worker phase per group when workers may skip', () => {
+  it('gives a multi-hop plan one etcd snapshot, two control-plane phases, then one worker phase per group when workers may skip', () => {
     expect(skip.workers.hops.map((h) => h.to)).toEqual(['v1.32.0']);
-    expect(ids(skip)).toEqual([ETCD_PHASE_ID, 'control-plane/v1.31.0', 'control-plane/v1.32.0', 'workers/v1.32.0/pool=blue', 'workers/v1.32.0/pool=green', POSTFLIGHT_PHASE_ID]);
+    expect(ids(skip)).toEqual([`${ETCD_PHASE_ID}/v1.31.0`, 'control-plane/v1.31.0', 'control-plane/v1.32.0', 'workers/v1.32.0/pool=blue', 'workers/v1.32.0/pool=green', POSTFLIGHT_PHASE_ID]);
     const phases = buildPhases(skip);
     expect(phases.map((p) => p.kind)).toEqual(['etcd-snapshot', 'control-plane', 'control-plane', 'workers', 'workers', 'postflight']);
     for (const id of ['control-plane/v1.31.0', 'control-plane/v1.32.0']) {
@@ -26,10 +26,12 @@ describe('buildPhases', () => {
 
   it('interleaves a forced worker hop between the control-plane hops, and keeps group then batch order', () => {
     const plan = blockedPlan(); // blue at 1.28: must reach 1.31 before the control plane goes to 1.32
+    expect(plan.options.etcdSnapshot.perHop).toBe(true); // a snapshot before each control-plane hop
     expect(ids(plan)).toEqual([
-      ETCD_PHASE_ID,
+      `${ETCD_PHASE_ID}/v1.31.4`,
       'control-plane/v1.31.4',
       'workers/v1.31.4/pool=blue',
+      `${ETCD_PHASE_ID}/v1.32.0`,
       'control-plane/v1.32.0',
       'workers/v1.32.0/pool=blue',
       'workers/v1.32.0/pool=green',
