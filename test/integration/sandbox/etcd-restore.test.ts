@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ApiException, AppsV1Api, CoreV1Api, Watch, type V1Pod } from '@kubernetes/client-node';
 import { SandboxAdminClient, AdminError } from '../../../src/sandbox/index.js';
 import { raw, startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
+import { kubectlAvailable, kubectlRunner } from '../../helpers/kubectl.js';
 import { etcdInstalled, etcdctl } from './etcd-helpers.js';
 
 const ready = (p: V1Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
@@ -68,6 +69,17 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
     expect(keys).toContain('/registry/leases/kube-node-lease/blue-1');
     const value = JSON.parse(await etcdctl(endpoint, 'get', '/registry/deployments/shop/frontend', '--print-value-only'));
     expect(value).toMatchObject({ kind: 'Deployment', metadata: { name: 'frontend', namespace: 'shop' }, spec: { replicas: 5 } });
+    expect(value.metadata.resourceVersion).toBeUndefined();
+  });
+
+  it.skipIf(!kubectlAvailable())('kubectl sees the demo workload as without etcd', async () => {
+    const kubectl = kubectlRunner(t.kubeconfigPath);
+    const r = await kubectl('get', 'deployments', '-n', 'shop', '-o', 'name');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split('\n').sort()).toEqual(['deployment.apps/cart', 'deployment.apps/catalog', 'deployment.apps/frontend']);
+    const pods = await kubectl('get', 'pods', '-A', '--no-headers');
+    expect(pods.exitCode).toBe(0);
+    expect(pods.stdout).toMatch(/shop\s+frontend-\S+\s+1\/1\s+Running/);
   });
 
   it('follows creates, updates and deletes in order', async () => {
@@ -171,4 +183,31 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
     expect((await admin.etcd()).restores).toBe(1);
     expect((await core.listNamespace()).items.length).toBeGreaterThan(3);
   });
+
+  it('does not rewind the machines: after an upgrade, the restored API shows what they really run; a downgrade then brings them back', async () => {
+    await t.sandbox.etcd!.flushed();
+    const snapshot = join(t.dir, 'before-upgrade.db');
+    await etcdctl(endpoint, 'snapshot', 'save', snapshot);
+    await admin.upgrade('cp-1', 'v1.32.0');
+    const nodeVersion = async (name: string) => (await core.readNode({ name })).status?.nodeInfo?.kubeletVersion;
+    await waitFor(async () => (await nodeVersion('cp-1')) === 'v1.32.0', 'cp-1 kubelet at v1.32.0');
+
+    const r = await admin.restoreEtcd('cp-3', snapshot);
+    expect(r).toMatchObject({ node: 'cp-3', restored: true });
+    expect((await admin.etcd()).restores).toBe(2);
+    // The snapshot's Node object said v1.31.4, but the kubelet on cp-1 runs v1.32.0 and re-posts it.
+    expect(await nodeVersion('cp-1')).toBe('v1.32.0');
+    expect((await admin.machines()).machines.find((m) => m.name === 'cp-1')).toMatchObject({ kubeletVersion: 'v1.32.0', controlPlaneVersion: 'v1.32.0' });
+    await waitFor(
+      async () => (await core.readNamespacedPod({ namespace: 'kube-system', name: 'kube-apiserver-cp-1' })).spec!.containers[0].image === 'registry.k8s.io/kube-apiserver:v1.32.0',
+      'the kube-apiserver mirror pod of cp-1 to show the manifest on disk',
+    );
+
+    await admin.downgrade('cp-1', 'v1.31.4');
+    await waitFor(async () => (await nodeVersion('cp-1')) === 'v1.31.4', 'cp-1 kubelet back at v1.31.4');
+    expect((await admin.machines()).machines.find((m) => m.name === 'cp-1')).toMatchObject({ controlPlaneVersion: 'v1.31.4', upgrades: 1, downgrades: 1 });
+    // The same snapshot for cp-1 afterwards: cp-1 is not yet in this session (cp-3 started it), so no second restore.
+    expect(await admin.restoreEtcd('cp-1', snapshot)).toMatchObject({ restored: false });
+    expect((await admin.etcd()).restores).toBe(2);
+  }, 60_000);
 });
