@@ -2,7 +2,9 @@
  * The `CommandRunner` for this machine: runs an argv through execa (never a shell), kills the process on
  * timeout or abort, and reports a missing program as exit code 127 like a shell would. `fetch` is a copy.
  */
-import { copyFile, chmod } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import type { CommandRunner, RunOptions, RunResult } from './types.js';
@@ -42,7 +44,8 @@ export function localRunner(): CommandRunner {
     },
     async fetch(remotePath: string, localPath: string): Promise<void> {
       if (resolve(remotePath) === resolve(localPath)) return;
-      await copyFile(remotePath, localPath);
+      // Written 0600 from the first byte (a copy would take the source's mode for a moment).
+      await pipeline(createReadStream(remotePath), createWriteStream(localPath, { mode: 0o600 }));
       await chmod(localPath, 0o600);
     },
   };
