@@ -9,6 +9,7 @@ export const EXIT = {
   INVALID_INPUT: 3,
   PAUSED: 4,
   LOCKED: 5,
+  ROLLED_BACK: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -20,6 +21,7 @@ export const EXIT_DESCRIPTIONS: Record<ExitCode, string> = {
   3: 'invalid input (flags, versions, plan file)',
   4: 'paused, resumable: run the same command again to continue',
   5: 'locked: another run holds the cluster lease',
+  6: 'rolled back: apply --auto-rollback undid the run after a failed health gate',
 };
 
 /** A help section listing the given exit codes, for a command's `static description`. */

@@ -6,8 +6,8 @@ import { CliError } from '../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { outcomeExitCode } from '../cli/outcome.js';
-import { createProgressRenderer, progressMode, renderRunSummary } from '../cli/render/index.js';
-import { applyPlan, type ConfirmInfo, type UpgradeEvent } from '../upgrade/index.js';
+import { createProgressRenderer, progressMode, renderRollbackWarning, renderRunSummary } from '../cli/render/index.js';
+import { applyPlan, rollbackRun, type ConfirmInfo, type UpgradeEvent } from '../upgrade/index.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Execute a plan: upgrade every node with zero downtime; resumable after any stop.';
@@ -20,7 +20,7 @@ The run state is saved after every step next to the plan (<plan>.state.json, mir
 run log with every event and the node drivers' output goes to <plan>.log. Run the same command again to resume a
 paused or interrupted run: every step reads the cluster first, so nothing is done twice.
 
-${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCKED])}`;
+${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCKED, EXIT.ROLLED_BACK])}`;
 
   static override examples = [
     '<%= config.bin %> apply plans/prod-v1.31.4-to-v1.32.0.yaml',
@@ -40,6 +40,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     'ssh-known-hosts': Flags.string({ description: 'kubeadm-ssh driver: known_hosts file (default: ssh\'s own).' }),
     'ssh-identity': Flags.string({ description: 'kubeadm-ssh driver: private key file, overriding the plan\'s.' }),
     'eviction-retry-delay': Flags.integer({ description: 'Seconds between retries of an eviction a PDB refused.', default: 5, min: 1, hidden: true }),
+    'auto-rollback': Flags.boolean({ description: 'When a health gate fails (or a node never becomes Ready), roll the run back at once (see `rollback`): exit 6 when that succeeds.', default: false }),
     'skip-etcd-snapshot': Flags.boolean({ description: 'Change the control plane even though the plan takes no etcd snapshot (recorded in the run state; rollback then cannot restore the control plane).', default: false }),
     'driver-retries': Flags.integer({ description: 'Extra attempts of a failed node driver (kubeadm upgrade is idempotent).', default: 2, min: 0 }),
   };
@@ -93,6 +94,8 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
       renderer = undefined;
       if (mode !== 'json') process.stdout.write(`\n${renderRunSummary(summary, { color })}\n`);
       code = outcomeExitCode(summary.outcome);
+      const gateFailed = summary.stoppedBy?.step === 'health-gate' || summary.stoppedBy?.step === 'wait-ready';
+      if (flags['auto-rollback'] && gateFailed && !interrupt.signal.aborted) code = await this.autoRollback(planPath, flags, mode, color, interrupt.signal);
     } catch (e) {
       await renderer?.close();
       throw toCliError(e);
@@ -102,7 +105,37 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     }
     if (code !== EXIT.OK) this.exit(code);
   }
+
+  /** `--auto-rollback`: the operator already said yes to undoing the run if a gate failed. */
+  private async autoRollback(planPath: string, flags: ApplyFlags, mode: ReturnType<typeof progressMode>, color: boolean, signal: AbortSignal): Promise<number> {
+    process.stdout.write(mode === 'json' ? '' : `\nA health gate failed and --auto-rollback was given: rolling back.\n`);
+    const renderer = createProgressRenderer({ mode, out: process.stdout, color });
+    try {
+      const summary = await rollbackRun(
+        {
+          planPath,
+          access: { kubeconfig: flags.kubeconfig, context: flags.context },
+          confirm: async (info) => {
+            if (mode !== 'json') process.stderr.write(`${renderRollbackWarning(info, { color })}\n`);
+            return true;
+          },
+          settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },
+          signal,
+          driverOptions: { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) },
+        },
+        renderer.sink,
+      );
+      await renderer.close();
+      if (mode !== 'json') process.stdout.write(`\n${renderRunSummary(summary, { color })}\n`);
+      return summary.outcome === 'done' ? EXIT.ROLLED_BACK : outcomeExitCode(summary.outcome);
+    } catch (e) {
+      await renderer.close();
+      throw toCliError(e);
+    }
+  }
 }
+
+type ApplyFlags = { kubeconfig?: string; context?: string; 'node-ready-timeout': number; 'eviction-retry-delay': number; 'ssh-known-hosts'?: string; 'ssh-identity'?: string };
 
 async function askConfirmation(info: ConfirmInfo): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -7,3 +7,4 @@ export { isWaivable, CHECKS } from '../checks/index.js';
 export * from './apply/index.js';
 export * from './events.js';
 export * from './run-state-types.js';
+export * from './rollback/index.js';

@@ -8,3 +8,4 @@ export * from './style.js';
 export * from './progress/index.js';
 export * from './run-summary.js';
 export * from './run-status.js';
+export * from './rollback-warning.js';

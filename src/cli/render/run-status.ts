@@ -11,7 +11,7 @@ import { columns, listSome, makeStyle, plural, type Style } from './style.js';
 
 export const renderRunStatus = (state: RunState, opts: { color: boolean }): string => {
   const s = makeStyle(opts.color);
-  const sections = [header(state, s), phases(state.phases, s), cordoned(state, s), stop(state, s)];
+  const sections = [header(state, s), snapshots(state, s), phases(state.phases, s), cordoned(state, s), stop(state, s), ...rollback(state, s)];
   return `${sections.filter((x) => x.length > 0).map((x) => x.join('\n')).join('\n\n')}\n`;
 };
 
@@ -48,6 +48,26 @@ const phases = (list: readonly PhaseRunState[], s: Style): string[] => {
       paint: (r, c, t) => (r === 0 ? s.bold(t) : c === 0 ? paintNode(s, list[r - 1]!.status, t) : t),
     }),
   ];
+};
+
+const snapshots = (st: RunState, s: Style): string[] => {
+  if (st.snapshotSkipped) return [`${s.bold('etcd snapshot:')} ${s.yellow(`none (${st.snapshotSkipped.reason} at ${st.snapshotSkipped.at}): rollback cannot restore the control plane`)}`];
+  if (!st.snapshots?.length) return [];
+  return [
+    s.bold('etcd snapshots:'),
+    ...st.snapshots.map(({ phase, record: r }) => `  ${r.path}  revision ${r.revision}, ${r.totalKeys} keys, ${Math.round(r.sizeBytes / 1024)} KiB, taken ${r.takenAt} on ${r.takenOn}, ${r.verified ? 'verified' : 'NOT verified'} (sha256 ${r.sha256.slice(0, 16)}…) [${phase}]`),
+  ];
+};
+
+const rollback = (st: RunState, s: Style): string[][] => {
+  const rb = st.rollback;
+  if (!rb) return [];
+  const head = [
+    `${s.bold('Rollback:')} ${paintNode(s, rb.status, rb.status)}, started ${rb.startedAt}${rb.finishedAt ? `, finished ${rb.finishedAt}` : ''}, ${plural(rb.attempts.length, 'attempt')}`,
+    ...(rb.snapshot ? [`  restoring ${rb.snapshot.path} (revision ${rb.snapshot.revision}, taken ${rb.snapshot.takenAt}): every write after it is lost`] : []),
+  ];
+  const stopped = rb.stop && rb.status !== 'done' ? [`${s.bold('Rollback stopped:')} ${rb.stop.outcome}: ${rb.stop.message}`, ...rb.stop.next.map((n) => `  ${n}`)] : [];
+  return [head, phases(rb.phases, s), stopped];
 };
 
 const activeNode = (n: NodeRunState): string => {

@@ -1,9 +1,9 @@
 /** The closing summary of a run, derived from its journal (so a resumed run's summary covers every attempt). */
 import type { NodeSummary, RunOutcome, RunSummary } from '../events.js';
-import type { RunState, RunStop } from '../run-state-types.js';
+import type { PhaseRunState, RunState, RunStop } from '../run-state-types.js';
 
-export function summarize(state: RunState, outcome: RunOutcome, durationMs: number, stop?: RunStop): RunSummary {
-  const nodes: NodeSummary[] = state.phases.flatMap((p) =>
+export function summarize(state: RunState, outcome: RunOutcome, durationMs: number, stop?: RunStop, phases: PhaseRunState[] = state.phases): RunSummary {
+  const nodes: NodeSummary[] = phases.flatMap((p) =>
     p.nodes.map((n) => ({ phase: p.id, node: n.node, status: n.status, durationMs: n.durationMs ?? 0, evictions: n.evictions, blockedMs: n.blockedMs })),
   );
   return {

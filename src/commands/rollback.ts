@@ -1,0 +1,107 @@
+import { Args, Flags } from '@oclif/core';
+import { createInterface } from 'node:readline/promises';
+import { relative, resolve } from 'node:path';
+import { BaseCommand } from '../cli/base-command.js';
+import { CliError } from '../cli/errors.js';
+import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
+import { toCliError } from '../cli/error-mapping.js';
+import { outcomeExitCode } from '../cli/outcome.js';
+import { createProgressRenderer, progressMode, renderRollbackWarning, renderRunSummary } from '../cli/render/index.js';
+import { rollbackRun, type RollbackConfirmInfo, type UpgradeEvent } from '../upgrade/index.js';
+
+export default class Rollback extends BaseCommand {
+  static override summary = 'Undo a run of a plan: workers back to their versions, then etcd restored from the verified snapshot and the control plane taken back.';
+
+  static override description = `Reads the run recorded next to the plan (<plan>.state.json) and undoes what it changed, in this order: the
+workers the run upgraded go back to the versions they had (reverse order, the same drain discipline and window as
+apply); then, if the run changed the control plane, the etcd snapshot taken just before it is verified and restored
+on every etcd member (through the node driver's restore step), and the control-plane nodes are taken back to their
+recorded versions, hop by hop; then postflight health.
+
+EVERY WRITE TO THE CLUSTER AFTER THE SNAPSHOT IS LOST: objects created, changed or deleted since then (by people,
+controllers and workloads) return to their state at the snapshot. Kubernetes has no supported control-plane
+downgrade; this is the only way back. Asks for confirmation on a terminal (--yes otherwise). Resumable: run the same
+command again after any stop.
+
+${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCKED])}`;
+
+  static override examples = ['<%= config.bin %> rollback plans/prod-v1.31.4-to-v1.32.0.yaml', '<%= config.bin %> rollback plans/prod-v1.31.4-to-v1.32.0.yaml --yes --log-format json'];
+
+  static override args = {
+    plan: Args.string({ description: 'The plan file whose run to undo.', required: true }),
+  };
+
+  static override flags = {
+    kubeconfig: Flags.string({ description: 'Kubeconfig file (default: $KUBECONFIG merged, then ~/.kube/config, then in-cluster).' }),
+    context: Flags.string({ description: 'Kubeconfig context (default: the current one).' }),
+    yes: Flags.boolean({ char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).', default: false }),
+    'log-format': Flags.string({ description: 'Progress output: auto, plain or json.', options: ['auto', 'plain', 'json'], default: 'auto' }),
+    'node-ready-timeout': Flags.integer({ description: 'Seconds a node may take to be Ready after its driver finished.', default: 600, min: 1 }),
+    'ssh-known-hosts': Flags.string({ description: 'kubeadm-ssh driver: known_hosts file.' }),
+    'ssh-identity': Flags.string({ description: 'kubeadm-ssh driver: private key file, overriding the plan\'s.' }),
+    'eviction-retry-delay': Flags.integer({ description: 'Seconds between retries of an eviction a PDB refused.', default: 5, min: 1, hidden: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Rollback);
+    const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+    if (!flags.yes && !interactive) throw new CliError('rollback changes the cluster and loses every write after the etcd snapshot: pass --yes when not running on a terminal (nothing was changed)', EXIT.INVALID_INPUT);
+    const planPath = relative(process.cwd(), resolve(args.plan)) || args.plan;
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
+    const interrupt = new AbortController();
+    const onSignal = () => interrupt.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let renderer: ReturnType<typeof createProgressRenderer> | undefined;
+    const early: UpgradeEvent[] = [];
+    let code: number = EXIT.OK;
+    try {
+      const summary = await rollbackRun(
+        {
+          planPath,
+          access: { kubeconfig: flags.kubeconfig, context: flags.context },
+          confirm: async (info) => {
+            if (mode !== 'json') process.stderr.write(`${renderRollbackWarning(info, { color })}\n`);
+            return flags.yes ? true : askConfirmation(info);
+          },
+          settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },
+          signal: interrupt.signal,
+          driverOptions: { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) },
+        },
+        (e) => {
+          if (!renderer && e.type !== 'run-started' && e.type !== 'run-finished') {
+            early.push(e);
+            return;
+          }
+          if (!renderer) {
+            renderer = createProgressRenderer({ mode, out: process.stdout, color });
+            for (const x of early.splice(0)) renderer.sink(x);
+          }
+          renderer.sink(e);
+        },
+      );
+      await renderer?.close();
+      renderer = undefined;
+      if (mode !== 'json') process.stdout.write(`\n${renderRunSummary(summary, { color })}\n`);
+      code = outcomeExitCode(summary.outcome);
+    } catch (e) {
+      await renderer?.close();
+      throw toCliError(e);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    if (code !== EXIT.OK) this.exit(code);
+  }
+}
+
+async function askConfirmation(info: RollbackConfirmInfo): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`Roll back ${info.plan.cluster.context ?? info.plan.cluster.server}${info.snapshot ? ', losing every write after the snapshot' : ''}? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Rollback's etcd restore: the recorded snapshot is verified again (sha256, `snapshot status`) before
+ * anything is touched, then restored on every etcd member through the node driver (stop the apiserver and
+ * etcd, restore into a new data dir, start them again — the node side's procedure). The API server is away
+ * meanwhile, and what it serves afterwards is the cluster as it was at the snapshot: the caller releases the
+ * run lock before and takes it again after (the Lease itself is rewound), and re-writes the state mirror.
+ */
+import { localRunner, verifySnapshot, type SnapshotRecord } from '../../etcd/index.js';
+import type { PhaseRunState, RunStop } from '../run-state-types.js';
+import type { ApplyContext } from '../apply/context.js';
+
+export interface RestoreHooks {
+  /** Before the first member is touched (release the lock). */
+  beforeRestore(): Promise<void>;
+  /** After every member is restored (wait for the API, take the lock again, re-write the mirror). */
+  afterRestore(): Promise<void>;
+}
+
+export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, snapshot: SnapshotRecord, hooks: RestoreHooks): Promise<RunStop | undefined> {
+  const resume = ctx.advice.resume();
+  if (phase.nodes.some((n) => n.status !== 'done')) {
+    try {
+      await verifySnapshot(snapshot.path, localRunner(), snapshot);
+    } catch (e) {
+      return { outcome: 'failed', phase: phase.id, step: 'etcd-restore', message: `the etcd snapshot ${snapshot.path} failed verification, so nothing was restored: ${(e as Error).message}`, next: ['Find the verified copy (its sha256 is in the run state) and put it back at that path, then run rollback again.'] };
+    }
+    const driver = ctx.driver;
+    if (!driver.restoreEtcd) return { outcome: 'failed', phase: phase.id, step: 'etcd-restore', message: `the ${driver.type} node driver cannot restore etcd`, next: ['Restore the snapshot by hand (kubernetes-facts: etcdctl snapshot restore on every member), then run rollback again.'] };
+    await hooks.beforeRestore();
+    for (const ns of phase.nodes) {
+      if (ns.status === 'done') continue;
+      ctx.journal.update(() => {
+        ns.status = 'in-progress';
+        ns.step = 'restore-etcd';
+        ns.startedAt ??= new Date().toISOString();
+        ns.driverRuns++;
+      });
+      ctx.emit({ type: 'node-started', phase: phase.id, node: ns.node, role: 'control-plane', version: `snapshot r${snapshot.revision}` });
+      ctx.emit({ type: 'node-step', phase: phase.id, node: ns.node, step: 'restore-etcd', detail: snapshot.path });
+      const started = Date.now();
+      const info = ctx.cache.nodes.get(ns.node);
+      try {
+        await driver.restoreEtcd(
+          { node: ns.node, role: 'control-plane', version: ctx.plan.from, first: ns === phase.nodes[0], labels: info?.labels ?? {}, ...(info?.internalIP ? { internalIP: info.internalIP } : {}) },
+          snapshot.path,
+          { signal: ctx.signal, onOutput: (stream, line) => ctx.emit({ type: 'driver-output', node: ns.node, stream, line }) },
+        );
+      } catch (e) {
+        ctx.journal.update(() => {
+          ns.status = 'failed';
+          ns.error = (e as Error).message;
+        });
+        ctx.emit({ type: 'node-failed', phase: phase.id, node: ns.node, step: 'restore-etcd', message: (e as Error).message });
+        return { outcome: ctx.signal.aborted ? 'paused' : 'failed', phase: phase.id, node: ns.node, step: 'etcd-restore', message: `restoring etcd on ${ns.node} failed: ${(e as Error).message}`, next: [`Check the member on ${ns.node} (its data dir, etcd's log), then run rollback again: ${resume[0]?.replace(' apply ', ' rollback ')}`] };
+      }
+      const durationMs = Date.now() - started;
+      ctx.journal.update(() => {
+        ns.status = 'done';
+        ns.finishedAt = new Date().toISOString();
+        ns.durationMs = durationMs;
+      });
+      ctx.emit({ type: 'etcd-restored', phase: phase.id, node: ns.node, snapshot: snapshot.path });
+      ctx.emit({ type: 'node-finished', phase: phase.id, node: ns.node, status: 'done', durationMs, evictions: 0, blockedMs: 0 });
+    }
+  }
+  await hooks.afterRestore();
+  return undefined;
+}

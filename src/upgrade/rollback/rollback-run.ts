@@ -1,0 +1,176 @@
+/**
+ * The `rollback` use case: undo what a run of a plan changed. Reads the run's journal (nothing recorded,
+ * or nothing changed: refused, nothing touched), checks the cluster, takes the lease, states plainly what
+ * will be lost and asks for confirmation; then rolls the workers this run upgraded back to their versions
+ * (reverse order, the same drain discipline and window), and when the run changed the control plane restores
+ * the verified etcd snapshot on every member and takes the control-plane nodes back, then postflight. The
+ * rollback is journalled in the same state file and resumes like apply. Emits events; never prints.
+ */
+import { findComponents } from '../../checks/index.js';
+import { loadAccess, KubeClusterClient, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
+import type { SnapshotRecord } from '../../etcd/index.js';
+import type { UpgradePlan } from '../../plan/index.js';
+import type { EventSink, RunOutcome, RunSummary } from '../events.js';
+import { acquireRunLock, LockHeldError, type RunLock } from '../lock.js';
+import { StateMirror } from '../state-mirror.js';
+import { readStateFile, statePathFor } from '../state-store.js';
+import type { RunState, RunStop } from '../run-state-types.js';
+import type { ApplySettings } from '../apply/context.js';
+import { ApplyInputError } from '../apply/errors.js';
+import { executePhases } from '../apply/execute-phases.js';
+import { RunJournal } from '../apply/run-journal.js';
+import { makeContext, makeEmitter, readPlan, runLogPath } from '../apply/run-plumbing.js';
+import { summarize, summarizeEarlyStop } from '../apply/run-summary.js';
+import { restoreEtcdPhase } from './etcd-restore-phase.js';
+import { buildRollbackPhases, rollbackScope } from './rollback-phases.js';
+
+export interface RollbackConfirmInfo {
+  plan: UpgradePlan;
+  resumed: boolean;
+  /** Workers to take back, and to which version. */
+  workers: { node: string; to: string }[];
+  controlPlane: boolean;
+  /** The snapshot the control plane is restored from: every write after `takenAt` is lost. */
+  snapshot?: SnapshotRecord;
+}
+
+export interface RollbackRequest {
+  planPath: string;
+  access: AccessOptions;
+  confirm: (info: RollbackConfirmInfo) => Promise<boolean>;
+  settings?: Partial<ApplySettings>;
+  signal?: AbortSignal;
+  driverOptions?: { knownHostsFile?: string; identityFile?: string };
+  bin?: string;
+  /** The lock of the apply that rolls itself back (`apply --auto-rollback`): reused, not taken again. */
+  heldLock?: RunLock;
+}
+
+export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promise<RunSummary> {
+  const plan = readPlan(req.planPath);
+  const statePath = statePathFor(req.planPath);
+  const emit = makeEmitter(runLogPath(statePath), sink);
+  const bin = req.bin ?? 'k8s-upgrade';
+  const again = `${bin} rollback ${req.planPath}`;
+  const advice = { resume: () => [again], rollback: () => [], afterGate: (failing: string[]) => [`Investigate: ${failing.slice(0, 3).join('; ')}`, `Then resume the rollback: ${again}`] };
+
+  const state = readStateFile(statePath);
+  if (!state) throw new ApplyInputError(`nothing to roll back: no run of ${req.planPath} is recorded (${statePath} does not exist). Nothing was changed`);
+  if (state.plan.contentHash !== plan.metadata.contentHash) throw new ApplyInputError(`${statePath} records a run of another version of this plan (${state.plan.contentHash}); roll back with the plan that run used. Nothing was changed`);
+  const finishEarly = (outcome: RunOutcome, stop: RunStop): RunSummary => {
+    const summary = summarizeEarlyStop(plan.metadata.name, outcome, stop, state.runId);
+    emit({ type: 'run-finished', summary });
+    return summary;
+  };
+  if (state.rollback?.status === 'done') return finishEarly('done', { outcome: 'done', message: `run ${state.runId} was already rolled back (finished ${state.rollback.finishedAt ?? ''}); nothing to do`, next: [] });
+  const scope = rollbackScope(state);
+  if (!state.rollback && scope.workers.length === 0 && !scope.controlPlane) {
+    throw new ApplyInputError(`nothing to roll back: run ${state.runId} of ${req.planPath} changed no node. Nothing was changed`);
+  }
+  const snapshot = state.rollback?.snapshot ?? state.snapshots?.find((s) => s.record.verified)?.record;
+  if (scope.controlPlane && !snapshot) {
+    throw new ApplyInputError(
+      `run ${state.runId} changed the control plane without an etcd snapshot${state.snapshotSkipped ? ` (skipped: ${state.snapshotSkipped.reason} at ${state.snapshotSkipped.at})` : ''}, so rollback cannot restore it. Kubernetes has no supported control-plane downgrade; restore etcd from a backup of your own (kubernetes-facts §8) or finish the upgrade with ${bin} apply ${req.planPath}. Nothing was changed`,
+    );
+  }
+
+  const access = loadAccess(req.access);
+  const client = new KubeClusterClient(access.kc, access.server);
+  let lock: RunLock | undefined = req.heldLock;
+  let cache: ClusterCache | undefined;
+  let mirror: StateMirror | undefined;
+  const lockLost = new AbortController();
+  try {
+    const identity = await client.identity();
+    if (identity.kubeSystemUid !== plan.cluster.kubeSystemUid) {
+      throw new ApplyInputError(`this plan is for another cluster (kube-system uid ${plan.cluster.kubeSystemUid}); the kubeconfig reaches ${identity.server} (uid ${identity.kubeSystemUid}). Check --kubeconfig/--context. Nothing was changed`);
+    }
+    if (!lock) {
+      try {
+        lock = await acquireRunLock(client, { runId: state.runId, onLost: (err) => lockLost.abort(err) });
+      } catch (e) {
+        if (e instanceof LockHeldError) return finishEarly('locked', { outcome: 'locked', step: 'lock', message: e.message, next: [`Wait for that run to finish (or its lease to expire), then: ${again}`] });
+        throw e;
+      }
+    }
+    emit({ type: 'lock-acquired', holder: lock.holder, ...(lock.takenOverFrom ? { takenOverFrom: lock.takenOverFrom } : {}) });
+    if (!(await req.confirm({ plan, resumed: !!state.rollback, workers: scope.workers, controlPlane: scope.controlPlane, ...(snapshot ? { snapshot } : {}) }))) {
+      return finishEarly('failed', { outcome: 'failed', message: 'not confirmed: nothing was changed', next: [`${again} --yes   # to run without asking`] });
+    }
+
+    cache = await startClusterCache(client);
+    mirror = new StateMirror(client, { planName: plan.metadata.name, onError: (err) => emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }) });
+    const journal = new RunJournal(state, statePath, mirror);
+    const now = new Date().toISOString();
+    const members = etcdMembers(plan, cache);
+    journal.update((s: RunState) => {
+      s.rollback ??= { status: 'running', startedAt: now, updatedAt: now, ...(snapshot && scope.controlPlane ? { snapshot } : {}), attempts: [], phases: buildRollbackPhases(plan, s, members) };
+      s.rollback.status = 'running';
+      s.rollback.updatedAt = now;
+      delete s.rollback.stop;
+      s.rollback.attempts.push({ startedAt: now, holder: lock!.holder });
+    });
+    const rb = state.rollback!;
+    const started = Date.now();
+    emit({ type: 'run-started', runId: state.runId, plan: plan.metadata.name, from: plan.to, to: plan.from, resumed: rb.attempts.length > 1, phases: rb.phases.map((p) => ({ id: p.id, kind: p.kind, title: p.title, nodes: p.nodes.map((n) => n.node) })) });
+
+    const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
+    const ctx = makeContext({ plan, planPath: req.planPath, client, cache, journal, signal, advice, emit, ...(req.settings ? { settings: req.settings } : {}), ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}) });
+    const liveCache = cache;
+    const stop = await executePhases(ctx, rb.phases, {
+      'etcd-restore': (phase) =>
+        restoreEtcdPhase(ctx, phase, rb.snapshot!, {
+          beforeRestore: async () => {
+            // The Lease is part of what the restore rewinds: hand it back now, take it again afterwards.
+            await lock?.release().catch(() => undefined);
+            lock = undefined;
+          },
+          afterRestore: async () => {
+            await liveCache.waitFor(() => liveCache.staleness().length === 0 || undefined, { timeoutMs: 300_000, signal, what: 'the API server to serve the restored cluster' });
+            lock ??= await acquireLockAfterRestore(client, state.runId, lockLost);
+            journal.save(); // the restore rewound the mirror ConfigMap too: the journal re-writes it
+          },
+        }),
+    });
+    const outcome: RunOutcome = stop ? stop.outcome : 'done';
+    journal.update(() => {
+      rb.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';
+      rb.updatedAt = new Date().toISOString();
+      if (stop) rb.stop = stop;
+      if (outcome === 'done') rb.finishedAt = rb.updatedAt;
+      const a = rb.attempts.at(-1);
+      if (a) {
+        a.endedAt = rb.updatedAt;
+        a.outcome = outcome;
+      }
+    });
+    const summary = summarize(state, outcome, Date.now() - started, stop, rb.phases);
+    emit({ type: 'run-finished', summary });
+    return summary;
+  } finally {
+    cache?.stop();
+    await mirror?.flush().catch(() => undefined);
+    if (lock && lock !== req.heldLock) await lock.release().catch(() => undefined);
+    client.close();
+  }
+}
+
+/** etcd members: the control-plane nodes that run an etcd static pod (all of them when none is visible: external etcd is out of scope). */
+function etcdMembers(plan: UpgradePlan, cache: ClusterCache): string[] {
+  const withEtcd = new Set(findComponents(cache.systemPods.all(), []).filter((c) => c.component === 'etcd' && c.node).map((c) => c.node!));
+  const members = plan.controlPlane.nodes.filter((n) => withEtcd.has(n));
+  return members.length > 0 ? members : [...plan.controlPlane.nodes];
+}
+
+/** After a restore the Lease shows its holder at snapshot time: expired, or a process of ours that has ended. */
+async function acquireLockAfterRestore(client: KubeClusterClient, runId: string, lockLost: AbortController): Promise<RunLock> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await acquireRunLock(client, { runId, onLost: (err) => lockLost.abort(err) });
+    } catch (e) {
+      if (!(e instanceof LockHeldError) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
