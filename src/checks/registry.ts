@@ -41,6 +41,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'pod-emptydir', severity: 'blocker', waivable: false, summary: 'Pods with emptyDir volumes would lose that data (warning with --delete-emptydir-data).' },
   { id: 'single-replica-no-pdb', severity: 'warning', waivable: true, summary: 'A single-replica workload without a PodDisruptionBudget is down while its pod is rescheduled.' },
   { id: 'capacity-insufficient', severity: 'blocker', waivable: false, summary: 'The pods evicted from a batch do not fit on the nodes that stay schedulable.' },
+  { id: 'etcd-unhealthy', severity: 'blocker', waivable: false, summary: 'An etcd member of the plan\'s etcd snapshot settings does not answer a health check (etcdctl endpoint health), or etcd cannot be reached to take the snapshot.' },
   { id: 'control-plane-unhealthy', severity: 'blocker', waivable: false, summary: 'A control-plane mirror pod (apiserver, controller-manager, scheduler, etcd) is missing or not Ready.' },
   { id: 'permissions-missing', severity: 'blocker', waivable: false, summary: 'The kubeconfig user lacks a permission apply needs (SelfSubjectAccessReview).' },
 ];
