@@ -10,7 +10,8 @@
  * The sandbox has ONE etcd member, on the first control-plane node. A restore session is a run of calls with
  * the same snapshot file (same path, size and mtime): the first call restores the member, whichever
  * control-plane node it names; later calls for other control-plane nodes answer success without restoring
- * again (the message says so). A call for a node already covered by the session starts a new session.
+ * again (the message says so); such calls made while the restore runs wait for it. A call for a node already
+ * covered by the session starts a new session.
  */
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
@@ -46,6 +47,8 @@ interface Session {
 }
 
 const sessions = new WeakMap<SandboxCluster, Session>();
+/** The restore running now: calls for other control-plane nodes with the same snapshot wait for it. */
+const running = new WeakMap<SandboxCluster, { fingerprint: string; done: Promise<RestoreEtcdResult> }>();
 
 export async function restoreEtcd(cluster: SandboxCluster, controllers: Controllers, dropWatches: () => void, node: string, snapshot: string): Promise<RestoreEtcdResult> {
   const etcd = cluster.etcd;
@@ -62,15 +65,11 @@ export async function restoreEtcd(cluster: SandboxCluster, controllers: Controll
   } catch (e) {
     throw new NodeSideError(422, `snapshot ${snapshot} cannot be read: ${(e as Error).message}`);
   }
-  if (isRestoring(cluster)) throw new NodeSideError(409, 'an etcd restore is already running; wait for it to finish');
-  const busy = [...busyNodes(cluster)];
-  if (busy.length > 0) throw new NodeSideError(409, `node-side operations are running on ${busy.join(', ')}; restore etcd once they are done`);
-  let status;
-  try {
-    status = await snapshotStatus(snapshot);
-  } catch (e) {
-    throw new NodeSideError(422, `${snapshot} is not a usable etcd snapshot: ${(e as Error).message}`);
+  for (let active = running.get(cluster); active; active = running.get(cluster)) {
+    if (active.fingerprint !== fingerprint) throw new NodeSideError(409, 'an etcd restore from another snapshot is running; wait for it to finish');
+    await active.done.catch(() => undefined);
   }
+  if (isRestoring(cluster)) throw new NodeSideError(409, 'an etcd restore is running; wait for it to finish');
 
   const session = sessions.get(cluster);
   const member = etcd.info().member;
@@ -84,7 +83,39 @@ export async function restoreEtcd(cluster: SandboxCluster, controllers: Controll
       message: `the sandbox has a single etcd member (${member}); it was already restored from ${snapshot} by the call for ${[...session.nodes][0]}, so there is nothing more to do on ${node}`,
     };
   }
+  const busy = [...busyNodes(cluster)];
+  if (busy.length > 0) throw new NodeSideError(409, `node-side operations are running on ${busy.join(', ')}; restore etcd once they are done`);
 
+  // Registered before the first await, so concurrent calls for the other control-plane nodes wait for this one.
+  const done = (async () => {
+    let status;
+    try {
+      status = await snapshotStatus(snapshot);
+    } catch (e) {
+      throw new NodeSideError(422, `${snapshot} is not a usable etcd snapshot: ${(e as Error).message}`);
+    }
+    return restoreMember(cluster, controllers, dropWatches, node, snapshot, status);
+  })();
+  running.set(cluster, { fingerprint, done });
+  try {
+    const result = await done;
+    sessions.set(cluster, { fingerprint, nodes: new Set([node]), result });
+    return result;
+  } finally {
+    running.delete(cluster);
+  }
+}
+
+async function restoreMember(
+  cluster: SandboxCluster,
+  controllers: Controllers,
+  dropWatches: () => void,
+  node: string,
+  snapshot: string,
+  status: { revision: number; totalKey: number },
+): Promise<RestoreEtcdResult> {
+  const etcd = cluster.etcd!;
+  const member = etcd.info().member;
   setRestoring(cluster, true);
   cluster.apiserverStopped = `restoring etcd from ${snapshot}`;
   dropWatches();
@@ -121,7 +152,6 @@ export async function restoreEtcd(cluster: SandboxCluster, controllers: Controll
     dataDir: info.dataDir,
     message: `restored the sandbox's etcd member ${member} from ${snapshot} (revision ${status.revision}, ${status.totalKey} keys) into ${info.dataDir}; the apiserver serves the restored objects again`,
   };
-  sessions.set(cluster, { fingerprint, nodes: new Set([node]), result });
   return result;
 }
 

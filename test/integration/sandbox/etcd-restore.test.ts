@@ -210,4 +210,15 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
     expect(await admin.restoreEtcd('cp-1', snapshot)).toMatchObject({ restored: false });
     expect((await admin.etcd()).restores).toBe(2);
   }, 60_000);
+
+  it('concurrent calls for every control-plane node with one snapshot restore the member once', async () => {
+    await t.sandbox.etcd!.flushed();
+    const snapshot = join(t.dir, 'concurrent.db');
+    await etcdctl(endpoint, 'snapshot', 'save', snapshot);
+    const results = await Promise.all(['cp-1', 'cp-2', 'cp-3'].map((n) => admin.restoreEtcd(n, snapshot)));
+    expect(results.filter((r) => r.restored)).toHaveLength(1);
+    expect(results.map((r) => r.node)).toEqual(['cp-1', 'cp-2', 'cp-3']);
+    expect((await admin.etcd()).restores).toBe(3);
+    expect((await core.listNamespace()).items.map((n) => n.metadata!.name)).toContain('shop');
+  }, 30_000);
 });
