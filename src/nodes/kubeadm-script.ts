@@ -61,11 +61,13 @@ export const kubeadmSteps = (target: NodeTarget, opts: KubeadmScriptOptions): Ku
 };
 
 /**
- * One script for `sh`: `set -eu`, then for each step a marker line and the quoted command, so the first
- * failing step ends the script with its exit code and the last marker in the output names it.
+ * One script for `sh`: `set -eu`, an optional cleanup command run on exit, then for each step a marker line and
+ * the quoted command, so the first failing step ends the script with its exit code and the last marker in the output names it.
  */
-export const kubeadmScript = (steps: readonly KubeadmStep[]): string => {
+export const kubeadmScript = (steps: readonly KubeadmStep[], opts: { cleanup?: readonly string[] } = {}): string => {
   const lines = ['set -eu'];
+  // Runs however the script ends (a failed step too); its own failure does not change the exit code.
+  if (opts.cleanup) lines.push(`trap ${shellQuote(`${shellJoin(opts.cleanup)} || true`)} EXIT`);
   steps.forEach((s, i) => {
     lines.push(`printf '%s\\n' ${shellQuote(`==> [${i + 1}/${steps.length}] ${s.title}`)}`);
     lines.push(shellJoin(s.argv));

@@ -6,15 +6,35 @@
 import type { SshSettings } from '../plan/index.js';
 import { outcomeError } from './failure.js';
 import { kubeadmScript, kubeadmSteps, remoteCommand, STEP_MARKER, type KubeadmStep } from './kubeadm-script.js';
+import { downgradeSteps, etcdMemberCheck, peerUrlFor, restoreEtcdPaths, restoreEtcdSteps, type RestoreEtcdPaths, type RollbackStep } from './kubeadm-rollback-script.js';
 import { runProcess, type RunProcessOutcome } from './run-process.js';
 import { shellJoin } from './shell-quote.js';
 import { checkSshSettings, sshAddress, sshArgv, type SshClientOptions } from './ssh-args.js';
-import { NodeDriverError, type DriverIo, type DriverResult, type NodeDriver, type NodeTarget } from './types.js';
+import { sha256File, sshUpload } from './ssh-upload.js';
+import { NodeDriverError, type DriverIo, type DriverResult, type EtcdMember, type NodeDriver, type NodeTarget } from './types.js';
 
 export interface KubeadmSshDriverOptions extends SshClientOptions {
   /** The ssh client program (default `ssh` from PATH). */
   readonly sshBinary?: string;
+  /**
+   * Tests only: a prefix for the node-side paths of `downgrade` and `restoreEtcd` (`<root>/etc/kubernetes`,
+   * `<root>/var/lib/etcd`), so their file operations run against a fake tree. Not settable from a plan.
+   */
+  readonly nodeRoot?: string;
 }
+
+/** What one remote script run is, for messages. */
+interface ScriptRun {
+  /** `kubeadm upgrade`, `downgrade to v1.31.4`, `etcd restore`. */
+  what: string;
+  steps: readonly KubeadmStep[];
+  /** What the user should know and do when it failed after `step` (1-based) started, or before any step. */
+  advice(step: number | undefined): string;
+  cleanup?: readonly string[];
+}
+
+/** A compact UTC time for the names of kept dirs: `20250101T120000Z`. */
+const stampNow = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 const HOST_KEY_PROBLEM = [
   /Host key verification failed/i,
@@ -38,17 +58,106 @@ export class KubeadmSshNodeDriver implements NodeDriver {
   }
 
   async upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult> {
-    const s = this.settings;
-    const address = sshAddress(s, target);
+    const address = sshAddress(this.settings, target);
     let steps: KubeadmStep[];
     try {
-      steps = kubeadmSteps(target, s);
+      steps = kubeadmSteps(target, this.settings);
     } catch (e) {
       throw new NodeDriverError(`refusing to upgrade ${target.node} over ssh: ${(e as Error).message}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], {
         cause: e,
       });
     }
-    const argv = sshArgv(s, address, remoteCommand(kubeadmScript(steps)), this.opts);
+    return this.runScript(target, address, io, {
+      what: 'kubeadm upgrade',
+      steps,
+      advice: () => 'Fix the cause on the node, then re-run (the steps are safe to repeat).',
+    });
+  }
+
+  /** Packages back at `target.version`; on a control-plane node also the static-pod manifests kubeadm backed up. */
+  async downgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult> {
+    const address = sshAddress(this.settings, target);
+    let steps: RollbackStep[];
+    try {
+      steps = downgradeSteps(target, { ...this.settings, root: this.opts.nodeRoot ?? '', stamp: stampNow() });
+    } catch (e) {
+      throw new NodeDriverError(`refusing to downgrade ${target.node} over ssh: ${(e as Error).message}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], {
+        cause: e,
+      });
+    }
+    const cp = target.role === 'control-plane';
+    return this.runScript(target, address, io, {
+      what: `downgrade to ${target.version}`,
+      steps,
+      advice: (step) =>
+        cp && step === 1
+          ? 'Nothing was changed on the node.'
+          : `Fix the cause on the node (an older package must be available from the package repository configured there), then re-run the rollback (the steps are safe to repeat).`,
+    }, (st) => (st as RollbackStep).display);
+  }
+
+  /**
+   * Uploads the snapshot (0600, sha256 checked on the node), then restores it on this node's stacked etcd member:
+   * manifests aside (etcd and the apiserver stop), restore into a new dir, old data dir kept, manifests back.
+   */
+  async restoreEtcd(target: NodeTarget, snapshotPath: string, io: DriverIo, members?: readonly EtcdMember[]): Promise<DriverResult> {
+    const started = Date.now();
+    const s = this.settings;
+    const address = sshAddress(s, target);
+    const refuse = (why: string, cause?: unknown) =>
+      new NodeDriverError(`refusing to restore etcd on ${target.node} over ssh: ${why}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], { cause });
+    let memberList: readonly EtcdMember[];
+    if (members) memberList = members;
+    else if (target.internalIP) memberList = [{ node: target.node, peerUrl: peerUrlFor(target.internalIP) }];
+    else throw refuse(`the node has no InternalIP for its etcd peer URL and no member list was given`);
+    try {
+      etcdMemberCheck(target.node, memberList);
+    } catch (e) {
+      throw refuse((e as Error).message, e);
+    }
+    let sha256: string;
+    try {
+      sha256 = await sha256File(snapshotPath);
+    } catch (e) {
+      throw refuse(`cannot read the snapshot ${snapshotPath}: ${(e as Error).message}`, e);
+    }
+    const opts = { ...s, root: this.opts.nodeRoot ?? '', stamp: stampNow() };
+    let paths: RestoreEtcdPaths;
+    let steps: RollbackStep[];
+    const remoteSnapshot = `${(this.opts.nodeRoot ?? '')}/var/lib/k8s-upgrade-snapshot-${opts.stamp}.db`;
+    try {
+      paths = restoreEtcdPaths(sha256, opts);
+      steps = restoreEtcdSteps(target, { remoteSnapshot, sha256, members: memberList }, opts);
+    } catch (e) {
+      throw refuse((e as Error).message, e);
+    }
+
+    io.onOutput('stdout', `==> upload ${snapshotPath} to ${target.node}:${remoteSnapshot} (mode 0600, sha256 ${sha256})`);
+    try {
+      await sshUpload(s, address, snapshotPath, remoteSnapshot, { ...this.opts, sshBinary: this.ssh, timeoutMs: s.timeoutSeconds * 1000, signal: io.signal });
+    } catch (e) {
+      throw new NodeDriverError(
+        `etcd restore on ${target.node} over ssh failed while uploading the snapshot: ${(e as Error).message}. Nothing else ran on the node (a partial ${remoteSnapshot} may be left: remove it). Check ssh and the free space in ${remoteSnapshot.replace(/\/[^/]*$/, '')}, then re-run.`,
+        io.signal?.aborted ? 'ABORTED' : 'FAILED',
+        target.node,
+        undefined,
+        [],
+        { cause: e },
+      );
+    }
+    const r = await this.runScript(target, address, io, {
+      what: 'etcd restore',
+      steps,
+      cleanup: [...(s.sudo ? ['sudo', '-n'] : []), 'rm', '-f', '--', remoteSnapshot],
+      advice: (step) => restoreAdvice(step, paths),
+    }, (st) => (st as RollbackStep).display);
+    return { durationMs: Date.now() - started, commands: [`${this.ssh} … <upload ${remoteSnapshot}>`, ...r.commands] };
+  }
+
+  private async runScript(target: NodeTarget, address: string, io: DriverIo, run: ScriptRun, display: (st: KubeadmStep) => string = (st) => shellJoin(st.argv)): Promise<DriverResult> {
+    const s = this.settings;
+    const { steps } = run;
+    const argv = sshArgv(s, address, remoteCommand(kubeadmScript(steps, run.cleanup ? { cleanup: run.cleanup } : {})), this.opts);
     const timeoutMs = s.timeoutSeconds * 1000;
 
     let step: { index: number; title: string } | undefined;
@@ -63,25 +172,23 @@ export class KubeadmSshNodeDriver implements NodeDriver {
         io.onOutput(stream, line);
       },
     });
-    const commands = [
-      `${this.ssh} ${shellJoin(argv.slice(0, -1))} <script>`,
-      ...steps.map((st) => shellJoin(st.argv)),
-    ];
+    const commands = [`${this.ssh} ${shellJoin(argv.slice(0, -1))} <script>`, ...steps.map(display)];
     if (o.exitCode === 0 && !o.timedOut && !o.aborted) return { durationMs: o.durationMs, commands };
-    throw this.error(o, target, address, steps, step, stderrLines, timeoutMs);
+    throw this.error(o, target, address, run, step, stderrLines, timeoutMs);
   }
 
   private error(
     o: RunProcessOutcome,
     target: NodeTarget,
     address: string,
-    steps: readonly KubeadmStep[],
+    run: ScriptRun,
     step: { index: number; title: string } | undefined,
     stderr: readonly string[],
     timeoutMs: number,
   ): NodeDriverError {
     const s = this.settings;
     const dest = `${s.user}@${address}:${s.port}`;
+    const steps = run.steps;
     const where = step ? ` at step ${step.index}/${steps.length} "${step.title}"` : '';
     if (o.exitCode !== undefined && o.exitCode !== 0 && !o.timedOut && !o.aborted) {
       if (!step && stderr.some((l) => HOST_KEY_PROBLEM.some((re) => re.test(l)))) {
@@ -107,8 +214,8 @@ export class KubeadmSshNodeDriver implements NodeDriver {
       }
       const code = o.exitCode === 255 ? '255 (the remote step, or ssh losing the connection)' : String(o.exitCode);
       return new NodeDriverError(
-        `kubeadm upgrade of ${target.node} over ssh failed${where} with exit code ${code}; later steps did not run. ` +
-          `Fix the cause on the node, then re-run (the steps are safe to repeat).${tailText(o.tail)}`,
+        `${run.what} of ${target.node} over ssh failed${where} with exit code ${code}; later steps did not run. ` +
+          `${run.advice(step?.index)}${tailText(o.tail)}`,
         'FAILED',
         target.node,
         o.exitCode,
@@ -117,11 +224,25 @@ export class KubeadmSshNodeDriver implements NodeDriver {
     }
     const e = outcomeError(o, {
       node: target.node,
-      what: `kubeadm upgrade over ssh (${dest})${where}`,
+      what: `${run.what} over ssh (${dest})${where}`,
       program: this.ssh,
       timeoutMs,
       notFoundAdvice: 'Install the OpenSSH client on the machine that runs k8s-upgrade (apt-get install openssh-client).',
     });
-    return e;
+    if (run.what === 'kubeadm upgrade' || (!o.timedOut && !o.aborted)) return e;
+    return new NodeDriverError(`${e.message}\n  ${run.advice(step?.index)}`, e.code, e.node, e.exitCode, e.tail, { cause: e });
   }
 }
+
+/** What state a failed etcd restore left the node in, by the step that failed (1-based; see restoreEtcdSteps). */
+const restoreAdvice = (step: number | undefined, p: RestoreEtcdPaths): string => {
+  const back = `mv ${p.aside}/*.yaml ${p.manifests}/`;
+  if (step === undefined || step <= 1) return 'Nothing was changed on the node; fix the cause, then run rollback again.';
+  if (step <= 4)
+    return `etcd and the apiserver are stopped: their manifests are in ${p.aside}; ${p.etcdData} is untouched. Fix the cause and run rollback again, or start them without the restore (${back}).`;
+  if (step === 5)
+    return `The old etcd data dir is kept at ${p.old} (if it was already moved; else it is still ${p.etcdData}); the restored data is in ${p.restored} or ${p.etcdData}; the manifests are in ${p.aside}. Fix the cause and run rollback again.`;
+  if (step === 6)
+    return `${p.etcdData} holds the restored data, the old data dir is kept at ${p.old}; manifests still in ${p.aside} are not running: ${back}.`;
+  return `The restore is done and etcd and the apiserver are back (the old data dir is kept at ${p.old}); remove the uploaded snapshot by hand.`;
+};

@@ -33,8 +33,18 @@ export interface NodeDriver {
   upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult>;
   /** Rollback: takes the node back to `target.version` (the version it had before the run). Absent: the driver cannot. */
   downgrade?(target: NodeTarget, io: DriverIo): Promise<DriverResult>;
-  /** Rollback: restores the etcd snapshot (a local file) on this control-plane node's etcd member. Absent: the driver cannot. */
-  restoreEtcd?(target: NodeTarget, snapshotPath: string, io: DriverIo): Promise<DriverResult>;
+  /**
+   * Rollback: restores the etcd snapshot (a local file) on this control-plane node's etcd member. Absent: the driver
+   * cannot. `members`: every etcd member of the restore (for `--initial-cluster`); without it the kubeadm-ssh
+   * driver restores a single-member cluster of this node at `https://<InternalIP>:2380`.
+   */
+  restoreEtcd?(target: NodeTarget, snapshotPath: string, io: DriverIo, members?: readonly EtcdMember[]): Promise<DriverResult>;
+}
+
+/** An etcd member as a restore names it: kubeadm names the member after its node; peer URL `https://<InternalIP>:2380`. */
+export interface EtcdMember {
+  node: string;
+  peerUrl: string;
 }
 
 export type NodeDriverErrorCode = 'FAILED' | 'TIMEOUT' | 'NOT_FOUND' | 'NO_ADDRESS' | 'HOST_KEY' | 'ABORTED';

@@ -26,6 +26,9 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
     }
     const driver = ctx.driver;
     if (!driver.restoreEtcd) return { outcome: 'failed', phase: phase.id, step: 'etcd-restore', message: `the ${driver.type} node driver cannot restore etcd`, next: ['Restore the snapshot by hand (kubernetes-facts: etcdctl snapshot restore on every member), then run rollback again.'] };
+    // Every member of the restore, for each member's --initial-cluster (kubeadm: member = node, peer https://<InternalIP>:2380).
+    const ips = phase.nodes.map((n) => ({ node: n.node, ip: ctx.cache.nodes.get(n.node)?.internalIP }));
+    const members = ips.every((m) => m.ip) ? ips.map((m) => ({ node: m.node, peerUrl: `https://${m.ip!.includes(':') ? `[${m.ip}]` : m.ip}:2380` })) : undefined;
     await hooks.beforeRestore();
     for (const ns of phase.nodes) {
       if (ns.status === 'done') continue;
@@ -44,6 +47,7 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
           { node: ns.node, role: 'control-plane', version: ctx.plan.from, first: ns === phase.nodes[0], labels: info?.labels ?? {}, ...(info?.internalIP ? { internalIP: info.internalIP } : {}) },
           snapshot.path,
           { signal: ctx.signal, onOutput: (stream, line) => ctx.emit({ type: 'driver-output', node: ns.node, stream, line }) },
+          members,
         );
       } catch (e) {
         ctx.journal.update(() => {
