@@ -26,7 +26,7 @@ export interface RollbackScriptOptions {
    * real node. Tests point it at a temp dir so the file operations run against a fake tree.
    */
   readonly root?: string;
-  /** A stamp that makes the names of kept dirs unique (`20250101T120000Z`); the driver passes the current time. */
+  /** A stamp that makes the names of kept dirs unique (`20250101T120000123Z`); the driver passes the current time. */
   readonly stamp: string;
 }
 
@@ -244,6 +244,7 @@ ETCDCTL_API=3 "$tool" snapshot restore "$snap" --data-dir "$new" --name "$name" 
 /** $1 data dir, $2 where the old one is kept, $3 the restored dir. */
 const SWAP = `set -eu
 data=$1 old=$2 new=$3
+[ ! -e "$old" ] || { echo "$old exists already: not moving $data onto it" >&2; exit 6; }
 if [ -e "$data" ]; then mv -- "$data" "$old"; echo "the old etcd data dir is kept at $old"; fi
 mv -- "$new" "$data"
 chmod 700 "$data"

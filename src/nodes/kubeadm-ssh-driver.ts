@@ -33,8 +33,8 @@ interface ScriptRun {
   cleanup?: readonly string[];
 }
 
-/** A compact UTC time for the names of kept dirs: `20250101T120000Z`. */
-const stampNow = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+/** A compact UTC time for the names of kept dirs: `20250101T120000123Z` (with milliseconds, so two runs never share one). */
+const stampNow = (): string => new Date().toISOString().replace(/[-:.]/g, '');
 
 const HOST_KEY_PROBLEM = [
   /Host key verification failed/i,
