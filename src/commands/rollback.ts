@@ -1,11 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { createInterface } from 'node:readline/promises';
-import { relative, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { CliError } from '../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { outcomeExitCode } from '../cli/outcome.js';
+import { shownPath } from '../cli/paths.js';
 import { createProgressRenderer, progressMode, renderRollbackWarning, renderRunSummary } from '../cli/render/index.js';
 import { rollbackRun, type RollbackConfirmInfo, type UpgradeEvent } from '../upgrade/index.js';
 
@@ -46,7 +46,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     const { args, flags } = await this.parse(Rollback);
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
     if (!flags.yes && !interactive) throw new CliError('rollback changes the cluster and loses every write after the etcd snapshot: pass --yes when not running on a terminal (nothing was changed)', EXIT.INVALID_INPUT);
-    const planPath = relative(process.cwd(), resolve(args.plan)) || args.plan;
+    const planPath = shownPath(args.plan);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
     const interrupt = new AbortController();

@@ -81,8 +81,9 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
     if (ns.cordonedByUs || (await isCordonedByUsEarlier(ctx, ns))) {
       mark('uncordon');
       await uncordonNode(ctx.client, ns.node);
-      journal.update(() => {
-        ns.cordonedByUs = false;
+      journal.update((st) => {
+        // Every journal entry of this node (an earlier phase, the apply a rollback undoes) is settled now.
+        for (const p of [...st.phases, ...(st.rollback?.phases ?? [])]) for (const n of p.nodes) if (n.node === ns.node) n.cordonedByUs = false;
       });
     }
     mark('health-gate');
@@ -186,7 +187,8 @@ function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, statu
 
 function stopNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, step: NodeStep, started: number, stop: RunStop): NodeOutcome {
   ctx.journal.update(() => {
-    ns.status = 'failed';
+    // A paused node is still in progress at its step (the resumed run continues it); anything else failed.
+    ns.status = stop.outcome === 'paused' ? 'in-progress' : 'failed';
     ns.error = stop.message;
     ns.durationMs = (ns.durationMs ?? 0) + (Date.now() - started);
   });
