@@ -3,7 +3,9 @@
  * `downgradeSteps` pins the packages back to an older version and, on a control-plane node, puts back the
  * static-pod manifests kubeadm backed up before the upgrade (kubernetes-facts §7); `restoreEtcdSteps` restores
  * an etcd snapshot on one stacked etcd member (§8: stop etcd and the apiserver by moving their manifests aside,
- * restore into a new data dir, swap it in, keep the old one, put the manifests back). Steps with file logic are
+ * restore into a new data dir, swap it in, keep the old one, put the manifests back); `prepareEtcdRestoreSteps` is
+ * its first half alone (check, manifests aside, wait until stopped), run on every member before any is restored.
+ * Steps with file logic are
  * fixed `sh -c` scripts whose values arrive as positional arguments, never spliced into the script text.
  * Pure: builds strings from validated values, runs nothing.
  */
@@ -189,7 +191,7 @@ const CHECK_RESTORE = `set -eu
 snap=$1 sum=$2 man=$3 aside=$4 data=$5
 printf '%s  %s\\n' "$sum" "$snap" | sha256sum -c - >/dev/null || { echo "the uploaded snapshot $snap does not have the sha256 computed before the upload ($sum): the copy is damaged" >&2; exit 4; }
 if [ -f "$man/etcd.yaml" ]; then etcd_yaml=$man/etcd.yaml
-elif [ -f "$aside/etcd.yaml" ]; then etcd_yaml=$aside/etcd.yaml; echo "etcd.yaml is still in $aside from an earlier attempt"
+elif [ -f "$aside/etcd.yaml" ]; then etcd_yaml=$aside/etcd.yaml; echo "etcd.yaml is still in $aside from an earlier attempt or the prepare step (etcd is stopped)"
 else echo "no etcd.yaml in $man or $aside: this node runs no stacked etcd member (kubeadm local etcd); restore an external etcd by hand" >&2; exit 4
 fi
 dir=$(sed -n 's/^[[:space:]]*-[[:space:]]*--data-dir=//p' "$etcd_yaml" | tr -d "\\"'" | head -n 1)
@@ -261,19 +263,40 @@ done
 rmdir "$aside" 2>/dev/null || echo "$aside is not empty: left in place" >&2
 `;
 
-/** Steps that restore the uploaded snapshot on `target`'s etcd member. Throws a TypeError on invalid input. */
-export const restoreEtcdSteps = (target: NodeTarget, input: RestoreEtcdScriptInput, opts: RollbackScriptOptions): RollbackStep[] => {
+const checkRestoreInput = (target: NodeTarget, input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha256'>, opts: RollbackScriptOptions): void => {
   if (!isNodeName(target.node)) throw new TypeError(`node name ${JSON.stringify(target.node)} is not a DNS-1123 name`);
   if (!STAMP.test(opts.stamp)) throw new TypeError(`stamp ${JSON.stringify(opts.stamp)} is not valid`);
   if (!SHA256.test(input.sha256)) throw new TypeError('the snapshot sha256 is not 64 hex digits');
   if (!input.remoteSnapshot.startsWith('/')) throw new TypeError('the uploaded snapshot path must be absolute');
+};
+
+/** Check, manifests aside, wait until stopped: the first three steps of a restore, and the whole of a prepare. */
+const stopSteps = (input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha256'>, p: RestoreEtcdPaths) => [
+  { title: `check the uploaded snapshot (sha256), etcd.yaml and the restore tools`, argv: ['sh', '-c', CHECK_RESTORE, 'sh', input.remoteSnapshot, input.sha256, p.manifests, p.aside, p.etcdData], script: true },
+  { title: `stop kube-apiserver and etcd: move their static-pod manifests to ${p.aside}`, argv: ['sh', '-c', STOP_PODS, 'sh', p.manifests, p.aside, ...STATIC_PODS], script: true },
+  { title: 'wait until the kubelet stopped etcd and the control-plane containers (crictl ps)', argv: ['sh', '-c', WAIT_STOPPED, 'sh'], script: true },
+];
+
+/**
+ * Steps that stop etcd and the apiserver on `target` for a restore of the uploaded snapshot, and restore nothing:
+ * check the upload (sha256), etcd.yaml and the tools, move the static-pod manifests to the per-snapshot aside dir
+ * (the one `restoreEtcdSteps` looks in), wait until the containers are stopped, remove the upload. Safe to repeat:
+ * manifests already aside stay there. Throws a TypeError on invalid input.
+ */
+export const prepareEtcdRestoreSteps = (target: NodeTarget, input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha256'>, opts: RollbackScriptOptions): RollbackStep[] => {
+  checkRestoreInput(target, input, opts);
+  const p = restoreEtcdPaths(input.sha256, opts);
+  return finish([...stopSteps(input, p), { title: `rm -f -- ${input.remoteSnapshot}`, argv: ['rm', '-f', '--', input.remoteSnapshot] }], opts.sudo);
+};
+
+/** Steps that restore the uploaded snapshot on `target`'s etcd member. Throws a TypeError on invalid input. */
+export const restoreEtcdSteps = (target: NodeTarget, input: RestoreEtcdScriptInput, opts: RollbackScriptOptions): RollbackStep[] => {
+  checkRestoreInput(target, input, opts);
   const self = etcdMemberCheck(target.node, input.members);
   const p = restoreEtcdPaths(input.sha256, opts);
   const cluster = input.members.map((m) => `${m.node}=${m.peerUrl}`).join(',');
   const steps = [
-    { title: `check the uploaded snapshot (sha256), etcd.yaml and the restore tools`, argv: ['sh', '-c', CHECK_RESTORE, 'sh', input.remoteSnapshot, input.sha256, p.manifests, p.aside, p.etcdData], script: true },
-    { title: `stop kube-apiserver and etcd: move their static-pod manifests to ${p.aside}`, argv: ['sh', '-c', STOP_PODS, 'sh', p.manifests, p.aside, ...STATIC_PODS], script: true },
-    { title: 'wait until the kubelet stopped etcd and the control-plane containers (crictl ps)', argv: ['sh', '-c', WAIT_STOPPED, 'sh'], script: true },
+    ...stopSteps(input, p),
     {
       title: `restore the snapshot into ${p.restored} (etcdutl, else etcdctl, snapshot restore --name ${target.node} --initial-advertise-peer-urls ${self.peerUrl})`,
       argv: ['sh', '-c', RESTORE, 'sh', input.remoteSnapshot, p.restored, target.node, cluster, p.token, self.peerUrl],

@@ -6,7 +6,17 @@
 import type { SshSettings } from '../plan/index.js';
 import { outcomeError } from './failure.js';
 import { kubeadmScript, kubeadmSteps, remoteCommand, STEP_MARKER, type KubeadmStep } from './kubeadm-script.js';
-import { downgradeSteps, etcdMemberCheck, peerUrlFor, restoreEtcdPaths, restoreEtcdSteps, type RestoreEtcdPaths, type RollbackStep } from './kubeadm-rollback-script.js';
+import {
+  downgradeSteps,
+  etcdMemberCheck,
+  peerUrlFor,
+  prepareEtcdRestoreSteps,
+  restoreEtcdPaths,
+  restoreEtcdSteps,
+  type RestoreEtcdPaths,
+  type RollbackScriptOptions,
+  type RollbackStep,
+} from './kubeadm-rollback-script.js';
 import { runProcess, type RunProcessOutcome } from './run-process.js';
 import { shellJoin } from './shell-quote.js';
 import { checkSshSettings, sshAddress, sshArgv, type SshClientOptions } from './ssh-args.js';
@@ -97,29 +107,62 @@ export class KubeadmSshNodeDriver implements NodeDriver {
   }
 
   /**
+   * Stops etcd and the apiserver on this control-plane node for a restore, and restores nothing: uploads the snapshot
+   * (0600) so its sha256 is checked on the node before anything stops, moves the static-pod manifests to the
+   * per-snapshot aside dir `restoreEtcd` looks in, waits until the containers are stopped, removes the upload.
+   * Safe to repeat (manifests already aside stay there); `restoreEtcd` afterwards uploads the snapshot again.
+   */
+  async prepareEtcdRestore(target: NodeTarget, snapshotPath: string, io: DriverIo): Promise<DriverResult> {
+    return this.uploadAndRun(target, snapshotPath, io, {
+      what: 'etcd restore preparation',
+      verb: 'prepare the etcd restore on',
+      steps: (input, opts) => prepareEtcdRestoreSteps(target, input, opts),
+      advice: (step, p) => prepareAdvice(step, p),
+    });
+  }
+
+  /**
    * Uploads the snapshot (0600, sha256 checked on the node), then restores it on this node's stacked etcd member:
    * manifests aside (etcd and the apiserver stop), restore into a new dir, old data dir kept, manifests back.
    */
   async restoreEtcd(target: NodeTarget, snapshotPath: string, io: DriverIo, members?: readonly EtcdMember[]): Promise<DriverResult> {
-    const started = Date.now();
-    const s = this.settings;
-    const address = sshAddress(s, target);
-    const refuse = (why: string, cause?: unknown) =>
-      new NodeDriverError(`refusing to restore etcd on ${target.node} over ssh: ${why}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], { cause });
     let memberList: readonly EtcdMember[];
     if (members) memberList = members;
     else if (target.internalIP) memberList = [{ node: target.node, peerUrl: peerUrlFor(target.internalIP) }];
-    else throw refuse(`the node has no InternalIP for its etcd peer URL and no member list was given`);
+    else throw refuseRestore(target, `the node has no InternalIP for its etcd peer URL and no member list was given`);
     try {
       etcdMemberCheck(target.node, memberList);
     } catch (e) {
-      throw refuse((e as Error).message, e);
+      throw refuseRestore(target, (e as Error).message, e);
     }
+    return this.uploadAndRun(target, snapshotPath, io, {
+      what: 'etcd restore',
+      verb: 'restore etcd on',
+      steps: (input, opts) => restoreEtcdSteps(target, { ...input, members: memberList }, opts),
+      advice: (step, p) => restoreAdvice(step, p),
+    });
+  }
+
+  /** Uploads the snapshot to a fresh path on the node, then runs the steps built for it (which remove it at the end). */
+  private async uploadAndRun(
+    target: NodeTarget,
+    snapshotPath: string,
+    io: DriverIo,
+    run: {
+      what: string;
+      verb: string;
+      steps(input: { remoteSnapshot: string; sha256: string }, opts: RollbackScriptOptions): RollbackStep[];
+      advice(step: number | undefined, p: RestoreEtcdPaths): string;
+    },
+  ): Promise<DriverResult> {
+    const started = Date.now();
+    const s = this.settings;
+    const address = sshAddress(s, target);
     let sha256: string;
     try {
       sha256 = await sha256File(snapshotPath);
     } catch (e) {
-      throw refuse(`cannot read the snapshot ${snapshotPath}: ${(e as Error).message}`, e);
+      throw refuseRestore(target, `cannot read the snapshot ${snapshotPath}: ${(e as Error).message}`, e, run.verb);
     }
     const opts = { ...s, root: this.opts.nodeRoot ?? '', stamp: stampNow() };
     let paths: RestoreEtcdPaths;
@@ -127,9 +170,9 @@ export class KubeadmSshNodeDriver implements NodeDriver {
     const remoteSnapshot = `${(this.opts.nodeRoot ?? '')}/var/lib/k8s-upgrade-snapshot-${opts.stamp}.db`;
     try {
       paths = restoreEtcdPaths(sha256, opts);
-      steps = restoreEtcdSteps(target, { remoteSnapshot, sha256, members: memberList }, opts);
+      steps = run.steps({ remoteSnapshot, sha256 }, opts);
     } catch (e) {
-      throw refuse((e as Error).message, e);
+      throw refuseRestore(target, (e as Error).message, e, run.verb);
     }
 
     io.onOutput('stdout', `==> upload ${snapshotPath} to ${target.node}:${remoteSnapshot} (mode 0600, sha256 ${sha256})`);
@@ -137,7 +180,7 @@ export class KubeadmSshNodeDriver implements NodeDriver {
       await sshUpload(s, address, snapshotPath, remoteSnapshot, { ...this.opts, sshBinary: this.ssh, timeoutMs: s.timeoutSeconds * 1000, signal: io.signal });
     } catch (e) {
       throw new NodeDriverError(
-        `etcd restore on ${target.node} over ssh failed while uploading the snapshot: ${(e as Error).message}. Nothing else ran on the node (a partial ${remoteSnapshot} may be left: remove it). Check ssh and the free space in ${remoteSnapshot.replace(/\/[^/]*$/, '')}, then re-run.`,
+        `${run.what} on ${target.node} over ssh failed while uploading the snapshot: ${(e as Error).message}. Nothing else ran on the node (a partial ${remoteSnapshot} may be left: remove it). Check ssh and the free space in ${remoteSnapshot.replace(/\/[^/]*$/, '')}, then re-run.`,
         io.signal?.aborted ? 'ABORTED' : 'FAILED',
         target.node,
         undefined,
@@ -146,10 +189,10 @@ export class KubeadmSshNodeDriver implements NodeDriver {
       );
     }
     const r = await this.runScript(target, address, io, {
-      what: 'etcd restore',
+      what: run.what,
       steps,
       cleanup: [...(s.sudo ? ['sudo', '-n'] : []), 'rm', '-f', '--', remoteSnapshot],
-      advice: (step) => restoreAdvice(step, paths),
+      advice: (step) => run.advice(step, paths),
     }, (st) => (st as RollbackStep).display);
     return { durationMs: Date.now() - started, commands: [`${this.ssh} … <upload ${remoteSnapshot}>`, ...r.commands] };
   }
@@ -233,6 +276,17 @@ export class KubeadmSshNodeDriver implements NodeDriver {
     return new NodeDriverError(`${e.message}\n  ${run.advice(step?.index)}`, e.code, e.node, e.exitCode, e.tail, { cause: e });
   }
 }
+
+const refuseRestore = (target: NodeTarget, why: string, cause?: unknown, verb = 'restore etcd on'): NodeDriverError =>
+  new NodeDriverError(`refusing to ${verb} ${target.node} over ssh: ${why}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], { cause });
+
+/** What state a failed prepare left the node in, by the step that failed (1-based; see prepareEtcdRestoreSteps). */
+const prepareAdvice = (step: number | undefined, p: RestoreEtcdPaths): string => {
+  if (step === undefined || step <= 1) return 'Nothing was changed on the node; fix the cause, then run rollback again.';
+  if (step <= 3)
+    return `etcd and the apiserver may be stopping: the manifests moved so far are in ${p.aside}; ${p.etcdData} is untouched. Fix the cause and run rollback again (the restore finds them there), or start them again without a restore (mv ${p.aside}/*.yaml ${p.manifests}/).`;
+  return `etcd and the apiserver are stopped (their manifests are in ${p.aside}) and wait for the restore; remove the uploaded snapshot by hand, then run rollback again.`;
+};
 
 /** What state a failed etcd restore left the node in, by the step that failed (1-based; see restoreEtcdSteps). */
 const restoreAdvice = (step: number | undefined, p: RestoreEtcdPaths): string => {

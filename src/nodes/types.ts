@@ -39,6 +39,13 @@ export interface NodeDriver {
    * driver restores a single-member cluster of this node at `https://<InternalIP>:2380`.
    */
   restoreEtcd?(target: NodeTarget, snapshotPath: string, io: DriverIo, members?: readonly EtcdMember[]): Promise<DriverResult>;
+  /**
+   * Rollback, before any `restoreEtcd`: stops etcd and the apiserver on this control-plane node for a restore of the
+   * snapshot and restores nothing, so no member keeps serving (and accepting writes the restore would discard) while
+   * another is restored. Called on every member first; safe to repeat; `restoreEtcd` afterwards finds them stopped.
+   * Absent: the driver's `restoreEtcd` does the whole procedure on its own.
+   */
+  prepareEtcdRestore?(target: NodeTarget, snapshotPath: string, io: DriverIo): Promise<DriverResult>;
 }
 
 /** An etcd member as a restore names it: kubeadm names the member after its node; peer URL `https://<InternalIP>:2380`. */

@@ -24,6 +24,8 @@ export interface NodeRunState {
   status: NodeRunStatus;
   /** The last step started (in-progress) or finished (done). */
   step?: NodeStep;
+  /** What the step is doing, when the step alone does not say (rollback's etcd restore: `stopping etcd and the apiserver`). */
+  detail?: string;
   /** We cordoned it in this run (so we must uncordon it, even after a crash). */
   cordonedByUs: boolean;
   startedAt?: string;

@@ -3,7 +3,8 @@
  * the shims of test/fixtures/ssh-shims: `systemctl restart kubelet` after a package downgrade runs `k8s-upgrade
  * sandbox node downgrade`; etcdutl and crictl record. The control-plane node's /etc/kubernetes and /var/lib/etcd
  * are a fake tree under a temp dir (the driver's test-only `nodeRoot`), where the scripts' file operations run
- * for real.
+ * for real. A second control-plane node, cp-2, is only a second fake tree behind its own sshd address: the
+ * two-member restore prepares (stops) both members before restoring either.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,9 @@ const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const SHIMS = join(REPO, 'test/fixtures/ssh-shims');
 const LABEL = 'k8s-upgrade.test/ssh-address';
 const ADDRESSES: Record<string, string> = { 'cp-1': '127.0.0.2', 'blue-1': '127.0.0.3' };
+/** A second etcd member that only exists as a fake node tree behind sshd (not in the sandbox). */
+const CP2 = { node: 'cp-2', address: '127.0.0.4' };
+const ALL_ADDRESSES: Record<string, string> = { ...ADDRESSES, [CP2.node]: CP2.address };
 const FROM = 'v1.30.6';
 const TO = 'v1.31.2';
 const COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
@@ -34,6 +38,7 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
   let sshd: TestSshd;
   let state: string;
   let root: string;
+  let root2: string;
   let core: CoreV1Api;
   let admin: SandboxAdminClient;
 
@@ -47,7 +52,7 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
       await core.patchNode({ name: node, body: { metadata: { labels: { [LABEL]: address } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     }
     state = mkdtempSync(join(tmpdir(), 'k8s-upgrade-rollback-shims-'));
-    writeFileSync(join(state, 'address-map'), Object.entries(ADDRESSES).map(([n, a]) => `${a} ${n}\n`).join(''));
+    writeFileSync(join(state, 'address-map'), Object.entries(ALL_ADDRESSES).map(([n, a]) => `${a} ${n}\n`).join(''));
     writeFileSync(join(state, 'calls.log'), '');
     writeFileSync(join(state, 'node-bin'), process.execPath);
     writeFileSync(join(state, 'repo'), REPO);
@@ -67,8 +72,16 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
       mkdirSync(join(root, p, '..'), { recursive: true });
       writeFileSync(join(root, p), c);
     }
+    // cp-2's tree: running at FROM (only its etcd member matters here).
+    root2 = join(state, 'cp-2-root');
+    const files2: Record<string, string> = { 'etc/kubernetes/manifests/etcd.yaml': files['etc/kubernetes/manifests/etcd.yaml']!, 'var/lib/etcd/member/snap/db': 'cp-2 data before the restore' };
+    for (const c of COMPONENTS) files2[`etc/kubernetes/manifests/${c}.yaml`] = manifest(`${c}:${FROM}`);
+    for (const [p, c] of Object.entries(files2)) {
+      mkdirSync(join(root2, p, '..'), { recursive: true });
+      writeFileSync(join(root2, p), c);
+    }
     sshd = await startTestSshd({
-      addresses: Object.values(ADDRESSES),
+      addresses: Object.values(ALL_ADDRESSES),
       env: { PATH: `${SHIMS}:/usr/bin:/bin`, K8S_UPGRADE_SHIM_STATE: state },
     });
   });
@@ -91,10 +104,10 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
     ...over,
   });
 
-  const driver = (over: Partial<SshSettings> = {}) => {
+  const driver = (over: Partial<SshSettings> = {}, nodeRoot = root) => {
     const knownHosts = join(state, 'known_hosts');
-    writeFileSync(knownHosts, Object.values(ADDRESSES).map((a) => `${sshd.knownHostsLine(a)}\n`).join(''));
-    return new KubeadmSshNodeDriver(settings(over), { knownHostsFile: knownHosts, nodeRoot: root });
+    writeFileSync(knownHosts, Object.values(ALL_ADDRESSES).map((a) => `${sshd.knownHostsLine(a)}\n`).join(''));
+    return new KubeadmSshNodeDriver(settings(over), { knownHostsFile: knownHosts, nodeRoot });
   };
 
   const targetFor = async (node: string, version: string): Promise<NodeTarget> => {
@@ -252,6 +265,67 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
     await driver().restoreEtcd(await targetFor('cp-1', FROM), snapshot, io().sink);
     expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual(MANIFESTS);
     expect(readFileSync(join(root, 'var/lib/etcd/member/snap/db'), 'utf8')).toBe('second snapshot');
+  });
+
+  it('two members: prepare stops etcd and the apiserver on both (manifests aside) before the first restore runs', async () => {
+    const snapshot = join(state, 'snapshot-3.db');
+    writeFileSync(snapshot, 'third snapshot', { mode: 0o600 });
+    const sha = createHash('sha256').update('third snapshot').digest('hex');
+    const members = [
+      { node: 'cp-1', peerUrl: 'https://10.0.0.11:2380' },
+      { node: 'cp-2', peerUrl: 'https://10.0.0.12:2380' },
+    ];
+    const cp2: NodeTarget = { node: CP2.node, role: 'control-plane', version: FROM, first: false, labels: { [LABEL]: CP2.address } };
+    const nodes = [
+      { target: await targetFor('cp-1', FROM), d: driver({ sudo: true }), root },
+      { target: cp2, d: driver({ sudo: true }, root2), root: root2 },
+    ];
+    const aside = (r: string) => `${r}/etc/kubernetes/tmp/k8s-upgrade-etcd-restore-${sha.slice(0, 12)}-manifests`;
+    const logFrom = readFileSync(join(state, 'calls.log'), 'utf8').split('\n').length - 1;
+
+    for (const n of nodes) {
+      const { lines, sink } = io();
+      const r = await n.d.prepareEtcdRestore(n.target, snapshot, sink);
+      expect(lines.filter((l) => l.startsWith('stdout: ==> ')).map((l) => l.replace(/ \(.*$/, '').replace(/ to .*$/, ''))).toEqual([
+        expect.stringMatching(/^stdout: ==> upload /),
+        'stdout: ==> [1/4] check the uploaded snapshot',
+        'stdout: ==> [2/4] stop kube-apiserver and etcd: move their static-pod manifests',
+        'stdout: ==> [3/4] wait until the kubelet stopped etcd and the control-plane containers',
+        expect.stringMatching(/^stdout: ==> \[4\/4\] rm -f -- /),
+        'stdout: ==> done',
+      ]);
+      expect(r.commands[0]).toMatch(/<upload /);
+    }
+    // Both members stopped, neither restored, no upload left behind.
+    for (const n of nodes) {
+      expect(readdirSync(join(n.root, 'etc/kubernetes/manifests'))).toEqual([]);
+      expect(readdirSync(aside(n.root)).sort()).toEqual(MANIFESTS);
+      expect(readdirSync(join(n.root, 'var/lib')).some((f) => f.startsWith('k8s-upgrade-snapshot-'))).toBe(false);
+    }
+    expect(readFileSync(join(root2, 'var/lib/etcd/member/snap/db'), 'utf8')).toBe('cp-2 data before the restore');
+    // Again, harmlessly (a resumed rollback prepares the members not done again).
+    await nodes[1]!.d.prepareEtcdRestore(cp2, snapshot, io().sink);
+    expect(readdirSync(aside(root2)).sort()).toEqual(MANIFESTS);
+
+    for (const n of nodes) await n.d.restoreEtcd(n.target, snapshot, io().sink, members);
+
+    const log = readFileSync(join(state, 'calls.log'), 'utf8').split('\n').slice(logFrom).filter(Boolean);
+    const firstRestore = log.findIndex((l) => / etcdutl snapshot restore \//.test(l));
+    expect(firstRestore).toBeGreaterThan(0);
+    expect(log[firstRestore]).toMatch(/^cp-1 etcdutl snapshot restore .* --name cp-1 --initial-cluster cp-1=https:\/\/10\.0\.0\.11:2380,cp-2=https:\/\/10\.0\.0\.12:2380 /);
+    // The manifest moves (the sudo'd stop script, recorded by the sudo shim) and the wait, on both nodes, before it.
+    const before = log.slice(0, firstRestore);
+    for (const node of ['cp-1', 'cp-2']) {
+      const at = aside(node === 'cp-1' ? root : root2);
+      expect(before.some((l) => l.startsWith(`${node} sudo -n sh -c `) && l.includes('mv -f "$man/$f" "$aside/$f"') && l.includes(` ${at} kube-apiserver.yaml`))).toBe(true);
+      expect(before).toContain(`${node} crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$`);
+    }
+    expect(log.slice(firstRestore + 1).some((l) => /^cp-2 etcdutl snapshot restore .* --name cp-2 .* --initial-advertise-peer-urls https:\/\/10\.0\.0\.12:2380 /.test(l))).toBe(true);
+    for (const n of nodes) {
+      expect(readFileSync(join(n.root, 'var/lib/etcd/member/snap/db'), 'utf8')).toBe('third snapshot');
+      expect(readdirSync(join(n.root, 'etc/kubernetes/manifests')).sort()).toEqual(MANIFESTS);
+      expect(existsSync(aside(n.root))).toBe(false);
+    }
   });
 
   it('fails at the upload with nothing run when the node cannot take the file', async () => {

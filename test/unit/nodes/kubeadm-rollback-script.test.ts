@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { kubeadmScript, remoteCommand } from '../../../src/nodes/kubeadm-script.js';
-import { downgradeSteps, etcdMemberCheck, kubeadmPaths, peerUrlFor, restoreEtcdPaths, restoreEtcdSteps } from '../../../src/nodes/kubeadm-rollback-script.js';
+import { downgradeSteps, etcdMemberCheck, kubeadmPaths, peerUrlFor, prepareEtcdRestoreSteps, restoreEtcdPaths, restoreEtcdSteps } from '../../../src/nodes/kubeadm-rollback-script.js';
 import { uploadCommand } from '../../../src/nodes/ssh-upload.js';
 import type { NodeTarget } from '../../../src/nodes/index.js';
 
@@ -107,6 +107,18 @@ describe('restore etcd steps', () => {
     expect(go({ sha256: 'nope' })).toThrow(/sha256/);
     expect(go({ remoteSnapshot: 'snap.db' })).toThrow(/absolute/);
     expect(etcdMemberCheck('cp-1', [{ node: 'cp-1', peerUrl: peerUrlFor('fd00::1') }]).peerUrl).toBe('https://[fd00::1]:2380');
+  });
+
+  it('prepare: the first three restore steps (check, manifests aside to the same dir, wait), then the upload removed', () => {
+    const input = { remoteSnapshot: '/var/lib/snap.db', sha256: SHA };
+    const prepare = prepareEtcdRestoreSteps(cp1, input, opts('apt', true));
+    const restore = restoreEtcdSteps(cp1, { ...input, members }, opts('apt', true));
+    expect(prepare.map((s) => s.title)).toEqual([...restore.slice(0, 3).map((s) => s.title), 'rm -f -- /var/lib/snap.db']);
+    expect(prepare.slice(0, 3).map((s) => s.argv)).toEqual(restore.slice(0, 3).map((s) => s.argv));
+    for (const s of prepare) expect(s.argv.slice(0, 2)).toEqual(['sudo', '-n']);
+    expect(() => prepareEtcdRestoreSteps(cp1, { ...input, sha256: 'nope' }, opts('apt'))).toThrow(/sha256/);
+    expect(() => prepareEtcdRestoreSteps(cp1, { ...input, remoteSnapshot: 'snap.db' }, opts('apt'))).toThrow(/absolute/);
+    expect(() => prepareEtcdRestoreSteps({ ...cp1, node: 'a b' }, input, opts('apt'))).toThrow(/DNS-1123/);
   });
 
   it('upload: the path is a quoted argument of a fixed sh -c, under sudo when asked', () => {
@@ -242,5 +254,43 @@ mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
     expect(r.status).toBe(0);
     expect(r.out).toContain('etcd.yaml is still in');
     expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
+  });
+
+  it('etcd prepare: stops etcd and the apiserver without restoring, twice harmlessly; the restore afterwards finishes', () => {
+    const snap = join(root, 'var/lib/snap.db');
+    const sha256 = createHash('sha256').update('SNAPSHOT').digest('hex');
+    const o = opts('apt', true, root);
+    const p = restoreEtcdPaths(sha256, o);
+    const all = ['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml'];
+
+    // A damaged upload: nothing stops.
+    writeFileSync(snap, 'DAMAGED');
+    let r = run(kubeadmScript(prepareEtcdRestoreSteps(cp1, { remoteSnapshot: snap, sha256 }, o)));
+    expect(r.status).toBe(4);
+    expect(r.err).toContain('does not have the sha256');
+    expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual(all);
+
+    for (const attempt of [1, 2]) {
+      writeFileSync(snap, 'SNAPSHOT');
+      r = run(kubeadmScript(prepareEtcdRestoreSteps(cp1, { remoteSnapshot: snap, sha256 }, o)));
+      expect(r.err).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.out).toMatch(/==> \[4\/4\] rm -f -- /);
+      if (attempt === 2) expect(r.out).toContain('etcd.yaml is still in');
+      expect(readdirSync(join(root, 'etc/kubernetes/manifests'))).toEqual([]);
+      expect(readdirSync(p.aside).sort()).toEqual(all);
+      expect(statSync(p.aside).mode & 0o777).toBe(0o700);
+      expect(readFileSync(join(root, 'var/lib/etcd/member/old'), 'utf8')).toBe('old data');
+      expect(existsSync(snap)).toBe(false);
+      // Nothing restored: the only tool run is crictl.
+      expect(calls().filter((c) => /^(etcdutl|crictl|systemctl|apt-get|yum) /.test(c))).toEqual(["crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$"]);
+    }
+
+    writeFileSync(snap, 'SNAPSHOT');
+    r = run(kubeadmScript(restoreEtcdSteps(cp1, { remoteSnapshot: snap, sha256, members }, o)));
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(root, 'var/lib/etcd/member/snap/db'), 'utf8')).toBe('SNAPSHOT');
+    expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual(all);
+    expect(existsSync(p.aside)).toBe(false);
   });
 });
