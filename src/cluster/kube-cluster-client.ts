@@ -268,14 +268,28 @@ export class KubeClusterClient {
     // One keep-alive connection pool: a 200-page list must not pay 200 TLS handshakes.
     if (https) opts.agent = this.agent ??= new HttpsAgent({ keepAlive: true, maxSockets: 8, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername });
     const req = https ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const r = req(opts, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    const once = () =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const r = req(opts, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
+        });
+        r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
+        r.end();
       });
-      r.on('error', (e) => reject(new ClusterApiError(`GET ${path}: ${e.message}`, 0, 'Unreachable', [], { cause: e })));
-      r.end();
-    });
+    try {
+      return await once();
+    } catch (e) {
+      // A pooled keep-alive socket the server closed meanwhile: a GET is safe to send once more on a new one.
+      const stale = (e as { reusedSocket?: boolean }).reusedSocket === true && /ECONNRESET|socket hang up/i.test(`${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`);
+      if (!stale) throw new ClusterApiError(`GET ${path}: ${(e as Error).message}`, 0, 'Unreachable', [], { cause: e });
+      try {
+        return await once();
+      } catch (e2) {
+        throw new ClusterApiError(`GET ${path}: ${(e2 as Error).message}`, 0, 'Unreachable', [], { cause: e2 });
+      }
+    }
   }
 }

@@ -5,13 +5,13 @@
  * whole drain is bounded by `timeoutMs`; every timer and watch is released on every path. It does not
  * cordon: the caller cordons first, and the node stays cordoned when the drain fails.
  */
-import type { OwnerRef, PodInfo } from '../cluster/index.js';
+import { ClusterApiError, type OwnerRef, type PodInfo } from '../cluster/index.js';
 import { podKey, type DrainClient } from './client.js';
 import { DrainState } from './drain-state.js';
 import { deletePod, evictPod, PodFailure, type EvictContext, type Removal } from './evict.js';
 import { daemonSetsToCheck, selectPods, UNSAFE_REASONS, type PodSelection } from './filters.js';
 import { pdbsSelecting } from './pdb-match.js';
-import { whenAborted } from './sleep.js';
+import { sleep, whenAborted } from './sleep.js';
 import { DrainError, type BlockingPod, type DrainErrorCode, type DrainEvent, type DrainOptions, type DrainResult } from './types.js';
 import { GoneTracker } from './wait-gone.js';
 
@@ -63,7 +63,7 @@ export async function drainNode(client: DrainClient, node: string, opts: DrainOp
 
 async function drainSteps(run: Run): Promise<void> {
   const { client, node, opts } = run;
-  const { pods, resourceVersion } = await client.listPodsOnNode(node);
+  const { pods, resourceVersion } = await listWithRetry(run);
   const alive = new Map<string, boolean>();
   for (const ds of daemonSetsToCheck(pods)) alive.set(`${ds.namespace}/${ds.name}`, await client.daemonSetExists(ds.namespace, ds.name));
   run.signal.throwIfAborted();
@@ -115,6 +115,19 @@ function unsafeError(run: Run, sel: PodSelection): DrainError {
   for (const p of pods) groups.set(p.message, [...(groups.get(p.message) ?? []), p.pod]);
   const parts = [...groups].map(([reason, names]) => `${reason}: ${names.join(', ')}`);
   return drainError(run, `cannot drain node ${run.node}, nothing was evicted: ${parts.join('; ')}`, 'UNSAFE_PODS', pods);
+}
+
+/** The node's pods; an unreachable API or a 502/503/504 is retried (3 attempts, 1 s apart) before the drain gives up. */
+async function listWithRetry(run: Run): ReturnType<DrainClient['listPodsOnNode']> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run.client.listPodsOnNode(run.node);
+    } catch (e) {
+      if (!(e instanceof ClusterApiError && [0, 502, 503, 504].includes(e.status)) || attempt >= 3) throw e;
+      await sleep(1000, run.signal);
+      run.signal.throwIfAborted();
+    }
+  }
 }
 
 async function toDrainError(run: Run, e: unknown): Promise<DrainError> {

@@ -101,6 +101,11 @@ export async function evictPod(ctx: EvictContext, pod: PodInfo): Promise<Removal
         delay = Math.min(delay, left);
       }
       ctx.onEvent({ type: 'eviction-blocked', pod: key, ...(out.pdb ? { pdb: out.pdb } : {}), message: out.message, retryInMs: delay });
+      // Retry as soon as the budget allows a disruption again (a watch, when the caller has one), at the latest after `delay`.
+      if (out.pdb && opts.waitForBudget) {
+        await opts.waitForBudget(pod.namespace, out.pdb, delay, ctx.signal).catch(() => undefined);
+        continue;
+      }
     }
     await sleep(delay, ctx.signal);
   }

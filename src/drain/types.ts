@@ -20,6 +20,11 @@ export interface DrainOptions {
   disableEvictionAfterMs?: number;
   /** Base delay between eviction retries after a 429 (kubectl: 5 s); jittered ±20 %. */
   retryDelayMs?: number;
+  /**
+   * After a PDB refused an eviction: resolves when that budget may allow a disruption again (e.g. from a watch of
+   * the PDB), or after `maxMs` at the latest. Without it the drain just waits the retry delay.
+   */
+  waitForBudget?: (namespace: string, pdb: string, maxMs: number, signal: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
 }
 

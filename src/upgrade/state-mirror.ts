@@ -34,6 +34,8 @@ export interface StateMirrorOptions {
   planName: string;
   namespace?: string;
   onError?: (err: Error) => void;
+  /** At most one write per this many ms while a run is busy (default 2000); `flush` writes at once. */
+  minIntervalMs?: number;
 }
 
 export class StateMirror {
@@ -58,16 +60,37 @@ export class StateMirror {
 
   /** Resolves once every state queued so far has been written (or has failed and been reported). */
   async flush(): Promise<void> {
-    while (this.pump) await this.pump;
+    this.hurry?.();
+    while (this.pump) {
+      this.hurry?.();
+      await this.pump;
+    }
   }
+
+  private lastWrite = 0;
+  private hurry: (() => void) | undefined;
 
   /** The one writer. It always awaits before its loop test, and clears `pump` in the same tick the loop ends. */
   private async drain(): Promise<void> {
     try {
       await Promise.resolve();
       while (this.pending) {
+        const wait = this.lastWrite + (this.opts.minIntervalMs ?? 2000) - Date.now();
+        if (wait > 0) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, wait);
+            t.unref?.();
+            this.hurry = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          this.hurry = undefined;
+        }
         const state = this.pending;
+        if (!state) break;
         this.pending = undefined;
+        this.lastWrite = Date.now();
         await this.write(state);
       }
     } finally {

@@ -6,6 +6,7 @@
  * it emits events and never prints. Invalid input throws `ApplyInputError`.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { loadAccess, KubeClusterClient, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
 import type { UpgradePlan } from '../../plan/index.js';
 import { acquireRunLock, LockHeldError, type RunLock } from '../lock.js';
@@ -141,10 +142,11 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
 
     cache = await startClusterCache(client);
     const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
+    setMaxListeners(0, signal); // every node in the window listens for it
     const ctx = makeContext({ plan, planPath: req.planPath, client, cache, journal, signal, advice, emit, ...(req.settings ? { settings: req.settings } : {}), ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}) });
     const stop = await executePhases(ctx);
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
-    journal.update((s) => {
+    journal.commit((s) => {
       s.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';
       if (stop) s.stop = stop;
       if (outcome === 'done') s.finishedAt = new Date().toISOString();

@@ -38,7 +38,7 @@ export async function executePhases(ctx: ApplyContext, phases: PhaseRunState[] =
 }
 
 function setPhase(ctx: ApplyContext, phase: PhaseRunState, status: PhaseRunState['status']): void {
-  ctx.journal.update(() => {
+  ctx.journal.commit(() => {
     phase.status = status;
     if (status === 'running') phase.startedAt ??= new Date().toISOString();
     else phase.finishedAt = new Date().toISOString();

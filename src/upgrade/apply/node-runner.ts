@@ -55,7 +55,7 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
     if (!atTarget) {
       mark('cordon', node.unschedulable ? 'already cordoned' : undefined);
       if (!node.unschedulable) {
-        journal.update(() => {
+        journal.commit(() => {
           ns.cordonedByUs = true;
         });
         await cordonNode(ctx.client, ns.node);
@@ -124,7 +124,7 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
     ...(node?.internalIP ? { internalIP: node.internalIP } : {}),
   };
   for (let attempt = 1; ; attempt++) {
-    ctx.journal.update(() => {
+    ctx.journal.commit(() => {
       ns.driverRuns++;
     });
     try {
@@ -176,7 +176,7 @@ async function runGate(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState
 
 function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, status: 'done' | 'skipped', started: number, detail?: string): NodeOutcome {
   const durationMs = status === 'skipped' ? 0 : (ns.durationMs ?? 0) + (Date.now() - started);
-  ctx.journal.update(() => {
+  ctx.journal.commit(() => {
     ns.status = status;
     ns.finishedAt = new Date().toISOString();
     ns.durationMs = durationMs;
@@ -186,7 +186,7 @@ function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, statu
 }
 
 function stopNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, step: NodeStep, started: number, stop: RunStop): NodeOutcome {
-  ctx.journal.update(() => {
+  ctx.journal.commit(() => {
     // A paused node is still in progress at its step (the resumed run continues it); anything else failed.
     ns.status = stop.outcome === 'paused' ? 'in-progress' : 'failed';
     ns.error = stop.message;
@@ -208,6 +208,7 @@ function classify(ctx: ApplyContext, ns: NodeRunState, step: NodeStep, e: unknow
       return { outcome: 'paused', message: `drain of ${ns.node} did not finish: ${msg}${detail}`, next: [`Make the blocking pods evictable (scale the workload up, fix its unhealthy pods, or relax the PDB), then: ${resume[0]}`, ...resume.slice(1), ...ctx.advice.rollback()] };
     }
     if (e.code === 'ABORTED') return { outcome: 'paused', message: `interrupted while draining ${ns.node}`, next: resume };
+    if (e.code === 'EVICTION_FAILED') return { outcome: 'paused', message: `drain of ${ns.node} stopped: ${msg}${detail}`, next: [`Check the API server and the pods named, then: ${resume[0]}`, ...ctx.advice.rollback()] };
     return { outcome: 'blocked', message: `drain of ${ns.node} cannot proceed: ${msg}${detail}`, next: [`Fix what is named above (or re-plan with --force / --delete-emptydir-data if losing those pods is acceptable), then: ${resume[0]}`] };
   }
   if (e instanceof NodeDriverError) {

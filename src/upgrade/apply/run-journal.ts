@@ -13,15 +13,35 @@ export class RunJournal {
     readonly path: string,
     private readonly mirror?: StateMirror,
     private readonly now: () => Date = () => new Date(),
+    private readonly minIntervalMs = 250,
   ) {}
 
-  /** Applies `change` and persists the result before returning. */
+  private lastSave = 0;
+  private trailing: NodeJS.Timeout | undefined;
+
+  /**
+   * Applies `change` and persists it: at once when the last save is older than `minIntervalMs`, else within
+   * that interval (progress marks of many nodes in a window coalesce into one atomic write). A kill loses at
+   * most that much progress, which the next run re-derives from the cluster. What must be on disk before the
+   * step it guards (the intent to cordon, a driver run) goes through `commit`.
+   */
   update(change: (s: RunState) => void): void {
+    change(this.state);
+    const wait = this.lastSave + this.minIntervalMs - Date.now();
+    if (wait <= 0) this.save();
+    else this.trailing ??= setTimeout(() => this.save(), wait);
+  }
+
+  /** Applies `change` and writes the state file before returning. */
+  commit(change: (s: RunState) => void): void {
     change(this.state);
     this.save();
   }
 
   save(): void {
+    if (this.trailing) clearTimeout(this.trailing);
+    this.trailing = undefined;
+    this.lastSave = Date.now();
     this.state.updatedAt = this.now().toISOString();
     writeStateFile(this.path, this.state);
     this.mirror?.update(this.state);
@@ -46,6 +66,7 @@ export class RunJournal {
   }
 
   async flush(): Promise<void> {
+    if (this.trailing) this.save();
     await this.mirror?.flush();
   }
 }

@@ -6,6 +6,7 @@
  * the verified etcd snapshot on every member and takes the control-plane nodes back, then postflight. The
  * rollback is journalled in the same state file and resumes like apply. Emits events; never prints.
  */
+import { setMaxListeners } from 'node:events';
 import { findComponents } from '../../checks/index.js';
 import { loadAccess, KubeClusterClient, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
 import type { SnapshotRecord } from '../../etcd/index.js';
@@ -115,6 +116,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
     emit({ type: 'run-started', runId: state.runId, plan: plan.metadata.name, from: plan.to, to: plan.from, resumed: rb.attempts.length > 1, phases: rb.phases.map((p) => ({ id: p.id, kind: p.kind, title: p.title, nodes: p.nodes.map((n) => n.node) })) });
 
     const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
+    setMaxListeners(0, signal);
     const ctx = makeContext({ plan, planPath: req.planPath, client, cache, journal, signal, advice, emit, ...(req.settings ? { settings: req.settings } : {}), ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}) });
     const liveCache = cache;
     const stop = await executePhases(ctx, rb.phases, {
@@ -133,7 +135,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
         }),
     });
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
-    journal.update(() => {
+    journal.commit(() => {
       rb.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';
       rb.updatedAt = new Date().toISOString();
       if (stop) rb.stop = stop;
