@@ -52,7 +52,7 @@ const setup = (opts: { prepare: boolean; failPrepareOn?: string; done?: string[]
     signal: new AbortController().signal,
     advice: { resume: () => ['k8s-upgrade apply --plan p.yaml'] },
     cache: { nodes: new Map(Object.entries(ips).map(([n, ip]) => [n, { labels: {}, internalIP: ip }])) },
-    journal: { update: (f: () => void) => f() },
+    journal: { update: (f: () => void) => f(), commit: (f: () => void) => f() },
     emit: (e: Record<string, unknown>) => events.push(e),
   } as unknown as ApplyContext;
   const hooks = { beforeRestore: async () => void log.push('beforeRestore'), afterRestore: async () => void log.push('afterRestore') };
