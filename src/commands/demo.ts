@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
@@ -40,7 +40,14 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
     mkdirSync(workDir, { recursive: true });
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     this.log('Starting the sandbox cluster (Kubernetes v1.31.4, 3 control-plane nodes, pools blue=3 and green=3)…');
-    const sandbox = await startSandbox({ kubeconfigPath, version: 'v1.31.4', timeScale: timeScale(flags['time-scale']) });
+    const withEtcd = onPath('etcd') && onPath('etcdctl');
+    const sandbox = await startSandbox({ kubeconfigPath, version: 'v1.31.4', timeScale: timeScale(flags['time-scale']), etcd: withEtcd });
+    const etcdFlags = withEtcd ? { 'etcd-snapshot': 'local', 'etcd-endpoints': sandbox.etcd!.endpoints.join(',') } : {};
+    this.log(
+      withEtcd
+        ? `The sandbox keeps its objects in a real etcd (${sandbox.etcd!.endpoints.join(', ')}): apply will take a verified snapshot before the control plane.`
+        : 'etcd is not installed (Debian: apt-get install etcd-server etcd-client), so the demo applies without an etcd snapshot (--skip-etcd-snapshot).',
+    );
     try {
       await waitForWorkloads(sandbox.cluster.store);
       this.log(`Sandbox ready at ${sandbox.url}: ${sandbox.cluster.store.count('nodes')} nodes, ${sandbox.cluster.store.count('pods')} pods.`);
@@ -55,7 +62,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
           canary: 1,
           strict: false,
           ignoreChecks: [],
-          options: buildOptions({ ...flagValues, 'delete-emptydir-data': deleteEmptyDir }),
+          options: buildOptions({ ...flagValues, ...etcdFlags, 'delete-emptydir-data': deleteEmptyDir }),
           driver: buildDriver({ ...flagValues, 'exec-command': JSON.stringify(argv) }),
           generator: `k8s-upgrade ${this.config.version}`,
           now: new Date(),
@@ -85,7 +92,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
       let summary;
       try {
         summary = await applyPlan(
-          { planPath: relative(process.cwd(), planPath), access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, confirm: async () => true, settings: { evictionRetryDelayMs: 1000, skipEtcdSnapshot: true } },
+          { planPath: relative(process.cwd(), planPath), access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, confirm: async () => true, settings: { evictionRetryDelayMs: 1000, skipEtcdSnapshot: !withEtcd } },
           renderer.sink,
         );
       } finally {
@@ -144,6 +151,11 @@ async function waitForWorkloads(store: { list(resource: string): Obj[] }): Promi
     if (settled) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A program on the PATH (looked up, never run through a shell). */
+function onPath(program: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, program)));
 }
 
 function timeScale(text: string): number {
