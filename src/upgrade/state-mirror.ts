@@ -60,14 +60,17 @@ export class StateMirror {
 
   /** Resolves once every state queued so far has been written (or has failed and been reported). */
   async flush(): Promise<void> {
-    this.hurry?.();
-    while (this.pump) {
+    this.flushing++;
+    try {
       this.hurry?.();
-      await this.pump;
+      while (this.pump) await this.pump;
+    } finally {
+      this.flushing--;
     }
   }
 
   private lastWrite = 0;
+  private flushing = 0;
   private hurry: (() => void) | undefined;
 
   /** The one writer. It always awaits before its loop test, and clears `pump` in the same tick the loop ends. */
@@ -76,10 +79,9 @@ export class StateMirror {
       await Promise.resolve();
       while (this.pending) {
         const wait = this.lastWrite + (this.opts.minIntervalMs ?? 2000) - Date.now();
-        if (wait > 0) {
+        if (wait > 0 && this.flushing === 0) {
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, wait);
-            t.unref?.();
             this.hurry = () => {
               clearTimeout(t);
               resolve();
