@@ -72,7 +72,9 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
         ns.touched = mergeOwners(ns.touched ?? [], drained.touched ?? []);
       });
     }
-    if (downgrade ? ns.step !== 'wait-ready' && ns.step !== 'uncordon' && ns.step !== 'health-gate' : !isUpgraded(ctx, ctx.cache.nodes.get(ns.node) ?? node, ns)) {
+    // The journal says the driver already finished (the step after it was reached): never run it twice.
+    const driverDone = resumedFrom === 'wait-ready' || resumedFrom === 'uncordon' || resumedFrom === 'health-gate';
+    if (!driverDone && (downgrade || !isUpgraded(ctx, ctx.cache.nodes.get(ns.node) ?? node, ns))) {
       mark(downgrade ? 'downgrade' : 'upgrade');
       await runDriver(ctx, phase, ns);
     }
