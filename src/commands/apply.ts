@@ -6,8 +6,9 @@ import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { outcomeExitCode } from '../cli/outcome.js';
 import { shownPath } from '../cli/paths.js';
-import { createProgressRenderer, progressMode, renderRollbackWarning, renderRunSummary } from '../cli/render/index.js';
-import { applyPlan, rollbackRun, type ConfirmInfo, type UpgradeEvent } from '../upgrade/index.js';
+import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
+import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
+import { applyPlan, rollbackRun, type ConfirmInfo } from '../upgrade/index.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Execute a plan: upgrade every node with zero downtime; resumable after any stop.';
@@ -62,42 +63,26 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let renderer: ReturnType<typeof createProgressRenderer> | undefined;
-    const early: UpgradeEvent[] = [];
     let code: number = EXIT.OK;
     try {
-      const summary = await applyPlan(
-        {
-          planPath,
-          access: { kubeconfig: flags.kubeconfig, context: flags.context },
-          generator: `k8s-upgrade ${this.config.version}`,
-          confirm: (info) => (flags.yes ? Promise.resolve(true) : askConfirmation(info)),
-          settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000, driverRetries: flags['driver-retries'], skipEtcdSnapshot: flags['skip-etcd-snapshot'] },
-          signal: interrupt.signal,
-          driverOptions: { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) },
-        },
-        (e) => {
-          // The progress renderer starts with the run itself, after the confirmation question; what came
-          // before (preflight, lock) is held until then.
-          if (!renderer && e.type !== 'run-started' && e.type !== 'run-finished') {
-            early.push(e);
-            return;
-          }
-          if (!renderer) {
-            renderer = createProgressRenderer({ mode, out: process.stdout, color });
-            for (const x of early.splice(0)) renderer.sink(x);
-          }
-          renderer.sink(e);
-        },
+      const summary = await runWithProgress({ mode, color }, (sink) =>
+        applyPlan(
+          {
+            planPath,
+            access: { kubeconfig: flags.kubeconfig, context: flags.context },
+            generator: `k8s-upgrade ${this.config.version}`,
+            confirm: (info) => (flags.yes ? Promise.resolve(true) : askConfirmation(info)),
+            settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000, driverRetries: flags['driver-retries'], skipEtcdSnapshot: flags['skip-etcd-snapshot'] },
+            signal: interrupt.signal,
+            driverOptions: driverOptionsFrom(flags),
+          },
+          sink,
+        ),
       );
-      await renderer?.close();
-      renderer = undefined;
-      if (mode !== 'json') process.stdout.write(`\n${renderRunSummary(summary, { color })}\n`);
       code = outcomeExitCode(summary.outcome);
       const gateFailed = summary.stoppedBy?.step === 'health-gate' || summary.stoppedBy?.step === 'wait-ready';
       if (flags['auto-rollback'] && gateFailed && !interrupt.signal.aborted) code = await this.autoRollback(planPath, flags, mode, color, interrupt.signal);
     } catch (e) {
-      await renderer?.close();
       throw toCliError(e);
     } finally {
       process.off('SIGINT', onSignal);
@@ -109,27 +94,25 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
   /** `--auto-rollback`: the operator already said yes to undoing the run if a gate failed. */
   private async autoRollback(planPath: string, flags: ApplyFlags, mode: ReturnType<typeof progressMode>, color: boolean, signal: AbortSignal): Promise<number> {
     process.stdout.write(mode === 'json' ? '' : `\nA health gate failed and --auto-rollback was given: rolling back.\n`);
-    const renderer = createProgressRenderer({ mode, out: process.stdout, color });
     try {
-      const summary = await rollbackRun(
-        {
-          planPath,
-          access: { kubeconfig: flags.kubeconfig, context: flags.context },
-          confirm: async (info) => {
-            if (mode !== 'json') process.stderr.write(`${renderRollbackWarning(info, { color })}\n`);
-            return true;
+      const summary = await runWithProgress({ mode, color }, (sink) =>
+        rollbackRun(
+          {
+            planPath,
+            access: { kubeconfig: flags.kubeconfig, context: flags.context },
+            confirm: async (info) => {
+              if (mode !== 'json') process.stderr.write(`${renderRollbackWarning(info, { color })}\n`);
+              return true;
+            },
+            settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },
+            signal,
+            driverOptions: driverOptionsFrom(flags),
           },
-          settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },
-          signal,
-          driverOptions: { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) },
-        },
-        renderer.sink,
+          sink,
+        ),
       );
-      await renderer.close();
-      if (mode !== 'json') process.stdout.write(`\n${renderRunSummary(summary, { color })}\n`);
       return summary.outcome === 'done' ? EXIT.ROLLED_BACK : outcomeExitCode(summary.outcome);
     } catch (e) {
-      await renderer.close();
       throw toCliError(e);
     }
   }

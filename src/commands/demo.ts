@@ -7,7 +7,8 @@ import { toCliError } from '../cli/error-mapping.js';
 import { CliError } from '../cli/errors.js';
 import { outcomeExitCode } from '../cli/outcome.js';
 import { buildDriver, buildOptions, type PlanFlagValues } from '../cli/plan-flags.js';
-import { createProgressRenderer, progressMode, renderPlanSummary, renderRunSummary } from '../cli/render/index.js';
+import { progressMode, renderPlanSummary } from '../cli/render/index.js';
+import { runWithProgress } from '../cli/run-with-progress.js';
 import { applyPlan, isWaivable, planUpgrade } from '../upgrade/index.js';
 import { serializePlan } from '../plan/index.js';
 import { remediateDemo, startSandbox } from '../sandbox/index.js';
@@ -88,17 +89,12 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
 
       this.log(`\nStep 4. Apply it (k8s-upgrade apply ${relative(process.cwd(), planPath)} --yes):\n`);
       const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
-      const renderer = createProgressRenderer({ mode, out: process.stdout, color });
-      let summary;
-      try {
-        summary = await applyPlan(
+      const summary = await runWithProgress({ mode, color }, (sink) =>
+        applyPlan(
           { planPath: relative(process.cwd(), planPath), access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, confirm: async () => true, settings: { evictionRetryDelayMs: 1000, skipEtcdSnapshot: !withEtcd } },
-          renderer.sink,
-        );
-      } finally {
-        await renderer.close();
-      }
-      this.log(`\n${renderRunSummary(summary, { color })}`);
+          sink,
+        ),
+      );
       const machines = [...sandbox.cluster.machines.values()].map((m) => `${m.name}@${m.kubeletVersion}`);
       this.log(`\nEvery node now: ${machines.join(', ')}`);
       if (summary.outcome !== 'done') this.exit(outcomeExitCode(summary.outcome));

@@ -6,8 +6,9 @@ import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { outcomeExitCode } from '../cli/outcome.js';
 import { shownPath } from '../cli/paths.js';
-import { createProgressRenderer, progressMode, renderRollbackWarning, renderRunSummary } from '../cli/render/index.js';
-import { rollbackRun, type RollbackConfirmInfo, type UpgradeEvent } from '../upgrade/index.js';
+import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
+import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
+import { rollbackRun, type RollbackConfirmInfo } from '../upgrade/index.js';
 
 export default class Rollback extends BaseCommand {
   static override summary = 'Undo a run of a plan: workers back to their versions, then etcd restored from the verified snapshot and the control plane taken back.';
@@ -53,40 +54,26 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     const onSignal = () => interrupt.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    let renderer: ReturnType<typeof createProgressRenderer> | undefined;
-    const early: UpgradeEvent[] = [];
     let code: number = EXIT.OK;
     try {
-      const summary = await rollbackRun(
-        {
-          planPath,
-          access: { kubeconfig: flags.kubeconfig, context: flags.context },
-          confirm: async (info) => {
-            if (mode !== 'json') process.stderr.write(`${renderRollbackWarning(info, { color })}\n`);
-            return flags.yes ? true : askConfirmation(info);
+      const summary = await runWithProgress({ mode, color }, (sink) =>
+        rollbackRun(
+          {
+            planPath,
+            access: { kubeconfig: flags.kubeconfig, context: flags.context },
+            confirm: async (info) => {
+              if (mode !== 'json') process.stderr.write(`${renderRollbackWarning(info, { color })}\n`);
+              return flags.yes ? true : askConfirmation(info);
+            },
+            settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },
+            signal: interrupt.signal,
+            driverOptions: driverOptionsFrom(flags),
           },
-          settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },
-          signal: interrupt.signal,
-          driverOptions: { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) },
-        },
-        (e) => {
-          if (!renderer && e.type !== 'run-started' && e.type !== 'run-finished') {
-            early.push(e);
-            return;
-          }
-          if (!renderer) {
-            renderer = createProgressRenderer({ mode, out: process.stdout, color });
-            for (const x of early.splice(0)) renderer.sink(x);
-          }
-          renderer.sink(e);
-        },
+          sink,
+        ),
       );
-      await renderer?.close();
-      renderer = undefined;
-      if (mode !== 'json') process.stdout.write(`\n${renderRunSummary(summary, { color })}\n`);
       code = outcomeExitCode(summary.outcome);
     } catch (e) {
-      await renderer?.close();
       throw toCliError(e);
     } finally {
       process.off('SIGINT', onSignal);

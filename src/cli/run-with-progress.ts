@@ -1,0 +1,38 @@
+/**
+ * How `apply` and `rollback` show a run: the progress renderer starts with the run itself (after any
+ * confirmation question), with the events that came before it (preflight, lock) held until then; it is always
+ * closed, also when the run throws; the closing summary follows unless the output is JSON lines.
+ */
+import type { EventSink, RunSummary, UpgradeEvent } from '../upgrade/index.js';
+import { createProgressRenderer, renderRunSummary, type ProgressMode } from './render/index.js';
+
+export async function runWithProgress(opts: { mode: ProgressMode; color: boolean; out?: NodeJS.WritableStream }, run: (sink: EventSink) => Promise<RunSummary>): Promise<RunSummary> {
+  const out = opts.out ?? process.stdout;
+  let renderer: ReturnType<typeof createProgressRenderer> | undefined;
+  const early: UpgradeEvent[] = [];
+  const sink: EventSink = (e) => {
+    if (!renderer && e.type !== 'run-started' && e.type !== 'run-finished') {
+      early.push(e);
+      return;
+    }
+    if (!renderer) {
+      renderer = createProgressRenderer({ mode: opts.mode, out, color: opts.color });
+      for (const x of early.splice(0)) renderer.sink(x);
+    }
+    renderer.sink(e);
+  };
+  try {
+    const summary = await run(sink);
+    await renderer?.close();
+    if (opts.mode !== 'json') out.write(`\n${renderRunSummary(summary, { color: opts.color })}\n`);
+    return summary;
+  } catch (e) {
+    await renderer?.close();
+    throw e;
+  }
+}
+
+/** The ssh client settings given at apply/rollback time. */
+export function driverOptionsFrom(flags: { 'ssh-known-hosts'?: string; 'ssh-identity'?: string }): { knownHostsFile?: string; identityFile?: string } {
+  return { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) };
+}
