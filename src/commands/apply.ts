@@ -8,6 +8,7 @@ import { outcomeExitCode } from '../cli/outcome.js';
 import { shownPath } from '../cli/paths.js';
 import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
 import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
+import { runFlags } from '../cli/run-flags.js';
 import { applyPlan, rollbackRun, type ConfirmInfo } from '../upgrade/index.js';
 
 export default class Apply extends BaseCommand {
@@ -33,14 +34,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
   };
 
   static override flags = {
-    kubeconfig: Flags.string({ description: 'Kubeconfig file (default: $KUBECONFIG merged, then ~/.kube/config, then in-cluster).' }),
-    context: Flags.string({ description: 'Kubeconfig context (default: the current one).' }),
-    yes: Flags.boolean({ char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).', default: false }),
-    'log-format': Flags.string({ description: 'Progress output: auto (a live tree on a terminal, plain lines otherwise or with CI=true), plain, or json (one event per line).', options: ['auto', 'plain', 'json'], default: 'auto' }),
-    'node-ready-timeout': Flags.integer({ description: 'Seconds a node may take to be Ready at the target after its driver finished.', default: 600, min: 1 }),
-    'ssh-known-hosts': Flags.string({ description: 'kubeadm-ssh driver: known_hosts file (default: ssh\'s own).' }),
-    'ssh-identity': Flags.string({ description: 'kubeadm-ssh driver: private key file, overriding the plan\'s.' }),
-    'eviction-retry-delay': Flags.integer({ description: 'Seconds between retries of an eviction a PDB refused.', default: 5, min: 1, hidden: true }),
+    ...runFlags,
     'auto-rollback': Flags.boolean({ description: 'When a health gate fails (or a node never becomes Ready), roll the run back at once (see `rollback`): exit 6 when that succeeds.', default: false }),
     'skip-etcd-snapshot': Flags.boolean({ description: 'Change the control plane even though the plan takes no etcd snapshot (recorded in the run state; rollback then cannot restore the control plane).', default: false }),
     'driver-retries': Flags.integer({ description: 'Extra attempts of a failed node driver (kubeadm upgrade is idempotent).', default: 2, min: 0 }),

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { createInterface } from 'node:readline/promises';
 import { BaseCommand } from '../cli/base-command.js';
 import { CliError } from '../cli/errors.js';
@@ -8,6 +8,7 @@ import { outcomeExitCode } from '../cli/outcome.js';
 import { shownPath } from '../cli/paths.js';
 import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
 import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
+import { runFlags } from '../cli/run-flags.js';
 import { rollbackRun, type RollbackConfirmInfo } from '../upgrade/index.js';
 
 export default class Rollback extends BaseCommand {
@@ -32,16 +33,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     plan: Args.string({ description: 'The plan file whose run to undo.', required: true }),
   };
 
-  static override flags = {
-    kubeconfig: Flags.string({ description: 'Kubeconfig file (default: $KUBECONFIG merged, then ~/.kube/config, then in-cluster).' }),
-    context: Flags.string({ description: 'Kubeconfig context (default: the current one).' }),
-    yes: Flags.boolean({ char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).', default: false }),
-    'log-format': Flags.string({ description: 'Progress output: auto, plain or json.', options: ['auto', 'plain', 'json'], default: 'auto' }),
-    'node-ready-timeout': Flags.integer({ description: 'Seconds a node may take to be Ready after its driver finished.', default: 600, min: 1 }),
-    'ssh-known-hosts': Flags.string({ description: 'kubeadm-ssh driver: known_hosts file.' }),
-    'ssh-identity': Flags.string({ description: 'kubeadm-ssh driver: private key file, overriding the plan\'s.' }),
-    'eviction-retry-delay': Flags.integer({ description: 'Seconds between retries of an eviction a PDB refused.', default: 5, min: 1, hidden: true }),
-  };
+  static override flags = { ...runFlags };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Rollback);
