@@ -15,7 +15,7 @@ import { StateMirror } from '../state-mirror.js';
 import type { EventSink, RunOutcome, RunSummary } from '../events.js';
 import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState, type RunStop } from '../run-state-types.js';
 import type { ApplySettings } from './context.js';
-import { makeAdvice, makeContext, makeEmitter, readPlan, runLogPath } from './run-plumbing.js';
+import { checkSameCluster, makeAdvice, makeContext, makeEmitter, readPlan, runLogPath } from './run-plumbing.js';
 import { ApplyInputError } from './errors.js';
 import { executePhases } from './execute-phases.js';
 import { buildPhases } from './phases.js';
@@ -80,13 +80,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
   let mirror: StateMirror | undefined;
   const lockLost = new AbortController();
   try {
-    const identity = await client.identity();
-    if (identity.kubeSystemUid !== plan.cluster.kubeSystemUid) {
-      throw new ApplyInputError(
-        `this plan is for another cluster: it was made for ${plan.cluster.server} (kube-system uid ${plan.cluster.kubeSystemUid}), but the kubeconfig reaches ${identity.server} (kube-system uid ${identity.kubeSystemUid}). Check --kubeconfig/--context, or run k8s-upgrade plan against this cluster`,
-      );
-    }
-    if (identity.server !== plan.cluster.server) emit({ type: 'warning', message: `the API server URL differs from the plan's (${identity.server} vs ${plan.cluster.server}); the cluster is the same (kube-system uid matches)` });
+    await checkSameCluster(client, plan, (message) => emit({ type: 'warning', message }));
 
     const runNodes = existing ? new Set(existing.phases.flatMap((p) => p.nodes.filter((n) => n.status !== 'pending').map((n) => n.node))) : undefined;
     const pre = await preflightAgain(plan, req.access, req.generator, runNodes);

@@ -20,7 +20,7 @@ import type { ApplySettings } from '../apply/context.js';
 import { ApplyInputError } from '../apply/errors.js';
 import { executePhases } from '../apply/execute-phases.js';
 import { RunJournal } from '../apply/run-journal.js';
-import { makeContext, makeEmitter, readPlan, runLogPath } from '../apply/run-plumbing.js';
+import { checkSameCluster, makeContext, makeEmitter, readPlan, runLogPath } from '../apply/run-plumbing.js';
 import { summarize, summarizeEarlyStop } from '../apply/run-summary.js';
 import { restoreEtcdPhase } from './etcd-restore-phase.js';
 import { buildRollbackPhases, rollbackScope } from './rollback-phases.js';
@@ -82,10 +82,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
   let mirror: StateMirror | undefined;
   const lockLost = new AbortController();
   try {
-    const identity = await client.identity();
-    if (identity.kubeSystemUid !== plan.cluster.kubeSystemUid) {
-      throw new ApplyInputError(`this plan is for another cluster (kube-system uid ${plan.cluster.kubeSystemUid}); the kubeconfig reaches ${identity.server} (uid ${identity.kubeSystemUid}). Check --kubeconfig/--context. Nothing was changed`);
-    }
+    await checkSameCluster(client, plan, (message) => emit({ type: 'warning', message }));
     if (!lock) {
       try {
         lock = await acquireRunLock(client, { runId: state.runId, onLost: (err) => lockLost.abort(err) });
