@@ -95,7 +95,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
             planPath,
             access: { kubeconfig: flags.kubeconfig, context: flags.context },
             confirm: async (info) => {
-              if (mode !== 'json') process.stderr.write(`${renderRollbackWarning(info, { color })}\n`);
+              process.stderr.write(`${renderRollbackWarning(info, { color: color && mode !== 'json' })}\n`);
               return true;
             },
             settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },

@@ -54,7 +54,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
             planPath,
             access: { kubeconfig: flags.kubeconfig, context: flags.context },
             confirm: async (info) => {
-              if (mode !== 'json') process.stderr.write(`${renderRollbackWarning(info, { color })}\n`);
+              process.stderr.write(`${renderRollbackWarning(info, { color: color && mode !== 'json' })}\n`);
               return flags.yes ? true : askConfirmation(info);
             },
             settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },

@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -196,6 +197,49 @@ describe.skipIf(!haveEtcd)('a snapshot that fails verification', () => {
     for (const m of t.sandbox.cluster.machines.values()) {
       expect(m.upgrades, m.name).toBe(0);
       expect(m.kubeletVersion).toBe('v1.31.4');
+    }
+  });
+});
+
+describe.skipIf(!haveEtcd)('apply --auto-rollback', () => {
+  let t: TestSandbox;
+  let server: Server;
+  afterAll(async () => {
+    server?.close();
+    await t?.stop();
+  });
+
+  it('rolls the run back by itself when a health gate fails, and exits 6', async () => {
+    t = await startTestSandbox({ version: 'v1.31.4', etcd: true, controlPlanes: 1, pools: [{ name: 'blue', count: 2 }], workload: { kind: 'none' } });
+    // A custom gate that fails while the upgrade runs and passes once the operator's check would be happy again.
+    let healthy = false;
+    server = createServer((_req, res) => {
+      res.statusCode = healthy ? 200 : 503;
+      res.end(healthy ? 'ok' : 'checkout latency too high');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const plan = join(t.dir, 'auto.yaml');
+    const kc = t.kubeconfigPath;
+    const node = [process.execPath, BIN, 'sandbox', 'node'];
+    const p = await cli([
+      'plan', '--kubeconfig', kc, '--to', 'v1.32.0', '--etcd-snapshot', 'local', '--etcd-endpoints', t.sandbox.etcd!.endpoints.join(','),
+      '--exec-command', JSON.stringify([...node, 'upgrade', '--kubeconfig', kc, '{node}', '{version}']),
+      '--exec-downgrade-command', JSON.stringify([...node, 'downgrade', '--kubeconfig', kc, '{node}', '{version}']),
+      '--exec-restore-etcd-command', JSON.stringify([...node, 'restore-etcd', '--kubeconfig', kc, '{node}', '{snapshot}']),
+      '--gate-url', `http://127.0.0.1:${port}/healthz`, '--gate-timeout', '3', '--out', plan,
+    ]);
+    expect(p.exitCode, p.stdout + p.stderr).toBe(0);
+    const r = await runJson(['apply', plan, '--kubeconfig', kc, '--auto-rollback'], (e) => {
+      if (e.type === 'gate-failed') healthy = true;
+    });
+    expect(r.exitCode, r.stdout.slice(-3000) + r.stderr).toBe(6);
+    const finished = r.events.filter((e) => e.type === 'run-finished').map((e) => (e.summary as { outcome: string }).outcome);
+    expect(finished).toEqual(['paused', 'done']);
+    expect(r.stderr).toContain('EVERY WRITE TO THE CLUSTER AFTER');
+    for (const m of t.sandbox.cluster.machines.values()) {
+      expect(m.kubeletVersion, m.name).toBe('v1.31.4');
+      if (m.role === 'control-plane') expect(m.controlPlaneVersion).toBe('v1.31.4');
     }
   });
 });
