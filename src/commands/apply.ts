@@ -9,6 +9,7 @@ import { shownPath } from '../cli/paths.js';
 import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
 import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
 import { runFlags } from '../cli/run-flags.js';
+import { pauseOnSignals } from '../cli/interrupt.js';
 import { applyPlan, rollbackRun, type ConfirmInfo } from '../upgrade/index.js';
 
 export default class Apply extends BaseCommand {
@@ -47,16 +48,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     const planPath = shownPath(args.plan);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
-    const interrupt = new AbortController();
-    let signals = 0;
-    const onSignal = (sig: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) process.exit(130);
-      process.stderr.write(`\n${sig}: pausing at the next safe point (in-flight steps are cancelled; the run resumes with the same command). Press Ctrl-C again to quit at once.\n`);
-      interrupt.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const interrupt = pauseOnSignals('upgrade');
     let code: number = EXIT.OK;
     try {
       const summary = await runWithProgress({ mode, color }, (sink) =>
@@ -79,8 +71,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     } catch (e) {
       throw toCliError(e);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupt.dispose();
     }
     if (code !== EXIT.OK) this.exit(code);
   }

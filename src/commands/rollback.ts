@@ -9,6 +9,7 @@ import { shownPath } from '../cli/paths.js';
 import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
 import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
 import { runFlags } from '../cli/run-flags.js';
+import { pauseOnSignals } from '../cli/interrupt.js';
 import { rollbackRun, type RollbackConfirmInfo } from '../upgrade/index.js';
 
 export default class Rollback extends BaseCommand {
@@ -42,10 +43,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     const planPath = shownPath(args.plan);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
-    const interrupt = new AbortController();
-    const onSignal = () => interrupt.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const interrupt = pauseOnSignals('rollback');
     let code: number = EXIT.OK;
     try {
       const summary = await runWithProgress({ mode, color }, (sink) =>
@@ -68,8 +66,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     } catch (e) {
       throw toCliError(e);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupt.dispose();
     }
     if (code !== EXIT.OK) this.exit(code);
   }
