@@ -48,6 +48,21 @@ const timings = {
 };
 
 const run = (args, nodeArgs = []) => spawn(process.execPath, [...nodeArgs, join(root, 'bin/run.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** CPU seconds of a live process from /proc: its own (user + system) and that of its reaped children. */
+const cpuOf = (pid) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { self: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 };
+  } catch {
+    return undefined; // exited
+  }
+};
+/** Samples a process's CPU every 250 ms; `last()` is the final reading before it exited (or stopped). */
+const cpuSampler = (pid) => {
+  let last = cpuOf(pid) ?? { self: 0, children: 0 };
+  const t = setInterval(() => (last = cpuOf(pid) ?? last), 250);
+  return { last: () => last, stop: () => clearInterval(t) };
+};
 const collect = (child) =>
   new Promise((resolve) => {
     let out = '';
@@ -61,7 +76,8 @@ async function startSandbox(dir, nodeJitter) {
   const kubeconfig = join(dir, 'kubeconfig');
   const args = ['sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', `scale:${nodes}`, '--control-planes', String(CONTROL_PLANES), '--time-scale', String(timeScale), '--node-time-jitter', String(nodeJitter)];
   for (const [k, v] of Object.entries(timings)) args.push('--timing', `${k}=${v}`);
-  const proc = run(args);
+  // With --cpu-prof the sandbox is profiled too (its file is the one whose name has the sandbox's pid).
+  const proc = run(args, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
   let out = '';
   await new Promise((resolve, reject) => {
     proc.stdout.on('data', (d) => {
@@ -91,6 +107,7 @@ async function startSandbox(dir, nodeJitter) {
   return {
     kubeconfig,
     stop,
+    pid: proc.pid,
     resetStats: () => call('DELETE', '/sandbox/v1/stats'),
     // apiserver_request_total from /metrics: verb, resource and HTTP code (the admin stats have no code).
     requests: async () => {
@@ -121,9 +138,17 @@ async function scenario(name, strategy, nodeJitter) {
     const attempts = [];
     let summary;
     let events = [];
+    const cpu = { sandbox: 0, apply: 0, drivers: 0 };
     for (let attempt = 1; attempt <= 4; attempt++) {
       const t0 = performance.now();
-      const apply = await collect(run(['apply', planFile, '--kubeconfig', sandbox.kubeconfig, '--yes', '--log-format', 'json', '--skip-etcd-snapshot', ...(retryDelay ? ['--eviction-retry-delay', retryDelay] : [])], prof));
+      const sandboxCpu0 = cpuOf(sandbox.pid)?.self ?? 0;
+      const child = run(['apply', planFile, '--kubeconfig', sandbox.kubeconfig, '--yes', '--log-format', 'json', '--skip-etcd-snapshot', ...(retryDelay ? ['--eviction-retry-delay', retryDelay] : [])], prof);
+      const sampler = cpuSampler(child.pid);
+      const apply = await collect(child);
+      sampler.stop();
+      cpu.apply += sampler.last().self;
+      cpu.drivers += sampler.last().children;
+      cpu.sandbox += (cpuOf(sandbox.pid)?.self ?? 0) - sandboxCpu0;
       const wallMs = performance.now() - t0;
       const evs = apply.out
         .split('\n')
@@ -155,7 +180,7 @@ async function scenario(name, strategy, nodeJitter) {
       blockedMs: [...finished.values()].reduce((t, e) => t + e.blockedMs, 0),
     };
     const wallMs = attempts.reduce((t, a) => t + a.wallMs, 0);
-    return { name, strategy, nodeJitter, doc, summary, events, wallMs, requests, load, attempts };
+    return { name, strategy, nodeJitter, doc, summary, events, wallMs, requests, load, attempts, cpu };
   } finally {
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -184,6 +209,21 @@ function nodeTimeMs(role, evictions, node, jitterUsed = 0) {
   const cp = role === 'control-plane' ? 4 * timings.staticPodRestartMs : 0; // etcd, apiserver, controller-manager, scheduler
   const f = factor(node, jitterUsed);
   return ((timings.upgradeCommandMs + timings.kubeletRestartMs) * f + cp + (evictions > 0 ? timings.podTerminationMs : 0)) * timeScale;
+}
+
+/** Real milliseconds each worker spent in each step (from one node-step event to the next). */
+function stepDurations(events, roles) {
+  const at = new Map();
+  const out = {};
+  for (const e of events) {
+    if ((e.type !== 'node-step' && e.type !== 'node-finished' && e.type !== 'node-failed') || roles.get(e.node) === 'control-plane') continue;
+    const t = Date.parse(e.at);
+    const prev = at.get(e.node);
+    if (prev) (out[prev.step] ??= []).push(t - prev.t);
+    if (e.type === 'node-step') at.set(e.node, { step: e.step, t });
+    else at.delete(e.node);
+  }
+  return out;
 }
 
 function phaseSpans(events) {
@@ -261,6 +301,10 @@ function report(r) {
   console.log(`  node durations, control plane   ${stat(cpDur)}`);
   console.log(`  node durations, workers         ${stat(wDur)}`);
   console.log(`  per-node overhead over its simulated time   ${stat(over)}`);
+  const steps = stepDurations(r.events, roles);
+  console.log(`  worker steps (median · p90 · sum): ${Object.entries(steps).map(([k, xs]) => `${k} ${s(pct(xs, 50))} · ${s(pct(xs, 90))} · ${s(xs.reduce((t, x) => t + x, 0))}`).join('; ')}`);
+  const cores = cpus().length;
+  console.log(`  CPU during apply: sandbox ${r.cpu.sandbox.toFixed(0)} s, apply ${r.cpu.apply.toFixed(0)} s, node-driver processes ${r.cpu.drivers.toFixed(0)} s — ${((100 * (r.cpu.sandbox + r.cpu.apply + r.cpu.drivers)) / ((cores * r.wallMs) / 1000)).toFixed(0)}% of ${cores} cores over the apply's wall time`);
   console.log(`  evictions ${r.summary.evictions}, time blocked by PDBs ${s(r.summary.blockedMs)} (summed over nodes)`);
   console.log(`  API requests during apply       ${rq.total} total`);
   for (const [c, g] of [...rq.groups].sort()) console.log(`    ${c.padEnd(36)} ${String(g.count).padStart(6)}   ${[...g.rows].map(([k, n]) => `${k} ${n}`).join(', ')}`);

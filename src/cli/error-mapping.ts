@@ -3,7 +3,7 @@ import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { PlanInputError, PlanFileError } from '../plan/index.js';
 import { ClusterAccessError, ClusterApiError } from '../cluster/index.js';
-import { ApplyInputError } from '../upgrade/index.js';
+import { ApplyInputError } from '../upgrade/apply/errors.js'; // not the index: it would load the executor into every command
 
 export function toCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;

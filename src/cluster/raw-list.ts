@@ -6,7 +6,11 @@
  */
 import { ClusterApiError, type StatusCause } from './errors.js';
 
-export type RawGet = (path: string, accept?: string) => Promise<{ status: number; body: string }>;
+/**
+ * A GET returning the body as text. `onHead`, when given, is called once with the beginning of the body as
+ * soon as it shows where `items` starts (so that a list's `metadata` can be read before the rest arrives).
+ */
+export type RawGet = (path: string, accept?: string, onHead?: (head: string) => void) => Promise<{ status: number; body: string }>;
 
 /** The apiserver's Status body as a ClusterApiError (same messages as api-errors.ts). */
 export function statusError(what: string, status: number, body: string): ClusterApiError {
@@ -35,9 +39,27 @@ export async function rawPaginate<T>(
   return (await rawPaginateVersioned(get, what, path, params, pageSize, map))?.items;
 }
 
+/** How many pages may be requested beyond the one being parsed. */
+const LOOKAHEAD = 2;
+
+interface PendingPage {
+  cont: string | undefined;
+  res: Promise<{ status: number; body: string }>;
+  /** The page's `continue` token as soon as the head of its body shows it (or the end of the body does). */
+  token: Promise<string | undefined>;
+  /** The next page, requested as soon as the token is known and fewer than LOOKAHEAD pages are ahead. */
+  next: Promise<PendingPage | undefined>;
+}
+
 /**
  * As {@link rawPaginate}, also returning the list's `metadata.resourceVersion` from the first page (the
  * snapshot the list started from): a watch from there misses no change made while the pages were read.
+ *
+ * Pages are pipelined: the `continue` token is read from the head of each body as it streams in (the
+ * apiserver writes `metadata` before `items`), and the next page is asked for at once, up to LOOKAHEAD pages
+ * ahead of the one being parsed, so the server prepares pages while this process parses. A token read early
+ * is checked against the parsed page; a server that orders the body differently costs the prefetch, never a
+ * wrong result.
  */
 export async function rawPaginateVersioned<T>(
   get: RawGet,
@@ -55,25 +77,63 @@ export async function rawPaginateVersioned<T>(
     if (cont) q.set('continue', cont);
     return `${path}?${q}`;
   };
-  const fetchPage = (cont: string | undefined) => {
-    const p = get(url(cont), 'application/json');
-    p.catch(() => undefined); // awaited below; a prefetch abandoned by an error elsewhere must not go unhandled
-    return { cont, res: p };
+  // Pages requested and not yet consumed, and the chain links waiting for room.
+  let outstanding = 0;
+  let generation = 0;
+  const waiting: (() => void)[] = [];
+  const room = () => new Promise<void>((r) => waiting.push(r));
+  const consumed = () => {
+    outstanding--;
+    waiting.shift()?.();
   };
-  let next: { cont: string | undefined; res: Promise<{ status: number; body: string }> } | undefined = fetchPage(undefined);
-  while (next) {
-    const res = await next.res;
-    if (res.status === 404) return undefined;
-    if (res.status !== 200) throw statusError(what, res.status, res.body);
-    // Ask for the next page before parsing this one, so the server prepares it while we parse and map.
-    const early = continueToken(res.body);
-    next = early ? fetchPage(early) : undefined;
-    const page = JSON.parse(res.body) as { items?: never[]; metadata?: { continue?: string; resourceVersion?: string } };
-    const cont = page.metadata?.continue || undefined;
-    // The early read guessed wrong (a server that puts metadata after items): follow the parsed token.
-    if (cont !== next?.cont) next = cont ? fetchPage(cont) : undefined;
-    for (const item of page.items ?? []) out.push(map(item));
-    resourceVersion ??= page.metadata?.resourceVersion ?? '';
+  const cancel = () => {
+    generation++;
+    outstanding = 0; // the abandoned pages no longer hold room
+    for (const w of waiting.splice(0)) w();
+  };
+  const fetchPage = (cont: string | undefined, gen: number): PendingPage => {
+    outstanding++;
+    let early: ((t: string | undefined) => void) | undefined;
+    const token = new Promise<string | undefined>((r) => (early = r));
+    const res = get(url(cont), 'application/json', (head) => {
+      const t = continueToken(head);
+      if (t) early?.(t);
+    });
+    res.then(
+      (r) => early?.(r.status === 200 ? continueToken(r.body) : undefined),
+      () => early?.(undefined),
+    );
+    res.catch(() => undefined); // awaited by the consumer; a prefetch abandoned by an error elsewhere must not go unhandled
+    // Synchronously when there is room, so the request leaves before the consumer parses anything.
+    const next = token.then((t): PendingPage | Promise<PendingPage | undefined> | undefined => {
+      if (!t || gen !== generation) return undefined;
+      if (outstanding <= LOOKAHEAD) return fetchPage(t, gen);
+      return room().then(() => (gen === generation ? fetchPage(t, gen) : undefined));
+    });
+    return { cont, res, token, next };
+  };
+  let page: PendingPage | undefined = fetchPage(undefined, generation);
+  try {
+    while (page) {
+      const res = await page.res;
+      consumed();
+      // Settled with the response at the latest; awaiting it first lets the next request leave before the parse.
+      const guessed = await page.token;
+      if (res.status === 404) return undefined;
+      if (res.status !== 200) throw statusError(what, res.status, res.body);
+      const body = JSON.parse(res.body) as { items?: never[]; metadata?: { continue?: string; resourceVersion?: string } };
+      const cont = body.metadata?.continue || undefined;
+      for (const item of body.items ?? []) out.push(map(item));
+      resourceVersion ??= body.metadata?.resourceVersion ?? '';
+      if (cont === guessed) page = await page.next;
+      else {
+        // The early read guessed wrong (a server that puts metadata after items): follow the parsed token.
+        cancel();
+        page = cont ? fetchPage(cont, generation) : undefined;
+      }
+    }
+  } finally {
+    cancel();
   }
   return { items: out, resourceVersion: resourceVersion ?? '' };
 }

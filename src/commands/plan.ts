@@ -5,8 +5,10 @@ import { BaseCommand } from '../cli/base-command.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { buildDriver, buildOptions } from '../cli/plan-flags.js';
-import { renderPlanJson, renderPlanSummary, renderPlanYaml } from '../cli/render/index.js';
-import { isWaivable, planUpgrade } from '../upgrade/index.js';
+import { renderPlanJson, renderPlanSummary, renderPlanYaml } from '../cli/render/plan-summary.js';
+// plan-upgrade.js, not the upgrade index: `plan` must not load the executor (node drivers, etcd, execa).
+import { planUpgrade } from '../upgrade/plan-upgrade.js';
+import { isWaivable } from '../checks/index.js';
 import { DEFAULT_PLAN_DIR, serializePlan } from '../plan/index.js';
 
 export default class Plan extends BaseCommand {

@@ -4,7 +4,6 @@
  * printing are the caller's business; this returns data.
  */
 import { loadAccess, KubeClusterClient, type AccessOptions } from '../cluster/index.js';
-import { checkEtcdHealth } from './etcd-health-check.js';
 import { gatherInventory, runPreflight, isKnownCheck, isWaivable, versionPathInput, batchNodes, type Inventory } from '../checks/index.js';
 import {
   applyWaivers,
@@ -82,7 +81,11 @@ async function planWith(req: PlanRequest, target: ReturnType<typeof parseTargetV
     manifestsDir: req.manifestsDir,
     client,
   });
-  raw.push(...(await checkEtcdHealth(req.options.etcdSnapshot, req.driver, inventory.nodes.filter((n) => n.controlPlane))));
+  if (req.options.etcdSnapshot.mode !== 'none') {
+    // Loaded only when etcd access is configured: it brings the etcd and ssh runners (execa) with it.
+    const { checkEtcdHealth } = await import('./etcd-health-check.js');
+    raw.push(...(await checkEtcdHealth(req.options.etcdSnapshot, req.driver, inventory.nodes.filter((n) => n.controlPlane))));
+  }
   const { findings } = applyWaivers(raw, req.ignoreChecks, isWaivable);
   const cluster = { server: access.server, kubeSystemUid: inventory.identity.kubeSystemUid, context: access.context };
   const from = formatVersion(path.from);

@@ -1,19 +1,32 @@
-/** Paged raw lists: the next page is asked for before the current one is parsed, following the right token, with no extra requests. */
+/** Paged raw lists: later pages are asked for while earlier ones stream in and are parsed (at most two ahead), following the right token, with no extra requests. */
 import { describe, expect, it } from 'vitest';
 import { continueToken, rawPaginate, rawPaginateVersioned, type RawGet } from '../../../src/cluster/raw-list.js';
 import { ClusterApiError } from '../../../src/cluster/errors.js';
 
-/** A fake apiserver list of `n` items in pages; `itemsFirst` writes items before metadata (a non-Go server). */
-function server(n: number, opts: { itemsFirst?: boolean; failPage?: number; status?: number } = {}) {
+/**
+ * A fake apiserver list of `n` items in pages; `itemsFirst` writes items before metadata (a non-Go server);
+ * `streamHead` hands the head of each body to `onHead` before the rest "arrives" (as rawGet does);
+ * `lyingHead` makes that head show a token the body then contradicts.
+ */
+function server(n: number, opts: { itemsFirst?: boolean; failPage?: number; status?: number; streamHead?: boolean; lyingHead?: boolean } = {}) {
   const log: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const get: RawGet = async (path) => {
+  const get: RawGet = async (path, _accept, onHead) => {
     log.push(path);
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    await new Promise((r) => setTimeout(r, 1));
+    const res = await respond(path);
+    if (opts.streamHead && res.status === 200) {
+      const head = res.body.slice(0, Math.max(0, res.body.indexOf('"items"')));
+      await new Promise((r) => setTimeout(r, 1));
+      onHead?.(opts.lyingHead ? head.replace(/"continue":"[^"]*"/, `"continue":"${Buffer.from('7').toString('base64url')}"`) : head);
+    }
+    await new Promise((r) => setTimeout(r, 5));
     inFlight--;
+    return res;
+  };
+  const respond = async (path: string) => {
     const q = new URL(path, 'http://x').searchParams;
     const limit = Number(q.get('limit'));
     const start = q.get('continue') ? Number(Buffer.from(q.get('continue')!, 'base64url').toString()) : 0;
@@ -52,7 +65,30 @@ describe('rawPaginateVersioned', () => {
     expect(r?.resourceVersion).toBe('42');
     expect(s.log).toHaveLength(13);
     expect(s.log[0]).toBe('/api/v1/things?limit=100&labelSelector=a%3Db');
-    expect(s.maxInFlight()).toBe(1); // the next request starts only once the previous response is in
+    expect(s.maxInFlight()).toBe(1); // without an early head, the next request starts once the previous response is in
+  });
+
+  it('asks for later pages as soon as each head shows its token, at most two pages ahead of the one parsed', async () => {
+    const s = server(1000, { streamHead: true });
+    let mapped = 0;
+    const slowMap = (o: { metadata: { name: string } }) => {
+      mapped++;
+      const until = Date.now() + (mapped % 100 === 0 ? 15 : 0); // the consumer is slower than the server
+      while (Date.now() < until);
+      return name(o);
+    };
+    const r = await rawPaginateVersioned(s.get, 'list things', '/x', {}, 100, slowMap);
+    expect(r?.items).toEqual(Array.from({ length: 1000 }, (_, i) => `o-${i}`));
+    expect(s.log).toHaveLength(10);
+    expect(s.maxInFlight()).toBeGreaterThan(1);
+    expect(s.maxInFlight()).toBeLessThanOrEqual(3);
+  });
+
+  it('follows the parsed token when an early head showed a different one (the prefetch is wasted, the result is right)', async () => {
+    const s = server(300, { streamHead: true, lyingHead: true });
+    const items = await rawPaginate(s.get, 'list things', '/x', {}, 100, name);
+    expect(items).toEqual(Array.from({ length: 300 }, (_, i) => `o-${i}`));
+    expect(s.log.filter((p) => !p.includes('continue')).length).toBe(1);
   });
 
   it('asks for page N+1 before mapping the items of page N', async () => {
