@@ -21,7 +21,7 @@ export interface ConfigMapInput {
   data: Record<string, string>;
 }
 
-const api = (client: KubeClusterClient) => client.kc.makeApiClient(CoreV1Api);
+const api = (client: KubeClusterClient) => client.api(CoreV1Api);
 
 function toConfigMapInfo(c: V1ConfigMap): ConfigMapInfo {
   return {

@@ -13,8 +13,12 @@ import {
   PatchStrategy,
   VersionApi,
   Watch,
+  createConfiguration,
+  ServerConfiguration,
   setHeaderOptions,
+  type Configuration,
   type KubeConfig,
+  type RequestContext,
   type V1Node,
   type V1Pod,
   type V1PodDisruptionBudget,
@@ -40,16 +44,56 @@ export class KubeClusterClient {
   readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
 
+  private readonly apis = new Map<unknown, unknown>();
+  private agent: HttpsAgent | undefined;
+  private agentOptions: Promise<import('node:https').AgentOptions> | undefined;
+
   constructor(
     readonly kc: KubeConfig,
     readonly server: string,
   ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
+    this.core = this.api(CoreV1Api);
+    this.apps = this.api(AppsV1Api);
+  }
+
+  /**
+   * A typed API client (one per class) whose requests share this client's keep-alive connection pool.
+   * client-node builds a new agent for every request, so every request would pay a TLS handshake and a new
+   * secure context — at hundreds of nodes that was a large share of apply's CPU. Authentication is still
+   * applied per request by the KubeConfig (tokens from exec plugins refresh as before); a proxy agent
+   * (proxy-url in the kubeconfig) is left as client-node made it.
+   */
+  api<T>(cls: new (config: Configuration) => T): T {
+    let api = this.apis.get(cls) as T | undefined;
+    if (!api) {
+      const auth = {
+        getName: () => 'kubeconfig-pooled',
+        applySecurityAuthentication: async (ctx: RequestContext) => {
+          await this.kc.applySecurityAuthentication(ctx);
+          const made = ctx.getAgent();
+          if (made?.constructor === HttpsAgent) ctx.setAgent(await this.pool());
+        },
+      };
+      api = new cls(createConfiguration({ baseServer: new ServerConfiguration(this.server, {}), authMethods: { default: auth } }));
+      this.apis.set(cls, api);
+    }
+    return api;
+  }
+
+  /** The keep-alive HTTPS pool, made once from the kubeconfig's TLS settings (CA, client certificate, server name). */
+  private async pool(): Promise<HttpsAgent> {
+    const o = await (this.agentOptions ??= (async () => {
+      const opts: import('node:https').RequestOptions = {};
+      await this.kc.applyToHTTPSOptions(opts);
+      return { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+    })());
+    // `timeout`: an idle pooled socket is closed after 15 s, well before an apiserver drops idle connections
+    // (kube-apiserver 90 s, the sandbox 30 s), so a request is never written to a socket the server is closing.
+    return (this.agent ??= new HttpsAgent({ keepAlive: true, maxSockets: 16, timeout: 15_000, ...o }));
   }
 
   async version(): Promise<string> {
-    const v = await call('read the server version', () => this.kc.makeApiClient(VersionApi).getCode());
+    const v = await call('read the server version', () => this.api(VersionApi).getCode());
     return v.gitVersion;
   }
 
@@ -207,7 +251,7 @@ export class KubeClusterClient {
     const { verb, group, resource, subresource, namespace, name } = check;
     const what = `review access to ${verb} ${resource}${subresource ? `/${subresource}` : ''}`;
     const r = await call(what, () =>
-      this.kc.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
+      this.api(AuthorizationV1Api).createSelfSubjectAccessReview({
         body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } } },
       }),
     );
@@ -234,15 +278,13 @@ export class KubeClusterClient {
     } while (cont);
   }
 
-  /** A raw GET (e.g. /metrics) with the kubeconfig's credentials and TLS settings. */
-  private agent?: HttpsAgent;
-
   /** Closes pooled connections (the CLI calls it before exiting). */
   close(): void {
     this.agent?.destroy();
     this.agent = undefined;
   }
 
+  /** A raw GET (e.g. /metrics, list pages) with the kubeconfig's credentials and TLS settings, over the pool. */
   async rawGet(path: string, accept = 'text/plain, application/json', onHead?: (head: string) => void): Promise<{ status: number; body: string }> {
     // Joined, not resolved: a server URL with a path prefix (an API proxy) keeps it.
     const url = new URL(this.server.replace(/\/+$/, '') + path);
@@ -250,7 +292,7 @@ export class KubeClusterClient {
     await this.kc.applyToHTTPSOptions(opts);
     const https = url.protocol === 'https:';
     // One keep-alive connection pool: a 200-page list must not pay 200 TLS handshakes.
-    if (https) opts.agent = this.agent ??= new HttpsAgent({ keepAlive: true, maxSockets: 8, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername });
+    if (https) opts.agent = await this.pool();
     const req = https ? httpsRequest : httpRequest;
     const once = () =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {

@@ -28,7 +28,7 @@ export interface LeaseSpecInput {
   leaseTransitions?: number;
 }
 
-const api = (client: KubeClusterClient) => client.kc.makeApiClient(CoordinationV1Api);
+const api = (client: KubeClusterClient) => client.api(CoordinationV1Api);
 
 /** client-node hands MicroTime back as the wire string (its type says Date): accept both. */
 function toDate(v: unknown): Date | undefined {

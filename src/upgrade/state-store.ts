@@ -1,10 +1,11 @@
 /**
  * The run-state file next to the plan (`plans/x.yaml` → `plans/x.state.json`): written atomically (temp
- * file in the same folder, fsync, rename, fsync the folder; mode 0600) so a crash or kill -9 leaves either
+ * file in the same folder, fsync, rename, fsync the folder; mode 0600; off the event loop) so a crash or kill -9 leaves either
  * the old journal or the new one, never half of one; read back with a small structural validation. It is
  * the authority on a run (the ConfigMap mirror is a copy). It must never hold credentials.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState } from './run-state-types.js';
 
@@ -28,37 +29,44 @@ export function statePathFor(planPath: string): string {
   return join(dirname(planPath), `${base}.state.json`);
 }
 
-/** Writes `state` to `path` atomically, mode 0600. Throws StateFileError (with the fs error as cause). */
-export function writeStateFile(path: string, state: RunState): void {
+/**
+ * Writes `state` to `path` atomically, mode 0600: the text is taken now (a consistent snapshot), the file
+ * work (temp file, fsync, rename, fsync of the folder) runs off the event loop, so a run with dozens of
+ * nodes in flight is not stalled by the disk. Rejects with StateFileError (the fs error as cause).
+ */
+export async function writeStateFile(path: string, state: RunState): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(seq++).toString(36)}.tmp`);
   const data = JSON.stringify(state, null, 2) + '\n';
   try {
-    const fd = openSync(tmp, 'wx', 0o600);
+    const fh = await open(tmp, 'wx', 0o600);
     try {
-      writeSync(fd, data);
-      fsyncSync(fd);
+      await fh.writeFile(data);
+      await fh.sync();
     } finally {
-      closeSync(fd);
+      await fh.close();
     }
-    renameSync(tmp, path);
+    await rename(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    await rm(tmp, { force: true });
     throw new StateFileError(`Cannot write the run state ${path}: ${(e as Error).message}. Check that the folder exists and is writable; the run stops so that no step goes unrecorded.`, path, { cause: e });
   }
-  fsyncDir(dir);
+  await fsyncDir(dir);
 }
 
+let seq = 0;
+
 /** Makes the rename durable. Some platforms/filesystems refuse to open or fsync a directory: that is not fatal. */
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
+async function fsyncDir(dir: string): Promise<void> {
   try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
   } catch {
     // EISDIR/EPERM/EINVAL on platforms without directory fsync: the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

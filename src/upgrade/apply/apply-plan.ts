@@ -140,7 +140,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     const ctx = makeContext({ plan, planPath: req.planPath, client, cache, journal, signal, advice, emit, ...(req.settings ? { settings: req.settings } : {}), ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}) });
     const stop = await executePhases(ctx);
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
-    journal.commit((s) => {
+    await journal.commit((s) => {
       s.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';
       if (stop) s.stop = stop;
       if (outcome === 'done') s.finishedAt = new Date().toISOString();
@@ -158,5 +158,6 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     await mirror?.flush().catch(() => undefined);
     await lock?.release().catch(() => undefined);
     client.close();
+    emit.close();
   }
 }

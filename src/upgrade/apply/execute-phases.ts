@@ -21,24 +21,24 @@ export async function executePhases(ctx: ApplyContext, phases: PhaseRunState[] =
   for (const phase of phases) {
     if (phase.status === 'done' || phase.status === 'skipped') continue;
     if (ctx.signal.aborted) return interrupted(ctx);
-    setPhase(ctx, phase, 'running');
+    await setPhase(ctx, phase, 'running');
     ctx.emit({ type: 'phase-started', phase: phase.id, kind: phase.kind, title: phase.title });
     const handler = handlers[phase.kind];
     const stop = handler ? await handler(phase) : await runPhase(ctx, phase, phases);
     if (stop) {
-      setPhase(ctx, phase, stop.outcome === 'paused' ? 'paused' : 'failed');
+      await setPhase(ctx, phase, stop.outcome === 'paused' ? 'paused' : 'failed');
       ctx.emit({ type: 'phase-finished', phase: phase.id, status: stop.outcome === 'paused' ? 'paused' : 'failed' });
       return stop;
     }
     const status = (phase.status as PhaseRunState['status']) === 'skipped' ? 'skipped' : 'done';
-    setPhase(ctx, phase, status);
+    await setPhase(ctx, phase, status);
     ctx.emit({ type: 'phase-finished', phase: phase.id, status });
   }
   return undefined;
 }
 
-function setPhase(ctx: ApplyContext, phase: PhaseRunState, status: PhaseRunState['status']): void {
-  ctx.journal.commit(() => {
+async function setPhase(ctx: ApplyContext, phase: PhaseRunState, status: PhaseRunState['status']): Promise<void> {
+  await ctx.journal.commit(() => {
     phase.status = status;
     if (status === 'running') phase.startedAt ??= new Date().toISOString();
     else phase.finishedAt = new Date().toISOString();

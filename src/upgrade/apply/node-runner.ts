@@ -55,7 +55,7 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
     if (!atTarget) {
       mark('cordon', node.unschedulable ? 'already cordoned' : undefined);
       if (!node.unschedulable) {
-        journal.commit(() => {
+        await journal.commit(() => {
           ns.cordonedByUs = true;
         });
         await cordonNode(ctx.client, ns.node);
@@ -126,7 +126,7 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
     ...(node?.internalIP ? { internalIP: node.internalIP } : {}),
   };
   for (let attempt = 1; ; attempt++) {
-    ctx.journal.commit(() => {
+    await ctx.journal.commit(() => {
       ns.driverRuns++;
     });
     try {
@@ -176,9 +176,9 @@ async function runGate(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState
   });
 }
 
-function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, status: 'done' | 'skipped', started: number, detail?: string): NodeOutcome {
+async function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, status: 'done' | 'skipped', started: number, detail?: string): Promise<NodeOutcome> {
   const durationMs = status === 'skipped' ? 0 : (ns.durationMs ?? 0) + (Date.now() - started);
-  ctx.journal.commit(() => {
+  await ctx.journal.commit(() => {
     ns.status = status;
     ns.finishedAt = new Date().toISOString();
     ns.durationMs = durationMs;
@@ -187,8 +187,8 @@ function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, statu
   return { kind: status };
 }
 
-function stopNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, step: NodeStep, started: number, stop: RunStop): NodeOutcome {
-  ctx.journal.commit(() => {
+async function stopNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, step: NodeStep, started: number, stop: RunStop): Promise<NodeOutcome> {
+  await ctx.journal.commit(() => {
     // A paused node is still in progress at its step (the resumed run continues it); anything else failed.
     ns.status = stop.outcome === 'paused' ? 'in-progress' : 'failed';
     ns.error = stop.message;

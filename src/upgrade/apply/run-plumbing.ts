@@ -3,7 +3,7 @@
  * each event and appends it to the run log, the advice texts, and the ApplyContext wiring (driver, drain
  * options, command gates). No decisions here.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { ClusterCache, KubeClusterClient } from '../../cluster/index.js';
 import { createDriver, runCommandGate } from '../../nodes/index.js';
 import { parsePlan, type UpgradePlan } from '../../plan/index.js';
@@ -41,16 +41,28 @@ export function runLogPath(statePath: string): string {
   return statePath.replace(/\.state\.json$/, '.log');
 }
 
-export function makeEmitter(logPath: string, sink: EventSink): (e: EventBody) => void {
-  return (e) => {
+/**
+ * The run's event function: each event gets its time, goes as a JSON line to the run log (one descriptor
+ * kept open — a 500-node run writes tens of thousands of lines) and then to the sink. `close()` releases the
+ * descriptor; a later event opens it again.
+ */
+export function makeEmitter(logPath: string, sink: EventSink): ((e: EventBody) => void) & { close(): void } {
+  let fd: number | undefined;
+  const emit = (e: EventBody) => {
     const ev = { ...e, at: new Date().toISOString() } as Parameters<EventSink>[0];
     try {
-      appendFileSync(logPath, `${JSON.stringify(ev)}\n`, { mode: 0o600 });
+      fd ??= openSync(logPath, 'a', 0o600);
+      writeSync(fd, `${JSON.stringify(ev)}\n`);
     } catch {
       // The run log is a convenience; the journal is the record.
     }
     sink(ev);
   };
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return Object.assign(emit, { close });
 }
 
 export function makeAdvice(bin: string, planPath: string): Advice {

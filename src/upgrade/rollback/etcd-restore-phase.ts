@@ -40,8 +40,8 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
       return { node: ns.node, role: 'control-plane', version: ctx.plan.from, first: ns === phase.nodes[0], labels: info?.labels ?? {}, ...(info?.internalIP ? { internalIP: info.internalIP } : {}) };
     };
     const ioOf = (ns: NodeRunState): DriverIo => ({ signal: ctx.signal, onOutput: (stream, line) => ctx.emit({ type: 'driver-output', node: ns.node, stream, line }) });
-    const failed = (ns: NodeRunState, e: unknown, what: string): RunStop => {
-      ctx.journal.commit(() => {
+    const failed = async (ns: NodeRunState, e: unknown, what: string): Promise<RunStop> => {
+      await ctx.journal.commit(() => {
         ns.status = 'failed';
         ns.error = (e as Error).message;
       });
@@ -53,7 +53,7 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
     if (driver.prepareEtcdRestore) {
       // Every member stopped before any is restored; on resume the ones not done are stopped again (harmless).
       for (const ns of todo) {
-        ctx.journal.commit(() => {
+        await ctx.journal.commit(() => {
           ns.status = 'in-progress';
           ns.step = 'restore-etcd';
           ns.detail = PREPARE_DETAIL;
@@ -70,7 +70,7 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
       }
     }
     for (const ns of todo) {
-      ctx.journal.commit(() => {
+      await ctx.journal.commit(() => {
         ns.status = 'in-progress';
         ns.step = 'restore-etcd';
         delete ns.detail;
@@ -86,7 +86,7 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
         return failed(ns, e, 'restoring etcd');
       }
       const durationMs = Date.now() - started;
-      ctx.journal.commit(() => {
+      await ctx.journal.commit(() => {
         ns.status = 'done';
         ns.finishedAt = new Date().toISOString();
         ns.durationMs = durationMs;

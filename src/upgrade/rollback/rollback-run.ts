@@ -127,12 +127,12 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
           afterRestore: async () => {
             await liveCache.waitFor(() => liveCache.staleness().length === 0 || undefined, { timeoutMs: 300_000, signal, what: 'the API server to serve the restored cluster' });
             lock ??= await acquireLockAfterRestore(client, state.runId, lockLost);
-            journal.save(); // the restore rewound the mirror ConfigMap too: the journal re-writes it
+            await journal.save(); // the restore rewound the mirror ConfigMap too: the journal re-writes it
           },
         }),
     });
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
-    journal.commit(() => {
+    await journal.commit(() => {
       rb.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';
       rb.updatedAt = new Date().toISOString();
       if (stop) rb.stop = stop;
@@ -151,6 +151,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
     await mirror?.flush().catch(() => undefined);
     if (lock && lock !== req.heldLock) await lock.release().catch(() => undefined);
     client.close();
+    emit.close();
   }
 }
 

@@ -22,25 +22,25 @@ describe('statePathFor', () => {
 });
 
 describe('writeStateFile / readStateFile', () => {
-  it('round-trips, with mode 0600 and no temp file left behind', () => {
+  it('round-trips, with mode 0600 and no temp file left behind', async () => {
     const path = join(dir, 'x.state.json');
     const s = sampleState();
-    writeStateFile(path, s);
+    await writeStateFile(path, s);
     expect(readStateFile(path)).toEqual(s);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir)).toEqual(['x.state.json']);
 
     const next = sampleState({ status: 'done', updatedAt: '2025-01-01T00:10:00.000Z' });
-    writeStateFile(path, next);
+    await writeStateFile(path, next);
     expect(readStateFile(path)).toEqual(next);
     expect(readdirSync(dir)).toEqual(['x.state.json']);
   });
 
-  it('replaces the file by rename (a reader never sees a partial file)', () => {
+  it('replaces the file by rename (a reader never sees a partial file)', async () => {
     const path = join(dir, 'x.state.json');
-    writeStateFile(path, sampleState());
+    await writeStateFile(path, sampleState());
     const inode = statSync(path).ino;
-    writeStateFile(path, sampleState({ status: 'paused' }));
+    await writeStateFile(path, sampleState({ status: 'paused' }));
     // A new inode: the old file was replaced whole, not rewritten in place.
     expect(statSync(path).ino).not.toBe(inode);
   });
@@ -49,9 +49,9 @@ describe('writeStateFile / readStateFile', () => {
     expect(readStateFile(join(dir, 'none.state.json'))).toBeUndefined();
   });
 
-  it('throws StateFileError when the folder does not exist, and leaves nothing behind', () => {
+  it('rejects with StateFileError when the folder does not exist, and leaves nothing behind', async () => {
     const path = join(dir, 'missing', 'x.state.json');
-    expect(() => writeStateFile(path, sampleState())).toThrow(StateFileError);
+    await expect(writeStateFile(path, sampleState())).rejects.toThrow(StateFileError);
     expect(readdirSync(dir)).toEqual([]);
   });
 
