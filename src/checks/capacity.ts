@@ -45,8 +45,7 @@ export function simulateCapacity(nodes: readonly NodeInfo[], podsByNode: Readonl
   const free = freeResources(sorted, podsByNode);
   const base = free.map(positive);
   const eligibleCache = new Map<string, Eligible>();
-  const eligibleFor = (p: PodInfo): Eligible => {
-    const sig = schedulingSignature(p);
+  const eligibleFor = (p: PodInfo, sig: string): Eligible => {
     let e = eligibleCache.get(sig);
     if (!e) {
       const list = sorted.flatMap((n, i) => (podFitsNode(p, n) ? [i] : []));
@@ -82,8 +81,9 @@ export function simulateCapacity(nodes: readonly NodeInfo[], podsByNode: Readonl
     for (const p of order) {
       const r = p.requests;
       add(requested, { ...r, pods: r.pods || 1 });
-      const e = eligibleFor(p);
-      sigs.set(schedulingSignature(p), e);
+      const sig = schedulingSignature(p);
+      const e = eligibleFor(p, sig);
+      sigs.set(sig, e);
       const slot = r.cpuMilli > e.maxCpu || r.memoryBytes > e.maxMem ? undefined : e.nodes.find((i) => !inBatch.has(i) && fits(free[i]!, r));
       if (slot === undefined) {
         unplaced.push(p);

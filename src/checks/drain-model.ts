@@ -47,6 +47,18 @@ function buildDrainModel(ctx: PreflightContext): DrainModel {
   return { batches, evicted, podsByNode, podsByNamespace, workloads: indexWorkloads(inventory) };
 }
 
+const withBatch = new WeakMap<DrainModel, { pod: PodInfo; batch: string }[]>();
+
+/** Every evicted pod with the label of the batch that evicts it (built once per model; callers must not change it). */
+export function evictedWithBatch(model: DrainModel): readonly { pod: PodInfo; batch: string }[] {
+  let out = withBatch.get(model);
+  if (!out) {
+    out = model.evicted.flatMap((pods, i) => pods.map((pod) => ({ pod, batch: model.batches[i]?.label ?? '' })));
+    withBatch.set(model, out);
+  }
+  return out;
+}
+
 /** The batches apply drains, restricted to the nodes the path upgrades. */
 export function drainBatches(ctx: Pick<PreflightContext, 'batches' | 'path'>): DrainBatch[] {
   const steps = ctx.path.steps;
@@ -75,7 +87,17 @@ export interface WorkloadIndex {
 export function indexWorkloads(inventory: Pick<Inventory, 'workloads'>): WorkloadIndex {
   const byKey = new Map(inventory.workloads.map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w]));
   const get = (kind: string, namespace: string, name: string) => byKey.get(`${kind}/${namespace}/${name}`);
+  // Pods share controllers (a ReplicaSet has many pods): the answer is kept per controller.
+  const byController = new Map<string, ReturnType<WorkloadIndex['topOwner']>>();
   const topOwner: WorkloadIndex['topOwner'] = (p) => {
+    const c = p.controller;
+    if (!c) return undefined;
+    if (!c.uid) return resolveOwner(p);
+    let hit = byController.get(c.uid);
+    if (hit === undefined && !byController.has(c.uid)) byController.set(c.uid, (hit = resolveOwner(p)));
+    return hit;
+  };
+  const resolveOwner: WorkloadIndex['topOwner'] = (p) => {
     const c = p.controller;
     if (!c) return undefined;
     const w = get(c.kind, p.namespace, c.name);

@@ -6,7 +6,7 @@
  */
 import type { PdbInfo, PodInfo } from '../cluster/index.js';
 import type { Finding } from '../plan/index.js';
-import { drainModel, type DrainModel } from './drain-model.js';
+import { drainModel, evictedWithBatch, type DrainModel } from './drain-model.js';
 import { count, finding, listNames, obj, podObj } from './finding.js';
 import { budgetOf, PodSelectorIndex } from './pdb-math.js';
 import type { PreflightContext } from './types.js';
@@ -40,10 +40,6 @@ export function pdbCoverage(ctx: PreflightContext): PdbCoverage {
   cache.set(model, out);
   return out;
 }
-
-/** Evicted pods with the label of the batch that evicts them. */
-const evictedWithBatch = (model: DrainModel): { pod: PodInfo; batch: string }[] =>
-  model.evicted.flatMap((pods, i) => pods.map((pod) => ({ pod, batch: model.batches[i]?.label ?? '' })));
 
 const fixBudget = (b: PdbInfo, owner?: { kind: string; name: string; replicas?: number }): string => {
   const patch = `kubectl patch pdb ${b.name} -n ${b.namespace} --type merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}'`;

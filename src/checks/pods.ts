@@ -7,17 +7,14 @@
  */
 import type { PodInfo } from '../cluster/index.js';
 import type { Finding } from '../plan/index.js';
-import { drainModel } from './drain-model.js';
+import { drainModel, evictedWithBatch } from './drain-model.js';
 import { count, finding, listNames, obj, podObj } from './finding.js';
 import { pdbCoverage, podKey } from './pdb.js';
 import type { PreflightContext } from './types.js';
 
 const where = (p: PodInfo, batch: string) => `on ${p.nodeName}, ${batch}`;
 
-const evicted = (ctx: PreflightContext): { pod: PodInfo; batch: string }[] => {
-  const model = drainModel(ctx);
-  return model.evicted.flatMap((pods, i) => pods.map((pod) => ({ pod, batch: model.batches[i]?.label ?? '' })));
-};
+const evicted = (ctx: PreflightContext) => evictedWithBatch(drainModel(ctx));
 
 export function checkUnmanaged(ctx: PreflightContext): Finding[] {
   const bare = evicted(ctx).filter((e) => !e.pod.controller);

@@ -30,6 +30,11 @@ export const podFitsNode = (p: Pick<PodInfo, 'nodeSelector' | 'tolerations'>, n:
 
 /** A key for pods that the scheduler filters identically (same nodeSelector and tolerations). */
 export const schedulingSignature = (p: Pick<PodInfo, 'nodeSelector' | 'tolerations'>): string => {
+  if (p.tolerations.length === 0) {
+    let empty = true;
+    for (const _ in p.nodeSelector) empty = false;
+    if (empty) return '[[],[]]';
+  }
   const sel = Object.entries(p.nodeSelector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const tol = p.tolerations.map((t) => `${t.key ?? ''}|${t.operator ?? ''}|${t.value ?? ''}|${t.effect ?? ''}`).sort();
   return JSON.stringify([sel, tol]);

@@ -91,7 +91,13 @@ export const makeVersion = (minor: number, patch = 0, prerelease?: string): Kube
 };
 
 /** Orders versions (-1, 0, 1); a prerelease sorts before its release. Usable as an `Array.prototype.sort` callback. */
-export const compareVersions = (a: KubeVersion, b: KubeVersion): number => semver.compare(toSemver(a), toSemver(b));
+export const compareVersions = (a: KubeVersion, b: KubeVersion): number => {
+  // Numbers first (thousands of kubelets are compared in a plan); semver only to order prereleases.
+  const d = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+  if (d !== 0) return Math.sign(d);
+  if ((a.prerelease ?? '') === (b.prerelease ?? '')) return 0;
+  return semver.compare(toSemver(a), toSemver(b));
+};
 
 /** Orders by minor only (1.31.0 and 1.31.9 are equal here): the skew policy counts minors. */
 export const compareMinors = (a: MinorLike, b: MinorLike): number => Math.sign(minorOf(a) - minorOf(b));

@@ -12,7 +12,9 @@ import { runNode } from './node-runner.js';
 import { nodeAtVersion } from './node-version.js';
 import { phaseBatches } from './phases.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
-import { runBatches, runRolling } from './window.js';
+import { runBatches, runRolling, type WindowChooser } from './window.js';
+import { readDisruptionSpread } from './disruption-placement.js';
+import type { DisruptionSpread } from './disruption-spread.js';
 
 /** Runs phases of a kind this module does not know (rollback's etcd restore). */
 export type PhaseHandlers = Partial<Record<PhaseKind, (phase: PhaseRunState) => Promise<RunStop | undefined>>>;
@@ -89,7 +91,8 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
     // The canary batch (`--canary N`) finishes, health gate included, before the window opens to the rest.
     const canary = canaryOf(ctx, phase);
     if (canary.length > 0) await runBatches([canary], work, shouldStop);
-    await runRolling(order.filter((n) => !canary.includes(n)), window, work, shouldStop);
+    const rest = order.filter((n) => !canary.includes(n));
+    await runRolling(rest, window, work, shouldStop, await windowChooser(ctx, phase, rest, window));
   }
   if (stop) return stop;
   if (ctx.signal.aborted) return interrupted(ctx);
@@ -97,6 +100,31 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
 }
 
 const rank = (s: string) => (s === 'in-progress' || s === 'failed' ? 0 : 1);
+
+/**
+ * For a worker window of more than one node: start next the node whose drain collides least with the
+ * budgets the nodes in flight are spending (disruption-spread.ts). Nodes an earlier attempt left in progress
+ * still go first. Without the pod placement (the list failed) the window keeps plan order, with a warning.
+ */
+async function windowChooser(ctx: ApplyContext, phase: PhaseRunState, nodes: string[], window: number): Promise<WindowChooser<string> | undefined> {
+  const todo = nodes.filter((n) => byStatus(phase, n) !== 'done' && byStatus(phase, n) !== 'skipped');
+  if (phase.kind !== 'workers' || window < 2 || todo.length <= window) return undefined;
+  let spread: DisruptionSpread;
+  try {
+    spread = await readDisruptionSpread(ctx, todo, window);
+  } catch (e) {
+    ctx.emit({ type: 'warning', message: `could not read where the pods are (${(e as Error).message}); the window takes the nodes in plan order` });
+    return undefined;
+  }
+  const first = new Set(nodes.filter((n) => rank(byStatus(phase, n) ?? '') === 0));
+  return {
+    pick: (waiting) => (first.has(waiting[0]!) ? 0 : spread.pick(waiting)),
+    start: (n) => spread.start(n),
+    finish: (n) => spread.finish(n),
+  };
+}
+
+const byStatus = (phase: PhaseRunState, node: string) => phase.nodes.find((n) => n.node === node)?.status;
 
 /**
  * The canary of a worker phase: with `options.canary`, the first batch of the first non-empty group (where

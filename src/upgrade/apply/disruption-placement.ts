@@ -1,0 +1,50 @@
+/**
+ * Reads, once at the start of a worker phase, what draining each of its nodes will take from each
+ * PodDisruptionBudget and which controllers it disturbs — the input of the window's {@link DisruptionSpread}.
+ * One paginated pod list (requests grow with pages, not nodes); budgets come from the watch cache, with the
+ * disruption controller's numbers when current, else computed from the spec as preflight does.
+ */
+import type { PdbInfo, PodInfo } from '../../cluster/index.js';
+import { budgetOf, isEvictable, isFinished, PodSelectorIndex } from '../../checks/index.js';
+import type { ApplyContext } from './context.js';
+import { DisruptionSpread, type NodeDisruption } from './disruption-spread.js';
+
+/** Candidates considered per start: a few windows ahead, bounded so large phases stay cheap. */
+export const lookaheadFor = (window: number): number => Math.min(512, Math.max(8, 4 * window));
+
+export async function readDisruptionSpread(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[], window: number): Promise<DisruptionSpread> {
+  const pods = (await ctx.client.listPods()).filter((p) => !isFinished(p));
+  return disruptionSpreadOf(pods, ctx.cache.pdbs.all(), nodes, window);
+}
+
+/** The spread for `nodes` given every pod and budget of the cluster (pure; exported for tests). */
+export function disruptionSpreadOf(pods: readonly PodInfo[], pdbs: readonly PdbInfo[], nodes: readonly string[], window: number): DisruptionSpread {
+  const wanted = new Set(nodes);
+  const byNamespace = new Map<string, PodInfo[]>();
+  for (const p of pods) {
+    const list = byNamespace.get(p.namespace);
+    if (list) list.push(p);
+    else byNamespace.set(p.namespace, [p]);
+  }
+  const index = new PodSelectorIndex(byNamespace);
+  const perNode = new Map<string, { pdbs: Map<string, number>; controllers: Map<string, number> }>();
+  const of = (node: string) => {
+    let d = perNode.get(node);
+    if (!d) perNode.set(node, (d = { pdbs: new Map(), controllers: new Map() }));
+    return d;
+  };
+  const evicted = (p: PodInfo): p is PodInfo & { nodeName: string } => p.nodeName !== undefined && wanted.has(p.nodeName) && isEvictable(p);
+  const allowed = new Map<string, number>();
+  for (const b of pdbs) {
+    const key = `${b.namespace}/${b.name}`;
+    const selected = index.select(b.namespace, b.selector);
+    allowed.set(key, Math.max(0, b.current ? b.expectedPods - b.desiredHealthy : budgetOf(b, selected, () => undefined).bestCaseAllowed));
+    for (const p of selected) if (evicted(p)) bump(of(p.nodeName).pdbs, key);
+  }
+  for (const p of pods) if (evicted(p) && p.controller?.uid) bump(of(p.nodeName).controllers, p.controller.uid);
+  return new DisruptionSpread(perNode as Map<string, NodeDisruption>, allowed, lookaheadFor(window));
+}
+
+function bump(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
