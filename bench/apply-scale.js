@@ -3,8 +3,8 @@
 // scale:N` (3 control planes + N−3 workers, ~20 pods per worker, PDBs on a third of the Deployments) in its own
 // process, plans v1.31.4 → v1.32.0 with --max-unavailable 10%, then runs the built CLI's `apply --yes
 // --log-format json` and records the makespan, per-node durations and the API requests of the apply (sandbox
-// request counters, reset after the plan). The node driver is bench/lib/node-upgrade.mjs (one small process per
-// node that POSTs the sandbox's admin upgrade endpoint — what ssh + kubeadm are to a real node).
+// request counters, reset after the plan). The node driver is one curl per node POSTing the sandbox's admin
+// upgrade endpoint — what ssh + kubeadm are to a real node — or, without curl, bench/lib/node-upgrade.mjs.
 // Scenarios: fixed  — every node takes the same simulated time; makespan vs the lower bound
 //                     (control-plane nodes in sequence + ceil(workers / window) worker node times).
 //            rolling / batch — per-node times × uniform [1−J, 1+J] (--node-time-jitter J, same seed, so the same
@@ -13,7 +13,7 @@
 // times; API requests per upgraded node ≤ 10 plus its evictions. Prints figures, asserts nothing.
 // Usage: npm run bench:apply [-- --nodes 500] [--jitter 0.5] [--time-scale 1] [--scenarios fixed,rolling,batch]
 //        [--upgrade-ms 5000] [--kubelet-ms 5000] [--cpu-prof DIR] [--keep DIR]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request } from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -121,13 +121,33 @@ async function startSandbox(dir, nodeJitter) {
   };
 }
 
+/**
+ * The node driver's argv template. With curl on the PATH: one curl per node POSTing the sandbox's admin
+ * upgrade endpoint (a few ms of CPU, like the ssh client of a real driver; the bearer token sits in a 0600
+ * header file, so the plan holds only paths). Otherwise bench/lib/node-upgrade.mjs, a Node process per node
+ * (~0.3 s of CPU each: on two cores that alone is a visible load at 500 nodes).
+ */
+function driverArgv(dir, kubeconfig) {
+  const curl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
+  driverKind = curl ? 'curl' : 'node';
+  if (!curl) return [process.execPath, join(root, 'bench/lib/node-upgrade.mjs'), kubeconfig, '{node}', '{version}'];
+  const kc = parse(readFileSync(kubeconfig, 'utf8'));
+  const ca = join(dir, 'sandbox-ca.pem');
+  const header = join(dir, 'sandbox-auth.header');
+  writeFileSync(ca, Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64'), { mode: 0o600 });
+  writeFileSync(header, `Authorization: Bearer ${kc.users[0].user.token}\n`, { mode: 0o600 });
+  const server = kc.clusters[0].cluster.server.replace(/\/+$/, '');
+  return ['curl', '-sS', '--fail-with-body', '--cacert', ca, '-H', `@${header}`, '-H', 'Content-Type: application/json', '--data', '{"version":"{version}"}', `${server}/sandbox/v1/machines/{node}/upgrade`];
+}
+let driverKind = 'node';
+
 async function scenario(name, strategy, nodeJitter) {
   const dir = mkdtempSync(join(tmpdir(), `k8s-upgrade-bench-apply-${name}-`));
   const sandbox = await startSandbox(dir, nodeJitter);
   try {
     await new Promise((r) => setTimeout(r, 3000)); // let the sandbox settle (JSON caches, first heartbeats)
     const planFile = join(dir, 'plan.yaml');
-    const exec = JSON.stringify([process.execPath, join(root, 'bench/lib/node-upgrade.mjs'), sandbox.kubeconfig, '{node}', '{version}']);
+    const exec = JSON.stringify(driverArgv(dir, sandbox.kubeconfig));
     const plan = await collect(run(['plan', '--kubeconfig', sandbox.kubeconfig, '--to', VERSION_TO, '--max-unavailable', '10%', '--strategy', strategy, '--delete-emptydir-data', '--force', '--exec-command', exec, '--out', planFile, '-o', 'json']));
     if (plan.code !== 0) throw new Error(`plan exited ${plan.code}: ${plan.err.trim()} ${plan.out.slice(0, 2000)}`);
     const doc = JSON.parse(plan.out);
@@ -304,7 +324,7 @@ function report(r) {
   const steps = stepDurations(r.events, roles);
   console.log(`  worker steps (median · p90 · sum): ${Object.entries(steps).map(([k, xs]) => `${k} ${s(pct(xs, 50))} · ${s(pct(xs, 90))} · ${s(xs.reduce((t, x) => t + x, 0))}`).join('; ')}`);
   const cores = cpus().length;
-  console.log(`  CPU during apply: sandbox ${r.cpu.sandbox.toFixed(0)} s, apply ${r.cpu.apply.toFixed(0)} s, node-driver processes ${r.cpu.drivers.toFixed(0)} s — ${((100 * (r.cpu.sandbox + r.cpu.apply + r.cpu.drivers)) / ((cores * r.wallMs) / 1000)).toFixed(0)}% of ${cores} cores over the apply's wall time`);
+  console.log(`  CPU during apply: sandbox ${r.cpu.sandbox.toFixed(0)} s, apply ${r.cpu.apply.toFixed(0)} s, node-driver processes (${driverKind}) ${r.cpu.drivers.toFixed(0)} s — ${((100 * (r.cpu.sandbox + r.cpu.apply + r.cpu.drivers)) / ((cores * r.wallMs) / 1000)).toFixed(0)}% of ${cores} cores over the apply's wall time`);
   console.log(`  evictions ${r.summary.evictions}, time blocked by PDBs ${s(r.summary.blockedMs)} (summed over nodes)`);
   console.log(`  API requests during apply       ${rq.total} total`);
   for (const [c, g] of [...rq.groups].sort()) console.log(`    ${c.padEnd(36)} ${String(g.count).padStart(6)}   ${[...g.rows].map(([k, n]) => `${k} ${n}`).join(', ')}`);

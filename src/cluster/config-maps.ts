@@ -12,6 +12,8 @@ export interface ConfigMapInfo {
   resourceVersion: string;
   labels: Record<string, string>;
   data: Record<string, string>;
+  /** `binaryData`, decoded from base64. */
+  binaryData: Record<string, Buffer>;
 }
 
 export interface ConfigMapInput {
@@ -19,6 +21,7 @@ export interface ConfigMapInput {
   name: string;
   labels?: Record<string, string>;
   data: Record<string, string>;
+  binaryData?: Record<string, Buffer>;
 }
 
 const api = (client: KubeClusterClient) => client.api(CoreV1Api);
@@ -30,6 +33,7 @@ function toConfigMapInfo(c: V1ConfigMap): ConfigMapInfo {
     resourceVersion: c.metadata?.resourceVersion ?? '',
     labels: c.metadata?.labels ?? {},
     data: c.data ?? {},
+    binaryData: Object.fromEntries(Object.entries(c.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
   };
 }
 
@@ -45,6 +49,7 @@ export async function getConfigMap(client: KubeClusterClient, namespace: string,
 export async function putConfigMap(client: KubeClusterClient, cm: ConfigMapInput): Promise<ConfigMapInfo> {
   const { namespace, name } = cm;
   const body: V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace, name, ...(cm.labels ? { labels: cm.labels } : {}) }, data: cm.data };
+  if (cm.binaryData) body.binaryData = Object.fromEntries(Object.entries(cm.binaryData).map(([k, v]) => [k, v.toString('base64')]));
   const replace = () => getOrUndefined(`write configmap ${namespace}/${name}`, () => api(client).replaceNamespacedConfigMap({ namespace, name, body }));
   const replaced = await replace();
   if (replaced) return toConfigMapInfo(replaced);

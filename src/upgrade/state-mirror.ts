@@ -1,15 +1,20 @@
 /**
  * Mirrors the run state into the cluster (ConfigMap kube-system/k8s-upgrade-run-<plan slug>, key
- * `state.json`) so that a CI job on another runner can see and resume a run. Writes are coalesced: at most
+ * `state.json`; above 256 KiB gzipped under binaryData `state.json.gz`) so that a CI job on another runner can see and resume a run. Writes are coalesced: at most
  * one in flight, the newest state wins, so a burst of updates costs a handful of requests. The local state
  * file is the authority: mirror failures go to `onError`, never thrown, and never stop a run.
  */
 import { getConfigMap, putConfigMap, type KubeClusterClient } from '../cluster/index.js';
 import type { RunState } from './run-state-types.js';
-import { parseRunState } from './state-store.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseRunState, StateFileError } from './state-store.js';
 
 export const MIRROR_NAMESPACE = 'kube-system';
 export const MIRROR_KEY = 'state.json';
+/** Where a large run state goes instead, gzipped (a 500-node run's state is over 1 MB as plain JSON). */
+export const MIRROR_GZIP_KEY = 'state.json.gz';
+/** Up to this size the state is kept as readable JSON (`kubectl get cm … -o jsonpath`), gzipped above. */
+const PLAIN_MIRROR_BYTES = 256 * 1024;
 export const MIRROR_LABELS = { 'app.kubernetes.io/managed-by': 'k8s-upgrade' } as const;
 /** ConfigMaps hold at most 1 MiB; leave room for metadata. */
 const MAX_MIRROR_BYTES = 1_000_000;
@@ -104,10 +109,15 @@ export class StateMirror {
     const where = `ConfigMap ${this.namespace}/${this.name}`;
     try {
       const json = JSON.stringify(state);
-      if (Buffer.byteLength(json) > MAX_MIRROR_BYTES) {
-        throw new StateMirrorError(`The run state is ${Buffer.byteLength(json)} bytes, too large for ${where} (1 MiB at most); the cluster mirror is not updated. The local state file stays the authority.`);
+      const plain = Buffer.byteLength(json) <= PLAIN_MIRROR_BYTES;
+      const gz = plain ? undefined : gzipSync(json);
+      // binaryData travels base64-encoded: 4/3 of the gzip size.
+      if (gz && Math.ceil(gz.length / 3) * 4 > MAX_MIRROR_BYTES) {
+        throw new StateMirrorError(`The run state is ${Buffer.byteLength(json)} bytes (${gz.length} gzipped), too large for ${where} (1 MiB at most); the cluster mirror is not updated. The local state file stays the authority.`);
       }
-      await putConfigMap(this.client, { namespace: this.namespace, name: this.name, labels: { ...MIRROR_LABELS }, data: { [MIRROR_KEY]: json } });
+      const labels = { ...MIRROR_LABELS };
+      if (gz) await putConfigMap(this.client, { namespace: this.namespace, name: this.name, labels, data: {}, binaryData: { [MIRROR_GZIP_KEY]: gz } });
+      else await putConfigMap(this.client, { namespace: this.namespace, name: this.name, labels, data: { [MIRROR_KEY]: json } });
     } catch (e) {
       const err = e instanceof StateMirrorError ? e : new StateMirrorError(`Could not mirror the run state to ${where}: ${(e as Error).message}. The local state file stays the authority; the run goes on.`, { cause: e });
       try {
@@ -126,7 +136,18 @@ export class StateMirror {
 export async function readMirror(client: KubeClusterClient, planName: string, namespace = MIRROR_NAMESPACE): Promise<RunState | undefined> {
   const name = mirrorNameFor(planName);
   const cm = await getConfigMap(client, namespace, name);
-  const text = cm?.data[MIRROR_KEY];
+  if (!cm) return undefined;
+  const gz = cm.binaryData[MIRROR_GZIP_KEY];
+  if (gz) {
+    let text: string;
+    try {
+      text = gunzipSync(gz).toString('utf8');
+    } catch (e) {
+      throw new StateFileError(`The run state in ConfigMap ${namespace}/${name} (key ${MIRROR_GZIP_KEY}) is not valid gzip (${(e as Error).message}); use the local state file, or delete the ConfigMap to start a new run.`, `ConfigMap ${namespace}/${name}`, { cause: e });
+    }
+    return parseRunState(text, `ConfigMap ${namespace}/${name} (key ${MIRROR_GZIP_KEY})`);
+  }
+  const text = cm.data[MIRROR_KEY];
   if (text === undefined) return undefined;
   return parseRunState(text, `ConfigMap ${namespace}/${name} (key ${MIRROR_KEY})`);
 }

@@ -1,4 +1,5 @@
 /** The run-state mirror in a sandbox ConfigMap: naming, coalesced writes (counted by the sandbox), read-back, errors reported not thrown. */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClusterClient, getConfigMap, putConfigMap } from '../../../src/cluster/index.js';
 import { StateMirror, StateMirrorError, mirrorNameFor, readMirror } from '../../../src/upgrade/state-mirror.js';
@@ -84,11 +85,32 @@ describe('StateMirror', () => {
     expect(errors[0].cause).toBeDefined();
   });
 
-  it('does not send a state larger than a ConfigMap can hold', async () => {
+  it('keeps a large state (a 500-node run is over 1 MB of JSON) gzipped under binaryData, and reads it back', async () => {
+    const errors: Error[] = [];
+    const mirror = new StateMirror(client, { planName: 'big-plan', onError: (e) => errors.push(e) });
+    const base = sampleState();
+    const phase = base.phases[0]!;
+    const nodes = Array.from({ length: 500 }, (_, i) => ({
+      ...phase.nodes[0]!,
+      node: `blue-${i}`,
+      touched: Array.from({ length: 20 }, (_, k) => ({ kind: 'ReplicaSet', name: `app-${i}-${k}-7c9d5b4f8`, uid: `0b6f2a44-1c2d-4e5f-8a9b-${String(i * 100 + k).padStart(12, '0')}`, apiVersion: 'apps/v1' })),
+    }));
+    const big = sampleState({ phases: [{ ...phase, nodes }] });
+    expect(JSON.stringify(big).length).toBeGreaterThan(1_000_000);
+    mirror.update(big);
+    await mirror.flush();
+    expect(errors).toEqual([]);
+    const cm = await getConfigMap(client, 'kube-system', mirrorNameFor('big-plan'));
+    expect(Object.keys(cm?.data ?? {})).toEqual([]);
+    expect(Object.keys(cm?.binaryData ?? {})).toEqual(['state.json.gz']);
+    expect(await readMirror(client, 'big-plan')).toEqual(big);
+  });
+
+  it('does not send a state larger than a ConfigMap can hold, even gzipped', async () => {
     const errors: Error[] = [];
     const mirror = new StateMirror(client, { planName: 'huge-plan', onError: (e) => errors.push(e) });
     await resetStats();
-    mirror.update(sampleState({ runId: 'x'.repeat(1_100_000) }));
+    mirror.update(sampleState({ runId: randomBytes(900_000).toString('base64') }));
     await mirror.flush();
     expect(errors[0]?.message).toMatch(/too large/);
     expect(await configMapWrites()).toBe(0);
