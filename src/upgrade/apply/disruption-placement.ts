@@ -13,12 +13,32 @@ import { DisruptionSpread, type NodeDisruption } from './disruption-spread.js';
 export const lookaheadFor = (window: number): number => Math.min(512, Math.max(8, 4 * window));
 
 export async function readDisruptionSpread(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[], window: number): Promise<DisruptionSpread> {
+  const p = await readPlacement(ctx, nodes);
+  return new DisruptionSpread(p.nodes, p.allowed, lookaheadFor(window), (key) => {
+    const b = ctx.cache.pdbs.get(key);
+    return b?.current ? b.disruptionsAllowed : undefined;
+  });
+}
+
+/** Reads the placement again (for `DisruptionSpread.refresh`). */
+export async function readPlacement(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[]): Promise<Placement> {
   const pods = (await ctx.client.listPods()).filter((p) => !isFinished(p));
-  return disruptionSpreadOf(pods, ctx.cache.pdbs.all(), nodes, window);
+  return placementOf(pods, ctx.cache.pdbs.all(), nodes);
+}
+
+export interface Placement {
+  nodes: Map<string, NodeDisruption>;
+  allowed: Map<string, number>;
 }
 
 /** The spread for `nodes` given every pod and budget of the cluster (pure; exported for tests). */
 export function disruptionSpreadOf(pods: readonly PodInfo[], pdbs: readonly PdbInfo[], nodes: readonly string[], window: number): DisruptionSpread {
+  const p = placementOf(pods, pdbs, nodes);
+  return new DisruptionSpread(p.nodes, p.allowed, lookaheadFor(window));
+}
+
+/** What draining each of `nodes` takes from each budget and controller, and what each budget allows. */
+export function placementOf(pods: readonly PodInfo[], pdbs: readonly PdbInfo[], nodes: readonly string[]): Placement {
   const wanted = new Set(nodes);
   const byNamespace = new Map<string, PodInfo[]>();
   for (const p of pods) {
@@ -42,7 +62,7 @@ export function disruptionSpreadOf(pods: readonly PodInfo[], pdbs: readonly PdbI
     for (const p of selected) if (evicted(p)) bump(of(p.nodeName).pdbs, key);
   }
   for (const p of pods) if (evicted(p) && p.controller?.uid) bump(of(p.nodeName).controllers, p.controller.uid);
-  return new DisruptionSpread(perNode as Map<string, NodeDisruption>, allowed, lookaheadFor(window));
+  return { nodes: perNode as Map<string, NodeDisruption>, allowed };
 }
 
 function bump(m: Map<string, number>, k: string): void {

@@ -13,7 +13,7 @@ import { nodeAtVersion } from './node-version.js';
 import { phaseBatches } from './phases.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { runBatches, runRolling, type WindowChooser } from './window.js';
-import { readDisruptionSpread } from './disruption-placement.js';
+import { readDisruptionSpread, readPlacement } from './disruption-placement.js';
 import type { DisruptionSpread } from './disruption-spread.js';
 
 /** Runs phases of a kind this module does not know (rollback's etcd restore). */
@@ -117,10 +117,29 @@ async function windowChooser(ctx: ApplyContext, phase: PhaseRunState, nodes: str
     return undefined;
   }
   const first = new Set(nodes.filter((n) => rank(byStatus(phase, n) ?? '') === 0));
+  // Every window's worth of finished nodes, read the placement again: the pods they evicted now sit on
+  // nodes still waiting. At most one read at a time; picks go on with the last placement meanwhile.
+  const waiting = new Set(todo);
+  let finished = 0;
+  let reading = false;
+  const refresh = () => {
+    if (reading || waiting.size <= window) return;
+    reading = true;
+    readPlacement(ctx, [...waiting])
+      .then((p) => spread.refresh(p.nodes, p.allowed))
+      .catch(() => undefined) // the previous placement stays; the next refresh tries again
+      .finally(() => (reading = false));
+  };
   return {
-    pick: (waiting) => (first.has(waiting[0]!) ? 0 : spread.pick(waiting)),
-    start: (n) => spread.start(n),
-    finish: (n) => spread.finish(n),
+    pick: (w) => (first.has(w[0]!) ? 0 : spread.pick(w)),
+    start: (n) => {
+      waiting.delete(n);
+      spread.start(n);
+    },
+    finish: (n) => {
+      spread.finish(n);
+      if (++finished % window === 0) refresh();
+    },
   };
 }
 

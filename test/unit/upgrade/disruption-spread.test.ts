@@ -60,6 +60,30 @@ describe('DisruptionSpread', () => {
   });
 });
 
+describe('DisruptionSpread, live budgets and a refreshed placement', () => {
+  it('holds back a node whose budget allows nothing right now, even with nothing in flight', () => {
+    const nodes = new Map([
+      ['n1', d({ 'ns/web': 1 })],
+      ['n2', d({ 'ns/db': 1 })],
+    ]);
+    const live = new Map([['ns/web', 0]]);
+    const s = new DisruptionSpread(nodes, new Map([['ns/web', 1], ['ns/db', 1]]), 8, (k) => live.get(k));
+    expect(s.pick(['n1', 'n2'])).toBe(1);
+    live.set('ns/web', 1);
+    expect(s.pick(['n1', 'n2'])).toBe(0);
+  });
+
+  it('uses a refreshed placement for the next picks and releases what a node was counted for when it started', () => {
+    const s = new DisruptionSpread(new Map([['n1', d({ 'ns/web': 1 })], ['n2', d({})], ['n3', d({})]]), new Map([['ns/web', 1]]), 8);
+    s.start('n1');
+    // Evicted web pods have landed on n2 meanwhile.
+    s.refresh(new Map([['n1', d({})], ['n2', d({ 'ns/web': 1 })], ['n3', d({})]]), new Map([['ns/web', 1]]));
+    expect(s.pick(['n2', 'n3'])).toBe(1); // n1 still counts its web pod until it finishes
+    s.finish('n1');
+    expect(s.pick(['n2', 'n3'])).toBe(0);
+  });
+});
+
 describe('runRolling with a chooser', () => {
   it('runs every item exactly once, never more than the window at a time, in the chooser order', async () => {
     const started: string[] = [];
