@@ -13,3 +13,4 @@ export { cordonNode, uncordonNode } from './cordon.js';
 export { classifyPod, selectPods, daemonSetsToCheck, UNSAFE_REASONS, type PodDisposition, type PodSelection, type UnsafeKind, type FilterOptions } from './filters.js';
 export { DEFAULT_RETRY_DELAY_MS } from './evict.js';
 export type { DrainClient, CordonClient } from './client.js';
+export type { CordonOptions } from './cordon.js';

@@ -35,7 +35,7 @@ export interface NodeRunState {
   blockedMs: number;
   /** How many times the node driver was run for this node in this phase (resume re-runs only when needed). */
   driverRuns: number;
-  /** The controllers of the pods this node's drain removed: the workloads its health gate checks. */
+  /** The controllers of the pods this node's drain removed: the workloads its health gate checks (dropped when the node finishes). */
   touched?: OwnerRef[];
   error?: string;
 }

@@ -37,7 +37,9 @@ export function statePathFor(planPath: string): string {
 export async function writeStateFile(path: string, state: RunState): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(seq++).toString(36)}.tmp`);
-  const data = JSON.stringify(state, null, 2) + '\n';
+  // Compact: at hundreds of nodes the state is rewritten often and pretty-printing doubled its size and cost
+  // (`k8s-upgrade status` is the readable view).
+  const data = JSON.stringify(state) + '\n';
   try {
     const fh = await open(tmp, 'wx', 0o600);
     try {

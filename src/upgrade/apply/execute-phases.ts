@@ -107,6 +107,8 @@ const rank = (s: string) => (s === 'in-progress' || s === 'failed' ? 0 : 1);
  * still go first. Without the pod placement (the list failed) the window keeps plan order, with a warning.
  */
 async function windowChooser(ctx: ApplyContext, phase: PhaseRunState, nodes: string[], window: number): Promise<WindowChooser<string> | undefined> {
+  const status = new Map(phase.nodes.map((n) => [n.node, n.status]));
+  const byStatus = (_: PhaseRunState, node: string) => status.get(node);
   const todo = nodes.filter((n) => byStatus(phase, n) !== 'done' && byStatus(phase, n) !== 'skipped');
   if (phase.kind !== 'workers' || window < 2 || todo.length <= window) return undefined;
   let spread: DisruptionSpread;
@@ -143,7 +145,6 @@ async function windowChooser(ctx: ApplyContext, phase: PhaseRunState, nodes: str
   };
 }
 
-const byStatus = (phase: PhaseRunState, node: string) => phase.nodes.find((n) => n.node === node)?.status;
 
 /**
  * The canary of a worker phase: with `options.canary`, the first batch of the first non-empty group (where

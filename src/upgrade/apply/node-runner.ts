@@ -7,7 +7,7 @@
  * node-level failure (the caller decides what the run does next).
  */
 import type { NodeInfo, OwnerRef } from '../../cluster/index.js';
-import { cordonNode, drainNode, uncordonNode, DrainError } from '../../drain/index.js';
+import { cordonNode, drainNode, uncordonNode, DrainError, type DrainClient } from '../../drain/index.js';
 import { NodeDriverError } from '../../nodes/index.js';
 import { waitForHealth } from '../../checks/index.js';
 import type { NodeRunState, PhaseRunState, RunStop } from '../run-state-types.js';
@@ -58,10 +58,11 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
         await journal.commit(() => {
           ns.cordonedByUs = true;
         });
-        await cordonNode(ctx.client, ns.node);
+        // The cache just said it is schedulable: no read before the (idempotent) patch.
+        await cordonNode(ctx.client, ns.node, { current: false });
       }
       mark('drain');
-      const drained = await drainNode(ctx.client, ns.node, ctx.drainOptions(), (e) => {
+      const drained = await drainNode(drainClient(ctx), ns.node, ctx.drainOptions(), (e) => {
         if (e.type === 'pod-evicted') ctx.emit({ type: 'pod-evicted', node: ns.node, pod: e.pod, how: e.how });
         else if (e.type === 'eviction-blocked') ctx.emit({ type: 'eviction-blocked', node: ns.node, pod: e.pod, ...(e.pdb ? { pdb: e.pdb } : {}), message: e.message, retryInMs: e.retryInMs });
         else if (e.type === 'pod-gone') ctx.emit({ type: 'pod-gone', node: ns.node, pod: e.pod });
@@ -82,7 +83,8 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
     await waitReady(ctx, ns);
     if (ns.cordonedByUs || (await isCordonedByUsEarlier(ctx, ns))) {
       mark('uncordon');
-      await uncordonNode(ctx.client, ns.node);
+      // The node is Ready at the target and we cordoned it: patch without reading (idempotent either way).
+      await uncordonNode(ctx.client, ns.node, { current: true });
       journal.update((st) => {
         // Every journal entry of this node (an earlier phase, the apply a rollback undoes) is settled now.
         for (const p of [...st.phases, ...(st.rollback?.phases ?? [])]) for (const n of p.nodes) if (n.node === ns.node) n.cordonedByUs = false;
@@ -101,6 +103,23 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
   } catch (e) {
     return stopNode(ctx, phase, ns, step, started, classify(ctx, ns, step, e));
   }
+}
+
+/**
+ * The drain's client, answering "does this DaemonSet still exist" from the watch cache when the cache has it
+ * (one request less per node); the API is asked when the cache does not know it, so a DaemonSet is never
+ * taken for gone (its pods would then be deleted) on the cache's word.
+ */
+function drainClient(ctx: ApplyContext): DrainClient {
+  const c = ctx.client;
+  return {
+    listPodsOnNode: (...a) => c.listPodsOnNode(...a),
+    watchPods: (...a) => c.watchPods(...a),
+    evictPod: (...a) => c.evictPod(...a),
+    deletePod: (...a) => c.deletePod(...a),
+    listPdbs: () => c.listPdbs(),
+    daemonSetExists: async (namespace, name) => ctx.cache.workload('DaemonSet', namespace, name) !== undefined || c.daemonSetExists(namespace, name),
+  };
 }
 
 /** kubelet at the target and Ready-independent; for a control-plane node also its static pods at the target. */
@@ -182,6 +201,8 @@ async function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState,
     ns.status = status;
     ns.finishedAt = new Date().toISOString();
     ns.durationMs = durationMs;
+    // Only a resumed health gate needs them; a finished node's would grow the state by megabytes at scale.
+    delete ns.touched;
   });
   ctx.emit({ type: 'node-finished', phase: phase.id, node: ns.node, status, durationMs, evictions: ns.evictions, blockedMs: ns.blockedMs, ...(detail ? { detail } : {}) });
   return { kind: status };

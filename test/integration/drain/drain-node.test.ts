@@ -105,4 +105,15 @@ describe('drainNode', () => {
     expect(await uncordonNode(env.client, 'blue-3')).toEqual({ changed: true });
     expect(await uncordonNode(env.client, 'blue-3')).toEqual({ changed: false });
   });
+
+  it('skips the read when the caller knows the state, and a stale belief costs only a patch that changes nothing', async () => {
+    expect(await cordonNode(env.client, 'blue-3', { current: false })).toEqual({ changed: true });
+    expect((await env.client.getNode('blue-3'))?.unschedulable).toBe(true);
+    // Stale: the caller still believes it schedulable; the patch is sent and the node stays cordoned.
+    expect(await cordonNode(env.client, 'blue-3', { current: false })).toEqual({ changed: true });
+    expect((await env.client.getNode('blue-3'))?.unschedulable).toBe(true);
+    expect(await uncordonNode(env.client, 'blue-3', { current: true })).toEqual({ changed: true });
+    expect((await env.client.getNode('blue-3'))?.unschedulable).toBe(false);
+    expect(await uncordonNode(env.client, 'blue-3', { current: false })).toEqual({ changed: false });
+  });
 });
