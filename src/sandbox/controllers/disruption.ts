@@ -4,7 +4,7 @@
  * percentages against the owning controllers' spec.replicas, rounded up), currentHealthy from Ready pods that
  * are neither terminating nor in `disruptedPods`, disruptionsAllowed, the DisruptionAllowed condition, and
  * `disruptedPods` entries (written by the eviction API) dropped when the pod goes or after 2 simulated minutes.
- * Recomputed per namespace, batched, when pods, PDBs or workloads there change.
+ * Recomputed per namespace, batched, for the budgets an event can change (see `onEvent`).
  */
 import { selectorObjectMatcher } from '../api/selectors.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -152,24 +152,69 @@ export class DisruptionController {
     this.queue = new WorkQueue('disruption', (ns) => this.sync(ns), ctx.report);
   }
 
+  /** Per namespace, the budgets to recompute at its next sync (`all` after a change that may touch any). */
+  private readonly dirty = new Map<string, Set<string> | 'all'>();
+  /** Last seen labels of each pod and spec.replicas of each controller: most events change neither. */
+  private readonly podLabels = new Map<string, string>();
+  private readonly replicas = new Map<string, unknown>();
+
   resync(): void {
-    for (const pdb of this.ctx.store.list('policy/poddisruptionbudgets')) this.queue.add(pdb.metadata.namespace!);
+    for (const pdb of this.ctx.store.list('policy/poddisruptionbudgets')) this.mark(pdb.metadata.namespace!, 'all');
   }
 
+  /**
+   * Queues only what an event can change: a pod the budgets that select it (all of the namespace's when its
+   * labels changed), a budget itself, a controller only when it appears, goes or changes spec.replicas (its
+   * status updates, one per pod change, touch no budget). A pod under no budget costs nothing.
+   */
   onEvent(ev: StoreEvent): void {
     const ns = ev.object.metadata.namespace;
-    if (ns && WATCHED.has(ev.resource)) this.queue.add(ns);
+    if (!ns || !WATCHED.has(ev.resource)) return;
+    const o = ev.object;
+    const uid = o.metadata.uid ?? `${ns}/${o.metadata.name}`;
+    if (ev.resource === 'pods') {
+      const labels = JSON.stringify(o.metadata.labels ?? {});
+      const before = this.podLabels.get(uid);
+      if (ev.type === 'DELETED') this.podLabels.delete(uid);
+      else this.podLabels.set(uid, labels);
+      if (before !== undefined && before !== labels) return this.mark(ns, 'all');
+      for (const pdb of this.ctx.store.byIndex('policy/poddisruptionbudgets', 'namespace', ns)) {
+        if (pdb.spec?.selector && selectorObjectMatcher(pdb.spec.selector, true)(o.metadata.labels)) this.mark(ns, pdb.metadata.name);
+      }
+      return;
+    }
+    if (ev.resource === 'policy/poddisruptionbudgets') return this.mark(ns, o.metadata.name);
+    if (ev.type === 'DELETED') {
+      this.replicas.delete(uid);
+      return this.mark(ns, 'all');
+    }
+    const scale = o.spec?.replicas ?? 1;
+    const known = this.replicas.has(uid);
+    const before = this.replicas.get(uid);
+    this.replicas.set(uid, scale);
+    if (!known || before !== scale) this.mark(ns, 'all');
   }
 
   stop(): void {
     this.queue.stop();
   }
 
+  private mark(ns: string, pdb: string | 'all'): void {
+    const cur = this.dirty.get(ns);
+    if (pdb === 'all') this.dirty.set(ns, 'all');
+    else if (cur === undefined) this.dirty.set(ns, new Set([pdb]));
+    else if (cur !== 'all') cur.add(pdb);
+    this.queue.add(ns);
+  }
+
   private sync(ns: string): void {
     const store = this.ctx.store;
     const window = this.ctx.cluster.clock.real(DISRUPTED_POD_TIMEOUT_MS);
+    const which = this.dirty.get(ns) ?? 'all';
+    this.dirty.delete(ns);
     let recheck: number | undefined;
-    const budgets = store.byIndex('policy/poddisruptionbudgets', 'namespace', ns);
+    const all = store.byIndex('policy/poddisruptionbudgets', 'namespace', ns);
+    const budgets = which === 'all' ? all : all.filter((b) => which.has(b.metadata.name));
     if (budgets.length === 0) return;
     const nsPods = NamespacePods.of(store, ns);
     for (const pdb of budgets) {
@@ -192,7 +237,7 @@ export class DisruptionController {
     const simMs = Math.max(0, at - Date.now() + 5) / this.ctx.cluster.clock.scale;
     const cancel = this.ctx.after(simMs, () => {
       this.rechecks.delete(ns);
-      this.queue.add(ns);
+      this.mark(ns, 'all');
     });
     this.rechecks.set(ns, { at, cancel });
   }

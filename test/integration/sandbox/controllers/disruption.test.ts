@@ -118,4 +118,23 @@ describe('disruption controller', () => {
     expect(budget(c, 'all').status).toMatchObject({ expectedPods: 2, disruptionsAllowed: 1 });
     expect(budget(c, 'none').status).toMatchObject({ expectedPods: 0, currentHealthy: 0, disruptionsAllowed: 0 });
   });
+
+  it('recomputes the budget a pod leaves when its labels change, and leaves budgets over other pods alone', async () => {
+    t = startCluster();
+    const c = t.cluster;
+    withApp(c, 'web', 3, { maxUnavailable: 1 });
+    withApp(c, 'api', 2, { minAvailable: 1 });
+    await settled(c, 'web', 3);
+    await settled(c, 'api', 2);
+    const apiVersion = budget(c, 'api').metadata.resourceVersion;
+    // Relabel one web pod out of its budget (as an operator quarantining a pod would).
+    const pod = c.store.list('pods', 'default').find((p) => p.metadata.labels?.app === 'web')!;
+    c.store.mutate('pods', 'default', pod.metadata.name, (d) => {
+      d.metadata.labels = { ...d.metadata.labels, app: 'quarantined' };
+    });
+    // The web budget no longer counts the relabelled pod (only the new labels' budgets would be marked otherwise).
+    await waitFor(() => budget(c, 'web').status?.currentHealthy === readyCount(c, 'web'), 10_000, 'web budget to count only the pods it still selects');
+    expect(readyCount(c, 'web')).toBeLessThan(3);
+    expect(budget(c, 'api').metadata.resourceVersion).toBe(apiVersion);
+  });
 });
