@@ -39,8 +39,8 @@ export async function rawPaginate<T>(
   return (await rawPaginateVersioned(get, what, path, params, pageSize, map))?.items;
 }
 
-/** How many pages may be requested beyond the one being parsed. */
-const LOOKAHEAD = 2;
+/** How many pages may be requested beyond the one being parsed (at most this many bodies of ~1.6 MB held). */
+export const LOOKAHEAD = 4;
 
 interface PendingPage {
   cont: string | undefined;
