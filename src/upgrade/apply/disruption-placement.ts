@@ -12,8 +12,9 @@ import { DisruptionSpread, type NodeDisruption } from './disruption-spread.js';
 /** Candidates considered per start: a few windows ahead, bounded so large phases stay cheap. */
 export const lookaheadFor = (window: number): number => Math.min(512, Math.max(8, 4 * window));
 
-export async function readDisruptionSpread(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[], window: number): Promise<DisruptionSpread> {
-  const p = await readPlacement(ctx, nodes);
+/** The window's spread over `nodes`, from a placement read earlier when given, else read now. */
+export async function spreadFor(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[], window: number, early?: Placement): Promise<DisruptionSpread> {
+  const p = early ?? (await readPlacement(ctx, nodes));
   return new DisruptionSpread(p.nodes, p.allowed, lookaheadFor(window), (key) => {
     const b = ctx.cache.pdbs.get(key);
     return b?.current ? b.disruptionsAllowed : undefined;

@@ -13,16 +13,17 @@ import { nodeAtVersion } from './node-version.js';
 import { phaseBatches } from './phases.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { runBatches, runRolling, type WindowChooser } from './window.js';
-import { readDisruptionSpread, readPlacement } from './disruption-placement.js';
+import { readPlacement, spreadFor, type Placement } from './disruption-placement.js';
 import type { DisruptionSpread } from './disruption-spread.js';
 
 /** Runs phases of a kind this module does not know (rollback's etcd restore). */
 export type PhaseHandlers = Partial<Record<PhaseKind, (phase: PhaseRunState) => Promise<RunStop | undefined>>>;
 
 export async function executePhases(ctx: ApplyContext, phases: PhaseRunState[] = ctx.journal.state.phases, handlers: PhaseHandlers = {}): Promise<RunStop | undefined> {
-  for (const phase of phases) {
+  for (const [i, phase] of phases.entries()) {
     if (phase.status === 'done' || phase.status === 'skipped') continue;
     if (ctx.signal.aborted) return interrupted(ctx);
+    prefetchPlacement(ctx, phases[i + 1]);
     await setPhase(ctx, phase, 'running');
     ctx.emit({ type: 'phase-started', phase: phase.id, kind: phase.kind, title: phase.title });
     const handler = handlers[phase.kind];
@@ -102,6 +103,28 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
 const rank = (s: string) => (s === 'in-progress' || s === 'failed' ? 0 : 1);
 
 /**
+ * Pod placements read while the phase before runs (typically the control plane, whose drains move few pods),
+ * so that a worker window opens at once; the first refresh of the window reads it again anyway.
+ */
+const prefetches = new WeakMap<ApplyContext, Map<string, Promise<Placement>>>();
+const prefetchesOf = (ctx: ApplyContext) => {
+  let m = prefetches.get(ctx);
+  if (!m) prefetches.set(ctx, (m = new Map()));
+  return m;
+};
+
+function prefetchPlacement(ctx: ApplyContext, next: PhaseRunState | undefined): void {
+  const prefetched = prefetchesOf(ctx);
+  if (!next || next.kind !== 'workers' || prefetched.has(next.id)) return;
+  const window = next.group?.maxUnavailable ?? 1;
+  const todo = next.nodes.filter((n) => n.status !== 'done' && n.status !== 'skipped').map((n) => n.node);
+  if (ctx.plan.options.strategy !== 'rolling' || window < 2 || todo.length <= window) return;
+  const p = readPlacement(ctx, todo);
+  p.catch(() => undefined); // used (or re-read) when the phase starts
+  prefetched.set(next.id, p);
+}
+
+/**
  * For a worker window of more than one node: start next the node whose drain collides least with the
  * budgets the nodes in flight are spending (disruption-spread.ts). Nodes an earlier attempt left in progress
  * still go first. Without the pod placement (the list failed) the window keeps plan order, with a warning.
@@ -113,7 +136,9 @@ async function windowChooser(ctx: ApplyContext, phase: PhaseRunState, nodes: str
   if (phase.kind !== 'workers' || window < 2 || todo.length <= window) return undefined;
   let spread: DisruptionSpread;
   try {
-    spread = await readDisruptionSpread(ctx, todo, window);
+    const early = prefetchesOf(ctx).get(phase.id);
+    prefetchesOf(ctx).delete(phase.id);
+    spread = await spreadFor(ctx, todo, window, await early?.catch(() => undefined));
   } catch (e) {
     ctx.emit({ type: 'warning', message: `could not read where the pods are (${(e as Error).message}); the window takes the nodes in plan order` });
     return undefined;
