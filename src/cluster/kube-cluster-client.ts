@@ -32,6 +32,7 @@ import { toWatchError } from './watch-errors.js';
 import type { DeletePodOptions, EvictOptions, EvictionOutcome, PodWatchEvent, PodWatchOptions } from './eviction-types.js';
 import { ClusterApiError } from './errors.js';
 import { rawPaginate, rawPaginateVersioned } from './raw-list.js';
+import { pooledHttpLibrary } from './http-library.js';
 
 export const PAGE_SIZE = 500;
 
@@ -59,7 +60,8 @@ export class KubeClusterClient {
   /**
    * A typed API client (one per class) whose requests share this client's keep-alive connection pool.
    * client-node builds a new agent for every request, so every request would pay a TLS handshake and a new
-   * secure context — at hundreds of nodes that was a large share of apply's CPU. Authentication is still
+   * secure context — at hundreds of nodes that was a large share of apply's CPU. The transport is ours
+   * (http-library.ts): node-fetch misreads chunked responses on reused sockets. Authentication is still
    * applied per request by the KubeConfig (tokens from exec plugins refresh as before); a proxy agent
    * (proxy-url in the kubeconfig) is left as client-node made it.
    */
@@ -74,7 +76,7 @@ export class KubeClusterClient {
           if (made?.constructor === HttpsAgent) ctx.setAgent(await this.pool());
         },
       };
-      api = new cls(createConfiguration({ baseServer: new ServerConfiguration(this.server, {}), authMethods: { default: auth } }));
+      api = new cls(createConfiguration({ baseServer: new ServerConfiguration(this.server, {}), authMethods: { default: auth }, httpApi: pooledHttpLibrary() }));
       this.apis.set(cls, api);
     }
     return api;
