@@ -31,7 +31,10 @@ function once(req: RequestContext): Promise<ResponseContext> {
   const url = new URL(req.getUrl());
   const body = req.getBody();
   const signal = req.getSignal();
-  const opts = { method: String(req.getHttpMethod()), headers: req.getHeaders(), agent: req.getAgent(), ...(signal ? { signal } : {}) };
+  const payload = body === undefined || body === null || body === '' ? undefined : Buffer.from(typeof body === 'string' ? body : String(body));
+  // A body goes with its length (as node-fetch sent it): some servers do not read a chunked DELETE body.
+  const headers = payload ? { ...req.getHeaders(), 'Content-Length': String(payload.length) } : req.getHeaders();
+  const opts = { method: String(req.getHttpMethod()), headers, agent: req.getAgent(), ...(signal ? { signal } : {}) };
   return new Promise<ResponseContext>((resolve, reject) => {
     const onResponse = (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -46,7 +49,6 @@ function once(req: RequestContext): Promise<ResponseContext> {
     };
     const r = url.protocol === 'https:' ? httpsRequest(url, opts, onResponse) : httpRequest(url, opts, onResponse);
     r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
-    if (body !== undefined && body !== null && body !== '') r.write(typeof body === 'string' ? body : String(body));
-    r.end();
+    r.end(payload);
   });
 }
