@@ -12,9 +12,8 @@ import { runNode } from './node-runner.js';
 import { nodeAtVersion } from './node-version.js';
 import { phaseBatches } from './phases.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
-import { runBatches, runRolling, type WindowChooser } from './window.js';
-import { readPlacement, spreadFor, type Placement } from './disruption-placement.js';
-import type { DisruptionSpread } from './disruption-spread.js';
+import { runBatches, runRolling } from './window.js';
+import { prefetchPlacement, windowChooser } from './window-chooser.js';
 
 /** Runs phases of a kind this module does not know (rollback's etcd restore). */
 export type PhaseHandlers = Partial<Record<PhaseKind, (phase: PhaseRunState) => Promise<RunStop | undefined>>>;
@@ -93,7 +92,7 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
     const canary = canaryOf(ctx, phase);
     if (canary.length > 0) await runBatches([canary], work, shouldStop);
     const rest = order.filter((n) => !canary.includes(n));
-    await runRolling(rest, window, work, shouldStop, await windowChooser(ctx, phase, rest, window));
+    await runRolling(rest, window, work, shouldStop, await windowChooser(ctx, phase, rest, window, (s) => rank(s) === 0));
   }
   if (stop) return stop;
   if (ctx.signal.aborted) return interrupted(ctx);
@@ -101,75 +100,6 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
 }
 
 const rank = (s: string) => (s === 'in-progress' || s === 'failed' ? 0 : 1);
-
-/**
- * Pod placements read while the phase before runs (typically the control plane, whose drains move few pods),
- * so that a worker window opens at once; the first refresh of the window reads it again anyway.
- */
-const prefetches = new WeakMap<ApplyContext, Map<string, Promise<Placement>>>();
-const prefetchesOf = (ctx: ApplyContext) => {
-  let m = prefetches.get(ctx);
-  if (!m) prefetches.set(ctx, (m = new Map()));
-  return m;
-};
-
-function prefetchPlacement(ctx: ApplyContext, next: PhaseRunState | undefined): void {
-  const prefetched = prefetchesOf(ctx);
-  if (!next || next.kind !== 'workers' || prefetched.has(next.id)) return;
-  const window = next.group?.maxUnavailable ?? 1;
-  const todo = next.nodes.filter((n) => n.status !== 'done' && n.status !== 'skipped').map((n) => n.node);
-  if (ctx.plan.options.strategy !== 'rolling' || window < 2 || todo.length <= window) return;
-  const p = readPlacement(ctx, todo);
-  p.catch(() => undefined); // used (or re-read) when the phase starts
-  prefetched.set(next.id, p);
-}
-
-/**
- * For a worker window of more than one node: start next the node whose drain collides least with the
- * budgets the nodes in flight are spending (disruption-spread.ts). Nodes an earlier attempt left in progress
- * still go first. Without the pod placement (the list failed) the window keeps plan order, with a warning.
- */
-async function windowChooser(ctx: ApplyContext, phase: PhaseRunState, nodes: string[], window: number): Promise<WindowChooser<string> | undefined> {
-  const status = new Map(phase.nodes.map((n) => [n.node, n.status]));
-  const byStatus = (_: PhaseRunState, node: string) => status.get(node);
-  const todo = nodes.filter((n) => byStatus(phase, n) !== 'done' && byStatus(phase, n) !== 'skipped');
-  if (phase.kind !== 'workers' || window < 2 || todo.length <= window) return undefined;
-  let spread: DisruptionSpread;
-  try {
-    const early = prefetchesOf(ctx).get(phase.id);
-    prefetchesOf(ctx).delete(phase.id);
-    spread = await spreadFor(ctx, todo, window, await early?.catch(() => undefined));
-  } catch (e) {
-    ctx.emit({ type: 'warning', message: `could not read where the pods are (${(e as Error).message}); the window takes the nodes in plan order` });
-    return undefined;
-  }
-  const first = new Set(nodes.filter((n) => rank(byStatus(phase, n) ?? '') === 0));
-  // Every window's worth of finished nodes, read the placement again: the pods they evicted now sit on
-  // nodes still waiting. At most one read at a time; picks go on with the last placement meanwhile.
-  const waiting = new Set(todo);
-  let finished = 0;
-  let reading = false;
-  const refresh = () => {
-    if (reading || waiting.size <= window) return;
-    reading = true;
-    readPlacement(ctx, [...waiting])
-      .then((p) => spread.refresh(p.nodes, p.allowed))
-      .catch(() => undefined) // the previous placement stays; the next refresh tries again
-      .finally(() => (reading = false));
-  };
-  return {
-    pick: (w) => (first.has(w[0]!) ? 0 : spread.pick(w)),
-    start: (n) => {
-      waiting.delete(n);
-      spread.start(n);
-    },
-    finish: (n) => {
-      spread.finish(n);
-      if (++finished % window === 0) refresh();
-    },
-  };
-}
-
 
 /**
  * The canary of a worker phase: with `options.canary`, the first batch of the first non-empty group (where
