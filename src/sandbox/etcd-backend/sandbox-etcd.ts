@@ -132,6 +132,12 @@ export class SandboxEtcd {
 
   async stop(): Promise<void> {
     this.writes.detach();
+    // Let what is queued reach etcd (briefly), then drop the rest: no retries against an etcd being stopped.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.writes.flushed(), new Promise<void>((r) => (timer = setTimeout(r, 2_000)))]);
+    clearTimeout(timer);
+    this.writes.pause();
+    this.writes.discard();
     this.gateway.close();
     await this.proc.stop();
     if (this.ownsWorkDir) rmSync(this.workDir, { recursive: true, force: true });
