@@ -17,12 +17,20 @@ export function pooledHttpLibrary(): HttpLibrary {
   return wrapHttpLibrary({ send });
 }
 
+/**
+ * A request that failed because the pooled keep-alive socket it was written to had just been closed by the
+ * server (the request carries `reusedSocket`, as both transports here attach it): safe to send once more on a
+ * new socket when the request is idempotent.
+ */
+export function isStaleSocketError(e: unknown): boolean {
+  return (e as { reusedSocket?: boolean }).reusedSocket === true && /ECONNRESET|socket hang up|EPIPE/i.test(`${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`);
+}
+
 async function send(req: RequestContext): Promise<ResponseContext> {
   try {
     return await once(req);
   } catch (e) {
-    const stale = (e as { reusedSocket?: boolean }).reusedSocket === true && /ECONNRESET|socket hang up|EPIPE/i.test(`${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`);
-    if (!stale || !IDEMPOTENT.has(String(req.getHttpMethod()))) throw e;
+    if (!isStaleSocketError(e) || !IDEMPOTENT.has(String(req.getHttpMethod()))) throw e;
     return once(req);
   }
 }

@@ -31,8 +31,8 @@ import { evictionOutcomeOf } from './eviction.js';
 import { toWatchError } from './watch-errors.js';
 import type { DeletePodOptions, EvictOptions, EvictionOutcome, PodWatchEvent, PodWatchOptions } from './eviction-types.js';
 import { ClusterApiError } from './errors.js';
-import { rawPaginate, rawPaginateVersioned } from './raw-list.js';
-import { pooledHttpLibrary } from './http-library.js';
+import { rawPaginate, rawPaginateVersioned, type RawGet } from './raw-list.js';
+import { isStaleSocketError, pooledHttpLibrary } from './http-library.js';
 
 export const PAGE_SIZE = 500;
 
@@ -46,6 +46,8 @@ export class KubeClusterClient {
   private readonly apps: AppsV1Api;
 
   private readonly apis = new Map<unknown, unknown>();
+  /** `rawGet` as the paged lists take it. */
+  private readonly get: RawGet = (path, accept, onHead) => this.rawGet(path, accept, onHead);
   private agent: HttpsAgent | undefined;
   private agentOptions: Promise<import('node:https').AgentOptions> | undefined;
 
@@ -106,7 +108,7 @@ export class KubeClusterClient {
 
   /** Nodes as plain JSON page by page (5,000 nodes through the typed client cost a noticeable share of `plan`). */
   async listNodes(labelSelector?: string): Promise<NodeInfo[]> {
-    return (await rawPaginate((p, a, h) => this.rawGet(p, a, h), 'list nodes', '/api/v1/nodes', { labelSelector }, PAGE_SIZE, (n: V1Node) => toNodeInfo(n))) ?? [];
+    return (await rawPaginate(this.get, 'list nodes', '/api/v1/nodes', { labelSelector }, PAGE_SIZE, (n: V1Node) => toNodeInfo(n))) ?? [];
   }
 
   async getNode(name: string): Promise<NodeInfo | undefined> {
@@ -127,7 +129,7 @@ export class KubeClusterClient {
   async listPods(opts: { nodeName?: string; namespace?: string; labelSelector?: string } = {}): Promise<PodInfo[]> {
     const fieldSelector = opts.nodeName ? `spec.nodeName=${opts.nodeName}` : undefined;
     const path = opts.namespace ? `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods` : '/api/v1/pods';
-    const pods = await rawPaginate((p, a, h) => this.rawGet(p, a, h), 'list pods', path, { fieldSelector, labelSelector: opts.labelSelector }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p));
+    const pods = await rawPaginate(this.get, 'list pods', path, { fieldSelector, labelSelector: opts.labelSelector }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p));
     return pods ?? [];
   }
 
@@ -138,7 +140,7 @@ export class KubeClusterClient {
 
   /** PodDisruptionBudgets (policy/v1) as plain JSON; none when the API is not served. */
   async listPdbs(): Promise<PdbInfo[]> {
-    return (await rawPaginate((p, a, h) => this.rawGet(p, a, h), 'list PodDisruptionBudgets', '/apis/policy/v1/poddisruptionbudgets', {}, PAGE_SIZE, (b: V1PodDisruptionBudget) => toPdbInfo(b))) ?? [];
+    return (await rawPaginate(this.get, 'list PodDisruptionBudgets', '/apis/policy/v1/poddisruptionbudgets', {}, PAGE_SIZE, (b: V1PodDisruptionBudget) => toPdbInfo(b))) ?? [];
   }
 
   /**
@@ -147,7 +149,7 @@ export class KubeClusterClient {
    */
   async listWorkloads(): Promise<WorkloadInfo[]> {
     const list = async <T>(resource: string, map: (item: T) => WorkloadInfo) =>
-      (await rawPaginate((p, a, h) => this.rawGet(p, a, h), `list ${resource}`, `/apis/apps/v1/${resource}`, {}, PAGE_SIZE, map)) ?? [];
+      (await rawPaginate(this.get, `list ${resource}`, `/apis/apps/v1/${resource}`, {}, PAGE_SIZE, map)) ?? [];
     const [deps, rss, stss, dss] = await Promise.all([
       list('deployments', toDeploymentInfo),
       list('replicasets', toReplicaSetInfo),
@@ -177,7 +179,7 @@ export class KubeClusterClient {
 
   /** The pods bound to `node` (one raw paged list) and the list's resourceVersion, where a watch resumes. */
   async listPodsOnNode(node: string): Promise<{ pods: PodInfo[]; resourceVersion: string }> {
-    const r = await rawPaginateVersioned((p, a, h) => this.rawGet(p, a, h), `list pods on node ${node}`, '/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p));
+    const r = await rawPaginateVersioned(this.get, `list pods on node ${node}`, '/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p));
     return { pods: r?.items ?? [], resourceVersion: r?.resourceVersion ?? '' };
   }
 
@@ -265,7 +267,7 @@ export class KubeClusterClient {
    * object's name and field-management metadata. `undefined` when the server does not serve that collection.
    */
   async listObjectMeta(collectionPath: string): Promise<ObjectMetaInfo[] | undefined> {
-    return rawPaginate((p, a, h) => this.rawGet(p, a, h), `list ${collectionPath}`, collectionPath, {}, PAGE_SIZE, toObjectMetaInfo);
+    return rawPaginate(this.get, `list ${collectionPath}`, collectionPath, {}, PAGE_SIZE, toObjectMetaInfo);
   }
 
   /** Secrets in every namespace matching `labelSelector`, handed to `visit` one page at a time (pages of 50). */
@@ -311,8 +313,7 @@ export class KubeClusterClient {
       return await once();
     } catch (e) {
       // A pooled keep-alive socket the server closed meanwhile: a GET is safe to send once more on a new one.
-      const stale = (e as { reusedSocket?: boolean }).reusedSocket === true && /ECONNRESET|socket hang up/i.test(`${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`);
-      if (!stale) throw new ClusterApiError(`GET ${path}: ${(e as Error).message}`, 0, 'Unreachable', [], { cause: e });
+      if (!isStaleSocketError(e)) throw new ClusterApiError(`GET ${path}: ${(e as Error).message}`, 0, 'Unreachable', [], { cause: e });
       try {
         return await once();
       } catch (e2) {
