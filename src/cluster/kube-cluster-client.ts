@@ -31,7 +31,9 @@ import { evictionOutcomeOf } from './eviction.js';
 import { toWatchError } from './watch-errors.js';
 import type { DeletePodOptions, EvictOptions, EvictionOutcome, PodWatchEvent, PodWatchOptions } from './eviction-types.js';
 import { ClusterApiError } from './errors.js';
-import { rawPaginate, rawPaginateVersioned, type RawGet } from './raw-list.js';
+import { rawPaginate, rawPaginateVersioned, type RawGet, type RawResponse } from './raw-list.js';
+import { PROTOBUF_CONTENT_TYPE } from './protobuf-reader.js';
+import { decodePodListPage } from './pod-protobuf.js';
 import { isStaleSocketError, pooledHttpLibrary } from './http-library.js';
 
 export const PAGE_SIZE = 500;
@@ -129,7 +131,7 @@ export class KubeClusterClient {
   async listPods(opts: { nodeName?: string; namespace?: string; labelSelector?: string } = {}): Promise<PodInfo[]> {
     const fieldSelector = opts.nodeName ? `spec.nodeName=${opts.nodeName}` : undefined;
     const path = opts.namespace ? `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods` : '/api/v1/pods';
-    const pods = await rawPaginate(this.get, 'list pods', path, { fieldSelector, labelSelector: opts.labelSelector }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p));
+    const pods = await rawPaginate(this.get, 'list pods', path, { fieldSelector, labelSelector: opts.labelSelector }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p), decodePodListPage);
     return pods ?? [];
   }
 
@@ -179,7 +181,7 @@ export class KubeClusterClient {
 
   /** The pods bound to `node` (one raw paged list) and the list's resourceVersion, where a watch resumes. */
   async listPodsOnNode(node: string): Promise<{ pods: PodInfo[]; resourceVersion: string }> {
-    const r = await rawPaginateVersioned(this.get, `list pods on node ${node}`, '/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p));
+    const r = await rawPaginateVersioned(this.get, `list pods on node ${node}`, '/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p), decodePodListPage);
     return { pods: r?.items ?? [], resourceVersion: r?.resourceVersion ?? '' };
   }
 
@@ -289,7 +291,7 @@ export class KubeClusterClient {
   }
 
   /** A raw GET (e.g. /metrics, list pages) with the kubeconfig's credentials and TLS settings, over the pool. */
-  async rawGet(path: string, accept = 'text/plain, application/json', onHead?: (head: string) => void): Promise<{ status: number; body: string }> {
+  async rawGet(path: string, accept = 'text/plain, application/json', onHead?: (head: Buffer) => boolean): Promise<RawResponse> {
     // Joined, not resolved: a server URL with a path prefix (an API proxy) keeps it.
     const url = new URL(this.server.replace(/\/+$/, '') + path);
     const opts: import('node:https').RequestOptions = { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: { Accept: accept } };
@@ -299,11 +301,12 @@ export class KubeClusterClient {
     if (https) opts.agent = await this.pool();
     const req = https ? httpsRequest : httpRequest;
     const once = () =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
+      new Promise<RawResponse>((resolve, reject) => {
         const r = req(opts, (res) => {
           const body = new BodyText(res.statusCode === 200 ? onHead : undefined);
+          const protobuf = (res.headers['content-type'] ?? '').startsWith(PROTOBUF_CONTENT_TYPE);
           res.on('data', (c: Buffer) => body.add(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.end() }));
+          res.on('end', () => resolve(protobuf ? { status: res.statusCode ?? 0, body: '', bytes: body.bytes() } : { status: res.statusCode ?? 0, body: body.end() }));
           res.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
         });
         r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
@@ -326,29 +329,28 @@ export class KubeClusterClient {
 /**
  * A response body collected as bytes and decoded once at the end: an all-ASCII body (what an apiserver
  * sends unless an object holds non-ASCII text) by the one-byte latin1 copy, which together with JSON.parse
- * on the resulting one-byte string costs about half of a UTF-8 decode. The head is handed to `onHead` as
- * soon as the bytes show where `"items"` starts.
+ * on the resulting one-byte string costs about half of a UTF-8 decode; a protobuf body is kept as bytes. The
+ * head is handed to `onHead` as chunks arrive, until it says it has read enough.
  */
 class BodyText {
   private chunks: Buffer[] = [];
-  private seen = 0;
-  constructor(private onHead: ((head: string) => void) | undefined) {}
+  constructor(private onHead: ((head: Buffer) => boolean) | undefined) {}
 
   add(chunk: Buffer): void {
     this.chunks.push(chunk);
     if (!this.onHead) return;
     const head = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks);
-    const at = head.indexOf('"items"', Math.max(0, this.seen - 7));
-    this.seen = head.length;
-    if (at < 0 && head.length <= HEAD_LIMIT) return;
-    const onHead = this.onHead;
-    this.onHead = undefined;
-    if (at >= 0) onHead(head.subarray(0, at).toString('utf8'));
+    if (this.onHead(head) || head.length > HEAD_LIMIT) this.onHead = undefined;
+  }
+
+  bytes(): Buffer {
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks = [];
+    return body;
   }
 
   end(): string {
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = [];
+    const body = this.bytes();
     return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
   }
 }

@@ -20,7 +20,8 @@ function server(n: number, opts: { itemsFirst?: boolean; failPage?: number; stat
     if (opts.streamHead && res.status === 200) {
       const head = res.body.slice(0, Math.max(0, res.body.indexOf('"items"')));
       await new Promise((r) => setTimeout(r, 1));
-      onHead?.(opts.lyingHead ? head.replace(/"continue":"[^"]*"/, `"continue":"${Buffer.from('7').toString('base64url')}"`) : head);
+      const shown = opts.lyingHead ? head.replace(/"continue":"[^"]*"/, `"continue":"${Buffer.from('7').toString('base64url')}"`) : head;
+      onHead?.(Buffer.from(`${shown}"items":[`));
     }
     await new Promise((r) => setTimeout(r, 5));
     inFlight--;
