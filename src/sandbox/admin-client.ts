@@ -81,7 +81,7 @@ export class SandboxAdminClient {
     return this.call('DELETE', `/sandbox/v1/faults${id === undefined ? '' : `/${id}`}`);
   }
 
-  stats(): Promise<{ requests: { verb: string; resource: string; count: number }[] }> {
+  stats(): Promise<{ requests: { verb: string; resource: string; count: number }[]; protobuf: { responses: number; fallbacks: number; refusals: number; lastFailure?: string } }> {
     return this.call('GET', '/sandbox/v1/stats');
   }
 

@@ -11,6 +11,7 @@ import { SandboxCluster, DEFAULT_VERSION, type SandboxOptions } from './cluster.
 import { startControllers, type Controllers } from './controllers/index.js';
 import { buildCluster } from './workloads/index.js';
 import { SandboxServer } from './http/server.js';
+import { POD_PROTOBUF } from './http/protobuf/index.js';
 import { generateServingCert, randomToken } from './tls.js';
 import { renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { SandboxEtcd, type EtcdInfo } from './etcd-backend/sandbox-etcd.js';
@@ -108,6 +109,7 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
   }
   const kc = { server: url, caPem: cert, adminToken, readonlyToken };
   for (const r of ['pods', 'nodes']) cluster.store.warmJsonCache(r);
+  cluster.store.warmEncodedCache('pods', POD_PROTOBUF);
   if (kubeconfigPath) writeKubeconfig(kubeconfigPath, kc);
   let stopped = false;
   const e = etcd;

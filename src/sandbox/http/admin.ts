@@ -74,7 +74,7 @@ export async function handleAdmin(
     }
   }
   if (what === 'stats') {
-    if (method === 'GET') return sendJson(res, 200, { requests: metrics.summary() });
+    if (method === 'GET') return sendJson(res, 200, { requests: metrics.summary(), protobuf: metrics.protobuf.snapshot() });
     if (method === 'DELETE') {
       metrics.reset();
       return sendJson(res, 200, { requests: [] });

@@ -1,13 +1,16 @@
 /**
  * Request accounting: `/metrics` in Prometheus text format with `apiserver_requested_deprecated_apis` (the
- * gauge kube-apiserver sets for every deprecated group-version that was requested) and
- * `apiserver_request_total`, which benchmarks use to count the API requests a client made.
+ * gauge kube-apiserver sets for every deprecated group-version that was requested),
+ * `apiserver_request_total`, which benchmarks use to count the API requests a client made, and
+ * `sandbox_protobuf_responses_total` (how requests for protobuf were answered).
  */
 import type { SandboxCluster } from '../cluster.js';
 import type { ResourceDef } from '../api/resources.js';
+import { ProtobufStats } from './protobuf/index.js';
 
 export class RequestMetrics {
   private readonly totals = new Map<string, number>();
+  readonly protobuf = new ProtobufStats();
 
   constructor(private readonly cluster: SandboxCluster) {}
 
@@ -43,6 +46,7 @@ export class RequestMetrics {
 
   reset(): void {
     this.totals.clear();
+    this.protobuf.reset();
   }
 
   render(): string {
@@ -59,6 +63,7 @@ export class RequestMetrics {
       const [verb, group, version, resource, code] = k.split('\u0000');
       lines.push(`apiserver_request_total{code="${code}",group="${group}",resource="${resource}",verb="${verb.toUpperCase()}",version="${version}"} ${n}`);
     }
+    lines.push(...this.protobuf.render());
     return lines.join('\n') + '\n';
   }
 }

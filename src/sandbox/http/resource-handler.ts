@@ -1,6 +1,7 @@
 /**
  * Serves one resource request: get, list (plain or Table), watch, create, update, patch, delete,
- * deletecollection, plus the eviction and status subresources and SelfSubjectAccessReview.
+ * deletecollection, plus the eviction and status subresources and SelfSubjectAccessReview. Pod gets and
+ * lists are answered in protobuf when the client asks for it (see ./protobuf/).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxCluster } from '../cluster.js';
@@ -15,6 +16,10 @@ import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js'
 import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
 import { toTable, wantsTable } from './tables.js';
 import type { WatchHub } from './watch.js';
+import { negotiate, POD_PROTOBUF, PodList, ProtobufEncodeError, ProtobufStats, sendProtobufObject, streamProtobufList, type Negotiated, type PodEncoding } from './protobuf/index.js';
+
+/** Items encoded per event-loop turn while a protobuf list is prepared (cold caches only). */
+const ENCODE_SLICE = 2000;
 
 export interface ResourceRequest {
   def: ResourceDef;
@@ -43,6 +48,7 @@ export class ResourceHandler {
   constructor(
     private readonly cluster: SandboxCluster,
     private readonly watches: WatchHub,
+    readonly protobufStats = new ProtobufStats(),
   ) {
     this.ops = new ApiOperations(cluster);
   }
@@ -71,8 +77,19 @@ export class ResourceHandler {
       return sendStatus(res, evictPod(this.cluster, this.ops, r.namespace!, r.name!, body ?? {}));
     }
     switch (verb) {
-      case 'get':
-        return this.sendObject(req, res, r, this.ops.get(r.def, r.namespace, r.name!));
+      case 'get': {
+        const obj = this.ops.get(r.def, r.namespace, r.name!);
+        const mode = this.protobufMode(req, r);
+        if (mode !== 'json') {
+          const enc = this.cluster.store.encoded<PodEncoding>(storageKey(r.def), obj, POD_PROTOBUF);
+          if (!(enc instanceof ProtobufEncodeError)) {
+            this.protobufStats.responses++;
+            return sendProtobufObject(res, 200, groupVersion(r.group, r.version), r.def.kind, enc);
+          }
+          this.protobufFailed(mode, `pod "${obj.metadata.name}"`, enc);
+        }
+        return this.sendObject(req, res, r, obj);
+      }
       case 'list':
         return this.list(req, res, r);
       case 'watch':
@@ -116,7 +133,35 @@ export class ResourceHandler {
     sendJson(res, code, this.cluster.store.json(storageKey(r.def), obj));
   }
 
-  private list(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): void {
+  /** Whether this get/list is answered in protobuf: pods only, never Tables, when the Accept header asks for it. */
+  private protobufMode(req: IncomingMessage, r: ResourceRequest): Negotiated {
+    if (r.group !== '' || r.def.plural !== 'pods' || r.subresource || wantsTable(req.headers.accept)) return 'json';
+    return negotiate(req.headers.accept);
+  }
+
+  /** Counts an object that could not be encoded; throws 406 when the client accepts nothing but protobuf. */
+  private protobufFailed(mode: Negotiated, what: string, e: ProtobufEncodeError): void {
+    const refused = mode === 'protobuf-only';
+    this.protobufStats.failed(`${what}: ${e.message}`, refused);
+    if (refused) {
+      throw new ApiError(406, 'NotAcceptable', `the sandbox cannot encode ${what} as application/vnd.kubernetes.protobuf (${e.message}); accepted media types include: application/json`);
+    }
+  }
+
+  /** Every item's protobuf encoding (cached by the store), a slice per event-loop turn; the first failure ends it. */
+  private async encodeItems(key: string, items: KObject[]): Promise<{ buffers: Buffer[] } | { failed: KObject; error: ProtobufEncodeError }> {
+    const store = this.cluster.store;
+    const buffers: Buffer[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0 && i % ENCODE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const enc = store.encoded<PodEncoding>(key, items[i], POD_PROTOBUF);
+      if (enc instanceof ProtobufEncodeError) return { failed: items[i], error: enc };
+      buffers[i] = enc;
+    }
+    return { buffers };
+  }
+
+  private async list(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): Promise<void> {
     const q = r.query;
     const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
     const result = this.ops.list(r.def, r.namespace, {
@@ -132,6 +177,15 @@ export class ResourceHandler {
     }
     if (wantsTable(req.headers.accept)) return sendJson(res, 200, toTable(r.def.kind, result.items, meta as { resourceVersion: string }));
     const key = storageKey(r.def);
+    const mode = this.protobufMode(req, r);
+    if (mode !== 'json') {
+      const encoded = await this.encodeItems(key, result.items);
+      if ('buffers' in encoded) {
+        this.protobufStats.responses++;
+        return streamProtobufList(res, groupVersion(r.group, r.version), PodList, meta, encoded.buffers);
+      }
+      this.protobufFailed(mode, `pod "${encoded.failed.metadata.namespace}/${encoded.failed.metadata.name}"`, encoded.error);
+    }
     const store = this.cluster.store;
     const head = `{"kind":"${r.def.kind}List","apiVersion":"${groupVersion(r.group, r.version)}","metadata":${JSON.stringify(meta)},"items":[`;
     // Streamed in chunks with back-pressure: a list of 100,000 pods is never held as one string.

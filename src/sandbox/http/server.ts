@@ -42,7 +42,7 @@ export class SandboxServer {
   ) {
     this.watches = new WatchHub(cluster);
     this.metrics = new RequestMetrics(cluster);
-    this.resources = new ResourceHandler(cluster, this.watches);
+    this.resources = new ResourceHandler(cluster, this.watches, this.metrics.protobuf);
     cluster.faults.onDropWatches = () => this.watches.dropAll();
   }
 

@@ -2,7 +2,8 @@
  * The sandbox's in-memory object store: one table per resource, a single store-wide resourceVersion counter
  * (like etcd's revision), a bounded history for watch replay, secondary indexes, and synchronous change
  * listeners. Stored objects are never mutated in place: every write stores a new object, so history entries,
- * list snapshots and cached JSON stay valid. Callers must treat returned objects as read-only.
+ * list snapshots and cached encodings (JSON, protobuf) stay valid. Callers must treat returned objects as
+ * read-only.
  */
 import { randomUUID } from 'node:crypto';
 import type { KObject, StoreEvent } from './types.js';
@@ -25,6 +26,16 @@ export class StoreError extends Error {
 interface Entry {
   obj: KObject;
   json?: string;
+  /** The object in another encoding (see ObjectCodec) and the codec that made it. */
+  encoded?: unknown;
+  encodedBy?: string;
+}
+
+/** Another wire form of stored objects (e.g. protobuf), cached by the store per object like their JSON. */
+export interface ObjectCodec<T> {
+  /** Identifies the encoding; an entry caches one encoding at a time. */
+  readonly id: string;
+  encode(obj: KObject): T;
 }
 
 type IndexFn = (obj: KObject) => string | undefined;
@@ -175,12 +186,41 @@ export class ObjectStore {
 
   /** Fills the JSON cache of a table in the background, a slice per event-loop turn, so the first big list is fast. */
   warmJsonCache(resource: string, slice = 2000): void {
+    this.warm(resource, slice, (e) => {
+      if (e.json === undefined) e.json = JSON.stringify(e.obj);
+    });
+  }
+
+  /** The object encoded by `codec`, cached until the object changes (like `json`). */
+  encoded<T>(resource: string, obj: KObject, codec: ObjectCodec<T>): T {
+    const e = this.table(resource).get(objectKey(obj.metadata.namespace, obj.metadata.name));
+    if (e && e.obj === obj) {
+      if (e.encodedBy !== codec.id) {
+        e.encoded = codec.encode(obj);
+        e.encodedBy = codec.id;
+      }
+      return e.encoded as T;
+    }
+    return codec.encode(obj);
+  }
+
+  /** Fills the `codec` cache of a table in the background, like warmJsonCache. */
+  warmEncodedCache<T>(resource: string, codec: ObjectCodec<T>, slice = 2000): void {
+    this.warm(resource, slice, (e) => {
+      if (e.encodedBy === codec.id) return;
+      e.encoded = codec.encode(e.obj);
+      e.encodedBy = codec.id;
+    });
+  }
+
+  /** Runs `fill` on every entry of a table that is still current, a slice per event-loop turn. */
+  private warm(resource: string, slice: number, fill: (e: Entry) => void): void {
     const t = this.table(resource);
     const entries = [...t.values()];
     let i = 0;
     const step = () => {
       const end = Math.min(entries.length, i + slice);
-      for (; i < end; i++) if (entries[i].json === undefined && t.get(objectKey(entries[i].obj.metadata.namespace, entries[i].obj.metadata.name)) === entries[i]) entries[i].json = JSON.stringify(entries[i].obj);
+      for (; i < end; i++) if (t.get(objectKey(entries[i].obj.metadata.namespace, entries[i].obj.metadata.name)) === entries[i]) fill(entries[i]);
       if (i < entries.length) setImmediate(step);
     };
     setImmediate(step);
