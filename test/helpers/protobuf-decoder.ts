@@ -225,3 +225,30 @@ export function decodeEnvelope(body: Uint8Array): Envelope {
 export function asJson<T>(o: T): T {
   return JSON.parse(JSON.stringify(o)) as T;
 }
+
+/**
+ * The JSON form a client decoding the protobuf sees: empty lists and maps dropped (the encoder writes them as
+ * nothing, as kube-apiserver does), empty messages such as `emptyDir: {}` kept.
+ */
+export function withoutEmptyCollections<T>(json: T, schema: MessageSchema): T {
+  const o = asJson(json) as Json;
+  strip(o, schema);
+  return o as T;
+}
+
+function strip(o: Json, schema: MessageSchema): void {
+  for (const f of schema.fields) {
+    if (f.mode === 'inline') {
+      strip(o, f.message!);
+      continue;
+    }
+    const v = o[f.name];
+    if (v === undefined || v === null) continue;
+    if (f.mode === 'repeated' && Array.isArray(v)) {
+      if (v.length === 0) delete o[f.name];
+      else if (f.kind === 'message') for (const x of v) strip(x as Json, f.message!);
+    } else if (f.mode === 'map') {
+      if (Object.keys(v as Json).length === 0) delete o[f.name];
+    } else if (f.kind === 'message') strip(v as Json, f.message!);
+  }
+}

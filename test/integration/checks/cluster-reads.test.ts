@@ -1,10 +1,12 @@
 /**
- * The adapter reads preflight added to KubeClusterClient, against the sandbox: pods read as plain JSON
- * (all namespaces, one namespace, one node, label selector, errors as ClusterApiError), metadata lists of a
+ * The adapter reads preflight added to KubeClusterClient, against the sandbox: pods read in protobuf (the
+ * same views as from JSON) with every filter, errors as ClusterApiError, metadata lists of a
  * collection (404 → undefined), secrets by label a page at a time, and access reviews.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterApiError } from '../../../src/cluster/index.js';
+import { ClusterApiError, type KubeClusterClient } from '../../../src/cluster/index.js';
+import { rawPaginate, type RawResponse } from '../../../src/cluster/raw-list.js';
+import { toPodInfo } from '../../../src/cluster/views.js';
 import { SandboxAdminClient } from '../../../src/sandbox/index.js';
 import { startEnv, type Env } from './helpers.js';
 
@@ -25,6 +27,36 @@ describe('KubeClusterClient preflight reads', () => {
     expect((await env.client.listPods({ namespace: 'payments' })).every((p) => p.namespace === 'payments')).toBe(true);
     expect((await env.client.listPods({ nodeName: 'blue-1' })).every((p) => p.nodeName === 'blue-1')).toBe(true);
     expect((await env.client.listPods({ labelSelector: 'app=ledger' })).map((p) => p.labels.app)).toEqual(['ledger', 'ledger']);
+  });
+
+  it('reads pods in protobuf, into the same views as the JSON list gives', async () => {
+    const ns = 'default';
+    const pod = (name: string, spec: object, metadata: object = {}) => env.core.createNamespacedPod({ namespace: ns, body: { metadata: { name, ...metadata }, spec: { containers: [{ name: 'c', image: 'img:1' }], ...spec } } });
+    await pod('pb-volumes', { volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'x' } }], nodeSelector: { pool: 'blue' }, tolerations: [{ operator: 'Exists' }, { key: 'gpu', operator: 'Equal', value: 'yes', effect: 'NoSchedule', tolerationSeconds: 60 }] });
+    await pod('pb-init', { initContainers: [{ name: 'i', image: 'busybox', resources: { requests: { cpu: '2', memory: '1Gi' } } }], containers: [{ name: 'a', image: 'a', resources: { requests: { cpu: '100m', memory: '3Gi' } } }, { name: 'b', image: 'b' }] });
+    await pod('pb-unicode', {}, { labels: { team: 'équipe', emoji: '🚀' }, annotations: { note: 'ünïcödé' } });
+    const answers: RawResponse[] = [];
+    const client: KubeClusterClient = env.client;
+    const rawGet = client.rawGet.bind(client);
+    client.rawGet = async (path, accept, onHead) => {
+      const r = await rawGet(path, accept, onHead);
+      answers.push(r);
+      return r;
+    };
+    let viaProtobuf;
+    try {
+      viaProtobuf = await client.listPods();
+    } finally {
+      delete (client as Partial<KubeClusterClient>).rawGet; // back to the prototype's
+    }
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.every((r) => r.bytes !== undefined)).toBe(true);
+    const viaJson = await rawPaginate(rawGet, 'list pods', '/api/v1/pods', {}, 500, toPodInfo);
+    expect(viaProtobuf).toEqual(viaJson);
+    expect(viaProtobuf.find((p) => p.name === 'pb-volumes')).toMatchObject({ emptyDirVolumes: ['scratch'], nodeSelector: { pool: 'blue' } });
+    expect(viaProtobuf.find((p) => p.name === 'pb-init')?.requests).toEqual({ cpuMilli: 2000, memoryBytes: 3 * 2 ** 30, pods: 1 });
+    expect(viaProtobuf.find((p) => p.name === 'pb-unicode')?.labels).toEqual({ team: 'équipe', emoji: '🚀' });
+    for (const name of ['pb-volumes', 'pb-init', 'pb-unicode']) await env.core.deleteNamespacedPod({ namespace: ns, name, gracePeriodSeconds: 0 });
   });
 
   it('turns API failures into ClusterApiError', async () => {

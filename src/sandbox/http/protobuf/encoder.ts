@@ -1,9 +1,10 @@
 /**
  * The schema-driven encoder: writes an object's JSON form (as the store holds it) as protobuf, field by field
- * in field-number order, encoding exactly the fields present (an explicit false, 0 or "" included). It refuses
- * — with a ProtobufEncodeError naming the field — anything the protobuf form could not give back identically:
- * a field the schema does not know, a value of the wrong type, an empty list or map (protobuf cannot tell it
- * from an absent one), a null other than a zero Time, a timestamp that is not RFC 3339 seconds.
+ * in field-number order, encoding exactly the fields present (an explicit false, 0 or "" included). An empty
+ * list or map is written as nothing, as kube-apiserver does (Go's JSON omits them too: `omitempty`), so a
+ * client reads it as absent. It refuses — with a ProtobufEncodeError naming the field — anything else the
+ * protobuf form could not give back: a field the schema does not know, a value of the wrong type, a null
+ * other than a zero Time, a timestamp that is not RFC 3339 seconds.
  */
 import type { CompiledField, MessageSchema } from './schema.js';
 import type { ProtoWriter } from './writer.js';
@@ -98,7 +99,6 @@ function encodeFields(w: ProtoWriter, o: Json, schema: MessageSchema): number {
 
 function encodeRepeated(w: ProtoWriter, f: CompiledField, v: unknown): void {
   if (!Array.isArray(v)) throw invalid(`expected a list, got ${describe(v)}`);
-  if (v.length === 0) throw invalid('an empty list has no protobuf form distinct from an absent one');
   for (let i = 0; i < v.length; i++) {
     try {
       encodeValue(w, f, v[i]);
@@ -114,7 +114,6 @@ function encodeMap(w: ProtoWriter, f: CompiledField, v: unknown): void {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid(`expected a map, got ${describe(v)}`);
   const m = v as Json;
   const keys = Object.keys(m).filter((k) => m[k] !== undefined);
-  if (keys.length === 0) throw invalid('an empty map has no protobuf form distinct from an absent one');
   if (keys.length > 1) sortKeys(keys);
   for (const k of keys) {
     const val = m[k];
