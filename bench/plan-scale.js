@@ -4,7 +4,7 @@
 // time, its peak RSS (from /proc of the plan process) and the API requests it made (from the sandbox's
 // request counters), next to the number of list pages — requests must grow with pages, not with nodes.
 // Targets (issue 3): <= 5 s wall, <= 500 MB RSS.
-// Usage: npm run bench:plan [-- --nodes 5000] [-- --cpu-prof DIR] [-- --node-arg FLAG]
+// Usage: npm run bench:plan [-- --nodes 5000] [-- --cpu-prof DIR] [-- --sandbox-cpu-prof DIR] [-- --node-arg FLAG]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,13 +17,16 @@ const nodes = i > 0 ? Number(process.argv[i + 1]) : 5000;
 // --cpu-prof DIR: write a V8 CPU profile of the plan process into DIR (open it in Chrome DevTools).
 const p = process.argv.indexOf('--cpu-prof');
 const profDir = p > 0 ? process.argv[p + 1] : undefined;
+// --sandbox-cpu-prof DIR: the same for the sandbox process (written when it stops, after the plan).
+const sp = process.argv.indexOf('--sandbox-cpu-prof');
+const sandboxProfDir = sp > 0 ? process.argv[sp + 1] : undefined;
 // --node-arg ARG (repeatable): a V8/Node flag for the plan process only, e.g. --node-arg --max-semi-space-size=32.
 const nodeArgs = process.argv.flatMap((a, k) => (a === '--node-arg' ? [process.argv[k + 1]] : []));
 const dir = mkdtempSync(join(tmpdir(), 'k8s-upgrade-bench-plan-'));
 const kubeconfig = join(dir, 'kubeconfig');
 const run = (args, flags = []) => spawn(process.execPath, [...flags, join(root, 'bin/run.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 
-const sandbox = run(['sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', `scale:${nodes}`]);
+const sandbox = run(['sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', `scale:${nodes}`], sandboxProfDir ? ['--cpu-prof', `--cpu-prof-dir=${sandboxProfDir}`] : []);
 let out = '';
 await new Promise((resolve, reject) => {
   sandbox.stdout.on('data', (d) => {

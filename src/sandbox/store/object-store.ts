@@ -170,6 +170,11 @@ export class ObjectStore {
     return { items, more, remaining: more && !namespace ? keys.length - i : undefined };
   }
 
+  /** The resources that have a table (every kind of object stored so far). */
+  resourceNames(): string[] {
+    return [...this.tables.keys()];
+  }
+
   count(resource: string): number {
     return this.table(resource).size;
   }
