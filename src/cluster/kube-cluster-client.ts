@@ -33,7 +33,7 @@ import type { DeletePodOptions, EvictOptions, EvictionOutcome, PodWatchEvent, Po
 import { ClusterApiError } from './errors.js';
 import { rawPaginate, rawPaginateVersioned, type RawGet, type RawResponse } from './raw-list.js';
 import { PROTOBUF_CONTENT_TYPE } from './protobuf-reader.js';
-import { decodePodListPage } from './pod-protobuf.js';
+import { podListDecoder } from './pod-protobuf.js';
 import { isStaleSocketError, pooledHttpLibrary } from './http-library.js';
 
 export const PAGE_SIZE = 500;
@@ -131,7 +131,7 @@ export class KubeClusterClient {
   async listPods(opts: { nodeName?: string; namespace?: string; labelSelector?: string } = {}): Promise<PodInfo[]> {
     const fieldSelector = opts.nodeName ? `spec.nodeName=${opts.nodeName}` : undefined;
     const path = opts.namespace ? `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods` : '/api/v1/pods';
-    const pods = await rawPaginate(this.get, 'list pods', path, { fieldSelector, labelSelector: opts.labelSelector }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p), decodePodListPage);
+    const pods = await rawPaginate(this.get, 'list pods', path, { fieldSelector, labelSelector: opts.labelSelector }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p), podListDecoder());
     return pods ?? [];
   }
 
@@ -181,7 +181,7 @@ export class KubeClusterClient {
 
   /** The pods bound to `node` (one raw paged list) and the list's resourceVersion, where a watch resumes. */
   async listPodsOnNode(node: string): Promise<{ pods: PodInfo[]; resourceVersion: string }> {
-    const r = await rawPaginateVersioned(this.get, `list pods on node ${node}`, '/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p), decodePodListPage);
+    const r = await rawPaginateVersioned(this.get, `list pods on node ${node}`, '/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p), podListDecoder());
     return { pods: r?.items ?? [], resourceVersion: r?.resourceVersion ?? '' };
   }
 

@@ -79,6 +79,16 @@ export class ProtobufReader {
     return utf8(this.buf, s, e);
   }
 
+  /** Reads a length-delimited field and tells whether its bytes equal `expected` (no string is made). */
+  bytesEqual(expected: Buffer): boolean {
+    const e = this.lengthEnd();
+    const s = this.pos;
+    this.pos = e;
+    if (e - s !== expected.length) return false;
+    for (let i = 0; i < expected.length; i++) if (this.buf[s + i] !== expected[i]) return false;
+    return true;
+  }
+
   /** Skips the value of a field of the given wire type. */
   skip(wireType: number): void {
     if (wireType === WIRE_VARINT) this.varint();

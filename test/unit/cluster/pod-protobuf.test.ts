@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
-import { decodePodListPage, protobufListHead, protobufStatus } from '../../../src/cluster/pod-protobuf.js';
+import { decodePodListPage, podListDecoder, protobufListHead, protobufStatus } from '../../../src/cluster/pod-protobuf.js';
 import { ProtobufError, ProtobufReader } from '../../../src/cluster/protobuf-reader.js';
 import { toPodInfo } from '../../../src/cluster/views.js';
 
@@ -156,6 +156,22 @@ describe('decodePodListPage', () => {
     expect(twoCtrl!.controller).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'a', uid: 'u1' });
     expect(init!.requests).toEqual({ cpuMilli: 2000, memoryBytes: 128 * 2 ** 20 + 2e9, pods: 1 }); // the containers' 1 core and 2.13 GB against the init container's 2 cores and 1 GiB
     expect(init!.images).toEqual(['a:1', 'b:1', 'c:1']);
+  });
+
+  it('shares the identical parts of pods across the pages of one list, and nothing that differs', () => {
+    const decode = podListDecoder();
+    const a = decode(podList([base('a'), base('b')])).items;
+    const b = decode(podList([base('a')])).items;
+    expect(a[0]!.tolerations).toBe(a[1]!.tolerations); // both none
+    expect(a[0]!.requests).toBe(a[1]!.requests);
+    expect(a[0]!.labels).not.toBe(a[1]!.labels); // app=a vs app=b
+    expect(b[0]!.labels).toBe(a[0]!.labels); // the same labels on the next page
+    expect(b[0]).toEqual(a[0]);
+    const owned = decode(podList([PODS[1]!, { ...PODS[1]!, metadata: { ...PODS[1]!.metadata, name: 'other' } }, PODS[10]!, { ...PODS[10]!, metadata: { ...PODS[10]!.metadata, name: 'x' } }])).items;
+    expect(owned[0]!.controller).toBe(owned[1]!.controller);
+    expect(owned[2]!.tolerations).toBe(owned[3]!.tolerations);
+    expect(owned[2]!.tolerations).toHaveLength(3);
+    expect(owned[0]!.name).not.toBe(owned[1]!.name);
   });
 
   it('reads an empty last page with no continue token', () => {
