@@ -53,8 +53,18 @@ async function stats() {
     });
   return { reset: () => call('DELETE'), get: () => call('GET') };
 }
-// Let the sandbox finish its background JSON-cache warm-up so it does not compete for the two cores.
-await new Promise((r) => setTimeout(r, 8000));
+// Let the sandbox finish its background cache warm-up so it does not compete for the two cores: wait until
+// it has used under 5 % of a core for a whole second (at most 60 s).
+const cpuTicks = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+for (let waited = 0, last = cpuTicks(sandbox.pid); waited < 60; waited++) {
+  await new Promise((r) => setTimeout(r, 1000));
+  const now = cpuTicks(sandbox.pid);
+  if (now - last < 5) break; // clock ticks are 1/100 s
+  last = now;
+}
 const s = await stats();
 await s.reset();
 

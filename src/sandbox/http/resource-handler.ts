@@ -195,9 +195,12 @@ export class ResourceHandler {
     const pump = () => {
       while (i < items.length) {
         const end = Math.min(items.length, i + 256);
-        const parts: string[] = i === 0 ? [head] : [];
-        for (; i < end; i++) parts.push(i === 0 ? store.json(key, items[i]) : `,${store.json(key, items[i])}`);
-        if (!res.write(parts.join(''))) return void res.once('drain', pump);
+        const parts: Buffer[] = i === 0 ? [Buffer.from(head)] : [];
+        for (; i < end; i++) {
+          if (i > 0) parts.push(COMMA);
+          parts.push(store.json(key, items[i]));
+        }
+        if (!res.write(Buffer.concat(parts))) return void res.once('drain', pump);
       }
       res.end(items.length === 0 ? `${head}]}` : ']}');
     };
@@ -250,3 +253,5 @@ function parseGoDuration(s: string | null): number | undefined {
   if (!m) return undefined;
   return Number(m[1]) * (m[2] === 'm' ? 60 : m[2] === 'h' ? 3600 : 1);
 }
+
+const COMMA = Buffer.from(',');

@@ -53,7 +53,8 @@ export class WatchHub {
         const o = obj as KObject;
         res.write(`{"type":"${type}","object":${JSON.stringify(toTable(w.kind, [o], { resourceVersion: o.metadata.resourceVersion }))}}\n`);
       } else {
-        res.write(`{"type":"${type}","object":${plain ? JSON.stringify(obj) : store.json(w.resource, obj as KObject)}}\n`);
+        if (plain) res.write(`{"type":"${type}","object":${JSON.stringify(obj)}}\n`);
+        else res.write(Buffer.concat([Buffer.from(`{"type":"${type}","object":`), store.json(w.resource, obj as KObject), EVENT_END]));
       }
     };
     const deliver = (ev: StoreEvent) => {
@@ -121,3 +122,5 @@ function bookmark(w: WatchRequest, rv: number, initialEnd: boolean) {
     metadata: { resourceVersion: String(rv), ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) },
   };
 }
+
+const EVENT_END = Buffer.from('}\n');

@@ -25,7 +25,7 @@ export class StoreError extends Error {
 
 interface Entry {
   obj: KObject;
-  json?: string;
+  json?: Buffer;
   /** The object in another encoding (see ObjectCodec) and the codec that made it. */
   encoded?: unknown;
   encodedBy?: string;
@@ -179,20 +179,23 @@ export class ObjectStore {
     return this.table(resource).size;
   }
 
-  /** The object's JSON, cached until the object changes (lists of 100k pods are built from these). */
-  json(resource: string, obj: KObject): string {
+  /**
+   * The object's JSON as UTF-8 bytes, cached until the object changes: lists of 100k pods are built from
+   * these by copying bytes, not by joining and re-encoding strings.
+   */
+  json(resource: string, obj: KObject): Buffer {
     const e = this.table(resource).get(objectKey(obj.metadata.namespace, obj.metadata.name));
     if (e && e.obj === obj) {
-      if (e.json === undefined) e.json = JSON.stringify(obj);
+      if (e.json === undefined) e.json = Buffer.from(JSON.stringify(obj));
       return e.json;
     }
-    return JSON.stringify(obj);
+    return Buffer.from(JSON.stringify(obj));
   }
 
   /** Fills the JSON cache of a table in the background, a slice per event-loop turn, so the first big list is fast. */
   warmJsonCache(resource: string, slice = 2000): void {
     this.warm(resource, slice, (e) => {
-      if (e.json === undefined) e.json = JSON.stringify(e.obj);
+      if (e.json === undefined) e.json = Buffer.from(JSON.stringify(e.obj));
     });
   }
 
