@@ -31,8 +31,7 @@ export class PodSelectorIndex {
     for (const [ns, pods] of podsByNamespace) {
       const idx = new Map<string, PodInfo[]>();
       for (const p of pods) {
-        for (const [k, v] of Object.entries(p.labels)) {
-          const key = `${k}=${v}`;
+        for (const key of labelKeys(p.labels)) {
           const list = idx.get(key);
           if (list) list.push(p);
           else idx.set(key, [p]);
@@ -55,6 +54,19 @@ export class PodSelectorIndex {
     return candidates.filter((p) => matches(selector, p.labels));
   }
 }
+
+/** The `key=value` strings of a label set, remembered per object (pods of one ReplicaSet share theirs). */
+function labelKeys(labels: Readonly<Record<string, string>>): string[] {
+  let keys = labelKeyCache.get(labels);
+  if (!keys) {
+    keys = [];
+    for (const k in labels) keys.push(`${k}=${labels[k]}`);
+    labelKeyCache.set(labels, keys);
+  }
+  return keys;
+}
+
+const labelKeyCache = new WeakMap<Readonly<Record<string, string>>, string[]>();
 
 export interface Budget {
   /** Pods the controller counts (selected pods, or the sum of their controllers' replicas). */

@@ -28,8 +28,22 @@ export const acceptsPods = (n: NodeInfo): boolean => n.ready && !n.unschedulable
 export const podFitsNode = (p: Pick<PodInfo, 'nodeSelector' | 'tolerations'>, n: NodeInfo): boolean =>
   acceptsPods(n) && toleratesTaints(p.tolerations, n.taints) && selectorMatches(p.nodeSelector, n.labels);
 
-/** A key for pods that the scheduler filters identically (same nodeSelector and tolerations). */
+/**
+ * A key for pods that the scheduler filters identically (same nodeSelector and tolerations). Remembered per
+ * nodeSelector and tolerations object: pods read from one protobuf list share those objects (pod-protobuf.ts),
+ * so 100,000 pods cost a few thousand computations.
+ */
 export const schedulingSignature = (p: Pick<PodInfo, 'nodeSelector' | 'tolerations'>): string => {
+  let bySelector = signatures.get(p.tolerations);
+  if (!bySelector) signatures.set(p.tolerations, (bySelector = new WeakMap()));
+  let sig = bySelector.get(p.nodeSelector);
+  if (sig === undefined) bySelector.set(p.nodeSelector, (sig = computeSignature(p)));
+  return sig;
+};
+
+const signatures = new WeakMap<readonly Toleration[], WeakMap<Readonly<Record<string, string>>, string>>();
+
+function computeSignature(p: Pick<PodInfo, 'nodeSelector' | 'tolerations'>): string {
   if (p.tolerations.length === 0) {
     let empty = true;
     for (const _ in p.nodeSelector) empty = false;
@@ -38,7 +52,7 @@ export const schedulingSignature = (p: Pick<PodInfo, 'nodeSelector' | 'toleratio
   const sel = Object.entries(p.nodeSelector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const tol = p.tolerations.map((t) => `${t.key ?? ''}|${t.operator ?? ''}|${t.value ?? ''}|${t.effect ?? ''}`).sort();
   return JSON.stringify([sel, tol]);
-};
+}
 
 /** Node resources left after the requests of the pods already on it. */
 export function freeResources(nodes: readonly NodeInfo[], podsByNode: ReadonlyMap<string, readonly PodInfo[]>): Resources[] {
