@@ -60,6 +60,8 @@ export class SandboxCluster {
   readonly random: () => number;
   readonly faults: FaultRegistry;
   readonly machines = new Map<string, Machine>();
+  private cpMachines: Machine[] = [];
+  private cpMachinesAt = -1;
   /** Explicit per-node upgrade-time multipliers (tests, benchmarks); they win over the seeded jitter. */
   readonly nodeTimeFactors = new Map<string, number>();
   /** group-version/resource → count of requests made through a deprecated group-version. */
@@ -83,7 +85,12 @@ export class SandboxCluster {
 
   /** The version /version reports: the oldest kube-apiserver, so clients never assume more than every instance serves. */
   apiserverVersion(): string {
-    const versions = [...this.machines.values()].filter((m) => m.controlPlaneVersion).map((m) => m.controlPlaneVersion!);
+    // Asked on every request: the control-plane machines are looked up once per machine count, not scanned each time.
+    if (this.cpMachinesAt !== this.machines.size) {
+      this.cpMachines = [...this.machines.values()].filter((m) => m.role === 'control-plane' || m.controlPlaneVersion);
+      this.cpMachinesAt = this.machines.size;
+    }
+    const versions = this.cpMachines.filter((m) => m.controlPlaneVersion).map((m) => m.controlPlaneVersion!);
     if (versions.length === 0) return this.options.version;
     return versions.sort(compareVersions)[0];
   }
