@@ -1,13 +1,17 @@
 /**
  * How `apply` and `rollback` show a run: the progress renderer starts with the run itself (after any
  * confirmation question), with the events that came before it (preflight, lock) held until then; it is always
- * closed, also when the run throws; the closing summary follows unless the output is JSON lines.
+ * closed, also when the run throws; the closing summary follows unless the output is JSON lines. Plain and
+ * JSON lines to stdout go through AsyncFdOutput, so a slow reader of the output never stalls the run; they are
+ * all written out before this returns.
  */
 import type { EventSink, RunSummary, UpgradeEvent } from '../upgrade/index.js';
 import { createProgressRenderer, renderRunSummary, type ProgressMode } from './render/index.js';
+import { AsyncFdOutput } from './async-output.js';
 
 export async function runWithProgress(opts: { mode: ProgressMode; color: boolean; out?: NodeJS.WritableStream }, run: (sink: EventSink) => Promise<RunSummary>): Promise<RunSummary> {
-  const out = opts.out ?? process.stdout;
+  const queued = !opts.out && opts.mode !== 'tty' ? new AsyncFdOutput(process.stdout.fd) : undefined;
+  const out = opts.out ?? queued ?? process.stdout;
   let renderer: ReturnType<typeof createProgressRenderer> | undefined;
   const early: UpgradeEvent[] = [];
   const sink: EventSink = (e) => {
@@ -29,6 +33,8 @@ export async function runWithProgress(opts: { mode: ProgressMode; color: boolean
   } catch (e) {
     await renderer?.close();
     throw e;
+  } finally {
+    await queued?.flush();
   }
 }
 
