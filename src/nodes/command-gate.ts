@@ -2,7 +2,7 @@
  * Runs a custom health gate from the plan (`options.healthGates.commands`): an argv without a shell, exit 0 =
  * healthy. Never throws for an unhealthy, missing or hung command: the answer is `ok: false` with the output.
  */
-import { runProcess } from './run-process.js';
+import { runProcess } from './process-pool.js';
 
 export interface CommandGateResult {
   ok: boolean;

@@ -5,7 +5,7 @@
 import { argvTemplateProblems, expandArgvTemplate, type ExecDriverSettings } from '../plan/index.js';
 import { DriverConfigError } from './driver-config-error.js';
 import { outcomeError } from './failure.js';
-import { runProcess } from './run-process.js';
+import { runProcess } from './process-pool.js';
 import { NodeDriverError, type DriverIo, type DriverResult, type NodeDriver, type NodeTarget } from './types.js';
 
 const ADDRESS_PLACEHOLDER = /\{address\}/;

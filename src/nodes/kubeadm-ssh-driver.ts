@@ -17,7 +17,8 @@ import {
   type RollbackScriptOptions,
   type RollbackStep,
 } from './kubeadm-rollback-script.js';
-import { runProcess, type RunProcessOutcome } from './run-process.js';
+import { runProcess } from './process-pool.js';
+import type { RunProcessOutcome } from './run-process.js';
 import { shellJoin } from './shell-quote.js';
 import { checkSshSettings, sshAddress, sshArgv, type SshClientOptions } from './ssh-args.js';
 import { sha256File, sshUpload } from './ssh-upload.js';

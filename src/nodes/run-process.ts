@@ -44,7 +44,7 @@ const installExitHook = (): void => {
   });
 };
 
-const killGroup = (pid: number, sig: NodeJS.Signals): void => {
+export const killGroup = (pid: number, sig: NodeJS.Signals): void => {
   try {
     process.kill(-pid, sig);
   } catch {
@@ -66,7 +66,11 @@ const readLines = (stream: Readable | null | undefined, onLine: (line: string) =
   });
 };
 
-export async function runProcess(file: string, args: readonly string[], opts: RunProcessOptions): Promise<RunProcessOutcome> {
+/**
+ * Runs the program in this thread. The product goes through `runProcess` (process-pool.ts), which calls this
+ * from a worker thread: starting a process blocks the calling thread until the child has exec'd.
+ */
+export async function runProcessHere(file: string, args: readonly string[], opts: RunProcessOptions, onPid?: (pid: number) => void): Promise<RunProcessOutcome> {
   const started = Date.now();
   const keep = opts.tailLines ?? 20;
   const tail: string[] = [];
@@ -90,6 +94,7 @@ export async function runProcess(file: string, args: readonly string[], opts: Ru
   if (pid !== undefined) {
     installExitHook();
     running.add(pid);
+    onPid?.(pid);
   }
   let killTimer: NodeJS.Timeout | undefined;
   const stop = (): void => {
