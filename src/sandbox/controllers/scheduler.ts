@@ -1,9 +1,7 @@
 /**
  * kube-scheduler, simplified: binds pending pods to a feasible node (NodeUnschedulable, TaintToleration,
  * NodeAffinity/nodeSelector, NodeResourcesFit filters, in that order) preferring the least-allocated node with
- * fewest pods of the same controller, ties broken by node name. From 100 nodes on it stops, as kube-scheduler
- * does by default (percentageOfNodesToScore), once it has found max(100, n × (50 − n/125) %) feasible nodes,
- * searching from where the previous pod's search stopped. Pods that fit nowhere get PodScheduled=False
+ * fewest pods of the same controller, ties broken by node name. Pods that fit nowhere get PodScheduled=False
  * (reason Unschedulable) with kube-scheduler's message, and are retried when nodes change or capacity frees.
  * Per-node requested resources are kept incrementally from pod events, never recomputed by scanning pods.
  */
@@ -14,17 +12,6 @@ import { cpuMillis, parseQuantity, podRequests, type Requests } from './quantity
 import { Trigger, WorkQueue } from './queue.js';
 import { firstUntolerated, matchesNodeSelection, nodeTaints, NOT_READY_TAINT, taintText, tolerates, UNSCHEDULABLE_TAINT } from './taints.js';
 import { type Ctx, findCondition, isTerminal, nodeReady, withCondition } from './util.js';
-
-/** kube-scheduler's minFeasibleNodesToFind and minFeasibleNodesPercentageToFind. */
-const MIN_FEASIBLE_NODES_TO_FIND = 100;
-const MIN_FEASIBLE_PERCENTAGE = 5;
-
-/** kube-scheduler's numFeasibleNodesToFind with the default (adaptive) percentageOfNodesToScore. */
-export function feasibleNodesToFind(numAllNodes: number): number {
-  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
-  const percentage = Math.max(MIN_FEASIBLE_PERCENTAGE, 50 - Math.trunc(numAllNodes / 125));
-  return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.trunc((numAllNodes * percentage) / 100));
-}
 
 interface NodeUse {
   cpu: number;
@@ -61,8 +48,6 @@ export function needsScheduling(p: KObject): boolean {
 
 export class Scheduler {
   private readonly usage = new Map<string, NodeUse>();
-  /** Where the next search for feasible nodes starts (kube-scheduler's nextStartNodeIndex). */
-  private nextStart = 0;
   private readonly contrib = new Map<string, Contribution>();
   private readonly unschedulable = new Set<string>();
   private readonly queue: WorkQueue;
@@ -184,27 +169,18 @@ export class Scheduler {
     const reasons = new Map<string, number>();
     let best: KObject | undefined;
     let bestScore = -Infinity;
-    const all = this.nodes.all();
-    const toFind = feasibleNodesToFind(all.length);
-    const start = all.length >= MIN_FEASIBLE_NODES_TO_FIND ? this.nextStart % all.length : 0;
-    let feasible = 0;
-    let processed = 0;
-    while (processed < all.length && feasible < toFind) {
-      const node = all[(start + processed) % all.length]!;
-      processed++;
+    for (const node of this.nodes.all()) {
       const why = this.filter(pod, node, req);
       if (why) {
         for (const r of why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
         continue;
       }
-      feasible++;
       const s = this.score(node, req, owner);
       if (s > bestScore) {
         best = node;
         bestScore = s;
       }
     }
-    if (all.length > 0) this.nextStart = (start + processed) % all.length;
     if (best) {
       this.unschedulable.delete(key);
       this.bind(pod, best.metadata.name);
