@@ -15,6 +15,7 @@ import { PATCH_TYPES, type PatchType } from '../api/patch.js';
 import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js';
 import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
 import { toTable, wantsTable } from './tables.js';
+import { chunkPool } from './chunk-pool.js';
 import type { WatchHub } from './watch.js';
 import { negotiate, POD_PROTOBUF, PodList, ProtobufEncodeError, ProtobufStats, sendProtobufObject, streamProtobufList, type Negotiated, type PodEncoding } from './protobuf/index.js';
 
@@ -195,12 +196,16 @@ export class ResourceHandler {
     const pump = () => {
       while (i < items.length) {
         const end = Math.min(items.length, i + 256);
-        const parts: Buffer[] = i === 0 ? [Buffer.from(head)] : [];
+        const first = i === 0 ? Buffer.from(head) : undefined;
+        let size = first?.length ?? 0;
+        for (let j = i; j < end; j++) size += store.json(key, items[j]).length + 1;
+        const chunk = chunkPool.take(size);
+        let pos = first ? first.copy(chunk, 0) : 0;
         for (; i < end; i++) {
-          if (i > 0) parts.push(COMMA);
-          parts.push(store.json(key, items[i]));
+          if (i > 0) chunk[pos++] = 0x2c; // ','
+          pos += store.json(key, items[i]).copy(chunk, pos);
         }
-        if (!res.write(Buffer.concat(parts))) return void res.once('drain', pump);
+        if (!res.write(chunk.subarray(0, pos), () => chunkPool.give(chunk))) return void res.once('drain', pump);
       }
       res.end(items.length === 0 ? `${head}]}` : ']}');
     };
@@ -254,4 +259,3 @@ function parseGoDuration(s: string | null): number | undefined {
   return Number(m[1]) * (m[2] === 'm' ? 60 : m[2] === 'h' ? 3600 : 1);
 }
 
-const COMMA = Buffer.from(',');

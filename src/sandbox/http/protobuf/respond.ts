@@ -9,6 +9,7 @@ import { ENVELOPE_TAIL, envelopeHead, PROTOBUF_CONTENT_TYPE } from './envelope.j
 import { ListMeta } from './meta-schema.js';
 import type { MessageSchema } from './schema.js';
 import { putVarint, ProtoWriter, varintSize } from './writer.js';
+import { chunkPool } from '../chunk-pool.js';
 
 const ITEMS_PER_WRITE = 256;
 
@@ -42,7 +43,7 @@ export function streamProtobufList(res: ServerResponse, apiVersion: string, list
       const end = Math.min(items.length, i + ITEMS_PER_WRITE);
       let size = i === 0 ? head.length : 0;
       for (let j = i; j < end; j++) size += itemTagSize + varintSize(items[j].length) + items[j].length;
-      const chunk = Buffer.allocUnsafe(size);
+      const chunk = chunkPool.take(size);
       let pos = 0;
       if (i === 0) pos += head.copy(chunk, 0);
       for (; i < end; i++) {
@@ -51,7 +52,7 @@ export function streamProtobufList(res: ServerResponse, apiVersion: string, list
         pos = putVarint(chunk, pos, b.length);
         pos += b.copy(chunk, pos);
       }
-      if (!res.write(chunk)) return void res.once('drain', pump);
+      if (!res.write(chunk.subarray(0, pos), () => chunkPool.give(chunk))) return void res.once('drain', pump);
     }
     res.end(items.length === 0 ? Buffer.concat([head, ENVELOPE_TAIL]) : ENVELOPE_TAIL);
   };
