@@ -109,8 +109,17 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
   }
   const kc = { server: url, caPem: cert, adminToken, readonlyToken };
   // Every table, not only pods and nodes: a plan of a 5,000-node cluster also lists 10,000 Deployments and ReplicaSets.
-  for (const r of cluster.store.resourceNames()) cluster.store.warmJsonCache(r);
-  cluster.store.warmEncodedCache('pods', POD_PROTOBUF);
+  // Background cache warm-up, most wanted first: the JSON of pods and nodes (kubectl, as before), then — only
+  // while no request comes in, so that clients never wait behind it — pods in protobuf (the product) and the JSON of
+  // every other table (a 5,000-node plan lists 10,000 Deployments and ReplicaSets).
+  void (async () => {
+    const store = cluster.store;
+    const quiet = () => server.quiet();
+    await store.warmJsonCache('pods');
+    await store.warmJsonCache('nodes');
+    await store.warmEncodedCache('pods', POD_PROTOBUF, 2000, quiet);
+    for (const r of store.resourceNames()) if (r !== 'pods' && r !== 'nodes') await store.warmJsonCache(r, 2000, quiet);
+  })();
   if (kubeconfigPath) writeKubeconfig(kubeconfigPath, kc);
   let stopped = false;
   const e = etcd;

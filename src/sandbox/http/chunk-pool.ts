@@ -1,8 +1,9 @@
 /**
- * Reusable buffers for the chunks of streamed lists. A 5,000-node list sends ~180 MB in chunks of a few hundred
- * KB; allocating each chunk afresh made V8 count that much new external memory and run full collections of the
- * sandbox's 1.5 GB heap mid-list (pauses of ~250 ms that every client waited through). A chunk goes back to the
- * pool once the socket has taken it (the write's callback).
+ * Reusable buffers for the chunks of streamed protobuf lists. A 5,000-node pod list sends ~120 MB in chunks of a
+ * few hundred KB; allocating each chunk afresh made V8 count that much new external memory and run full
+ * collections of the sandbox's 1.5 GB heap mid-list (pauses of ~250 ms that every client waited through). A chunk
+ * goes back to the pool once the socket has taken it (the write's callback). (JSON lists are written as strings,
+ * which live on the heap and do not count as external memory.)
  */
 
 /** Chunks kept for reuse at most (a few lists stream at once; more are simply left to the collector). */

@@ -15,7 +15,6 @@ import { PATCH_TYPES, type PatchType } from '../api/patch.js';
 import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js';
 import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
 import { toTable, wantsTable } from './tables.js';
-import { chunkPool } from './chunk-pool.js';
 import type { WatchHub } from './watch.js';
 import { negotiate, POD_PROTOBUF, PodList, ProtobufEncodeError, ProtobufStats, sendProtobufObject, streamProtobufList, type Negotiated, type PodEncoding } from './protobuf/index.js';
 
@@ -196,16 +195,9 @@ export class ResourceHandler {
     const pump = () => {
       while (i < items.length) {
         const end = Math.min(items.length, i + 256);
-        const first = i === 0 ? Buffer.from(head) : undefined;
-        let size = first?.length ?? 0;
-        for (let j = i; j < end; j++) size += store.json(key, items[j]).length + 1;
-        const chunk = chunkPool.take(size);
-        let pos = first ? first.copy(chunk, 0) : 0;
-        for (; i < end; i++) {
-          if (i > 0) chunk[pos++] = 0x2c; // ','
-          pos += store.json(key, items[i]).copy(chunk, pos);
-        }
-        if (!res.write(chunk.subarray(0, pos), () => chunkPool.give(chunk))) return void res.once('drain', pump);
+        const parts: string[] = i === 0 ? [head] : [];
+        for (; i < end; i++) parts.push(i === 0 ? store.json(key, items[i]) : `,${store.json(key, items[i])}`);
+        if (!res.write(parts.join(''))) return void res.once('drain', pump);
       }
       res.end(items.length === 0 ? `${head}]}` : ']}');
     };

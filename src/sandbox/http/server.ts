@@ -46,8 +46,34 @@ export class SandboxServer {
     cluster.faults.onDropWatches = () => this.watches.dropAll();
   }
 
+  /** When the last request arrived or ended (ms since the epoch): background work waits for a quiet moment. */
+  private lastRequestAt = 0;
+  /** Requests being answered, watches aside. */
+  private busy = 0;
+
+  /**
+   * Resolves once no request (other than a watch) is being answered and none has come or ended for `quietMs`:
+   * the cache warm-up waits for this between slices, so that clients never wait behind it.
+   */
+  async quiet(quietMs = 300): Promise<void> {
+    for (;;) {
+      const wait = this.busy > 0 ? quietMs : quietMs - (Date.now() - this.lastRequestAt);
+      if (wait <= 0) return;
+      await new Promise((r) => setTimeout(r, wait).unref());
+    }
+  }
+
   async listen(): Promise<string> {
     const server = createServer({ cert: this.opts.cert, key: this.opts.key }, (req, res) => {
+      this.lastRequestAt = Date.now();
+      // Watches stay open for minutes: only other requests count as work in progress.
+      if (!/[?&]watch=(true|1)(&|$)/.test(req.url ?? '')) {
+        this.busy++;
+        res.once('close', () => {
+          this.busy--;
+          this.lastRequestAt = Date.now();
+        });
+      }
       this.dispatch(req, res).catch((e) => {
         if (!res.headersSent) sendError(res, e);
         else res.end();

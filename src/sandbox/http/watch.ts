@@ -53,8 +53,7 @@ export class WatchHub {
         const o = obj as KObject;
         res.write(`{"type":"${type}","object":${JSON.stringify(toTable(w.kind, [o], { resourceVersion: o.metadata.resourceVersion }))}}\n`);
       } else {
-        if (plain) res.write(`{"type":"${type}","object":${JSON.stringify(obj)}}\n`);
-        else res.write(Buffer.concat([Buffer.from(`{"type":"${type}","object":`), store.json(w.resource, obj as KObject), EVENT_END]));
+        res.write(`{"type":"${type}","object":${plain ? JSON.stringify(obj) : store.json(w.resource, obj as KObject)}}\n`);
       }
     };
     const deliver = (ev: StoreEvent) => {
@@ -122,5 +121,3 @@ function bookmark(w: WatchRequest, rv: number, initialEnd: boolean) {
     metadata: { resourceVersion: String(rv), ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) },
   };
 }
-
-const EVENT_END = Buffer.from('}\n');

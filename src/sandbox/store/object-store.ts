@@ -25,7 +25,7 @@ export class StoreError extends Error {
 
 interface Entry {
   obj: KObject;
-  json?: Buffer;
+  json?: string;
   /** The object in another encoding (see ObjectCodec) and the codec that made it. */
   encoded?: unknown;
   encodedBy?: string;
@@ -180,22 +180,23 @@ export class ObjectStore {
   }
 
   /**
-   * The object's JSON as UTF-8 bytes, cached until the object changes: lists of 100k pods are built from
-   * these by copying bytes, not by joining and re-encoding strings.
+   * The object's JSON, cached until the object changes (lists of 100k pods are built from these). Kept as
+   * strings, on the heap: as buffers, filling the cache counted hundreds of MB of new external memory, for
+   * which V8 ran full collections of the whole heap while the first lists were served.
    */
-  json(resource: string, obj: KObject): Buffer {
+  json(resource: string, obj: KObject): string {
     const e = this.table(resource).get(objectKey(obj.metadata.namespace, obj.metadata.name));
     if (e && e.obj === obj) {
-      if (e.json === undefined) e.json = Buffer.from(JSON.stringify(obj));
+      if (e.json === undefined) e.json = JSON.stringify(obj);
       return e.json;
     }
-    return Buffer.from(JSON.stringify(obj));
+    return JSON.stringify(obj);
   }
 
   /** Fills the JSON cache of a table in the background, a slice per event-loop turn, so the first big list is fast. */
-  warmJsonCache(resource: string, slice = 2000): void {
-    this.warm(resource, slice, (e) => {
-      if (e.json === undefined) e.json = Buffer.from(JSON.stringify(e.obj));
+  warmJsonCache(resource: string, slice = 2000, between?: () => Promise<void>): Promise<void> {
+    return this.warm(resource, slice, between, (e) => {
+      if (e.json === undefined) e.json = JSON.stringify(e.obj);
     });
   }
 
@@ -213,25 +214,32 @@ export class ObjectStore {
   }
 
   /** Fills the `codec` cache of a table in the background, like warmJsonCache. */
-  warmEncodedCache<T>(resource: string, codec: ObjectCodec<T>, slice = 2000): void {
-    this.warm(resource, slice, (e) => {
+  warmEncodedCache<T>(resource: string, codec: ObjectCodec<T>, slice = 2000, between?: () => Promise<void>): Promise<void> {
+    return this.warm(resource, slice, between, (e) => {
       if (e.encodedBy === codec.id) return;
       e.encoded = codec.encode(e.obj);
       e.encodedBy = codec.id;
     });
   }
 
-  /** Runs `fill` on every entry of a table that is still current, a slice per event-loop turn. */
-  private warm(resource: string, slice: number, fill: (e: Entry) => void): void {
+  /**
+   * Runs `fill` on every entry of a table that is still current, a slice per event-loop turn (after `between`,
+   * when given, resolves); resolves when done.
+   */
+  private warm(resource: string, slice: number, between: (() => Promise<void>) | undefined, fill: (e: Entry) => void): Promise<void> {
     const t = this.table(resource);
     const entries = [...t.values()];
     let i = 0;
-    const step = () => {
-      const end = Math.min(entries.length, i + slice);
-      for (; i < end; i++) if (t.get(objectKey(entries[i].obj.metadata.namespace, entries[i].obj.metadata.name)) === entries[i]) fill(entries[i]);
-      if (i < entries.length) setImmediate(step);
-    };
-    setImmediate(step);
+    return new Promise((resolve) => {
+      const step = () => {
+        const end = Math.min(entries.length, i + slice);
+        for (; i < end; i++) if (t.get(objectKey(entries[i].obj.metadata.namespace, entries[i].obj.metadata.name)) === entries[i]) fill(entries[i]);
+        if (i >= entries.length) resolve();
+        else if (between) void between().then(step);
+        else setImmediate(step);
+      };
+      setImmediate(step);
+    });
   }
 
   /** Stores a new object. The caller hands over ownership of `obj`. Fills uid, resourceVersion, timestamps. */
