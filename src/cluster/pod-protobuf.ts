@@ -6,7 +6,7 @@
  * same pods read as JSON; an apiserver may also emit empty defaults (gogo writes non-pointer fields even when
  * empty), which read as absent, as they do in JSON.
  */
-import { KUBERNETES_PROTOBUF_MAGIC, ProtobufError, ProtobufReader, WIRE_BYTES } from './protobuf-reader.js';
+import { KUBERNETES_PROTOBUF_MAGIC, latin1, ProtobufError, ProtobufReader, WIRE_BYTES } from './protobuf-reader.js';
 import type { OwnerRef, PodInfo, Resources, Toleration } from './types.js';
 import { cpuMilli, parseQuantity } from './quantity.js';
 
@@ -403,11 +403,6 @@ class PodListDecoder {
 }
 
 const ZERO_REQUESTS: Resources = Object.freeze({ cpuMilli: 0, memoryBytes: 0, pods: 1 });
-
-/** The bytes [s, e) as a one-byte string: a map key for bytes, never shown. */
-function latin1(buf: Buffer, s: number, e: number): string {
-  return (buf as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(s, e);
-}
 
 /** ResourceRequirements' requests (field 2): cpu in millicores and memory in bytes. */
 function readRequests(r: ProtobufReader, end: number): { cpu: number; memory: number } {

@@ -116,7 +116,14 @@ export class ProtobufReader {
 /** Decodes bytes [s, e) as UTF-8, taking the one-byte path when they are all ASCII (most Kubernetes strings). */
 export function utf8(buf: Buffer, s: number, e: number): string {
   for (let i = s; i < e; i++) if (buf[i]! > 0x7f) return buf.toString('utf8', s, e);
-  // Buffer's own one-byte slice, without toString's argument checks (it is called for every string of a list).
+  return latin1(buf, s, e);
+}
+
+/**
+ * Bytes [s, e) as a one-byte string: Buffer's own latin1 slice, without toString's argument checks (it is called
+ * for every string of a list, and for the byte keys of shared parts).
+ */
+export function latin1(buf: Buffer, s: number, e: number): string {
   return (buf as OneByteSlicing).latin1Slice(s, e);
 }
 
