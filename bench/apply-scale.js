@@ -118,6 +118,18 @@ async function startSandbox(dir, nodeJitter) {
       }
       return rows;
     },
+    // apiserver_watch_events_total / _sizes_sum: what the watch streams sent, per kind.
+    watchEvents: async () => {
+      const text = await call('GET', '/metrics');
+      const out = new Map();
+      for (const m of text.matchAll(/^apiserver_watch_events_sizes_(sum|count)\{group="[^"]*",kind="([^"]+)",version="[^"]*"\} (\d+)$/gm)) {
+        const cur = out.get(m[2]) ?? { events: 0, bytes: 0 };
+        if (m[1] === 'sum') cur.bytes += Number(m[3]);
+        else cur.events += Number(m[3]);
+        out.set(m[2], cur);
+      }
+      return out;
+    },
   };
 }
 
@@ -187,6 +199,7 @@ async function scenario(name, strategy, nodeJitter) {
     }
     const load = loadavg()[0];
     const requests = await sandbox.requests();
+    const watchEvents = await sandbox.watchEvents();
     const last = attempts[attempts.length - 1];
     if (last.code !== 0 || !summary) throw new Error(`apply exited ${last.code} after ${attempts.length} attempt(s): ${JSON.stringify(attempts)}`);
     // Merge the attempts: node summaries of the last attempt (done nodes of earlier attempts are 'skipped' there).
@@ -200,7 +213,7 @@ async function scenario(name, strategy, nodeJitter) {
       blockedMs: [...finished.values()].reduce((t, e) => t + e.blockedMs, 0),
     };
     const wallMs = attempts.reduce((t, a) => t + a.wallMs, 0);
-    return { name, strategy, nodeJitter, doc, summary, events, wallMs, requests, load, attempts, cpu };
+    return { name, strategy, nodeJitter, doc, summary, events, wallMs, requests, watchEvents, load, attempts, cpu };
   } finally {
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -325,6 +338,9 @@ function report(r) {
   console.log(`  worker steps (median · p90 · sum): ${Object.entries(steps).map(([k, xs]) => `${k} ${s(pct(xs, 50))} · ${s(pct(xs, 90))} · ${s(xs.reduce((t, x) => t + x, 0))}`).join('; ')}`);
   const cores = cpus().length;
   console.log(`  CPU during apply: sandbox ${r.cpu.sandbox.toFixed(0)} s, apply ${r.cpu.apply.toFixed(0)} s, node-driver processes (${driverKind}) ${r.cpu.drivers.toFixed(0)} s — ${((100 * (r.cpu.sandbox + r.cpu.apply + r.cpu.drivers)) / ((cores * r.wallMs) / 1000)).toFixed(0)}% of ${cores} cores over the apply's wall time`);
+  const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+  const watched = [...r.watchEvents].sort((a, b) => b[1].bytes - a[1].bytes);
+  console.log(`  watch events sent during apply  ${watched.map(([k, v]) => `${k} ${v.events} (${mb(v.bytes)})`).join(', ')}`);
   console.log(`  evictions ${r.summary.evictions}, time blocked by PDBs ${s(r.summary.blockedMs)} (summed over nodes)`);
   console.log(`  API requests during apply       ${rq.total} total`);
   for (const [c, g] of [...rq.groups].sort()) console.log(`    ${c.padEnd(36)} ${String(g.count).padStart(6)}   ${[...g.rows].map(([k, n]) => `${k} ${n}`).join(', ')}`);

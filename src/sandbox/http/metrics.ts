@@ -2,15 +2,18 @@
  * Request accounting: `/metrics` in Prometheus text format with `apiserver_requested_deprecated_apis` (the
  * gauge kube-apiserver sets for every deprecated group-version that was requested),
  * `apiserver_request_total`, which benchmarks use to count the API requests a client made, and
- * `sandbox_protobuf_responses_total` (how requests for protobuf were answered).
+ * `sandbox_protobuf_responses_total` (how requests for protobuf were answered) and the watch-event counts and
+ * sizes of `watch-stats.ts`.
  */
 import type { SandboxCluster } from '../cluster.js';
 import type { ResourceDef } from '../api/resources.js';
 import { ProtobufStats } from './protobuf/index.js';
+import { WatchStats } from './watch-stats.js';
 
 export class RequestMetrics {
   private readonly totals = new Map<string, number>();
   readonly protobuf = new ProtobufStats();
+  readonly watch = new WatchStats();
 
   constructor(private readonly cluster: SandboxCluster) {}
 
@@ -47,6 +50,7 @@ export class RequestMetrics {
   reset(): void {
     this.totals.clear();
     this.protobuf.reset();
+    this.watch.reset();
   }
 
   render(): string {
@@ -64,6 +68,7 @@ export class RequestMetrics {
       lines.push(`apiserver_request_total{code="${code}",group="${group}",resource="${resource}",verb="${verb.toUpperCase()}",version="${version}"} ${n}`);
     }
     lines.push(...this.protobuf.render());
+    lines.push(...this.watch.render());
     return lines.join('\n') + '\n';
   }
 }

@@ -40,8 +40,8 @@ export class SandboxServer {
     private readonly controllers: Controllers,
     private readonly opts: ServerOptions,
   ) {
-    this.watches = new WatchHub(cluster);
     this.metrics = new RequestMetrics(cluster);
+    this.watches = new WatchHub(cluster, this.metrics.watch);
     this.resources = new ResourceHandler(cluster, this.watches, this.metrics.protobuf);
     cluster.faults.onDropWatches = () => this.watches.dropAll();
   }

@@ -1,6 +1,7 @@
 /**
- * Watch streams: one JSON event per line over a chunked 200 response, flushed at once (kubectl waits for the
- * status line). RV unset/"0" starts with synthetic ADDED events; a given RV replays history after it, or
+ * Watch streams: one JSON event per line over a chunked 200 response; the status line is flushed at once
+ * (kubectl waits for it), and the events produced in one event-loop turn go out as one chunk, as kube-apiserver
+ * flushes a watch stream only when its queue of pending events is empty. RV unset/"0" starts with synthetic ADDED events; a given RV replays history after it, or
  * answers an ERROR event with 410 Expired when history no longer reaches it. Objects leaving a selector
  * produce DELETED, bookmarks are sent when asked, `timeoutSeconds`/`timeout` end the stream, and the
  * drop-watches fault closes every open stream.
@@ -9,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxCluster } from '../cluster.js';
 import type { KObject, StoreEvent } from '../store/types.js';
 import { toTable } from './tables.js';
+import type { WatchStats } from './watch-stats.js';
 
 export interface WatchRequest {
   resource: string;
@@ -25,10 +27,16 @@ export interface WatchRequest {
   table: boolean;
 }
 
+/** Pending events are written at once when they reach this many characters (a large initial listing). */
+const MAX_CHUNK = 256 * 1024;
+
 export class WatchHub {
   private readonly open = new Set<() => void>();
 
-  constructor(private readonly cluster: SandboxCluster) {}
+  constructor(
+    private readonly cluster: SandboxCluster,
+    private readonly stats?: WatchStats,
+  ) {}
 
   /** Closes every open watch stream (the drop-watches fault, and shutdown). */
   dropAll(): void {
@@ -47,13 +55,29 @@ export class WatchHub {
     // Per-stream knowledge of which objects match a selector, so objects leaving it produce DELETED.
     const state = w.filtered ? new Map<string, boolean>() : undefined;
     const keyOf = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    let closed = false;
+    let pending: string[] = [];
+    let pendingBytes = 0;
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      if (pending.length === 0) return;
+      const chunk = pending.length === 1 ? pending[0]! : pending.join('');
+      pending = [];
+      pendingBytes = 0;
+      if (!closed) res.write(chunk);
+    };
     const write = (type: string, obj: KObject | Record<string, unknown>) => {
       const plain = type === 'BOOKMARK' || type === 'ERROR';
-      if (w.table && !plain) {
-        const o = obj as KObject;
-        res.write(`{"type":"${type}","object":${JSON.stringify(toTable(w.kind, [o], { resourceVersion: o.metadata.resourceVersion }))}}\n`);
-      } else {
-        res.write(`{"type":"${type}","object":${plain ? JSON.stringify(obj) : store.json(w.resource, obj as KObject)}}\n`);
+      const body = w.table && !plain ? JSON.stringify(toTable(w.kind, [obj as KObject], { resourceVersion: (obj as KObject).metadata.resourceVersion })) : plain ? JSON.stringify(obj) : store.json(w.resource, obj as KObject);
+      const line = `{"type":"${type}","object":${body}}\n`;
+      this.stats?.record(w.apiVersion, w.kind, line.length);
+      pending.push(line);
+      pendingBytes += line.length;
+      if (pendingBytes >= MAX_CHUNK) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
       }
     };
     const deliver = (ev: StoreEvent) => {
@@ -87,6 +111,7 @@ export class WatchHub {
       const since = Number.isNaN(Number(rv)) ? 'expired' : store.eventsSince(Number(rv));
       if (since === 'expired') {
         write('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rv} (${store.oldestWatchableRv})`, reason: 'Expired', code: 410 });
+        flush();
         res.end();
         return;
       }
@@ -98,9 +123,9 @@ export class WatchHub {
     bookmarks?.unref();
     const timer = setTimeout(() => close(), w.timeoutMs);
     timer.unref();
-    let closed = false;
     const close = () => {
       if (closed) return;
+      flush();
       closed = true;
       unsubscribe();
       clearTimeout(timer);

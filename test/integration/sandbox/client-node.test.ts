@@ -138,6 +138,11 @@ describe('sandbox ↔ client-node', () => {
     await core.patchNode({ name: 'blue-3', body: { metadata: { labels: { watched: 'yes' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     await waitFor(() => events.includes('MODIFIED blue-3'), 'MODIFIED blue-3');
     ac.abort();
+    // Counted per kind in /metrics, as kube-apiserver's apiserver_watch_events_total / _sizes.
+    const metrics = (await raw(t, '/metrics')).text;
+    const sent = Number(/^apiserver_watch_events_total\{group="",kind="Node",version="v1"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(sent).toBeGreaterThanOrEqual(10);
+    expect(Number(/^apiserver_watch_events_sizes_sum\{group="",kind="Node",version="v1"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(sent * 100);
 
     const inf = makeInformer(t.kc, '/api/v1/namespaces/default/configmaps', () => core.listNamespacedConfigMap({ namespace: 'default' }));
     const seen: string[] = [];
