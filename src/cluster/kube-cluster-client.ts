@@ -4,6 +4,7 @@
  * objects. Patches always set an explicit Content-Type (client-node 1.x would otherwise send a JSON patch).
  */
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { request as httpRequest } from 'node:http';
 import { isAscii } from 'node:buffer';
 import {
@@ -12,7 +13,6 @@ import {
   CoreV1Api,
   PatchStrategy,
   VersionApi,
-  Watch,
   createConfiguration,
   ServerConfiguration,
   setHeaderOptions,
@@ -35,6 +35,7 @@ import { rawPaginate, rawPaginateVersioned, type RawGet, type RawResponse } from
 import { PROTOBUF_CONTENT_TYPE } from './protobuf-reader.js';
 import { podListDecoder } from './pod-protobuf.js';
 import { isStaleSocketError, pooledHttpLibrary } from './http-library.js';
+import { rawWatch, type RawWatch } from './raw-watch.js';
 
 export const PAGE_SIZE = 500;
 
@@ -51,7 +52,10 @@ export class KubeClusterClient {
   /** `rawGet` as the paged lists take it. */
   private readonly get: RawGet = (path, accept, onHead) => this.rawGet(path, accept, onHead);
   private agent: HttpsAgent | undefined;
+  private watchAgent: HttpsAgent | undefined;
   private agentOptions: Promise<import('node:https').AgentOptions> | undefined;
+  /** Watch streams (raw-watch.ts): every stream shares one TLS secure context and session cache. */
+  readonly watch: RawWatch;
 
   constructor(
     readonly kc: KubeConfig,
@@ -59,6 +63,15 @@ export class KubeClusterClient {
   ) {
     this.core = this.api(CoreV1Api);
     this.apps = this.api(AppsV1Api);
+    this.watch = rawWatch({
+      server,
+      requestOptions: async () => {
+        const opts: import('node:https').RequestOptions = {};
+        await this.kc.applyToHTTPSOptions(opts);
+        return opts;
+      },
+      agent: () => this.streams(),
+    });
   }
 
   /**
@@ -86,16 +99,30 @@ export class KubeClusterClient {
     return api;
   }
 
+  private async tlsOptions(): Promise<import('node:https').AgentOptions> {
+    const opts: import('node:https').RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(opts);
+    return { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+  }
+
   /** The keep-alive HTTPS pool, made once from the kubeconfig's TLS settings (CA, client certificate, server name). */
   private async pool(): Promise<HttpsAgent> {
-    const o = await (this.agentOptions ??= (async () => {
-      const opts: import('node:https').RequestOptions = {};
-      await this.kc.applyToHTTPSOptions(opts);
-      return { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
-    })());
+    const o = await (this.agentOptions ??= this.tlsOptions());
     // `timeout`: an idle pooled socket is closed after 15 s, well before an apiserver drops idle connections
     // (kube-apiserver 90 s, the sandbox 30 s), so a request is never written to a socket the server is closing.
     return (this.agent ??= new HttpsAgent({ keepAlive: true, maxSockets: 16, timeout: 15_000, ...o }));
+  }
+
+  /**
+   * The agent of watch streams: no keep-alive (an open watch ends by closing its connection), no socket limit
+   * (a window of drains holds one stream per node), one secure context made once and TLS sessions resumed, so
+   * a new stream costs an abbreviated handshake.
+   */
+  private async streams(): Promise<HttpsAgent> {
+    if (this.watchAgent) return this.watchAgent;
+    const o = await (this.agentOptions ??= this.tlsOptions());
+    const secureContext = createSecureContext({ ca: o.ca, cert: o.cert, key: o.key });
+    return (this.watchAgent ??= new HttpsAgent({ keepAlive: false, maxCachedSessions: 100, ...o, secureContext }));
   }
 
   async version(): Promise<string> {
@@ -166,7 +193,7 @@ export class KubeClusterClient {
    * stream may end (server timeout, dropped connection): `onEnd` is told, and the caller re-watches.
    */
   async watchNodes(onEvent: (e: NodeWatchEvent) => void, onEnd: (err?: Error) => void, resourceVersion?: string): Promise<() => void> {
-    const ac = await new Watch(this.kc).watch(
+    const ac = await this.watch(
       '/api/v1/nodes',
       { allowWatchBookmarks: true, ...(resourceVersion ? { resourceVersion } : {}) },
       (type, obj: V1Node) => {
@@ -201,7 +228,7 @@ export class KubeClusterClient {
       handle.ac?.abort();
       onEnd(err);
     };
-    const ac = (handle.ac = await new Watch(this.kc).watch(
+    const ac = (handle.ac = await this.watch(
       path,
       { allowWatchBookmarks: true, fieldSelector: opts.fieldSelector, labelSelector: opts.labelSelector, ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}) },
       (type, obj: V1Pod & { code?: number; reason?: string; message?: string }) => {
@@ -288,6 +315,8 @@ export class KubeClusterClient {
   close(): void {
     this.agent?.destroy();
     this.agent = undefined;
+    this.watchAgent?.destroy();
+    this.watchAgent = undefined;
   }
 
   /** A raw GET (e.g. /metrics, list pages) with the kubeconfig's credentials and TLS settings, over the pool. */

@@ -6,16 +6,16 @@
  * stream silent for longer than `idleTimeoutMs` (no event, not even a bookmark) is assumed dead and
  * restarted. Waiting on the cache (`waitFor`) reacts to changes and never polls the API server.
  */
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { ObjectCache } from './object-cache.js';
 import { listVersioned } from './versioned-list.js';
 import type { RawGet } from './raw-list.js';
+import type { RawWatch } from './raw-watch.js';
 import { formatMs } from './cache-errors.js';
 
 /** What a watch cache needs from the client: KubeClusterClient has both. */
 export interface WatchClient {
-  readonly kc: KubeConfig;
   rawGet: RawGet;
+  readonly watch: RawWatch;
 }
 
 export interface WatchSpec<T> {
@@ -195,7 +195,7 @@ export class WatchCache<T> extends ObjectCache<T> {
       ...(this.spec.labelSelector ? { labelSelector: this.spec.labelSelector } : {}),
       ...(this.spec.fieldSelector ? { fieldSelector: this.spec.fieldSelector } : {}),
     };
-    new Watch(this.client.kc).watch(this.spec.path, params, onEvent, onDone).then(
+    this.client.watch(this.spec.path, params, onEvent, onDone).then(
       (ac) => {
         if (gen !== this.generation || this.stopped) return ac.abort();
         this.abort = ac;
