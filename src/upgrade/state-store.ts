@@ -1,12 +1,12 @@
 /**
  * The run-state file next to the plan (`plans/x.yaml` → `plans/x.state.json`): written atomically (temp
- * file in the same folder, fsync, rename, fsync the folder; mode 0600; off the event loop) so a crash or kill -9 leaves either
+ * file in the same folder, fsync, rename, fsync the folder; mode 0600; in a worker thread, state-file-writer.ts) so a crash or kill -9 leaves either
  * the old journal or the new one, never half of one; read back with a small structural validation. It is
  * the authority on a run (the ConfigMap mirror is a copy). It must never hold credentials.
  */
 import { readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { writeFileAtomically } from './state-file-writer.js';
 import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState } from './run-state-types.js';
 
 /** The state file cannot be used: unreadable, not JSON, or not a k8s-upgrade run state. */
@@ -31,7 +31,7 @@ export function statePathFor(planPath: string): string {
 
 /**
  * Writes `state` to `path` atomically, mode 0600: the text is taken now (a consistent snapshot), the file
- * work (temp file, fsync, rename, fsync of the folder) runs off the event loop, so a run with dozens of
+ * work (temp file, fsync, rename, fsync of the folder) runs in a worker thread, so a run with dozens of
  * nodes in flight is not stalled by the disk. Rejects with StateFileError (the fs error as cause).
  */
 export async function writeStateFile(path: string, state: RunState): Promise<void> {
@@ -41,36 +41,13 @@ export async function writeStateFile(path: string, state: RunState): Promise<voi
   // (`k8s-upgrade status` is the readable view).
   const data = JSON.stringify(state) + '\n';
   try {
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomically(path, tmp, data);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new StateFileError(`Cannot write the run state ${path}: ${(e as Error).message}. Check that the folder exists and is writable; the run stops so that no step goes unrecorded.`, path, { cause: e });
   }
-  await fsyncDir(dir);
 }
 
 let seq = 0;
-
-/** Makes the rename durable. Some platforms/filesystems refuse to open or fsync a directory: that is not fatal. */
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // EISDIR/EPERM/EINVAL on platforms without directory fsync: the rename is still atomic.
-  }
-}
 
 /** Reads the state file; `undefined` when it does not exist. Throws StateFileError when it is not a valid run state. */
 export function readStateFile(path: string): RunState | undefined {
