@@ -74,7 +74,9 @@ async function drainSteps(run: Run): Promise<void> {
   for (const p of run.toRemove) if (p.controller) run.touched.set(p.controller.uid, p.controller);
   if (run.toRemove.length === 0) return;
   run.tracker = new GoneTracker(client, node, pods, resourceVersion);
-  await run.tracker.start();
+  // Not awaited: the watch starts at the list's resourceVersion, so the evictions need not wait for its
+  // connection — every event after the list reaches the tracker whenever the stream opens.
+  void run.tracker.start();
   const ctx: EvictContext = { client, opts, state: run.state, signal: run.signal, onEvent: run.onEvent };
   await Promise.all([...sel.evict.map((p) => removeAndWait(run, ctx, p, evictPod)), ...sel.delete.map((p) => removeAndWait(run, ctx, p, deletePod))]);
 }

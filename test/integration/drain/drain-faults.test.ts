@@ -64,7 +64,8 @@ describe('drain under faults', () => {
   it('resumes the watch from its resourceVersion when the watch is dropped', async () => {
     await appOn(env, 'dropped', 'blue-2');
     await resetStats(env);
-    const { result, error, events } = await drainWith(env, 'blue-2', {}, () => env.t.sandbox.cluster.faults.add({ type: 'drop-watches' }));
+    // The drain opens its watch alongside the evictions: drop it once it is surely open (the pods take 20 s).
+    const { result, error, events } = await drainWith(env, 'blue-2', {}, () => setTimeout(() => env.t.sandbox.cluster.faults.add({ type: 'drop-watches' }), 500));
     expect(error).toBeUndefined();
     const evicted = result!.evicted.filter((p) => p.startsWith('apps/dropped-'));
     expect(evicted).toHaveLength(2);
