@@ -12,7 +12,7 @@ import { runNode } from './node-runner.js';
 import { nodeAtVersion } from './node-version.js';
 import { phaseBatches } from './phases.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
-import { runBatches, runRolling } from './window.js';
+import { openingPace, runBatches, runRolling } from './window.js';
 import { prefetchPlacement, windowChooser } from './window-chooser.js';
 
 /** Runs phases of a kind this module does not know (rollback's etcd restore). */
@@ -74,13 +74,20 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
   let stop: RunStop | undefined;
   const shouldStop = () => stop !== undefined || ctx.signal.aborted;
   const byName = new Map(phase.nodes.map((n) => [n.node, n]));
+  // Told when a node's drain is over (the window opens at the pace of its first drains).
+  const drained = new Map<string, () => void>();
+  const settle = (name: string) => {
+    drained.get(name)?.();
+    drained.delete(name);
+  };
   const work = async (name: string) => {
     const ns = byName.get(name)!;
     ctx.inFlight.add(name);
     try {
-      const outcome = await runNode(ctx, phase, ns);
+      const outcome = await runNode(ctx, phase, ns, () => settle(name));
       if (outcome.kind === 'stopped') stop ??= outcome.stop;
     } finally {
+      settle(name);
       ctx.inFlight.delete(name);
     }
   };
@@ -92,7 +99,8 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
     const canary = canaryOf(ctx, phase);
     if (canary.length > 0) await runBatches([canary], work, shouldStop);
     const rest = order.filter((n) => !canary.includes(n));
-    await runRolling(rest, window, work, shouldStop, await windowChooser(ctx, phase, rest, window, (s) => rank(s) === 0));
+    const opening = { atOnce: openingPace(rest.length, window), drained: (name: string) => new Promise<void>((r) => drained.set(name, r)) };
+    await runRolling(rest, window, work, shouldStop, await windowChooser(ctx, phase, rest, window, (s) => rank(s) === 0), opening);
   }
   if (stop) return stop;
   if (ctx.signal.aborted) return interrupted(ctx);

@@ -18,7 +18,8 @@ import { sleep } from './sleep.js';
 
 export type NodeOutcome = { kind: 'done' | 'skipped' } | { kind: 'stopped'; stop: RunStop };
 
-export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState): Promise<NodeOutcome> {
+/** `onDrained` is called once the node's drain is over (or was not needed); the window paces its opening on it. */
+export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, onDrained?: () => void): Promise<NodeOutcome> {
   if (ns.status === 'done' || ns.status === 'skipped') return { kind: ns.status };
   const { journal } = ctx;
   const started = Date.now();
@@ -73,6 +74,7 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
         ns.touched = mergeOwners(ns.touched ?? [], drained.touched ?? []);
       });
     }
+    onDrained?.();
     // The journal says the driver already finished (the step after it was reached): never run it twice.
     const driverDone = resumedFrom === 'wait-ready' || resumedFrom === 'uncordon' || resumedFrom === 'health-gate';
     if (!driverDone && (downgrade || !isUpgraded(ctx, ctx.cache.nodes.get(ns.node) ?? node, ns))) {
