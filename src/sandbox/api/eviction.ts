@@ -35,7 +35,8 @@ export function evictPod(cluster: SandboxCluster, ops: ApiOperations, ns: string
     if (!dryRun) ops.deletePod(pod, opts.gracePeriodSeconds);
     return successStatus(201);
   }
-  const pdbs = cluster.store.list('policy/poddisruptionbudgets', ns).filter((p) => selectorObjectMatcher(p.spec?.selector)(pod.metadata.labels));
+  // The namespace's budgets only (a key range of the table), not a scan of every budget in the cluster.
+  const pdbs = cluster.store.page('policy/poddisruptionbudgets', '', Infinity, (p) => selectorObjectMatcher(p.spec?.selector)(pod.metadata.labels), ns).items;
   if (pdbs.length > 1) {
     throw new ApiError(500, '', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
   }

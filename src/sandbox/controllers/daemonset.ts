@@ -2,7 +2,9 @@
  * The DaemonSet controller: one pod per eligible node, created with `spec.nodeName` set (and a matching
  * node-affinity term) and the tolerations the real controller adds (not-ready/unreachable NoExecute,
  * unschedulable and pressure NoSchedule), so DaemonSet pods run on cordoned nodes too. A template change rolls
- * the pods node by node within `maxUnavailable` (default 1); status counts are kept up to date.
+ * the pods node by node within `maxUnavailable` (default 1); status counts are kept up to date. A node event
+ * requeues only the DaemonSets whose `shouldRun` answer for that node changed (or all, when a node comes or
+ * goes); `shouldRun` answers are cached per template spec and node object.
  */
 import type { KObject, StoreEvent } from '../store/types.js';
 import { controllerOf, objectKey } from '../store/types.js';
@@ -21,6 +23,8 @@ const DS_TOLERATIONS: Toleration[] = [
   { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
 ];
 
+const NONE: KObject[] = [];
+
 export const daemonSetHash = (ds: KObject): string => templateHash(ds.spec?.template ?? {}, ds.status?.collisionCount ?? 0);
 
 function dsTolerations(ds: KObject): Toleration[] {
@@ -29,8 +33,13 @@ function dsTolerations(ds: KObject): Toleration[] {
   return extra.filter((t) => !own.some((o) => o.key === t.key && o.effect === t.effect));
 }
 
+export interface Placement {
+  run: boolean;
+  keep: boolean;
+}
+
 /** Whether the DaemonSet should run a pod on the node, and whether an existing pod may stay. */
-export function shouldRun(ds: KObject, node: KObject): { run: boolean; keep: boolean } {
+export function shouldRun(ds: KObject, node: KObject): Placement {
   const spec = ds.spec?.template?.spec ?? {};
   if (!matchesNodeSelection(spec, node)) return { run: false, keep: false };
   const tols = [...((spec.tolerations ?? []) as Toleration[]), ...dsTolerations(ds)];
@@ -50,14 +59,15 @@ export function daemonSetPodSpec(ds: KObject): object {
   return defaultPodSpec(ds.spec?.template?.spec ?? {}, dsTolerations(ds));
 }
 
-export function daemonSetStatus(ds: KObject, nodes: KObject[], pods: KObject[]): Record<string, unknown> {
-  const hash = daemonSetHash(ds);
+/** `placements[i]`, when given, is shouldRun(ds, nodes[i]) (e.g. from a cache). */
+export function daemonSetStatus(ds: KObject, nodes: KObject[], pods: KObject[], placements?: Placement[], hash = daemonSetHash(ds)): Record<string, unknown> {
   const byNode = new Map<string, KObject>();
   for (const p of pods) if (!p.metadata.deletionTimestamp && !isTerminal(p)) byNode.set(p.spec?.nodeName, p);
   let desired = 0, current = 0, mis = 0, ready = 0, updated = 0;
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     const p = byNode.get(n.metadata.name);
-    if (!shouldRun(ds, n).run) {
+    if (!(placements ? placements[i] : shouldRun(ds, n)).run) {
       if (p) mis++;
       continue;
     }
@@ -80,6 +90,12 @@ export function daemonSetStatus(ds: KObject, nodes: KObject[], pods: KObject[]):
 export class DaemonSetController {
   private readonly queue: WorkQueue;
   private readonly keys = new Set<string>();
+  /** Per node, the object last seen. */
+  private readonly lastNodes = new Map<string, KObject>();
+  /** shouldRun answers per template spec object (specs are shared between a DaemonSet's versions) and node object. */
+  private readonly placements = new WeakMap<object, WeakMap<KObject, Placement>>();
+  /** The answers for every node of one `NodeCache.all()` array, per template spec object. */
+  private readonly placementLists = new WeakMap<object, { nodes: KObject[]; list: Placement[] }>();
 
   constructor(
     private readonly ctx: Ctx,
@@ -89,6 +105,7 @@ export class DaemonSetController {
   }
 
   resync(): void {
+    for (const n of this.nodes.all()) this.lastNodes.set(n.metadata.name, n);
     for (const ds of this.ctx.store.list('apps/daemonsets')) {
       const k = objectKey(ds.metadata.namespace, ds.metadata.name);
       this.keys.add(k);
@@ -106,7 +123,7 @@ export class DaemonSetController {
         this.queue.add(k);
       }
     } else if (ev.resource === 'nodes') {
-      for (const k of this.keys) this.queue.add(k);
+      this.onNodeEvent(ev);
     } else if (ev.resource === 'pods') {
       const ref = controllerOf(o);
       if (ref?.kind === 'DaemonSet') this.queue.add(objectKey(o.metadata.namespace, ref.name));
@@ -117,25 +134,88 @@ export class DaemonSetController {
     this.queue.stop();
   }
 
+  /**
+   * Queues the DaemonSets a node event can change: all when the node comes or goes (or was not seen before),
+   * else those whose shouldRun answer for the node differs between its old and new object (only labels, name
+   * and taints count, so status changes such as heartbeats queue nothing).
+   */
+  private onNodeEvent(ev: StoreEvent): void {
+    const node = ev.object;
+    const name = node.metadata.name;
+    const before = this.lastNodes.get(name);
+    if (ev.type === 'DELETED') this.lastNodes.delete(name);
+    else this.lastNodes.set(name, node);
+    if (ev.type !== 'MODIFIED' || !before) {
+      for (const k of this.keys) this.queue.add(k);
+      return;
+    }
+    if (sameJson(before.metadata.labels, node.metadata.labels) && sameJson(before.spec?.taints, node.spec?.taints)) return;
+    for (const k of this.keys) {
+      const [ns, dsName] = k.split('/');
+      const ds = this.ctx.store.get('apps/daemonsets', ns, dsName);
+      const placement = ds && this.placementOf(ds);
+      const was = placement?.(before);
+      const is = placement?.(node);
+      if (!was || !is || was.run !== is.run || was.keep !== is.keep) this.queue.add(k);
+    }
+  }
+
+  /** shouldRun for `ds`, cached while its template spec object and the node object stay the same. */
+  private placementOf(ds: KObject): (node: KObject) => Placement {
+    const spec = ds.spec?.template?.spec;
+    if (!spec || typeof spec !== 'object') return (node) => shouldRun(ds, node);
+    let byNode = this.placements.get(spec);
+    if (!byNode) {
+      byNode = new WeakMap();
+      this.placements.set(spec, byNode);
+    }
+    const cache = byNode;
+    return (node) => {
+      let p = cache.get(node);
+      if (!p) {
+        p = shouldRun(ds, node);
+        cache.set(node, p);
+      }
+      return p;
+    };
+  }
+
+  /** shouldRun(ds, node) for each of `nodes`, cached while the template spec object and the node array stay the same. */
+  private placementList(ds: KObject, nodes: KObject[]): Placement[] {
+    const spec = ds.spec?.template?.spec;
+    const cached = spec && typeof spec === 'object' ? this.placementLists.get(spec) : undefined;
+    if (cached?.nodes === nodes) return cached.list;
+    const placement = this.placementOf(ds);
+    const list = nodes.map(placement);
+    if (spec && typeof spec === 'object') this.placementLists.set(spec, { nodes, list });
+    return list;
+  }
+
   private sync(key: string): void {
     const [ns, name] = key.split('/');
     const store = this.ctx.store;
     const ds = store.get('apps/daemonsets', ns, name);
     if (!ds || ds.metadata.deletionTimestamp) return;
-    this.reconcile(ds);
     const nodes = this.nodes.all();
-    const status = daemonSetStatus(ds, nodes, store.byIndex('pods', 'owner', ds.metadata.uid));
+    const placements = this.placementList(ds, nodes);
+    const hash = daemonSetHash(ds);
+    const pods = this.reconcile(ds, nodes, placements, hash) ?? store.byIndex('pods', 'owner', ds.metadata.uid);
+    const status = daemonSetStatus(ds, nodes, pods, placements, hash);
     if (sameJson(ds.status, status)) return;
+    const rv = ds.metadata.resourceVersion;
     store.mutate('apps/daemonsets', ns, name, (d) => {
-      d.status = daemonSetStatus(d, nodes, store.byIndex('pods', 'owner', d.metadata.uid));
+      d.status = d.metadata.resourceVersion === rv ? status : daemonSetStatus(d, this.nodes.all(), store.byIndex('pods', 'owner', d.metadata.uid));
     });
   }
 
-  private reconcile(ds: KObject): void {
+  /** Creates and deletes pods; returns the DaemonSet's pods when it wrote nothing (undefined when it did). */
+  private reconcile(ds: KObject, nodes: KObject[], placements: Placement[], hash: string): KObject[] | undefined {
     const store = this.ctx.store;
-    const hash = daemonSetHash(ds);
+    const rv = store.resourceVersion;
+    const owned = store.byIndex('pods', 'owner', ds.metadata.uid);
+    const unchanged = () => (store.resourceVersion === rv ? owned : undefined);
     const live = new Map<string, KObject[]>();
-    for (const p of store.byIndex('pods', 'owner', ds.metadata.uid)) {
+    for (const p of owned) {
       if (isTerminal(p) && !p.metadata.deletionTimestamp) deletePod(store, p);
       if (p.metadata.deletionTimestamp || isTerminal(p)) continue;
       const list = live.get(p.spec?.nodeName) ?? [];
@@ -146,9 +226,11 @@ export class DaemonSetController {
     let unavailable = 0;
     let desired = 0;
     const old: KObject[] = [];
-    for (const node of this.nodes.all()) {
-      const { run, keep } = shouldRun(ds, node);
-      const pods = (live.get(node.metadata.name) ?? []).sort((a, b) => (a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : 1));
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const { run, keep } = placements[i];
+      const pods = live.get(node.metadata.name) ?? NONE;
+      if (pods.length > 1) pods.sort((a, b) => (a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : 1));
       if (!keep) for (const p of pods) deletePod(store, p);
       if (!run) continue;
       desired++;
@@ -158,11 +240,11 @@ export class DaemonSetController {
         unavailable++;
         continue;
       }
-      for (const extra of pods.slice(1)) deletePod(store, extra);
+      for (let j = 1; j < pods.length; j++) deletePod(store, pods[j]);
       if (!isPodReady(pods[0])) unavailable++;
       if (pods[0].metadata.labels?.['controller-revision-hash'] !== hash) old.push(pods[0]);
     }
-    if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return;
+    if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return unchanged();
     const maxUnavailable = Math.max(1, scaledValue(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable, desired, true, 1));
     // Old pods that are not ready anyway go first; then ready ones while the budget allows.
     for (const p of old) if (!isPodReady(p)) deletePod(store, p);
@@ -172,5 +254,7 @@ export class DaemonSetController {
       deletePod(store, p);
       unavailable++;
     }
+    return unchanged();
   }
 }
+

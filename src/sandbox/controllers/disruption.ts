@@ -4,14 +4,50 @@
  * percentages against the owning controllers' spec.replicas, rounded up), currentHealthy from Ready pods that
  * are neither terminating nor in `disruptedPods`, disruptionsAllowed, the DisruptionAllowed condition, and
  * `disruptedPods` entries (written by the eviction API) dropped when the pod goes or after 2 simulated minutes.
- * Recomputed per namespace, batched, for the budgets an event can change (see `onEvent`).
+ * Recomputed per namespace, batched, for the budgets an event can change (see `onEvent`); a budget's pods are
+ * found through the store's pod label index (`POD_LABEL_INDEX`), not by scanning the namespace.
  */
-import { selectorObjectMatcher } from '../api/selectors.js';
+import { type LabelMatcher, type LabelSelectorObject, selectorObjectMatcher } from '../api/selectors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { KObject, StoreEvent } from '../store/types.js';
 import { controllerOf } from '../store/types.js';
 import { WorkQueue } from './queue.js';
 import { type Condition, type Ctx, isPodReady, sameJson, scaledValue, withCondition } from './util.js';
+
+/** Store index of pods by label: one value `<namespace>/<key>=<value>` per label (see `podLabelKey`). */
+export const POD_LABEL_INDEX = 'labels';
+
+export const podLabelKey = (ns: string | undefined, key: string, value: string): string => `${ns ?? ''}/${key}=${value}`;
+
+/** The POD_LABEL_INDEX values of a pod. */
+export function podLabelKeys(p: KObject): string[] | undefined {
+  const labels = p.metadata.labels;
+  if (!labels) return undefined;
+  const out: string[] = [];
+  for (const k of Object.keys(labels)) out.push(podLabelKey(p.metadata.namespace, k, labels[k]));
+  return out;
+}
+
+/** Selector matchers by selector object (budgets' specs are shared between their versions, see ObjectStore.mutate). */
+const matchers = new WeakMap<object, LabelMatcher>();
+
+function budgetMatcher(sel: LabelSelectorObject | undefined | null): LabelMatcher {
+  if (!sel || typeof sel !== 'object') return selectorObjectMatcher(sel, true);
+  let m = matchers.get(sel);
+  if (!m) {
+    m = selectorObjectMatcher(sel, true);
+    matchers.set(sel, m);
+  }
+  return m;
+}
+
+const rvOf = (p: KObject): number => Number(p.metadata.resourceVersion);
+
+/** `pods` in the order the namespace index lists them: by last write, i.e. by resourceVersion. */
+function inWriteOrder(pods: KObject[]): KObject[] {
+  for (let i = 1; i < pods.length; i++) if (rvOf(pods[i - 1]) > rvOf(pods[i])) return pods.sort((a, b) => rvOf(a) - rvOf(b));
+  return pods;
+}
 
 export const DISRUPTED_POD_TIMEOUT_MS = 120_000;
 const WATCHED = new Set(['pods', 'policy/poddisruptionbudgets', 'apps/replicasets', 'apps/deployments', 'apps/statefulsets']);
@@ -43,32 +79,32 @@ function expectedScale(store: ObjectStore, pods: KObject[]): number | string {
   return sum;
 }
 
-/** A namespace's pods, read once per sync, with a lazy `key=value` → pods map for matchLabels lookups. */
+/**
+ * A namespace's pods for one sync: all of them (read once, when a budget without matchLabels needs them), or
+ * those with one `key=value` label, from the store's label index (when it has one).
+ */
 export class NamespacePods {
-  private byLabel: Map<string, KObject[]> | undefined;
+  private pods: KObject[] | undefined;
 
-  constructor(readonly all: KObject[]) {}
+  constructor(
+    private readonly store: ObjectStore,
+    readonly ns: string,
+  ) {}
 
   static of(store: ObjectStore, ns: string): NamespacePods {
-    return new NamespacePods(store.byIndex('pods', 'namespace', ns));
+    return new NamespacePods(store, ns);
   }
 
-  /** Pods that may match `sel` (a superset; the caller still applies the full selector). */
+  get all(): KObject[] {
+    return (this.pods ??= this.store.byIndex('pods', 'namespace', this.ns));
+  }
+
+  /** Pods that may match `sel` (a superset; the caller still applies the full selector), in the namespace index's order. */
   candidates(sel: { matchLabels?: Record<string, string> } | undefined): KObject[] {
     const first = Object.entries(sel?.matchLabels ?? {})[0];
     if (!first) return this.all;
-    if (!this.byLabel) {
-      this.byLabel = new Map();
-      for (const p of this.all) {
-        for (const [k, v] of Object.entries(p.metadata.labels ?? {})) {
-          const key = `${k}=${v}`;
-          const list = this.byLabel.get(key);
-          if (list) list.push(p);
-          else this.byLabel.set(key, [p]);
-        }
-      }
-    }
-    return this.byLabel.get(`${first[0]}=${first[1]}`) ?? [];
+    if (!this.store.hasIndex('pods', POD_LABEL_INDEX)) return this.all.filter((p) => p.metadata.labels?.[first[0]] === first[1]);
+    return inWriteOrder(this.store.byIndex('pods', POD_LABEL_INDEX, podLabelKey(this.ns, first[0], first[1])));
   }
 }
 
@@ -83,7 +119,7 @@ export interface PdbComputation {
  * `nsPods` lets a caller share one read of the namespace's pods between its PDBs.
  */
 export function computePdbStatus(store: ObjectStore, pdb: KObject, windowMs: number, nsPods?: NamespacePods, nowMs = Date.now()): PdbComputation {
-  const match = selectorObjectMatcher(pdb.spec?.selector, true);
+  const match = budgetMatcher(pdb.spec?.selector);
   const pool = nsPods ?? NamespacePods.of(store, pdb.metadata.namespace!);
   const pods = pdb.spec?.selector ? pool.candidates(pdb.spec.selector).filter((p) => match(p.metadata.labels)) : [];
   const { minAvailable, maxUnavailable } = pdb.spec ?? {};
@@ -155,7 +191,7 @@ export class DisruptionController {
   /** Per namespace, the budgets to recompute at its next sync (`all` after a change that may touch any). */
   private readonly dirty = new Map<string, Set<string> | 'all'>();
   /** Last seen labels of each pod and spec.replicas of each controller: most events change neither. */
-  private readonly podLabels = new Map<string, string>();
+  private readonly podLabels = new Map<string, Record<string, string>>();
   private readonly replicas = new Map<string, unknown>();
 
   resync(): void {
@@ -173,13 +209,13 @@ export class DisruptionController {
     const o = ev.object;
     const uid = o.metadata.uid ?? `${ns}/${o.metadata.name}`;
     if (ev.resource === 'pods') {
-      const labels = JSON.stringify(o.metadata.labels ?? {});
+      const labels = o.metadata.labels ?? {};
       const before = this.podLabels.get(uid);
       if (ev.type === 'DELETED') this.podLabels.delete(uid);
       else this.podLabels.set(uid, labels);
-      if (before !== undefined && before !== labels) return this.mark(ns, 'all');
+      if (before !== undefined && !sameJson(before, labels)) return this.mark(ns, 'all');
       for (const pdb of this.ctx.store.byIndex('policy/poddisruptionbudgets', 'namespace', ns)) {
-        if (pdb.spec?.selector && selectorObjectMatcher(pdb.spec.selector, true)(o.metadata.labels)) this.mark(ns, pdb.metadata.name);
+        if (pdb.spec?.selector && budgetMatcher(pdb.spec.selector)(o.metadata.labels)) this.mark(ns, pdb.metadata.name);
       }
       return;
     }

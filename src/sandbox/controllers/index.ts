@@ -14,7 +14,7 @@ import { controllerOf } from '../store/types.js';
 import { upgradeAddons } from './addons.js';
 import { DaemonSetController } from './daemonset.js';
 import { DeploymentController } from './deployment.js';
-import { DisruptionController } from './disruption.js';
+import { DisruptionController, POD_LABEL_INDEX, podLabelKeys } from './disruption.js';
 import { GarbageCollector } from './gc.js';
 import { Kubelet } from './kubelet.js';
 import { MirrorPods, type StaticComponent } from './mirror-pods.js';
@@ -50,6 +50,7 @@ export interface ControllerOptions {
 export function ensureIndexes(store: ObjectStore): void {
   if (!store.hasIndex('apps/replicasets', 'owner')) store.addIndex('apps/replicasets', 'owner', (o) => controllerOf(o)?.uid);
   if (!store.hasIndex('policy/poddisruptionbudgets', 'namespace')) store.addIndex('policy/poddisruptionbudgets', 'namespace', (o) => o.metadata.namespace);
+  if (!store.hasIndex('pods', POD_LABEL_INDEX)) store.addIndex('pods', POD_LABEL_INDEX, podLabelKeys);
 }
 
 function defaultReporter(): ErrorReporter {

@@ -63,7 +63,9 @@ export class ReplicaSetController {
     const store = this.ctx.store;
     const rs = store.get('apps/replicasets', ns, name);
     if (!rs || rs.metadata.deletionTimestamp) return;
-    const active = store.byIndex('pods', 'owner', rs.metadata.uid).filter(isActive);
+    const rv = store.resourceVersion;
+    let pods = store.byIndex('pods', 'owner', rs.metadata.uid);
+    const active = pods.filter(isActive);
     const want = rs.spec?.replicas ?? 1;
     if (active.length < want) {
       for (let i = 0; i < Math.min(BURST, want - active.length); i++) this.createPod(rs);
@@ -72,9 +74,12 @@ export class ReplicaSetController {
       const victims = [...active].sort((a, b) => compareRanks(deletionRank(a), deletionRank(b))).slice(0, active.length - want);
       for (const p of victims) deletePod(store, p);
     }
-    if (sameJson(rs.status, replicaSetStatus(rs, store.byIndex('pods', 'owner', rs.metadata.uid)))) return;
+    if (store.resourceVersion !== rv) pods = store.byIndex('pods', 'owner', rs.metadata.uid);
+    const status = replicaSetStatus(rs, pods);
+    if (sameJson(rs.status, status)) return;
+    const rsRv = rs.metadata.resourceVersion;
     store.mutate('apps/replicasets', ns, name, (d) => {
-      const s = replicaSetStatus(d, store.byIndex('pods', 'owner', d.metadata.uid));
+      const s = d.metadata.resourceVersion === rsRv ? status : replicaSetStatus(d, store.byIndex('pods', 'owner', d.metadata.uid));
       if (sameJson(d.status, s)) return false;
       d.status = s;
     });

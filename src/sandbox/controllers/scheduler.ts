@@ -4,6 +4,9 @@
  * fewest pods of the same controller, ties broken by node name. Pods that fit nowhere get PodScheduled=False
  * (reason Unschedulable) with kube-scheduler's message, and are retried when nodes change or capacity frees.
  * Per-node requested resources are kept incrementally from pod events, never recomputed by scanning pods.
+ * The filters that do not depend on resources are cached per node object and pod scheduling signature
+ * (tolerations, nodeSelector, required node affinity), so the pods of one template check each node once, and
+ * while no node changes they only go through the nodes that passed them.
  */
 import type { KObject, StoreEvent } from '../store/types.js';
 import { controllerOf, objectKey } from '../store/types.js';
@@ -17,7 +20,6 @@ interface NodeUse {
   cpu: number;
   memory: number;
   pods: number;
-  owners: Map<string, number>;
 }
 
 interface Contribution extends Requests {
@@ -27,6 +29,25 @@ interface Contribution extends Requests {
 
 interface Allocatable extends Requests {
   pods: number;
+}
+
+/** A node that passed staticFilter, with what fit and score read. */
+interface Candidate {
+  node: KObject;
+  alloc: Allocatable;
+  use: NodeUse;
+  /** 10 per pod of the controller being scheduled on the node (set only while one pod is scored). */
+  penalty: number;
+}
+
+/** staticFilter for one pod scheduling signature: per node object, and over one `NodeCache.all()` array. */
+interface StaticPass {
+  /** Reason per node object (null: the node passes). */
+  verdicts: WeakMap<KObject, string | null>;
+  nodes?: KObject[];
+  feasible: Candidate[];
+  byName: Map<string, Candidate>;
+  reasons: [string, number][];
 }
 
 const allocCache = new WeakMap<KObject, Allocatable>();
@@ -41,6 +62,55 @@ function allocatable(node: KObject): Allocatable {
   return a;
 }
 
+/** Why `node` cannot take a pod with this spec whatever the resources (kube-scheduler's reason), or undefined. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function staticFilter(spec: any, node: KObject): string | undefined {
+  const tols = spec?.tolerations;
+  if (node.spec?.unschedulable && !(tols ?? []).some((t: object) => tolerates(t, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' }))) {
+    return 'node(s) were unschedulable';
+  }
+  let taints = nodeTaints(node);
+  if (!nodeReady(node) && !taints.some((t) => t.key === NOT_READY_TAINT)) taints = [...taints, { key: NOT_READY_TAINT, effect: 'NoSchedule' }];
+  const bad = firstUntolerated(tols, taints);
+  if (bad) return `node(s) had untolerated taint ${taintText(bad)}`;
+  if (!matchesNodeSelection(spec, node)) return "node(s) didn't match Pod's node affinity/selector";
+  return undefined;
+}
+
+/** What staticFilter reads of a pod spec, as a string (JSON, with undefined and non-finite numbers kept apart). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function schedulingSignature(spec: any): string {
+  const terms = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  return JSON.stringify([spec?.tolerations, spec?.nodeSelector, terms], (_k, v: unknown) =>
+    v === undefined ? '\u0000undefined' : typeof v === 'number' && !Number.isFinite(v) ? `\u0000${v}` : v,
+  );
+}
+
+/** Why the candidate has no room for the pod (NodeResourcesFit's reason strings), or undefined when it has. */
+function fit(c: Candidate, req: Requests): string[] | undefined {
+  const a = c.alloc;
+  const u = c.use;
+  const pods = u.pods + 1 > a.pods;
+  const cpu = req.cpu > 0 && u.cpu + req.cpu > a.cpu;
+  const memory = req.memory > 0 && u.memory + req.memory > a.memory;
+  if (!pods && !cpu && !memory) return undefined;
+  const out: string[] = [];
+  if (pods) out.push('Too many pods');
+  if (cpu) out.push('Insufficient cpu');
+  if (memory) out.push('Insufficient memory');
+  return out;
+}
+
+const free = (x: number, used: number): number => (x > 0 ? Math.max(0, x - used) / x : 0);
+
+/** LeastAllocated, minus 10 per pod of the same controller already on the node (the candidate's penalty). */
+function score(c: Candidate, req: Requests): number {
+  const a = c.alloc;
+  const u = c.use;
+  const least = ((free(a.cpu, u.cpu + req.cpu) + free(a.memory, u.memory + req.memory)) / 2) * 100;
+  return least - c.penalty;
+}
+
 export function needsScheduling(p: KObject): boolean {
   const s = p.spec ?? {};
   return !s.nodeName && !p.metadata.deletionTimestamp && !isTerminal(p) && (s.schedulerName ?? 'default-scheduler') === 'default-scheduler';
@@ -49,7 +119,11 @@ export function needsScheduling(p: KObject): boolean {
 export class Scheduler {
   private readonly usage = new Map<string, NodeUse>();
   private readonly contrib = new Map<string, Contribution>();
+  /** Per controller uid, how many of its pods each node has. */
+  private readonly owned = new Map<string, Map<string, number>>();
   private readonly unschedulable = new Set<string>();
+  /** By pod scheduling signature. */
+  private readonly passes = new Map<string, StaticPass>();
   private readonly queue: WorkQueue;
   private readonly retry: Trigger;
 
@@ -101,7 +175,11 @@ export class Scheduler {
     u.cpu += c.cpu;
     u.memory += c.memory;
     u.pods++;
-    if (c.owner) u.owners.set(c.owner, (u.owners.get(c.owner) ?? 0) + 1);
+    if (c.owner) {
+      let counts = this.owned.get(c.owner);
+      if (!counts) this.owned.set(c.owner, (counts = new Map()));
+      counts.set(node, (counts.get(node) ?? 0) + 1);
+    }
   }
 
   private untrack(key: string): boolean {
@@ -112,10 +190,12 @@ export class Scheduler {
     u.cpu -= c.cpu;
     u.memory -= c.memory;
     u.pods--;
-    if (c.owner) {
-      const n = (u.owners.get(c.owner) ?? 1) - 1;
-      if (n > 0) u.owners.set(c.owner, n);
-      else u.owners.delete(c.owner);
+    const counts = c.owner ? this.owned.get(c.owner) : undefined;
+    if (counts) {
+      const n = (counts.get(c.node) ?? 1) - 1;
+      if (n > 0) counts.set(c.node, n);
+      else counts.delete(c.node);
+      if (counts.size === 0) this.owned.delete(c.owner!);
     }
     return true;
   }
@@ -123,38 +203,39 @@ export class Scheduler {
   private use(node: string): NodeUse {
     let u = this.usage.get(node);
     if (!u) {
-      u = { cpu: 0, memory: 0, pods: 0, owners: new Map() };
+      u = { cpu: 0, memory: 0, pods: 0 };
       this.usage.set(node, u);
     }
     return u;
   }
 
-  /** Why `node` cannot take the pod (kube-scheduler's reason strings), or undefined when it can. */
-  private filter(pod: KObject, node: KObject, req: Requests): string[] | undefined {
-    const tols = pod.spec?.tolerations;
-    if (node.spec?.unschedulable && !(tols ?? []).some((t: object) => tolerates(t, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' }))) {
-      return ['node(s) were unschedulable'];
+  /** staticFilter over the current nodes for pods with `spec`'s scheduling signature: who passes, in order, and why the others do not. */
+  private staticPass(spec: unknown): StaticPass {
+    const sig = schedulingSignature(spec);
+    const nodes = this.nodes.all();
+    let pass = this.passes.get(sig);
+    if (pass?.nodes === nodes) return pass;
+    if (!pass) {
+      if (this.passes.size >= 200) this.passes.clear();
+      pass = { verdicts: new WeakMap(), feasible: [], byName: new Map(), reasons: [] };
+      this.passes.set(sig, pass);
     }
-    let taints = nodeTaints(node);
-    if (!nodeReady(node) && !taints.some((t) => t.key === NOT_READY_TAINT)) taints = [...taints, { key: NOT_READY_TAINT, effect: 'NoSchedule' }];
-    const bad = firstUntolerated(tols, taints);
-    if (bad) return [`node(s) had untolerated taint ${taintText(bad)}`];
-    if (!matchesNodeSelection(pod.spec, node)) return ["node(s) didn't match Pod's node affinity/selector"];
-    const a = allocatable(node);
-    const u = this.use(node.metadata.name);
-    const out: string[] = [];
-    if (u.pods + 1 > a.pods) out.push('Too many pods');
-    if (req.cpu > 0 && u.cpu + req.cpu > a.cpu) out.push('Insufficient cpu');
-    if (req.memory > 0 && u.memory + req.memory > a.memory) out.push('Insufficient memory');
-    return out.length > 0 ? out : undefined;
-  }
-
-  private score(node: KObject, req: Requests, owner: string | undefined): number {
-    const a = allocatable(node);
-    const u = this.use(node.metadata.name);
-    const free = (x: number, used: number) => (x > 0 ? Math.max(0, x - used) / x : 0);
-    const least = ((free(a.cpu, u.cpu + req.cpu) + free(a.memory, u.memory + req.memory)) / 2) * 100;
-    return least - (owner ? (u.owners.get(owner) ?? 0) * 10 : 0);
+    const reasons = new Map<string, number>();
+    const feasible: Candidate[] = [];
+    for (const node of nodes) {
+      let why = pass.verdicts.get(node);
+      if (why === undefined) {
+        why = staticFilter(spec, node) ?? null;
+        pass.verdicts.set(node, why);
+      }
+      if (why === null) feasible.push({ node, alloc: allocatable(node), use: this.use(node.metadata.name), penalty: 0 });
+      else reasons.set(why, (reasons.get(why) ?? 0) + 1);
+    }
+    pass.nodes = nodes;
+    pass.feasible = feasible;
+    pass.byName = new Map(feasible.map((c) => [c.node.metadata.name, c]));
+    pass.reasons = [...reasons];
+    return pass;
   }
 
   private schedule(key: string): void {
@@ -166,20 +247,33 @@ export class Scheduler {
     }
     const req = podRequests(pod);
     const owner = controllerOf(pod)?.uid;
-    const reasons = new Map<string, number>();
+    const pass = this.staticPass(pod.spec);
+    const reasons = new Map<string, number>(pass.reasons);
     let best: KObject | undefined;
     let bestScore = -Infinity;
-    for (const node of this.nodes.all()) {
-      const why = this.filter(pod, node, req);
-      if (why) {
-        for (const r of why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
-        continue;
+    const penalized: Candidate[] = [];
+    for (const [node, n] of (owner && this.owned.get(owner)) || []) {
+      const c = pass.byName.get(node);
+      if (c) {
+        c.penalty = n * 10;
+        penalized.push(c);
       }
-      const s = this.score(node, req, owner);
-      if (s > bestScore) {
-        best = node;
-        bestScore = s;
+    }
+    try {
+      for (const c of pass.feasible) {
+        const why = fit(c, req);
+        if (why) {
+          for (const r of why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+          continue;
+        }
+        const s = score(c, req);
+        if (s > bestScore) {
+          best = c.node;
+          bestScore = s;
+        }
       }
+    } finally {
+      for (const c of penalized) c.penalty = 0;
     }
     if (best) {
       this.unschedulable.delete(key);

@@ -145,7 +145,12 @@ export const isTerminating = (p: KObject): boolean => !!p.metadata.deletionTimes
 export const isTerminal = (p: KObject): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 /** Counts towards a controller's replicas: not terminating and not finished. */
 export const isActive = (p: KObject): boolean => !isTerminating(p) && !isTerminal(p);
-export const isPodReady = (p: KObject): boolean => findCondition(p, 'Ready')?.status === 'True';
+export function isPodReady(p: KObject): boolean {
+  const conds = p.status?.conditions as Condition[] | undefined;
+  if (!conds) return false;
+  for (const c of conds) if (c.type === 'Ready') return c.status === 'True';
+  return false;
+}
 export const isMirrorPod = (p: KObject): boolean => p.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
 
 export function nodeReady(node: KObject | undefined): boolean {
@@ -181,8 +186,8 @@ export function deletePod(store: ObjectStore, pod: KObject): void {
   });
 }
 
-/** Compares two JSON-able values (status objects) for equality. */
-export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Compares two JSON-able values (status objects) for equality: whether their JSON is the same. */
+export { sameJson } from '../store/json.js';
 
 /** Drops zero/empty fields that the real API types mark `omitempty`. */
 export function omitZero<T extends Record<string, unknown>>(o: T, keep: string[] = []): T {

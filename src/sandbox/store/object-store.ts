@@ -1,11 +1,12 @@
 /**
  * The sandbox's in-memory object store: one table per resource, a single store-wide resourceVersion counter
- * (like etcd's revision), a bounded history for watch replay, secondary indexes, and synchronous change
- * listeners. Stored objects are never mutated in place: every write stores a new object, so history entries,
- * list snapshots and cached encodings (JSON, protobuf) stay valid. Callers must treat returned objects as
- * read-only.
+ * (like etcd's revision), a bounded history for watch replay, secondary indexes (one or several values per
+ * object), and synchronous change listeners. Stored objects are never mutated in place: every write stores a
+ * new object (which may share unchanged parts with the version it replaces), so history entries, list
+ * snapshots and cached encodings (JSON, protobuf) stay valid. Callers must treat returned objects as read-only.
  */
 import { randomUUID } from 'node:crypto';
+import { draftOf, sameJson, settle } from './json.js';
 import type { KObject, StoreEvent } from './types.js';
 import { objectKey } from './types.js';
 
@@ -38,7 +39,8 @@ export interface ObjectCodec<T> {
   encode(obj: KObject): T;
 }
 
-type IndexFn = (obj: KObject) => string | undefined;
+/** An index's value(s) for an object: an object listed under several values is found by each of them. */
+type IndexFn = (obj: KObject) => string | string[] | undefined;
 type Listener = (ev: StoreEvent) => void;
 
 export interface StoreOptions {
@@ -84,7 +86,10 @@ export class ObjectStore {
     return t;
   }
 
-  /** Registers a secondary index, e.g. pods by spec.nodeName. Must be called before objects are added. */
+  /**
+   * Registers a secondary index, e.g. pods by spec.nodeName. `byIndex` lists objects in the order they were
+   * last written, except those already stored when the index is added (those come first, in table order).
+   */
   addIndex(resource: string, name: string, fn: IndexFn): void {
     let byRes = this.indexes.get(resource);
     if (!byRes) {
@@ -277,22 +282,24 @@ export class ObjectStore {
     obj.metadata.uid = old.uid;
     obj.metadata.creationTimestamp = old.creationTimestamp;
     if (old.generation !== undefined) {
-      const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(cur.obj.spec);
+      const specChanged = !sameJson(obj.spec, cur.obj.spec);
       obj.metadata.generation = specChanged ? old.generation + 1 : old.generation;
     }
     return this.commit(resource, key, obj, 'MODIFIED');
   }
 
   /**
-   * Read-modify-write helper for controllers: `fn` gets a deep copy to change; returning `false` means
-   * "nothing to do". Returns the stored object, or undefined when it no longer exists.
+   * Read-modify-write helper for controllers: `fn` gets a deep copy to change (top-level fields other than
+   * metadata are copied when first read, see draftOf); returning `false` means "nothing to do". Fields `fn`
+   * left as they were (spec, most often) are stored as the previous version's objects, not copies. Returns the
+   * stored object, or undefined when it no longer exists.
    */
   mutate(resource: string, namespace: string | undefined, name: string, fn: (draft: KObject) => boolean | void): KObject | undefined {
     const cur = this.get(resource, namespace, name);
     if (!cur) return undefined;
-    const draft = structuredClone(cur);
+    const draft = draftOf(cur, 'metadata');
     if (fn(draft) === false) return cur;
-    return this.update(resource, draft);
+    return this.update(resource, settle(draft, cur, 'metadata'));
   }
 
   /** Removes an object now (the final step of deletion); watchers see DELETED at a new resourceVersion. */
@@ -383,10 +390,8 @@ export class ObjectStore {
   private unindex(resource: string, key: string, obj: KObject): void {
     for (const idx of this.indexes.get(resource)?.values() ?? []) {
       const v = idx.fn(obj);
-      if (v === undefined) continue;
-      const set = idx.map.get(v);
-      set?.delete(key);
-      if (set && set.size === 0) idx.map.delete(v);
+      if (Array.isArray(v)) for (const one of v) removeFromIndex(idx.map, one, key);
+      else removeFromIndex(idx.map, v, key);
     }
   }
 }
@@ -404,14 +409,25 @@ function upperBound(keys: string[], prefix: string): number {
   return lo;
 }
 
-function addToIndex(map: Map<string, Set<string>>, value: string | undefined, key: string): void {
+function addToIndex(map: Map<string, Set<string>>, value: string | string[] | undefined, key: string): void {
   if (value === undefined) return;
+  if (Array.isArray(value)) {
+    for (const one of value) addToIndex(map, one, key);
+    return;
+  }
   let set = map.get(value);
   if (!set) {
     set = new Set();
     map.set(value, set);
   }
   set.add(key);
+}
+
+function removeFromIndex(map: Map<string, Set<string>>, value: string | undefined, key: string): void {
+  if (value === undefined) return;
+  const set = map.get(value);
+  set?.delete(key);
+  if (set && set.size === 0) map.delete(value);
 }
 
 function notFound(resource: string, name: string): StoreError {

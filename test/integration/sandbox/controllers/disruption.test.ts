@@ -137,4 +137,21 @@ describe('disruption controller', () => {
     expect(readyCount(c, 'web')).toBeLessThan(3);
     expect(budget(c, 'api').metadata.resourceVersion).toBe(apiVersion);
   });
+
+  it('counts a pod relabelled into a budget (the pod label index follows label changes)', async () => {
+    t = startCluster();
+    const c = t.cluster;
+    withApp(c, 'web', 3, { maxUnavailable: 1 });
+    withApp(c, 'api', 2, { minAvailable: 1 });
+    await settled(c, 'web', 3);
+    await settled(c, 'api', 2);
+    const pod = c.store.list('pods', 'default').find((p) => p.metadata.labels?.app === 'api')!;
+    c.store.mutate('pods', 'default', pod.metadata.name, (d) => {
+      d.metadata.labels = { ...d.metadata.labels, app: 'web' };
+    });
+    const s = await settled(c, 'web', 4);
+    // Its owner (the api Deployment, 2 replicas) now counts towards the web budget's expected pods.
+    expect(s).toMatchObject({ currentHealthy: 4, expectedPods: 5, desiredHealthy: 4, disruptionsAllowed: 0 });
+    await settled(c, 'api', 1);
+  });
 });

@@ -90,6 +90,31 @@ describe('scheduler', () => {
     );
   });
 
+  it('re-checks nodes whose labels or taints change for pods like ones it already placed', async () => {
+    t = startCluster({ pools: [{ name: 'w', count: 2 }] });
+    const c = t.cluster;
+    const ssd = { nodeSelector: { disk: 'ssd' } };
+    createPod(c, 'p1', '100m', ssd);
+    expect(await waitFor(() => scheduledMessage(get(c, 'p1')), 5_000, 'unschedulable')).toBe(
+      `0/3 nodes are available: ${CP_TAINT}, 2 node(s) didn't match Pod's node affinity/selector.`,
+    );
+    c.store.mutate('nodes', undefined, 'w-2', (d) => {
+      d.metadata.labels = { ...d.metadata.labels, disk: 'ssd' };
+    });
+    expect(await waitFor(() => get(c, 'p1')?.spec.nodeName, 5_000, 'p1 bound after the label')).toBe('w-2');
+    c.store.mutate('nodes', undefined, 'w-2', (d) => {
+      d.spec.taints = [...(d.spec.taints ?? []), { key: 'dedicated', value: 'x', effect: 'NoSchedule' }];
+    });
+    createPod(c, 'p2', '100m', ssd);
+    expect(await waitFor(() => scheduledMessage(get(c, 'p2')), 5_000, 'unschedulable')).toBe(
+      `0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {dedicated: x}, ${CP_TAINT}.`,
+    );
+    c.store.mutate('nodes', undefined, 'w-2', (d) => {
+      d.spec.taints = d.spec.taints.filter((x: { key: string }) => x.key !== 'dedicated');
+    });
+    expect(await waitFor(() => get(c, 'p2')?.spec.nodeName, 5_000, 'p2 bound after the taint went')).toBe('w-2');
+  });
+
   it('fits requests into allocatable, prefers the least allocated node, and retries when capacity frees', async () => {
     t = startCluster();
     const c = t.cluster;

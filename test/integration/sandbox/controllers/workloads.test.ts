@@ -146,6 +146,49 @@ describe('DaemonSet', () => {
     expect(ps[0].spec.tolerations).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })]));
   });
 
+  it('follows node label and taint changes, and keeps its pods through node status changes', async () => {
+    t = startCluster();
+    const c = t.cluster;
+    const d = daemonSet('default', 'agent', app);
+    d.spec.template.spec.nodeSelector = { role: 'edge' };
+    c.store.create('apps/daemonsets', d);
+    const ds = () => c.store.get('apps/daemonsets', 'default', 'agent')!;
+    const podsNow = () => live(owned(c, ds().metadata.uid));
+    const setNode = (name: string, fn: (n: KObject) => void) => c.store.mutate('nodes', undefined, name, fn);
+    await waitFor(() => ds().status?.observedGeneration === 1, 10_000, 'ds status');
+    expect(ds().status).toMatchObject({ desiredNumberScheduled: 0, currentNumberScheduled: 0 });
+
+    setNode('w-1', (n) => {
+      n.metadata.labels = { ...n.metadata.labels, role: 'edge' };
+    });
+    await waitFor(() => ds().status?.numberReady === 1, 10_000, 'a pod on the labelled node');
+    const [first] = podsNow();
+    expect(first.spec.nodeName).toBe('w-1');
+
+    // A status-only change (a heartbeat) moves nothing.
+    setNode('w-1', (n) => {
+      n.status.conditions = n.status.conditions.map((x: Record<string, unknown>) => ({ ...x, lastHeartbeatTime: '2030-01-01T00:00:00Z' }));
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(podsNow().map((p) => p.metadata.uid)).toEqual([first.metadata.uid]);
+
+    setNode('w-1', (n) => {
+      n.spec.taints = [...(n.spec.taints ?? []), { key: 'evict', effect: 'NoExecute' }];
+    });
+    await waitFor(() => podsNow().length === 0 && ds().status?.desiredNumberScheduled === 0, 10_000, 'pod gone from the NoExecute-tainted node');
+
+    setNode('w-1', (n) => {
+      n.spec.taints = n.spec.taints.filter((x: { key: string }) => x.key !== 'evict');
+    });
+    await waitFor(() => ds().status?.numberReady === 1, 10_000, 'pod back once the taint is gone');
+    expect(podsNow().map((p) => p.spec.nodeName)).toEqual(['w-1']);
+
+    setNode('w-1', (n) => {
+      delete n.metadata.labels!.role;
+    });
+    await waitFor(() => podsNow().length === 0 && ds().status?.desiredNumberScheduled === 0, 10_000, 'pod gone once the label is');
+  });
+
   it('leaves control planes alone when the DaemonSet does not tolerate their taint', async () => {
     t = startCluster();
     const c = t.cluster;
