@@ -199,7 +199,10 @@ async function runGate(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState
 
 async function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, status: 'done' | 'skipped', started: number, detail?: string): Promise<NodeOutcome> {
   const durationMs = status === 'skipped' ? 0 : (ns.durationMs ?? 0) + (Date.now() - started);
-  await ctx.journal.commit(() => {
+  // Not waited for: the lane moves on at once. A run killed before this reaches the disk resumes the node at
+  // its last recorded step (after the driver): the driver is not run again, an uncordon is repeated (it is
+  // idempotent) and the gate checked again.
+  ctx.journal.update(() => {
     ns.status = status;
     ns.finishedAt = new Date().toISOString();
     ns.durationMs = durationMs;
