@@ -1,10 +1,9 @@
 /**
- * The worker thread that starts the drivers' and command gates' processes (see process-pool.ts). Starting a
- * process blocks the calling thread until the child has exec'd — 10–25 ms on a busy machine — so at hundreds
- * of nodes, spawning on the main thread stalled the executor for seconds. Here it blocks only this thread.
- * Messages: `run` (file, args, options) → `pid`, `line`… then `done` with the outcome; `abort` stops a run.
+ * The helper process that starts the drivers' and command gates' processes (see process-pool.ts). Starting a
+ * process forks the caller; from this bare process that is cheap, and the executor is not involved.
+ * Messages over the IPC channel: `run` (file, args, options) → `pid`, `line`… then `done` with the outcome;
+ * `abort` stops a run. It exits when its parent goes away (the channel closes).
  */
-import { parentPort } from 'node:worker_threads';
 import { runProcessHere, type OutputStream, type RunProcessOutcome } from './run-process.js';
 
 export type ToWorker =
@@ -16,14 +15,16 @@ export type FromWorker =
   | { kind: 'line'; id: number; stream: OutputStream; line: string }
   | { kind: 'done'; id: number; outcome: RunProcessOutcome };
 
-const port = parentPort;
-if (port) {
+if (process.send) {
   const aborts = new Map<number, AbortController>();
-  port.on('message', (m: ToWorker) => {
+  const post = (msg: FromWorker) => {
+    if (process.connected) process.send!(msg);
+  };
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (m: ToWorker) => {
     if (m.kind === 'abort') return void aborts.get(m.id)?.abort();
     const ac = new AbortController();
     aborts.set(m.id, ac);
-    const post = (msg: FromWorker) => port.postMessage(msg);
     void runProcessHere(
       m.file,
       m.args,
