@@ -14,7 +14,7 @@
 // Usage: npm run bench:apply [-- --nodes 500] [--jitter 0.5] [--time-scale 1] [--scenarios fixed,rolling,batch]
 //        [--upgrade-ms 5000] [--kubelet-ms 5000] [--cpu-prof DIR] [--keep DIR]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request } from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -57,10 +57,33 @@ const cpuOf = (pid) => {
     return undefined; // exited
   }
 };
-/** Samples a process's CPU every 250 ms; `last()` is the final reading before it exited (or stopped). */
+/** The live child processes of `pid` (apply's driver helper process, which starts the node drivers). */
+const childrenOf = (pid) => {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+};
+/**
+ * Samples a process's CPU every 250 ms; `last()` is the final reading before it exited (or stopped): its own,
+ * and in `children` that of every process it started, directly or through a live helper (each child's own
+ * CPU plus what it reaped), so the drivers count wherever they were started from.
+ */
 const cpuSampler = (pid) => {
-  let last = cpuOf(pid) ?? { self: 0, children: 0 };
-  const t = setInterval(() => (last = cpuOf(pid) ?? last), 250);
+  // Live children only: a reaped child's CPU is already in the parent's `children`.
+  const read = () => {
+    const me = cpuOf(pid);
+    if (!me) return undefined;
+    let live = 0;
+    for (const c of childrenOf(pid)) {
+      const k = cpuOf(c);
+      if (k) live += k.self + k.children;
+    }
+    return { self: me.self, children: me.children + live };
+  };
+  let last = read() ?? { self: 0, children: 0 };
+  const t = setInterval(() => (last = read() ?? last), 250);
   return { last: () => last, stop: () => clearInterval(t) };
 };
 const collect = (child) =>
@@ -337,7 +360,7 @@ function report(r) {
   const steps = stepDurations(r.events, roles);
   console.log(`  worker steps (median · p90 · sum): ${Object.entries(steps).map(([k, xs]) => `${k} ${s(pct(xs, 50))} · ${s(pct(xs, 90))} · ${s(xs.reduce((t, x) => t + x, 0))}`).join('; ')}`);
   const cores = cpus().length;
-  console.log(`  CPU during apply: sandbox ${r.cpu.sandbox.toFixed(0)} s, apply ${r.cpu.apply.toFixed(0)} s, node-driver processes (${driverKind}) ${r.cpu.drivers.toFixed(0)} s — ${((100 * (r.cpu.sandbox + r.cpu.apply + r.cpu.drivers)) / ((cores * r.wallMs) / 1000)).toFixed(0)}% of ${cores} cores over the apply's wall time`);
+  console.log(`  CPU during apply: sandbox ${r.cpu.sandbox.toFixed(0)} s, apply ${r.cpu.apply.toFixed(0)} s, node-driver processes (${driverKind}, and apply's helper process that starts them) ${r.cpu.drivers.toFixed(0)} s — ${((100 * (r.cpu.sandbox + r.cpu.apply + r.cpu.drivers)) / ((cores * r.wallMs) / 1000)).toFixed(0)}% of ${cores} cores over the apply's wall time`);
   const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
   const watched = [...r.watchEvents].sort((a, b) => b[1].bytes - a[1].bytes);
   console.log(`  watch events sent during apply  ${watched.map(([k, v]) => `${k} ${v.events} (${mb(v.bytes)})`).join(', ')}`);
