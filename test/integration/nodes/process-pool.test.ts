@@ -1,13 +1,61 @@
 /**
- * runProcess through its worker thread: many programs at once, each with its own output and exit code, an
- * abort of one that leaves the others alone, and a program that cannot start.
+ * runProcess through its helper process: many programs at once, each with its own output and exit code, an
+ * abort of one that leaves the others alone, a program that cannot start, and the helper going away with the
+ * process that started it (killed outright).
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../../../src/nodes/process-pool.js';
+import { waitFor } from '../../helpers/sandbox.js';
 
 const node = process.execPath;
 
-describe('runProcess (worker thread)', () => {
+/** A process's parent pid and state from /proc; undefined once it is gone. */
+function procStat(pid: number): { ppid: number; state: string } | undefined {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { state: f[0]!, ppid: Number(f[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+describe('runProcess (helper process)', () => {
+  it('the helper exits when the process that started it is killed outright', async () => {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+    const pool = pathToFileURL(fileURLToPath(new URL('../../../src/nodes/process-pool.ts', import.meta.url))).href;
+    // The parent runs a program that prints its pid and sleeps; the program's parent is the helper.
+    const script = `const { runProcess } = await import(${JSON.stringify(pool)}); runProcess('sh', ['-c', 'echo $$; exec sleep 30'], { timeoutMs: 60000, onLine: (_s, l) => console.log('pid ' + l) });`;
+    const parent = spawn(node, ['--import', tsx, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let program = 0;
+    try {
+      await waitFor(() => /pid (\d+)/.test(out), 'the program to start', 20_000);
+      program = Number(/pid (\d+)/.exec(out)![1]);
+      const helper = procStat(program)!.ppid;
+      expect(helper).not.toBe(parent.pid);
+      expect(procStat(helper)?.ppid).toBe(parent.pid);
+      parent.kill('SIGKILL');
+      await waitFor(() => {
+        const st = procStat(helper);
+        return st === undefined || st.state === 'Z';
+      }, 'the helper to exit', 10_000);
+    } finally {
+      parent.kill('SIGKILL');
+      if (program) {
+        try {
+          process.kill(program, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
+
   it('runs many programs at once, keeping each one’s lines and exit code apart', async () => {
     const lines = new Map<number, string[]>();
     const outcomes = await Promise.all(
