@@ -67,8 +67,9 @@ const readLines = (stream: Readable | null | undefined, onLine: (line: string) =
 };
 
 /**
- * Runs the program in this thread. The product goes through `runProcess` (process-pool.ts), which calls this
- * from a worker thread: starting a process blocks the calling thread until the child has exec'd.
+ * Runs the program from this process. The product goes through `runProcess` (process-pool.ts), which calls
+ * this in a small helper process: starting a process forks the caller and blocks it until the child has
+ * exec'd, which from the executor's large heap was slow and stalled it.
  */
 export async function runProcessHere(file: string, args: readonly string[], opts: RunProcessOptions, onPid?: (pid: number) => void): Promise<RunProcessOutcome> {
   const started = Date.now();
