@@ -132,26 +132,22 @@ async function startSandbox(dir, nodeJitter) {
     stop,
     pid: proc.pid,
     resetStats: () => call('DELETE', '/sandbox/v1/stats'),
-    // apiserver_request_total from /metrics: verb, resource and HTTP code (the admin stats have no code).
-    requests: async () => {
+    /** /metrics once: apiserver_request_total (verb, resource and HTTP code: the admin stats have no code) and the watch events sent per kind. */
+    metrics: async () => {
       const text = await call('GET', '/metrics');
-      const rows = [];
+      const requests = [];
       for (const m of text.matchAll(/^apiserver_request_total\{code="(\d+)",group="[^"]*",resource="([^"]+)",verb="([A-Z]+)",version="[^"]*"\} (\d+)$/gm)) {
-        rows.push({ code: Number(m[1]), resource: m[2], verb: m[3].toLowerCase(), count: Number(m[4]) });
+        requests.push({ code: Number(m[1]), resource: m[2], verb: m[3].toLowerCase(), count: Number(m[4]) });
       }
-      return rows;
-    },
-    // apiserver_watch_events_total / _sizes_sum: what the watch streams sent, per kind.
-    watchEvents: async () => {
-      const text = await call('GET', '/metrics');
-      const out = new Map();
+      // apiserver_watch_events_sizes_sum / _count: what the watch streams sent, per kind.
+      const watchEvents = new Map();
       for (const m of text.matchAll(/^apiserver_watch_events_sizes_(sum|count)\{group="[^"]*",kind="([^"]+)",version="[^"]*"\} (\d+)$/gm)) {
-        const cur = out.get(m[2]) ?? { events: 0, bytes: 0 };
+        const cur = watchEvents.get(m[2]) ?? { events: 0, bytes: 0 };
         if (m[1] === 'sum') cur.bytes += Number(m[3]);
         else cur.events += Number(m[3]);
-        out.set(m[2], cur);
+        watchEvents.set(m[2], cur);
       }
-      return out;
+      return { requests, watchEvents };
     },
   };
 }
@@ -221,8 +217,7 @@ async function scenario(name, strategy, nodeJitter) {
       if (!summary || ![1, 2, 4].includes(apply.code)) break;
     }
     const load = loadavg()[0];
-    const requests = await sandbox.requests();
-    const watchEvents = await sandbox.watchEvents();
+    const { requests, watchEvents } = await sandbox.metrics();
     const last = attempts[attempts.length - 1];
     if (last.code !== 0 || !summary) throw new Error(`apply exited ${last.code} after ${attempts.length} attempt(s): ${JSON.stringify(attempts)}`);
     // Merge the attempts: node summaries of the last attempt (done nodes of earlier attempts are 'skipped' there).

@@ -4,8 +4,9 @@
  * process forks the caller: from the executor — hundreds of MB of heap, several threads — that took ~35 ms of
  * CPU per program and held the process's memory map locked meanwhile; the helper is a bare Node process, so a
  * fork costs a few ms and the executor is not involved. The helper is started on first use and holds this
- * process open only while programs run; it exits when this process goes away. The process groups it started
- * are known here too, so that they are killed if this process exits first.
+ * process open only while programs run; it exits when this process goes away (even killed outright), ending
+ * the programs still running as run-process.ts's exit hook does. The process groups it started are known here
+ * too, so that they are killed if this process exits first.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';

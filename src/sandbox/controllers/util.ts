@@ -123,7 +123,9 @@ export interface Condition {
 }
 
 export function findCondition(obj: KObject | undefined, type: string): Condition | undefined {
-  return (obj?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
+  const conds = obj?.status?.conditions as Condition[] | undefined;
+  if (conds) for (const c of conds) if (c.type === type) return c;
+  return undefined;
 }
 
 /**
@@ -145,12 +147,7 @@ export const isTerminating = (p: KObject): boolean => !!p.metadata.deletionTimes
 export const isTerminal = (p: KObject): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 /** Counts towards a controller's replicas: not terminating and not finished. */
 export const isActive = (p: KObject): boolean => !isTerminating(p) && !isTerminal(p);
-export function isPodReady(p: KObject): boolean {
-  const conds = p.status?.conditions as Condition[] | undefined;
-  if (!conds) return false;
-  for (const c of conds) if (c.type === 'Ready') return c.status === 'True';
-  return false;
-}
+export const isPodReady = (p: KObject): boolean => findCondition(p, 'Ready')?.status === 'True';
 export const isMirrorPod = (p: KObject): boolean => p.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
 
 export function nodeReady(node: KObject | undefined): boolean {
