@@ -1,6 +1,7 @@
 // ESLint flat config. Besides the usual TypeScript rules it enforces the module boundaries of DESIGN.md:
-// each third-party adapter lives in one folder, the engine never prints, and the sandbox is reached only
-// through a kubeconfig (product code never imports it).
+// each third-party adapter lives in one folder, the engine never prints, the sandbox is reached only
+// through a kubeconfig (product code never imports it), src/cluster/ is imported only through its index, and
+// the use cases of src/upgrade/ (plan, run, apply, rollback) keep to their own lanes.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -20,14 +21,40 @@ const thirdParty = {
   sandbox: { group: folderPatterns(['sandbox']), message: 'Product code reaches the sandbox only through a kubeconfig; never import src/sandbox/.' },
 };
 
-/** Builds a no-restricted-imports rule for one folder. */
-function boundary(folder, { allow = [], forbidFolders = [] } = {}) {
+/** src/cluster/ through its index only: its subfolders (port, adapter, transport, protobuf, caches) are its own. */
+const clusterIndexOnly = {
+  group: ['../', '../../', '../../../'].flatMap((up) => [`${up}cluster/*`, `!${up}cluster/index.js`]),
+  message: 'Import src/cluster/ only through src/cluster/index.js (its subfolders are internal).',
+};
+
+/** checks/, drain/ and upgrade/ work on the ClusterClient port; only connect()/clientFor() build the adapter. */
+const portOnly = {
+  group: ['../', '../../', '../../../'].map((up) => `${up}cluster/index.js`),
+  importNames: ['KubeClusterClient'],
+  message: 'Depend on the ClusterClient port (or one of its roles), not the adapter class; connect() builds it.',
+};
+
+/** Sibling folders of src/upgrade/<use case>/ that it may not import. */
+function useCasePatterns(folder, siblings) {
+  return {
+    group: siblings.flatMap((s) => [`../${s}/*`, `../${s}`]),
+    message:
+      `src/upgrade/${folder}/ may not import ${siblings.map((s) => `upgrade/${s}/`).join(', ')}: ` +
+      'apply and rollback share only run/, and plan loads no executor.',
+  };
+}
+
+/** Builds a no-restricted-imports rule for one folder (a folder of src/, or a use case: `upgrade/apply`). */
+function boundary(folder, { allow = [], forbidFolders = [], extra = [] } = {}) {
   const patterns = Object.entries(thirdParty)
     .filter(([key]) => !allow.includes(key))
     .map(([, p]) => p);
   if (forbidFolders.length > 0) {
     patterns.push({ group: folderPatterns(forbidFolders), message: `src/${folder}/ may not import ${forbidFolders.join(', ')} (DESIGN.md module table).` });
   }
+  if (!folder.startsWith('cluster') && !folder.startsWith('sandbox')) patterns.push(clusterIndexOnly);
+  if (/^(checks|drain|upgrade)/.test(folder)) patterns.push(portOnly);
+  patterns.push(...extra);
   return {
     files: [`src/${folder}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns }] },
@@ -54,6 +81,15 @@ export default tseslint.config(
   boundary('cluster', { allow: ['client'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes', 'etcd'] }),
   boundary('drain', { forbidFolders: ['commands', 'cli', 'checks', 'upgrade', 'nodes', 'etcd'] }),
   boundary('upgrade', { forbidFolders: ['commands', 'cli'] }),
+  // The use cases: the later entries replace the rule above for their files, so each repeats its folder set.
+  ...[
+    ['plan', ['run', 'apply', 'rollback']],
+    ['run', ['plan', 'apply', 'rollback']],
+    ['apply', ['rollback']],
+    ['rollback', ['apply', 'plan']],
+  ].map(([useCase, siblings]) =>
+    boundary(`upgrade/${useCase}`, { forbidFolders: ['commands', 'cli'], extra: [useCasePatterns(useCase, siblings)] }),
+  ),
   boundary('nodes', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'etcd'] }),
   boundary('etcd', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes'] }),
   // The sandbox is a separate system: it must not borrow the product's logic, or the tests would prove nothing.

@@ -4,12 +4,12 @@
  * with nodes or pods — and derives the component versions from what was listed: control-plane static pods
  * from their mirror pods' images, kube-proxy from its DaemonSet, CoreDNS from its Deployment.
  */
-import type { KubeClusterClient, PodInfo, WorkloadInfo } from '../cluster/index.js';
+import type { ClusterReads, PodInfo, WorkloadInfo } from '../cluster/index.js';
 import { COMPONENT_NAMES, type ComponentInfo, type ComponentName, type Inventory } from './types.js';
 
 const STATIC_COMPONENTS: readonly ComponentName[] = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
 
-export async function gatherInventory(client: KubeClusterClient): Promise<Inventory> {
+export async function gatherInventory(client: ClusterReads): Promise<Inventory> {
   const [identity, serverVersion, nodes, pods, pdbs, workloads] = await Promise.all([
     client.identity(),
     client.version(),

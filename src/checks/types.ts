@@ -2,7 +2,7 @@
  * The data preflight works on: the inventory read from the cluster once, and the context every check gets
  * (inventory, version path, batches, options). Checks are functions of this context that return findings.
  */
-import type { ClusterIdentity, KubeClusterClient, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from '../cluster/index.js';
+import type { ClusterIdentity, ClusterReads, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from '../cluster/index.js';
 import type { Finding, KubeVersion, VersionPath, WorkerBatches } from '../plan/index.js';
 
 export const COMPONENT_NAMES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kube-proxy', 'coredns'] as const;
@@ -48,7 +48,7 @@ export interface PreflightContext {
   options: PreflightOptions;
   /** `--manifests DIR`: files scanned for removed APIs. */
   manifestsDir?: string;
-  client: KubeClusterClient;
+  client: ClusterReads;
 }
 
 export type Check = (ctx: PreflightContext) => Finding[] | Promise<Finding[]>;

@@ -3,7 +3,8 @@ import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { PlanInputError, PlanFileError } from '../plan/index.js';
 import { ClusterAccessError, ClusterApiError } from '../cluster/index.js';
-import { ApplyInputError } from '../upgrade/apply/errors.js'; // not the index: it would load the executor into every command
+// Not run/index.js: it would load the executor into every command.
+import { ApplyInputError } from '../upgrade/run/errors.js';
 
 export function toCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;

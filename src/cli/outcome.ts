@@ -1,5 +1,5 @@
 /** A run's outcome as an exit code of the one table (exit-codes.ts). */
-import type { RunOutcome } from '../upgrade/index.js';
+import type { RunOutcome } from '../upgrade/run/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 const CODES: Record<RunOutcome, ExitCode> = {

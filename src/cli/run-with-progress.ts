@@ -5,7 +5,7 @@
  * JSON lines to stdout go through AsyncFdOutput, so a slow reader of the output never stalls the run; they are
  * all written out before this returns.
  */
-import type { EventSink, RunSummary, UpgradeEvent } from '../upgrade/index.js';
+import type { EventSink, RunSummary, UpgradeEvent } from '../upgrade/run/index.js';
 import { createProgressRenderer, renderRunSummary, type ProgressMode } from './render/index.js';
 import { AsyncFdOutput } from './async-output.js';
 

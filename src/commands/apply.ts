@@ -10,7 +10,8 @@ import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
 import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
 import { runFlags } from '../cli/run-flags.js';
 import { pauseOnSignals } from '../cli/interrupt.js';
-import { applyPlan, rollbackRun, type ConfirmInfo } from '../upgrade/index.js';
+import { applyPlan, type ConfirmInfo } from '../upgrade/apply/index.js';
+import { rollbackRun } from '../upgrade/rollback/index.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Execute a plan: upgrade every node with zero downtime; resumable after any stop.';

@@ -9,7 +9,8 @@ import { outcomeExitCode } from '../cli/outcome.js';
 import { buildDriver, buildOptions, type PlanFlagValues } from '../cli/plan-flags.js';
 import { progressMode, renderPlanSummary } from '../cli/render/index.js';
 import { runWithProgress } from '../cli/run-with-progress.js';
-import { applyPlan, isWaivable, planUpgrade } from '../upgrade/index.js';
+import { applyPlan } from '../upgrade/apply/index.js';
+import { isWaivable, planUpgrade } from '../upgrade/plan/index.js';
 import { serializePlan } from '../plan/index.js';
 import { remediateDemo, startSandbox } from '../sandbox/index.js';
 

@@ -7,7 +7,7 @@ import { toCliError } from '../cli/error-mapping.js';
 import { buildDriver, buildOptions } from '../cli/plan-flags.js';
 import { renderPlanJson, renderPlanSummary, renderPlanYaml } from '../cli/render/plan-summary.js';
 // plan-upgrade.js, not the upgrade index: `plan` must not load the executor (node drivers, etcd, execa).
-import { planUpgrade } from '../upgrade/plan-upgrade.js';
+import { planUpgrade } from '../upgrade/plan/index.js';
 import { isWaivable } from '../checks/index.js';
 import { DEFAULT_PLAN_DIR, serializePlan } from '../plan/index.js';
 

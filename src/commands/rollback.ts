@@ -10,7 +10,7 @@ import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
 import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
 import { runFlags } from '../cli/run-flags.js';
 import { pauseOnSignals } from '../cli/interrupt.js';
-import { rollbackRun, type RollbackConfirmInfo } from '../upgrade/index.js';
+import { rollbackRun, type RollbackConfirmInfo } from '../upgrade/rollback/index.js';
 
 export default class Rollback extends BaseCommand {
   static override summary = 'Undo a run of a plan: workers back to their versions, then etcd restored from the verified snapshot and the control plane taken back.';

@@ -7,7 +7,8 @@ import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { renderRunStatus, shellQuote } from '../cli/render/index.js';
 import { DEFAULT_PLAN_DIR } from '../plan/index.js';
-import { readStateFile, StateFileError, statePathFor } from '../upgrade/state-store.js';
+// The state file's module only: run/index.js would load the executor.
+import { readStateFile, StateFileError, statePathFor } from '../upgrade/run/state-store.js';
 
 const STATE_SUFFIX = '.state.json';
 

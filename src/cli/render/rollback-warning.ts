@@ -1,5 +1,5 @@
 /** The plain statement `rollback` makes before it asks: what goes back, and what is lost. */
-import type { RollbackConfirmInfo } from '../../upgrade/index.js';
+import type { RollbackConfirmInfo } from '../../upgrade/rollback/index.js';
 import { makeStyle } from './style.js';
 
 export function renderRollbackWarning(info: RollbackConfirmInfo, opts: { color: boolean }): string {

@@ -4,7 +4,7 @@
  * the nodes this run cordoned (they must be uncordoned), and why the run stopped with what to run next.
  * Deterministic (no clock), plain text unless `color`: golden-tested.
  */
-import type { NodeRunState, PhaseRunState, RunState } from '../../upgrade/run-state-types.js';
+import type { NodeRunState, PhaseRunState, RunState } from '../../upgrade/run/index.js';
 import { formatDuration } from './progress/format.js';
 import { paintNode } from './run-summary.js';
 import { columns, listSome, makeStyle, plural, type Style } from './style.js';

@@ -3,7 +3,7 @@
  * (phase, node, status, duration, evictions, time blocked by PDBs), the totals, and for a run that stopped,
  * what stopped it and the commands to run next. Deterministic, plain text unless `color`: golden-tested.
  */
-import type { NodeSummary, RunOutcome, RunSummary } from '../../upgrade/events.js';
+import type { NodeSummary, RunOutcome, RunSummary } from '../../upgrade/run/index.js';
 import { formatDuration } from './progress/format.js';
 import { columns, makeStyle, plural, type Style } from './style.js';
 

@@ -7,21 +7,38 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { loadAccess, KubeClusterClient, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
+import { connect, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
 import type { UpgradePlan } from '../../plan/index.js';
-import { acquireRunLock, LockHeldError, type RunLock } from '../lock.js';
-import { readStateFile, statePathFor } from '../state-store.js';
-import { StateMirror } from '../state-mirror.js';
-import type { EventSink, RunOutcome, RunSummary } from '../events.js';
-import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState, type RunStop } from '../run-state-types.js';
-import type { ApplySettings } from './context.js';
-import { checkSameCluster, makeAdvice, makeContext, makeEmitter, readPlan, runLogPath } from './run-plumbing.js';
-import { ApplyInputError } from './errors.js';
-import { executePhases } from './execute-phases.js';
-import { buildPhases } from './phases.js';
+import {
+  acquireRunLock,
+  buildPhases,
+  checkSameCluster,
+  executePhases,
+  makeContext,
+  makeEmitter,
+  readPlan,
+  readStateFile,
+  runLogPath,
+  statePathFor,
+  summarize,
+  summarizeEarlyStop,
+  ApplyInputError,
+  LockHeldError,
+  RunJournal,
+  StateMirror,
+  RUN_STATE_API_VERSION,
+  RUN_STATE_KIND,
+  type ApplySettings,
+  type EventSink,
+  type RunLock,
+  type RunOutcome,
+  type RunState,
+  type RunStop,
+  type RunSummary,
+} from '../run/index.js';
+import { makeAdvice } from './advice.js';
+import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { preflightAgain } from './preflight-again.js';
-import { RunJournal } from './run-journal.js';
-import { summarize, summarizeEarlyStop } from './run-summary.js';
 
 export interface ConfirmInfo {
   plan: UpgradePlan;
@@ -73,8 +90,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       `this plan changes the control plane but takes no etcd snapshot, and without one a failed control-plane upgrade cannot be rolled back. Re-plan with --etcd-snapshot local|ssh (recommended), or run apply with --skip-etcd-snapshot to accept it (recorded in the run state). Nothing was changed`,
     );
   }
-  const access = loadAccess(req.access);
-  const client = new KubeClusterClient(access.kc, access.server);
+  const client = connect(req.access);
   let lock: RunLock | undefined;
   let cache: ClusterCache | undefined;
   let mirror: StateMirror | undefined;
@@ -138,7 +154,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
     setMaxListeners(0, signal); // every node in the window listens for it
     const ctx = makeContext({ plan, planPath: req.planPath, client, cache, journal, signal, advice, emit, ...(req.settings ? { settings: req.settings } : {}), ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}) });
-    const stop = await executePhases(ctx);
+    const stop = await executePhases(ctx, state.phases, { 'etcd-snapshot': (phase) => takeEtcdSnapshot(ctx, phase) });
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
     await journal.commit((s) => {
       s.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';

@@ -8,8 +8,7 @@
 import { basename, dirname, join } from 'node:path';
 import { localRunner, saveSnapshot, type CommandRunner, type EtcdConnection } from '../../etcd/index.js';
 import { sshAddress, sshRunner } from '../../nodes/index.js';
-import type { PhaseRunState, RunStop } from '../run-state-types.js';
-import type { ApplyContext } from './context.js';
+import type { ApplyContext, PhaseRunState, RunStop } from '../run/index.js';
 
 export const snapshotDirFor = (planPath: string, configured?: string): string =>
   configured ?? join(dirname(planPath), `${basename(planPath).replace(/\.ya?ml$/i, '')}.etcd`);

@@ -6,7 +6,7 @@
  */
 import { blocking, type Finding, type UpgradePlan } from '../../plan/index.js';
 import type { AccessOptions } from '../../cluster/index.js';
-import { planUpgrade } from '../plan-upgrade.js';
+import { planUpgrade } from '../plan/index.js';
 
 /** Checks whose findings on the run's own nodes are expected while a run is under way. */
 const PROGRESS_CHECKS = new Set(['node-not-ready', 'node-cordoned', 'skew-violated-now', 'skew-violated-by-path', 'control-plane-unhealthy']);

@@ -9,8 +9,7 @@
  */
 import { localRunner, verifySnapshot, type SnapshotRecord } from '../../etcd/index.js';
 import type { DriverIo, NodeTarget } from '../../nodes/index.js';
-import type { NodeRunState, PhaseRunState, RunStop } from '../run-state-types.js';
-import type { ApplyContext } from '../apply/context.js';
+import type { ApplyContext, NodeRunState, PhaseRunState, RunStop } from '../run/index.js';
 
 /** The step detail (events and journal) while a member is stopped and waits for its restore. */
 export const PREPARE_DETAIL = 'stopping etcd and the apiserver';

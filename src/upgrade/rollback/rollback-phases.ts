@@ -5,8 +5,7 @@
  * back hop by hop (kubeadm goes one minor at a time) to their recorded versions; then postflight. Pure.
  */
 import type { UpgradePlan } from '../../plan/index.js';
-import type { NodeRunState, PhaseRunState, RunState } from '../run-state-types.js';
-import { groupLabel } from '../apply/phases.js';
+import { groupLabel, type NodeRunState, type PhaseRunState, type RunState } from '../run/index.js';
 
 /** The run changed this node (its driver ran, or it finished). */
 const touched = (n: NodeRunState): boolean => n.driverRuns > 0 || n.status === 'done';

@@ -8,20 +8,39 @@
  */
 import { setMaxListeners } from 'node:events';
 import { findComponents } from '../../checks/index.js';
-import { loadAccess, KubeClusterClient, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
+import {
+  connect,
+  startClusterCache,
+  type AccessOptions,
+  type ClusterCache,
+  type ClusterClient,
+} from '../../cluster/index.js';
 import type { SnapshotRecord } from '../../etcd/index.js';
 import type { UpgradePlan } from '../../plan/index.js';
-import type { EventSink, RunOutcome, RunSummary } from '../events.js';
-import { acquireRunLock, LockHeldError, type RunLock } from '../lock.js';
-import { StateMirror } from '../state-mirror.js';
-import { readStateFile, statePathFor } from '../state-store.js';
-import type { RunState, RunStop } from '../run-state-types.js';
-import type { ApplySettings } from '../apply/context.js';
-import { ApplyInputError } from '../apply/errors.js';
-import { executePhases } from '../apply/execute-phases.js';
-import { RunJournal } from '../apply/run-journal.js';
-import { checkSameCluster, makeContext, makeEmitter, readPlan, runLogPath } from '../apply/run-plumbing.js';
-import { summarize, summarizeEarlyStop } from '../apply/run-summary.js';
+import {
+  acquireRunLock,
+  checkSameCluster,
+  executePhases,
+  makeContext,
+  makeEmitter,
+  readPlan,
+  readStateFile,
+  runLogPath,
+  statePathFor,
+  summarize,
+  summarizeEarlyStop,
+  ApplyInputError,
+  LockHeldError,
+  RunJournal,
+  StateMirror,
+  type ApplySettings,
+  type EventSink,
+  type RunLock,
+  type RunOutcome,
+  type RunState,
+  type RunStop,
+  type RunSummary,
+} from '../run/index.js';
 import { restoreEtcdPhase } from './etcd-restore-phase.js';
 import { buildRollbackPhases, rollbackScope } from './rollback-phases.js';
 
@@ -75,8 +94,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
     );
   }
 
-  const access = loadAccess(req.access);
-  const client = new KubeClusterClient(access.kc, access.server);
+  const client = connect(req.access);
   let lock: RunLock | undefined = req.heldLock;
   let cache: ClusterCache | undefined;
   let mirror: StateMirror | undefined;
@@ -163,7 +181,7 @@ function etcdMembers(plan: UpgradePlan, cache: ClusterCache): string[] {
 }
 
 /** After a restore the Lease shows its holder at snapshot time: expired, or a process of ours that has ended. */
-async function acquireLockAfterRestore(client: KubeClusterClient, runId: string, lockLost: AbortController): Promise<RunLock> {
+async function acquireLockAfterRestore(client: ClusterClient, runId: string, lockLost: AbortController): Promise<RunLock> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterApiError, type KubeClusterClient } from '../../../src/cluster/index.js';
-import { rawPaginate, type RawResponse } from '../../../src/cluster/raw-list.js';
-import { toPodInfo } from '../../../src/cluster/views.js';
+import { rawPaginate, type RawResponse } from '../../../src/cluster/transport/raw-list.js';
+import { toPodInfo } from '../../../src/cluster/adapter/views.js';
 import { SandboxAdminClient } from '../../../src/sandbox/index.js';
 import { startEnv, type Env } from './helpers.js';
 

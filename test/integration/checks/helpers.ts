@@ -3,7 +3,7 @@
  * would (inventory → version path → batches → context).
  */
 import { AppsV1Api, CoreV1Api, PolicyV1Api, type V1Pod } from '@kubernetes/client-node';
-import { KubeClusterClient } from '../../../src/cluster/index.js';
+import { KubeClusterClient, type ClusterReads } from '../../../src/cluster/index.js';
 import { batchNodes, gatherInventory, runPreflight, versionPathInput, type PreflightContext, type PreflightOptions } from '../../../src/checks/index.js';
 import { computeVersionPath, parseTargetVersion, planWorkerBatches, type BatchingOptions, type Finding } from '../../../src/plan/index.js';
 import { startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
@@ -40,7 +40,7 @@ export interface RunOptions {
   batching?: BatchingOptions;
   options?: Partial<PreflightOptions>;
   manifestsDir?: string;
-  client?: KubeClusterClient;
+  client?: ClusterReads;
 }
 
 export async function contextFor(env: Env, o: RunOptions): Promise<PreflightContext> {

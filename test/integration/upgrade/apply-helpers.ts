@@ -6,9 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { applyPlan, planUpgrade, type ApplySettings, type RunState, type RunSummary, type UpgradeEvent } from '../../../src/upgrade/index.js';
+import { applyPlan, type ApplySettings } from '../../../src/upgrade/apply/index.js';
+import { planUpgrade } from '../../../src/upgrade/plan/index.js';
+import type { RunState, RunSummary, UpgradeEvent } from '../../../src/upgrade/run/index.js';
 import { serializePlan, type PlanOptions, type UpgradePlan } from '../../../src/plan/index.js';
-import { readStateFile, statePathFor } from '../../../src/upgrade/state-store.js';
+import { readStateFile, statePathFor } from '../../../src/upgrade/run/state-store.js';
 import { startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
 import type { StartOptions } from '../../../src/sandbox/index.js';
 import { upgradeMachine } from '../../../src/sandbox/node-side/upgrade.js';

@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { KubeClusterClient, getLease } from '../../../src/cluster/index.js';
-import { ApplyInputError } from '../../../src/upgrade/index.js';
-import { statePathFor } from '../../../src/upgrade/state-store.js';
+import { ApplyInputError } from '../../../src/upgrade/apply/index.js';
+import { statePathFor } from '../../../src/upgrade/run/state-store.js';
 import { waitFor, type TestSandbox } from '../../helpers/sandbox.js';
 import { cordoned, machines, ofType, runApply, startApplySandbox, stateOf, upgradeOutOfBand, writePlan } from './apply-helpers.js';
 

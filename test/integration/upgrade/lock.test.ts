@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClusterClient, createLease, deleteLease, getLease, replaceLease } from '../../../src/cluster/index.js';
-import { LockHeldError, LockLostError, acquireRunLock, defaultHolder } from '../../../src/upgrade/lock.js';
+import { LockHeldError, LockLostError, acquireRunLock, defaultHolder } from '../../../src/upgrade/run/lock.js';
 import { raw, startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
 
 let t: TestSandbox;

@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClusterClient, getConfigMap, putConfigMap } from '../../../src/cluster/index.js';
-import { StateMirror, StateMirrorError, mirrorNameFor, readMirror } from '../../../src/upgrade/state-mirror.js';
-import { StateFileError } from '../../../src/upgrade/state-store.js';
+import { StateMirror, StateMirrorError, mirrorNameFor, readMirror } from '../../../src/upgrade/run/state-mirror.js';
+import { StateFileError } from '../../../src/upgrade/run/state-store.js';
 import { sampleState } from '../../unit/upgrade/sample-state.js';
 import { raw, startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 

@@ -3,7 +3,8 @@
  * mirror pods, permissions through access reviews, the inventory's component versions, and the registry.
  */
 import { describe, expect, it } from 'vitest';
-import type { AccessCheck, KubeClusterClient, PodInfo, WorkloadInfo } from '../../../src/cluster/index.js';
+import type { AccessCheck, ClusterReads, PodInfo, WorkloadInfo } from '../../../src/cluster/index.js';
+import { fakeClient } from '../../helpers/fake-client.js';
 import { ClusterApiError } from '../../../src/cluster/index.js';
 import { CHECKS, findComponents, isWaivable, runPreflight } from '../../../src/checks/index.js';
 import { checkControlPlane } from '../../../src/checks/control-plane.js';
@@ -109,7 +110,8 @@ describe('control plane', () => {
 });
 
 describe('permissions', () => {
-  const client = (deny: (a: AccessCheck) => boolean) => ({ canI: async (a: AccessCheck) => ({ allowed: !deny(a) }) }) as unknown as KubeClusterClient;
+  const client = (deny: (a: AccessCheck) => boolean) =>
+    fakeClient<ClusterReads>({ canI: async (a: AccessCheck) => ({ allowed: !deny(a) }) });
   it('lists every missing verb in one finding', async () => {
     expect(await checkPermissions(context(cluster({}), { client: client(() => false) }))).toEqual([]);
     const [f, ...rest] = await checkPermissions(context(cluster({}), { client: client((a) => a.subresource === 'eviction' || (a.resource === 'leases' && a.verb === 'update')) }));
@@ -119,7 +121,9 @@ describe('permissions', () => {
     expect(f?.remediation).toContain('kubectl auth can-i create pods/eviction');
   });
   it('treats a refused access review as unverifiable, not as a crash', async () => {
-    const refusing = { canI: async () => Promise.reject(new ClusterApiError('forbidden', 403, 'Forbidden')) } as unknown as KubeClusterClient;
+    const refusing = fakeClient<ClusterReads>({
+      canI: async () => Promise.reject(new ClusterApiError('forbidden', 403, 'Forbidden')),
+    });
     const [f] = await checkPermissions(context(cluster({}), { client: refusing }));
     expect(f?.message).toContain('could not confirm');
   });
@@ -149,7 +153,12 @@ describe('registry and runPreflight', () => {
   it('only emits registered ids, sorted blockers first', async () => {
     const web = app('shop', 'web', ['w1']);
     const inv = cluster({ w1: 'v1.27.1' }, { pods: [...web.pods, pod('default', 'bare', 'w1')], workloads: web.workloads });
-    const client = { canI: async () => ({ allowed: true }), rawGet: async () => ({ status: 404, body: '' }), listObjectMeta: async () => undefined, forEachSecret: async () => undefined } as unknown as KubeClusterClient;
+    const client = fakeClient<ClusterReads>({
+      canI: async () => ({ allowed: true }),
+      rawGet: async () => ({ status: 404, body: '' }),
+      listObjectMeta: async () => undefined,
+      forEachSecret: async () => undefined,
+    });
     const findings = await runPreflight(context(inv, { client }));
     const known = new Set(CHECKS.map((c) => c.id));
     expect(findings.every((f) => known.has(f.id))).toBe(true);

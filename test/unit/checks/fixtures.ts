@@ -1,6 +1,7 @@
 /** Hand-built inventories and contexts for the pure parts of the checks (no cluster: the client is a stub). */
-import type { KubeClusterClient, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from '../../../src/cluster/index.js';
+import type { ClusterReads, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from '../../../src/cluster/index.js';
 import { batchNodes, versionPathInput, type ComponentInfo, type Inventory, type PreflightContext } from '../../../src/checks/index.js';
+import { fakeClient } from '../../helpers/fake-client.js';
 import { computeVersionPath, parseTargetVersion, planWorkerBatches, type BatchingOptions } from '../../../src/plan/index.js';
 
 const GI = 2 ** 30;
@@ -88,9 +89,9 @@ export const inventory = (o: Partial<Inventory> = {}): Inventory => ({
 });
 
 /** A client stub: tests that reach the cluster pass their own; the rest fail loudly if they try. */
-export const noClient = new Proxy({}, { get: (_t, p) => () => Promise.reject(new Error(`unexpected client call ${String(p)}`)) }) as unknown as KubeClusterClient;
+export const noClient = fakeClient<ClusterReads>();
 
-export const context = (inv: Inventory, o: { target?: string; batching?: BatchingOptions; deleteEmptyDirData?: boolean; forceUnmanaged?: boolean; client?: KubeClusterClient; manifestsDir?: string } = {}): PreflightContext => {
+export const context = (inv: Inventory, o: { target?: string; batching?: BatchingOptions; deleteEmptyDirData?: boolean; forceUnmanaged?: boolean; client?: ClusterReads; manifestsDir?: string } = {}): PreflightContext => {
   const target = parseTargetVersion(o.target ?? 'v1.32.0');
   return {
     inventory: inv,

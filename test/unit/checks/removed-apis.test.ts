@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { KubeClusterClient, SecretInfo } from '../../../src/cluster/index.js';
+import type { ClusterReads, SecretInfo } from '../../../src/cluster/index.js';
+import { fakeClient } from '../../helpers/fake-client.js';
 import { decodeHelmRelease, listManifestFiles, parseDeprecatedApiMetrics, scanManifestText } from '../../../src/checks/index.js';
 import { checkRemovedApisHelm } from '../../../src/checks/helm.js';
 import { checkRemovedApisManifests } from '../../../src/checks/manifests.js';
@@ -23,7 +24,7 @@ const inv124 = inventory({
   nodes: [node('cp-1', { controlPlane: true, kubeletVersion: 'v1.24.17' }), node('w1', { kubeletVersion: 'v1.24.17' })],
   components: staticPods('cp-1', 'v1.24.17'),
 });
-const stub = (methods: Partial<KubeClusterClient>) => methods as KubeClusterClient;
+const stub = (methods: Partial<ClusterReads>) => fakeClient<ClusterReads>(methods);
 
 const METRICS = [
   '# HELP apiserver_requested_deprecated_apis [STABLE] Gauge of deprecated APIs that have been requested',

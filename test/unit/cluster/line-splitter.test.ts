@@ -1,6 +1,6 @@
 /** LineSplitter: lines cut from byte chunks, across chunk boundaries and inside multi-byte UTF-8 characters. */
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../../src/cluster/raw-watch.js';
+import { LineSplitter } from '../../../src/cluster/transport/raw-watch.js';
 
 function split(chunks: Buffer[]): string[] {
   const out: string[] = [];

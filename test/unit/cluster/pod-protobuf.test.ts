@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
-import { decodePodListPage, podListDecoder, protobufListHead, protobufStatus } from '../../../src/cluster/pod-protobuf.js';
-import { ProtobufError, ProtobufReader } from '../../../src/cluster/protobuf-reader.js';
-import { toPodInfo } from '../../../src/cluster/views.js';
+import { decodePodListPage, podListDecoder, protobufListHead, protobufStatus } from '../../../src/cluster/protobuf/pod-protobuf.js';
+import { ProtobufError, ProtobufReader } from '../../../src/cluster/protobuf/protobuf-reader.js';
+import { toPodInfo } from '../../../src/cluster/adapter/views.js';
 
 /** A tiny protobuf writer for the fixtures (the sandbox has its own, complete encoder). */
 class Writer {

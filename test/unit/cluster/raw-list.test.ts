@@ -1,6 +1,6 @@
 /** Paged raw lists: later pages are asked for while earlier ones stream in and are parsed (at most LOOKAHEAD ahead), following the right token, with no extra requests. */
 import { describe, expect, it } from 'vitest';
-import { continueToken, LOOKAHEAD, rawPaginate, rawPaginateVersioned, type RawGet } from '../../../src/cluster/raw-list.js';
+import { continueToken, LOOKAHEAD, rawPaginate, rawPaginateVersioned, type RawGet } from '../../../src/cluster/transport/raw-list.js';
 import { ClusterApiError } from '../../../src/cluster/errors.js';
 
 /**

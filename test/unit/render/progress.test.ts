@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { createPlainFormatter, createProgressRenderer, progressMode } from '../../../src/cli/render/index.js';
-import type { UpgradeEvent } from '../../../src/upgrade/events.js';
+import type { UpgradeEvent } from '../../../src/upgrade/run/events.js';
 import { doneRun, pausedRun } from './run-events.js';
 
 const golden = (name: string) => `../../golden/${name}`;

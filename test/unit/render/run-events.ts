@@ -2,8 +2,8 @@
  * Synthetic event streams and run states for the progress, summary and status renderers: fixed `at`
  * timestamps (one second apart from 19:40:00 UTC), so the plain lines and golden files are stable.
  */
-import type { RunSummary, UpgradeEvent } from '../../../src/upgrade/events.js';
-import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState } from '../../../src/upgrade/run-state-types.js';
+import type { RunSummary, UpgradeEvent } from '../../../src/upgrade/run/events.js';
+import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState } from '../../../src/upgrade/run/run-state-types.js';
 
 type EventBody = UpgradeEvent extends infer E ? (E extends UpgradeEvent ? Omit<E, 'at'> : never) : never;
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderRunStatus, renderRunSummary } from '../../../src/cli/render/index.js';
-import type { RunState } from '../../../src/upgrade/run-state-types.js';
+import type { RunState } from '../../../src/upgrade/run/run-state-types.js';
 import { doneSummary, PLAN, pausedState, pausedSummary } from './run-events.js';
 
 const golden = (name: string) => `../../golden/${name}`;

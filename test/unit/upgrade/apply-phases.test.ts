@@ -1,7 +1,7 @@
 /** buildPhases and phaseBatches: the phases of a run built from multi-hop plans, in execution, group and batch order. */
 import { describe, expect, it } from 'vitest';
 import { buildPlan, blockedPlan, sandboxNodes } from '../plan-file/plan-builder.js';
-import { buildPhases, phaseBatches, ETCD_PHASE_ID, POSTFLIGHT_PHASE_ID } from '../../../src/upgrade/apply/phases.js';
+import { buildPhases, phaseBatches, ETCD_PHASE_ID, POSTFLIGHT_PHASE_ID } from '../../../src/upgrade/run/phases.js';
 
 const ids = (plan: Parameters<typeof buildPhases>[0]) => buildPhases(plan).map((p) => p.id);
 const nodesOf = (plan: Parameters<typeof buildPhases>[0], id: string) => buildPhases(plan).find((p) => p.id === id)!.nodes;

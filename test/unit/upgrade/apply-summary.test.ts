@@ -1,7 +1,7 @@
 /** summarize and summarizeEarlyStop: the closing summary of a run, derived from its journal. */
 import { describe, expect, it } from 'vitest';
-import { summarize, summarizeEarlyStop } from '../../../src/upgrade/apply/run-summary.js';
-import type { RunState } from '../../../src/upgrade/run-state-types.js';
+import { summarize, summarizeEarlyStop } from '../../../src/upgrade/run/run-summary.js';
+import type { RunState } from '../../../src/upgrade/run/run-state-types.js';
 import { sampleState } from './sample-state.js';
 
 function state(): RunState {

@@ -1,6 +1,6 @@
 /** runRolling and runBatches: how many nodes are in flight, when the next starts, how a window opens, and stopping. */
 import { describe, expect, it } from 'vitest';
-import { openingPace, runBatches, runRolling } from '../../../src/upgrade/apply/window.js';
+import { openingPace, runBatches, runRolling } from '../../../src/upgrade/run/window.js';
 
 /** Work items that finish only when the test says so, recording starts and the concurrency. */
 function controlled() {

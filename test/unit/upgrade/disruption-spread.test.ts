@@ -3,9 +3,9 @@
  * nodes in flight are spending wait; plan order otherwise; resumed nodes first; nothing skipped or repeated.
  */
 import { describe, expect, it } from 'vitest';
-import { DisruptionSpread, type NodeDisruption } from '../../../src/upgrade/apply/disruption-spread.js';
-import { disruptionSpreadOf } from '../../../src/upgrade/apply/disruption-placement.js';
-import { runRolling } from '../../../src/upgrade/apply/window.js';
+import { DisruptionSpread, type NodeDisruption } from '../../../src/upgrade/run/disruption-spread.js';
+import { disruptionSpreadOf } from '../../../src/upgrade/run/disruption-placement.js';
+import { runRolling } from '../../../src/upgrade/run/window.js';
 import type { PdbInfo, PodInfo } from '../../../src/cluster/index.js';
 
 const d = (pdbs: Record<string, number>, controllers: Record<string, number> = {}): NodeDisruption => ({ pdbs: new Map(Object.entries(pdbs)), controllers: new Map(Object.entries(controllers)) });

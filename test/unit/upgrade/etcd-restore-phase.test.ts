@@ -7,9 +7,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DriverIo, NodeDriver, NodeTarget } from '../../../src/nodes/index.js';
 import type { SnapshotRecord } from '../../../src/etcd/index.js';
-import type { ApplyContext } from '../../../src/upgrade/apply/context.js';
+import type { ApplyContext } from '../../../src/upgrade/run/context.js';
 import { PREPARE_DETAIL, restoreEtcdPhase } from '../../../src/upgrade/rollback/etcd-restore-phase.js';
-import type { NodeRunState, PhaseRunState } from '../../../src/upgrade/run-state-types.js';
+import type { NodeRunState, PhaseRunState } from '../../../src/upgrade/run/run-state-types.js';
 
 vi.mock('../../../src/etcd/index.js', async (orig) => ({
   ...(await orig<typeof import('../../../src/etcd/index.js')>()),

@@ -6,13 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readStateFile } from '../../../src/upgrade/state-store.js';
+import { readStateFile } from '../../../src/upgrade/run/state-store.js';
 import { sampleState } from './sample-state.js';
 
 // Counts the real writes (the real atomic writer runs underneath).
 const writes = vi.hoisted(() => ({ n: 0 }));
-vi.mock('../../../src/upgrade/state-store.js', async (importActual) => {
-  const actual = await importActual<typeof import('../../../src/upgrade/state-store.js')>();
+vi.mock('../../../src/upgrade/run/state-store.js', async (importActual) => {
+  const actual = await importActual<typeof import('../../../src/upgrade/run/state-store.js')>();
   return {
     ...actual,
     writeStateFile: async (...args: Parameters<typeof actual.writeStateFile>) => {
@@ -21,7 +21,7 @@ vi.mock('../../../src/upgrade/state-store.js', async (importActual) => {
     },
   };
 });
-const { RunJournal } = await import('../../../src/upgrade/apply/run-journal.js');
+const { RunJournal } = await import('../../../src/upgrade/run/run-journal.js');
 
 let dir: string;
 beforeEach(() => {

@@ -1,5 +1,5 @@
 /** A small valid run state for the state-file and mirror tests. */
-import type { RunState } from '../../../src/upgrade/run-state-types.js';
+import type { RunState } from '../../../src/upgrade/run/run-state-types.js';
 
 export function sampleState(over: Partial<RunState> = {}): RunState {
   return {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StateFileError, readStateFile, statePathFor, writeStateFile } from '../../../src/upgrade/state-store.js';
+import { StateFileError, readStateFile, statePathFor, writeStateFile } from '../../../src/upgrade/run/state-store.js';
 import { sampleState } from './sample-state.js';
 
 let dir: string;

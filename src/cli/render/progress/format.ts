@@ -3,7 +3,7 @@
  * labels and the one-line text of the events that say why a node waits. Pure functions of their input (no
  * clock, no environment), so the plain-line output and the golden files are stable.
  */
-import type { EventOf, NodeStep } from '../../../upgrade/events.js';
+import type { EventOf, NodeStep } from '../../../upgrade/run/index.js';
 
 /** `850ms`, `3.2s`, `45s`, `2m05s`, `1h02m`. */
 export const formatDuration = (ms: number): string => {

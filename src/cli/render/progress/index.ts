@@ -3,7 +3,7 @@
  * lines in CI, JSON lines for `--log-format json`) behind one factory. The renderers consume the executor's
  * event stream and write only to the stream they are given; they must not decide anything about the run.
  */
-import type { EventSink } from '../../../upgrade/events.js';
+import type { EventSink } from '../../../upgrade/run/index.js';
 import { createJsonLinesSink } from './json-lines.js';
 import { createPlainSink } from './plain-lines.js';
 import type { ProgressMode } from './progress-mode.js';

@@ -4,7 +4,7 @@
  * phase or node. No ANSI escapes unless colour is asked for. It keeps only a node → phase map (the pod and
  * driver events name the node, not its phase).
  */
-import type { EventSink, UpgradeEvent } from '../../../upgrade/events.js';
+import type { EventSink, UpgradeEvent } from '../../../upgrade/run/index.js';
 import { makeStyle, plural, type Style } from '../style.js';
 import { blockedText, clockOf, evictedCount, formatDuration, gateText } from './format.js';
 

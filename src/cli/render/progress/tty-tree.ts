@@ -18,7 +18,7 @@ import {
   type ListrTask,
   type ListrTaskWrapper,
 } from 'listr2';
-import type { EventOf, NodeStep, RunSummary, UpgradeEvent } from '../../../upgrade/events.js';
+import type { EventOf, NodeStep, RunSummary, UpgradeEvent } from '../../../upgrade/run/index.js';
 import { makeStyle, plural } from '../style.js';
 import { blockedText, evictedCount, formatDuration, gateText, STEP_ACTIVITY } from './format.js';
 

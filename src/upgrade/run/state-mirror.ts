@@ -1,0 +1,153 @@
+/**
+ * Mirrors the run state into the cluster (ConfigMap kube-system/k8s-upgrade-run-<plan slug>, key
+ * `state.json`; above 256 KiB gzipped under binaryData `state.json.gz`) so that a CI job on another runner can see and resume a run. Writes are coalesced: at most
+ * one in flight, the newest state wins, so a burst of updates costs a handful of requests. The local state
+ * file is the authority: mirror failures go to `onError`, never thrown, and never stop a run.
+ */
+import type { ConfigMapStore } from '../../cluster/index.js';
+import type { RunState } from './run-state-types.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseRunState, StateFileError } from './state-store.js';
+
+export const MIRROR_NAMESPACE = 'kube-system';
+export const MIRROR_KEY = 'state.json';
+/** Where a large run state goes instead, gzipped (a 500-node run's state is over 1 MB as plain JSON). */
+export const MIRROR_GZIP_KEY = 'state.json.gz';
+/** Up to this size the state is kept as readable JSON (`kubectl get cm … -o jsonpath`), gzipped above. */
+const PLAIN_MIRROR_BYTES = 256 * 1024;
+export const MIRROR_LABELS = { 'app.kubernetes.io/managed-by': 'k8s-upgrade' } as const;
+/** ConfigMaps hold at most 1 MiB; leave room for metadata. */
+const MAX_MIRROR_BYTES = 1_000_000;
+
+/** The mirror could not be written (reported through onError; the run goes on with the local file). */
+export class StateMirrorError extends Error {
+  override name = 'StateMirrorError';
+}
+
+/** `k8s-upgrade-run-<slug>`: the plan name lower-cased, anything but [a-z0-9] turned into `-`, within 253 chars. */
+export function mirrorNameFor(planName: string): string {
+  const slug = planName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 200)
+    .replace(/-+$/, '');
+  return `k8s-upgrade-run-${slug || 'plan'}`;
+}
+
+export interface StateMirrorOptions {
+  planName: string;
+  namespace?: string;
+  onError?: (err: Error) => void;
+  /** At most one write per this many ms while a run is busy (default 2000); `flush` writes at once. */
+  minIntervalMs?: number;
+}
+
+export class StateMirror {
+  readonly namespace: string;
+  readonly name: string;
+  private pending: RunState | undefined;
+  private pump: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: ConfigMapStore,
+    private readonly opts: StateMirrorOptions,
+  ) {
+    this.namespace = opts.namespace ?? MIRROR_NAMESPACE;
+    this.name = mirrorNameFor(opts.planName);
+  }
+
+  /** Queues `state` for mirroring; returns at once. Only the newest queued state is written. */
+  update(state: RunState): void {
+    this.pending = state;
+    this.pump ??= this.drain();
+  }
+
+  /** Resolves once every state queued so far has been written (or has failed and been reported). */
+  async flush(): Promise<void> {
+    this.flushing++;
+    try {
+      this.hurry?.();
+      while (this.pump) await this.pump;
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  private lastWrite = 0;
+  private flushing = 0;
+  private hurry: (() => void) | undefined;
+
+  /** The one writer. It always awaits before its loop test, and clears `pump` in the same tick the loop ends. */
+  private async drain(): Promise<void> {
+    try {
+      await Promise.resolve();
+      while (this.pending) {
+        const wait = this.lastWrite + (this.opts.minIntervalMs ?? 2000) - Date.now();
+        if (wait > 0 && this.flushing === 0) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, wait);
+            this.hurry = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          this.hurry = undefined;
+        }
+        const state = this.pending;
+        if (!state) break;
+        this.pending = undefined;
+        this.lastWrite = Date.now();
+        await this.write(state);
+      }
+    } finally {
+      this.pump = undefined;
+    }
+  }
+
+  private async write(state: RunState): Promise<void> {
+    const where = `ConfigMap ${this.namespace}/${this.name}`;
+    try {
+      const json = JSON.stringify(state);
+      const plain = Buffer.byteLength(json) <= PLAIN_MIRROR_BYTES;
+      const gz = plain ? undefined : gzipSync(json);
+      // binaryData travels base64-encoded: 4/3 of the gzip size.
+      if (gz && Math.ceil(gz.length / 3) * 4 > MAX_MIRROR_BYTES) {
+        throw new StateMirrorError(`The run state is ${Buffer.byteLength(json)} bytes (${gz.length} gzipped), too large for ${where} (1 MiB at most); the cluster mirror is not updated. The local state file stays the authority.`);
+      }
+      const labels = { ...MIRROR_LABELS };
+      if (gz) await this.client.putConfigMap({ namespace: this.namespace, name: this.name, labels, data: {}, binaryData: { [MIRROR_GZIP_KEY]: gz } });
+      else await this.client.putConfigMap({ namespace: this.namespace, name: this.name, labels, data: { [MIRROR_KEY]: json } });
+    } catch (e) {
+      const err = e instanceof StateMirrorError ? e : new StateMirrorError(`Could not mirror the run state to ${where}: ${(e as Error).message}. The local state file stays the authority; the run goes on.`, { cause: e });
+      try {
+        this.opts.onError?.(err);
+      } catch {
+        // A failing reporter must not break the mirror either.
+      }
+    }
+  }
+}
+
+/**
+ * Reads the mirrored run state of `planName` (e.g. a CI runner resuming on another machine); `undefined`
+ * when there is none. Throws StateFileError when the mirror holds something that is not a run state.
+ */
+export async function readMirror(client: ConfigMapStore, planName: string, namespace = MIRROR_NAMESPACE): Promise<RunState | undefined> {
+  const name = mirrorNameFor(planName);
+  const cm = await client.getConfigMap(namespace, name);
+  if (!cm) return undefined;
+  const gz = cm.binaryData[MIRROR_GZIP_KEY];
+  if (gz) {
+    let text: string;
+    try {
+      text = gunzipSync(gz).toString('utf8');
+    } catch (e) {
+      throw new StateFileError(`The run state in ConfigMap ${namespace}/${name} (key ${MIRROR_GZIP_KEY}) is not valid gzip (${(e as Error).message}); use the local state file, or delete the ConfigMap to start a new run.`, `ConfigMap ${namespace}/${name}`, { cause: e });
+    }
+    return parseRunState(text, `ConfigMap ${namespace}/${name} (key ${MIRROR_GZIP_KEY})`);
+  }
+  const text = cm.data[MIRROR_KEY];
+  if (text === undefined) return undefined;
+  return parseRunState(text, `ConfigMap ${namespace}/${name} (key ${MIRROR_KEY})`);
+}
