@@ -1,7 +1,7 @@
 /**
- * What every step of an apply shares: the plan, the cluster (client and watch cache), the node driver, the
- * journal, the event emitter, the cancellation signal, the settings, and the advice texts that errors end
- * with. Built once per run by `applyPlan`.
+ * What every step of a run (an apply or a rollback) shares: the plan, the cluster (client and watch cache),
+ * the node driver, the journal, the event emitter, the cancellation signal, the settings, and the advice
+ * texts that errors end with. Built once per run by `makeContext` (context-wiring.ts).
  */
 import type { ClusterCache, ClusterClient } from '../../cluster/index.js';
 import type { DrainOptions } from '../../drain/index.js';
