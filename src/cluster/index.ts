@@ -8,7 +8,6 @@ export * from './errors.js';
 export * from './preflight-types.js';
 export { loadAccess, type AccessOptions, type LoadedAccess } from './kubeconfig.js';
 export { KubeClusterClient, PAGE_SIZE, type NodeWatchEvent } from './kube-cluster-client.js';
-export { parseQuantity, cpuMilli, formatCpu, formatBytes } from './quantity.js';
 export type { EvictionOutcome, EvictOptions, DeletePodOptions, PodWatchEvent, PodWatchOptions } from './eviction-types.js';
 export { getLease, createLease, replaceLease, deleteLease, type LeaseInfo, type LeaseSpecInput } from './leases.js';
 export { getConfigMap, putConfigMap, deleteConfigMap, type ConfigMapInfo, type ConfigMapInput } from './config-maps.js';

@@ -9,6 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { findComponents } from '../../checks/index.js';
 import { loadAccess, KubeClusterClient, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
+import { sleepResolvingOnAbort } from '../../drain/index.js';
 import type { SnapshotRecord } from '../../etcd/index.js';
 import type { UpgradePlan } from '../../plan/index.js';
 import type { EventSink, RunOutcome, RunSummary } from '../events.js';
@@ -170,7 +171,7 @@ async function acquireLockAfterRestore(client: KubeClusterClient, runId: string,
       return await acquireRunLock(client, { runId, onLost: (err) => lockLost.abort(err) });
     } catch (e) {
       if (!(e instanceof LockHeldError) || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 2000));
+      await sleepResolvingOnAbort(2000);
     }
   }
 }
