@@ -11,6 +11,7 @@ import {
   matchesLabels,
   parseLabelSelector,
   specSelects,
+  type LabelSelectorSpec,
 } from '../../../src/kube/index.js';
 
 describe('parseLabelSelector', () => {
@@ -129,7 +130,7 @@ describe('fromLabelSelectorSpec', () => {
     expect(s?.source).toBe('app=web,tier in (a,b),zone notin (x),gpu,!canary');
   });
 
-  it.each([
+  it.each<{ name: string; spec: LabelSelectorSpec }>([
     { name: 'an unknown operator', spec: { matchExpressions: [{ key: 'x', operator: 'Gt', values: ['1'] }] } },
     { name: 'a lower-case operator', spec: { matchExpressions: [{ key: 'x', operator: 'in', values: ['1'] }] } },
     { name: 'an inherited property as operator', spec: { matchExpressions: [{ key: 'x', operator: 'toString' }] } },
@@ -164,7 +165,8 @@ describe('specSelects', () => {
   it('agrees with the kubectl syntax for the same requirements', () => {
     const spec = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] };
     const text = fromLabelSelectorSpec(spec)!.source;
-    for (const l of [labels, { app: 'web', tier: 'db' }, { tier: 'front' }, {}]) {
+    const cases: Record<string, string>[] = [labels, { app: 'web', tier: 'db' }, { tier: 'front' }, {}];
+    for (const l of cases) {
       expect(specSelects(spec, l)).toBe(matchesLabels(parseLabelSelector(text), l));
     }
   });
