@@ -5,7 +5,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const FOLDERS = ['commands', 'cli', 'kube', 'plan', 'checks', 'cluster', 'drain', 'upgrade', 'nodes', 'etcd', 'sandbox'];
+const FOLDERS = [
+  'commands', 'cli', 'kube', 'plan', 'checks', 'cluster', 'drain', 'upgrade', 'nodes', 'etcd', 'sandbox',
+];
 
 /** Import patterns that reach a sibling folder of src/ from inside src/<from>/ (any depth). */
 function folderPatterns(targets) {
@@ -60,7 +62,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(?!\\./)',
-              message: 'src/kube/ imports only its own files (./*.js): no other folder, library or node: module (DESIGN.md).',
+              message:
+                'src/kube/ imports only its own files (./*.js): no other folder, library or node: module (DESIGN.md).',
             },
           ],
         },

@@ -6,7 +6,8 @@
  * once per context from in-memory indexes.
  */
 import type { PodInfo, WorkloadInfo } from '../cluster/index.js';
-import { classifyPod, drainTakesReplica, isTerminal, topOwnerOf, type PodDisposition, type TopOwner } from '../kube/index.js';
+import { classifyPod, drainTakesReplica, isTerminal, topOwnerOf } from '../kube/index.js';
+import type { PodDisposition, TopOwner } from '../kube/index.js';
 import type { DrainBatch, Inventory, PreflightContext } from './types.js';
 
 export interface DrainModel {
@@ -46,7 +47,8 @@ function buildDrainModel(ctx: PreflightContext): DrainModel {
   }
   const batches = drainBatches(ctx);
   const workloads = indexWorkloads(inventory);
-  const daemonSetExists = (namespace: string, name: string) => workloads.get('DaemonSet', namespace, name) !== undefined;
+  const daemonSetExists = (namespace: string, name: string) =>
+    workloads.get('DaemonSet', namespace, name) !== undefined;
   const dispositions = new Map<PodInfo, PodDisposition>();
   const disposition = (p: PodInfo): PodDisposition => {
     let d = dispositions.get(p);

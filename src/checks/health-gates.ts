@@ -103,7 +103,8 @@ export function evaluateHealth(cache: ClusterCache, input: HealthInput): HealthR
       .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
     for (const b of pdbs) {
       const selector = fromLabelSelectorSpec(b.selector);
-      if (!selector || !workloads.some((w) => w.namespace === b.namespace && matchesLabels(selector, w.podLabels))) continue;
+      if (!selector) continue;
+      if (!workloads.some((w) => w.namespace === b.namespace && matchesLabels(selector, w.podLabels))) continue;
       const f = pdbFailure(b);
       if (f) failing.push(f);
     }

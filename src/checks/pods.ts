@@ -19,7 +19,8 @@ const evicted = (ctx: PreflightContext) => evictedWithBatch(drainModel(ctx));
 /** A DaemonSet pod the drain does not leave in place: its DaemonSet is gone (kube's drain rules). */
 const daemonSetGone = (model: DrainModel, p: PodInfo): boolean => {
   const d = model.disposition(p);
-  return (d.action === 'unsafe' && d.kind === 'daemonset-gone') || (d.action === 'delete' && d.why === 'daemonset-gone');
+  if (d.action === 'unsafe') return d.kind === 'daemonset-gone';
+  return d.action === 'delete' && d.why === 'daemonset-gone';
 };
 
 export function checkUnmanaged(ctx: PreflightContext): Finding[] {
@@ -29,7 +30,8 @@ export function checkUnmanaged(ctx: PreflightContext): Finding[] {
   const names = bare.map((e) => `${e.pod.namespace}/${e.pod.name}`);
   const forced = ctx.options.forceUnmanaged;
   const gone = bare.some((e) => e.pod.controller);
-  const what = `${count(bare.length, 'pod has', 'pods have')} no controller${gone ? ' (or a DaemonSet that no longer exists)' : ''}`;
+  const orGone = gone ? ' (or a DaemonSet that no longer exists)' : '';
+  const what = `${count(bare.length, 'pod has', 'pods have')} no controller${orGone}`;
   return [
     finding(
       'pod-unmanaged',

@@ -30,7 +30,11 @@ export function toNodeInfo(n: V1Node): NodeInfo {
     zone: labels['topology.kubernetes.io/zone'] ?? labels['failure-domain.beta.kubernetes.io/zone'],
     internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address,
     taints: (n.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-    allocatable: { cpuMilli: milliOrZero(alloc.cpu), memoryBytes: valueOrZero(alloc.memory), pods: valueOrZero(alloc.pods) },
+    allocatable: {
+      cpuMilli: milliOrZero(alloc.cpu),
+      memoryBytes: valueOrZero(alloc.memory),
+      pods: valueOrZero(alloc.pods),
+    },
     resourceVersion: n.metadata?.resourceVersion ?? '',
   };
 }

@@ -136,7 +136,11 @@ const flagValues: PlanFlagValues = {
  * Waits (bounded) until the cluster has settled: every Deployment and StatefulSet has all its replicas Ready
  * and every pod is Ready, so a plan sees the cluster as it will be, not half-started.
  */
-type Obj = WithConditions & { spec?: { replicas?: number }; status?: { readyReplicas?: number }; metadata?: { deletionTimestamp?: string } };
+type Obj = WithConditions & {
+  spec?: { replicas?: number };
+  status?: { readyReplicas?: number };
+  metadata?: { deletionTimestamp?: string };
+};
 async function waitForWorkloads(store: { list(resource: string): Obj[] }): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

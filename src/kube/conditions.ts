@@ -19,7 +19,10 @@ export interface WithConditions<C extends Condition = Condition> {
 }
 
 /** The condition of `type`, or undefined (the first one, should an object carry the same type twice). */
-export function findCondition<C extends Condition>(conditions: readonly C[] | null | undefined, type: string): C | undefined {
+export function findCondition<C extends Condition>(
+  conditions: readonly C[] | null | undefined,
+  type: string,
+): C | undefined {
   if (!conditions) return undefined;
   for (const c of conditions) if (c.type === type) return c;
   return undefined;

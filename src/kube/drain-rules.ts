@@ -83,7 +83,9 @@ export function classifyPod(p: DrainPod, opts: DrainRuleOptions, daemonSetExists
   if (p.mirror) return { action: 'ignore', reason: 'mirror' };
   if (leaving) return { action: 'evict' };
   if (p.emptyDirVolumes.length > 0 && !opts.deleteEmptyDirData) return { action: 'unsafe', kind: 'local-storage' };
-  if (!p.controller) return opts.forceUnmanaged ? { action: 'delete', why: 'unmanaged' } : { action: 'unsafe', kind: 'unmanaged' };
+  if (!p.controller) {
+    return opts.forceUnmanaged ? { action: 'delete', why: 'unmanaged' } : { action: 'unsafe', kind: 'unmanaged' };
+  }
   return deleteWhy ? { action: 'delete', why: deleteWhy } : { action: 'evict' };
 }
 
@@ -124,7 +126,11 @@ export interface PodSelection<P extends DrainPod = DrainPod> {
 const key = (p: DrainPod): string => `${p.namespace}/${p.name}`;
 
 /** Classifies every pod of the node; pods are sorted by `namespace/name` so results are stable. */
-export function selectPods<P extends DrainPod>(pods: readonly P[], opts: DrainRuleOptions, daemonSetExists: DaemonSetExists): PodSelection<P> {
+export function selectPods<P extends DrainPod>(
+  pods: readonly P[],
+  opts: DrainRuleOptions,
+  daemonSetExists: DaemonSetExists,
+): PodSelection<P> {
   const out: PodSelection<P> = { evict: [], delete: [], ignored: { daemonset: [], mirror: [] }, unsafe: [] };
   const sorted = [...pods].sort((a, b) => key(a).localeCompare(key(b)));
   for (const p of sorted) {

@@ -126,7 +126,8 @@ export function fromLabelSelectorSpec(spec: LabelSelectorSpec | null | undefined
     requirements.push({ key, operator: '=', values: [value] });
   }
   for (const e of spec.matchExpressions ?? []) {
-    const operator = Object.prototype.hasOwnProperty.call(API_OPERATORS, e.operator) ? API_OPERATORS[e.operator] : undefined;
+    const known = Object.prototype.hasOwnProperty.call(API_OPERATORS, e.operator);
+    const operator = known ? API_OPERATORS[e.operator] : undefined;
     const values = e.values ?? [];
     if (!operator || keyProblem(e.key) || values.some((v) => valueProblem(v))) return undefined;
     const setOperator = operator === 'in' || operator === 'notin';
@@ -137,10 +138,13 @@ export function fromLabelSelectorSpec(spec: LabelSelectorSpec | null | undefined
 }
 
 /** Whether an API selector selects an object with these labels (null and invalid selectors select nothing). */
-export const specSelects = (spec: LabelSelectorSpec | null | undefined, labels: Readonly<Record<string, string>>): boolean => {
+export function specSelects(
+  spec: LabelSelectorSpec | null | undefined,
+  labels: Readonly<Record<string, string>>,
+): boolean {
   const selector = fromLabelSelectorSpec(spec);
   return selector !== undefined && matchesLabels(selector, labels);
-};
+}
 
 const requirementMatches = (r: LabelRequirement, labels: Readonly<Record<string, string>>): boolean => {
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);

@@ -56,7 +56,8 @@ export function topOwnerOf<W extends OwnedController & { replicas: number }>(
   const deployment = w && deploymentOf(w);
   if (deployment) {
     const d = lookup('Deployment', pod.namespace, deployment.name);
-    return { kind: 'Deployment', namespace: pod.namespace, name: deployment.name, ...(d ? { replicas: d.replicas } : {}) };
+    const replicas = d ? { replicas: d.replicas } : {};
+    return { kind: 'Deployment', namespace: pod.namespace, name: deployment.name, ...replicas };
   }
   return { kind: c.kind, namespace: pod.namespace, name: c.name, ...(w ? { replicas: w.replicas } : {}) };
 }

@@ -1,7 +1,8 @@
 /**
  * Typed errors of the planning core. Only unusable input throws (an unparsable version, a downgrade, an
  * impossible option; a bad label selector throws kube/'s LabelSelectorError); what the planner finds out
- * about a cluster is returned as data. Every message says what to do next; `code` is stable and meant for exit codes and `--json` output.
+ * about a cluster is returned as data. Every message says what to do next; `code` is stable and meant for exit
+ * codes and `--json` output.
  */
 
 export const PLAN_ERROR_CODES = [

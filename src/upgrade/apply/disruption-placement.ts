@@ -25,7 +25,8 @@ export async function spreadFor(ctx: Pick<ApplyContext, 'client' | 'cache'>, nod
 /** Reads the placement again (for `DisruptionSpread.refresh`). */
 export async function readPlacement(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[]): Promise<Placement> {
   const pods = (await ctx.client.listPods()).filter((p) => !isTerminal(p));
-  const daemonSetExists = (namespace: string, name: string) => ctx.cache.workload('DaemonSet', namespace, name) !== undefined;
+  const daemonSetExists = (namespace: string, name: string) =>
+    ctx.cache.workload('DaemonSet', namespace, name) !== undefined;
   return placementOf(pods, ctx.cache.pdbs.all(), nodes, daemonSetExists);
 }
 
@@ -73,7 +74,8 @@ export function placementOf(
     if (!d) perNode.set(node, (d = { pdbs: new Map(), controllers: new Map() }));
     return d;
   };
-  const evicted = (p: PodInfo): p is PodInfo & { nodeName: string } => p.nodeName !== undefined && wanted.has(p.nodeName) && drainEvicts(p, daemonSetExists);
+  const evicted = (p: PodInfo): p is PodInfo & { nodeName: string } =>
+    p.nodeName !== undefined && wanted.has(p.nodeName) && drainEvicts(p, daemonSetExists);
   const allowed = new Map<string, number>();
   for (const b of pdbs) {
     const key = `${b.namespace}/${b.name}`;

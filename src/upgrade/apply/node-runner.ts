@@ -7,7 +7,14 @@
  * node-level failure (the caller decides what the run does next).
  */
 import type { NodeInfo, OwnerRef } from '../../cluster/index.js';
-import { cordonNode, drainNode, uncordonNode, sleepResolvingOnAbort, DrainError, type DrainClient } from '../../drain/index.js';
+import {
+  cordonNode,
+  drainNode,
+  uncordonNode,
+  sleepResolvingOnAbort,
+  DrainError,
+  type DrainClient,
+} from '../../drain/index.js';
 import { NodeDriverError } from '../../nodes/index.js';
 import { waitForHealth } from '../../checks/index.js';
 import type { NodeRunState, PhaseRunState, RunStop } from '../run-state-types.js';
