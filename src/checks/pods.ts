@@ -2,12 +2,13 @@
  * Pod-level drain checks, over the pods each batch evicts: pods without a controller, or whose DaemonSet is
  * gone, which a drain deletes for good (`pod-unmanaged`), pods whose emptyDir data a drain throws away
  * (`pod-emptydir`), and single-replica workloads without a budget, which are down while their one pod
- * restarts elsewhere (`single-replica-no-pdb`). The first two are blockers unless the plan was made with `--force` /
- * `--delete-emptydir-data` (then warnings), as `kubectl drain` refuses them without those flags.
+ * restarts elsewhere (`single-replica-no-pdb`). The first two are blockers unless the plan was made with
+ * `--force` / `--delete-emptydir-data` (then warnings), as `kubectl drain` refuses them without those flags.
  */
 import type { PodInfo } from '../cluster/index.js';
 import type { Finding } from '../plan/index.js';
-import { drainModel, evictedWithBatch, type DrainModel } from './drain-model.js';
+import { evictedByDrain } from '../kube/index.js';
+import { drainModel, evictedWithBatch } from './drain-model.js';
 import { count, finding, listNames, obj, podObj } from './finding.js';
 import { pdbCoverage, podKey } from './pdb.js';
 import type { PreflightContext } from './types.js';
@@ -16,16 +17,10 @@ const where = (p: PodInfo, batch: string) => `on ${p.nodeName}, ${batch}`;
 
 const evicted = (ctx: PreflightContext) => evictedWithBatch(drainModel(ctx));
 
-/** A DaemonSet pod the drain does not leave in place: its DaemonSet is gone (kube's drain rules). */
-const daemonSetGone = (model: DrainModel, p: PodInfo): boolean => {
-  const d = model.disposition(p);
-  if (d.action === 'unsafe') return d.kind === 'daemonset-gone';
-  return d.action === 'delete' && d.why === 'daemonset-gone';
-};
-
 export function checkUnmanaged(ctx: PreflightContext): Finding[] {
   const model = drainModel(ctx);
-  const bare = evicted(ctx).filter((e) => !e.pod.controller || daemonSetGone(model, e.pod));
+  // What the drain takes away but does not evict: nothing recreates it (no controller, or its DaemonSet is gone).
+  const bare = evicted(ctx).filter((e) => !evictedByDrain(e.pod, model.disposition(e.pod)));
   if (bare.length === 0) return [];
   const names = bare.map((e) => `${e.pod.namespace}/${e.pod.name}`);
   const forced = ctx.options.forceUnmanaged;

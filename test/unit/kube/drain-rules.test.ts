@@ -162,6 +162,18 @@ describe('plan and apply agree', () => {
     for (const u of applied.unsafe) expect(blocked).toContain(`${u.pod.namespace}/${u.pod.name}`);
   });
 
+  it('reports the gone DaemonSet’s pod as one nothing recreates: a blocker, a warning with --force', () => {
+    const orphan = checksPod('kube-system', 'old-agent-w1', 'w1', owner('DaemonSet', 'old-agent'));
+    const only = inventory({ ...inv, pods: [orphan] });
+    const [blocker] = checkUnmanaged(context(only));
+    expect(blocker).toMatchObject({ id: 'pod-unmanaged', severity: 'blocker', objects: [{ name: 'old-agent-w1' }] });
+    expect(blocker?.message).toContain('or a DaemonSet that no longer exists');
+    expect(checkUnmanaged(context(only, { forceUnmanaged: true }))[0]?.severity).toBe('warning');
+    // Its DaemonSet back in the inventory: the pod stays on the node, as apply's drain leaves it.
+    const ds: WorkloadInfo = { ...proxy, name: 'old-agent', uid: 'ds-old' };
+    expect(checkUnmanaged(context(inventory({ ...only, workloads: [proxy, ds] })))).toEqual([]);
+  });
+
   it('asks for room only for the pods a controller recreates (not the gone DaemonSet’s pod)', () => {
     const tight = inventory({ ...inv, nodes: [node('cp-1', { controlPlane: true }), node('w1'), node('w2', { cpu: 1, pods: 4 })] });
     const big = { cpu: 3 };
