@@ -6,7 +6,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const FOLDERS = ['commands', 'cli', 'plan', 'checks', 'cluster', 'drain', 'upgrade', 'nodes', 'etcd', 'sandbox'];
+const FOLDERS = [
+  'commands', 'cli', 'kube', 'plan', 'checks', 'cluster', 'drain', 'upgrade', 'nodes', 'etcd', 'sandbox',
+];
 
 /** Import patterns that reach a sibling folder of src/ from inside src/<from>/ (any depth). */
 function folderPatterns(targets) {
@@ -76,7 +78,26 @@ export default tseslint.config(
   },
   boundary('commands', { allow: ['oclif'] }),
   boundary('cli', { allow: ['oclif', 'listr2'] }),
-  boundary('plan', { forbidFolders: others('plan') }),
+  // kube/ holds pure Kubernetes rules: it imports nothing but its own files — no other folder, no library, no
+  // node: module (no I/O). Every product folder may import it; the sandbox may not (others('sandbox') below).
+  {
+    files: ['src/kube/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message:
+                'src/kube/ imports only its own files (./*.js): no other folder, library or node: module (DESIGN.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  boundary('plan', { forbidFolders: others('plan', 'kube') }),
   boundary('checks', { forbidFolders: ['commands', 'cli', 'upgrade', 'drain', 'nodes', 'etcd'] }),
   boundary('cluster', { allow: ['client'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes', 'etcd'] }),
   boundary('drain', { forbidFolders: ['commands', 'cli', 'checks', 'upgrade', 'nodes', 'etcd'] }),
@@ -96,7 +117,7 @@ export default tseslint.config(
   boundary('sandbox', { allow: ['sandbox'], forbidFolders: others('sandbox') }),
   {
     // The engine and libraries never print: they emit events or return data.
-    files: ['src/{plan,checks,cluster,drain,upgrade,nodes,etcd}/**/*.ts'],
+    files: ['src/{kube,plan,checks,cluster,drain,upgrade,nodes,etcd}/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
   {

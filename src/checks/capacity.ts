@@ -6,7 +6,8 @@
  * current state. Free capacity and the eligible nodes per scheduling signature are computed once, so a
  * batch costs the pods it moves, not the size of the cluster.
  */
-import { formatBytes, formatCpu, type NodeInfo, type PodInfo, type Resources } from '../cluster/index.js';
+import type { NodeInfo, PodInfo, Resources } from '../cluster/index.js';
+import { evictedByDrain, formatBytes, formatCpu } from '../kube/index.js';
 import type { Finding } from '../plan/index.js';
 import { drainModel } from './drain-model.js';
 import { count, finding, listNames, obj, podObj } from './finding.js';
@@ -111,7 +112,9 @@ const fmt = (r: Resources): string => `cpu ${formatCpu(r.cpuMilli)}, memory ${fo
 
 export function checkCapacity(ctx: PreflightContext): Finding[] {
   const model = drainModel(ctx);
-  const results = simulateCapacity(ctx.inventory.nodes, model.podsByNode, model.batches, model.evicted);
+  // Only the pods a controller recreates need room elsewhere (not those deleted for good, e.g. DaemonSet gone).
+  const moved = model.evicted.map((pods) => pods.filter((p) => evictedByDrain(p, model.disposition(p))));
+  const results = simulateCapacity(ctx.inventory.nodes, model.podsByNode, model.batches, moved);
   return results
     .filter((r) => r.unplaced.length > 0)
     .map((r) => {

@@ -1,27 +1,30 @@
 /**
  * The drains apply will run, as data: the batches in execution order (control-plane nodes one at a time,
- * then the worker batches group by group), only with the nodes the version path actually upgrades, and the
- * pods each batch evicts — everything on its nodes except DaemonSet pods, mirror pods, finished pods and pods
- * already terminating, as `kubectl drain` does. Built once per context from in-memory indexes.
+ * then the worker batches group by group), only with the nodes the version path actually upgrades, and what
+ * each batch does to the pods on its nodes — classified by kube/'s drain rules, the ones apply's drain runs,
+ * with the plan's options and "does this DaemonSet exist" answered from the inventory's workloads. Built
+ * once per context from in-memory indexes.
  */
 import type { PodInfo, WorkloadInfo } from '../cluster/index.js';
+import { classifyPod, drainTakesReplica, isTerminal, topOwnerOf } from '../kube/index.js';
+import type { PodDisposition, TopOwner } from '../kube/index.js';
 import type { DrainBatch, Inventory, PreflightContext } from './types.js';
 
 export interface DrainModel {
   batches: DrainBatch[];
-  /** Evicted pods per batch, same order as `batches`. */
+  /**
+   * The running pods each batch takes away — evicted, deleted, or refused until an option allows it (kube's
+   * `drainTakesReplica`) — same order as `batches`.
+   */
   evicted: PodInfo[][];
+  /** What apply's drain does with a pod of a drained node (only pods in `evicted` are asked about). */
+  disposition(p: PodInfo): PodDisposition;
   /** Every non-finished pod by node. */
   podsByNode: Map<string, PodInfo[]>;
   /** Pods by namespace (for PDB selectors). */
   podsByNamespace: Map<string, PodInfo[]>;
   workloads: WorkloadIndex;
 }
-
-export const isFinished = (p: PodInfo): boolean => p.phase === 'Succeeded' || p.phase === 'Failed';
-
-/** What a drain evicts from a node. */
-export const isEvictable = (p: PodInfo): boolean => !p.mirror && p.controller?.kind !== 'DaemonSet' && !isFinished(p) && !p.terminating;
 
 const cache = new WeakMap<PreflightContext, DrainModel>();
 
@@ -38,13 +41,23 @@ function buildDrainModel(ctx: PreflightContext): DrainModel {
   const podsByNode = new Map<string, PodInfo[]>();
   const podsByNamespace = new Map<string, PodInfo[]>();
   for (const p of inventory.pods) {
-    if (isFinished(p)) continue;
+    if (isTerminal(p)) continue;
     push(podsByNamespace, p.namespace, p);
     if (p.nodeName) push(podsByNode, p.nodeName, p);
   }
   const batches = drainBatches(ctx);
-  const evicted = batches.map((b) => b.nodes.flatMap((n) => (podsByNode.get(n) ?? []).filter(isEvictable)));
-  return { batches, evicted, podsByNode, podsByNamespace, workloads: indexWorkloads(inventory) };
+  const workloads = indexWorkloads(inventory);
+  const daemonSetExists = (namespace: string, name: string) =>
+    workloads.get('DaemonSet', namespace, name) !== undefined;
+  const dispositions = new Map<PodInfo, PodDisposition>();
+  const disposition = (p: PodInfo): PodDisposition => {
+    let d = dispositions.get(p);
+    if (!d) dispositions.set(p, (d = classifyPod(p, ctx.options, daemonSetExists)));
+    return d;
+  };
+  const takes = (p: PodInfo) => drainTakesReplica(p, disposition(p));
+  const evicted = batches.map((b) => b.nodes.flatMap((n) => (podsByNode.get(n) ?? []).filter(takes)));
+  return { batches, evicted, disposition, podsByNode, podsByNamespace, workloads };
 }
 
 const withBatch = new WeakMap<DrainModel, { pod: PodInfo; batch: string }[]>();
@@ -79,7 +92,7 @@ export function drainBatches(ctx: Pick<PreflightContext, 'batches' | 'path'>): D
 export interface WorkloadIndex {
   get(kind: string, namespace: string, name: string): WorkloadInfo | undefined;
   /** The workload a pod belongs to for people: a ReplicaSet's Deployment, else the controller itself. */
-  topOwner(p: PodInfo): { kind: string; namespace: string; name: string; replicas?: number } | undefined;
+  topOwner(p: PodInfo): TopOwner | undefined;
   /** Desired replicas of the pod's controller (the disruption controller's "scale"), when known. */
   scaleOf(p: PodInfo): number | undefined;
 }
@@ -97,16 +110,7 @@ export function indexWorkloads(inventory: Pick<Inventory, 'workloads'>): Workloa
     if (hit === undefined && !byController.has(c.uid)) byController.set(c.uid, (hit = resolveOwner(p)));
     return hit;
   };
-  const resolveOwner: WorkloadIndex['topOwner'] = (p) => {
-    const c = p.controller;
-    if (!c) return undefined;
-    const w = get(c.kind, p.namespace, c.name);
-    if (c.kind === 'ReplicaSet' && w?.owner?.kind === 'Deployment') {
-      const d = get('Deployment', p.namespace, w.owner.name);
-      return { kind: 'Deployment', namespace: p.namespace, name: w.owner.name, ...(d ? { replicas: d.replicas } : {}) };
-    }
-    return { kind: c.kind, namespace: p.namespace, name: c.name, ...(w ? { replicas: w.replicas } : {}) };
-  };
+  const resolveOwner: WorkloadIndex['topOwner'] = (p) => topOwnerOf(p, get);
   return { get, topOwner, scaleOf: (p) => topOwner(p)?.replicas };
 }
 

@@ -9,8 +9,7 @@
  * `runCommand`), or print.
  */
 import { CacheWaitAbortedError, type ClusterCache, type OwnerRef, type PdbInfo, type PodInfo, type WorkloadView } from '../cluster/index.js';
-import { matches } from '../plan/index.js';
-import { toLabelSelector } from './pdb-math.js';
+import { deploymentOf, fromLabelSelectorSpec, matchesLabels } from '../kube/index.js';
 import { checkHttpGate } from './http-gate.js';
 
 export interface HealthInput {
@@ -56,10 +55,8 @@ function touchedWorkloads(cache: ClusterCache, touched: readonly OwnerRef[]): Wo
   for (const ref of touched) {
     let w = cache.workloadByUid(ref.uid);
     if (!w) continue; // gone (scaled away, replaced) or a kind the cache does not follow (Job, custom controllers)
-    if (w.kind === 'ReplicaSet' && w.owner?.kind === 'Deployment') {
-      const d = cache.workloadByUid(w.owner.uid);
-      if (d) w = d;
-    }
+    const deployment = deploymentOf(w);
+    if (deployment) w = cache.workloadByUid(deployment.uid) ?? w;
     out.set(w.uid, w);
   }
   return [...out.values()].sort((a, b) => `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`));
@@ -105,8 +102,9 @@ export function evaluateHealth(cache: ClusterCache, input: HealthInput): HealthR
       .filter((b) => namespaces.has(b.namespace))
       .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
     for (const b of pdbs) {
-      const selector = toLabelSelector(b.selector);
-      if (!selector || !workloads.some((w) => w.namespace === b.namespace && matches(selector, w.podLabels))) continue;
+      const selector = fromLabelSelectorSpec(b.selector);
+      if (!selector) continue;
+      if (!workloads.some((w) => w.namespace === b.namespace && matchesLabels(selector, w.podLabels))) continue;
       const f = pdbFailure(b);
       if (f) failing.push(f);
     }

@@ -7,7 +7,7 @@
  *
  * Must not: change anything in the cluster (every request is a read or an access review), print, decide
  * whether to proceed (that is the caller's use of `blocking`/`applyWaivers`), or import anything but
- * `plan/`, `cluster/`, node built-ins and `yaml`.
+ * `kube/`, `plan/`, `cluster/`, node built-ins and `yaml`.
  *
  * Not modelled (yet): pod (anti-)affinity, topology spread, host ports and volume topology in the capacity
  * simulation; PriorityClass preemption; webhooks that reject the new version; etcd health beyond its mirror pod.
@@ -32,8 +32,7 @@ export { gatherInventory, findComponents, imageTag } from './inventory.js';
 export { apiserverVersions, batchNodes, versionPathInput, workerKubelets } from './context.js';
 export { drainBatches, type DrainModel } from './drain-model.js';
 export { simulateCapacity, type BatchCapacity } from './capacity.js';
-export { budgetOf, toLabelSelector, PodSelectorIndex, type Budget } from './pdb-math.js';
-export { isEvictable, isFinished } from './drain-model.js';
+export { budgetOf, PodSelectorIndex, type Budget } from './pdb-math.js';
 export { decodeHelmRelease, type HelmRelease } from './helm.js';
 export { scanManifestText, listManifestFiles, type ManifestObject } from './manifests.js';
 export { parseDeprecatedApiMetrics, type DeprecatedApiSample } from './removed-apis-live.js';

@@ -1,27 +1,12 @@
 /**
  * PodDisruptionBudget semantics as pure functions (kubernetes-facts.md §5): which pods a budget selects
- * (policy/v1: a null selector selects nothing, `{}` selects the whole namespace), and the disruption
+ * (kube/'s selector rules: a null selector selects nothing, `{}` selects the whole namespace), and the disruption
  * controller's arithmetic — expected pods, desired healthy, and how many disruptions the budget can allow
  * at best, i.e. with every selected pod healthy. Selection is indexed by label so that thousands of budgets
  * over 100,000 pods stay fast.
  */
 import type { LabelSelectorSpec, PdbInfo, PodInfo } from '../cluster/index.js';
-import { matches, type LabelOperator, type LabelSelector } from '../plan/index.js';
-
-const OPERATORS: Record<string, LabelOperator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: 'doesnotexist' };
-
-/** A Kubernetes LabelSelector as the planner's selector; `undefined` when it selects nothing (null or invalid). */
-export function toLabelSelector(spec: LabelSelectorSpec | undefined): LabelSelector | undefined {
-  if (!spec) return undefined;
-  const requirements = [];
-  for (const [key, value] of Object.entries(spec.matchLabels ?? {})) requirements.push({ key, operator: '=' as const, values: [value] });
-  for (const e of spec.matchExpressions ?? []) {
-    const operator = OPERATORS[e.operator];
-    if (!operator) return undefined;
-    requirements.push({ key: e.key, operator, values: e.values ?? [] });
-  }
-  return { source: '', requirements };
-}
+import { fromLabelSelectorSpec, matchesLabels } from '../kube/index.js';
 
 /** Finds the pods each budget selects, using a per-namespace `key=value` index for matchLabels. */
 export class PodSelectorIndex {
@@ -42,7 +27,7 @@ export class PodSelectorIndex {
   }
 
   select(namespace: string, spec: LabelSelectorSpec | undefined): PodInfo[] {
-    const selector = toLabelSelector(spec);
+    const selector = fromLabelSelectorSpec(spec);
     if (!selector) return [];
     const labels = Object.entries(spec?.matchLabels ?? {});
     let candidates: readonly PodInfo[] = this.podsByNamespace.get(namespace) ?? [];
@@ -51,7 +36,7 @@ export class PodSelectorIndex {
       const list = idx?.get(`${k}=${v}`) ?? [];
       if (list.length < candidates.length) candidates = list;
     }
-    return candidates.filter((p) => matches(selector, p.labels));
+    return candidates.filter((p) => matchesLabels(selector, p.labels));
   }
 }
 

@@ -5,6 +5,7 @@
  * (`pdb-currently-blocked`). Only budgets over evicted pods count: a budget on pods nobody drains is harmless.
  */
 import type { PdbInfo, PodInfo } from '../cluster/index.js';
+import { evictedByDrain } from '../kube/index.js';
 import type { Finding } from '../plan/index.js';
 import { drainModel, evictedWithBatch, type DrainModel } from './drain-model.js';
 import { count, finding, listNames, obj, podObj } from './finding.js';
@@ -55,6 +56,8 @@ export function checkPdbs(ctx: PreflightContext): Finding[] {
   const evictedBy = new Map<string, { pod: PodInfo; batch: string }[]>();
   const multi = new Map<string, { pdbs: PdbInfo[]; pods: { pod: PodInfo; batch: string }[] }>();
   for (const e of evictedWithBatch(model)) {
+    // Budgets guard evictions only: pods the drain deletes for good (no controller, DaemonSet gone) bypass them.
+    if (!evictedByDrain(e.pod, model.disposition(e.pod))) continue;
     const pdbs = coverage.byPod.get(podKey(e.pod)) ?? [];
     for (const b of pdbs) push(evictedBy, pdbKey(b), e);
     if (pdbs.length > 1) {

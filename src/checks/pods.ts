@@ -1,12 +1,13 @@
 /**
- * Pod-level drain checks, over the pods each batch evicts: pods without a controller, which a drain
- * deletes for good (`pod-unmanaged`), pods whose emptyDir data a drain throws away (`pod-emptydir`), and
- * single-replica workloads without a budget, which are down while their one pod restarts elsewhere
- * (`single-replica-no-pdb`). The first two are blockers unless the plan was made with `--force` /
- * `--delete-emptydir-data` (then warnings), as `kubectl drain` refuses them without those flags.
+ * Pod-level drain checks, over the pods each batch evicts: pods without a controller, or whose DaemonSet is
+ * gone, which a drain deletes for good (`pod-unmanaged`), pods whose emptyDir data a drain throws away
+ * (`pod-emptydir`), and single-replica workloads without a budget, which are down while their one pod
+ * restarts elsewhere (`single-replica-no-pdb`). The first two are blockers unless the plan was made with
+ * `--force` / `--delete-emptydir-data` (then warnings), as `kubectl drain` refuses them without those flags.
  */
 import type { PodInfo } from '../cluster/index.js';
 import type { Finding } from '../plan/index.js';
+import { evictedByDrain } from '../kube/index.js';
 import { drainModel, evictedWithBatch } from './drain-model.js';
 import { count, finding, listNames, obj, podObj } from './finding.js';
 import { pdbCoverage, podKey } from './pdb.js';
@@ -17,17 +18,22 @@ const where = (p: PodInfo, batch: string) => `on ${p.nodeName}, ${batch}`;
 const evicted = (ctx: PreflightContext) => evictedWithBatch(drainModel(ctx));
 
 export function checkUnmanaged(ctx: PreflightContext): Finding[] {
-  const bare = evicted(ctx).filter((e) => !e.pod.controller);
+  const model = drainModel(ctx);
+  // What the drain takes away but does not evict: nothing recreates it (no controller, or its DaemonSet is gone).
+  const bare = evicted(ctx).filter((e) => !evictedByDrain(e.pod, model.disposition(e.pod)));
   if (bare.length === 0) return [];
   const names = bare.map((e) => `${e.pod.namespace}/${e.pod.name}`);
   const forced = ctx.options.forceUnmanaged;
+  const gone = bare.some((e) => e.pod.controller);
+  const orGone = gone ? ' (or a DaemonSet that no longer exists)' : '';
+  const what = `${count(bare.length, 'pod has', 'pods have')} no controller${orGone}`;
   return [
     finding(
       'pod-unmanaged',
       forced ? 'warning' : 'blocker',
       forced
-        ? `${count(bare.length, 'pod has', 'pods have')} no controller and will be deleted by the drain and never recreated (planned with --force): ${listNames(names)}.`
-        : `${count(bare.length, 'pod has', 'pods have')} no controller: a drain refuses such pods, and deleting one loses it for good: ${listNames(names)}.`,
+        ? `${what} and will be deleted by the drain and never recreated (planned with --force): ${listNames(names)}.`
+        : `${what}: a drain refuses such pods, and deleting one loses it for good: ${listNames(names)}.`,
       bare.map((e) => podObj(e.pod, where(e.pod, e.batch))),
       forced
         ? 'Nothing to do if losing them is fine; otherwise recreate them under a Deployment or StatefulSet before applying.'

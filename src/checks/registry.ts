@@ -37,7 +37,13 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'pdb-never-allows-eviction', severity: 'blocker', waivable: false, summary: 'A PodDisruptionBudget over evicted pods can never allow a disruption.' },
   { id: 'pdb-multiple-match', severity: 'blocker', waivable: false, summary: 'Evicted pods are matched by more than one PodDisruptionBudget (the Eviction API answers 500).' },
   { id: 'pdb-currently-blocked', severity: 'warning', waivable: true, summary: 'A PodDisruptionBudget allows no disruption right now because pods are unhealthy; drains will wait.' },
-  { id: 'pod-unmanaged', severity: 'blocker', waivable: false, summary: 'Pods without a controller would be deleted and never recreated (warning with --force).' },
+  {
+    id: 'pod-unmanaged',
+    severity: 'blocker',
+    waivable: false,
+    summary:
+      'Pods without a controller (or whose DaemonSet is gone) would be deleted and never recreated (warning with --force).',
+  },
   { id: 'pod-emptydir', severity: 'blocker', waivable: false, summary: 'Pods with emptyDir volumes would lose that data (warning with --delete-emptydir-data).' },
   { id: 'single-replica-no-pdb', severity: 'warning', waivable: true, summary: 'A single-replica workload without a PodDisruptionBudget is down while its pod is rescheduled.' },
   { id: 'capacity-insufficient', severity: 'blocker', waivable: false, summary: 'The pods evicted from a batch do not fit on the nodes that stay schedulable.' },

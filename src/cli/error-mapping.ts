@@ -2,6 +2,7 @@
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { PlanInputError, PlanFileError } from '../plan/index.js';
+import { LabelSelectorError } from '../kube/index.js';
 import { ClusterAccessError, ClusterApiError } from '../cluster/index.js';
 // Not run/index.js: it would load the executor into every command.
 import { ApplyInputError } from '../upgrade/run/errors.js';
@@ -9,6 +10,7 @@ import { ApplyInputError } from '../upgrade/run/errors.js';
 export function toCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;
   if (e instanceof PlanInputError || e instanceof PlanFileError || e instanceof ClusterAccessError || e instanceof ApplyInputError) return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
+  if (e instanceof LabelSelectorError) return new CliError(e.message, EXIT.INVALID_INPUT, { cause: e });
   if (e instanceof ClusterApiError) return new CliError(e.message, EXIT.FAILED, { cause: e });
   return new CliError(e instanceof Error ? e.message : String(e), EXIT.FAILED, { cause: e });
 }

@@ -3,6 +3,7 @@
  * and workload controllers. Only the adapter knows the wire types; checks, drain and the executor work on
  * these.
  */
+import type { ControllerRef, LabelSelectorSpec } from '../kube/index.js';
 
 export interface ClusterIdentity {
   /** The API server URL of the kubeconfig context. */
@@ -52,12 +53,8 @@ export interface Toleration {
   effect?: string;
 }
 
-export interface OwnerRef {
-  kind: string;
-  name: string;
-  uid: string;
-  apiVersion: string;
-}
+/** A controller reference (kube/'s rule picks it from the owner references). */
+export type OwnerRef = ControllerRef;
 
 export interface PodInfo {
   namespace: string;
@@ -80,10 +77,7 @@ export interface PodInfo {
   images: string[];
 }
 
-export interface LabelSelectorSpec {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
+export type { LabelSelectorSpec };
 
 export interface PdbInfo {
   namespace: string;

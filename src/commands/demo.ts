@@ -12,6 +12,8 @@ import { runWithProgress } from '../cli/run-with-progress.js';
 import { applyPlan } from '../upgrade/apply/index.js';
 import { isWaivable, planUpgrade } from '../upgrade/plan/index.js';
 import { serializePlan } from '../plan/index.js';
+import { isReady, type WithConditions } from '../kube/index.js';
+import { sleepResolvingOnAbort } from '../drain/sleep.js';
 import { remediateDemo, startSandbox } from '../sandbox/index.js';
 
 export default class Demo extends BaseCommand {
@@ -135,7 +137,11 @@ const flagValues: PlanFlagValues = {
  * Waits (bounded) until the cluster has settled: every Deployment and StatefulSet has all its replicas Ready
  * and every pod is Ready, so a plan sees the cluster as it will be, not half-started.
  */
-type Obj = { spec?: { replicas?: number }; status?: { readyReplicas?: number; conditions?: { type: string; status: string }[] }; metadata?: { deletionTimestamp?: string } };
+type Obj = WithConditions & {
+  spec?: { replicas?: number };
+  status?: { readyReplicas?: number };
+  metadata?: { deletionTimestamp?: string };
+};
 async function waitForWorkloads(store: { list(resource: string): Obj[] }): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -144,9 +150,9 @@ async function waitForWorkloads(store: { list(resource: string): Obj[] }): Promi
     const settled =
       pods.length > 20 &&
       controllers.every((c) => (c.status?.readyReplicas ?? 0) === (c.spec?.replicas ?? 1)) &&
-      pods.every((p) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      pods.every((p) => !p.metadata?.deletionTimestamp && isReady(p));
     if (settled) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleepResolvingOnAbort(100);
   }
 }
 

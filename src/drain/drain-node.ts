@@ -9,9 +9,10 @@ import { ClusterApiError, type OwnerRef, type PodInfo } from '../cluster/index.j
 import { podKey, type DrainClient } from './client.js';
 import { DrainState } from './drain-state.js';
 import { deletePod, evictPod, PodFailure, type EvictContext, type Removal } from './evict.js';
-import { daemonSetsToCheck, selectPods, UNSAFE_REASONS, type PodSelection } from './filters.js';
+import { daemonSetsToCheck, selectPods, type PodSelection } from '../kube/index.js';
+import { UNSAFE_REASONS } from './filters.js';
 import { pdbsSelecting } from './pdb-match.js';
-import { sleep, whenAborted } from './sleep.js';
+import { sleepRejectingOnAbort, whenAborted } from './sleep.js';
 import { DrainError, type BlockingPod, type DrainErrorCode, type DrainEvent, type DrainOptions, type DrainResult } from './types.js';
 import { GoneTracker } from './wait-gone.js';
 
@@ -93,7 +94,7 @@ async function removeAndWait(run: Run, ctx: EvictContext, pod: PodInfo, remove: 
   run.onEvent({ type: 'pod-gone', pod: key });
 }
 
-function reportIgnored(run: Run, sel: PodSelection): void {
+function reportIgnored(run: Run, sel: PodSelection<PodInfo>): void {
   for (const reason of ['daemonset', 'mirror'] as const) {
     const pods = sel.ignored[reason].map(podKey);
     if (pods.length === 0) continue;
@@ -111,7 +112,7 @@ function drainError(run: Run, message: string, code: DrainErrorCode, pods: Block
   return new DrainError(message, code, run.node, pods, { ...snapshot(run), durationMs: Date.now() - run.started }, cause === undefined ? undefined : { cause });
 }
 
-function unsafeError(run: Run, sel: PodSelection): DrainError {
+function unsafeError(run: Run, sel: PodSelection<PodInfo>): DrainError {
   const pods = sel.unsafe.map((u) => ({ pod: podKey(u.pod), message: UNSAFE_REASONS[u.kind] }));
   const groups = new Map<string, string[]>();
   for (const p of pods) groups.set(p.message, [...(groups.get(p.message) ?? []), p.pod]);
@@ -126,7 +127,7 @@ async function listWithRetry(run: Run): ReturnType<DrainClient['listPodsOnNode']
       return await run.client.listPodsOnNode(run.node);
     } catch (e) {
       if (!(e instanceof ClusterApiError && [0, 502, 503, 504].includes(e.status)) || attempt >= 3) throw e;
-      await sleep(1000, run.signal);
+      await sleepRejectingOnAbort(1000, run.signal);
       run.signal.throwIfAborted();
     }
   }

@@ -8,7 +8,7 @@
 import { ClusterApiError, type PodInfo } from '../cluster/index.js';
 import { podKey, type DrainClient } from './client.js';
 import type { DrainState } from './drain-state.js';
-import { jitter, sleep } from './sleep.js';
+import { jitter, sleepRejectingOnAbort } from './sleep.js';
 import type { DrainEvent, DrainOptions } from './types.js';
 
 export const DEFAULT_RETRY_DELAY_MS = 5_000;
@@ -107,6 +107,6 @@ export async function evictPod(ctx: EvictContext, pod: PodInfo): Promise<Removal
         continue;
       }
     }
-    await sleep(delay, ctx.signal);
+    await sleepRejectingOnAbort(delay, ctx.signal);
   }
 }

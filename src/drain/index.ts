@@ -1,5 +1,5 @@
 /**
- * Cordon and drain as a library, with kubectl drain's semantics (kubernetes-facts §4–5): the filters, the
+ * Cordon and drain as a library, with kubectl drain's semantics (kubernetes-facts §4–5): kube/'s drain rules, the
  * Eviction API with PodDisruptionBudget back-off, waiting for pods to be gone by UID through one watch,
  * and a global timeout. It reports through the `onEvent` callback and its typed DrainError.
  *
@@ -10,7 +10,8 @@
 export * from './types.js';
 export { drainNode } from './drain-node.js';
 export { cordonNode, uncordonNode } from './cordon.js';
-export { classifyPod, selectPods, daemonSetsToCheck, UNSAFE_REASONS, type PodDisposition, type PodSelection, type UnsafeKind, type FilterOptions } from './filters.js';
+export { UNSAFE_REASONS } from './filters.js';
 export { DEFAULT_RETRY_DELAY_MS } from './evict.js';
+export { sleepRejectingOnAbort, sleepResolvingOnAbort } from './sleep.js';
 export type { DrainClient, CordonClient } from './client.js';
 export type { CordonOptions } from './cordon.js';

@@ -1,7 +1,8 @@
 /**
- * POSIX shell quoting for the one place a command string cannot be avoided: the remote side of `ssh`, which
- * always hands its command to the login shell. Every word is quoted so the remote shell sees it literally.
- * Nothing here runs a local shell.
+ * POSIX shell quoting, the product's one implementation: for the one place a command string cannot be avoided,
+ * the remote side of `ssh` (which always hands its command to the login shell), and for the commands the CLI
+ * prints for people to paste. Every word is quoted so the shell sees it literally. Nothing here runs a shell,
+ * and this module imports nothing (the CLI imports it directly, not through nodes/index.js, which loads execa).
  */
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;

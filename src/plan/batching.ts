@@ -11,7 +11,7 @@
  * - The result depends only on the set of nodes, not their input order (everything is ordered by name).
  */
 import { MaxUnavailableError, PlanInputError, UnmatchedNodesError } from './errors.js';
-import { matches, parseLabelSelector } from './label-selector.js';
+import { matchesLabels, parseLabelSelector } from '../kube/index.js';
 import { compareNames } from './ordering.js';
 
 export interface BatchNode {
@@ -90,7 +90,7 @@ export const planWorkerBatches = (nodes: readonly BatchNode[], options: Batching
   const members: BatchNode[][] = specs.map(() => []);
   const leftover: BatchNode[] = [];
   for (const node of sorted.filter((n) => !n.controlPlane)) {
-    const index = selectors.findIndex((s) => matches(s, node.labels));
+    const index = selectors.findIndex((s) => matchesLabels(s, node.labels));
     if (index < 0) leftover.push(node);
     else members[index]?.push(node);
   }

@@ -1,14 +1,14 @@
 /**
- * Typed errors of the planning core. Only unusable input throws (an unparsable version, a downgrade, a bad
- * label selector, an impossible option); what the planner finds out about a cluster is returned as data.
- * Every message says what to do next; `code` is stable and meant for exit codes and `--json` output.
+ * Typed errors of the planning core. Only unusable input throws (an unparsable version, a downgrade, an
+ * impossible option; a bad label selector throws kube/'s LabelSelectorError); what the planner finds out
+ * about a cluster is returned as data. Every message says what to do next; `code` is stable and meant for exit
+ * codes and `--json` output.
  */
 
 export const PLAN_ERROR_CODES = [
   'INVALID_VERSION',
   'DOWNGRADE_REFUSED',
   'NO_SAFE_PATH',
-  'INVALID_SELECTOR',
   'INVALID_MAX_UNAVAILABLE',
   'INVALID_CANARY',
   'UNMATCHED_NODES',
@@ -71,24 +71,6 @@ export class NoSafePathError extends PlanInputError {
 
   constructor(message: string) {
     super('NO_SAFE_PATH', message);
-  }
-}
-
-/** A label selector that does not parse; `position` is the 0-based index of the offending character. */
-export class LabelSelectorError extends PlanInputError {
-  override readonly name = 'LabelSelectorError';
-
-  constructor(
-    readonly selector: string,
-    readonly position: number,
-    problem: string,
-  ) {
-    super(
-      'INVALID_SELECTOR',
-      `Invalid label selector ${JSON.stringify(selector)} at position ${position}: ${problem}.\n` +
-        `  ${selector}\n  ${' '.repeat(position)}^\n` +
-        'Use kubectl syntax, e.g. "pool=blue", "tier in (a,b)", "!gpu", joined by commas.',
-    );
   }
 }
 

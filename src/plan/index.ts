@@ -1,7 +1,7 @@
 /**
  * The planning core: Kubernetes versions and the version-skew policy, the removed-API table, the version path
- * of an upgrade, label selectors and worker batching, and the plan file (schema, content hash, YAML). Pure
- * functions over plain data: no I/O, no clock, no printing, no cluster access, and no imports beyond `semver`,
+ * of an upgrade, worker batching (over kube/'s label selectors), and the plan file (schema, content hash, YAML). Pure
+ * functions over plain data: no I/O, no clock, no printing, no cluster access, and no imports beyond `kube/`, `semver`,
  * `yaml` and `node:crypto` (for the plan's hash). Bad input throws a typed
  * `PlanInputError`; what is found out about a cluster is returned as data.
  */
@@ -10,7 +10,6 @@ export * from './versions.js';
 export * from './skew.js';
 export * from './removed-apis.js';
 export * from './version-path.js';
-export * from './label-selector.js';
 export * from './batching.js';
 export * from './findings.js';
 export * from './plan-file-types.js';

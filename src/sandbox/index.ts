@@ -5,7 +5,9 @@
  * secrets, discovery at the cluster's version) with the real wire formats and error bodies.
  *
  * Product code must never import this folder: it reaches the sandbox only through the kubeconfig it writes
- * (and the node driver's command templates, which call `k8s-upgrade sandbox node …`).
+ * (and the node driver's command templates, which call `k8s-upgrade sandbox node …`). It keeps its own copy of
+ * the Kubernetes rules (quantities, label selectors, conditions, owner references, eviction and drain
+ * semantics) on purpose and must not import src/kube/: a shared copy would make the tests prove nothing.
  */
 import { SandboxCluster, DEFAULT_VERSION, type SandboxOptions } from './cluster.js';
 import { startControllers, type Controllers } from './controllers/index.js';

@@ -5,6 +5,9 @@
  */
 export * from './plan-summary.js';
 export * from './style.js';
+// Printed commands are quoted like the ssh driver quotes its remote commands (the module, not nodes/index.js:
+// that one loads execa).
+export { shellQuote } from '../../nodes/shell-quote.js';
 export * from './progress/index.js';
 export * from './run-summary.js';
 export * from './run-status.js';

@@ -19,7 +19,8 @@ import {
   type Severity,
   type UpgradePlan,
 } from '../../plan/index.js';
-import { columns, listSome, makeStyle, plural, shellQuote, type Style } from './style.js';
+import { columns, listSome, makeStyle, plural, type Style } from './style.js';
+import { shellQuote } from '../../nodes/shell-quote.js';
 
 export interface PlanSummaryOptions {
   /** The plan file as the user should type it in `k8s-upgrade apply`; default `plans/<metadata.name>.yaml`. */

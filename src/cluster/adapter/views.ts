@@ -1,13 +1,20 @@
 /** Conversions from client-node's wire types to the product's views (types.ts). */
 import type { V1Node, V1Pod, V1PodDisruptionBudget, V1Container, V1DaemonSet, V1Deployment, V1ReplicaSet, V1StatefulSet, V1ObjectMeta, V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { NodeInfo, PdbInfo, PodInfo, Resources, WorkloadInfo } from '../types.js';
-import { cpuMilli, parseQuantity } from '../quantity.js';
+import { controllerOf, isReady, notReadyReason, quantityMilli, quantityValue } from '../../kube/index.js';
+
+/**
+ * A quantity the API server sent, as a number: a missing or unparsable one counts as 0, like an absent field (a
+ * conformant server validates and canonicalises quantities, so only a missing one is expected). For allocatable
+ * that leaves the node no room; for requests the pod asks for nothing, like a pod without requests.
+ */
+export const milliOrZero = (q: string | undefined): number => (q === undefined ? 0 : (quantityMilli(q) ?? 0));
+export const valueOrZero = (q: string | undefined): number => (q === undefined ? 0 : (quantityValue(q) ?? 0));
 
 export const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
 
 export function toNodeInfo(n: V1Node): NodeInfo {
   const labels = n.metadata?.labels ?? {};
-  const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
   const alloc = n.status?.allocatable ?? {};
   return {
     name: n.metadata!.name!,
@@ -17,20 +24,24 @@ export function toNodeInfo(n: V1Node): NodeInfo {
     kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? '',
     containerRuntime: n.status?.nodeInfo?.containerRuntimeVersion ?? '',
     criSocket: n.metadata?.annotations?.['kubeadm.alpha.kubernetes.io/cri-socket'],
-    ready: ready?.status === 'True',
-    readyReason: ready && ready.status !== 'True' ? `${ready.reason ?? 'NotReady'}${ready.message ? `: ${ready.message}` : ''}` : undefined,
+    ready: isReady(n),
+    readyReason: notReadyReason(n),
     unschedulable: n.spec?.unschedulable === true,
     zone: labels['topology.kubernetes.io/zone'] ?? labels['failure-domain.beta.kubernetes.io/zone'],
     internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address,
     taints: (n.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-    allocatable: { cpuMilli: cpuMilli(alloc.cpu), memoryBytes: parseQuantity(alloc.memory), pods: parseQuantity(alloc.pods) },
+    allocatable: {
+      cpuMilli: milliOrZero(alloc.cpu),
+      memoryBytes: valueOrZero(alloc.memory),
+      pods: valueOrZero(alloc.pods),
+    },
     resourceVersion: n.metadata?.resourceVersion ?? '',
   };
 }
 
 function containerRequests(c: V1Container): Resources {
   const r = c.resources?.requests ?? {};
-  return { cpuMilli: cpuMilli(r.cpu), memoryBytes: parseQuantity(r.memory), pods: 0 };
+  return { cpuMilli: milliOrZero(r.cpu), memoryBytes: valueOrZero(r.memory), pods: 0 };
 }
 
 /** kube-scheduler's effective request: max(sum of containers, any init container), plus one pod slot. */
@@ -50,17 +61,16 @@ export function podRequests(p: V1Pod): Resources {
 }
 
 export function toPodInfo(p: V1Pod): PodInfo {
-  const ctrl = p.metadata?.ownerReferences?.find((o) => o.controller);
   return {
     namespace: p.metadata!.namespace!,
     name: p.metadata!.name!,
     uid: p.metadata?.uid ?? '',
     nodeName: p.spec?.nodeName || undefined,
     labels: p.metadata?.labels ?? {},
-    controller: ctrl ? { kind: ctrl.kind, name: ctrl.name, uid: ctrl.uid, apiVersion: ctrl.apiVersion } : undefined,
+    controller: controllerOf(p.metadata?.ownerReferences),
     mirror: !!p.metadata?.annotations?.['kubernetes.io/config.mirror'],
     phase: p.status?.phase ?? 'Unknown',
-    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    ready: isReady(p),
     terminating: !!p.metadata?.deletionTimestamp,
     requests: podRequests(p),
     emptyDirVolumes: (p.spec?.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name),
@@ -94,14 +104,13 @@ export function toDeploymentInfo(d: V1Deployment): WorkloadInfo {
 }
 
 export function toReplicaSetInfo(r: V1ReplicaSet): WorkloadInfo {
-  const o = r.metadata?.ownerReferences?.find((x) => x.controller);
   return {
     kind: 'ReplicaSet',
     ...workloadMeta(r.metadata),
     replicas: r.spec?.replicas ?? 1,
     readyReplicas: r.status?.readyReplicas ?? 0,
     availableReplicas: r.status?.availableReplicas ?? 0,
-    owner: o && { kind: o.kind, name: o.name, uid: o.uid, apiVersion: o.apiVersion },
+    owner: controllerOf(r.metadata?.ownerReferences),
     images: templateImages(r.spec?.template),
   };
 }

@@ -3,7 +3,8 @@
  * views the health gates read: WorkloadInfo plus the pod template's labels (which PodDisruptionBudgets
  * select the workload's pods) and whether the status reflects the current spec.
  */
-import type { OwnerRef, WorkloadInfo, WorkloadKind } from '../types.js';
+import { controllerOf } from '../../kube/index.js';
+import type { WorkloadInfo, WorkloadKind } from '../types.js';
 
 export interface WorkloadView extends WorkloadInfo {
   /** The pod template's labels. */
@@ -44,8 +45,7 @@ export const workloadKey = (kind: WorkloadKind, namespace: string, name: string)
 export function toWorkloadView(kind: WorkloadKind, w: WireWorkload): WorkloadView {
   const m = w.metadata ?? {};
   const s = w.status ?? {};
-  const owner = m.ownerReferences?.find((o) => o.controller);
-  const ownerRef: OwnerRef | undefined = owner && { kind: owner.kind, name: owner.name, uid: owner.uid, apiVersion: owner.apiVersion };
+  const ownerRef = controllerOf(m.ownerReferences);
   const daemon = kind === 'DaemonSet';
   return {
     kind,

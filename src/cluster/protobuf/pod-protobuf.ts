@@ -8,7 +8,7 @@
  */
 import { KUBERNETES_PROTOBUF_MAGIC, latin1, ProtobufError, ProtobufReader, WIRE_BYTES } from './protobuf-reader.js';
 import type { OwnerRef, PodInfo, Resources, Toleration } from '../types.js';
-import { cpuMilli, parseQuantity } from '../quantity.js';
+import { milliOrZero, valueOrZero } from '../adapter/views.js';
 
 /** A decoded list page: its items and the ListMeta fields pagination needs. */
 export interface ProtobufListPage<T> {
@@ -429,8 +429,8 @@ function readRequests(r: ProtobufReader, end: number): { cpu: number; memory: nu
         }
       } else r.skip(k & 7);
     }
-    if (key === 'cpu') cpu = cpuMilli(value);
-    else if (key === 'memory') memory = parseQuantity(value);
+    if (key === 'cpu') cpu = milliOrZero(value);
+    else if (key === 'memory') memory = valueOrZero(value);
   }
   return { cpu, memory };
 }

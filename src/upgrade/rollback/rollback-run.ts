@@ -15,6 +15,7 @@ import {
   type ClusterCache,
   type ClusterClient,
 } from '../../cluster/index.js';
+import { sleepResolvingOnAbort } from '../../drain/index.js';
 import type { SnapshotRecord } from '../../etcd/index.js';
 import type { UpgradePlan } from '../../plan/index.js';
 import {
@@ -188,7 +189,7 @@ async function acquireLockAfterRestore(client: ClusterClient, runId: string, loc
       return await acquireRunLock(client, { runId, onLost: (err) => lockLost.abort(err) });
     } catch (e) {
       if (!(e instanceof LockHeldError) || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 2000));
+      await sleepResolvingOnAbort(2000);
     }
   }
 }

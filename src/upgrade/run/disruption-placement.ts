@@ -5,7 +5,8 @@
  * disruption controller's numbers when current, else computed from the spec as preflight does.
  */
 import type { PdbInfo, PodInfo } from '../../cluster/index.js';
-import { budgetOf, isEvictable, isFinished, PodSelectorIndex } from '../../checks/index.js';
+import { budgetOf, PodSelectorIndex } from '../../checks/index.js';
+import { drainEvicts, isTerminal, type DaemonSetExists } from '../../kube/index.js';
 import type { ApplyContext } from './context.js';
 import { DisruptionSpread, type NodeDisruption } from './disruption-spread.js';
 
@@ -23,8 +24,10 @@ export async function spreadFor(ctx: Pick<ApplyContext, 'client' | 'cache'>, nod
 
 /** Reads the placement again (for `DisruptionSpread.refresh`). */
 export async function readPlacement(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[]): Promise<Placement> {
-  const pods = (await ctx.client.listPods()).filter((p) => !isFinished(p));
-  return placementOf(pods, ctx.cache.pdbs.all(), nodes);
+  const pods = (await ctx.client.listPods()).filter((p) => !isTerminal(p));
+  const daemonSetExists = (namespace: string, name: string) =>
+    ctx.cache.workload('DaemonSet', namespace, name) !== undefined;
+  return placementOf(pods, ctx.cache.pdbs.all(), nodes, daemonSetExists);
 }
 
 export interface Placement {
@@ -32,14 +35,31 @@ export interface Placement {
   allowed: Map<string, number>;
 }
 
-/** The spread for `nodes` given every pod and budget of the cluster (pure; exported for tests). */
-export function disruptionSpreadOf(pods: readonly PodInfo[], pdbs: readonly PdbInfo[], nodes: readonly string[], window: number): DisruptionSpread {
-  const p = placementOf(pods, pdbs, nodes);
+/**
+ * The spread for `nodes` given every pod and budget of the cluster (pure; exported for tests). Without
+ * `daemonSetExists`, every DaemonSet counts as existing.
+ */
+export function disruptionSpreadOf(
+  pods: readonly PodInfo[],
+  pdbs: readonly PdbInfo[],
+  nodes: readonly string[],
+  window: number,
+  daemonSetExists: DaemonSetExists = () => true,
+): DisruptionSpread {
+  const p = placementOf(pods, pdbs, nodes, daemonSetExists);
   return new DisruptionSpread(p.nodes, p.allowed, lookaheadFor(window));
 }
 
-/** What draining each of `nodes` takes from each budget and controller, and what each budget allows. */
-export function placementOf(pods: readonly PodInfo[], pdbs: readonly PdbInfo[], nodes: readonly string[]): Placement {
+/**
+ * What draining each of `nodes` takes from each budget and controller, and what each budget allows. The pods
+ * counted are those kube/'s drain rules evict through the Eviction API (`drainEvicts`), as apply's drain does.
+ */
+export function placementOf(
+  pods: readonly PodInfo[],
+  pdbs: readonly PdbInfo[],
+  nodes: readonly string[],
+  daemonSetExists: DaemonSetExists,
+): Placement {
   const wanted = new Set(nodes);
   const byNamespace = new Map<string, PodInfo[]>();
   for (const p of pods) {
@@ -54,7 +74,8 @@ export function placementOf(pods: readonly PodInfo[], pdbs: readonly PdbInfo[], 
     if (!d) perNode.set(node, (d = { pdbs: new Map(), controllers: new Map() }));
     return d;
   };
-  const evicted = (p: PodInfo): p is PodInfo & { nodeName: string } => p.nodeName !== undefined && wanted.has(p.nodeName) && isEvictable(p);
+  const evicted = (p: PodInfo): p is PodInfo & { nodeName: string } =>
+    p.nodeName !== undefined && wanted.has(p.nodeName) && drainEvicts(p, daemonSetExists);
   const allowed = new Map<string, number>();
   for (const b of pdbs) {
     const key = `${b.namespace}/${b.name}`;

@@ -7,14 +7,20 @@
  * node-level failure (the caller decides what the run does next).
  */
 import type { NodeInfo, OwnerRef } from '../../cluster/index.js';
-import { cordonNode, drainNode, uncordonNode, DrainError, type DrainClient } from '../../drain/index.js';
+import {
+  cordonNode,
+  drainNode,
+  uncordonNode,
+  sleepResolvingOnAbort,
+  DrainError,
+  type DrainClient,
+} from '../../drain/index.js';
 import { NodeDriverError } from '../../nodes/index.js';
 import { waitForHealth } from '../../checks/index.js';
 import type { NodeRunState, PhaseRunState, RunStop } from './run-state-types.js';
 import type { NodeStep } from './events.js';
 import type { ApplyContext } from './context.js';
 import { controlPlaneAt, nodeAtVersion } from './node-version.js';
-import { sleep } from './sleep.js';
 
 export type NodeOutcome = { kind: 'done' | 'skipped' } | { kind: 'stopped'; stop: RunStop };
 
@@ -160,7 +166,7 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
       const retriable = e instanceof NodeDriverError && (e.code === 'FAILED' || e.code === 'TIMEOUT') && attempt <= ctx.settings.driverRetries && !ctx.signal.aborted;
       if (!retriable) throw e;
       ctx.emit({ type: 'warning', message: `node driver failed on ${ns.node} (attempt ${attempt}): ${(e as Error).message}; retrying in ${Math.round(ctx.settings.driverRetryDelayMs / 1000)}s` });
-      await sleep(ctx.settings.driverRetryDelayMs, ctx.signal);
+      await sleepResolvingOnAbort(ctx.settings.driverRetryDelayMs, ctx.signal);
       // Interrupted while waiting to retry: stop here rather than count a driver run that cannot happen.
       if (ctx.signal.aborted) throw e;
       // The node side may have finished meanwhile (e.g. the earlier attempt was still running): read again.

@@ -1,10 +1,10 @@
 /**
- * PodDisruptionBudget math (the disruption controller's expected/desired/allowed), selector semantics, and
+ * PodDisruptionBudget math (the disruption controller's expected/desired/allowed) and
  * the drain checks built on them: budgets that never allow an eviction, pods under several budgets, budgets
  * blocked by unhealthy pods, unmanaged and emptyDir pods, single replicas without a budget.
  */
 import { describe, expect, it } from 'vitest';
-import { budgetOf, toLabelSelector } from '../../../src/checks/index.js';
+import { budgetOf } from '../../../src/checks/index.js';
 import { checkPdbs } from '../../../src/checks/pdb.js';
 import { checkEmptyDir, checkSingleReplica, checkUnmanaged } from '../../../src/checks/pods.js';
 import { app, context, inventory, node, pdb, pod } from './fixtures.js';
@@ -31,18 +31,6 @@ describe('budgetOf', () => {
     const bare = [pod('ns', 'a', 'w1'), pod('ns', 'b', 'w2')];
     expect(budgetOf({ maxUnavailable: 1 }, bare, () => undefined).bestCaseAllowed).toBe(0);
     expect(budgetOf({ minAvailable: 1 }, bare, () => undefined).bestCaseAllowed).toBe(1);
-  });
-});
-
-describe('toLabelSelector', () => {
-  it('selects nothing for a null selector and everything for {}', () => {
-    expect(toLabelSelector(undefined)).toBeUndefined();
-    expect(toLabelSelector({})?.requirements).toEqual([]);
-  });
-  it('maps matchExpressions operators', () => {
-    const s = toLabelSelector({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }, { key: 'canary', operator: 'DoesNotExist' }] });
-    expect(s?.requirements.map((r) => r.operator)).toEqual(['=', 'notin', 'doesnotexist']);
-    expect(toLabelSelector({ matchExpressions: [{ key: 'x', operator: 'Gt', values: ['1'] }] })).toBeUndefined();
   });
 });
 

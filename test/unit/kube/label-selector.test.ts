@@ -1,9 +1,18 @@
 /**
- * kubectl label-selector syntax: each operator, whitespace, matching semantics, and errors that name the
- * position of the problem.
+ * Label selectors in both syntaxes. kubectl strings: each operator, whitespace, matching semantics, and errors
+ * that name the position of the problem. The API's LabelSelector: null selects nothing, {} everything, each
+ * operator, and invalid selectors (which select nothing).
  */
 import { describe, expect, it } from 'vitest';
-import { LabelSelectorError, formatLabelSelector, matches, parseLabelSelector } from '../../../src/plan/index.js';
+import {
+  LabelSelectorError,
+  formatLabelSelector,
+  fromLabelSelectorSpec,
+  matchesLabels,
+  parseLabelSelector,
+  specSelects,
+  type LabelSelectorSpec,
+} from '../../../src/kube/index.js';
 
 describe('parseLabelSelector', () => {
   it.each([
@@ -56,7 +65,7 @@ describe('parseLabelSelector', () => {
   });
 });
 
-describe('matches', () => {
+describe('matchesLabels', () => {
   const labels = { pool: 'blue', tier: 'a', gpu: '' };
 
   it.each([
@@ -76,11 +85,11 @@ describe('matches', () => {
     { selector: 'pool=blue,tier=b', want: false },
     { selector: '', want: true },
   ])('"$selector" → $want', ({ selector, want }) => {
-    expect(matches(parseLabelSelector(selector), labels)).toBe(want);
+    expect(matchesLabels(parseLabelSelector(selector), labels)).toBe(want);
   });
 
   it('does not see inherited object properties as labels', () => {
-    expect(matches(parseLabelSelector('toString'), {})).toBe(false);
+    expect(matchesLabels(parseLabelSelector('toString'), {})).toBe(false);
   });
 });
 
@@ -90,5 +99,75 @@ describe('formatLabelSelector', () => {
     const text = formatLabelSelector(parsed);
     expect(text).toBe('pool=blue,tier notin (a,b),!gpu,ssd,x!=y');
     expect(parseLabelSelector(text).requirements).toEqual(parsed.requirements);
+  });
+});
+
+describe('fromLabelSelectorSpec', () => {
+  it('selects nothing for a null selector and everything for {}', () => {
+    expect(fromLabelSelectorSpec(undefined)).toBeUndefined();
+    expect(fromLabelSelectorSpec(null)).toBeUndefined();
+    expect(fromLabelSelectorSpec({})?.requirements).toEqual([]);
+    expect(fromLabelSelectorSpec({ matchLabels: {}, matchExpressions: [] })?.requirements).toEqual([]);
+  });
+
+  it('maps matchLabels and every matchExpressions operator', () => {
+    const s = fromLabelSelectorSpec({
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In', values: ['a', 'b'] },
+        { key: 'zone', operator: 'NotIn', values: ['x'] },
+        { key: 'gpu', operator: 'Exists' },
+        { key: 'canary', operator: 'DoesNotExist', values: [] },
+      ],
+    });
+    expect(s?.requirements).toEqual([
+      { key: 'app', operator: '=', values: ['web'] },
+      { key: 'tier', operator: 'in', values: ['a', 'b'] },
+      { key: 'zone', operator: 'notin', values: ['x'] },
+      { key: 'gpu', operator: 'exists', values: [] },
+      { key: 'canary', operator: 'doesnotexist', values: [] },
+    ]);
+    expect(s?.source).toBe('app=web,tier in (a,b),zone notin (x),gpu,!canary');
+  });
+
+  it.each<{ name: string; spec: LabelSelectorSpec }>([
+    { name: 'an unknown operator', spec: { matchExpressions: [{ key: 'x', operator: 'Gt', values: ['1'] }] } },
+    { name: 'a lower-case operator', spec: { matchExpressions: [{ key: 'x', operator: 'in', values: ['1'] }] } },
+    { name: 'an inherited property as operator', spec: { matchExpressions: [{ key: 'x', operator: 'toString' }] } },
+    { name: 'In without values', spec: { matchExpressions: [{ key: 'x', operator: 'In', values: [] }] } },
+    { name: 'NotIn without values', spec: { matchExpressions: [{ key: 'x', operator: 'NotIn' }] } },
+    { name: 'Exists with values', spec: { matchExpressions: [{ key: 'x', operator: 'Exists', values: ['1'] }] } },
+    { name: 'a bad key', spec: { matchLabels: { 'bad key': 'v' } } },
+    { name: 'a bad value', spec: { matchLabels: { app: 'a/b' } } },
+    { name: 'a bad value in a set', spec: { matchExpressions: [{ key: 'x', operator: 'In', values: ['ok', '-no'] }] } },
+  ])('treats $name as selecting nothing', ({ spec }) => {
+    expect(fromLabelSelectorSpec(spec)).toBeUndefined();
+    expect(specSelects(spec, { x: '1', app: 'a/b' })).toBe(false);
+  });
+});
+
+describe('specSelects', () => {
+  const labels = { app: 'web', tier: 'front' };
+
+  it.each([
+    { name: 'null', spec: undefined, want: false },
+    { name: '{}', spec: {}, want: true },
+    { name: 'matching matchLabels', spec: { matchLabels: { app: 'web' } }, want: true },
+    { name: 'other matchLabels', spec: { matchLabels: { app: 'db' } }, want: false },
+    { name: 'labels and expressions ANDed', spec: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['back'] }] }, want: false },
+    { name: 'NotIn on a missing label', spec: { matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, want: true },
+    { name: 'DoesNotExist', spec: { matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }] }, want: true },
+    { name: 'Exists on a missing label', spec: { matchExpressions: [{ key: 'canary', operator: 'Exists' }] }, want: false },
+  ])('$name → $want', ({ spec, want }) => {
+    expect(specSelects(spec, labels)).toBe(want);
+  });
+
+  it('agrees with the kubectl syntax for the same requirements', () => {
+    const spec = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] };
+    const text = fromLabelSelectorSpec(spec)!.source;
+    const cases: Record<string, string>[] = [labels, { app: 'web', tier: 'db' }, { tier: 'front' }, {}];
+    for (const l of cases) {
+      expect(specSelects(spec, l)).toBe(matchesLabels(parseLabelSelector(text), l));
+    }
   });
 });

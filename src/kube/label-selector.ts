@@ -1,10 +1,14 @@
 /**
- * kubectl label-selector syntax (`pool=blue`, `pool==blue`, `pool!=blue`, `tier in (a,b)`, `tier notin (a,b)`,
- * `gpu`, `!gpu`, joined by commas meaning AND), parsed into requirements and matched against a node's labels
- * with the same semantics as Kubernetes: `!=` and `notin` also match nodes that lack the label. Label keys and
- * values are validated like the API server does. The empty selector matches everything.
+ * Label selectors in both of Kubernetes' syntaxes, as one set of requirements with one matcher:
+ * - the kubectl string syntax (`pool=blue`, `pool==blue`, `pool!=blue`, `tier in (a,b)`, `tier notin (a,b)`,
+ *   `gpu`, `!gpu`, joined by commas meaning AND; apimachinery `labels.Parse`) — the empty string selects
+ *   everything;
+ * - the API's `LabelSelector` object (`matchLabels`, `matchExpressions`; `metav1.LabelSelectorAsSelector`) — a
+ *   null selector selects nothing, `{}` selects everything (policy/v1 PodDisruptionBudgets), and an invalid one
+ *   (unknown operator, wrong number of values, bad key or value) selects nothing, as the Eviction API treats it.
+ * Matching has Kubernetes' semantics: `!=` and `notin` also match objects that lack the label. Label keys and
+ * values are validated like the API server does.
  */
-import { LabelSelectorError } from './errors.js';
 
 export const LABEL_OPERATORS = ['=', '!=', 'in', 'notin', 'exists', 'doesnotexist'] as const;
 export type LabelOperator = (typeof LABEL_OPERATORS)[number];
@@ -55,8 +59,27 @@ export const parseLabelSelector = (source: string): LabelSelector => {
   }
 };
 
+/** A kubectl selector that does not parse; `position` is the 0-based index of the offending character. */
+export class LabelSelectorError extends Error {
+  override readonly name = 'LabelSelectorError';
+  /** Stable, for exit codes and `--json` output. */
+  readonly code = 'INVALID_SELECTOR';
+
+  constructor(
+    readonly selector: string,
+    readonly position: number,
+    problem: string,
+  ) {
+    super(
+      `Invalid label selector ${JSON.stringify(selector)} at position ${position}: ${problem}.\n` +
+        `  ${selector}\n  ${' '.repeat(position)}^\n` +
+        'Use kubectl syntax, e.g. "pool=blue", "tier in (a,b)", "!gpu", joined by commas.',
+    );
+  }
+}
+
 /** Whether a node (or any object) with these labels satisfies every requirement. */
-export const matches = (selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean =>
+export const matchesLabels = (selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean =>
   selector.requirements.every((r) => requirementMatches(r, labels));
 
 /** Canonical text of a selector: `pool=blue,tier in (a,b),!gpu`. */
@@ -76,6 +99,52 @@ export const formatLabelSelector = (selector: LabelSelector): string =>
       }
     })
     .join(',');
+
+/** The API's `LabelSelector` (`metav1.LabelSelector`), structurally: client-node's `V1LabelSelector` fits it. */
+export interface LabelSelectorSpec {
+  matchLabels?: Readonly<Record<string, string>>;
+  matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[];
+}
+
+const API_OPERATORS: Readonly<Record<string, LabelOperator>> = {
+  In: 'in',
+  NotIn: 'notin',
+  Exists: 'exists',
+  DoesNotExist: 'doesnotexist',
+};
+
+/**
+ * The API's selector as requirements (`metav1.LabelSelectorAsSelector`): `undefined` when it selects nothing —
+ * a null selector, or an invalid one (an operator other than In/NotIn/Exists/DoesNotExist, In/NotIn without
+ * values, Exists/DoesNotExist with values, a bad key or value). `{}` gives no requirements: everything.
+ */
+export function fromLabelSelectorSpec(spec: LabelSelectorSpec | null | undefined): LabelSelector | undefined {
+  if (!spec) return undefined;
+  const requirements: LabelRequirement[] = [];
+  for (const [key, value] of Object.entries(spec.matchLabels ?? {})) {
+    if (keyProblem(key) || valueProblem(value)) return undefined;
+    requirements.push({ key, operator: '=', values: [value] });
+  }
+  for (const e of spec.matchExpressions ?? []) {
+    const known = Object.prototype.hasOwnProperty.call(API_OPERATORS, e.operator);
+    const operator = known ? API_OPERATORS[e.operator] : undefined;
+    const values = e.values ?? [];
+    if (!operator || keyProblem(e.key) || values.some((v) => valueProblem(v))) return undefined;
+    const setOperator = operator === 'in' || operator === 'notin';
+    if (setOperator ? values.length === 0 : values.length > 0) return undefined;
+    requirements.push({ key: e.key, operator, values: [...values] });
+  }
+  return { source: formatLabelSelector({ source: '', requirements }), requirements };
+}
+
+/** Whether an API selector selects an object with these labels (null and invalid selectors select nothing). */
+export function specSelects(
+  spec: LabelSelectorSpec | null | undefined,
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  const selector = fromLabelSelectorSpec(spec);
+  return selector !== undefined && matchesLabels(selector, labels);
+}
 
 const requirementMatches = (r: LabelRequirement, labels: Readonly<Record<string, string>>): boolean => {
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);
@@ -137,11 +206,16 @@ const expectKey = (source: string, t: Token): string => {
 };
 
 const expectValue = (source: string, t: Token): string => {
-  if (t.text.length > 63) fail(source, t.pos, `label value "${t.text}" is longer than 63 characters`);
-  if (t.text !== '' && !NAME.test(t.text)) {
-    fail(source, t.pos, `label value "${t.text}" must be alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric`);
+  const problem = valueProblem(t.text);
+  return problem ? fail(source, t.pos, problem) : t.text;
+};
+
+const valueProblem = (value: string): string | undefined => {
+  if (value.length > 63) return `label value "${value}" is longer than 63 characters`;
+  if (value !== '' && !NAME.test(value)) {
+    return `label value "${value}" must be alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric`;
   }
-  return t.text;
+  return undefined;
 };
 
 const keyProblem = (key: string): string | undefined => {
