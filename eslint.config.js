@@ -18,6 +18,7 @@ const thirdParty = {
   listr2: { group: ['listr2'], message: 'listr2 is used only in src/cli/ (the engine emits events, it never prints).' },
   oclif: { group: ['@oclif/core', '@oclif/core/*'], message: '@oclif/core is used only in src/commands/ and src/cli/.' },
   sandbox: { group: folderPatterns(['sandbox']), message: 'Product code reaches the sandbox only through a kubeconfig; never import src/sandbox/.' },
+  zod: { group: ['zod', 'zod/*'], message: 'zod is used only where the schemas live: src/plan/ (the plan file) and the run-state schema in src/upgrade/.' },
 };
 
 /** Builds a no-restricted-imports rule for one folder. */
@@ -49,11 +50,13 @@ export default tseslint.config(
   },
   boundary('commands', { allow: ['oclif'] }),
   boundary('cli', { allow: ['oclif', 'listr2'] }),
-  boundary('plan', { forbidFolders: others('plan') }),
+  boundary('plan', { allow: ['zod'], forbidFolders: others('plan') }),
   boundary('checks', { forbidFolders: ['commands', 'cli', 'upgrade', 'drain', 'nodes', 'etcd'] }),
   boundary('cluster', { allow: ['client'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes', 'etcd'] }),
   boundary('drain', { forbidFolders: ['commands', 'cli', 'checks', 'upgrade', 'nodes', 'etcd'] }),
   boundary('upgrade', { forbidFolders: ['commands', 'cli'] }),
+  // The run-state schema (wherever the upgrade layout puts it) is the one place in src/upgrade/ that uses zod.
+  { ...boundary('upgrade', { allow: ['zod'], forbidFolders: ['commands', 'cli'] }), files: ['src/upgrade/**/run-state-schema.ts'] },
   boundary('nodes', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'etcd'] }),
   boundary('etcd', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes'] }),
   // The sandbox is a separate system: it must not borrow the product's logic, or the tests would prove nothing.
