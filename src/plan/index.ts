@@ -25,3 +25,4 @@ export * from './plan-file-issues.js';
 export * from './plan-file-validate.js';
 export * from './plan-file-json-schema.js';
 export * from './plan-file.js';
+export { describeValue } from './plan-file-schema-fields.js';
