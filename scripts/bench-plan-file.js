@@ -18,7 +18,8 @@ const arg = (name, fallback) => {
 const nodes = arg('--nodes', 5000);
 const rounds = arg('--rounds', 15);
 
-const { parsePlan, serializePlan, validatePlanDocument, computePlanSummary } = await import(join(root, 'dist/plan/index.js'));
+const planModule = await import(join(root, 'dist/plan/index.js'));
+const { parsePlan, serializePlan, validatePlanDocument, computePlanSummary } = planModule;
 
 /** The exec-driver example with `count` workers in three groups, batches of 10, and a few more findings. */
 const bigPlan = (count) => {
@@ -30,7 +31,8 @@ const bigPlan = (count) => {
     names.sort();
     const batches = [];
     for (let i = 0; i < names.length; i += 10) batches.push(names.slice(i, i + 10));
-    return { selector: `pool=${pool}`, implicit: false, maxUnavailable: 10, maxUnavailableSpec: '10', nodes: names, batches };
+    const selector = `pool=${pool}`;
+    return { selector, implicit: false, maxUnavailable: 10, maxUnavailableSpec: '10', nodes: names, batches };
   });
   const workers = groups.flatMap((g) => g.nodes).sort();
   const findings = [

@@ -13,7 +13,10 @@ type Key = PropertyKey;
 
 /** `['groups', 1, 'batches', 0, 2]` → `groups[1].batches[0][2]`; `[]` → `''`. */
 export const issuePath = (path: readonly Key[]): string =>
-  path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? String(k) : `${s}.${String(k)}`), '');
+  path.reduce<string>((s, k) => {
+    if (typeof k === 'number') return `${s}[${k}]`;
+    return s === '' ? String(k) : `${s}.${String(k)}`;
+  }, '');
 
 const where = (path: readonly Key[]): string => (path.length === 0 ? '(root)' : issuePath(path));
 

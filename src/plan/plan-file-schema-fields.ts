@@ -12,7 +12,13 @@ import { tryParseReportedVersion } from './versions.js';
 
 /** How a value is named in a message: `null`, `a list`, `a mapping`, `string "x"`, `number 7`. */
 export const describeValue = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'a list'
+      : typeof v === 'object'
+        ? 'a mapping'
+        : `${typeof v} ${JSON.stringify(v)}`;
 
 type Issue = { readonly input?: unknown };
 /** An error message for a type or value mismatch: `required` when absent, else `expected <what>, got <value>`. */
@@ -29,14 +35,17 @@ export const text = (): z.ZodString => z.string({ error: expected('a string') })
  * further. Blank strings get only the "empty string" message.
  */
 export const nonBlank = (what = 'a string', pattern?: RegExp, why?: (s: string) => string): z.ZodString => {
-  const s = z.string({ error: expected(what) }).regex(/\S/, { error: `expected ${what}, got an empty string`, abort: true });
+  const s = z
+    .string({ error: expected(what) })
+    .regex(/\S/, { error: `expected ${what}, got an empty string`, abort: true });
   return pattern ? s.regex(pattern, { error: (iss) => (why ? why(String(iss.input)) : `expected ${what}`) }) : s;
 };
 
 /** A non-blank string that `test` accepts (`test` returns why not); for rules that are not a pattern. */
 export const nonBlankWhere = (what: string, test: (s: string) => string | undefined, pattern?: RegExp): z.ZodString => {
   const s = nonBlank(what);
-  const shaped = pattern ? s.regex(pattern, { error: (iss) => test(String(iss.input)) ?? `expected ${what}`, abort: true }) : s;
+  const error = (iss: Issue): string => test(String(iss.input)) ?? `expected ${what}`;
+  const shaped = pattern ? s.regex(pattern, { error, abort: true }) : s;
   return shaped.check((ctx) => {
     const why = test(ctx.value);
     if (why !== undefined) ctx.issues.push({ code: 'custom', message: why, input: ctx.value });
@@ -61,19 +70,23 @@ export const bool = (): z.ZodBoolean => z.boolean({ error: expected('true or fal
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: expected(`one of ${values.join(', ')}`) });
 
-export const literal = <const T extends string>(value: T) => z.literal(value, { error: expected(JSON.stringify(value)) });
+export const literal = <const T extends string>(value: T) =>
+  z.literal(value, { error: expected(JSON.stringify(value)) });
 
 /** A list of `item`; `what` names the list in messages, `min` is its least length. */
-export const list = <T extends z.ZodType>(item: T, { min = 0, what = 'a list' }: { min?: number; what?: string } = {}) =>
-  z.array(item, { error: expected(what) }).min(min, {
+export const list = <T extends z.ZodType>(item: T, options: { min?: number; what?: string } = {}) => {
+  const { min = 0, what = 'a list' } = options;
+  return z.array(item, { error: expected(what) }).min(min, {
     error: `expected ${what} with at least ${min} item${min === 1 ? '' : 's'}, got an empty list`,
   });
+};
 
 /** A mapping with exactly these fields: any other key is an `unknown field` (listing the known ones). */
 export const mapping = <T extends z.core.$ZodLooseShape>(shape: T) => {
   const known = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field (expected ${known})` : expected('a mapping')(iss)),
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? `unknown field (expected ${known})` : expected('a mapping')(iss),
   });
 };
 
@@ -95,7 +108,9 @@ export const reportedVersion = (): z.ZodString =>
 const STRICT_VERSION = /^v1\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(alpha|beta|rc)\.(0|[1-9]\d*))?$/;
 /** An exact release the plan upgrades to: `v1.32.0`, `v1.33.0-rc.1`. */
 export const targetVersion = (): z.ZodString =>
-  nonBlank('a Kubernetes release such as v1.32.0', STRICT_VERSION, (s) => `${JSON.stringify(s)} is not an exact Kubernetes release (expected e.g. v1.32.0)`);
+  nonBlank('a Kubernetes release such as v1.32.0', STRICT_VERSION, (s) => {
+    return `${JSON.stringify(s)} is not an exact Kubernetes release (expected e.g. v1.32.0)`;
+  });
 
 const isHttpUrl = (s: string): string | undefined => {
   try {
@@ -114,7 +129,8 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d
 export const isoTime = (): z.ZodString =>
   nonBlankWhere(
     'an ISO-8601 timestamp such as 2025-11-23T14:00:00.000Z',
-    (s) => (ISO_UTC.test(s) && !Number.isNaN(Date.parse(s)) ? undefined : `${JSON.stringify(s)} is not an ISO-8601 timestamp`),
+    (s) =>
+      ISO_UTC.test(s) && !Number.isNaN(Date.parse(s)) ? undefined : `${JSON.stringify(s)} is not an ISO-8601 timestamp`,
     ISO_UTC,
   );
 

@@ -51,7 +51,10 @@ export const PLAN_COMPONENTS = [
 export type PlanComponent = (typeof PLAN_COMPONENTS)[number];
 
 export const PLAN_STRATEGIES = ['rolling', 'batch'] as const;
-/** `rolling`: a window of at most maxUnavailable nodes moves through a group; `batch`: batch by batch, each completes first. */
+/**
+ * `rolling`: a window of at most maxUnavailable nodes moves through a group; `batch`: batch by batch, each
+ * completes first.
+ */
 export type PlanStrategy = (typeof PLAN_STRATEGIES)[number];
 
 export const ETCD_SNAPSHOT_MODES = ['none', 'local', 'ssh'] as const;
@@ -76,7 +79,9 @@ export const planMetadataSchema = mapping({
   /** `k8s-upgrade <version>` that wrote the plan. */
   generator: nonBlank('"k8s-upgrade <version>"', /^k8s-upgrade /, () => 'expected "k8s-upgrade <version>"'),
   /** `sha256:<64 hex>` over the canonical JSON of everything else (see `computeContentHash`). */
-  contentHash: nonBlank('sha256:<64 hex digits>', CONTENT_HASH_PATTERN, () => 'expected sha256:<64 lower-case hex digits>'),
+  contentHash: nonBlank('sha256:<64 hex digits>', CONTENT_HASH_PATTERN, () => {
+    return 'expected sha256:<64 lower-case hex digits>';
+  }),
 });
 export type PlanMetadata = z.infer<typeof planMetadataSchema>;
 
@@ -99,7 +104,10 @@ export const planComponentVersionsSchema = mapping({
 });
 export type PlanComponentVersions = z.infer<typeof planComponentVersionsSchema>;
 
-/** One control-plane hop: one minor (or the final patch), one node at a time, `nodes[0]` first (kubeadm upgrade apply). */
+/**
+ * One control-plane hop: one minor (or the final patch), one node at a time, `nodes[0]` first (kubeadm upgrade
+ * apply).
+ */
 export const planControlPlaneHopSchema = mapping({
   to: targetVersion(),
   nodes: nodeNames(),
@@ -163,7 +171,9 @@ export type PlanDrainOptions = z.infer<typeof planDrainOptionsSchema>;
 
 /** A plain argument: any string that is not blank (non-aborting, so the argv rules below still run). */
 const argument = () =>
-  z.string({ error: expected('an argument string') }).regex(/\S/, { error: 'expected an argument string, got an empty string' });
+  z
+    .string({ error: expected('an argument string') })
+    .regex(/\S/, { error: 'expected an argument string, got an empty string' });
 
 export const planHttpGateSchema = mapping({
   url: httpUrl(),
@@ -189,17 +199,25 @@ export const planHealthGatesSchema = mapping({
 export type PlanHealthGates = z.infer<typeof planHealthGatesSchema>;
 
 const etcdEndpoint = () =>
-  nonBlank('an etcd client URL such as https://10.0.0.11:2379', /^https?:\/\/[^\s/]+\/?$/, () => 'expected http(s)://host:port');
+  nonBlank('an etcd client URL such as https://10.0.0.11:2379', /^https?:\/\/[^\s/]+\/?$/, () => {
+    return 'expected http(s)://host:port';
+  });
 const filePath = () => nonBlank('a file path');
 
 export const planEtcdSnapshotSchema = mapping({
-  /** `none`: no snapshot (apply then needs --skip-etcd-snapshot to touch the control plane); `local`: etcdctl on the operator's machine; `ssh`: etcdctl on a control-plane node, the file copied back. */
+  /**
+   * `none`: no snapshot (apply then needs --skip-etcd-snapshot to touch the control plane); `local`: etcdctl on
+   * the operator's machine; `ssh`: etcdctl on a control-plane node, the file copied back.
+   */
   mode: oneOf(ETCD_SNAPSHOT_MODES),
   /** A snapshot before every control-plane hop, not only the first. */
   perHop: bool(),
   /** Client URLs. `local`: as reachable from this machine; `ssh`: from the node (default https://127.0.0.1:2379). */
   endpoints: list(etcdEndpoint(), { min: 1, what: 'a list of etcd client URLs' }).optional(),
-  /** Paths to the CA, client certificate and key (on this machine for `local`; on the node for `ssh`, kubeadm's by default). Never their content. */
+  /**
+   * Paths to the CA, client certificate and key (on this machine for `local`; on the node for `ssh`, kubeadm's
+   * by default). Never their content.
+   */
   cacert: filePath().optional(),
   cert: filePath().optional(),
   key: filePath().optional(),
@@ -221,7 +239,8 @@ export const planOptionsSchema = mapping({
 export type PlanOptions = z.infer<typeof planOptionsSchema>;
 
 const SHELL_REFUSED =
-  'expected an argv list such as ["my-upgrade", "{node}", "{version}"], got a string: a shell command line is not accepted';
+  'expected an argv list such as ["my-upgrade", "{node}", "{version}"], got a string: ' +
+  'a shell command line is not accepted';
 
 /**
  * An exec-driver argv template: a list of non-blank strings with only the `allowed` placeholders
@@ -230,7 +249,8 @@ const SHELL_REFUSED =
 const argvTemplate = (allowed?: readonly string[], { refuseShell = false } = {}) =>
   z
     .array(argument(), {
-      error: (iss) => (refuseShell && typeof iss.input === 'string' ? SHELL_REFUSED : expected('an argv list of strings')(iss)),
+      error: (iss) =>
+        refuseShell && typeof iss.input === 'string' ? SHELL_REFUSED : expected('an argv list of strings')(iss),
     })
     .check((ctx) => {
       for (const [i, message] of argvTemplateProblems(ctx.value, allowed)) {
@@ -247,7 +267,10 @@ export const execDriverSettingsSchema = mapping({
   upgrade: argvTemplate(undefined, { refuseShell: true }),
   /** Rollback: takes a node back to `{version}` (the version it had before the run); same placeholders as `upgrade`. */
   downgrade: argvTemplate(undefined, { refuseShell: true }).optional(),
-  /** Rollback: restores the etcd snapshot on one control-plane node (etcd member); `{node}`, `{address}`, `{snapshot}` (the local path of the verified copy). */
+  /**
+   * Rollback: restores the etcd snapshot on one control-plane node (etcd member); `{node}`, `{address}`,
+   * `{snapshot}` (the local path of the verified copy).
+   */
   restoreEtcd: argvTemplate(RESTORE_PLACEHOLDERS).optional(),
   timeoutSeconds: seconds(1),
 });
@@ -259,7 +282,8 @@ export const execDriverSchema = mapping({
 });
 export type ExecDriver = z.infer<typeof execDriverSchema>;
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const ADDRESS_FROM = 'InternalIP or {label: <node label key>}';
 /** `InternalIP`, or `{label: <key>}`; a string is told it is not InternalIP, a mapping gets its own field errors. */
 const addressFrom = () =>
@@ -277,7 +301,9 @@ export const sshSettingsSchema = mapping({
   /** A path to the private key, resolved at apply time; never the key itself. */
   identityFile: nonBlank('a path to a private key file').optional(),
   /** `[user@]host[:port]`, passed to ssh -J. */
-  jumpHost: nonBlank('[user@]host[:port]', /^([^@\s]+@)?[^@\s:]+(:\d+)?$/, (s) => `${JSON.stringify(s)} is not [user@]host[:port]`).optional(),
+  jumpHost: nonBlank('[user@]host[:port]', /^([^@\s]+@)?[^@\s:]+(:\d+)?$/, (s) => {
+    return `${JSON.stringify(s)} is not [user@]host[:port]`;
+  }).optional(),
   /** Where the node's ssh address comes from: its InternalIP, or the value of a node label. */
   addressFrom: addressFrom(),
   strictHostKeyChecking: oneOf(SSH_HOST_KEY_CHECKING),
@@ -298,7 +324,8 @@ export const planDriverSchema = z.discriminatedUnion('type', [execDriverSchema, 
   error: (iss) => {
     if (iss.code !== 'invalid_union') return expected('a mapping')(iss);
     const type = (iss.input as Record<string, unknown> | undefined)?.type;
-    return type === undefined ? 'required (exec or kubeadm-ssh)' : `expected one of ${PLAN_DRIVER_TYPES.join(', ')}, got ${describeValue(type)}`;
+    if (type === undefined) return 'required (exec or kubeadm-ssh)';
+    return `expected one of ${PLAN_DRIVER_TYPES.join(', ')}, got ${describeValue(type)}`;
   },
 });
 export type PlanDriver = z.infer<typeof planDriverSchema>;
@@ -360,4 +387,4 @@ export const upgradePlanSchema = mapping({
 export type UpgradePlan = z.infer<typeof upgradePlanSchema>;
 
 /** Top-level keys in file order. */
-export const PLAN_KEYS = Object.keys(upgradePlanSchema.shape) as (keyof UpgradePlan)[];
+export const PLAN_KEYS: readonly (keyof UpgradePlan)[] = Object.keys(upgradePlanSchema.shape) as (keyof UpgradePlan)[];

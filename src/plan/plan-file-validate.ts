@@ -41,7 +41,9 @@ const dropUndefinedMembers = (value: unknown): void => {
  * Validates a parsed document. Returns the plan rebuilt in canonical key order when there is no problem, and
  * every problem found otherwise (structure first; consistency between sections once the structure is valid).
  */
-export const validatePlanDocument = (value: unknown): { plan: UpgradePlan; problems: [] } | { plan?: undefined; problems: PlanFileProblem[] } => {
+export const validatePlanDocument = (
+  value: unknown,
+): { plan: UpgradePlan; problems: [] } | { plan?: undefined; problems: PlanFileProblem[] } => {
   const parsed = upgradePlanSchema.safeParse(nullMembersAbsent(value));
   if (!parsed.success) return { problems: problemsFromIssues(parsed.error.issues) };
   dropUndefinedMembers(parsed.data); // zod's output is a new object: this edits no caller's data

@@ -33,11 +33,15 @@ const num = () => z.number({ error: mismatch('a number') });
 const bool = () => z.boolean({ error: mismatch('true or false') });
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, {
-    error: (iss) => (iss.input === undefined ? 'is missing' : `${JSON.stringify(iss.input)} is not one of ${values.join(', ')}`),
+    error: (iss) =>
+      iss.input === undefined ? 'is missing' : `${JSON.stringify(iss.input)} is not one of ${values.join(', ')}`,
   });
 const literal = <const T extends string>(value: T) =>
-  z.literal(value, { error: (iss) => (iss.input === undefined ? 'is missing' : `is ${JSON.stringify(iss.input)}, expected ${value}`) });
-const list = <T extends z.ZodType>(item: T) => z.array(item, { error: (iss) => (iss.input === undefined ? 'is missing' : 'is not a list') });
+  z.literal(value, {
+    error: (iss) => (iss.input === undefined ? 'is missing' : `is ${JSON.stringify(iss.input)}, expected ${value}`),
+  });
+const list = <T extends z.ZodType>(item: T) =>
+  z.array(item, { error: (iss) => (iss.input === undefined ? 'is missing' : 'is not a list') });
 /** Unknown keys pass: zod's `z.object` ignores them, and the reader returns the document itself, so they are kept. */
 const mapping = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.object(shape, { error: (iss) => (iss.input === undefined ? 'is missing' : 'is not a JSON object') });
@@ -76,7 +80,10 @@ export const nodeRunStateSchema = mapping({
   status: oneOf(NODE_RUN_STATUSES),
   /** The last step started (in-progress) or finished (done). */
   step: oneOf(NODE_STEPS).optional(),
-  /** What the step is doing, when the step alone does not say (rollback's etcd restore: `stopping etcd and the apiserver`). */
+  /**
+   * What the step is doing, when the step alone does not say (rollback's etcd restore: `stopping etcd and the
+   * apiserver`).
+   */
   detail: str().optional(),
   /** We cordoned it in this run (so we must uncordon it, even after a crash). */
   cordonedByUs: bool(),
@@ -87,7 +94,10 @@ export const nodeRunStateSchema = mapping({
   blockedMs: num(),
   /** How many times the node driver was run for this node in this phase (resume re-runs only when needed). */
   driverRuns: num(),
-  /** The controllers of the pods this node's drain removed: the workloads its health gate checks (dropped when the node finishes). */
+  /**
+   * The controllers of the pods this node's drain removed: the workloads its health gate checks (dropped when
+   * the node finishes).
+   */
   touched: list(ownerRefSchema).optional(),
   error: str().optional(),
 });
@@ -120,7 +130,12 @@ export const runStopSchema = mapping({
 });
 
 /** One `apply` (or `rollback`) invocation on a run. */
-const attemptSchema = mapping({ startedAt: str(), holder: str(), endedAt: str().optional(), outcome: oneOf(RUN_OUTCOMES).optional() });
+const attemptSchema = mapping({
+  startedAt: str(),
+  holder: str(),
+  endedAt: str().optional(),
+  outcome: oneOf(RUN_OUTCOMES).optional(),
+});
 
 export const rollbackRunStateSchema = mapping({
   status: oneOf(RUN_STATUSES),
@@ -151,7 +166,10 @@ export const runStateSchema = mapping({
   stop: runStopSchema.optional(),
   /** Verified etcd snapshots taken by this run, oldest first (the first is what rollback restores). */
   snapshots: list(mapping({ phase: str(), record: snapshotRecordSchema })).optional(),
-  /** The operator skipped the etcd snapshot (`apply --skip-etcd-snapshot`): rollback cannot restore the control plane. */
+  /**
+   * The operator skipped the etcd snapshot (`apply --skip-etcd-snapshot`): rollback cannot restore the control
+   * plane.
+   */
   snapshotSkipped: mapping({ at: str(), reason: str() }).optional(),
   /** A rollback of this run, when one was started. */
   rollback: rollbackRunStateSchema.optional(),

@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { computeContentHash, parsePlan, planJsonSchema, planJsonSchemaText, PLAN_SCHEMA_ID, validatePlanDocument } from '../../../src/plan/index.js';
+import {
+  computeContentHash,
+  parsePlan,
+  planJsonSchema,
+  planJsonSchemaText,
+  PLAN_SCHEMA_ID,
+  validatePlanDocument,
+} from '../../../src/plan/index.js';
 import { edited } from './helpers.js';
 import { blockedPlan, safePlan } from './plan-builder.js';
 
@@ -17,9 +24,10 @@ const SCHEMA_FILE = fileURLToPath(new URL('schemas/plan.schema.json', ROOT));
 const EXAMPLES_DIR = fileURLToPath(new URL('plans/examples/', ROOT));
 const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml')).sort();
 
-const committed = (): Record<string, unknown> => JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
+type Doc = Record<string, unknown>;
+const committed = (): Doc => JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Doc;
 const validate = new Ajv2020({ allErrors: true }).compile(committed());
-const example = (file: string): Record<string, unknown> => YAML.parse(readFileSync(EXAMPLES_DIR + file, 'utf8')) as Record<string, unknown>;
+const example = (file: string): Doc => YAML.parse(readFileSync(EXAMPLES_DIR + file, 'utf8')) as Doc;
 
 describe('schemas/plan.schema.json', () => {
   it('is what the zod schema generates (run `npm run schemas` after changing it)', () => {
@@ -54,7 +62,9 @@ describe('schemas/plan.schema.json', () => {
   });
 
   it('accepts the test fixtures, also with an ssh driver and several hops', () => {
-    for (const plan of [safePlan(), blockedPlan()]) expect(validate(edited(plan)), JSON.stringify(validate.errors)).toBe(true);
+    for (const plan of [safePlan(), blockedPlan()]) {
+      expect(validate(edited(plan)), JSON.stringify(validate.errors)).toBe(true);
+    }
   });
 
   it.each([

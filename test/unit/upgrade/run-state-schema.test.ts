@@ -28,7 +28,14 @@ const fullState = (): RunState =>
   sampleState({
     status: 'failed',
     finishedAt: '2025-01-01T00:09:00.000Z',
-    stop: { outcome: 'failed', phase: 'workers/v1.32.0/pool=blue', node: 'blue-1', step: 'drain', message: 'stuck', next: ['k8s-upgrade rollback p.yaml'] },
+    stop: {
+      outcome: 'failed',
+      phase: 'workers/v1.32.0/pool=blue',
+      node: 'blue-1',
+      step: 'drain',
+      message: 'stuck',
+      next: ['k8s-upgrade rollback p.yaml'],
+    },
     snapshots: [{ phase: 'etcd-snapshot', record: snapshot }],
     snapshotSkipped: { at: '2025-01-01T00:00:00.000Z', reason: '--skip-etcd-snapshot' },
     rollback: {
@@ -36,8 +43,8 @@ const fullState = (): RunState =>
       startedAt: '2025-01-01T00:10:00.000Z',
       updatedAt: '2025-01-01T00:10:01.000Z',
       snapshot,
-      attempts: [{ startedAt: '2025-01-01T00:10:00.000Z', holder: 'h/2/r-1', outcome: 'failed', endedAt: '2025-01-01T00:11:00.000Z' }],
-      phases: [{ id: 'etcd-restore', kind: 'etcd-restore', title: 'etcd restore', action: 'downgrade', status: 'pending', nodes: [] }],
+      attempts: [{ startedAt: '2025-01-01T00:10:00.000Z', holder: 'h/2/r-1', outcome: 'failed', endedAt: 'x' }],
+      phases: [{ id: 'etcd-restore', kind: 'etcd-restore', title: 'etcd', status: 'pending', nodes: [] }],
     },
   });
 
@@ -45,7 +52,8 @@ describe('runStateSchema', () => {
   it('accepts a state with every optional section', () => {
     expect(runStateProblems(sampleState())).toEqual([]);
     expect(runStateProblems(fullState())).toEqual([]);
-    const node = { ...sampleState().phases[0]!.nodes[0]!, touched: [{ kind: 'ReplicaSet', name: 'web-1', uid: 'u', apiVersion: 'apps/v1' }] };
+    const touched = [{ kind: 'ReplicaSet', name: 'web-1', uid: 'u', apiVersion: 'apps/v1' }];
+    const node = { ...sampleState().phases[0]!.nodes[0]!, touched };
     expect(runStateProblems(sampleState({ phases: [{ ...sampleState().phases[0]!, nodes: [node] }] }))).toEqual([]);
   });
 
@@ -56,7 +64,8 @@ describe('runStateSchema', () => {
     delete (doc.cluster as Partial<RunState['cluster']>).kubeSystemUid;
     expect(runStateProblems(doc)).toEqual([
       'cluster.kubeSystemUid is missing',
-      'phases[0].nodes[0].step "reboot" is not one of cordon, drain, upgrade, downgrade, restore-etcd, wait-ready, uncordon, health-gate',
+      'phases[0].nodes[0].step "reboot" is not one of ' +
+        'cordon, drain, upgrade, downgrade, restore-etcd, wait-ready, uncordon, health-gate',
       'phases[0].nodes[0].evictions is string "3", expected a number',
       'rollback.snapshot.verified is string "yes", expected true or false',
     ]);
@@ -76,7 +85,8 @@ describe('runStateSchema', () => {
   it('shows the first three problems and counts the rest', () => {
     const text = JSON.stringify({ ...sampleState(), runId: 1, status: 2, startedAt: 3, updatedAt: 4, attempts: 5 });
     expect(() => parseRunState(text, 'x.state.json')).toThrow(
-      'runId is number 1, expected a string; status 2 is not one of running, paused, failed, done; startedAt is number 3, expected a string (and 2 more)',
+      'runId is number 1, expected a string; status 2 is not one of running, paused, failed, done; ' +
+        'startedAt is number 3, expected a string (and 2 more)',
     );
   });
 });
