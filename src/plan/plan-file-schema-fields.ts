@@ -3,9 +3,8 @@
  * and what was found, in the words the plan reader has always used (`expected a node name string, got number 7`,
  * `required`, `unknown field (expected …)`). A missing value is `required`; the reader reads `null` members of
  * mappings as absent before the schema runs (see `plan-file-validate.ts`), so `key:` with no value in YAML is
- * missing too.
- * Runtime rules that are patterns are zod `regex`/`startsWith` checks, so they also appear in the published
- * JSON Schema; the rest (a version that parses, a timestamp that exists) are checks JSON Schema cannot express.
+ * missing too. Rules that are patterns are zod `regex` checks, so they also appear in the published JSON Schema;
+ * the rest (a version that parses, a timestamp that exists) are checks JSON Schema cannot express.
  */
 import { z } from 'zod';
 import { tryParseReportedVersion } from './versions.js';
