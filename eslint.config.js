@@ -21,6 +21,7 @@ const thirdParty = {
   listr2: { group: ['listr2'], message: 'listr2 is used only in src/cli/ (the engine emits events, it never prints).' },
   oclif: { group: ['@oclif/core', '@oclif/core/*'], message: '@oclif/core is used only in src/commands/ and src/cli/.' },
   sandbox: { group: folderPatterns(['sandbox']), message: 'Product code reaches the sandbox only through a kubeconfig; never import src/sandbox/.' },
+  zod: { group: ['zod', 'zod/*'], message: 'zod is used only where the schemas live: src/plan/ (the plan file) and the run-state schema in src/upgrade/.' },
 };
 
 /** src/cluster/ through its index only: its subfolders (port, adapter, transport, protobuf, caches) are its own. */
@@ -97,7 +98,7 @@ export default tseslint.config(
       ],
     },
   },
-  boundary('plan', { forbidFolders: others('plan', 'kube') }),
+  boundary('plan', { allow: ['zod'], forbidFolders: others('plan', 'kube') }),
   boundary('checks', { forbidFolders: ['commands', 'cli', 'upgrade', 'drain', 'nodes', 'etcd'] }),
   boundary('cluster', { allow: ['client'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes', 'etcd'] }),
   boundary('drain', { forbidFolders: ['commands', 'cli', 'checks', 'upgrade', 'nodes', 'etcd'] }),
@@ -111,6 +112,8 @@ export default tseslint.config(
   ].map(([useCase, siblings]) =>
     boundary(`upgrade/${useCase}`, { forbidFolders: ['commands', 'cli'], extra: [useCasePatterns(useCase, siblings)] }),
   ),
+  // The run-state schema is the one place in src/upgrade/ that uses zod.
+  { ...boundary('upgrade/run', { allow: ['zod'], forbidFolders: ['commands', 'cli'], extra: [useCasePatterns('run', ['plan', 'apply', 'rollback'])] }), files: ['src/upgrade/**/run-state-schema.ts'] },
   boundary('nodes', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'etcd'] }),
   boundary('etcd', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes'] }),
   // The sandbox is a separate system: it must not borrow the product's logic, or the tests would prove nothing.

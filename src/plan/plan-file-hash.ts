@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { compareNames } from './ordering.js';
-import type { UpgradePlan } from './plan-file-types.js';
+import type { UpgradePlan } from './plan-file-schema.js';
 
 export const CONTENT_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 

@@ -1,524 +1,390 @@
 /**
- * The plan schema as a hand-written validator (no schema library): it walks a parsed document, reports EVERY
- * problem with its path (`groups[1].batches[0][2]: expected a node name string`), refuses unknown fields, and
- * rebuilds the plan with its keys in the canonical order (the order of `plan-file-types.ts`), so the same
- * function serves reading and writing. Consistency checks between sections (batches cover their group, hop
- * nodes are known, the summary agrees with the findings) run once the structure is valid.
+ * The plan document: what `k8s-upgrade plan` writes to `plans/*.yaml`, what `apply` reads back, and — the same
+ * shape, one shape — what `plan -o json|yaml` prints for CI. One zod schema per section; the TypeScript types
+ * are inferred from them, and `schemas/plan.schema.json` is generated from them (`npm run schemas`). Field order
+ * here is the order in the file (the schema rebuilds a plan with its keys in this order).
+ *
+ * Conventions: versions are strings as Kubernetes prints them (`v1.32.0`); node names are sorted unless the
+ * order is meaningful (batches, hops); durations are whole seconds in fields named `…Seconds`; optional fields
+ * are left out rather than written as `null`. A plan never holds credentials: the kubeconfig and ssh keys are
+ * named by the user at `apply` time (the ssh `identityFile` is a path, never key material). Every mapping is
+ * strict: an unknown field is an error. Rules between sections live in `plan-file-consistency.ts`.
  */
-import { SEVERITIES, type Finding, type FindingObject } from './findings.js';
+import { z } from 'zod';
+import { SEVERITIES } from './findings.js';
 import { argvTemplateProblems, RESTORE_PLACEHOLDERS } from './plan-file-argv.js';
-import type { PlanFileProblem } from './plan-file-errors.js';
 import { CONTENT_HASH_PATTERN } from './plan-file-hash.js';
-import { computePlanSummary } from './plan-file-summary.js';
 import {
-  ETCD_SNAPSHOT_MODES,
-  PACKAGE_MANAGERS,
-  PLAN_API_VERSION,
-  PLAN_COMPONENTS,
-  PLAN_KIND,
-  PLAN_STRATEGIES,
-  SSH_HOST_KEY_CHECKING,
-  type PlanCluster,
-  type PlanCommandGate,
-  type PlanComponentVersions,
-  type PlanControlPlane,
-  type PlanControlPlaneHop,
-  type PlanDrainOptions,
-  type PlanDriver,
-  type PlanEtcdSnapshot,
-  type PlanGroup,
-  type PlanHealthGates,
-  type PlanHttpGate,
-  type PlanMetadata,
-  type PlanOptions,
-  type PlanSummary,
-  type PlanWorkerHop,
-  type PlanWorkers,
-  type SshSettings,
-  type UpgradePlan,
-} from './plan-file-types.js';
+  bool,
+  checkId,
+  describeValue,
+  expected,
+  httpUrl,
+  integer,
+  isoTime,
+  list,
+  literal,
+  mapping,
+  nodeName,
+  nonBlank,
+  oneOf,
+  reportedVersion,
+  seconds,
+  targetVersion,
+  text,
+} from './plan-file-schema-fields.js';
 import { WORKER_STEP_REASONS } from './version-path.js';
-import { compareVersions, tryParseReportedVersion, type KubeVersion } from './versions.js';
 
-type Problems = PlanFileProblem[];
-/** Checks one value; returns it rebuilt (or, when invalid, something of no use: callers look at `out` first). */
-type Check<T> = (value: unknown, path: string, out: Problems) => T;
+export const PLAN_API_VERSION = 'k8s-upgrade/v1';
+export const PLAN_KIND = 'UpgradePlan';
 
-const at = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
-const where = (path: string): string => (path === '' ? '(root)' : path);
-const problem = (out: Problems, path: string, message: string): void => {
-  out.push({ path: where(path), message });
-};
-const describe = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
-
-// ---- scalars ------------------------------------------------------------------------------------------
-
-const string =
-  (what = 'a string', test?: (s: string) => string | undefined): Check<string> =>
-  (v, path, out) => {
-    if (typeof v !== 'string') problem(out, path, `expected ${what}, got ${describe(v)}`);
-    else if (v.trim() === '') problem(out, path, `expected ${what}, got an empty string`);
-    else {
-      const why = test?.(v);
-      if (why) problem(out, path, why);
-    }
-    return v as string;
-  };
-
-/** Any string, the empty string included. */
-const text: Check<string> = (v, path, out) => {
-  if (typeof v !== 'string') problem(out, path, `expected a string, got ${describe(v)}`);
-  return v as string;
-};
-
-const integer =
-  (min: number, max = Number.MAX_SAFE_INTEGER, unit = ''): Check<number> =>
-  (v, path, out) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-      problem(out, path, `expected a whole number${unit} ${range}, got ${describe(v)}`);
-    }
-    return v as number;
-  };
-const seconds = (min: number): Check<number> => integer(min, Number.MAX_SAFE_INTEGER, ' of seconds');
-
-const boolean: Check<boolean> = (v, path, out) => {
-  if (typeof v !== 'boolean') problem(out, path, `expected true or false, got ${describe(v)}`);
-  return v as boolean;
-};
-
-const oneOf =
-  <T extends string>(values: readonly T[]): Check<T> =>
-  (v, path, out) => {
-    if (typeof v !== 'string' || !values.includes(v as T)) problem(out, path, `expected one of ${values.join(', ')}, got ${describe(v)}`);
-    return v as T;
-  };
-
-const literal =
-  <T extends string>(value: T): Check<T> =>
-  (v, path, out) => {
-    if (v !== value) problem(out, path, `expected ${JSON.stringify(value)}, got ${describe(v)}`);
-    return v as T;
-  };
-
-const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const nodeName: Check<string> = (v, path, out) => {
-  if (typeof v !== 'string') problem(out, path, `expected a node name string, got ${describe(v)}`);
-  else if (!NODE_NAME.test(v)) problem(out, path, `${JSON.stringify(v)} is not a node name (lower-case letters, digits, "-" and ".")`);
-  return v as string;
-};
-
-const reportedVersion = string('a Kubernetes version such as v1.31.4', (s) =>
-  tryParseReportedVersion(s) ? undefined : `${JSON.stringify(s)} is not a Kubernetes version (expected e.g. v1.31.4)`,
-);
-const STRICT_VERSION = /^v1\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(alpha|beta|rc)\.(0|[1-9]\d*))?$/;
-const targetVersion = string('a Kubernetes release such as v1.32.0', (s) =>
-  STRICT_VERSION.test(s) ? undefined : `${JSON.stringify(s)} is not an exact Kubernetes release (expected e.g. v1.32.0)`,
-);
-
-const httpUrl = string('an http(s) URL', (s) => {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : `${JSON.stringify(s)} is not an http(s) URL`;
-  } catch {
-    return `${JSON.stringify(s)} is not a URL`;
-  }
-});
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const isoTime = string('an ISO-8601 timestamp such as 2025-11-23T14:00:00.000Z', (s) =>
-  ISO_UTC.test(s) && !Number.isNaN(Date.parse(s)) ? undefined : `${JSON.stringify(s)} is not an ISO-8601 timestamp`,
-);
-
-const FINDING_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const checkId = string('a check id such as pdb-never-allows-eviction', (s) =>
-  FINDING_ID.test(s) ? undefined : `${JSON.stringify(s)} is not a check id (kebab-case, e.g. pdb-never-allows-eviction)`,
-);
-
-// ---- collections --------------------------------------------------------------------------------------
-
-const list =
-  <T>(item: Check<T>, { min = 0, what = 'a list' }: { min?: number; what?: string } = {}): Check<T[]> =>
-  (v, path, out) => {
-    if (!Array.isArray(v)) {
-      problem(out, path, `expected ${what}, got ${describe(v)}`);
-      return [];
-    }
-    if (v.length < min) problem(out, path, `expected ${what} with at least ${min} item${min === 1 ? '' : 's'}, got an empty list`);
-    return v.map((x, i) => item(x, `${path}[${i}]`, out));
-  };
-
-/** Reads the fields of a mapping; unknown keys are reported when it is created, missing ones on `req`. */
-class Fields {
-  private constructor(
-    private readonly value: Record<string, unknown>,
-    private readonly path: string,
-    private readonly out: Problems,
-  ) {}
-
-  /** undefined (with a problem reported) when `v` is not a mapping. */
-  static of(v: unknown, path: string, out: Problems, known: readonly string[]): Fields | undefined {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      problem(out, path, `expected a mapping, got ${describe(v)}`);
-      return undefined;
-    }
-    for (const key of Object.keys(v)) {
-      if (!known.includes(key)) problem(out, at(path, key), `unknown field (expected ${known.join(', ')})`);
-    }
-    return new Fields(v as Record<string, unknown>, path, out);
-  }
-
-  req<T>(key: string, check: Check<T>): T {
-    const v = this.value[key];
-    if (v === undefined || v === null) {
-      problem(this.out, at(this.path, key), 'required');
-      return undefined as T;
-    }
-    return check(v, at(this.path, key), this.out);
-  }
-
-  opt<T>(key: string, check: Check<T>): T | undefined {
-    const v = this.value[key];
-    return v === undefined || v === null ? undefined : check(v, at(this.path, key), this.out);
-  }
-}
-
-/** An object without its undefined members, keys in insertion order. */
-const compact = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-
-const mapping =
-  <T extends object>(known: readonly string[], build: (f: Fields) => T): Check<T> =>
-  (v, path, out) => {
-    const f = Fields.of(v, path, out, known);
-    return f ? compact(build(f)) : (undefined as unknown as T);
-  };
-
-// ---- sections -----------------------------------------------------------------------------------------
-
-const metadata: Check<PlanMetadata> = mapping(['name', 'createdAt', 'generator', 'contentHash'], (f) => ({
-  name: f.req('name', string('a plan name', (s) => (/[/\\\s]/.test(s) ? 'a plan name has no slashes or spaces' : undefined))),
-  createdAt: f.req('createdAt', isoTime),
-  generator: f.req('generator', string('"k8s-upgrade <version>"', (s) => (s.startsWith('k8s-upgrade ') ? undefined : 'expected "k8s-upgrade <version>"'))),
-  contentHash: f.req('contentHash', string('sha256:<64 hex digits>', (s) => (CONTENT_HASH_PATTERN.test(s) ? undefined : 'expected sha256:<64 lower-case hex digits>'))),
-}));
-
-const cluster: Check<PlanCluster> = mapping(['server', 'kubeSystemUid', 'context'], (f) => ({
-  server: f.req('server', httpUrl),
-  kubeSystemUid: f.req('kubeSystemUid', string('the kube-system namespace UID')),
-  context: f.opt('context', string('a kubeconfig context name')),
-}));
-
-const componentVersions: Check<PlanComponentVersions> = mapping(['component', 'current', 'target'], (f) => ({
-  component: f.req('component', oneOf(PLAN_COMPONENTS)),
-  current: f.req('current', list(string('a version string'))),
-  target: f.req('target', string('a version string')),
-}));
-
-const controlPlaneHop: Check<PlanControlPlaneHop> = mapping(['to', 'nodes'], (f) => ({
-  to: f.req('to', targetVersion),
-  nodes: f.req('nodes', list(nodeName, { min: 1, what: 'a list of node names' })),
-}));
-
-const controlPlane: Check<PlanControlPlane> = mapping(['nodes', 'hops'], (f) => ({
-  nodes: f.req('nodes', list(nodeName, { min: 1, what: 'a list of node names' })),
-  hops: f.req('hops', list(controlPlaneHop)),
-}));
-
-const workerHop: Check<PlanWorkerHop> = mapping(['to', 'reason', 'nodes'], (f) => ({
-  to: f.req('to', targetVersion),
-  reason: f.req('reason', oneOf(WORKER_STEP_REASONS)),
-  nodes: f.req('nodes', list(nodeName, { min: 1, what: 'a list of node names' })),
-}));
-
-const workers: Check<PlanWorkers> = mapping(['hops'], (f) => ({ hops: f.req('hops', list(workerHop)) }));
-
-const maxUnavailableSpec: Check<string> = (v, path, out) => {
-  if (typeof v !== 'string' || !/^([1-9]\d*|([1-9]\d?|100)%)$/.test(v)) {
-    problem(out, path, `expected a count such as "1" or a percentage such as "25%" (as a string), got ${describe(v)}`);
-  }
-  return v as string;
-};
-
-const group: Check<PlanGroup> = mapping(['selector', 'implicit', 'maxUnavailable', 'maxUnavailableSpec', 'nodes', 'batches'], (f) => ({
-  selector: f.req('selector', text),
-  implicit: f.req('implicit', boolean),
-  maxUnavailable: f.req('maxUnavailable', integer(1, Number.MAX_SAFE_INTEGER, ' of nodes')),
-  maxUnavailableSpec: f.req('maxUnavailableSpec', maxUnavailableSpec),
-  nodes: f.req('nodes', list(nodeName, { what: 'a list of node names' })),
-  batches: f.req('batches', list(list(nodeName, { min: 1, what: 'a batch (a list of node names)' }), { what: 'a list of batches' })),
-}));
-
-const drain: Check<PlanDrainOptions> = mapping(
-  ['timeoutSeconds', 'gracePeriodSeconds', 'deleteEmptyDirData', 'forceUnmanaged', 'disableEvictionAfterSeconds'],
-  (f) => ({
-    timeoutSeconds: f.req('timeoutSeconds', seconds(1)),
-    gracePeriodSeconds: f.opt('gracePeriodSeconds', seconds(0)),
-    deleteEmptyDirData: f.req('deleteEmptyDirData', boolean),
-    forceUnmanaged: f.req('forceUnmanaged', boolean),
-    disableEvictionAfterSeconds: f.opt('disableEvictionAfterSeconds', seconds(1)),
-  }),
-);
-
-const plainArgv = list(string('an argument string'), { min: 1, what: 'an argv list of strings (no shell is used)' });
-
-const httpGate: Check<PlanHttpGate> = mapping(['url', 'timeoutSeconds'], (f) => ({
-  url: f.req('url', httpUrl),
-  timeoutSeconds: f.opt('timeoutSeconds', seconds(1)),
-}));
-
-const commandGate: Check<PlanCommandGate> = mapping(['argv', 'timeoutSeconds'], (f) => ({
-  argv: f.req('argv', plainArgv),
-  timeoutSeconds: f.opt('timeoutSeconds', seconds(1)),
-}));
-
-const healthGates: Check<PlanHealthGates> = mapping(['timeoutSeconds', 'soakSeconds', 'http', 'commands'], (f) => ({
-  timeoutSeconds: f.req('timeoutSeconds', seconds(1)),
-  soakSeconds: f.req('soakSeconds', seconds(0)),
-  http: f.req('http', list(httpGate)),
-  commands: f.req('commands', list(commandGate)),
-}));
-
-const etcdEndpoint = string('an etcd client URL such as https://10.0.0.11:2379', (s) => (/^https?:\/\/[^\s/]+\/?$/.test(s) ? undefined : 'expected http(s)://host:port'));
-const filePath = string('a file path', (s) => (s.trim() === '' ? 'expected a non-empty path' : undefined));
-
-const etcdSnapshot: Check<PlanEtcdSnapshot> = mapping(['mode', 'perHop', 'endpoints', 'cacert', 'cert', 'key', 'node', 'dir'], (f) => ({
-  mode: f.req('mode', oneOf(ETCD_SNAPSHOT_MODES)),
-  perHop: f.req('perHop', boolean),
-  endpoints: f.opt('endpoints', list(etcdEndpoint, { min: 1, what: 'a list of etcd client URLs' })),
-  cacert: f.opt('cacert', filePath),
-  cert: f.opt('cert', filePath),
-  key: f.opt('key', filePath),
-  node: f.opt('node', nodeName),
-  dir: f.opt('dir', filePath),
-}));
-
-const options: Check<PlanOptions> = mapping(['strategy', 'canary', 'drain', 'healthGates', 'etcdSnapshot'], (f) => ({
-  strategy: f.req('strategy', oneOf(PLAN_STRATEGIES)),
-  canary: f.opt('canary', integer(1, Number.MAX_SAFE_INTEGER, ' of nodes')),
-  drain: f.req('drain', drain),
-  healthGates: f.req('healthGates', healthGates),
-  etcdSnapshot: f.req('etcdSnapshot', etcdSnapshot),
-}));
-
-/** An exec driver template: a non-empty list of strings with only the known placeholders. */
-const argvTemplate: Check<string[]> = (v, path, out) => {
-  if (typeof v === 'string') {
-    problem(out, path, 'expected an argv list such as ["my-upgrade", "{node}", "{version}"], got a string: a shell command line is not accepted');
-    return [];
-  }
-  const argv = list(string('an argument string'), { what: 'an argv list of strings' })(v, path, out);
-  if (Array.isArray(v) && v.every((a) => typeof a === 'string')) {
-    for (const [i, message] of argvTemplateProblems(argv)) problem(out, i < 0 ? path : `${path}[${i}]`, message);
-  }
-  return argv;
-};
-
-const restoreTemplate: Check<string[]> = (v, path, out) => {
-  const argv = list(string('an argument string'), { what: 'an argv list of strings' })(v, path, out);
-  if (Array.isArray(v) && v.every((a) => typeof a === 'string')) {
-    for (const [i, message] of argvTemplateProblems(argv, RESTORE_PLACEHOLDERS)) problem(out, i < 0 ? path : `${path}[${i}]`, message);
-  }
-  return argv;
-};
-
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const addressFrom: Check<SshSettings['addressFrom']> = (v, path, out) => {
-  if (typeof v === 'string') return literal('InternalIP')(v, path, out);
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    return mapping(['label'], (f) => ({
-      label: f.req('label', string('a node label key', (s) => (LABEL_KEY.test(s) ? undefined : `${JSON.stringify(s)} is not a label key`))),
-    }))(v, path, out);
-  }
-  problem(out, path, `expected InternalIP or {label: <node label key>}, got ${describe(v)}`);
-  return v as SshSettings['addressFrom'];
-};
-
-const ssh: Check<SshSettings> = mapping(
-  ['user', 'port', 'identityFile', 'jumpHost', 'addressFrom', 'strictHostKeyChecking', 'packageManager', 'sudo', 'timeoutSeconds'],
-  (f) => ({
-    user: f.req('user', string('a user name', (s) => (/^[a-z_][a-z0-9_.-]*\$?$/i.test(s) ? undefined : `${JSON.stringify(s)} is not a user name`))),
-    port: f.req('port', integer(1, 65535)),
-    identityFile: f.opt('identityFile', string('a path to a private key file')),
-    jumpHost: f.opt('jumpHost', string('[user@]host[:port]', (s) => (/^([^@\s]+@)?[^@\s:]+(:\d+)?$/.test(s) ? undefined : `${JSON.stringify(s)} is not [user@]host[:port]`))),
-    addressFrom: f.req('addressFrom', addressFrom),
-    strictHostKeyChecking: f.req('strictHostKeyChecking', oneOf(SSH_HOST_KEY_CHECKING)),
-    packageManager: f.req('packageManager', oneOf(PACKAGE_MANAGERS)),
-    sudo: f.req('sudo', boolean),
-    timeoutSeconds: f.req('timeoutSeconds', seconds(1)),
-  }),
-);
-
-const driver: Check<PlanDriver> = (v, path, out) => {
-  const type = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>).type : undefined;
-  if (type === 'exec') {
-    return mapping(['type', 'exec'], (f) => ({
-      type: 'exec' as const,
-      exec: f.req('exec', mapping(['upgrade', 'downgrade', 'restoreEtcd', 'timeoutSeconds'], (g) => ({
-        upgrade: g.req('upgrade', argvTemplate),
-        downgrade: g.opt('downgrade', argvTemplate),
-        restoreEtcd: g.opt('restoreEtcd', restoreTemplate),
-        timeoutSeconds: g.req('timeoutSeconds', seconds(1)),
-      }))),
-    }))(v, path, out);
-  }
-  if (type === 'kubeadm-ssh') {
-    return mapping(['type', 'ssh'], (f) => ({ type: 'kubeadm-ssh' as const, ssh: f.req('ssh', ssh) }))(v, path, out);
-  }
-  if (Fields.of(v, path, out, ['type', 'exec', 'ssh'])) {
-    problem(out, at(path, 'type'), type === undefined ? 'required (exec or kubeadm-ssh)' : `expected one of exec, kubeadm-ssh, got ${describe(type)}`);
-  }
-  return v as PlanDriver;
-};
-
-const findingObject: Check<FindingObject> = mapping(['kind', 'name', 'namespace', 'detail'], (f) => ({
-  kind: f.req('kind', string('a kind such as Pod')),
-  name: f.req('name', string('an object name')),
-  namespace: f.opt('namespace', string('a namespace')),
-  detail: f.opt('detail', string('a detail string')),
-}));
-
-const finding: Check<Finding> = mapping(['id', 'severity', 'message', 'objects', 'remediation', 'waived'], (f) => ({
-  id: f.req('id', checkId),
-  severity: f.req('severity', oneOf(SEVERITIES)),
-  message: f.req('message', string('a message')),
-  objects: f.req('objects', list(findingObject)),
-  remediation: f.req('remediation', text),
-  waived: f.req('waived', boolean),
-}));
-
-const summary: Check<PlanSummary> = mapping(['blockers', 'warnings', 'infos', 'nodesToUpgrade', 'safe'], (f) => ({
-  blockers: f.req('blockers', integer(0)),
-  warnings: f.req('warnings', integer(0)),
-  infos: f.req('infos', integer(0)),
-  nodesToUpgrade: f.req('nodesToUpgrade', integer(0)),
-  safe: f.req('safe', boolean),
-}));
-
-/** Top-level keys in file order. */
-export const PLAN_KEYS = [
-  'apiVersion',
-  'kind',
-  'metadata',
-  'cluster',
-  'from',
-  'to',
-  'components',
-  'controlPlane',
-  'workers',
-  'groups',
-  'options',
-  'driver',
-  'findings',
-  'waivers',
-  'summary',
+/** Components whose versions the plan reports, in display order. */
+export const PLAN_COMPONENTS = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'etcd',
+  'kube-proxy',
+  'kubelet',
+  'coredns',
 ] as const;
+export type PlanComponent = (typeof PLAN_COMPONENTS)[number];
 
-const document: Check<UpgradePlan> = mapping(PLAN_KEYS, (f) => ({
-  apiVersion: f.req('apiVersion', literal(PLAN_API_VERSION)),
-  kind: f.req('kind', literal(PLAN_KIND)),
-  metadata: f.req('metadata', metadata),
-  cluster: f.req('cluster', cluster),
-  from: f.req('from', reportedVersion),
-  to: f.req('to', targetVersion),
-  components: f.req('components', list(componentVersions)),
-  controlPlane: f.req('controlPlane', controlPlane),
-  workers: f.req('workers', workers),
-  groups: f.req('groups', list(group)),
-  options: f.req('options', options),
-  driver: f.req('driver', driver),
-  findings: f.req('findings', list(finding)),
-  waivers: f.req('waivers', list(checkId)),
-  summary: f.req('summary', summary),
-}));
+export const PLAN_STRATEGIES = ['rolling', 'batch'] as const;
+/**
+ * `rolling`: a window of at most maxUnavailable nodes moves through a group; `batch`: batch by batch, each
+ * completes first.
+ */
+export type PlanStrategy = (typeof PLAN_STRATEGIES)[number];
 
-// ---- consistency between sections ---------------------------------------------------------------------
+export const ETCD_SNAPSHOT_MODES = ['none', 'local', 'ssh'] as const;
+export type EtcdSnapshotMode = (typeof ETCD_SNAPSHOT_MODES)[number];
 
-const parseV = (v: string): KubeVersion => tryParseReportedVersion(v) as KubeVersion;
-const duplicates = (names: readonly string[]): string[] => [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+export const PLAN_DRIVER_TYPES = ['exec', 'kubeadm-ssh'] as const;
+export type PlanDriverType = (typeof PLAN_DRIVER_TYPES)[number];
 
-const consistency = (plan: UpgradePlan, out: Problems): void => {
-  const from = tryParseReportedVersion(plan.from) as KubeVersion;
-  const to = tryParseReportedVersion(plan.to) as KubeVersion;
-  if (compareVersions(from, to) > 0) problem(out, 'to', `${plan.to} is older than from (${plan.from}); a plan never downgrades`);
+export const SSH_HOST_KEY_CHECKING = ['yes', 'accept-new'] as const;
+export type SshHostKeyChecking = (typeof SSH_HOST_KEY_CHECKING)[number];
 
-  const seenComponents = new Set<string>();
-  plan.components.forEach((c, i) => {
-    if (seenComponents.has(c.component)) problem(out, `components[${i}].component`, `${c.component} is listed twice`);
-    seenComponents.add(c.component);
-  });
+export const PACKAGE_MANAGERS = ['apt', 'yum'] as const;
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
-  const cp = new Set(plan.controlPlane.nodes);
-  for (const d of duplicates(plan.controlPlane.nodes)) problem(out, 'controlPlane.nodes', `${d} is listed twice`);
-  plan.controlPlane.hops.forEach((hop, h) => {
-    for (const d of duplicates(hop.nodes)) problem(out, `controlPlane.hops[${h}].nodes`, `${d} is listed twice`);
-    hop.nodes.forEach((n, i) => {
-      if (!cp.has(n)) problem(out, `controlPlane.hops[${h}].nodes[${i}]`, `${n} is not in controlPlane.nodes`);
-    });
-  });
+const nodeNames = (min = 1) => list(nodeName(), { min, what: 'a list of node names' });
 
-  const groupOf = new Map<string, number>();
-  plan.groups.forEach((g, gi) => {
-    if (g.implicit !== (g.selector === '')) {
-      problem(out, `groups[${gi}].implicit`, g.implicit ? 'an implicit group has the selector ""' : 'only the implicit group has an empty selector');
-    }
-    g.nodes.forEach((n, i) => {
-      const other = groupOf.get(n);
-      if (other !== undefined) problem(out, `groups[${gi}].nodes[${i}]`, `${n} is already in groups[${other}]`);
-      else groupOf.set(n, gi);
-      if (cp.has(n)) problem(out, `groups[${gi}].nodes[${i}]`, `${n} is a control-plane node; worker groups hold workers only`);
-    });
-    const members = new Set(g.nodes);
-    const batched = new Set<string>();
-    g.batches.forEach((b, bi) =>
-      b.forEach((n, i) => {
-        const p = `groups[${gi}].batches[${bi}][${i}]`;
-        if (!members.has(n)) problem(out, p, `${n} is not in groups[${gi}].nodes`);
-        else if (batched.has(n)) problem(out, p, `${n} is in two batches`);
-        batched.add(n);
-      }),
-    );
-    const missing = g.nodes.filter((n) => !batched.has(n));
-    if (missing.length > 0) problem(out, `groups[${gi}].batches`, `no batch holds ${missing.join(', ')}`);
-  });
+export const planMetadataSchema = mapping({
+  /** The plan's name: by default the file name without `.yaml` (see `planName`). */
+  name: nonBlank('a plan name', /^[^/\\\s]+$/, () => 'a plan name has no slashes or spaces'),
+  /** ISO-8601 UTC timestamp of `plan`, e.g. `2025-11-23T14:00:00.000Z`. */
+  createdAt: isoTime(),
+  /** `k8s-upgrade <version>` that wrote the plan. */
+  generator: nonBlank('"k8s-upgrade <version>"', /^k8s-upgrade /, () => 'expected "k8s-upgrade <version>"'),
+  /** `sha256:<64 hex>` over the canonical JSON of everything else (see `computeContentHash`). */
+  contentHash: nonBlank('sha256:<64 hex digits>', CONTENT_HASH_PATTERN, () => {
+    return 'expected sha256:<64 lower-case hex digits>';
+  }),
+});
+export type PlanMetadata = z.infer<typeof planMetadataSchema>;
 
-  const ascending = (hops: readonly { to: string }[], section: string): void =>
-    hops.forEach((hop, h) => {
-      const prev = hops[h - 1];
-      if (prev && compareVersions(parseV(prev.to), parseV(hop.to)) >= 0) problem(out, `${section}[${h}].to`, `${hop.to} does not come after ${prev.to}; hops go up`);
-      if (compareVersions(parseV(hop.to), to) > 0) problem(out, `${section}[${h}].to`, `${hop.to} is past the target ${plan.to}`);
-    });
-  ascending(plan.controlPlane.hops, 'controlPlane.hops');
-  ascending(plan.workers.hops, 'workers.hops');
+/** Which cluster the plan is for; `apply` refuses a plan whose server or kube-system UID differ. */
+export const planClusterSchema = mapping({
+  /** The API server URL from the kubeconfig, without credentials. */
+  server: httpUrl(),
+  /** `metadata.uid` of the `kube-system` namespace: survives DNS and IP changes, differs between clusters. */
+  kubeSystemUid: nonBlank('the kube-system namespace UID'),
+  /** The kubeconfig context used at plan time (informational; also names the file). */
+  context: nonBlank('a kubeconfig context name').optional(),
+});
+export type PlanCluster = z.infer<typeof planClusterSchema>;
 
-  plan.workers.hops.forEach((hop, h) => {
-    for (const d of duplicates(hop.nodes)) problem(out, `workers.hops[${h}].nodes`, `${d} is listed twice`);
-    hop.nodes.forEach((n, i) => {
-      if (!groupOf.has(n)) problem(out, `workers.hops[${h}].nodes[${i}]`, `${n} is in no worker group`);
-    });
-  });
-
-  const waivers = new Set(plan.waivers);
-  plan.findings.forEach((finding, i) => {
-    if (finding.waived && !waivers.has(finding.id)) problem(out, `findings[${i}].waived`, `${finding.id} is waived but not in waivers`);
-  });
-
-  const want = computePlanSummary(plan);
-  for (const key of ['blockers', 'warnings', 'infos', 'nodesToUpgrade', 'safe'] as const) {
-    if (plan.summary[key] !== want[key]) {
-      problem(out, `summary.${key}`, `is ${plan.summary[key]} but the plan's findings and hops give ${want[key]}`);
-    }
-  }
-};
+export const planComponentVersionsSchema = mapping({
+  component: oneOf(PLAN_COMPONENTS),
+  /** Distinct versions running now, sorted; empty when the component was not found. */
+  current: list(nonBlank('a version string')),
+  target: nonBlank('a version string'),
+});
+export type PlanComponentVersions = z.infer<typeof planComponentVersionsSchema>;
 
 /**
- * Validates a parsed document. Returns the plan rebuilt in canonical key order when there is no problem, and
- * every problem found otherwise (structure first; consistency between sections once the structure is valid).
+ * One control-plane hop: one minor (or the final patch), one node at a time, `nodes[0]` first (kubeadm upgrade
+ * apply).
  */
-export const validatePlanDocument = (value: unknown): { plan: UpgradePlan; problems: [] } | { plan?: undefined; problems: PlanFileProblem[] } => {
-  const out: Problems = [];
-  const plan = document(value, '', out);
-  if (out.length === 0) consistency(plan, out);
-  return out.length === 0 ? { plan, problems: [] } : { problems: out };
+export const planControlPlaneHopSchema = mapping({
+  to: targetVersion(),
+  nodes: nodeNames(),
+});
+export type PlanControlPlaneHop = z.infer<typeof planControlPlaneHopSchema>;
+
+export const planControlPlaneSchema = mapping({
+  /** Every control-plane node, sorted. */
+  nodes: nodeNames(),
+  hops: list(planControlPlaneHopSchema),
+});
+export type PlanControlPlane = z.infer<typeof planControlPlaneSchema>;
+
+/** One worker hop: `skew` is an intermediate hop the skew policy forces, `target` the final one. */
+export const planWorkerHopSchema = mapping({
+  to: targetVersion(),
+  reason: oneOf(WORKER_STEP_REASONS),
+  /** The workers this hop upgrades, sorted; they are visited in group and batch order. */
+  nodes: nodeNames(),
+});
+export type PlanWorkerHop = z.infer<typeof planWorkerHopSchema>;
+
+export const planWorkersSchema = mapping({
+  /** In execution order; a hop runs after the control-plane hop that allows it. */
+  hops: list(planWorkerHopSchema),
+});
+export type PlanWorkers = z.infer<typeof planWorkersSchema>;
+
+const maxUnavailableSpec = () => {
+  const error = expected('a count such as "1" or a percentage such as "25%" (as a string)');
+  return z.string({ error }).regex(/^([1-9]\d*|([1-9]\d?|100)%)$/, { error });
 };
+
+/** A worker group, in the order given to `plan --workers`. */
+export const planGroupSchema = mapping({
+  /** The label selector as given; `''` for the implicit group of workers no selector matched. */
+  selector: text(),
+  implicit: bool(),
+  /** Resolved against the group size: how many nodes may be unavailable at once. */
+  maxUnavailable: integer(1, Number.MAX_SAFE_INTEGER, ' of nodes'),
+  /** As given: `1`, `25%`. */
+  maxUnavailableSpec: maxUnavailableSpec(),
+  /** Every worker in the group (also those already at the target), sorted. */
+  nodes: nodeNames(0),
+  /** The group's nodes cut into ordered batches; together exactly `nodes`. */
+  batches: list(list(nodeName(), { min: 1, what: 'a batch (a list of node names)' }), { what: 'a list of batches' }),
+});
+export type PlanGroup = z.infer<typeof planGroupSchema>;
+
+export const planDrainOptionsSchema = mapping({
+  timeoutSeconds: seconds(1),
+  /** Pod termination grace period override; absent = each pod's own. */
+  gracePeriodSeconds: seconds(0).optional(),
+  deleteEmptyDirData: bool(),
+  /** Delete pods that no controller manages (they are not recreated anywhere). */
+  forceUnmanaged: bool(),
+  /** After this long blocked by a PDB, delete instead of evict; absent = never (the drain times out instead). */
+  disableEvictionAfterSeconds: seconds(1).optional(),
+});
+export type PlanDrainOptions = z.infer<typeof planDrainOptionsSchema>;
+
+/** A plain argument: any string that is not blank (non-aborting, so the argv rules below still run). */
+const argument = () =>
+  z
+    .string({ error: expected('an argument string') })
+    .regex(/\S/, { error: 'expected an argument string, got an empty string' });
+
+export const planHttpGateSchema = mapping({
+  url: httpUrl(),
+  timeoutSeconds: seconds(1).optional(),
+});
+export type PlanHttpGate = z.infer<typeof planHttpGateSchema>;
+
+export const planCommandGateSchema = mapping({
+  /** An argv array, run without a shell; exit 0 = healthy. */
+  argv: list(argument(), { min: 1, what: 'an argv list of strings (no shell is used)' }),
+  timeoutSeconds: seconds(1).optional(),
+});
+export type PlanCommandGate = z.infer<typeof planCommandGateSchema>;
+
+export const planHealthGatesSchema = mapping({
+  /** How long a gate may take to pass after a batch. */
+  timeoutSeconds: seconds(1),
+  /** How long every gate must keep passing before the next batch. */
+  soakSeconds: seconds(0),
+  http: list(planHttpGateSchema),
+  commands: list(planCommandGateSchema),
+});
+export type PlanHealthGates = z.infer<typeof planHealthGatesSchema>;
+
+const etcdEndpoint = () =>
+  nonBlank('an etcd client URL such as https://10.0.0.11:2379', /^https?:\/\/[^\s/]+\/?$/, () => {
+    return 'expected http(s)://host:port';
+  });
+const filePath = () => nonBlank('a file path');
+
+export const planEtcdSnapshotSchema = mapping({
+  /**
+   * `none`: no snapshot (apply then needs --skip-etcd-snapshot to touch the control plane); `local`: etcdctl on
+   * the operator's machine; `ssh`: etcdctl on a control-plane node, the file copied back.
+   */
+  mode: oneOf(ETCD_SNAPSHOT_MODES),
+  /** A snapshot before every control-plane hop, not only the first. */
+  perHop: bool(),
+  /** Client URLs. `local`: as reachable from this machine; `ssh`: from the node (default https://127.0.0.1:2379). */
+  endpoints: list(etcdEndpoint(), { min: 1, what: 'a list of etcd client URLs' }).optional(),
+  /**
+   * Paths to the CA, client certificate and key (on this machine for `local`; on the node for `ssh`, kubeadm's
+   * by default). Never their content.
+   */
+  cacert: filePath().optional(),
+  cert: filePath().optional(),
+  key: filePath().optional(),
+  /** `ssh`: the control-plane node that runs etcdctl (default: the first node of the hop). */
+  node: nodeName().optional(),
+  /** Where the operator's copies go (default: `<plan>.etcd/` next to the plan). */
+  dir: filePath().optional(),
+});
+export type PlanEtcdSnapshot = z.infer<typeof planEtcdSnapshotSchema>;
+
+export const planOptionsSchema = mapping({
+  strategy: oneOf(PLAN_STRATEGIES),
+  /** Size of the first batch of the first non-empty group. */
+  canary: integer(1, Number.MAX_SAFE_INTEGER, ' of nodes').optional(),
+  drain: planDrainOptionsSchema,
+  healthGates: planHealthGatesSchema,
+  etcdSnapshot: planEtcdSnapshotSchema,
+});
+export type PlanOptions = z.infer<typeof planOptionsSchema>;
+
+const SHELL_REFUSED =
+  'expected an argv list such as ["my-upgrade", "{node}", "{version}"], got a string: ' +
+  'a shell command line is not accepted';
+
+/**
+ * An exec-driver argv template: a list of non-blank strings with only the `allowed` placeholders
+ * (plan-file-argv.ts); `refuseShell` gives a shell command line written as one string its own message.
+ */
+const argvTemplate = (allowed?: readonly string[], { refuseShell = false } = {}) =>
+  z
+    .array(argument(), {
+      error: (iss) =>
+        refuseShell && typeof iss.input === 'string' ? SHELL_REFUSED : expected('an argv list of strings')(iss),
+    })
+    .check((ctx) => {
+      for (const [i, message] of argvTemplateProblems(ctx.value, allowed)) {
+        ctx.issues.push({ code: 'custom', message, input: ctx.value, path: i < 0 ? [] : [i] });
+      }
+    });
+
+export const execDriverSettingsSchema = mapping({
+  /**
+   * argv template run once per node, without a shell. Placeholders (whole or inside an element): `{node}`,
+   * `{address}`, `{version}` (e.g. v1.32.0), `{role}` (`control-plane`|`worker`), `{first}` (`true` on the first
+   * control-plane node of a hop, else `false`). `argv[0]` is a literal program.
+   */
+  upgrade: argvTemplate(undefined, { refuseShell: true }),
+  /** Rollback: takes a node back to `{version}` (the version it had before the run); same placeholders as `upgrade`. */
+  downgrade: argvTemplate(undefined, { refuseShell: true }).optional(),
+  /**
+   * Rollback: restores the etcd snapshot on one control-plane node (etcd member); `{node}`, `{address}`,
+   * `{snapshot}` (the local path of the verified copy).
+   */
+  restoreEtcd: argvTemplate(RESTORE_PLACEHOLDERS).optional(),
+  timeoutSeconds: seconds(1),
+});
+export type ExecDriverSettings = z.infer<typeof execDriverSettingsSchema>;
+
+export const execDriverSchema = mapping({
+  type: literal('exec'),
+  exec: execDriverSettingsSchema,
+});
+export type ExecDriver = z.infer<typeof execDriverSchema>;
+
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const ADDRESS_FROM = 'InternalIP or {label: <node label key>}';
+/** `InternalIP`, or `{label: <key>}`; a string is told it is not InternalIP, a mapping gets its own field errors. */
+const addressFrom = () =>
+  z.union(
+    [
+      z.literal('InternalIP'),
+      mapping({ label: nonBlank('a node label key', LABEL_KEY, (s) => `${JSON.stringify(s)} is not a label key`) }),
+    ],
+    { error: (iss) => (typeof iss.input === 'string' ? expected('"InternalIP"')(iss) : expected(ADDRESS_FROM)(iss)) },
+  );
+
+export const sshSettingsSchema = mapping({
+  user: nonBlank('a user name', /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/, (s) => `${JSON.stringify(s)} is not a user name`),
+  port: integer(1, 65535),
+  /** A path to the private key, resolved at apply time; never the key itself. */
+  identityFile: nonBlank('a path to a private key file').optional(),
+  /** `[user@]host[:port]`, passed to ssh -J. */
+  jumpHost: nonBlank('[user@]host[:port]', /^([^@\s]+@)?[^@\s:]+(:\d+)?$/, (s) => {
+    return `${JSON.stringify(s)} is not [user@]host[:port]`;
+  }).optional(),
+  /** Where the node's ssh address comes from: its InternalIP, or the value of a node label. */
+  addressFrom: addressFrom(),
+  strictHostKeyChecking: oneOf(SSH_HOST_KEY_CHECKING),
+  packageManager: oneOf(PACKAGE_MANAGERS),
+  sudo: bool(),
+  timeoutSeconds: seconds(1),
+});
+export type SshSettings = z.infer<typeof sshSettingsSchema>;
+
+export const kubeadmSshDriverSchema = mapping({
+  type: literal('kubeadm-ssh'),
+  ssh: sshSettingsSchema,
+});
+export type KubeadmSshDriver = z.infer<typeof kubeadmSshDriverSchema>;
+
+/** The node driver, chosen by `type`. */
+export const planDriverSchema = z.discriminatedUnion('type', [execDriverSchema, kubeadmSshDriverSchema], {
+  error: (iss) => {
+    if (iss.code !== 'invalid_union') return expected('a mapping')(iss);
+    const type = (iss.input as Record<string, unknown> | undefined)?.type;
+    if (type === undefined) return 'required (exec or kubeadm-ssh)';
+    return `expected one of ${PLAN_DRIVER_TYPES.join(', ')}, got ${describeValue(type)}`;
+  },
+});
+export type PlanDriver = z.infer<typeof planDriverSchema>;
+
+export const findingObjectSchema = mapping({
+  /** Kubernetes kind (`Node`, `Pod`, `PodDisruptionBudget`, …) or `File` for manifests. */
+  kind: nonBlank('a kind such as Pod'),
+  name: nonBlank('an object name'),
+  namespace: nonBlank('a namespace').optional(),
+  /** Extra detail for this object (e.g. the file line, the API used). */
+  detail: nonBlank('a detail string').optional(),
+});
+
+/** A preflight finding as the plan records it (the same shape as `Finding` in findings.ts). */
+export const findingSchema = mapping({
+  /** Stable check id, kebab-case, e.g. `pdb-never-allows-eviction`. */
+  id: checkId(),
+  severity: oneOf(SEVERITIES),
+  message: nonBlank('a message'),
+  objects: list(findingObjectSchema),
+  remediation: text(),
+  /** True when the user waived it with --ignore-check (recorded in the plan). */
+  waived: bool(),
+});
+
+export const planSummarySchema = mapping({
+  /** Blocker findings that are not waived. */
+  blockers: integer(0),
+  warnings: integer(0),
+  infos: integer(0),
+  /** Distinct nodes that at least one hop upgrades. */
+  nodesToUpgrade: integer(0),
+  /** No unwaived blocker: `apply` may run it. */
+  safe: bool(),
+});
+export type PlanSummary = z.infer<typeof planSummarySchema>;
+
+/** The whole plan file. */
+export const upgradePlanSchema = mapping({
+  apiVersion: literal(PLAN_API_VERSION),
+  kind: literal(PLAN_KIND),
+  metadata: planMetadataSchema,
+  cluster: planClusterSchema,
+  /** The oldest kube-apiserver's version now. */
+  from: reportedVersion(),
+  to: targetVersion(),
+  components: list(planComponentVersionsSchema),
+  controlPlane: planControlPlaneSchema,
+  workers: planWorkersSchema,
+  groups: list(planGroupSchema),
+  options: planOptionsSchema,
+  driver: planDriverSchema,
+  /** Sorted with `sortFindings`. */
+  findings: list(findingSchema),
+  /** The `--ignore-check` ids given to plan, sorted. */
+  waivers: list(checkId()),
+  summary: planSummarySchema,
+});
+export type UpgradePlan = z.infer<typeof upgradePlanSchema>;
+
+/** Top-level keys in file order. */
+export const PLAN_KEYS: readonly (keyof UpgradePlan)[] = Object.keys(upgradePlanSchema.shape) as (keyof UpgradePlan)[];

@@ -5,7 +5,7 @@
  * control-plane hop when there is none (kubelets never get ahead of the apiservers). Worker hops keep their
  * order among themselves. `apply` and the renderers use this one function.
  */
-import type { PlanControlPlaneHop, PlanWorkerHop, UpgradePlan } from './plan-file-types.js';
+import type { PlanControlPlaneHop, PlanWorkerHop, UpgradePlan } from './plan-file-schema.js';
 import { compareVersions, parseReportedVersion } from './versions.js';
 
 export type PlanStep =

@@ -3,7 +3,7 @@
  * and a reader can check the block agrees with the rest of the document).
  */
 import type { Finding } from './findings.js';
-import type { PlanSummary, UpgradePlan } from './plan-file-types.js';
+import type { PlanSummary, UpgradePlan } from './plan-file-schema.js';
 
 export const computePlanSummary = (
   plan: Pick<UpgradePlan, 'controlPlane' | 'workers'> & { readonly findings: readonly Finding[] },

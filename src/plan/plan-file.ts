@@ -12,8 +12,8 @@ import YAML from 'yaml';
 import { CREDENTIALS_ADVICE, findCredentials } from './plan-file-credentials.js';
 import { PlanFileError, REPLAN_ADVICE, formatProblems, type PlanFileProblem } from './plan-file-errors.js';
 import { computeContentHash, sealPlan } from './plan-file-hash.js';
-import { validatePlanDocument } from './plan-file-schema.js';
-import { PLAN_API_VERSION, type PlanCluster, type UpgradePlan } from './plan-file-types.js';
+import { validatePlanDocument } from './plan-file-validate.js';
+import { PLAN_API_VERSION, type PlanCluster, type UpgradePlan } from './plan-file-schema.js';
 
 /** The default folder for plans, relative to the working directory. */
 export const DEFAULT_PLAN_DIR = 'plans';

@@ -1,13 +1,14 @@
 /**
  * The run-state file next to the plan (`plans/x.yaml` → `plans/x.state.json`): written atomically (temp
  * file in the same folder, fsync, rename, fsync the folder; mode 0600; in a worker thread, state-file-writer.ts) so a crash or kill -9 leaves either
- * the old journal or the new one, never half of one; read back with a small structural validation. It is
+ * the old journal or the new one, never half of one; read back and validated against run-state-schema.ts. It is
  * the authority on a run (the ConfigMap mirror is a copy). It must never hold credentials.
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomically } from './state-file-writer.js';
-import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState } from './run-state-types.js';
+import { runStateProblems } from './run-state-schema.js';
+import type { RunState } from './run-state-types.js';
 
 /** The state file cannot be used: unreadable, not JSON, or not a k8s-upgrade run state. */
 export class StateFileError extends Error {
@@ -69,32 +70,11 @@ export function parseRunState(text: string, source: string): RunState {
   } catch (e) {
     throw new StateFileError(`The run state ${source} is not valid JSON (${(e as Error).message}). It may have been edited or truncated; restore it from the cluster mirror or move it aside to start a new run.`, source, { cause: e });
   }
-  const problem = validate(v);
-  if (problem) throw new StateFileError(`The run state ${source} is not a k8s-upgrade run state: ${problem}. Move it aside to start a new run, or restore it from the cluster mirror.`, source);
-  return v as RunState;
-}
-
-function validate(v: unknown): string | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'it is not a JSON object';
-  const s = v as Record<string, unknown>;
-  if (s.apiVersion !== RUN_STATE_API_VERSION) return `apiVersion is ${JSON.stringify(s.apiVersion)}, expected ${RUN_STATE_API_VERSION}`;
-  if (s.kind !== RUN_STATE_KIND) return `kind is ${JSON.stringify(s.kind)}, expected ${RUN_STATE_KIND}`;
-  for (const k of ['runId', 'status', 'startedAt', 'updatedAt'] as const) if (typeof s[k] !== 'string') return `${k} is missing or not a string`;
-  if (!['running', 'paused', 'failed', 'done'].includes(s.status as string)) return `status ${JSON.stringify(s.status)} is not one of running, paused, failed, done`;
-  const plan = s.plan as Record<string, unknown> | undefined;
-  if (typeof plan !== 'object' || plan === null) return 'plan is missing';
-  for (const k of ['name', 'path', 'contentHash', 'from', 'to']) if (typeof plan[k] !== 'string') return `plan.${k} is missing or not a string`;
-  const cluster = s.cluster as Record<string, unknown> | undefined;
-  if (typeof cluster !== 'object' || cluster === null || typeof cluster.server !== 'string' || typeof cluster.kubeSystemUid !== 'string') return 'cluster.server/cluster.kubeSystemUid are missing';
-  if (!Array.isArray(s.attempts)) return 'attempts is not a list';
-  if (!Array.isArray(s.phases)) return 'phases is not a list';
-  for (const [i, p] of (s.phases as unknown[]).entries()) {
-    const ph = p as Record<string, unknown> | null;
-    if (typeof ph !== 'object' || ph === null || typeof ph.id !== 'string' || typeof ph.status !== 'string' || !Array.isArray(ph.nodes)) return `phases[${i}] needs id, status and nodes`;
-    for (const [j, n] of (ph.nodes as unknown[]).entries()) {
-      const nd = n as Record<string, unknown> | null;
-      if (typeof nd !== 'object' || nd === null || typeof nd.node !== 'string' || typeof nd.status !== 'string') return `phases[${i}].nodes[${j}] needs node and status`;
-    }
+  const problems = runStateProblems(v);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? ` (and ${problems.length - 3} more)` : '');
+    throw new StateFileError(`The run state ${source} is not a k8s-upgrade run state: ${shown}. Move it aside to start a new run, or restore it from the cluster mirror.`, source);
   }
-  return undefined;
+  // The document itself, not zod's copy: fields a newer release wrote are kept when this one rewrites the state.
+  return v as RunState;
 }
