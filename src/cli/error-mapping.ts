@@ -4,10 +4,11 @@ import { EXIT } from './exit-codes.js';
 import { PlanInputError, PlanFileError } from '../plan/index.js';
 import { ClusterAccessError, ClusterApiError } from '../cluster/index.js';
 import { ApplyInputError } from '../upgrade/apply/errors.js'; // not the index: it would load the executor into every command
+import { RunLookupError } from '../upgrade/status/errors.js';
 
 export function toCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;
-  if (e instanceof PlanInputError || e instanceof PlanFileError || e instanceof ClusterAccessError || e instanceof ApplyInputError) return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
+  if (e instanceof PlanInputError || e instanceof PlanFileError || e instanceof ClusterAccessError || e instanceof ApplyInputError || e instanceof RunLookupError) return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
   if (e instanceof ClusterApiError) return new CliError(e.message, EXIT.FAILED, { cause: e });
   return new CliError(e instanceof Error ? e.message : String(e), EXIT.FAILED, { cause: e });
 }

@@ -1,5 +1,5 @@
 /** A run's outcome as an exit code of the one table (exit-codes.ts). */
-import type { RunOutcome } from '../upgrade/index.js';
+import type { AutoRollbackApplyResult, RunOutcome } from '../upgrade/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 const CODES: Record<RunOutcome, ExitCode> = {
@@ -12,3 +12,7 @@ const CODES: Record<RunOutcome, ExitCode> = {
 };
 
 export const outcomeExitCode = (o: RunOutcome): ExitCode => CODES[o];
+
+/** `apply` (with `--auto-rollback`): exit 6 when the run was rolled back, else the outcome of the last run. */
+export const applyExitCode = (r: AutoRollbackApplyResult): ExitCode =>
+  r.rollback ? (r.rollback.outcome === 'done' ? EXIT.ROLLED_BACK : outcomeExitCode(r.rollback.outcome)) : outcomeExitCode(r.apply.outcome);

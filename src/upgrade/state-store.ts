@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomically } from './state-file-writer.js';
+import { tempPathFor } from './run/durable-write.js';
 import { RUN_STATE_API_VERSION, RUN_STATE_KIND, type RunState } from './run-state-types.js';
 
 /** The state file cannot be used: unreadable, not JSON, or not a k8s-upgrade run state. */
@@ -35,8 +36,7 @@ export function statePathFor(planPath: string): string {
  * nodes in flight is not stalled by the disk. Rejects with StateFileError (the fs error as cause).
  */
 export async function writeStateFile(path: string, state: RunState): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(seq++).toString(36)}.tmp`);
+  const tmp = tempPathFor(path);
   // Compact: at hundreds of nodes the state is rewritten often and pretty-printing doubled its size and cost
   // (`k8s-upgrade status` is the readable view).
   const data = JSON.stringify(state) + '\n';
@@ -46,8 +46,6 @@ export async function writeStateFile(path: string, state: RunState): Promise<voi
     throw new StateFileError(`Cannot write the run state ${path}: ${(e as Error).message}. Check that the folder exists and is writable; the run stops so that no step goes unrecorded.`, path, { cause: e });
   }
 }
-
-let seq = 0;
 
 /** Reads the state file; `undefined` when it does not exist. Throws StateFileError when it is not a valid run state. */
 export function readStateFile(path: string): RunState | undefined {

@@ -7,7 +7,7 @@
 import type { NodeRunState, PhaseRunState, RunState } from '../../upgrade/run-state-types.js';
 import { formatDuration } from './progress/format.js';
 import { paintNode } from './run-summary.js';
-import { columns, listSome, makeStyle, plural, type Style } from './style.js';
+import { columns, listSome, makeStyle, plural, shellQuote, type Style } from './style.js';
 
 export const renderRunStatus = (state: RunState, opts: { color: boolean }): string => {
   const s = makeStyle(opts.color);
@@ -90,3 +90,9 @@ const stop = (st: RunState, s: Style): string[] => {
     ...(st.stop.next.length > 0 ? [s.bold('Next:'), ...st.stop.next.map((n) => `  ${n}`)] : []),
   ];
 };
+
+/** What `status` says when no run is recorded: for the plan given, or in the plans folder; and what to run. */
+export const renderNoRun = (where: { readonly plan?: string; readonly dir?: string }): string =>
+  where.plan !== undefined
+    ? `no run recorded for ${where.plan}; run k8s-upgrade apply ${shellQuote(where.plan)}\n`
+    : `no run recorded in ${where.dir ?? '.'}/; run k8s-upgrade apply <plan>\n`;
