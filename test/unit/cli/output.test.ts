@@ -90,7 +90,7 @@ describe('sandbox machines table', () => {
 
   it('wide: adds the address and the upgrade commands received', () => {
     const lines = renderMachineTable(machines, { wide: true }).split('\n');
-    expect(lines[0]).toMatch(/DOWNGRADES  ADDRESS    UPGRADE-COMMANDS$/);
+    expect(lines[0]).toMatch(/DOWNGRADES {2}ADDRESS {4}UPGRADE-COMMANDS$/);
     expect(lines[1]).toMatch(/10\.0\.0\.1  +2$/);
     expect(lines[2]).toMatch(/10\.0\.0\.12 +1$/);
   });
