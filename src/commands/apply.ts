@@ -41,9 +41,21 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
   static override flags = {
     ...accessFlags,
     ...runSettingsFlags,
-    'auto-rollback': Flags.boolean({ description: 'When a health gate fails (or a node never becomes Ready), roll the run back at once (see `rollback`): exit 6 when that succeeds.', default: false }),
-    'skip-etcd-snapshot': Flags.boolean({ description: 'Change the control plane even though the plan takes no etcd snapshot (recorded in the run state; rollback then cannot restore the control plane).', default: false }),
-    'driver-retries': Flags.integer({ description: 'Extra attempts of a failed node driver (kubeadm upgrade is idempotent).', default: 2, min: 0 }),
+    'auto-rollback': Flags.boolean({
+      description: 'When a health gate fails (or a node never becomes Ready), roll the run back at once (see ' +
+        '`rollback`): exit 6 when that succeeds.',
+      default: false,
+    }),
+    'skip-etcd-snapshot': Flags.boolean({
+      description: 'Change the control plane even though the plan takes no etcd snapshot (recorded in the run state; ' +
+        'rollback then cannot restore the control plane).',
+      default: false,
+    }),
+    'driver-retries': Flags.integer({
+      description: 'Extra attempts of a failed node driver (kubeadm upgrade is idempotent).',
+      default: 2,
+      min: 0,
+    }),
   };
 
   async run(): Promise<AutoRollbackApplyResult> {

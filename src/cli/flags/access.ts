@@ -20,7 +20,12 @@ export const accessFlags = {
 };
 
 export const sandboxAccessFlags = {
-  kubeconfig: Flags.string({ description: 'The kubeconfig `sandbox up` wrote.', env: 'KUBECONFIG', required: true, helpGroup: HELP_GROUP }),
+  kubeconfig: Flags.string({
+    description: 'The kubeconfig `sandbox up` wrote.',
+    env: 'KUBECONFIG',
+    required: true,
+    helpGroup: HELP_GROUP,
+  }),
   context,
 };
 
