@@ -37,7 +37,9 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: CaughtError): Promise<unknown> {
     if (err.code === 'EEXIT') throw err;
     if (err instanceof CliError) return this.fail(err.message, err.exitCode, err.suggestions ?? [], err);
-    if (PARSE_ERROR.test(err.message)) return this.fail(err.message, EXIT.INVALID_INPUT, ['See --help for usage.'], err, false);
+    if (PARSE_ERROR.test(err.message)) {
+      return this.fail(err.message, EXIT.INVALID_INPUT, ['See --help for usage.'], err, false);
+    }
     if (this.jsonEnabled()) return this.fail(err.message, (err.oclif?.exit ?? EXIT.FAILED) as ExitCode, [], err);
     return super.catch(err);
   }
@@ -45,9 +47,12 @@ export abstract class BaseCommand extends Command {
   private fail(message: string, exitCode: ExitCode, suggestions: readonly string[], err: Error, indent = true): never {
     process.stderr.write(`Error: ${message}\n`);
     for (const s of suggestions) process.stderr.write(`${indent ? '  ' : ''}${s}\n`);
-    if (process.env.DEBUG && err.cause) process.stderr.write(`Caused by: ${String((err.cause as Error).stack ?? err.cause)}\n`);
+    if (process.env.DEBUG && err.cause) {
+      process.stderr.write(`Caused by: ${String((err.cause as Error).stack ?? err.cause)}\n`);
+    }
     if (this.jsonEnabled()) {
-      process.stdout.write(renderJson({ error: { name: err.name, message, exitCode, ...(suggestions.length ? { suggestions } : {}) } }));
+      const error = { name: err.name, message, exitCode, ...(suggestions.length ? { suggestions } : {}) };
+      process.stdout.write(renderJson({ error }));
     }
     return this.exit(exitCode);
   }

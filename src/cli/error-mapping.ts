@@ -6,9 +6,12 @@ import { ClusterAccessError, ClusterApiError } from '../cluster/index.js';
 import { ApplyInputError } from '../upgrade/apply/errors.js'; // not the index: it would load the executor into every command
 import { RunLookupError } from '../upgrade/status/errors.js';
 
+/** The engine's errors that mean invalid input (flags, versions, a plan or state file, a kubeconfig): exit 3. */
+const INVALID_INPUT_ERRORS = [PlanInputError, PlanFileError, ClusterAccessError, ApplyInputError, RunLookupError];
+
 export function toCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;
-  if (e instanceof PlanInputError || e instanceof PlanFileError || e instanceof ClusterAccessError || e instanceof ApplyInputError || e instanceof RunLookupError) return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
+  if (INVALID_INPUT_ERRORS.some((type) => e instanceof type)) return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
   if (e instanceof ClusterApiError) return new CliError(e.message, EXIT.FAILED, { cause: e });
   return new CliError(e instanceof Error ? e.message : String(e), EXIT.FAILED, { cause: e });
 }

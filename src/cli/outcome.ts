@@ -15,4 +15,8 @@ export const outcomeExitCode = (o: RunOutcome): ExitCode => CODES[o];
 
 /** `apply` (with `--auto-rollback`): exit 6 when the run was rolled back, else the outcome of the last run. */
 export const applyExitCode = (r: AutoRollbackApplyResult): ExitCode =>
-  r.rollback ? (r.rollback.outcome === 'done' ? EXIT.ROLLED_BACK : outcomeExitCode(r.rollback.outcome)) : outcomeExitCode(r.apply.outcome);
+  !r.rollback
+    ? outcomeExitCode(r.apply.outcome)
+    : r.rollback.outcome === 'done'
+      ? EXIT.ROLLED_BACK
+      : outcomeExitCode(r.rollback.outcome);

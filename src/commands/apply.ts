@@ -1,17 +1,17 @@
-import { Args, Flags } from '@oclif/core';
-import { createInterface } from 'node:readline/promises';
+import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { confirmApply } from '../cli/confirm.js';
 import { CliError } from '../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { accessFlags, accessFrom } from '../cli/flags/access.js';
-import { runSettingsFlags, runSettingsFrom } from '../cli/flags/run-settings.js';
+import { applySettingsFlags, runSettingsFlags, runSettingsFrom } from '../cli/flags/run-settings.js';
 import { applyExitCode } from '../cli/outcome.js';
 import { shownPath } from '../cli/paths.js';
 import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
 import { runWithProgress } from '../cli/run-with-progress.js';
 import { pauseOnSignals } from '../cli/interrupt.js';
-import { applyWithAutoRollback, type AutoRollbackApplyResult, type ConfirmInfo } from '../upgrade/index.js';
+import { applyWithAutoRollback, type AutoRollbackApplyResult } from '../upgrade/index.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Execute a plan: upgrade every node with zero downtime; resumable after any stop.';
@@ -41,21 +41,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
   static override flags = {
     ...accessFlags,
     ...runSettingsFlags,
-    'auto-rollback': Flags.boolean({
-      description: 'When a health gate fails (or a node never becomes Ready), roll the run back at once (see ' +
-        '`rollback`): exit 6 when that succeeds.',
-      default: false,
-    }),
-    'skip-etcd-snapshot': Flags.boolean({
-      description: 'Change the control plane even though the plan takes no etcd snapshot (recorded in the run state; ' +
-        'rollback then cannot restore the control plane).',
-      default: false,
-    }),
-    'driver-retries': Flags.integer({
-      description: 'Extra attempts of a failed node driver (kubeadm upgrade is idempotent).',
-      default: 2,
-      min: 0,
-    }),
+    ...applySettingsFlags,
   };
 
   async run(): Promise<AutoRollbackApplyResult> {
@@ -76,15 +62,23 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
           planPath: shownPath(args.plan),
           access: accessFrom(flags),
           generator: `k8s-upgrade ${this.config.version}`,
-          confirm: (info) => (flags.yes ? Promise.resolve(true) : askConfirmation(info, process[stream])),
-          settings: { ...settings, driverRetries: flags['driver-retries'], skipEtcdSnapshot: flags['skip-etcd-snapshot'] },
+          confirm: (info) => (flags.yes ? Promise.resolve(true) : confirmApply(info, process[stream])),
+          settings: {
+            ...settings,
+            driverRetries: flags['driver-retries'],
+            skipEtcdSnapshot: flags['skip-etcd-snapshot'],
+          },
           signal: interrupt.signal,
           driverOptions,
           autoRollback: flags['auto-rollback'],
-          onRollback: (info) => process.stderr.write(`${renderRollbackWarning(info, { color: color && mode !== 'json' })}\n`),
+          onRollback: (info) => {
+            process.stderr.write(`${renderRollbackWarning(info, { color: color && mode !== 'json' })}\n`);
+          },
         },
         (run, execute) => {
-          if (run === 'rollback' && mode !== 'json') process[stream].write('\nA health gate failed and --auto-rollback was given: rolling back.\n');
+          if (run === 'rollback' && mode !== 'json') {
+            process[stream].write('\nA health gate failed and --auto-rollback was given: rolling back.\n');
+          }
           return runWithProgress({ mode, color, stream }, execute);
         },
       );
@@ -97,17 +91,5 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     const code = applyExitCode(result);
     if (code !== EXIT.OK) this.exit(code);
     return result;
-  }
-}
-
-async function askConfirmation(info: ConfirmInfo, output: NodeJS.WritableStream): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output });
-  try {
-    const what = info.resumed ? `Resume the upgrade of ${info.plan.cluster.context ?? info.plan.cluster.server}` : `Upgrade ${info.plan.cluster.context ?? info.plan.cluster.server}`;
-    const warn = info.warnings ? ` (${info.warnings} warning${info.warnings === 1 ? '' : 's'} in preflight)` : '';
-    const answer = await rl.question(`${what} from ${info.plan.from} to ${info.plan.to}: ${info.remaining} node step(s) to go${warn}. Continue? [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
   }
 }

@@ -44,7 +44,9 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
     this.log('Starting the sandbox cluster (Kubernetes v1.31.4, 3 control-plane nodes, pools blue=3 and green=3)…');
     const withEtcd = onPath('etcd') && onPath('etcdctl');
     const sandbox = await startSandbox({ kubeconfigPath, version: 'v1.31.4', timeScale: timeScale(flags['time-scale']), etcd: withEtcd });
-    const etcdFlags = withEtcd ? { 'etcd-snapshot': 'local' as const, 'etcd-endpoints': sandbox.etcd!.endpoints.join(',') } : {};
+    const etcdFlags = withEtcd
+      ? { 'etcd-snapshot': 'local' as const, 'etcd-endpoints': sandbox.etcd!.endpoints.join(',') }
+      : {};
     this.log(
       withEtcd
         ? `The sandbox keeps its objects in a real etcd (${sandbox.etcd!.endpoints.join(', ')}): apply will take a verified snapshot before the control plane.`
@@ -56,9 +58,17 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
       this.log(`  export KUBECONFIG=${kubeconfigPath}   # kubectl get nodes, kubectl get pdb -A, …\n`);
       const argv = [process.execPath, join(this.config.root, 'bin', 'run.js'), 'sandbox', 'node', 'upgrade', '--kubeconfig', kubeconfigPath, '{node}', '{version}'];
       // Exactly `plan --to … --workers pool=blue --workers pool=green --canary 1 --exec-command …`: plan's defaults.
-      const settings = { ...PLAN_SETTING_DEFAULTS, ...etcdFlags, to: flags.to, workers: ['pool=blue', 'pool=green'], canary: 1, 'exec-command': JSON.stringify(argv) };
+      const settings = {
+        ...PLAN_SETTING_DEFAULTS,
+        ...etcdFlags,
+        to: flags.to,
+        workers: ['pool=blue', 'pool=green'],
+        canary: 1,
+        'exec-command': JSON.stringify(argv),
+      };
+      const context = { access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}` };
       const planOnce = async (deleteEmptyDir: boolean) =>
-        planUpgrade(planRequestFrom({ ...settings, 'delete-emptydir-data': deleteEmptyDir }, { access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, now: new Date() }));
+        planUpgrade(planRequestFrom({ ...settings, 'delete-emptydir-data': deleteEmptyDir }, { ...context, now: new Date() }));
 
       this.log(`Step 1. Plan the upgrade to ${flags.to} (k8s-upgrade plan --to ${flags.to} --workers pool=blue --workers pool=green --canary 1):\n`);
       const first = await planOnce(false);

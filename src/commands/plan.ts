@@ -42,7 +42,8 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT])}`;
     let plan: UpgradePlan;
     let shown: string;
     try {
-      const request = planRequestFrom(flags, { access: accessFrom(flags), generator: `k8s-upgrade ${this.config.version}`, now: new Date() });
+      const generator = `k8s-upgrade ${this.config.version}`;
+      const request = planRequestFrom(flags, { access: accessFrom(flags), generator, now: new Date() });
       ({ plan } = await planUpgrade(request));
       shown = shownPath(writePlanFile(plan, flags.out));
     } catch (e) {

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
-import { createInterface } from 'node:readline/promises';
 import { BaseCommand } from '../cli/base-command.js';
+import { confirmRollback } from '../cli/confirm.js';
 import { CliError } from '../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
@@ -11,7 +11,7 @@ import { runSettingsFlags, runSettingsFrom } from '../cli/flags/run-settings.js'
 import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
 import { runWithProgress } from '../cli/run-with-progress.js';
 import { pauseOnSignals } from '../cli/interrupt.js';
-import { rollbackRun, type RollbackConfirmInfo, type RunSummary } from '../upgrade/index.js';
+import { rollbackRun, type RunSummary } from '../upgrade/index.js';
 
 export default class Rollback extends BaseCommand {
   static override summary = 'Undo a run of a plan: workers back to their versions, then etcd restored from the verified snapshot and the control plane taken back.';
@@ -58,7 +58,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
             access: accessFrom(flags),
             confirm: async (info) => {
               process.stderr.write(`${renderRollbackWarning(info, { color: color && mode !== 'json' })}\n`);
-              return flags.yes ? true : askConfirmation(info, process[stream]);
+              return flags.yes ? true : confirmRollback(info, process[stream]);
             },
             ...runSettingsFrom(flags),
             signal: interrupt.signal,
@@ -75,15 +75,5 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     const code = outcomeExitCode(summary.outcome);
     if (code !== EXIT.OK) this.exit(code);
     return summary;
-  }
-}
-
-async function askConfirmation(info: RollbackConfirmInfo, output: NodeJS.WritableStream): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output });
-  try {
-    const answer = await rl.question(`Roll back ${info.plan.cluster.context ?? info.plan.cluster.server}${info.snapshot ? ', losing every write after the snapshot' : ''}? [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
   }
 }

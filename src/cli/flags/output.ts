@@ -24,7 +24,10 @@ export const outputFlags = (human: string) => ({
 
 /** `-o human|json|yaml|wide`, for a table that has more columns than fit a terminal. */
 export const wideOutputFlags = (human: string) => ({
-  output: outputFlag(WIDE_OUTPUT_FORMATS, `Output: ${human} (human, wide: every column), or json or yaml (--json is -o json).`),
+  output: outputFlag(
+    WIDE_OUTPUT_FORMATS,
+    `Output: ${human} (human, wide: every column), or json or yaml (--json is -o json).`,
+  ),
 });
 
 /**

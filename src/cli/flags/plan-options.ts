@@ -5,11 +5,20 @@
  */
 import { homedir } from 'node:os';
 import { invalidInput } from '../errors.js';
-import { ARGV_PLACEHOLDERS, RESTORE_PLACEHOLDERS, argvTemplateProblems, type PlanDriver, type PlanOptions } from '../../plan/index.js';
+import {
+  ARGV_PLACEHOLDERS,
+  RESTORE_PLACEHOLDERS,
+  argvTemplateProblems,
+  type PlanDriver,
+  type PlanOptions,
+} from '../../plan/index.js';
 import type { PlanSettingValues } from './plan-settings.js';
 
 /** What the builders read: the settings without the target version and the worker groups. */
-export type PlanOptionSettings = Omit<PlanSettingValues, 'to' | 'workers' | 'strict-groups' | 'max-unavailable' | 'canary' | 'ignore-check' | 'manifests' | 'out'>;
+export type PlanOptionSettings = Omit<
+  PlanSettingValues,
+  'to' | 'workers' | 'strict-groups' | 'max-unavailable' | 'canary' | 'ignore-check' | 'manifests' | 'out'
+>;
 
 export function buildOptions(f: PlanOptionSettings): PlanOptions {
   for (const u of f['gate-url']) {

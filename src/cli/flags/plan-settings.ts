@@ -127,7 +127,8 @@ type DefaultedKey = { [K in keyof PlanSettings]-?: undefined extends PlanSetting
 export type PlanSettingDefaults = Pick<PlanSettings, Exclude<DefaultedKey, 'to'>>;
 
 /** Settings as the builders take them: parsed flags, or the defaults plus a target and what the caller sets. */
-export type PlanSettingValues = PlanSettingDefaults & { to: string } & Partial<Pick<PlanSettings, Exclude<keyof PlanSettings, DefaultedKey>>>;
+export type PlanSettingValues = PlanSettingDefaults & { to: string } & Partial<Pick<PlanSettings, OptionalKey>>;
+type OptionalKey = Exclude<keyof PlanSettings, DefaultedKey>;
 
 /** The default of every `plan` setting that has one, read from the flag declarations (never copied). */
 export const PLAN_SETTING_DEFAULTS: PlanSettingDefaults = Object.freeze(
@@ -139,7 +140,10 @@ export const PLAN_SETTING_DEFAULTS: PlanSettingDefaults = Object.freeze(
 ) as PlanSettingDefaults;
 
 /** The plan use case's request from parsed settings: options and driver validated (invalid input: CliError exit 3). */
-export function planRequestFrom(f: PlanSettingValues, ctx: { access: AccessOptions; generator: string; now: Date }): PlanRequest {
+export function planRequestFrom(
+  f: PlanSettingValues,
+  ctx: { access: AccessOptions; generator: string; now: Date },
+): PlanRequest {
   return {
     access: ctx.access,
     to: f.to,

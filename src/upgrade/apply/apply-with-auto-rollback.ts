@@ -9,7 +9,10 @@ import { rollbackRun, type RollbackConfirmInfo } from '../rollback/rollback-run.
 import { applyPlan, type ApplyRequest } from './apply-plan.js';
 
 /** Which run is starting, and the run itself, given the sink its events go to. */
-export type RunPresenter = (run: 'apply' | 'rollback', execute: (sink: EventSink) => Promise<RunSummary>) => Promise<RunSummary>;
+export type RunPresenter = (
+  run: 'apply' | 'rollback',
+  execute: (sink: EventSink) => Promise<RunSummary>,
+) => Promise<RunSummary>;
 
 export interface AutoRollbackApplyRequest extends ApplyRequest {
   /** Roll back when a health gate fails. */
@@ -29,7 +32,10 @@ export function stoppedByFailedGate(summary: RunSummary): boolean {
   return summary.stoppedBy?.step === 'health-gate' || summary.stoppedBy?.step === 'wait-ready';
 }
 
-export async function applyWithAutoRollback(req: AutoRollbackApplyRequest, present: RunPresenter): Promise<AutoRollbackApplyResult> {
+export async function applyWithAutoRollback(
+  req: AutoRollbackApplyRequest,
+  present: RunPresenter,
+): Promise<AutoRollbackApplyResult> {
   const applied = await present('apply', (sink) => applyPlan(req, sink));
   if (!req.autoRollback || !stoppedByFailedGate(applied) || req.signal?.aborted) return { apply: applied };
   const rolledBack = await present('rollback', (sink) =>

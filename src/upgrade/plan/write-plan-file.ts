@@ -35,7 +35,8 @@ export function writePlanFile(plan: UpgradePlan, out?: string): string {
     writeFileDurably(path, serializePlan(plan));
   } catch (e) {
     const why = (e as Error).message;
-    throw new PlanWriteError(`Cannot write the plan ${path}: ${why}. Check that the folder is writable, or choose another path with --out.`, path, { cause: e });
+    const next = 'Check that the folder is writable, or choose another path with --out.';
+    throw new PlanWriteError(`Cannot write the plan ${path}: ${why}. ${next}`, path, { cause: e });
   }
   return path;
 }

@@ -12,7 +12,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The file-system calls the write needs (node:fs); a parameter so the worker can pass its own. */
-export type DurableFs = Pick<typeof fs, 'openSync' | 'writeFileSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'>;
+export type DurableFs = Pick<
+  typeof fs,
+  'openSync' | 'writeFileSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'
+>;
 
 /**
  * Writes `bytes` to `file` through `tmp` (which must be in the same folder and must not exist), durably and
@@ -59,7 +62,8 @@ export function durableWriteSync(
 
 /** A temp-file name next to `file`, unique in this process (hidden, so folder listings skip it). */
 export function tempPathFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.${(seq++).toString(36)}.tmp`);
+  const unique = `${process.pid}.${Date.now().toString(36)}.${(seq++).toString(36)}`;
+  return path.join(path.dirname(file), `.${path.basename(file)}.${unique}.tmp`);
 }
 
 let seq = 0;

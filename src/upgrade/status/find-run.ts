@@ -23,7 +23,9 @@ export function findRun(plan: string | undefined, dir: string = DEFAULT_PLAN_DIR
   let statePath: string;
   let shown: string;
   if (plan !== undefined) {
-    if (!existsSync(plan)) throw new RunLookupError(`${plan} does not exist: give the plan file that apply ran (or its ${STATE_SUFFIX})`);
+    if (!existsSync(plan)) {
+      throw new RunLookupError(`${plan} does not exist: give the plan file that apply ran (or its ${STATE_SUFFIX})`);
+    }
     statePath = plan.endsWith(STATE_SUFFIX) ? plan : statePathFor(plan);
     shown = plan.endsWith(STATE_SUFFIX) ? `${plan.slice(0, -STATE_SUFFIX.length)}.yaml` : plan;
   } else {
