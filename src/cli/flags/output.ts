@@ -19,14 +19,17 @@ const outputFlag = <F extends readonly OutputFormat[]>(options: F, description: 
 
 /** `-o human|json|yaml`; `human` describes what the human view shows. */
 export const outputFlags = (human: string) => ({
-  output: outputFlag(OUTPUT_FORMATS, `Output: ${human} (human), or the data as json or yaml (--json is -o json).`),
+  output: outputFlag(
+    OUTPUT_FORMATS,
+    `Output: ${human} (human, the default), or the data as json or yaml (--json is -o json).`,
+  ),
 });
 
 /** `-o human|json|yaml|wide`, for a table that has more columns than fit a terminal. */
 export const wideOutputFlags = (human: string) => ({
   output: outputFlag(
     WIDE_OUTPUT_FORMATS,
-    `Output: ${human} (human, wide: every column), or json or yaml (--json is -o json).`,
+    `Output: ${human} (human, the default; wide: every column), or json or yaml (--json is -o json).`,
   ),
 });
 

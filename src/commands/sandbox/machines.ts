@@ -9,8 +9,8 @@ import { SandboxAdminClient } from '../../sandbox/index.js';
 export default class SandboxMachines extends BaseCommand {
   static override summary = 'List the sandbox machines: installed versions, kubelet state, upgrade and downgrade counts.';
 
-  static override description = `-o wide adds each machine's address and the upgrade commands it received; -o json|yaml
-(or --json) prints what the sandbox's admin API reports: its version and every machine.
+  static override description = `-o wide adds each machine's address and the upgrade commands it received;
+-o json|yaml (or --json) prints what the sandbox's admin API reports: its version and every machine.
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
 
