@@ -6,11 +6,21 @@ import { LabelSelectorError } from '../kube/index.js';
 import { ClusterAccessError, ClusterApiError } from '../cluster/index.js';
 // Not run/index.js: it would load the executor into every command.
 import { ApplyInputError } from '../upgrade/run/errors.js';
+import { RunLookupError } from '../upgrade/status/errors.js';
+
+/** The engine's errors that mean invalid input (flags, versions, a plan or state file, a kubeconfig): exit 3. */
+const INVALID_INPUT_ERRORS = [
+  PlanInputError,
+  PlanFileError,
+  ClusterAccessError,
+  ApplyInputError,
+  RunLookupError,
+  LabelSelectorError,
+];
 
 export function toCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;
-  if (e instanceof PlanInputError || e instanceof PlanFileError || e instanceof ClusterAccessError || e instanceof ApplyInputError) return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
-  if (e instanceof LabelSelectorError) return new CliError(e.message, EXIT.INVALID_INPUT, { cause: e });
+  if (INVALID_INPUT_ERRORS.some((type) => e instanceof type)) return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
   if (e instanceof ClusterApiError) return new CliError(e.message, EXIT.FAILED, { cause: e });
   return new CliError(e instanceof Error ? e.message : String(e), EXIT.FAILED, { cause: e });
 }

@@ -9,9 +9,14 @@ import type { EventSink, RunSummary, UpgradeEvent } from '../upgrade/run/index.j
 import { createProgressRenderer, renderRunSummary, type ProgressMode } from './render/index.js';
 import { AsyncFdOutput } from './async-output.js';
 
-export async function runWithProgress(opts: { mode: ProgressMode; color: boolean; out?: NodeJS.WritableStream }, run: (sink: EventSink) => Promise<RunSummary>): Promise<RunSummary> {
-  const queued = !opts.out && opts.mode !== 'tty' ? new AsyncFdOutput(process.stdout.fd) : undefined;
-  const out = opts.out ?? queued ?? process.stdout;
+export async function runWithProgress(
+  opts: { mode: ProgressMode; color: boolean; out?: NodeJS.WritableStream; stream?: 'stdout' | 'stderr' },
+  run: (sink: EventSink) => Promise<RunSummary>,
+): Promise<RunSummary> {
+  // `stream: 'stderr'` keeps stdout for one JSON document (`--json`).
+  const std = process[opts.stream ?? 'stdout'];
+  const queued = !opts.out && opts.mode !== 'tty' ? new AsyncFdOutput(std.fd) : undefined;
+  const out = opts.out ?? queued ?? std;
   let renderer: ReturnType<typeof createProgressRenderer> | undefined;
   const early: UpgradeEvent[] = [];
   const sink: EventSink = (e) => {
@@ -36,9 +41,4 @@ export async function runWithProgress(opts: { mode: ProgressMode; color: boolean
   } finally {
     await queued?.flush();
   }
-}
-
-/** The ssh client settings given at apply/rollback time. */
-export function driverOptionsFrom(flags: { 'ssh-known-hosts'?: string; 'ssh-identity'?: string }): { knownHostsFile?: string; identityFile?: string } {
-  return { ...(flags['ssh-known-hosts'] ? { knownHostsFile: flags['ssh-known-hosts'] } : {}), ...(flags['ssh-identity'] ? { identityFile: flags['ssh-identity'] } : {}) };
 }

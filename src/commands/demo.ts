@@ -1,19 +1,20 @@
 import { Flags } from '@oclif/core';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { CliError } from '../cli/errors.js';
 import { outcomeExitCode } from '../cli/outcome.js';
-import { buildDriver, buildOptions, type PlanFlagValues } from '../cli/plan-flags.js';
+import { PLAN_SETTING_DEFAULTS, planRequestFrom } from '../cli/flags/plan-settings.js';
+import { runSettingsFlags } from '../cli/flags/run-settings.js';
 import { progressMode, renderPlanSummary } from '../cli/render/index.js';
 import { runWithProgress } from '../cli/run-with-progress.js';
 import { applyPlan } from '../upgrade/apply/index.js';
 import { isWaivable, planUpgrade } from '../upgrade/plan/index.js';
-import { serializePlan } from '../plan/index.js';
 import { isReady, type WithConditions } from '../kube/index.js';
 import { sleepResolvingOnAbort } from '../drain/sleep.js';
+import { writePlanFile } from '../upgrade/plan/write-plan-file.js';
 import { remediateDemo, startSandbox } from '../sandbox/index.js';
 
 export default class Demo extends BaseCommand {
@@ -32,7 +33,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
     keep: Flags.boolean({ description: 'Keep the sandbox running at the end (Ctrl-C to stop).', default: false }),
     apply: Flags.boolean({ description: 'Go on from the first plan to the fix, the second plan and the apply (--no-apply: plan only).', default: true, allowNo: true }),
     'time-scale': Flags.string({ description: 'Sandbox speed: multiplies every simulated delay (0.2 = five times faster than life).', default: '0.2' }),
-    'log-format': Flags.string({ description: 'Progress output of the apply: auto, plain or json.', options: ['auto', 'plain', 'json'], default: 'auto' }),
+    'log-format': runSettingsFlags['log-format'],
     kubeconfig: Flags.string({ description: 'Where the sandbox kubeconfig is written.', default: '.sandbox/demo.kubeconfig' }),
   };
 
@@ -46,7 +47,9 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
     this.log('Starting the sandbox cluster (Kubernetes v1.31.4, 3 control-plane nodes, pools blue=3 and green=3)…');
     const withEtcd = onPath('etcd') && onPath('etcdctl');
     const sandbox = await startSandbox({ kubeconfigPath, version: 'v1.31.4', timeScale: timeScale(flags['time-scale']), etcd: withEtcd });
-    const etcdFlags = withEtcd ? { 'etcd-snapshot': 'local', 'etcd-endpoints': sandbox.etcd!.endpoints.join(',') } : {};
+    const etcdFlags = withEtcd
+      ? { 'etcd-snapshot': 'local' as const, 'etcd-endpoints': sandbox.etcd!.endpoints.join(',') }
+      : {};
     this.log(
       withEtcd
         ? `The sandbox keeps its objects in a real etcd (${sandbox.etcd!.endpoints.join(', ')}): apply will take a verified snapshot before the control plane.`
@@ -57,20 +60,18 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
       this.log(`Sandbox ready at ${sandbox.url}: ${sandbox.cluster.store.count('nodes')} nodes, ${sandbox.cluster.store.count('pods')} pods.`);
       this.log(`  export KUBECONFIG=${kubeconfigPath}   # kubectl get nodes, kubectl get pdb -A, …\n`);
       const argv = [process.execPath, join(this.config.root, 'bin', 'run.js'), 'sandbox', 'node', 'upgrade', '--kubeconfig', kubeconfigPath, '{node}', '{version}'];
-      const planOnce = (deleteEmptyDir: boolean) =>
-        planUpgrade({
-          access: { kubeconfig: kubeconfigPath },
-          to: flags.to,
-          workers: ['pool=blue', 'pool=green'],
-          maxUnavailable: '1',
-          canary: 1,
-          strict: false,
-          ignoreChecks: [],
-          options: buildOptions({ ...flagValues, ...etcdFlags, 'delete-emptydir-data': deleteEmptyDir }),
-          driver: buildDriver({ ...flagValues, 'exec-command': JSON.stringify(argv) }),
-          generator: `k8s-upgrade ${this.config.version}`,
-          now: new Date(),
-        });
+      // Exactly `plan --to … --workers pool=blue --workers pool=green --canary 1 --exec-command …`: plan's defaults.
+      const settings = {
+        ...PLAN_SETTING_DEFAULTS,
+        ...etcdFlags,
+        to: flags.to,
+        workers: ['pool=blue', 'pool=green'],
+        canary: 1,
+        'exec-command': JSON.stringify(argv),
+      };
+      const context = { access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}` };
+      const planOnce = async (deleteEmptyDir: boolean) =>
+        planUpgrade(planRequestFrom({ ...settings, 'delete-emptydir-data': deleteEmptyDir }, { ...context, now: new Date() }));
 
       this.log(`Step 1. Plan the upgrade to ${flags.to} (k8s-upgrade plan --to ${flags.to} --workers pool=blue --workers pool=green --canary 1):\n`);
       const first = await planOnce(false);
@@ -85,13 +86,12 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
 
       this.log('\nStep 3. Plan again:\n');
       const second = await planOnce(true);
-      const planPath = join(workDir, `${second.plan.metadata.name}.yaml`);
-      writeFileSync(planPath, serializePlan(second.plan));
+      const planPath = writePlanFile(second.plan, join(workDir, `${second.plan.metadata.name}.yaml`));
       this.log(renderPlanSummary(second.plan, { color, waivable: isWaivable, planPath: relative(process.cwd(), planPath) }));
       if (!second.plan.summary.safe) throw new CliError('the second plan still has blockers; the demo stops here', EXIT.FAILED);
 
       this.log(`\nStep 4. Apply it (k8s-upgrade apply ${relative(process.cwd(), planPath)} --yes):\n`);
-      const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
+      const mode = progressMode(flags['log-format'], process.stdout.isTTY === true, process.env);
       const summary = await runWithProgress({ mode, color }, (sink) =>
         applyPlan(
           { planPath: relative(process.cwd(), planPath), access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, confirm: async () => true, settings: { evictionRetryDelayMs: 1000, skipEtcdSnapshot: !withEtcd } },
@@ -116,22 +116,6 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
     }
   }
 }
-
-/** The `plan` flag defaults the demo plans with. */
-const flagValues: PlanFlagValues = {
-  strategy: 'rolling',
-  'delete-emptydir-data': false,
-  force: false,
-  'drain-timeout': 600,
-  'gate-timeout': 300,
-  soak: 0,
-  'gate-url': [],
-  driver: 'exec',
-  'ssh-user': 'root',
-  'ssh-port': 22,
-  'ssh-accept-new-host-keys': false,
-  'package-manager': 'apt',
-};
 
 /**
  * Waits (bounded) until the cluster has settled: every Deployment and StatefulSet has all its replicas Ready

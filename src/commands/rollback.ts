@@ -1,16 +1,18 @@
 import { Args } from '@oclif/core';
-import { createInterface } from 'node:readline/promises';
 import { BaseCommand } from '../cli/base-command.js';
+import { confirmRollback } from '../cli/confirm.js';
 import { CliError } from '../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { outcomeExitCode } from '../cli/outcome.js';
 import { shownPath } from '../cli/paths.js';
+import { accessFlags, accessFrom } from '../cli/flags/access.js';
+import { runSettingsFlags, runSettingsFrom } from '../cli/flags/run-settings.js';
 import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
-import { driverOptionsFrom, runWithProgress } from '../cli/run-with-progress.js';
-import { runFlags } from '../cli/run-flags.js';
+import { runWithProgress } from '../cli/run-with-progress.js';
 import { pauseOnSignals } from '../cli/interrupt.js';
-import { rollbackRun, type RollbackConfirmInfo } from '../upgrade/rollback/index.js';
+import { rollbackRun } from '../upgrade/rollback/index.js';
+import type { RunSummary } from '../upgrade/run/index.js';
 
 export default class Rollback extends BaseCommand {
   static override summary = 'Undo a run of a plan: workers back to their versions, then etcd restored from the verified snapshot and the control plane taken back.';
@@ -24,7 +26,7 @@ recorded versions, hop by hop; then postflight health.
 EVERY WRITE TO THE CLUSTER AFTER THE SNAPSHOT IS LOST: objects created, changed or deleted since then (by people,
 controllers and workloads) return to their state at the snapshot. Kubernetes has no supported control-plane
 downgrade; this is the only way back. Asks for confirmation on a terminal (--yes otherwise). Resumable: run the same
-command again after any stop.
+command again after any stop. --json prints the run summary as one JSON document (the progress goes to stderr).
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCKED])}`;
 
@@ -34,50 +36,45 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     plan: Args.string({ description: 'The plan file whose run to undo.', required: true }),
   };
 
-  static override flags = { ...runFlags };
+  static override enableJsonFlag = true;
 
-  async run(): Promise<void> {
+  static override flags = { ...accessFlags, ...runSettingsFlags };
+
+  async run(): Promise<RunSummary> {
     const { args, flags } = await this.parse(Rollback);
+    const json = this.jsonEnabled();
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
     if (!flags.yes && !interactive) throw new CliError('rollback changes the cluster and loses every write after the etcd snapshot: pass --yes when not running on a terminal (nothing was changed)', EXIT.INVALID_INPUT);
-    const planPath = shownPath(args.plan);
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    const mode = progressMode(flags['log-format'] as 'auto' | 'plain' | 'json', process.stdout.isTTY === true, process.env);
+    // With --json, stdout holds only the result document; the progress goes to stderr.
+    const stream = json ? 'stderr' : 'stdout';
+    const color = process[stream].isTTY === true && !process.env.NO_COLOR;
+    const mode = progressMode(flags['log-format'], process[stream].isTTY === true, process.env);
     const interrupt = pauseOnSignals('rollback');
-    let code: number = EXIT.OK;
+    let summary: RunSummary;
     try {
-      const summary = await runWithProgress({ mode, color }, (sink) =>
+      summary = await runWithProgress({ mode, color, stream }, (sink) =>
         rollbackRun(
           {
-            planPath,
-            access: { kubeconfig: flags.kubeconfig, context: flags.context },
+            planPath: shownPath(args.plan),
+            access: accessFrom(flags),
             confirm: async (info) => {
               process.stderr.write(`${renderRollbackWarning(info, { color: color && mode !== 'json' })}\n`);
-              return flags.yes ? true : askConfirmation(info);
+              return flags.yes ? true : confirmRollback(info, process[stream]);
             },
-            settings: { nodeReadyTimeoutMs: flags['node-ready-timeout'] * 1000, evictionRetryDelayMs: flags['eviction-retry-delay'] * 1000 },
+            ...runSettingsFrom(flags),
             signal: interrupt.signal,
-            driverOptions: driverOptionsFrom(flags),
           },
           sink,
         ),
       );
-      code = outcomeExitCode(summary.outcome);
     } catch (e) {
       throw toCliError(e);
     } finally {
       interrupt.dispose();
     }
+    if (json) this.emitJson(summary);
+    const code = outcomeExitCode(summary.outcome);
     if (code !== EXIT.OK) this.exit(code);
-  }
-}
-
-async function askConfirmation(info: RollbackConfirmInfo): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question(`Roll back ${info.plan.cluster.context ?? info.plan.cluster.server}${info.snapshot ? ', losing every write after the snapshot' : ''}? [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
+    return summary;
   }
 }

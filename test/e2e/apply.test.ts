@@ -159,6 +159,24 @@ describe('k8s-upgrade apply on the demo sandbox', () => {
     expect(again.exitCode).toBe(0);
     expect(again.stdout + again.stderr).toContain('already applied');
   });
+
+  it('--json (after the run above): the result as one JSON document on stdout, the progress on stderr; errors keep their codes', async () => {
+    const args = [plan, '--kubeconfig', t.kubeconfigPath, '--eviction-retry-delay', '1', '--skip-etcd-snapshot'];
+    const r = await cli(['apply', ...args, '--yes', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.apply).toMatchObject({ outcome: 'done', plan: expect.any(String) });
+    expect(doc.rollback).toBeUndefined();
+    expect(r.stderr).toContain('already applied');
+    const noYes = await cli(['apply', plan, '--kubeconfig', t.kubeconfigPath, '--json']);
+    expect(noYes.exitCode).toBe(3);
+    expect(JSON.parse(noYes.stdout).error).toMatchObject({ exitCode: 3, message: expect.stringContaining('--yes') });
+    const rollback = await cli(['rollback', plan, '--kubeconfig', t.kubeconfigPath, '--json']);
+    expect(rollback.exitCode).toBe(3);
+    expect(JSON.parse(rollback.stdout).error.message).toContain('--yes');
+    const badFlag = await cli(['apply', plan, '--json', '--no-such-flag']);
+    expect(badFlag.exitCode).toBe(3);
+  });
 });
 
 describe('k8s-upgrade apply: a drain blocked by a PDB', () => {

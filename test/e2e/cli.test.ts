@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { join, resolve } from 'node:path';
 import { CoreV1Api, PatchStrategy, PolicyV1Api, setHeaderOptions } from '@kubernetes/client-node';
 import { startTestSandbox, waitFor, type TestSandbox } from '../helpers/sandbox.js';
@@ -115,5 +116,41 @@ describe('k8s-upgrade plan against the demo sandbox', () => {
     const missing = await cli(['plan', '--kubeconfig', join(t.dir, 'nope'), '--to', 'v1.32.0', '--out', out, ...exec]);
     expect(missing.exitCode).toBe(3);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('--json prints the plan document as -o json does, also with blockers (exit 2); --json -o yaml is exit 3', async () => {
+    const args = ['plan', '--kubeconfig', t.kubeconfigPath, '--to', 'v1.32.0', '--workers', 'pool=blue', ...exec];
+    const viaJson = await cli([...args, '--json', '--out', join(t.dir, 'json.yaml')]);
+    const viaO = await cli([...args, '-o', 'json', '--out', join(t.dir, 'o.yaml')]);
+    expect(viaJson.exitCode, viaJson.stderr).toBe(2);
+    expect(viaO.exitCode, viaO.stderr).toBe(2);
+    const withoutMetadata = (text: string) => {
+      const { metadata, ...rest } = JSON.parse(text);
+      expect(metadata.name).toBe('sandbox-v1.31.4-to-v1.32.0');
+      return rest;
+    };
+    expect(withoutMetadata(viaJson.stdout)).toEqual(withoutMetadata(viaO.stdout));
+    expect(statSync(join(t.dir, 'json.yaml')).mode & 0o777).toBe(0o600);
+    const yaml = await cli([...args, '-o', 'yaml', '--out', join(t.dir, 'y.yaml')]);
+    expect(yaml.exitCode).toBe(2);
+    expect(yaml.stdout).toBe(readFileSync(join(t.dir, 'y.yaml'), 'utf8').trimEnd()); // execa strips the last newline
+    const both = await cli([...args, '--json', '-o', 'yaml', '--out', join(t.dir, 'both.yaml')]);
+    expect(both.exitCode).toBe(3);
+    expect(JSON.parse(both.stdout).error.message).toContain('--json and -o yaml disagree');
+    expect(existsSync(join(t.dir, 'both.yaml'))).toBe(false);
+    const parseError = await cli([...args, '--json', '--no-such-flag']);
+    expect(parseError.exitCode).toBe(3);
+    expect(JSON.parse(parseError.stdout).error.exitCode).toBe(3);
+  });
+
+  it('sandbox machines: --json is -o json, -o yaml the same document, -o wide adds columns', async () => {
+    const machines = (...o: string[]) => cli(['sandbox', 'machines', '--kubeconfig', t.kubeconfigPath, ...o]);
+    const [json, oJson, yaml, human, wide] = await Promise.all([machines('--json'), machines('-o', 'json'), machines('-o', 'yaml'), machines(), machines('-o', 'wide')]);
+    for (const r of [json, oJson, yaml, human, wide]) expect(r.exitCode, r.stderr).toBe(0);
+    expect(json.stdout).toBe(oJson.stdout);
+    expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+    expect(human.stdout.split('\n')[0]).toMatch(/^NAME +ROLE +POOL .* DOWNGRADES$/);
+    expect(wide.stdout.split('\n')[0]).toMatch(/^NAME +ROLE +POOL .* DOWNGRADES +ADDRESS +UPGRADE-COMMANDS$/);
+    expect(wide.stdout.split('\n').length).toBe(human.stdout.split('\n').length);
   });
 });

@@ -12,3 +12,4 @@ export * from './progress/index.js';
 export * from './run-summary.js';
 export * from './run-status.js';
 export * from './rollback-warning.js';
+export * from './machine-table.js';

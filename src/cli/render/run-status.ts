@@ -7,6 +7,7 @@
 import type { NodeRunState, PhaseRunState, RunState } from '../../upgrade/run/index.js';
 import { formatDuration } from './progress/format.js';
 import { paintNode } from './run-summary.js';
+import { shellQuote } from '../../nodes/shell-quote.js';
 import { columns, listSome, makeStyle, plural, type Style } from './style.js';
 
 export const renderRunStatus = (state: RunState, opts: { color: boolean }): string => {
@@ -90,3 +91,9 @@ const stop = (st: RunState, s: Style): string[] => {
     ...(st.stop.next.length > 0 ? [s.bold('Next:'), ...st.stop.next.map((n) => `  ${n}`)] : []),
   ];
 };
+
+/** What `status` says when no run is recorded: for the plan given, or in the plans folder; and what to run. */
+export const renderNoRun = (where: { readonly plan?: string; readonly dir?: string }): string =>
+  where.plan !== undefined
+    ? `no run recorded for ${where.plan}; run k8s-upgrade apply ${shellQuote(where.plan)}\n`
+    : `no run recorded in ${where.dir ?? '.'}/; run k8s-upgrade apply <plan>\n`;

@@ -1,36 +1,26 @@
 /**
- * Atomic file writes off the event loop, in one worker thread: temp file (mode 0600, must not exist), write,
- * fsync, rename over the target, fsync of the folder — the whole sequence as one message, so a write costs the
- * executor one hand-off instead of six thread-pool round trips through a loop that is busy with hundreds of
- * drains. Writes are done in the order they are posted. The worker runs plain Node (no project modules), so it
- * starts the same from the compiled CLI and from the TypeScript sources; it keeps the process alive only while
- * a write is pending.
+ * Atomic file writes off the event loop, in one worker thread: the durable write of upgrade/durable-write.ts (temp
+ * file, mode 0600, must not exist; write, fsync, rename over the target, fsync of the folder) as one message, so a
+ * write costs the executor one hand-off instead of six thread-pool round trips through a loop that is busy with
+ * hundreds of drains. Writes are done in the order they are posted. The worker runs plain Node (no project
+ * modules: it is given the source of `durableWriteSync`, which uses only its parameters), so it starts the same
+ * from the compiled CLI and from the TypeScript sources; it keeps the process alive only while a write is pending.
  */
 import { Worker } from 'node:worker_threads';
+import { durableWriteSync } from '../durable-write.js';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-const { dirname } = require('node:path');
+const path = require('node:path');
+const durableWriteSync = ${durableWriteSync.toString()};
 parentPort.on('message', ({ id, file, tmp, bytes }) => {
   try {
-    const fd = fs.openSync(tmp, 'wx', 0o600);
-    try {
-      fs.writeFileSync(fd, bytes);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
+    durableWriteSync(fs, path, file, tmp, bytes, 0o600);
   } catch (e) {
-    try { fs.rmSync(tmp, { force: true }); } catch {}
     parentPort.postMessage({ id, error: { message: e.message, code: e.code } });
     return;
   }
-  try {
-    const d = fs.openSync(dirname(file), 'r');
-    try { fs.fsyncSync(d); } finally { fs.closeSync(d); }
-  } catch {}
   parentPort.postMessage({ id });
 });
 `;

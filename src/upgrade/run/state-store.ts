@@ -9,6 +9,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomically } from './state-file-writer.js';
 import { runStateProblems } from './run-state-schema.js';
 import type { RunState } from './run-state-types.js';
+import { tempPathFor } from '../durable-write.js';
 
 /** The state file cannot be used: unreadable, not JSON, or not a k8s-upgrade run state. */
 export class StateFileError extends Error {
@@ -36,8 +37,7 @@ export function statePathFor(planPath: string): string {
  * nodes in flight is not stalled by the disk. Rejects with StateFileError (the fs error as cause).
  */
 export async function writeStateFile(path: string, state: RunState): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(seq++).toString(36)}.tmp`);
+  const tmp = tempPathFor(path);
   // Compact: at hundreds of nodes the state is rewritten often and pretty-printing doubled its size and cost
   // (`k8s-upgrade status` is the readable view).
   const data = JSON.stringify(state) + '\n';
@@ -47,8 +47,6 @@ export async function writeStateFile(path: string, state: RunState): Promise<voi
     throw new StateFileError(`Cannot write the run state ${path}: ${(e as Error).message}. Check that the folder exists and is writable; the run stops so that no step goes unrecorded.`, path, { cause: e });
   }
 }
-
-let seq = 0;
 
 /** Reads the state file; `undefined` when it does not exist. Throws StateFileError when it is not a valid run state. */
 export function readStateFile(path: string): RunState | undefined {

@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CliError } from '../../../cli/errors.js';
+import { sandboxAccessFlags } from '../../../cli/flags/access.js';
 import { SandboxAdminClient } from '../../../sandbox/index.js';
 
 export default class SandboxFaultClear extends BaseCommand {
@@ -9,8 +10,7 @@ export default class SandboxFaultClear extends BaseCommand {
   static override args = { id: Args.integer({ description: 'Fault id (default: all).' }) };
 
   static override flags = {
-    kubeconfig: Flags.string({ description: 'The kubeconfig `sandbox up` wrote.', env: 'KUBECONFIG', required: true }),
-    context: Flags.string({ description: 'Context to use (default: current).' }),
+    ...sandboxAccessFlags,
   };
 
   async run(): Promise<void> {

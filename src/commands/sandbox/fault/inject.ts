@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CliError } from '../../../cli/errors.js';
+import { sandboxAccessFlags } from '../../../cli/flags/access.js';
 import { EXIT } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError, FAULT_TYPES, type FaultSpec } from '../../../sandbox/index.js';
 
@@ -23,8 +24,7 @@ export default class SandboxFaultInject extends BaseCommand {
   static override args = { type: Args.string({ description: 'Fault type.', required: true, options: [...FAULT_TYPES] }) };
 
   static override flags = {
-    kubeconfig: Flags.string({ description: 'The kubeconfig `sandbox up` wrote.', env: 'KUBECONFIG', required: true }),
-    context: Flags.string({ description: 'Context to use (default: current).' }),
+    ...sandboxAccessFlags,
     node: Flags.string({ description: 'Node the fault applies to.' }),
     times: Flags.integer({ description: 'upgrade-fails: number of failing attempts.', min: 1 }),
     'delay-ms': Flags.integer({ description: 'slow-eviction: extra simulated milliseconds.', min: 1 }),

@@ -1,7 +1,8 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { resolve } from 'node:path';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CliError } from '../../../cli/errors.js';
+import { sandboxAccessFlags } from '../../../cli/flags/access.js';
 import { EXIT, exitCodeHelp } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError } from '../../../sandbox/index.js';
 
@@ -29,8 +30,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
   };
 
   static override flags = {
-    kubeconfig: Flags.string({ description: 'The kubeconfig `sandbox up` wrote.', env: 'KUBECONFIG', required: true }),
-    context: Flags.string({ description: 'Context to use (default: current).' }),
+    ...sandboxAccessFlags,
   };
 
   async run(): Promise<void> {

@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CliError } from '../../../cli/errors.js';
+import { sandboxAccessFlags } from '../../../cli/flags/access.js';
 import { EXIT, exitCodeHelp } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError } from '../../../sandbox/index.js';
 
@@ -22,8 +23,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
   };
 
   static override flags = {
-    kubeconfig: Flags.string({ description: 'The kubeconfig `sandbox up` wrote.', env: 'KUBECONFIG', required: true }),
-    context: Flags.string({ description: 'Context to use (default: current).' }),
+    ...sandboxAccessFlags,
   };
 
   async run(): Promise<void> {

@@ -1,51 +1,38 @@
-/** Builds the plan's options and node-driver settings from `plan` flags, validating what the flags alone can. */
+/**
+ * The plan's options and node-driver settings built from the parsed `plan` settings (plan-settings.ts, typed by
+ * oclif's inference), validating what the flags alone can: URLs, argv templates, etcd connection. Invalid input
+ * is a CliError with exit 3 that names the flag and shows what is expected.
+ */
 import { homedir } from 'node:os';
-import { invalidInput } from './errors.js';
-import { ARGV_PLACEHOLDERS, RESTORE_PLACEHOLDERS, argvTemplateProblems, type PlanDriver, type PlanOptions } from '../plan/index.js';
+import { invalidInput } from '../errors.js';
+import {
+  ARGV_PLACEHOLDERS,
+  RESTORE_PLACEHOLDERS,
+  argvTemplateProblems,
+  type PlanDriver,
+  type PlanOptions,
+} from '../../plan/index.js';
+import type { PlanSettingValues } from './plan-settings.js';
 
-export interface PlanFlagValues {
-  strategy: string;
-  'delete-emptydir-data': boolean;
-  force: boolean;
-  'drain-timeout': number;
-  'disable-eviction-after'?: number;
-  'gate-timeout': number;
-  soak: number;
-  'gate-url': string[];
-  'gate-command'?: string[];
-  'etcd-snapshot'?: string;
-  'etcd-snapshot-per-hop'?: boolean;
-  'etcd-endpoints'?: string;
-  'etcd-cacert'?: string;
-  'etcd-cert'?: string;
-  'etcd-key'?: string;
-  'etcd-node'?: string;
-  'exec-downgrade-command'?: string;
-  'exec-restore-etcd-command'?: string;
-  driver: string;
-  'exec-command'?: string;
-  'ssh-user': string;
-  'ssh-port': number;
-  'ssh-identity'?: string;
-  'ssh-jump-host'?: string;
-  'ssh-address-label'?: string;
-  'ssh-accept-new-host-keys': boolean;
-  'package-manager': string;
-}
+/** What the builders read: the settings without the target version and the worker groups. */
+export type PlanOptionSettings = Omit<
+  PlanSettingValues,
+  'to' | 'workers' | 'strict-groups' | 'max-unavailable' | 'canary' | 'ignore-check' | 'manifests' | 'out'
+>;
 
-export function buildOptions(f: PlanFlagValues): PlanOptions {
+export function buildOptions(f: PlanOptionSettings): PlanOptions {
   for (const u of f['gate-url']) {
     if (!/^https?:\/\/[^\s]+$/.test(u)) throw invalidInput(`--gate-url ${JSON.stringify(u)}: expected an http:// or https:// URL`);
   }
   return {
-    strategy: f.strategy as PlanOptions['strategy'],
+    strategy: f.strategy,
     drain: {
       timeoutSeconds: f['drain-timeout'],
       deleteEmptyDirData: f['delete-emptydir-data'],
       forceUnmanaged: f.force,
       ...(f['disable-eviction-after'] !== undefined ? { disableEvictionAfterSeconds: f['disable-eviction-after'] } : {}),
     },
-    healthGates: { timeoutSeconds: f['gate-timeout'], soakSeconds: f.soak, http: f['gate-url'].map((url) => ({ url })), commands: (f['gate-command'] ?? []).map((c) => ({ argv: parseGateCommand(c) })) },
+    healthGates: { timeoutSeconds: f['gate-timeout'], soakSeconds: f.soak, http: f['gate-url'].map((url) => ({ url })), commands: f['gate-command'].map((c) => ({ argv: parseGateCommand(c) })) },
     etcdSnapshot: buildEtcdSnapshot(f),
   };
 }
@@ -58,9 +45,9 @@ const KUBEADM_ETCD = {
 };
 
 /** `--etcd-snapshot local|ssh` with its connection (paths only, never key material); ssh defaults to kubeadm's paths on the node. */
-function buildEtcdSnapshot(f: PlanFlagValues): PlanOptions['etcdSnapshot'] {
-  const mode = (f['etcd-snapshot'] ?? 'none') as PlanOptions['etcdSnapshot']['mode'];
-  const perHop = f['etcd-snapshot-per-hop'] === true;
+function buildEtcdSnapshot(f: PlanOptionSettings): PlanOptions['etcdSnapshot'] {
+  const mode = f['etcd-snapshot'];
+  const perHop = f['etcd-snapshot-per-hop'];
   if (mode === 'none') return { mode, perHop };
   const endpoints = f['etcd-endpoints']?.split(',').map((e) => e.trim()).filter(Boolean);
   for (const e of endpoints ?? []) if (!/^https?:\/\/[^\s/]+\/?$/.test(e)) throw invalidInput(`--etcd-endpoints: ${JSON.stringify(e)} is not an etcd client URL such as https://10.0.0.11:2379`);
@@ -82,7 +69,7 @@ function buildEtcdSnapshot(f: PlanFlagValues): PlanOptions['etcdSnapshot'] {
 
 const opt = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
 
-export function buildDriver(f: PlanFlagValues): PlanDriver {
+export function buildDriver(f: PlanOptionSettings): PlanDriver {
   if (f.driver === 'exec') {
     if (!f['exec-command']) throw invalidInput('--driver exec needs --exec-command, a JSON array such as \'["/usr/local/bin/upgrade-node","{node}","{version}"]\'');
     let argv: unknown;
@@ -108,7 +95,7 @@ export function buildDriver(f: PlanFlagValues): PlanDriver {
       ...(f['ssh-jump-host'] ? { jumpHost: f['ssh-jump-host'] } : {}),
       addressFrom: f['ssh-address-label'] ? { label: f['ssh-address-label'] } : 'InternalIP',
       strictHostKeyChecking: f['ssh-accept-new-host-keys'] ? 'accept-new' : 'yes',
-      packageManager: f['package-manager'] as 'apt' | 'yum',
+      packageManager: f['package-manager'],
       sudo: true,
       timeoutSeconds: 1800,
     },
