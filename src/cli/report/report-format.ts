@@ -41,7 +41,7 @@ export const linkLabel = (l: CriticalLink): string => {
     case 'phase':
       return `${l.phase}`;
     case 'between-nodes':
-      return `${l.phase}: between nodes (gates, window, engine)`;
+      return l.phase ? `${l.phase}: between nodes (gates, window, engine)` : 'between phases';
     case 'startup':
       return 'start-up (preflight, lock, watch caches)';
     case 'idle':

@@ -73,8 +73,14 @@ export function buildRunReport(input: ReportInput): RunReport {
     ...(state.rollback?.stop && state.rollback.status !== 'done' ? { rollbackStop: state.rollback.stop } : {}),
     totals: totals(phases, attempts, startMs, endMs),
     criticalPath: path,
-    log: { ...(input.logPath ? { path: input.logPath } : {}), events: log.used, problems: [...(input.logProblems ?? [])] },
+    log: { ...(input.logPath ? { path: input.logPath } : {}), events: log.used, problems: [...(input.logProblems ?? []), ...planMismatch(plan, state)] },
   };
+}
+
+/** The state records a run of another version of the plan file: say so (the findings shown are the file's). */
+function planMismatch(plan: UpgradePlan, state: RunState): string[] {
+  if (state.plan.contentHash === plan.metadata.contentHash) return [];
+  return [`the run state records a run of another version of this plan (${state.plan.contentHash}, the file is ${plan.metadata.contentHash}): the findings and waivers shown are the file's`];
 }
 
 function reportPhase(p: PhaseRunState, rollback: boolean, log: LogTimeline, state: RunState): ReportPhase {

@@ -8,7 +8,7 @@
  * across phases, the previous phase's last node). Work that overlaps the moment is concurrent, not a cause, and
  * is not taken. What lies between two links is named too: time inside a phase outside any node (health gates
  * of a batch, the window's pacing, the engine), start-up before the first phase, and time between attempts
- * (the run was stopped and resumed later). Gaps under a second (bookkeeping between one node's end and the next
+ * (the run was stopped and resumed later); time between two phases. Gaps under a second (bookkeeping between one node's end and the next
  * start) are not listed. Shortening a link on this path ends the run sooner; shortening anything else does not.
  */
 import type { CriticalLink, ReportAttempt, TimeSpan } from './report-types.js';
@@ -49,18 +49,32 @@ export function criticalPath(
 /** Names the time between two links (in reverse order, as the walk collects them). */
 function gap(from: number, to: number, attempts: readonly ReportAttempt[], phaseSpans: readonly (TimeSpan & { phase: string })[]): CriticalLink[] {
   if (to - from < MIN_GAP_MS) return [];
-  const cuts = [from, ...attempts.flatMap((a) => [a.startMs, a.endMs]).filter((c) => c > from && c < to), to].sort((a, b) => a - b);
+  const bounds = [...attempts, ...phaseSpans].flatMap((a) => [a.startMs, a.endMs]).filter((c) => c > from && c < to);
+  const cuts = [...new Set([from, ...bounds, to])].sort((a, b) => a - b);
   const pieces: CriticalLink[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     const [a, b] = [cuts[i]!, cuts[i + 1]!];
-    if (b - a < MIN_GAP_MS) continue;
-    const mid = (a + b) / 2;
-    const inAttempt = attempts.length === 0 || attempts.some((x) => x.startMs <= mid && mid <= x.endMs);
-    const phase = phaseSpans.find((p) => p.startMs <= mid && mid <= p.endMs);
-    const link: CriticalLink = !inAttempt ? { kind: 'idle', startMs: a, endMs: b } : phase ? { kind: 'between-nodes', phase: phase.phase, startMs: a, endMs: b } : { kind: 'startup', startMs: a, endMs: b };
+    const link = { ...classify((a + b) / 2, attempts, phaseSpans), startMs: a, endMs: b };
     const last = pieces.at(-1);
-    if (last && last.kind === link.kind && last.phase === link.phase) last.endMs = b;
+    // A sliver (a phase's bookkeeping around its start or end) goes to the piece after it.
+    if (last && (last.endMs - last.startMs < MIN_GAP_MS || (last.kind === link.kind && last.phase === link.phase))) pieces[pieces.length - 1] = { ...link, startMs: last.startMs };
     else pieces.push(link);
   }
+  const tail = pieces.at(-1);
+  if (tail && pieces.length > 1 && tail.endMs - tail.startMs < MIN_GAP_MS) {
+    pieces.pop();
+    pieces[pieces.length - 1]!.endMs = tail.endMs;
+  }
   return pieces.reverse();
+}
+
+/** Outside every attempt: idle; inside a phase: between its nodes; before the attempt's first phase: start-up. */
+function classify(mid: number, attempts: readonly ReportAttempt[], phaseSpans: readonly (TimeSpan & { phase: string })[]): Pick<CriticalLink, 'kind' | 'phase'> {
+  const attempt = attempts.find((x) => x.startMs <= mid && mid <= x.endMs);
+  if (!attempt && attempts.length > 0) return { kind: 'idle' };
+  const phase = phaseSpans.find((p) => p.startMs <= mid && mid <= p.endMs);
+  if (phase) return { kind: 'between-nodes', phase: phase.phase };
+  const from = attempt?.startMs ?? -Infinity;
+  const phaseBefore = phaseSpans.some((p) => p.startMs >= from && p.startMs < mid);
+  return phaseBefore ? { kind: 'between-nodes' } : { kind: 'startup' };
 }
