@@ -62,7 +62,7 @@ svg .seg { fill: #9aa3b5; } svg .phase-work { fill: #5b6475; }
 svg .interrupted { opacity: .45; stroke: #333; stroke-dasharray: 2 2; }
 svg .failed { stroke: #c62828; stroke-width: 2; }
 svg .pdb { stroke: ${c.pdb}; stroke-width: .8; } svg .pdb-bg { fill: #fbd0d0; } svg .pdb-stripe { fill: ${c.pdb}; }
-svg .pdb-label { fill: #5a0d0d; font-size: 10px; font-weight: 600; pointer-events: none; }
+svg .pdb-label { fill: #5a0d0d; font-size: 10px; font-weight: 600; pointer-events: none; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg .break rect { fill: #e6e8ee; } svg .break text { fill: #5b6475; }
 svg .attempt { stroke: #6a3cc2; stroke-dasharray: 4 3; stroke-width: 1.5; }
 footer { margin-top: 36px; color: #7a8294; font-size: 12px; }

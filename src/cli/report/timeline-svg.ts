@@ -45,11 +45,25 @@ export function renderPhaseTimeline(phase: ReportPhase, index: number, scale: Ti
 }
 
 function axis(scale: TimeScale, g: TimelineGeometry, bottom: number): string {
+  const step = scale.ticks.length > 1 ? scale.ticks[1]! - scale.ticks[0]! : 1000;
+  const nearBreak = (x: number) => scale.breaks.some((b) => x > b.x0 - 18 && x < b.x1 + 18);
   const ticks = scale.ticks.map((t) => {
-    const x = n(scale.x(t));
-    return `<line class="grid" x1="${x}" x2="${x}" y1="${g.axisH - 4}" y2="${bottom}"/><text class="tick" x="${x}" y="${g.axisH - 7}" text-anchor="middle">${esc(t === scale.startMs ? '0s' : formatDuration(t - scale.startMs))}</text>`;
+    const x = scale.x(t);
+    const text = nearBreak(x) ? '' : `<text class="tick" x="${n(x)}" y="${g.axisH - 7}" text-anchor="middle">${esc(tickLabel(t - scale.startMs, step))}</text>`;
+    return `<line class="grid" x1="${n(x)}" x2="${n(x)}" y1="${g.axisH - 4}" y2="${bottom}"/>${text}`;
   });
   return `<g class="axis">${ticks.join('')}</g>`;
+}
+
+/** Elapsed time at a tick, as precise as the tick step needs: `45s`, `2m30s`, `1h00m05s`, `3h15m`. */
+export function tickLabel(ms: number, stepMs: number): string {
+  const total = Math.round(ms / 1000);
+  const [h, m, sec] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+  const ss = String(sec).padStart(2, '0');
+  if (h === 0 && m === 0) return `${sec}s`;
+  if (h === 0) return stepMs < 60_000 ? `${m}m${ss}s` : `${m}m`;
+  const mm = String(m).padStart(2, '0');
+  return stepMs < 60_000 ? `${h}h${mm}m${ss}s` : `${h}h${mm}m`;
 }
 
 function label(text: string, y: number, g: TimelineGeometry, cls: string, title: string): string {

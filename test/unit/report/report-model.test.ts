@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serializePlan } from '../../../src/plan/index.js';
 import { buildRunReport, loadRunReport, parseRunLog, ReportInputError, type ReportNode, type RunReport } from '../../../src/upgrade/report/index.js';
 import { writeStateFile } from '../../../src/upgrade/state-store.js';
