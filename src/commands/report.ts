@@ -6,15 +6,18 @@ import { shownPath } from '../cli/paths.js';
 import { REPORT_FORMATS, writeRunReports, type ReportFormat } from '../cli/report/index.js';
 
 export default class Report extends BaseCommand {
-  static override summary = 'Write the report of a run: an HTML page with a per-node timeline, a Markdown summary, JUnit XML.';
+  static override summary =
+    'Write the report of a run: an HTML page with a per-node timeline, a Markdown summary, JUnit XML.';
 
-  static override description = `Reads the plan, its run state (<plan>.state.json) and run log (<plan>.log) — no cluster access — and writes
-<plan>.report.html (one self-contained page, no network: the per-node timeline of cordon, drain, node driver,
-wait Ready, uncordon and health gate with the time blocked by PodDisruptionBudgets, the phases, the critical path,
-evictions per node, the plan's findings and waivers, the etcd snapshots, the totals), <plan>.report.md (a short
-summary) and <plan>.junit.xml (one test case per node), mode 0600, next to the plan or in --out. When
-$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to it. apply and rollback write the same files
-at the end of every run.
+  static override description = `Reads the plan, its run state (<plan>.state.json) and run log (<plan>.log) — no
+cluster access — and writes, mode 0600, next to the plan or in --out:
+  <plan>.report.html  one self-contained page (no network): the per-node timeline of cordon, drain, node driver,
+                      wait Ready, uncordon and health gate with the time blocked by PodDisruptionBudgets, the
+                      phases, the critical path, evictions per node, the plan's findings and waivers, the etcd
+                      snapshots, the totals
+  <plan>.report.md    a short Markdown summary (also appended to $GITHUB_STEP_SUMMARY when that is set)
+  <plan>.junit.xml    JUnit XML: a test suite per phase, a test case per node
+apply and rollback write the same files at the end of every run.
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
 
@@ -28,8 +31,13 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
   };
 
   static override flags = {
-    out: Flags.string({ description: 'Folder for the report files (created when missing); default: next to the plan.' }),
-    format: Flags.string({ description: `Comma-separated: ${REPORT_FORMATS.join(', ')} (default: all three).`, default: REPORT_FORMATS.join(',') }),
+    out: Flags.string({
+      description: 'Folder for the report files (created when missing); default: next to the plan.',
+    }),
+    format: Flags.string({
+      description: `Comma-separated: ${REPORT_FORMATS.join(', ')} (default: all three).`,
+      default: REPORT_FORMATS.join(','),
+    }),
   };
 
   async run(): Promise<void> {
@@ -46,8 +54,15 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
 }
 
 function parseFormats(text: string): ReportFormat[] {
-  const given = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const given = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = given.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
-  if (bad.length > 0 || given.length === 0) throw new CliError(`--format ${text}: expected a comma-separated list of ${REPORT_FORMATS.join(', ')}`, EXIT.INVALID_INPUT);
+  if (bad.length > 0 || given.length === 0)
+    throw new CliError(
+      `--format ${text}: expected a comma-separated list of ${REPORT_FORMATS.join(', ')}`,
+      EXIT.INVALID_INPUT,
+    );
   return given as ReportFormat[];
 }

@@ -95,7 +95,11 @@ export async function launchChromium(): Promise<Browser> {
       } else for (const l of listeners) l(m);
     }
   });
-  const send = (method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> =>
+  const send = (
+    method: string,
+    params: Record<string, unknown> = {},
+    sessionId?: string,
+  ): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
@@ -106,12 +110,17 @@ export async function launchChromium(): Promise<Browser> {
   listeners.push((m) => {
     if (m.sessionId !== session || !m.params) return;
     if (m.method === 'Runtime.consoleAPICalled' && (m.params.type === 'error' || m.params.type === 'assert')) {
-      problems.console.push(JSON.stringify((m.params.args as { value?: unknown; description?: string }[]).map((a) => a.value ?? a.description)));
+      problems.console.push(
+        JSON.stringify(
+          (m.params.args as { value?: unknown; description?: string }[]).map((a) => a.value ?? a.description),
+        ),
+      );
     } else if (m.method === 'Runtime.exceptionThrown') {
       problems.exceptions.push(JSON.stringify(m.params.exceptionDetails));
     } else if (m.method === 'Log.entryAdded') {
       const entry = m.params.entry as { level: string; text: string; url?: string };
-      if (entry.level === 'error' || entry.level === 'warning') problems.log.push(`${entry.level}: ${entry.text}${entry.url ? ` (${entry.url})` : ''}`);
+      if (entry.level === 'error' || entry.level === 'warning')
+        problems.log.push(`${entry.level}: ${entry.text}${entry.url ? ` (${entry.url})` : ''}`);
     }
   });
   const stop = async () => {
@@ -123,7 +132,9 @@ export async function launchChromium(): Promise<Browser> {
   };
   try {
     const { targetId } = (await send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
-    ({ sessionId: session } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string });
+    ({ sessionId: session } = (await send('Target.attachToTarget', { targetId, flatten: true })) as {
+      sessionId: string;
+    });
     for (const domain of ['Runtime.enable', 'Log.enable', 'Page.enable']) await send(domain, {}, session);
   } catch (e) {
     await stop();
@@ -133,17 +144,26 @@ export async function launchChromium(): Promise<Browser> {
     problems,
     async open(url, viewport) {
       await send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false }, session);
-      const loaded = new Promise<void>((resolve) => listeners.push((m) => m.sessionId === session && m.method === 'Page.loadEventFired' && resolve()));
+      const loaded = new Promise<void>((resolve) =>
+        listeners.push((m) => m.sessionId === session && m.method === 'Page.loadEventFired' && resolve()),
+      );
       await send('Page.navigate', { url }, session);
       await loaded;
     },
     async evaluate<T>(expression: string) {
-      const r = (await send('Runtime.evaluate', { expression, returnByValue: true }, session)) as { result: { value: T }; exceptionDetails?: unknown };
+      const r = (await send('Runtime.evaluate', { expression, returnByValue: true }, session)) as {
+        result: { value: T };
+        exceptionDetails?: unknown;
+      };
       if (r.exceptionDetails) throw new Error(`evaluate(${expression}) threw: ${JSON.stringify(r.exceptionDetails)}`);
       return r.result.value;
     },
     async screenshot(clip) {
-      const { data } = (await send('Page.captureScreenshot', { format: 'png', clip: { ...clip, scale: 1 }, captureBeyondViewport: true }, session)) as { data: string };
+      const { data } = (await send(
+        'Page.captureScreenshot',
+        { format: 'png', clip: { ...clip, scale: 1 }, captureBeyondViewport: true },
+        session,
+      )) as { data: string };
       return Buffer.from(data, 'base64');
     },
     close: stop,

@@ -20,7 +20,7 @@ export function decodePng(png: Buffer): DecodedPng {
   let height = 0;
   let channels = 0;
   const idat: Buffer[] = [];
-  for (let off = 8; off < png.length; ) {
+  for (let off = 8; off < png.length;) {
     const len = png.readUInt32BE(off);
     const type = png.toString('latin1', off + 4, off + 8);
     const data = png.subarray(off + 8, off + 8 + len);
@@ -29,7 +29,8 @@ export function decodePng(png: Buffer): DecodedPng {
       height = data.readUInt32BE(4);
       const [depth, colour, , , interlace] = [data[8]!, data[9]!, data[10]!, data[11]!, data[12]!];
       channels = CHANNELS[colour] ?? 0;
-      if (depth !== 8 || channels === 0 || interlace !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${colour}, interlace ${interlace}`);
+      if (depth !== 8 || channels === 0 || interlace !== 0)
+        throw new Error(`unsupported PNG: depth ${depth}, colour type ${colour}, interlace ${interlace}`);
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     off += 12 + len;
@@ -45,7 +46,16 @@ export function decodePng(png: Buffer): DecodedPng {
       const b = y > 0 ? out[(y - 1) * stride + i]! : 0;
       const c = y > 0 && i >= channels ? out[(y - 1) * stride + i - channels]! : 0;
       const x = line[i]!;
-      const v = filter === 0 ? x : filter === 1 ? x + a : filter === 2 ? x + b : filter === 3 ? x + ((a + b) >> 1) : x + paeth(a, b, c);
+      const v =
+        filter === 0
+          ? x
+          : filter === 1
+            ? x + a
+            : filter === 2
+              ? x + b
+              : filter === 3
+                ? x + ((a + b) >> 1)
+                : x + paeth(a, b, c);
       out[y * stride + i] = v & 0xff;
     }
   }

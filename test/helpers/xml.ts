@@ -21,8 +21,15 @@ export function parseXml(doc: string): XmlElement {
     throw new Error(`malformed XML at ${i}: ${why} near ${JSON.stringify(doc.slice(Math.max(0, i - 30), i + 30))}`);
   };
   const decode = (raw: string): string => {
-    if (/<|&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(raw)) fail(`a raw < or & in ${JSON.stringify(raw.slice(0, 60))}`);
-    return raw.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (_, e: string) => (e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : ENTITY[e]!));
+    if (/<|&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(raw))
+      fail(`a raw < or & in ${JSON.stringify(raw.slice(0, 60))}`);
+    return raw.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (_, e: string) =>
+      e.startsWith('#x')
+        ? String.fromCodePoint(parseInt(e.slice(2), 16))
+        : e.startsWith('#')
+          ? String.fromCodePoint(Number(e.slice(1)))
+          : ENTITY[e]!,
+    );
   };
   /** Moves past the next `token`, failing when there is none. */
   const past = (token: string, what: string): number => {
@@ -97,4 +104,7 @@ export function parseXml(doc: string): XmlElement {
 }
 
 /** Every element named `name` under `e` (depth first). */
-export const findAll = (e: XmlElement, name: string): XmlElement[] => [...(e.name === name ? [e] : []), ...e.children.flatMap((c) => findAll(c, name))];
+export const findAll = (e: XmlElement, name: string): XmlElement[] => [
+  ...(e.name === name ? [e] : []),
+  ...e.children.flatMap((c) => findAll(c, name)),
+];

@@ -13,9 +13,11 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => EN
  * Text and attribute values in XML 1.0: the five entities, and the control characters XML cannot hold at all
  * (a driver's output may carry them) replaced by U+FFFD.
  */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
 export const escapeXml = (s: string): string =>
-  // eslint-disable-next-line no-control-regex
-  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd').replace(/[&<>"']/g, (c) => (c === "'" ? '&apos;' : ENTITIES[c]!));
+  s.replace(NOT_XML, '\ufffd').replace(/[&<>"']/g, (c) => (c === "'" ? '&apos;' : ENTITIES[c]!));
 
 /** A Markdown table cell: one line, no column breaks, no HTML (GitHub renders inline HTML in summaries). */
 export const escapeMarkdownCell = (s: string): string =>

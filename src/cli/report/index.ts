@@ -8,4 +8,11 @@ export { renderReportHtml, type HtmlOptions } from './report-html.js';
 export { renderReportMarkdown, type MarkdownOptions } from './report-markdown.js';
 export { renderReportJunit } from './report-junit.js';
 export { makeTimeScale, type TimeScale } from './time-scale.js';
-export { REPORT_FORMATS, reportPaths, writeRunReports, type ReportFormat, type WriteReportsOptions, type WrittenReports } from './write-reports.js';
+export {
+  REPORT_FORMATS,
+  reportPaths,
+  writeRunReports,
+  type ReportFormat,
+  type WriteReportsOptions,
+  type WrittenReports,
+} from './write-reports.js';

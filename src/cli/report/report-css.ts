@@ -16,13 +16,15 @@ const c = STEP_COLOURS;
 export const REPORT_CSS = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { margin: 0; padding: 24px 32px 48px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2330; background: #fff; }
+body { margin: 0; padding: 24px 32px 48px; color: #1d2330; background: #fff; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 32px 0 8px; border-bottom: 1px solid #dde1e8; padding-bottom: 4px; }
 h3 { font-size: 14px; margin: 18px 0 4px; }
 h3 .meta, .sub { color: #5b6475; font-weight: normal; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
-.outcome { display: inline-block; padding: 1px 10px; border-radius: 10px; color: #fff; font-size: 13px; vertical-align: 3px; margin-right: 8px; }
+.outcome { display: inline-block; padding: 1px 10px; border-radius: 10px; color: #fff; font-size: 13px; }
+.outcome { vertical-align: 3px; margin-right: 8px; }
 .outcome-done { background: #2e7d32; } .outcome-paused, .outcome-running { background: #b26a00; }
 .outcome-failed, .outcome-blocked, .outcome-locked, .outcome-invalid { background: #c62828; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; padding: 0; }
@@ -40,11 +42,14 @@ tr.critical td:first-child { border-left: 3px solid #6a3cc2; padding-left: 6px; 
 .status-failed { color: #c62828; } .status-done { color: #2e7d32; } .status-skipped, .status-pending { color: #7a8294; }
 .status-in-progress, .status-paused, .status-running { color: #b26a00; }
 .sev-blocker { color: #c62828; font-weight: 600; } .sev-warning { color: #b26a00; } .sev-info { color: #5b6475; }
-.legend { display: flex; flex-wrap: wrap; gap: 6px 16px; list-style: none; padding: 0; margin: 8px 0 4px; font-size: 12.5px; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 16px; list-style: none; padding: 0; margin: 8px 0 4px; }
+.legend { font-size: 12.5px; }
 .legend li { display: flex; align-items: center; gap: 6px; }
 .swatch { display: inline-block; width: 22px; height: 11px; border-radius: 2px; }
-.swatch-cordon { background: ${c.cordon}; } .swatch-drain { background: ${c.drain}; } .swatch-driver { background: ${c.driver}; }
-.swatch-wait-ready { background: ${c['wait-ready']}; } .swatch-uncordon { background: ${c.uncordon}; } .swatch-gate { background: ${c.gate}; }
+.swatch-cordon { background: ${c.cordon}; } .swatch-drain { background: ${c.drain}; }
+.swatch-driver { background: ${c.driver}; }
+.swatch-wait-ready { background: ${c['wait-ready']}; } .swatch-uncordon { background: ${c.uncordon}; }
+.swatch-gate { background: ${c.gate}; }
 .swatch-pdb { background: repeating-linear-gradient(45deg, ${c.pdb} 0 3px, #fbd0d0 3px 6px); }
 .swatch-critical { background: #6a3cc2; width: 5px; }
 .swatch-interrupted { background: #bbb; opacity: .5; border: 1px dashed #333; }
@@ -57,12 +62,14 @@ svg .critical-mark { fill: #6a3cc2; }
 svg .status-skipped .label, svg .status-pending .label { fill: #7a8294; }
 svg .note { fill: #7a8294; font-style: italic; }
 svg .step-cordon { fill: ${c.cordon}; } svg .step-drain { fill: ${c.drain}; } svg .step-driver { fill: ${c.driver}; }
-svg .step-wait-ready { fill: ${c['wait-ready']}; } svg .step-uncordon { fill: ${c.uncordon}; } svg .step-gate { fill: ${c.gate}; }
+svg .step-wait-ready { fill: ${c['wait-ready']}; } svg .step-uncordon { fill: ${c.uncordon}; }
+svg .step-gate { fill: ${c.gate}; }
 svg .seg { fill: #9aa3b5; } svg .phase-work { fill: #5b6475; }
 svg .interrupted { opacity: .45; stroke: #333; stroke-dasharray: 2 2; }
 svg .failed { stroke: #c62828; stroke-width: 2; }
 svg .pdb { stroke: ${c.pdb}; stroke-width: .8; } svg .pdb-bg { fill: #fbd0d0; } svg .pdb-stripe { fill: ${c.pdb}; }
-svg .pdb-label { fill: #5a0d0d; font-size: 10px; font-weight: 600; pointer-events: none; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+svg .pdb-label { fill: #5a0d0d; font-size: 10px; font-weight: 600; pointer-events: none; }
+svg .pdb-label { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg .break rect { fill: #e6e8ee; } svg .break text { fill: #5b6475; }
 svg .attempt { stroke: #6a3cc2; stroke-dasharray: 4 3; stroke-width: 1.5; }
 footer { margin-top: 36px; color: #7a8294; font-size: 12px; }

@@ -29,7 +29,8 @@ export const headline = (r: RunReport): string => {
 };
 
 /** `2026-08-21 19:40:05 UTC` */
-export const utc = (ms: number | undefined): string => (ms === undefined || !Number.isFinite(ms) ? '-' : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+export const utc = (ms: number | undefined): string =>
+  ms === undefined || !Number.isFinite(ms) ? '-' : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
 /** `19:40:05` */
 export const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);

@@ -17,8 +17,21 @@ export interface MarkdownOptions {
 
 export function renderReportMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
   const t = r.totals;
-  const pdbText = t.pdbWaits > 0 ? `${plural(t.pdbWaits, 'wait')}, ${formatDuration(t.blockedMs)}${t.pdbs.length > 0 ? ` (${t.pdbs.slice(0, 3).map((p) => `${p.pdb} ${formatDuration(p.ms)}`).join(', ')})` : ''}` : t.blockedMs > 0 ? formatDuration(t.blockedMs) : 'none';
-  const duration = `${formatDuration(t.makespanMs)}${r.attempts.length > 1 ? ` over ${plural(r.attempts.length, 'attempt')} (${formatDuration(t.activeMs)} running)` : ''}`;
+  const pdbText =
+    t.pdbWaits > 0
+      ? `${plural(t.pdbWaits, 'wait')}, ${formatDuration(t.blockedMs)}${
+          t.pdbs.length > 0
+            ? ` (${t.pdbs
+                .slice(0, 3)
+                .map((p) => `${p.pdb} ${formatDuration(p.ms)}`)
+                .join(', ')})`
+            : ''
+        }`
+      : t.blockedMs > 0
+        ? formatDuration(t.blockedMs)
+        : 'none';
+  const resumed = ` over ${plural(r.attempts.length, 'attempt')} (${formatDuration(t.activeMs)} running)`;
+  const duration = `${formatDuration(t.makespanMs)}${r.attempts.length > 1 ? resumed : ''}`;
   const lines = [
     `### k8s-upgrade: ${cell(headline(r))} — ${cell(r.plan.name)}`,
     '',
@@ -34,11 +47,24 @@ export function renderReportMarkdown(r: RunReport, o: MarkdownOptions = {}): str
   ];
   const slow = slowest(r, o.slowest ?? 5);
   if (slow.length > 0) {
-    lines.push('', '**Slowest nodes**', '', '| Node | Phase | Status | Took | Evictions | Blocked by PDBs |', '|---|---|---|---:|---:|---:|');
-    for (const n of slow) lines.push(`| ${cell(n.node)}${n.onCriticalPath ? ' ◆' : ''} | ${cell(n.phase)} | ${cell(n.status)} | ${formatDuration(n.durationMs)} | ${n.evictions} | ${n.blockedMs > 0 ? formatDuration(n.blockedMs) : '-'} |`);
+    lines.push(
+      '',
+      '**Slowest nodes**',
+      '',
+      '| Node | Phase | Status | Took | Evictions | Blocked by PDBs |',
+      '|---|---|---|---:|---:|---:|',
+    );
+    for (const n of slow)
+      lines.push(
+        `| ${cell(n.node)}${n.onCriticalPath ? ' ◆' : ''} | ${cell(n.phase)} | ${cell(n.status)} | ` +
+          `${formatDuration(n.durationMs)} | ${n.evictions} | ${n.blockedMs > 0 ? formatDuration(n.blockedMs) : '-'} |`,
+      );
     if (slow.some((n) => n.onCriticalPath)) lines.push('', '◆ on the critical path');
   }
-  for (const [what, s] of [['Stopped', r.stop], ['Rollback stopped', r.rollbackStop]] as const) {
+  for (const [what, s] of [
+    ['Stopped', r.stop],
+    ['Rollback stopped', r.rollbackStop],
+  ] as const) {
     if (!s) continue;
     const where = [s.phase, s.node, s.step].filter(Boolean).join(' ');
     lines.push('', `**${what}** (${cell(s.outcome)})${where ? ` at ${cell(where)}` : ''}: ${cell(s.message)}`);
@@ -51,9 +77,12 @@ export function renderReportMarkdown(r: RunReport, o: MarkdownOptions = {}): str
 
 /** The nodes (and node-less phases) on the critical path, in order; long chains are cut in the middle. */
 function criticalNodes(r: RunReport): string {
-  const links = r.criticalPath.filter((l) => l.kind === 'node' || l.kind === 'phase').map((l) => (l.kind === 'node' ? l.node! : linkLabel(l)));
+  const links = r.criticalPath
+    .filter((l) => l.kind === 'node' || l.kind === 'phase')
+    .map((l) => (l.kind === 'node' ? l.node! : linkLabel(l)));
   if (links.length === 0) return '-';
-  const shown = links.length <= 8 ? links : [...links.slice(0, 4), `… ${links.length - 7} more …`, ...links.slice(-3)];
+  const cut = [...links.slice(0, 4), `… ${links.length - 7} more …`, ...links.slice(-3)];
+  const shown = links.length <= 8 ? links : cut;
   return shown.join(' → ');
 }
 

@@ -20,9 +20,11 @@ interface Piece extends TimeSpan {
 }
 
 const BREAK_W = 28;
-const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400].map((s) => s * 1000);
+const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400].map(
+  (s) => s * 1000,
+);
 
-/** `active`: the spans the run was running (attempts); gaps between them longer than a tenth of the run are squeezed. */
+/** `active`: when the run was running (its attempts); gaps between them longer than a tenth of the run are squeezed. */
 export function makeTimeScale(run: TimeSpan, active: readonly TimeSpan[], x0: number, width: number): TimeScale {
   const total = Math.max(1, run.endMs - run.startMs);
   const gaps = idleGaps(run, active).filter((g) => g.endMs - g.startMs > total / 10);
@@ -41,7 +43,9 @@ export function makeTimeScale(run: TimeSpan, active: readonly TimeSpan[], x0: nu
     if (at <= run.startMs) return x0;
     const p = pieces.find((q) => at <= q.endMs) ?? pieces.at(-1);
     if (!p) return x0;
-    return p.endMs === p.startMs ? p.x0 : p.x0 + ((Math.min(at, p.endMs) - p.startMs) / (p.endMs - p.startMs)) * (p.x1 - p.x0);
+    return p.endMs === p.startMs
+      ? p.x0
+      : p.x0 + ((Math.min(at, p.endMs) - p.startMs) / (p.endMs - p.startMs)) * (p.x1 - p.x0);
   };
   const step = STEPS.find((s) => scaledMs / s <= 10) ?? STEPS.at(-1)!;
   const ticks: number[] = [];

@@ -5,7 +5,7 @@
  * phase shares the run's time scale, so phases line up under one another. Hover texts are SVG `<title>`s: no
  * script. Rows shrink as the node count grows (20 px down to 10 px) so that 500 nodes stay one page to scroll.
  */
-import type { ReportAttempt, ReportNode, ReportPhase, StepSpan } from '../../upgrade/report/index.js';
+import type { ReportAttempt, ReportNode, ReportPhase, StepSpan, TimeSpan } from '../../upgrade/report/index.js';
 import { escapeHtml as esc } from './escape.js';
 import { CATEGORY_LABEL, clock, formatDuration } from './report-format.js';
 import type { TimeScale } from './time-scale.js';
@@ -23,25 +23,86 @@ export interface TimelineGeometry {
 /** Sized to the number of rows in the whole report. */
 export function timelineGeometry(rows: number): TimelineGeometry {
   const rowH = rows <= 60 ? 20 : rows <= 200 ? 14 : 10;
-  return { width: 1200, labelW: 230, chartW: 950, rowH, barH: Math.round(rowH * 0.7), axisH: 20, fontPx: rowH >= 14 ? 12 : 9 };
+  return {
+    width: 1200,
+    labelW: 230,
+    chartW: 950,
+    rowH,
+    barH: Math.round(rowH * 0.7),
+    axisH: 20,
+    fontPx: rowH >= 14 ? 12 : 9,
+  };
 }
 
-export function renderPhaseTimeline(phase: ReportPhase, index: number, scale: TimeScale, g: TimelineGeometry, attempts: readonly ReportAttempt[]): string {
+type Attrs = Record<string, string | number | undefined>;
+
+/** `<name a="v"…>inner</name>` (self-closed without inner); attribute values are escaped, `inner` is markup. */
+const tag = (name: string, attrs: Attrs, inner?: string): string => {
+  const a = Object.entries(attrs)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${esc(typeof v === 'number' ? n(v) : v!)}"`)
+    .join('');
+  return inner === undefined ? `<${name}${a}/>` : `<${name}${a}>${inner}</${name}>`;
+};
+
+const title = (text: string): string => `<title>${esc(text)}</title>`;
+
+/** `12s (19:40:05 → 19:40:17)` */
+const during = (s: TimeSpan): string =>
+  `${formatDuration(s.endMs - s.startMs)} (${clock(s.startMs)} → ${clock(s.endMs)})`;
+
+export function renderPhaseTimeline(
+  phase: ReportPhase,
+  index: number,
+  scale: TimeScale,
+  g: TimelineGeometry,
+  attempts: readonly ReportAttempt[],
+): string {
   const rows = phase.nodes.length > 0 ? phase.nodes.length : 1;
   const height = g.axisH + rows * g.rowH + 4;
   const bottom = height - 2;
   const hatch = `pdb-hatch-${index}`;
-  const parts: string[] = [
-    `<svg class="timeline" data-phase="${esc(phase.id)}" xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${height}" viewBox="0 0 ${g.width} ${height}" font-size="${g.fontPx}" role="img" aria-label="${esc(`timeline of ${phase.title}`)}">`,
-    `<defs><pattern id="${hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="pdb-bg"/><rect width="3" height="6" class="pdb-stripe"/></pattern></defs>`,
-    axis(scale, g, bottom),
-    ...scale.breaks.map((b) => `<g class="break"><rect x="${n(b.x0)}" y="0" width="${n(b.x1 - b.x0)}" height="${bottom}"/><text x="${n((b.x0 + b.x1) / 2)}" y="${g.axisH - 6}" text-anchor="middle">‖</text><title>${esc(`stopped for ${formatDuration(b.endMs - b.startMs)} between attempts`)}</title></g>`),
-    ...attempts.filter((a) => a.index > 1).map((a) => `<line class="attempt" x1="${n(scale.x(a.startMs))}" x2="${n(scale.x(a.startMs))}" y1="${g.axisH}" y2="${bottom}"><title>${esc(`attempt ${a.index}: ${a.resumed ? 'resumed ' : ''}${a.kind} at ${clock(a.startMs)}`)}</title></line>`),
-  ];
-  if (phase.nodes.length === 0) parts.push(phaseRow(phase, scale, g));
-  else phase.nodes.forEach((node, i) => parts.push(nodeRow(node, i, scale, g, hatch)));
-  parts.push('</svg>');
-  return parts.join('\n');
+  const pattern = tag(
+    'pattern',
+    { id: hatch, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+    tag('rect', { width: 6, height: 6, class: 'pdb-bg' }) + tag('rect', { width: 3, height: 6, class: 'pdb-stripe' }),
+  );
+  const breaks = scale.breaks.map((b) => {
+    const band = tag('rect', { x: b.x0, y: 0, width: b.x1 - b.x0, height: bottom });
+    const mark = tag('text', { x: (b.x0 + b.x1) / 2, y: g.axisH - 6, 'text-anchor': 'middle' }, '‖');
+    return tag(
+      'g',
+      { class: 'break' },
+      band + mark + title(`stopped for ${formatDuration(b.endMs - b.startMs)} between attempts`),
+    );
+  });
+  const resumes = attempts
+    .filter((a) => a.index > 1)
+    .map((a) => {
+      const x = scale.x(a.startMs);
+      const what = `attempt ${a.index}: ${a.resumed ? 'resumed ' : ''}${a.kind} at ${clock(a.startMs)}`;
+      return tag('line', { class: 'attempt', x1: x, x2: x, y1: g.axisH, y2: bottom }, title(what));
+    });
+  const body =
+    phase.nodes.length === 0
+      ? [phaseRow(phase, scale, g)]
+      : phase.nodes.map((node, i) => nodeRow(node, i, scale, g, hatch));
+  const svg = {
+    class: 'timeline',
+    'data-phase': phase.id,
+    xmlns: 'http://www.w3.org/2000/svg',
+    width: g.width,
+    height,
+    viewBox: `0 0 ${g.width} ${height}`,
+    'font-size': g.fontPx,
+    role: 'img',
+    'aria-label': `timeline of ${phase.title}`,
+  };
+  return tag(
+    'svg',
+    svg,
+    ['', `<defs>${pattern}</defs>`, axis(scale, g, bottom), ...breaks, ...resumes, ...body, ''].join('\n'),
+  );
 }
 
 function axis(scale: TimeScale, g: TimelineGeometry, bottom: number): string {
@@ -49,10 +110,18 @@ function axis(scale: TimeScale, g: TimelineGeometry, bottom: number): string {
   const nearBreak = (x: number) => scale.breaks.some((b) => x > b.x0 - 18 && x < b.x1 + 18);
   const ticks = scale.ticks.map((t) => {
     const x = scale.x(t);
-    const text = nearBreak(x) ? '' : `<text class="tick" x="${n(x)}" y="${g.axisH - 7}" text-anchor="middle">${esc(tickLabel(t - scale.startMs, step))}</text>`;
-    return `<line class="grid" x1="${n(x)}" x2="${n(x)}" y1="${g.axisH - 4}" y2="${bottom}"/>${text}`;
+    const line = tag('line', { class: 'grid', x1: x, x2: x, y1: g.axisH - 4, y2: bottom });
+    if (nearBreak(x)) return line;
+    return (
+      line +
+      tag(
+        'text',
+        { class: 'tick', x, y: g.axisH - 7, 'text-anchor': 'middle' },
+        esc(tickLabel(t - scale.startMs, step)),
+      )
+    );
   });
-  return `<g class="axis">${ticks.join('')}</g>`;
+  return tag('g', { class: 'axis' }, ticks.join(''));
 }
 
 /** Elapsed time at a tick, as precise as the tick step needs: `45s`, `2m30s`, `1h00m05s`, `3h15m`. */
@@ -66,61 +135,86 @@ export function tickLabel(ms: number, stepMs: number): string {
   return stepMs < 60_000 ? `${h}h${mm}m${ss}s` : `${h}h${mm}m`;
 }
 
-function label(text: string, y: number, g: TimelineGeometry, cls: string, title: string): string {
+function label(text: string, y: number, g: TimelineGeometry, cls: string, hover: string): string {
   const shown = text.length > 34 ? `${text.slice(0, 33)}…` : text;
-  return `<text class="${cls}" x="${g.labelW - 8}" y="${n(y)}" text-anchor="end">${esc(shown)}<title>${esc(title)}</title></text>`;
+  return tag('text', { class: cls, x: g.labelW - 8, y, 'text-anchor': 'end' }, esc(shown) + title(hover));
 }
+
+const lane = (g: TimelineGeometry, top: number, odd = false): string =>
+  tag('rect', { class: odd ? 'lane odd' : 'lane', x: g.labelW, y: top, width: g.chartW, height: g.rowH });
 
 function phaseRow(phase: ReportPhase, scale: TimeScale, g: TimelineGeometry): string {
   const top = g.axisH;
   const y = top + (g.rowH - g.barH) / 2;
-  const bars = phase.spans.map((s) => bar('bar phase-work', scale, s.startMs, s.endMs, y, g.barH, `${phase.title}: ${formatDuration(s.endMs - s.startMs)} (${clock(s.startMs)} → ${clock(s.endMs)})${s.status ? `, ${s.status}` : ''}`));
-  return `<g class="phase-row" data-phase="${esc(phase.id)}"><rect class="lane" x="${g.labelW}" y="${top}" width="${g.chartW}" height="${g.rowH}"/>${label(phase.title, top + g.rowH / 2 + g.fontPx / 3, g, 'label', `${phase.title} (${phase.id})`)}${bars.join('')}</g>`;
+  const bars = phase.spans.map((s) =>
+    bar('bar phase-work', scale, s, y, g.barH, `${phase.title}: ${during(s)}${s.status ? `, ${s.status}` : ''}`),
+  );
+  const name = label(phase.title, top + g.rowH / 2 + g.fontPx / 3, g, 'label', `${phase.title} (${phase.id})`);
+  return tag('g', { class: 'phase-row', 'data-phase': phase.id }, lane(g, top) + name + bars.join(''));
 }
 
 function nodeRow(node: ReportNode, i: number, scale: TimeScale, g: TimelineGeometry, hatch: string): string {
   const top = g.axisH + i * g.rowH;
   const y = top + (g.rowH - g.barH) / 2;
   const textY = top + g.rowH / 2 + g.fontPx / 3;
-  const cls = `node-row status-${node.status}${node.onCriticalPath ? ' critical' : ''}`;
-  const title = `${node.node} (${node.role}) ${node.status}${node.durationMs > 0 ? `, ${formatDuration(node.durationMs)}` : ''}${node.evictions > 0 ? `, ${node.evictions} evictions` : ''}${node.onCriticalPath ? ', on the critical path' : ''}${node.error ? `: ${node.error}` : ''}`;
+  const hover = [
+    `${node.node} (${node.role}) ${node.status}`,
+    node.durationMs > 0 ? `, ${formatDuration(node.durationMs)}` : '',
+    node.evictions > 0 ? `, ${node.evictions} evictions` : '',
+    node.onCriticalPath ? ', on the critical path' : '',
+    node.error ? `: ${node.error}` : '',
+  ].join('');
   const parts = [
-    `<g class="${cls}" data-node="${esc(node.node)}" data-status="${node.status}">`,
-    `<rect class="lane${i % 2 ? ' odd' : ''}" x="${g.labelW}" y="${top}" width="${g.chartW}" height="${g.rowH}"/>`,
-    node.onCriticalPath ? `<rect class="critical-mark" x="0" y="${top + 1}" width="4" height="${g.rowH - 2}"/>` : '',
-    label(node.node, textY, g, 'label', title),
+    lane(g, top, i % 2 === 1),
+    node.onCriticalPath ? tag('rect', { class: 'critical-mark', x: 0, y: top + 1, width: 4, height: g.rowH - 2 }) : '',
+    label(node.node, textY, g, 'label', hover),
   ];
   if (node.steps.length > 0) parts.push(...node.steps.map((s) => stepBar(node, s, scale, y, g)));
-  else parts.push(...node.segments.filter((s) => s.endMs > s.startMs).map((s) => bar('bar seg', scale, s.startMs, s.endMs, y, g.barH, `${node.node}: worked on for ${formatDuration(s.endMs - s.startMs)} (${clock(s.startMs)} → ${clock(s.endMs)}); no step detail in the run log`)));
+  else {
+    const worked = node.segments.filter((s) => s.endMs > s.startMs);
+    parts.push(
+      ...worked.map((s) =>
+        bar('bar seg', scale, s, y, g.barH, `${node.node}: worked on for ${during(s)}; no step detail in the run log`),
+      ),
+    );
+  }
   for (const w of node.pdbWaits) {
     const x0 = scale.x(w.startMs);
     const width = Math.max(2, scale.x(w.endMs) - x0);
-    const why = `${node.node}: ${w.pod} blocked by ${w.pdb ? `PDB ${w.pdb}` : 'a PDB'} for ${formatDuration(w.endMs - w.startMs)} (${w.refusals} refusal${w.refusals === 1 ? '' : 's'}, ${clock(w.startMs)} → ${clock(w.endMs)}): ${w.message}`;
-    parts.push(`<rect class="bar pdb" x="${n(x0)}" y="${n(y)}" width="${n(width)}" height="${g.barH}" fill="url(#${hatch})" data-pdb="${esc(w.pdb ?? '')}"><title>${esc(why)}</title></rect>`);
-    if (width > 80 && w.pdb) parts.push(`<text class="pdb-label" x="${n(x0 + 3)}" y="${n(textY)}">${esc(w.pdb)}</text>`);
+    const refusals = `${w.refusals} refusal${w.refusals === 1 ? '' : 's'}`;
+    const by = w.pdb ? `PDB ${w.pdb}` : 'a PDB';
+    const why = `${node.node}: ${w.pod} blocked by ${by} for ${during(w)}, ${refusals}: ${w.message}`;
+    const rect = { class: 'bar pdb', x: x0, y, width, height: g.barH, fill: `url(#${hatch})`, 'data-pdb': w.pdb ?? '' };
+    parts.push(tag('rect', rect, title(why)));
+    if (width > 80 && w.pdb) parts.push(tag('text', { class: 'pdb-label', x: x0 + 3, y: textY }, esc(w.pdb)));
   }
-  if (node.status === 'skipped') parts.push(note(node.startMs !== undefined ? scale.x(node.startMs) + 4 : g.labelW + 4, textY, `skipped${node.detail ? `: ${node.detail}` : ''}`));
+  if (node.status === 'skipped') {
+    const x = node.startMs !== undefined ? scale.x(node.startMs) + 4 : g.labelW + 4;
+    parts.push(note(x, textY, `skipped${node.detail ? `: ${node.detail}` : ''}`));
+  }
   if (node.status === 'pending') parts.push(note(g.labelW + 4, textY, 'not reached'));
-  parts.push('</g>');
-  return parts.join('');
+  const cls = `node-row status-${node.status}${node.onCriticalPath ? ' critical' : ''}`;
+  return tag('g', { class: cls, 'data-node': node.node, 'data-status': node.status }, parts.join(''));
 }
 
 function stepBar(node: ReportNode, s: StepSpan, scale: TimeScale, y: number, g: TimelineGeometry): string {
   const cls = `bar step step-${s.category}${s.interrupted ? ' interrupted' : ''}${s.failed ? ' failed' : ''}`;
-  const what = `${node.node}: ${s.step === 'upgrade' || s.step === 'downgrade' || s.step === 'restore-etcd' ? `${CATEGORY_LABEL.driver.split(' (')[0]} (${s.step})` : CATEGORY_LABEL[s.category]}`;
-  const tail = `${s.detail ? `, ${s.detail}` : ''}${s.failed ? ', failed' : ''}${s.interrupted ? ', interrupted (the attempt ended)' : ''}`;
-  return bar(cls, scale, s.startMs, s.endMs, y, g.barH, `${what} ${formatDuration(s.endMs - s.startMs)} (${clock(s.startMs)} → ${clock(s.endMs)})${tail}`, s.category);
+  const what = s.category === 'driver' ? `node driver (${s.step})` : CATEGORY_LABEL[s.category];
+  const tail = [
+    s.detail ? `, ${s.detail}` : '',
+    s.failed ? ', failed' : '',
+    s.interrupted ? ', interrupted (the attempt ended)' : '',
+  ];
+  return bar(cls, scale, s, y, g.barH, `${node.node}: ${what} ${during(s)}${tail.join('')}`, s.category);
 }
 
-function bar(cls: string, scale: TimeScale, start: number, end: number, y: number, h: number, title: string, step?: string): string {
-  const x0 = scale.x(start);
-  const w = Math.max(1, scale.x(end) - x0);
-  return `<rect class="${cls}" x="${n(x0)}" y="${n(y)}" width="${n(w)}" height="${h}"${step ? ` data-step="${step}"` : ''}><title>${esc(title)}</title></rect>`;
+function bar(cls: string, scale: TimeScale, s: TimeSpan, y: number, h: number, hover: string, step?: string): string {
+  const x0 = scale.x(s.startMs);
+  const width = Math.max(1, scale.x(s.endMs) - x0);
+  return tag('rect', { class: cls, x: x0, y, width, height: h, 'data-step': step }, title(hover));
 }
 
-function note(x: number, y: number, text: string): string {
-  return `<text class="note" x="${n(x)}" y="${n(y)}">${esc(text)}</text>`;
-}
+const note = (x: number, y: number, text: string): string => tag('text', { class: 'note', x, y }, esc(text));
 
 /** Coordinates with at most one decimal: smaller files, stable output. */
 const n = (v: number): string => String(Math.round(v * 10) / 10);

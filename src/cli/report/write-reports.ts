@@ -43,7 +43,11 @@ export interface WrittenReports {
 export function reportPaths(planPath: string, outDir?: string): Record<ReportFormat, string> {
   const base = basename(planPath, extname(planPath));
   const dir = outDir ?? dirname(planPath);
-  return { html: join(dir, `${base}.report.html`), markdown: join(dir, `${base}.report.md`), junit: join(dir, `${base}.junit.xml`) };
+  return {
+    html: join(dir, `${base}.report.html`),
+    markdown: join(dir, `${base}.report.md`),
+    junit: join(dir, `${base}.junit.xml`),
+  };
 }
 
 export function writeRunReports(planPath: string, o: WriteReportsOptions = {}): WrittenReports {
@@ -52,7 +56,8 @@ export function writeRunReports(planPath: string, o: WriteReportsOptions = {}): 
   const paths = reportPaths(planPath, o.outDir);
   const generatedAt = (o.now ?? new Date()).toISOString();
   const generator = o.generator ?? 'k8s-upgrade';
-  const markdown = () => renderReportMarkdown(report, formats.includes('html') ? { htmlPath: shownPath(paths.html) } : {});
+  const markdown = () =>
+    renderReportMarkdown(report, formats.includes('html') ? { htmlPath: shownPath(paths.html) } : {});
   const render: Record<ReportFormat, () => string> = {
     html: () => renderReportHtml(report, { generatedAt, generator }),
     markdown,
@@ -67,7 +72,11 @@ export function writeRunReports(planPath: string, o: WriteReportsOptions = {}): 
     try {
       appendFileSync(o.stepSummary, `${markdown()}\n`);
     } catch (e) {
-      throw new CliError(`cannot append the summary to ${o.stepSummary} ($GITHUB_STEP_SUMMARY): ${(e as Error).message}`, EXIT.FAILED, { cause: e });
+      throw new CliError(
+        `cannot append the summary to ${o.stepSummary} ($GITHUB_STEP_SUMMARY): ${(e as Error).message}`,
+        EXIT.FAILED,
+        { cause: e },
+      );
     }
   }
   return { files, ...(o.stepSummary ? { stepSummary: o.stepSummary } : {}), report };
@@ -77,7 +86,12 @@ function load(planPath: string): RunReport {
   try {
     return loadRunReport(planPath);
   } catch (e) {
-    if (e instanceof ReportInputError || e instanceof PlanFileError || e instanceof PlanInputError || e instanceof StateFileError) {
+    if (
+      e instanceof ReportInputError ||
+      e instanceof PlanFileError ||
+      e instanceof PlanInputError ||
+      e instanceof StateFileError
+    ) {
       throw new CliError(e.message, EXIT.INVALID_INPUT, { cause: e });
     }
     throw e;
@@ -88,7 +102,11 @@ function mkdirOrFail(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
-    throw new CliError(`cannot create the report folder ${dir}: ${(e as Error).message}. Give a writable --out`, EXIT.FAILED, { cause: e });
+    throw new CliError(
+      `cannot create the report folder ${dir}: ${(e as Error).message}. Give a writable --out`,
+      EXIT.FAILED,
+      { cause: e },
+    );
   }
 }
 
@@ -97,6 +115,10 @@ function writePrivate(path: string, text: string): void {
     writeFileSync(path, text, { mode: 0o600 });
     chmodSync(path, 0o600); // an older report may have been written with other permissions
   } catch (e) {
-    throw new CliError(`cannot write the report ${path}: ${(e as Error).message}. Check that the folder is writable (or give --out)`, EXIT.FAILED, { cause: e });
+    throw new CliError(
+      `cannot write the report ${path}: ${(e as Error).message}. Check that the folder is writable (or give --out)`,
+      EXIT.FAILED,
+      { cause: e },
+    );
   }
 }

@@ -9,7 +9,15 @@ import type { UpgradeEvent } from '../events.js';
 import type { NodeRunState, NodeRunStatus, PhaseRunState, RunState } from '../run-state-types.js';
 import { criticalPath, type PathElement } from './critical-path.js';
 import { buildLogTimeline, nodeKey, type LogTimeline } from './log-timeline.js';
-import type { PdbTotal, ReportAttempt, ReportNode, ReportPhase, ReportTotals, RunReport, TimeSpan } from './report-types.js';
+import type {
+  PdbTotal,
+  ReportAttempt,
+  ReportNode,
+  ReportPhase,
+  ReportTotals,
+  RunReport,
+  TimeSpan,
+} from './report-types.js';
 
 export interface ReportInput {
   plan: UpgradePlan;
@@ -24,7 +32,8 @@ export interface ReportInput {
 export function buildRunReport(input: ReportInput): RunReport {
   const { plan, state } = input;
   const rollbackIds = new Set(state.rollback?.phases.map((p) => p.id) ?? []);
-  const isRollback = (ids: string[]) => ids.length > 0 && ids.every((id) => rollbackIds.has(id) || id.startsWith('rollback/'));
+  const isRollback = (ids: string[]) =>
+    ids.length > 0 && ids.every((id) => rollbackIds.has(id) || id.startsWith('rollback/'));
   const log = buildLogTimeline(input.events, state.runId, isRollback);
   const attempts = log.attempts.length > 0 ? log.attempts : attemptsFromState(state);
 
@@ -37,9 +46,18 @@ export function buildRunReport(input: ReportInput): RunReport {
     ...phases.flatMap((p) => [p.startMs, p.endMs, ...p.nodes.flatMap((n) => [n.startMs, n.endMs])]),
   ].filter((t): t is number => t !== undefined && Number.isFinite(t));
   const startMs = Math.min(Date.parse(state.startedAt), ...times);
-  const endMs = Math.max(startMs, ...times, ...[state.finishedAt, state.rollback?.finishedAt].filter((x): x is string => !!x).map(Date.parse));
+  const endMs = Math.max(
+    startMs,
+    ...times,
+    ...[state.finishedAt, state.rollback?.finishedAt].filter((x): x is string => !!x).map(Date.parse),
+  );
 
-  const path = criticalPath(pathElements(phases), attempts, phases.flatMap((p) => p.spans.map((s) => ({ ...s, phase: p.id }))), { startMs, endMs });
+  const path = criticalPath(
+    pathElements(phases),
+    attempts,
+    phases.flatMap((p) => p.spans.map((s) => ({ ...s, phase: p.id }))),
+    { startMs, endMs },
+  );
   const onPath = new Set(path.filter((l) => l.kind === 'node').map((l) => nodeKey(l.phase!, l.node!)));
   for (const p of phases) for (const n of p.nodes) n.onCriticalPath = onPath.has(nodeKey(n.phase, n.node));
 
@@ -55,7 +73,11 @@ export function buildRunReport(input: ReportInput): RunReport {
       strategy: plan.options.strategy,
       driver: plan.driver.type,
     },
-    cluster: { server: plan.cluster.server, kubeSystemUid: plan.cluster.kubeSystemUid, ...(plan.cluster.context ? { context: plan.cluster.context } : {}) },
+    cluster: {
+      server: plan.cluster.server,
+      kubeSystemUid: plan.cluster.kubeSystemUid,
+      ...(plan.cluster.context ? { context: plan.cluster.context } : {}),
+    },
     runId: state.runId,
     outcome: outcomeOf(state, attempts),
     status: state.status,
@@ -73,21 +95,37 @@ export function buildRunReport(input: ReportInput): RunReport {
     ...(state.rollback?.stop && state.rollback.status !== 'done' ? { rollbackStop: state.rollback.stop } : {}),
     totals: totals(phases, attempts, startMs, endMs),
     criticalPath: path,
-    log: { ...(input.logPath ? { path: input.logPath } : {}), events: log.used, problems: [...(input.logProblems ?? []), ...planMismatch(plan, state)] },
+    log: {
+      ...(input.logPath ? { path: input.logPath } : {}),
+      events: log.used,
+      problems: [...(input.logProblems ?? []), ...planMismatch(plan, state)],
+    },
   };
 }
 
 /** The state records a run of another version of the plan file: say so (the findings shown are the file's). */
 function planMismatch(plan: UpgradePlan, state: RunState): string[] {
   if (state.plan.contentHash === plan.metadata.contentHash) return [];
-  return [`the run state records a run of another version of this plan (${state.plan.contentHash}, the file is ${plan.metadata.contentHash}): the findings and waivers shown are the file's`];
+  return [
+    `the run state records a run of another version of this plan (${state.plan.contentHash}, ` +
+      `the file is ${plan.metadata.contentHash}): the findings and waivers shown are the file's`,
+  ];
 }
 
 function reportPhase(p: PhaseRunState, rollback: boolean, log: LogTimeline, state: RunState): ReportPhase {
   const logged = log.phases.get(p.id) ?? [];
-  const spans = logged.length > 0 ? logged : stateSpan(p.startedAt, p.finishedAt ?? (p.status === 'running' || p.status === 'paused' || p.status === 'failed' ? state.updatedAt : undefined));
+  const spans =
+    logged.length > 0
+      ? logged
+      : stateSpan(
+          p.startedAt,
+          p.finishedAt ??
+            (p.status === 'running' || p.status === 'paused' || p.status === 'failed' ? state.updatedAt : undefined),
+        );
   const nodes = p.nodes.map((n) => reportNode(p, n, log, state));
-  const bounds = [...spans.flatMap((s) => [s.startMs, s.endMs]), ...nodes.flatMap((n) => [n.startMs, n.endMs])].filter((t): t is number => t !== undefined);
+  const bounds = [...spans.flatMap((s) => [s.startMs, s.endMs]), ...nodes.flatMap((n) => [n.startMs, n.endMs])].filter(
+    (t): t is number => t !== undefined,
+  );
   return {
     id: p.id,
     kind: p.kind,
@@ -102,7 +140,12 @@ function reportPhase(p: PhaseRunState, rollback: boolean, log: LogTimeline, stat
 
 function reportNode(p: PhaseRunState, n: NodeRunState, log: LogTimeline, state: RunState): ReportNode {
   const track = log.nodes.get(nodeKey(p.id, n.node));
-  const segments = track && track.segments.length > 0 ? track.segments : n.status === 'pending' ? [] : stateSpan(n.startedAt, n.finishedAt ?? (n.startedAt ? state.updatedAt : undefined));
+  const segments =
+    track && track.segments.length > 0
+      ? track.segments
+      : n.status === 'pending'
+        ? []
+        : stateSpan(n.startedAt, n.finishedAt ?? (n.startedAt ? state.updatedAt : undefined));
   const error = n.error ?? (n.status === 'failed' || n.status === 'in-progress' ? track?.error : undefined);
   return {
     phase: p.id,
@@ -111,7 +154,9 @@ function reportNode(p: PhaseRunState, n: NodeRunState, log: LogTimeline, state: 
     status: n.status,
     ...(n.from ? { from: n.from } : {}),
     to: n.to,
-    ...(segments.length > 0 ? { startMs: Math.min(...segments.map((s) => s.startMs)), endMs: Math.max(...segments.map((s) => s.endMs)) } : {}),
+    ...(segments.length > 0
+      ? { startMs: Math.min(...segments.map((s) => s.startMs)), endMs: Math.max(...segments.map((s) => s.endMs)) }
+      : {}),
     durationMs: n.durationMs ?? segments.reduce((s, x) => s + (x.endMs - x.startMs), 0),
     evictions: n.evictions,
     blockedMs: n.blockedMs,
@@ -142,7 +187,14 @@ function attemptsFromState(state: RunState): ReportAttempt[] {
   return all.map((a, i) => {
     const startMs = Date.parse(a.startedAt);
     const endMs = a.endedAt ? Date.parse(a.endedAt) : Date.parse(state.updatedAt);
-    return { index: i + 1, kind: a.kind, resumed: i > 0, startMs, endMs: Math.max(startMs, endMs), ...(a.outcome ? { outcome: a.outcome } : {}) };
+    return {
+      index: i + 1,
+      kind: a.kind,
+      resumed: i > 0,
+      startMs,
+      endMs: Math.max(startMs, endMs),
+      ...(a.outcome ? { outcome: a.outcome } : {}),
+    };
   });
 }
 
@@ -158,13 +210,20 @@ function outcomeOf(state: RunState, attempts: readonly ReportAttempt[]): RunRepo
 
 function pathElements(phases: readonly ReportPhase[]): PathElement[] {
   return phases.flatMap((p): PathElement[] => {
-    const nodes = p.nodes.flatMap((n) => n.segments.map((s) => ({ kind: 'node' as const, phase: p.id, node: n.node, startMs: s.startMs, endMs: s.endMs })));
+    const nodes = p.nodes.flatMap((n) =>
+      n.segments.map((s) => ({ kind: 'node' as const, phase: p.id, node: n.node, startMs: s.startMs, endMs: s.endMs })),
+    );
     if (p.nodes.length > 0) return nodes;
     return p.spans.map((s) => ({ kind: 'phase' as const, phase: p.id, startMs: s.startMs, endMs: s.endMs }));
   });
 }
 
-function totals(phases: readonly ReportPhase[], attempts: readonly ReportAttempt[], startMs: number, endMs: number): ReportTotals {
+function totals(
+  phases: readonly ReportPhase[],
+  attempts: readonly ReportAttempt[],
+  startMs: number,
+  endMs: number,
+): ReportTotals {
   const nodes = phases.flatMap((p) => p.nodes);
   const counts: Record<NodeRunStatus, number> = { done: 0, skipped: 0, failed: 0, 'in-progress': 0, pending: 0 };
   for (const n of nodes) counts[n.status]++;

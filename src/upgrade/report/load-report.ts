@@ -18,7 +18,10 @@ export function loadRunReport(planPath: string): RunReport {
   const plan = readPlanFile(planPath);
   const statePath = statePathFor(planPath);
   const state = readStateFile(statePath);
-  if (!state) throw new ReportInputError(`no run of ${planPath} is recorded (${statePath} does not exist): run k8s-upgrade apply ${planPath} first`);
+  if (!state)
+    throw new ReportInputError(
+      `no run of ${planPath} is recorded (${statePath} does not exist): run k8s-upgrade apply ${planPath} first`,
+    );
   const logPath = runLogPathFor(planPath);
   const log = readRunLog(logPath);
   return buildRunReport({ plan, planPath, state, events: log.events, logProblems: log.problems, logPath });

@@ -43,7 +43,11 @@ interface OpenNode {
 }
 
 /** `isRollback(phaseIds)`: whether a `run-started` with these phases is a rollback of the run. */
-export function buildLogTimeline(events: readonly UpgradeEvent[], runId: string, isRollback: (phaseIds: string[]) => boolean): LogTimeline {
+export function buildLogTimeline(
+  events: readonly UpgradeEvent[],
+  runId: string,
+  isRollback: (phaseIds: string[]) => boolean,
+): LogTimeline {
   const out: LogTimeline = { attempts: [], nodes: new Map(), phases: new Map(), restores: [], used: 0 };
   let attempt: ReportAttempt | undefined;
   /** Node name → what is open for it in the current attempt (a node is in one phase at a time). */
@@ -65,7 +69,13 @@ export function buildLogTimeline(events: readonly UpgradeEvent[], runId: string,
     if (e.type === 'run-started') {
       if (attempt) endAttempt(attempt.endMs);
       if (e.runId !== runId) continue;
-      attempt = { index: out.attempts.length + 1, kind: isRollback(e.phases.map((p) => p.id)) ? 'rollback' : 'apply', resumed: e.resumed, startMs: at, endMs: at };
+      attempt = {
+        index: out.attempts.length + 1,
+        kind: isRollback(e.phases.map((p) => p.id)) ? 'rollback' : 'apply',
+        resumed: e.resumed,
+        startMs: at,
+        endMs: at,
+      };
       out.attempts.push(attempt);
       out.used++;
       continue;
@@ -107,7 +117,16 @@ export function buildLogTimeline(events: readonly UpgradeEvent[], runId: string,
         if (!o) break;
         closeStep(o, at, false);
         closeWaits(o, at);
-        o.step = { step: e.step, category: STEP_CATEGORY[e.step], ...(e.detail ? { detail: e.detail } : {}), startMs: at, endMs: at, attempt: n, interrupted: false, failed: false };
+        o.step = {
+          step: e.step,
+          category: STEP_CATEGORY[e.step],
+          ...(e.detail ? { detail: e.detail } : {}),
+          startMs: at,
+          endMs: at,
+          attempt: n,
+          interrupted: false,
+          failed: false,
+        };
         o.track.steps.push(o.step);
         break;
       }
@@ -141,8 +160,20 @@ export function buildLogTimeline(events: readonly UpgradeEvent[], runId: string,
           wait.message = e.message;
           wait.endMs = at;
         } else {
-          const pdb = e.pdb ? (e.pdb.includes('/') || !e.pod.includes('/') ? e.pdb : `${e.pod.split('/')[0]}/${e.pdb}`) : undefined;
-          const w: PdbWait = { pod: e.pod, ...(pdb ? { pdb } : {}), message: e.message, refusals: 1, startMs: at, endMs: at, attempt: n };
+          const pdb = e.pdb
+            ? e.pdb.includes('/') || !e.pod.includes('/')
+              ? e.pdb
+              : `${e.pod.split('/')[0]}/${e.pdb}`
+            : undefined;
+          const w: PdbWait = {
+            pod: e.pod,
+            ...(pdb ? { pdb } : {}),
+            message: e.message,
+            refusals: 1,
+            startMs: at,
+            endMs: at,
+            attempt: n,
+          };
           o.waits.set(e.pod, w);
           o.track.pdbWaits.push(w);
         }
@@ -186,7 +217,10 @@ function trackOf(out: LogTimeline, phase: string, node: string): NodeTrack {
 }
 
 /** The open node of an event naming its phase: only when it is open in that phase. */
-function openFor(open: Map<string, OpenNode>, e: EventOf<'node-step' | 'node-finished' | 'node-failed'>): OpenNode | undefined {
+function openFor(
+  open: Map<string, OpenNode>,
+  e: EventOf<'node-step' | 'node-finished' | 'node-failed'>,
+): OpenNode | undefined {
   const o = open.get(e.node);
   return o && o.track.phase === e.phase ? o : undefined;
 }

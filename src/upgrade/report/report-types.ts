@@ -29,7 +29,7 @@ export interface TimeSpan {
   endMs: number;
 }
 
-/** One step of one node in one attempt, from its `node-step` event to the next step, the node's end, or the attempt's end. */
+/** One step of a node in one attempt: from its `node-step` event to the next step, the node's end or the attempt's. */
 export interface StepSpan extends TimeSpan {
   step: NodeStep;
   category: StepCategory;
@@ -141,7 +141,17 @@ export interface ReportSnapshot {
 }
 
 export interface RunReport {
-  plan: { name: string; path: string; from: string; to: string; contentHash: string; createdAt: string; generator: string; strategy: string; driver: string };
+  plan: {
+    name: string;
+    path: string;
+    from: string;
+    to: string;
+    contentHash: string;
+    createdAt: string;
+    generator: string;
+    strategy: string;
+    driver: string;
+  };
   cluster: { server: string; kubeSystemUid: string; context?: string };
   runId: string;
   /** What the headline says: the rollback's outcome when there is one, else the upgrade's. */

@@ -24,21 +24,29 @@ export function parseRunLog(text: string): RunLog {
     if (line.trim() === '') return;
     const event = parseLine(line);
     if (event) events.push(event);
-    else if (partialLast && i === lines.length - 1) problems.push('the last line of the run log is incomplete (the process was stopped while writing it); it is left out');
+    else if (partialLast && i === lines.length - 1)
+      problems.push(
+        'the last line of the run log is incomplete (the process was stopped while writing it); it is left out',
+      );
     else bad++;
   });
-  if (bad > 0) problems.push(`${bad} line${bad === 1 ? ' is' : 's are'} not run events and ${bad === 1 ? 'is' : 'are'} left out`);
+  if (bad > 0)
+    problems.push(`${bad} line${bad === 1 ? ' is' : 's are'} not run events and ${bad === 1 ? 'is' : 'are'} left out`);
   return { events, problems, missing: false };
 }
 
-/** Reads `path`; a missing file is an empty log with a note. Other read errors are notes too: the report still renders. */
+/** Reads `path`; a missing file is an empty log with a note, and so is any read error: the report still renders. */
 export function readRunLog(path: string): RunLog {
   try {
     return parseRunLog(readFileSync(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'there is no run log' : `the run log cannot be read (${(e as Error).message})`;
-    return { events: [], problems: [`${why} (${path}): the timeline shows only what the run state records, without steps or PDB waits`], missing: true };
+    return {
+      events: [],
+      problems: [`${why} (${path}): the timeline shows only what the run state records, without steps or PDB waits`],
+      missing: true,
+    };
   }
 }
 

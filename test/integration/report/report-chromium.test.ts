@@ -46,7 +46,8 @@ const colouredIn = (png: DecodedPng, box: Box): number => {
   return n;
 };
 
-const hex = (c: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number];
+const hex = (c: string): [number, number, number] =>
+  [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number];
 
 describe.skipIf(!!missing)(`run report in headless Chromium${missing ? ` — SKIPPED: ${missing}` : ''}`, () => {
   let t: TestSandbox;
@@ -54,19 +55,47 @@ describe.skipIf(!!missing)(`run report in headless Chromium${missing ? ` — SKI
   let planPath: string;
 
   beforeAll(async () => {
-    t = await startApplySandbox({ version: 'v1.31.4', controlPlanes: 1, pools: [{ name: 'blue', count: 3 }, { name: 'green', count: 3 }] });
+    t = await startApplySandbox({
+      version: 'v1.31.4',
+      controlPlanes: 1,
+      pools: [
+        { name: 'blue', count: 3 },
+        { name: 'green', count: 3 },
+      ],
+    });
     const core = t.kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'shop' } } });
-    const container = { name: 'web', image: 'registry.example.com/web:1.0', resources: { requests: { cpu: '50m', memory: '32Mi' } } };
+    const container = {
+      name: 'web',
+      image: 'registry.example.com/web:1.0',
+      resources: { requests: { cpu: '50m', memory: '32Mi' } },
+    };
     await t.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
       namespace: 'shop',
-      body: { metadata: { name: 'web' }, spec: { replicas: 6, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container] } } } },
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 6,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container] } },
+        },
+      },
     });
-    await t.kc.makeApiClient(PolicyV1Api).createNamespacedPodDisruptionBudget({ namespace: 'shop', body: { metadata: { name: 'web-pdb' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } } });
-    await waitFor(async () => {
-      const pods = (await core.listNamespacedPod({ namespace: 'shop' })).items;
-      return pods.length === 6 && pods.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-    }, 'shop/web Ready', 30_000);
+    await t.kc.makeApiClient(PolicyV1Api).createNamespacedPodDisruptionBudget({
+      namespace: 'shop',
+      body: { metadata: { name: 'web-pdb' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } },
+    });
+    await waitFor(
+      async () => {
+        const pods = (await core.listNamespacedPod({ namespace: 'shop' })).items;
+        return (
+          pods.length === 6 &&
+          pods.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        );
+      },
+      'shop/web Ready',
+      30_000,
+    );
     ({ path: planPath } = await writePlan(t, { workers: ['pool=blue', 'pool=green'], maxUnavailable: '2' }));
     const { summary } = await runApply(t, planPath);
     expect(summary.outcome, JSON.stringify(summary.stoppedBy)).toBe('done');
@@ -93,10 +122,14 @@ describe.skipIf(!!missing)(`run report in headless Chromium${missing ? ` — SKI
     expect(report.criticalPath.filter((l) => l.kind === 'node').length).toBeGreaterThanOrEqual(3);
     const junit = parseXml(readFileSync(files[2]!.path, 'utf8'));
     const nodeless = report.phases.filter((p) => p.nodes.length === 0).map((p) => p.title);
-    expect(findAll(junit, 'testcase').map((c) => c.attrs.name).sort()).toEqual([...rows, ...nodeless].sort());
+    expect(
+      findAll(junit, 'testcase')
+        .map((c) => c.attrs.name)
+        .sort(),
+    ).toEqual([...rows, ...nodeless].sort());
   });
 
-  it('renders in Chromium with no console error, the node rows and the legend in the DOM, and bars on screen', async () => {
+  it('renders in Chromium: no console error, the node rows and the legend in the DOM, bars on screen', async () => {
     const { files, report } = writeRunReports(planPath, { generator: 'k8s-upgrade test', formats: ['html'] });
     const b = browser!;
     await b.open(pathToFileURL(files[0]!.path).href, { width: 1280, height: 900 });
@@ -109,22 +142,38 @@ describe.skipIf(!!missing)(`run report in headless Chromium${missing ? ` — SKI
     })`);
     expect(b.problems).toEqual({ console: [], exceptions: [], log: [] });
     expect(dom.rows).toEqual(report.phases.flatMap((p) => p.nodes.map((n) => n.node)));
-    expect(dom.legend).toEqual(['cordon', 'drain', 'driver', 'wait-ready', 'uncordon', 'gate', 'pdb', 'critical', 'interrupted']);
+    expect(dom.legend).toEqual([
+      'cordon',
+      'drain',
+      'driver',
+      'wait-ready',
+      'uncordon',
+      'gate',
+      'pdb',
+      'critical',
+      'interrupted',
+    ]);
     expect(dom.svgs).toBe(report.phases.length);
-    expect(dom.pdbs).toEqual(report.totals.pdbs.map((p) => p.pdb).sort((a, c) => dom.pdbs.indexOf(a) - dom.pdbs.indexOf(c)));
+    expect(dom.pdbs).toEqual(
+      report.totals.pdbs.map((p) => p.pdb).sort((a, c) => dom.pdbs.indexOf(a) - dom.pdbs.indexOf(c)),
+    );
     expect(dom.pdbs).toContain('shop/web-pdb');
     expect(dom.title).toBe(`Upgrade done — ${report.plan.name}`);
 
     // Where the chart is, there are bars: every done node's row has coloured pixels in the chart column.
     const boxes = await b.evaluate<{ chart: Box; rows: (Box & { node: string })[]; legend: Box }>(`(() => {
-      const box = (el) => { const r = el.getBoundingClientRect(); return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height }; };
+      const box = (el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height };
+      };
       const first = document.querySelector('#timeline');
       const sections = [...document.querySelectorAll('section.phase')];
       const last = box(sections.at(-1));
       const top = box(first).y - 8;
       return {
         chart: { x: 0, y: top, width: 1260, height: last.y + last.height - top + 8 },
-        rows: [...document.querySelectorAll('g.node-row rect.lane')].map((r) => ({ ...box(r), node: r.parentElement.dataset.node })),
+        rows: [...document.querySelectorAll('g.node-row rect.lane')]
+          .map((r) => ({ ...box(r), node: r.parentElement.dataset.node })),
         legend: box(document.querySelector('#legend')),
       };
     })()`);
@@ -136,7 +185,9 @@ describe.skipIf(!!missing)(`run report in headless Chromium${missing ? ` — SKI
       expect(colouredIn(png, inShot), `bars in the row of ${row.node}`).toBeGreaterThan(50);
     }
     // Between the rows' lanes and the legend there is white page: the count is not everything coloured.
-    expect(colouredIn(png, { x: 0, y: 0, width: png.width, height: png.height })).toBeLessThan(png.width * png.height * 0.5);
+    expect(colouredIn(png, { x: 0, y: 0, width: png.width, height: png.height })).toBeLessThan(
+      png.width * png.height * 0.5,
+    );
     // The legend's swatches show the step colours.
     const legend = decodePng(await b.screenshot(boxes.legend));
     const seen = new Set<string>();

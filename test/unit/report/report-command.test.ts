@@ -63,17 +63,24 @@ describe('k8s-upgrade report', () => {
     const r = await run('plan.yaml');
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe('plan.report.html\nplan.report.md\nplan.junit.xml\n');
-    for (const f of ['plan.report.html', 'plan.report.md', 'plan.junit.xml']) expect(statSync(f).mode & 0o777).toBe(0o600);
-    expect(readFileSync('plan.report.html', 'utf8')).toContain('<g class="node-row status-done critical" data-node="blue-2"');
+    for (const f of ['plan.report.html', 'plan.report.md', 'plan.junit.xml'])
+      expect(statSync(f).mode & 0o777).toBe(0o600);
+    expect(readFileSync('plan.report.html', 'utf8')).toContain(
+      '<g class="node-row status-done critical" data-node="blue-2"',
+    );
     expect(readFileSync('plan.report.md', 'utf8')).toContain('| Outcome | **done** (v1.31.4 → v1.32.0) |');
-    expect(readFileSync('plan.junit.xml', 'utf8')).toContain('<testcase classname="workers/v1.32.0/pool=blue" name="blue-2" time="21.000">');
+    expect(readFileSync('plan.junit.xml', 'utf8')).toContain(
+      '<testcase classname="workers/v1.32.0/pool=blue" name="blue-2" time="21.000">',
+    );
   });
 
   it('writes only the formats asked for, into --out (created)', async () => {
     await recordRun();
     const r = await run('plan.yaml', '--out', 'reports/today', '--format', 'junit,markdown');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`${join('reports', 'today', 'plan.junit.xml')}\n${join('reports', 'today', 'plan.report.md')}\n`);
+    expect(r.stdout).toBe(
+      `${join('reports', 'today', 'plan.junit.xml')}\n${join('reports', 'today', 'plan.report.md')}\n`,
+    );
     expect(existsSync('reports/today/plan.report.html')).toBe(false);
     expect(existsSync('plan.report.md')).toBe(false);
   });
@@ -93,11 +100,16 @@ describe('k8s-upgrade report', () => {
   it('exits 3 with one line for a missing plan, a plan never applied, and a bad --format', async () => {
     const missing = await run('nope.yaml');
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toBe('Error: cannot read the plan nope.yaml: no such file. Give the plan file that apply ran\n');
+    expect(missing.stderr).toBe(
+      'Error: cannot read the plan nope.yaml: no such file. Give the plan file that apply ran\n',
+    );
     writeFileSync('plan.yaml', serializePlan(plan()));
     const never = await run('plan.yaml');
     expect(never.code).toBe(3);
-    expect(never.stderr).toBe('Error: no run of plan.yaml is recorded (plan.state.json does not exist): run k8s-upgrade apply plan.yaml first\n');
+    expect(never.stderr).toBe(
+      'Error: no run of plan.yaml is recorded (plan.state.json does not exist): ' +
+        'run k8s-upgrade apply plan.yaml first\n',
+    );
     await recordRun();
     const bad = await run('plan.yaml', '--format', 'html,pdf');
     expect(bad.code).toBe(3);

@@ -8,15 +8,38 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializePlan } from '../../../src/plan/index.js';
-import { buildRunReport, loadRunReport, parseRunLog, ReportInputError, type ReportNode, type RunReport } from '../../../src/upgrade/report/index.js';
+import {
+  buildRunReport,
+  loadRunReport,
+  parseRunLog,
+  ReportInputError,
+  type ReportNode,
+  type RunReport,
+} from '../../../src/upgrade/report/index.js';
 import { writeStateFile } from '../../../src/upgrade/state-store.js';
 import type { UpgradeEvent } from '../../../src/upgrade/events.js';
 import type { RunState } from '../../../src/upgrade/run-state-types.js';
 import { pausedRun, pausedState } from '../render/run-events.js';
-import { BLUE, CP, doneEvents, doneState, ev, logText, ms, nodeState, plan, PLAN_PATH, resumedEvents, resumedState, RUN_ID } from './report-fixtures.js';
+import {
+  BLUE,
+  CP,
+  doneEvents,
+  doneState,
+  ev,
+  logText,
+  ms,
+  nodeState,
+  plan,
+  PLAN_PATH,
+  resumedEvents,
+  resumedState,
+  RUN_ID,
+} from './report-fixtures.js';
 
-const build = (state: RunState, events: UpgradeEvent[], logProblems: string[] = []): RunReport => buildRunReport({ plan: plan(), planPath: PLAN_PATH, state, events, logProblems });
-const nodeOf = (r: RunReport, phase: string, name: string): ReportNode => r.phases.find((p) => p.id === phase)!.nodes.find((n) => n.node === name)!;
+const build = (state: RunState, events: UpgradeEvent[], logProblems: string[] = []): RunReport =>
+  buildRunReport({ plan: plan(), planPath: PLAN_PATH, state, events, logProblems });
+const nodeOf = (r: RunReport, phase: string, name: string): ReportNode =>
+  r.phases.find((p) => p.id === phase)!.nodes.find((n) => n.node === name)!;
 const spans = (n: ReportNode) => n.steps.map((s) => [s.step, (s.startMs - ms(0)) / 1000, (s.endMs - ms(0)) / 1000]);
 
 describe('report model: a done run with a rolling window', () => {
@@ -32,7 +55,14 @@ describe('report model: a done run with a rolling window', () => {
       ['health-gate', 16.5, 18],
     ]);
     const blue2 = nodeOf(r, BLUE, 'blue-2');
-    expect(spans(blue2).map((s) => s[0])).toEqual(['cordon', 'drain', 'upgrade', 'wait-ready', 'uncordon', 'health-gate']);
+    expect(spans(blue2).map((s) => s[0])).toEqual([
+      'cordon',
+      'drain',
+      'upgrade',
+      'wait-ready',
+      'uncordon',
+      'health-gate',
+    ]);
     expect(spans(blue2)[1]).toEqual(['drain', 19.5, 31.5]);
     expect(blue2.steps.map((s) => s.category)).toEqual(['cordon', 'drain', 'driver', 'wait-ready', 'uncordon', 'gate']);
     expect(blue2.steps.every((s) => !s.interrupted && !s.failed && s.attempt === 1)).toBe(true);
@@ -41,16 +71,40 @@ describe('report model: a done run with a rolling window', () => {
 
   it('merges repeated refusals of one pod into one PDB wait, named namespace/pdb, ended by the eviction', () => {
     const waits = nodeOf(r, BLUE, 'blue-2').pdbWaits;
-    expect(waits).toEqual([{ pod: 'shop/web-1', pdb: 'shop/web-pdb', message: 'needs 2 healthy, has 1', refusals: 2, startMs: ms(20.5), endMs: ms(30.5), attempt: 1 }]);
+    expect(waits).toEqual([
+      {
+        pod: 'shop/web-1',
+        pdb: 'shop/web-pdb',
+        message: 'needs 2 healthy, has 1',
+        refusals: 2,
+        startMs: ms(20.5),
+        endMs: ms(30.5),
+        attempt: 1,
+      },
+    ]);
     expect(r.totals.pdbs).toEqual([{ pdb: 'shop/web-pdb', waits: 1, ms: 10_000, nodes: ['blue-2'] }]);
   });
 
   it('takes statuses, durations, evictions and PDB time from the run state, and totals them', () => {
     expect(nodeOf(r, BLUE, 'blue-1')).toMatchObject({ status: 'skipped', detail: 'already at v1.32.0', steps: [] });
-    expect(nodeOf(r, BLUE, 'blue-2')).toMatchObject({ status: 'done', durationMs: 21_000, evictions: 2, blockedMs: 10_000 });
-    expect(r.totals).toMatchObject({ makespanMs: 43_200, activeMs: 43_200, evictions: 3, blockedMs: 10_000, pdbWaits: 1, nodes: { done: 4, skipped: 1, failed: 0, pending: 0, 'in-progress': 0 } });
+    expect(nodeOf(r, BLUE, 'blue-2')).toMatchObject({
+      status: 'done',
+      durationMs: 21_000,
+      evictions: 2,
+      blockedMs: 10_000,
+    });
+    expect(r.totals).toMatchObject({
+      makespanMs: 43_200,
+      activeMs: 43_200,
+      evictions: 3,
+      blockedMs: 10_000,
+      pdbWaits: 1,
+      nodes: { done: 4, skipped: 1, failed: 0, pending: 0, 'in-progress': 0 },
+    });
     expect(r.outcome).toBe('done');
-    expect(r.attempts).toEqual([{ index: 1, kind: 'apply', resumed: false, startMs: ms(0), endMs: ms(43.2), outcome: 'done' }]);
+    expect(r.attempts).toEqual([
+      { index: 1, kind: 'apply', resumed: false, startMs: ms(0), endMs: ms(43.2), outcome: 'done' },
+    ]);
   });
 
   it('gives the phases their start and end, and carries the findings, waivers and snapshots', () => {
@@ -65,7 +119,12 @@ describe('report model: a done run with a rolling window', () => {
   });
 
   it('finds the critical path: the last to finish, then what finished last before it started', () => {
-    const path = r.criticalPath.map((l) => [l.kind, l.node ?? l.phase ?? '', (l.startMs - ms(0)) / 1000, (l.endMs - ms(0)) / 1000]);
+    const path = r.criticalPath.map((l) => [
+      l.kind,
+      l.node ?? l.phase ?? '',
+      (l.startMs - ms(0)) / 1000,
+      (l.endMs - ms(0)) / 1000,
+    ]);
     expect(path).toEqual([
       ['startup', '', 0, 1],
       ['phase', 'etcd-snapshot', 1, 4],
@@ -76,19 +135,30 @@ describe('report model: a done run with a rolling window', () => {
       ['phase', 'postflight', 40.8, 43],
     ]);
     // blue-3 and blue-4 ran beside blue-2 and ended first: shortening them would not end the run sooner.
-    expect(['cp-1', 'blue-2', 'blue-3', 'blue-4'].map((n) => nodeOf(r, n === 'cp-1' ? CP : BLUE, n).onCriticalPath)).toEqual([true, true, false, false]);
+    expect(
+      ['cp-1', 'blue-2', 'blue-3', 'blue-4'].map((n) => nodeOf(r, n === 'cp-1' ? CP : BLUE, n).onCriticalPath),
+    ).toEqual([true, true, false, false]);
   });
 
   it('moves the critical path when another lane ends last', () => {
     // blue-4 (after blue-3 in the same lane) now runs until 45 s: the path is blue-3 → blue-4.
-    const events = doneEvents().map((e) => (e.type === 'node-finished' && e.node === 'blue-4' ? { ...e, at: new Date(ms(45)).toISOString() } : e)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-    const path = build(doneState(), events).criticalPath.filter((l) => l.kind === 'node').map((l) => l.node);
+    const events = doneEvents()
+      .map((e) =>
+        e.type === 'node-finished' && e.node === 'blue-4' ? { ...e, at: new Date(ms(45)).toISOString() } : e,
+      )
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const path = build(doneState(), events)
+      .criticalPath.filter((l) => l.kind === 'node')
+      .map((l) => l.node);
     expect(path).toEqual(['cp-1', 'blue-3', 'blue-4']);
   });
 
   it('leaves out the events of another run in the same log, and those outside an attempt', () => {
     const other = doneEvents().map((e) => (e.type === 'run-started' ? { ...e, runId: 'older-run' } : e));
-    const early = ev(50, { type: 'run-finished', summary: { runId: RUN_ID, plan: 'p', outcome: 'locked', durationMs: 0, nodes: [], evictions: 0, blockedMs: 0 } });
+    const early = ev(50, {
+      type: 'run-finished',
+      summary: { runId: RUN_ID, plan: 'p', outcome: 'locked', durationMs: 0, nodes: [], evictions: 0, blockedMs: 0 },
+    });
     const r2 = build(doneState(), [...other, ...doneEvents(), early]);
     expect(r2.attempts).toHaveLength(1);
     expect(r2.outcome).toBe('done');
@@ -101,7 +171,9 @@ describe('report model: a resumed run', () => {
   const r = build(resumedState(), resumedEvents());
 
   it('has two attempts; the first ends at its last event, with no outcome (killed)', () => {
-    expect(r.attempts.map((a) => [a.index, a.resumed, (a.startMs - ms(0)) / 1000, (a.endMs - ms(0)) / 1000, a.outcome])).toEqual([
+    expect(
+      r.attempts.map((a) => [a.index, a.resumed, (a.startMs - ms(0)) / 1000, (a.endMs - ms(0)) / 1000, a.outcome]),
+    ).toEqual([
       [1, false, 0, 9, undefined],
       [2, true, 3600, 3622, 'done'],
     ]);
@@ -116,16 +188,34 @@ describe('report model: a resumed run', () => {
       ['drain', 3, 9],
       ['cordon', 3602, 3602.5],
     ]);
-    expect(blue1.steps.map((s) => [s.attempt, s.interrupted])).toEqual([[1, false], [1, true], [2, false], [2, false], [2, false], [2, false], [2, false], [2, false]]);
+    expect(blue1.steps.map((s) => [s.attempt, s.interrupted])).toEqual([
+      [1, false],
+      [1, true],
+      [2, false],
+      [2, false],
+      [2, false],
+      [2, false],
+      [2, false],
+      [2, false],
+    ]);
     expect(blue1.segments.map((s) => [s.attempt, (s.startMs - ms(0)) / 1000, (s.endMs - ms(0)) / 1000])).toEqual([
       [1, 2, 9],
       [2, 3602, 3614],
     ]);
-    expect(blue1.pdbWaits.map((w) => [w.attempt, w.refusals, (w.startMs - ms(0)) / 1000, (w.endMs - ms(0)) / 1000])).toEqual([[1, 2, 4, 9]]);
+    expect(
+      blue1.pdbWaits.map((w) => [w.attempt, w.refusals, (w.startMs - ms(0)) / 1000, (w.endMs - ms(0)) / 1000]),
+    ).toEqual([[1, 2, 4, 9]]);
   });
 
   it('names the pause between the attempts on the critical path', () => {
-    expect(r.criticalPath.map((l) => [l.kind, l.node ?? l.phase ?? '', (l.startMs - ms(0)) / 1000, (l.endMs - ms(0)) / 1000])).toEqual([
+    expect(
+      r.criticalPath.map((l) => [
+        l.kind,
+        l.node ?? l.phase ?? '',
+        (l.startMs - ms(0)) / 1000,
+        (l.endMs - ms(0)) / 1000,
+      ]),
+    ).toEqual([
       ['startup', '', 0, 1],
       ['between-nodes', BLUE, 1, 2],
       ['node', 'blue-1', 2, 9],
@@ -147,7 +237,9 @@ describe('report model: a resumed run', () => {
     expect(cut.events).toHaveLength(resumedEvents().length - 1);
     expect(cut.problems).toEqual([expect.stringContaining('last line of the run log is incomplete')]);
     const lines = text.split('\n');
-    const garbled = parseRunLog([...lines.slice(0, 7), lines[7]!.slice(0, 30) + lines[8], ...lines.slice(9)].join('\n'));
+    const garbled = parseRunLog(
+      [...lines.slice(0, 7), lines[7]!.slice(0, 30) + lines[8], ...lines.slice(9)].join('\n'),
+    );
     expect(garbled.problems).toEqual(['1 line is not run events and is left out']);
     // The resumed run-started was lost with the garbled line: the second attempt's events still land on the nodes.
     const r2 = build(resumedState(), garbled.events, garbled.problems);
@@ -160,7 +252,9 @@ describe('report model: a resumed run', () => {
 describe('report model: without a usable log', () => {
   it('draws the nodes from the run state’s times when the log is empty', () => {
     const r = build(doneState(), [], ['there is no run log']);
-    expect(r.attempts).toEqual([{ index: 1, kind: 'apply', resumed: false, startMs: ms(0), endMs: ms(43.2), outcome: 'done' }]);
+    expect(r.attempts).toEqual([
+      { index: 1, kind: 'apply', resumed: false, startMs: ms(0), endMs: ms(43.2), outcome: 'done' },
+    ]);
     const blue2 = nodeOf(r, BLUE, 'blue-2');
     expect(blue2.steps).toEqual([]);
     expect(blue2.segments).toEqual([{ startMs: ms(19), endMs: ms(40), attempt: 0 }]);
@@ -193,7 +287,11 @@ describe('report model: a paused run and a rollback', () => {
     const r = buildRunReport({ plan: plan(), planPath: PLAN_PATH, state: pausedState(), events: pausedRun() });
     expect(r.outcome).toBe('paused');
     const blue2 = r.phases.find((p) => p.id === 'workers/v1.32.0/pool=blue')!.nodes.find((n) => n.node === 'blue-2')!;
-    expect(blue2).toMatchObject({ status: 'failed', failedStep: 'health-gate', error: 'health gate failed after 300s: workloads-available' });
+    expect(blue2).toMatchObject({
+      status: 'failed',
+      failedStep: 'health-gate',
+      error: 'health gate failed after 300s: workloads-available',
+    });
     expect(blue2.steps.at(-1)).toMatchObject({ step: 'health-gate', failed: true, interrupted: false });
     expect(blue2.pdbWaits).toEqual([expect.objectContaining({ pod: 'shop/web-1', pdb: 'shop/web-pdb', refusals: 1 })]);
     const green = r.phases.find((p) => p.id === 'workers/v1.32.0/pool=green')!.nodes[0]!;
@@ -212,22 +310,60 @@ describe('report model: a paused run and a rollback', () => {
       updatedAt: new Date(ms(120)).toISOString(),
       finishedAt: new Date(ms(120)).toISOString(),
       attempts: [{ startedAt: new Date(ms(100)).toISOString(), holder: 'ci/43' }],
-      phases: [{ id: 'rollback/workers/pool=blue', kind: 'workers', title: 'roll back pool=blue', action: 'downgrade', status: 'done', nodes: [nodeState('blue-2', 'worker', 'done', { to: 'v1.31.4', durationMs: 15_000 })] }],
+      phases: [
+        {
+          id: 'rollback/workers/pool=blue',
+          kind: 'workers',
+          title: 'roll back pool=blue',
+          action: 'downgrade',
+          status: 'done',
+          nodes: [nodeState('blue-2', 'worker', 'done', { to: 'v1.31.4', durationMs: 15_000 })],
+        },
+      ],
     };
-    const phases = [{ id: 'rollback/workers/pool=blue', kind: 'workers' as const, title: 'roll back pool=blue', nodes: ['blue-2'] }];
+    const phases = [
+      { id: 'rollback/workers/pool=blue', kind: 'workers' as const, title: 'roll back pool=blue', nodes: ['blue-2'] },
+    ];
     const P = 'rollback/workers/pool=blue';
     const events = [
       ...doneEvents(),
-      ev(100, { type: 'run-started', runId: RUN_ID, plan: 'p', from: 'v1.32.0', to: 'v1.31.4', resumed: false, phases }),
+      ev(100, {
+        type: 'run-started',
+        runId: RUN_ID,
+        plan: 'p',
+        from: 'v1.32.0',
+        to: 'v1.31.4',
+        resumed: false,
+        phases,
+      }),
       ev(101, { type: 'phase-started', phase: P, kind: 'workers', title: 'roll back pool=blue' }),
       ev(102, { type: 'node-started', phase: P, node: 'blue-2', role: 'worker', version: 'v1.31.4' }),
       ev(102, { type: 'node-step', phase: P, node: 'blue-2', step: 'cordon' }),
       ev(103, { type: 'node-step', phase: P, node: 'blue-2', step: 'drain' }),
       ev(105, { type: 'node-step', phase: P, node: 'blue-2', step: 'downgrade' }),
       ev(112, { type: 'node-step', phase: P, node: 'blue-2', step: 'wait-ready' }),
-      ev(117, { type: 'node-finished', phase: P, node: 'blue-2', status: 'done', durationMs: 15_000, evictions: 0, blockedMs: 0 }),
+      ev(117, {
+        type: 'node-finished',
+        phase: P,
+        node: 'blue-2',
+        status: 'done',
+        durationMs: 15_000,
+        evictions: 0,
+        blockedMs: 0,
+      }),
       ev(118, { type: 'phase-finished', phase: P, status: 'done' }),
-      ev(120, { type: 'run-finished', summary: { runId: RUN_ID, plan: 'p', outcome: 'done', durationMs: 20_000, nodes: [], evictions: 0, blockedMs: 0 } }),
+      ev(120, {
+        type: 'run-finished',
+        summary: {
+          runId: RUN_ID,
+          plan: 'p',
+          outcome: 'done',
+          durationMs: 20_000,
+          nodes: [],
+          evictions: 0,
+          blockedMs: 0,
+        },
+      }),
     ];
     const r = build(state, events);
     expect(r.attempts.map((a) => a.kind)).toEqual(['apply', 'rollback']);

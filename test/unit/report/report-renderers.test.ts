@@ -6,29 +6,52 @@
  * squeezes a long pause between attempts.
  */
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeMarkdownCell, escapeXml, makeTimeScale, renderReportHtml, renderReportJunit, renderReportMarkdown } from '../../../src/cli/report/index.js';
+import {
+  escapeHtml,
+  escapeMarkdownCell,
+  escapeXml,
+  makeTimeScale,
+  renderReportHtml,
+  renderReportJunit,
+  renderReportMarkdown,
+} from '../../../src/cli/report/index.js';
 import { buildRunReport, type RunReport } from '../../../src/upgrade/report/index.js';
 import type { UpgradeEvent } from '../../../src/upgrade/events.js';
 import type { RunState } from '../../../src/upgrade/run-state-types.js';
 import { findAll, parseXml } from '../../helpers/xml.js';
 import { pausedRun, pausedState } from '../render/run-events.js';
-import { BLUE, doneEvents, doneState, ms, nodeState, plan, PLAN_PATH, resumedEvents, resumedState } from './report-fixtures.js';
+import {
+  BLUE,
+  doneEvents,
+  doneState,
+  ms,
+  nodeState,
+  plan,
+  PLAN_PATH,
+  resumedEvents,
+  resumedState,
+} from './report-fixtures.js';
 
 /** Not valid Kubernetes names, but a report must survive whatever a log or a state file holds. */
 const EVIL_NODE = 'blue-2"><script>alert(1)</script>|x';
 const EVIL_POD = "shop/<img src=x onerror=alert('pod')>";
 const EVIL_PDB = 'web-pdb"><svg onload=alert(2)>&amp;';
 
-const swap = <T>(v: T, from: string, to: string): T => JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === 'string' ? x.split(from).join(to) : x)) as T;
+const swap = <T>(v: T, from: string, to: string): T =>
+  JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === 'string' ? x.split(from).join(to) : x)) as T;
 
 const hostile = (): { state: RunState; events: UpgradeEvent[] } => {
   let events = swap(swap(doneEvents(), 'blue-2', EVIL_NODE), 'shop/web-1', EVIL_POD);
-  events = events.map((e) => (e.type === 'eviction-blocked' ? { ...e, pdb: EVIL_PDB, message: 'refused \u0007 by <b>budget</b> & co' } : e));
+  events = events.map((e) =>
+    e.type === 'eviction-blocked' ? { ...e, pdb: EVIL_PDB, message: 'refused \u0007 by <b>budget</b> & co' } : e,
+  );
   return { state: swap(doneState(), 'blue-2', EVIL_NODE), events };
 };
 
-const report = (state: RunState = doneState(), events: UpgradeEvent[] = doneEvents()): RunReport => buildRunReport({ plan: plan(), planPath: PLAN_PATH, state, events });
-const html = (r: RunReport) => renderReportHtml(r, { generatedAt: '2026-08-21T20:00:00.000Z', generator: 'k8s-upgrade test' });
+const report = (state: RunState = doneState(), events: UpgradeEvent[] = doneEvents()): RunReport =>
+  buildRunReport({ plan: plan(), planPath: PLAN_PATH, state, events });
+const html = (r: RunReport) =>
+  renderReportHtml(r, { generatedAt: '2026-08-21T20:00:00.000Z', generator: 'k8s-upgrade test' });
 
 describe('HTML report', () => {
   it('escapes node, pod and PDB names and messages: no markup gets through', () => {
@@ -45,7 +68,10 @@ describe('HTML report', () => {
 
   it('is self-contained: nothing to fetch, and a Content-Security-Policy that forbids every load', () => {
     const page = html(report());
-    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:`);
+    expect(page).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; ` +
+        `style-src 'unsafe-inline'; img-src data:`,
+    );
     expect(page).not.toMatch(/\s(src|href)=|<link|<script|@import|url\((?!#)/i);
     const urls = [...page.matchAll(/https?:\/\/[^\s"'<)]+/g)].map((m) => m[0]);
     expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg', 'https://127.0.0.1:6443']));
@@ -53,21 +79,59 @@ describe('HTML report', () => {
 
   it('draws one row per node, grouped by phase, with steps, PDB waits, the critical path and the legend', () => {
     const page = html(report());
-    expect([...page.matchAll(/<g class="node-row[^"]*" data-node="([^"]+)"/g)].map((m) => m[1])).toEqual(['cp-1', 'blue-1', 'blue-2', 'blue-3', 'blue-4']);
-    expect([...page.matchAll(/<g class="phase-row" data-phase="([^"]+)"/g)].map((m) => m[1])).toEqual(['etcd-snapshot', 'postflight']);
-    expect([...page.matchAll(/<section class="phase" data-phase="([^"]+)"/g)].map((m) => m[1])).toEqual(['etcd-snapshot', 'control-plane/v1.32.0', BLUE, 'postflight']);
-    expect([...page.matchAll(/<li class="legend-item" data-category="([^"]+)"/g)].map((m) => m[1])).toEqual(['cordon', 'drain', 'driver', 'wait-ready', 'uncordon', 'gate', 'pdb', 'critical', 'interrupted']);
-    expect([...page.matchAll(/class="node-row [^"]*critical" data-node="([^"]+)"/g)].map((m) => m[1])).toEqual(['cp-1', 'blue-2']);
+    expect([...page.matchAll(/<g class="node-row[^"]*" data-node="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'cp-1',
+      'blue-1',
+      'blue-2',
+      'blue-3',
+      'blue-4',
+    ]);
+    expect([...page.matchAll(/<g class="phase-row" data-phase="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'etcd-snapshot',
+      'postflight',
+    ]);
+    expect([...page.matchAll(/<section class="phase" data-phase="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'etcd-snapshot',
+      'control-plane/v1.32.0',
+      BLUE,
+      'postflight',
+    ]);
+    expect([...page.matchAll(/<li class="legend-item" data-category="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'cordon',
+      'drain',
+      'driver',
+      'wait-ready',
+      'uncordon',
+      'gate',
+      'pdb',
+      'critical',
+      'interrupted',
+    ]);
+    expect([...page.matchAll(/class="node-row [^"]*critical" data-node="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'cp-1',
+      'blue-2',
+    ]);
     expect(page.match(/data-step="driver"/g)).toHaveLength(4);
     expect(page).toMatch(/<text class="pdb-label"[^>]*>shop\/web-pdb<\/text>/);
     expect(page).toContain('skipped: already at v1.32.0');
-    expect(page).toMatch(/<tr[^>]*><td>blue-2<\/td><td class="mono">workers\/v1.32.0\/pool=blue<\/td><td>worker<\/td><td>v1.31.4 → v1.32.0<\/td><td class="status-done">done<\/td><td class="num">21s<\/td><td class="num">2<\/td><td class="num">10s<\/td><td>1 \(shop\/web-pdb\)<\/td>/);
+    expect(page).toMatch(
+      new RegExp(
+        [
+          '<tr[^>]*><td>blue-2</td><td class="mono">workers/v1.32.0/pool=blue</td><td>worker</td>',
+          '<td>v1.31.4 → v1.32.0</td><td class="status-done">done</td><td class="num">21s</td>',
+          '<td class="num">2</td><td class="num">10s</td><td>1 \\(shop/web-pdb\\)</td>',
+        ].join(''),
+      ),
+    );
   });
 
   it('shows why a paused run stopped and marks its failed step', () => {
     const page = html(buildRunReport({ plan: plan(), planPath: PLAN_PATH, state: pausedState(), events: pausedRun() }));
     expect(page).toContain('<span class="outcome outcome-paused" id="outcome">paused</span>Upgrade paused (resumable)');
-    expect(page).toMatch(/<div class="stop paused"><strong>Stopped \(paused\) at \[workers\/v1.32.0\/pool=blue\] blue-2 health-gate:<\/strong> health gate failed after 300s/);
+    expect(page).toContain(
+      '<div class="stop paused"><strong>Stopped (paused) at [workers/v1.32.0/pool=blue] blue-2 health-gate:</strong> ' +
+        'health gate failed after 300s',
+    );
     expect(page).toMatch(/class="bar step step-gate failed"/);
     expect(page).toContain('not reached');
   });
@@ -75,7 +139,21 @@ describe('HTML report', () => {
   it('sizes the chart to the node count: 500 nodes in 10-pixel rows', () => {
     const names = Array.from({ length: 500 }, (_, i) => `w-${String(i + 1).padStart(3, '0')}`);
     const base = doneState();
-    const state: RunState = { ...base, phases: [{ ...base.phases[2]!, nodes: names.map((n, i) => nodeState(n, 'worker', 'done', { startedAt: new Date(ms(19 + i)).toISOString(), finishedAt: new Date(ms(30 + i)).toISOString(), durationMs: 11_000 })) }] };
+    const state: RunState = {
+      ...base,
+      phases: [
+        {
+          ...base.phases[2]!,
+          nodes: names.map((n, i) =>
+            nodeState(n, 'worker', 'done', {
+              startedAt: new Date(ms(19 + i)).toISOString(),
+              finishedAt: new Date(ms(30 + i)).toISOString(),
+              durationMs: 11_000,
+            }),
+          ),
+        },
+      ],
+    };
     const page = html(report(state, []));
     expect(page.match(/<g class="node-row/g)).toHaveLength(500);
     const svg = /<svg class="timeline" data-phase="[^"]+" [^>]* height="(\d+)"/.exec(page)!;
@@ -108,10 +186,20 @@ describe('JUnit report', () => {
   });
 
   it('makes a failed node a <failure> with its message and a node not reached a <skipped>', () => {
-    const doc = parseXml(renderReportJunit(buildRunReport({ plan: plan(), planPath: PLAN_PATH, state: pausedState(), events: pausedRun() }), { generatedAt: 'x' }));
+    const doc = parseXml(
+      renderReportJunit(
+        buildRunReport({ plan: plan(), planPath: PLAN_PATH, state: pausedState(), events: pausedRun() }),
+        { generatedAt: 'x' },
+      ),
+    );
     const cases = new Map(findAll(doc, 'testcase').map((c) => [c.attrs.name, c]));
-    expect(findAll(cases.get('blue-2')!, 'failure')[0]!.attrs).toEqual({ message: 'health-gate: health gate failed after 300s: workloads-available', type: 'health-gate' });
-    expect(findAll(cases.get('green-1')!, 'skipped')[0]!.attrs.message).toBe('not reached: the run stopped (paused) before it');
+    expect(findAll(cases.get('blue-2')!, 'failure')[0]!.attrs).toEqual({
+      message: 'health-gate: health gate failed after 300s: workloads-available',
+      type: 'health-gate',
+    });
+    expect(findAll(cases.get('green-1')!, 'skipped')[0]!.attrs.message).toBe(
+      'not reached: the run stopped (paused) before it',
+    );
     expect(doc.attrs.failures).toBe('1');
   });
 
@@ -119,9 +207,15 @@ describe('JUnit report', () => {
     const state = pausedState();
     const blue2 = state.phases[2]!.nodes[1]!;
     blue2.status = 'in-progress';
-    const doc = parseXml(renderReportJunit(buildRunReport({ plan: plan(), planPath: PLAN_PATH, state, events: pausedRun() }), { generatedAt: 'x' }));
+    const doc = parseXml(
+      renderReportJunit(buildRunReport({ plan: plan(), planPath: PLAN_PATH, state, events: pausedRun() }), {
+        generatedAt: 'x',
+      }),
+    );
     const c = findAll(doc, 'testcase').find((x) => x.attrs.name === 'blue-2')!;
-    expect(findAll(c, 'skipped')[0]!.attrs.message).toBe('paused at health-gate: health gate failed after 300s: workloads-available');
+    expect(findAll(c, 'skipped')[0]!.attrs.message).toBe(
+      'paused at health-gate: health gate failed after 300s: workloads-available',
+    );
   });
 
   it('escapes names and messages (and drops characters XML cannot hold): they read back unchanged', () => {
@@ -151,7 +245,10 @@ describe('Markdown summary', () => {
     expect(lines).toContain('| Evictions | 3 |');
     expect(lines).toContain('| PDB waits | 1 wait, 10s (shop/web-pdb 10s) |');
     expect(lines).toContain('| Critical path | etcd-snapshot → cp-1 → blue-2 → postflight |');
-    const slow = lines.slice(lines.indexOf('**Slowest nodes**') + 4).filter((l) => l.startsWith('| ')).map((l) => l.split(' | ')[0]!.slice(2));
+    const slow = lines
+      .slice(lines.indexOf('**Slowest nodes**') + 4)
+      .filter((l) => l.startsWith('| '))
+      .map((l) => l.split(' | ')[0]!.slice(2));
     expect(slow).toEqual(['blue-2 ◆', 'cp-1 ◆', 'blue-3', 'blue-4']);
     expect(md).toContain('Full report with the per-node timeline: `plans/x.report.html`');
   });
@@ -170,14 +267,27 @@ describe('Markdown summary', () => {
   it('says when the run was resumed and why a run stopped', () => {
     const md = renderReportMarkdown(report(resumedState(), resumedEvents()));
     expect(md).toContain('| Duration | 1h00m over 2 attempts (31s running) |');
-    const paused = renderReportMarkdown(buildRunReport({ plan: plan(), planPath: PLAN_PATH, state: pausedState(), events: pausedRun() }));
-    expect(paused).toContain('**Stopped** (paused) at workers/v1.32.0/pool=blue blue-2 health-gate: health gate failed after 300s: workloads-available');
+    const paused = renderReportMarkdown(
+      buildRunReport({ plan: plan(), planPath: PLAN_PATH, state: pausedState(), events: pausedRun() }),
+    );
+    expect(paused).toContain(
+      '**Stopped** (paused) at workers/v1.32.0/pool=blue blue-2 health-gate: ' +
+        'health gate failed after 300s: workloads-available',
+    );
   });
 });
 
 describe('time scale', () => {
   it('squeezes a long pause between attempts and keeps the attempts to scale', () => {
-    const s = makeTimeScale({ startMs: 0, endMs: 3622_000 }, [{ startMs: 0, endMs: 9000 }, { startMs: 3600_000, endMs: 3622_000 }], 100, 1000);
+    const s = makeTimeScale(
+      { startMs: 0, endMs: 3622_000 },
+      [
+        { startMs: 0, endMs: 9000 },
+        { startMs: 3600_000, endMs: 3622_000 },
+      ],
+      100,
+      1000,
+    );
     expect(s.x(0)).toBe(100);
     expect(s.x(3622_000)).toBeCloseTo(1100);
     expect(s.x(3600_000) - s.x(9000)).toBeCloseTo(28);
