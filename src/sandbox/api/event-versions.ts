@@ -36,7 +36,11 @@ export function toEventsApi(core: KObject, apiVersion: string): KObject {
 /** An events.k8s.io body as the core event the store keeps. */
 export function fromEventsApi(body: KObject): KObject {
   if (!body || typeof body !== 'object') return body;
-  return rename(body, RENAMES.map(([a, b]) => [b, a]), 'v1');
+  return rename(
+    body,
+    RENAMES.map(([a, b]) => [b, a]),
+    'v1',
+  );
 }
 
 /** `regarding.name=x,note=y` → `involvedObject.name=x,message=y`. */
@@ -46,7 +50,8 @@ export function eventsFieldSelector(sel: string | undefined): string | undefined
     .split(',')
     .map((part) => {
       for (const [core, v1] of RENAMES) {
-        if (part === v1 || part.startsWith(`${v1}.`) || part.startsWith(`${v1}=`) || part.startsWith(`${v1}!`)) return core + part.slice(v1.length);
+        if (part === v1 || part.startsWith(`${v1}.`) || part.startsWith(`${v1}=`) || part.startsWith(`${v1}!`))
+          return core + part.slice(v1.length);
       }
       return part;
     })

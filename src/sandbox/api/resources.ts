@@ -57,18 +57,27 @@ export const RESOURCES: ResourceDef[] = [
     versions: [{ version: 'v1', introducedIn: 21 }, { version: 'v1beta1', deprecatedIn: 21, removedIn: 25 }],
   },
   {
-    group: '', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, verbs: RW, shortNames: ['svc'], categories: ['all'],
-    subresources: [{ ...STATUS, kind: 'Service' }], versions: [{ version: 'v1' }],
+    group: '', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, verbs: RW,
+    shortNames: ['svc'], categories: ['all'], subresources: [{ ...STATUS, kind: 'Service' }],
+    versions: [{ version: 'v1' }],
   },
-  { group: '', plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, verbs: RW, shortNames: ['ep'], versions: [{ version: 'v1' }] },
   {
-    group: 'discovery.k8s.io', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, verbs: RW,
+    group: '', plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, verbs: RW,
+    shortNames: ['ep'], versions: [{ version: 'v1' }],
+  },
+  {
+    group: 'discovery.k8s.io', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice',
+    namespaced: true, verbs: RW,
     versions: [{ version: 'v1', introducedIn: 21 }, { version: 'v1beta1', deprecatedIn: 21, removedIn: 25 }],
   },
-  { group: '', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, verbs: RW, shortNames: ['ev'], versions: [{ version: 'v1' }] },
+  {
+    group: '', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, verbs: RW,
+    shortNames: ['ev'], versions: [{ version: 'v1' }],
+  },
   // The same objects as core events (one storage table, like the apiserver's), in the events.k8s.io shape.
   {
-    group: 'events.k8s.io', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, verbs: RW, shortNames: ['ev'], storage: 'events',
+    group: 'events.k8s.io', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, verbs: RW,
+    shortNames: ['ev'], storage: 'events',
     versions: [{ version: 'v1', introducedIn: 19 }, { version: 'v1beta1', deprecatedIn: 19, removedIn: 25 }],
   },
   { group: 'coordination.k8s.io', plural: 'leases', singular: 'lease', kind: 'Lease', namespaced: true, verbs: RW, versions: [{ version: 'v1' }] },

@@ -33,7 +33,13 @@ export function scaleOf(obj: KObject): KObject {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
     spec: { replicas: obj.spec?.replicas ?? 1 },
     status: { replicas: obj.status?.replicas ?? 0, selector: selectorString(obj.spec?.selector) },
   };
@@ -44,7 +50,14 @@ export function getScale(ops: ApiOperations, def: ResourceDef, ns: string | unde
 }
 
 /** PUT of a Scale: the workload's spec.replicas becomes the Scale's (resourceVersion, when given, must match). */
-export function updateScale(ops: ApiOperations, def: ResourceDef, ns: string | undefined, name: string, body: KObject, ctx: WriteContext): KObject {
+export function updateScale(
+  ops: ApiOperations,
+  def: ResourceDef,
+  ns: string | undefined,
+  name: string,
+  body: KObject,
+  ctx: WriteContext,
+): KObject {
   if (!body || typeof body !== 'object' || typeof body.spec !== 'object' || body.spec === null) {
     throw badRequest('the body of the request was not an autoscaling/v1 Scale (spec.replicas is required)');
   }
@@ -53,7 +66,18 @@ export function updateScale(ops: ApiOperations, def: ResourceDef, ns: string | u
   }
   const replicas = body.spec.replicas ?? 0;
   if (!Number.isInteger(replicas) || replicas < 0) {
-    throw invalid('Scale', name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }], 'autoscaling');
+    throw invalid(
+      'Scale',
+      name,
+      [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+          field: 'spec.replicas',
+        },
+      ],
+      'autoscaling',
+    );
   }
   const cur = ops.get(def, ns, name);
   const next: KObject = { ...structuredClone(cur), spec: { ...structuredClone(cur.spec), replicas } };
@@ -62,7 +86,15 @@ export function updateScale(ops: ApiOperations, def: ResourceDef, ns: string | u
 }
 
 /** PATCH of a Scale (what `kubectl scale` sends: a merge patch `{"spec":{"replicas":N}}`). */
-export function patchScale(ops: ApiOperations, def: ResourceDef, ns: string | undefined, name: string, type: PatchType, patch: unknown, ctx: WriteContext): KObject {
+export function patchScale(
+  ops: ApiOperations,
+  def: ResourceDef,
+  ns: string | undefined,
+  name: string,
+  type: PatchType,
+  patch: unknown,
+  ctx: WriteContext,
+): KObject {
   const cur = getScale(ops, def, ns, name);
   let next: KObject;
   try {

@@ -30,7 +30,11 @@ function inRange(ip: string): boolean {
 /** Registers the store index the allocator checks (Services by ClusterIP). Idempotent. */
 export function ensureServiceIndexes(store: ObjectStore): void {
   if (!store.hasIndex('services', CLUSTER_IP_INDEX)) {
-    store.addIndex('services', CLUSTER_IP_INDEX, (s) => (s.spec?.clusterIPs as string[] | undefined) ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : undefined));
+    store.addIndex(
+      'services',
+      CLUSTER_IP_INDEX,
+      (s) => (s.spec?.clusterIPs as string[] | undefined) ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : undefined),
+    );
   }
   if (!store.hasIndex('services', 'namespace')) store.addIndex('services', 'namespace', (s) => s.metadata.namespace);
 }
@@ -71,10 +75,18 @@ export function prepareService(cluster: SandboxCluster, svc: KObject): void {
   }
   ports.forEach((p, i) => {
     if (typeof p.port !== 'number' || p.port < 1 || p.port > 65535) {
-      throw invalid('Service', name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(p.port)}: must be between 1 and 65535, inclusive`, field: `spec.ports[${i}].port` }]);
+      throw invalid('Service', name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(p.port)}: must be between 1 and 65535, inclusive`,
+          field: `spec.ports[${i}].port`,
+        },
+      ]);
     }
     if (ports.length > 1 && !p.name) {
-      throw invalid('Service', name, [{ reason: 'FieldValueRequired', message: 'Required value', field: `spec.ports[${i}].name` }]);
+      throw invalid('Service', name, [
+        { reason: 'FieldValueRequired', message: 'Required value', field: `spec.ports[${i}].name` },
+      ]);
     }
     p.protocol ??= 'TCP';
     p.targetPort ??= p.port;
@@ -85,10 +97,26 @@ export function prepareService(cluster: SandboxCluster, svc: KObject): void {
   if (headless) spec.clusterIPs = ['None'];
   else if (spec.clusterIP) {
     if (!inRange(spec.clusterIP)) {
-      throw invalid('Service', name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${spec.clusterIP}": provided IP is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`, field: 'spec.clusterIPs' }]);
+      throw invalid('Service', name, [
+        {
+          reason: 'FieldValueInvalid',
+          message:
+            `Invalid value: "${spec.clusterIP}": provided IP is not in the valid range. ` +
+            `The range of valid IPs is ${SERVICE_CIDR}`,
+          field: 'spec.clusterIPs',
+        },
+      ]);
     }
     if (ipTaken(store, spec.clusterIP)) {
-      throw invalid('Service', name, [{ reason: 'FieldValueInvalid', message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`, field: 'spec.clusterIPs' }]);
+      throw invalid('Service', name, [
+        {
+          reason: 'FieldValueInvalid',
+          message:
+            `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: ` +
+            'provided IP is already allocated',
+          field: 'spec.clusterIPs',
+        },
+      ]);
     }
     spec.clusterIPs = [spec.clusterIP];
   } else {
@@ -114,7 +142,13 @@ export function keepClusterIP(cur: KObject, next: KObject): void {
     return;
   }
   if (now !== was) {
-    throw invalid('Service', cur.metadata.name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${now}": field is immutable`, field: 'spec.clusterIPs[0]' }]);
+    throw invalid('Service', cur.metadata.name, [
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${now}": field is immutable`,
+        field: 'spec.clusterIPs[0]',
+      },
+    ]);
   }
   next.spec.clusterIPs ??= cur.spec.clusterIPs ?? [was];
 }
@@ -124,7 +158,14 @@ export function kubernetesService(): KObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: 'kubernetes', namespace: 'default', uid: '', resourceVersion: '', creationTimestamp: '', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      uid: '',
+      resourceVersion: '',
+      creationTimestamp: '',
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+    },
     spec: {
       type: 'ClusterIP',
       clusterIP: ipOf(BASE + 1),

@@ -239,7 +239,8 @@ export class DaemonSetController {
         spec ??= daemonSetPodSpec(ds);
         const name = uniquePodName(store, ds.metadata.namespace!, ds.metadata.name, this.ctx.cluster.random);
         store.create('pods', daemonSetPod(ds, node.metadata.name, name, spec));
-        this.ctx.events.record(refOf(ds), 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, { component: 'daemonset-controller' });
+        const source = { component: 'daemonset-controller' };
+        this.ctx.events.record(refOf(ds), 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, source);
         unavailable++;
         continue;
       }

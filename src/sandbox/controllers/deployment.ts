@@ -65,7 +65,8 @@ export class DeploymentController {
   /** deployment-controller's ScalingReplicaSet event. */
   private scalingEvent(d: KObject, rs: string, from: number, to: number): void {
     const how = to > from ? 'up' : 'down';
-    this.ctx.events.record(refOf(d), 'Normal', 'ScalingReplicaSet', `Scaled ${how} replica set ${rs} from ${from} to ${to}`, { component: 'deployment-controller' });
+    const message = `Scaled ${how} replica set ${rs} from ${from} to ${to}`;
+    this.ctx.events.record(refOf(d), 'Normal', 'ScalingReplicaSet', message, { component: 'deployment-controller' });
   }
 
   private scale(rs: KObject, replicas: number, d: KObject): void {

@@ -51,7 +51,8 @@ export function selectedPods(store: ObjectStore, svc: KObject): KObject[] {
   const first = Object.keys(sel).sort()[0];
   let pods: KObject[];
   if (first === undefined) pods = store.byIndex('pods', 'namespace', ns);
-  else if (store.hasIndex('pods', POD_LABEL_INDEX)) pods = store.byIndex('pods', POD_LABEL_INDEX, podLabelKey(ns, first, sel[first]));
+  else if (store.hasIndex('pods', POD_LABEL_INDEX))
+    pods = store.byIndex('pods', POD_LABEL_INDEX, podLabelKey(ns, first, sel[first]));
   else pods = store.byIndex('pods', 'namespace', ns);
   return pods.filter((p) => selects(sel, p.metadata.labels));
 }
@@ -66,25 +67,38 @@ export function podPorts(svc: KObject, pod: KObject): SlicePort[] {
     else if (typeof target === 'string' && /^\d+$/.test(target)) port = Number(target);
     else {
       for (const c of pod.spec?.containers ?? []) {
-        for (const cp of c.ports ?? []) if (cp.name === target && (cp.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) port ??= cp.containerPort;
+        for (const cp of c.ports ?? [])
+          if (cp.name === target && (cp.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) port ??= cp.containerPort;
       }
     }
     if (port === undefined) continue;
-    out.push({ name: (sp.name as string | undefined) ?? '', port, protocol: (sp.protocol as string | undefined) ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol as string } : {}) });
+    out.push({
+      name: (sp.name as string | undefined) ?? '',
+      port,
+      protocol: (sp.protocol as string | undefined) ?? 'TCP',
+      ...(sp.appProtocol ? { appProtocol: sp.appProtocol as string } : {}),
+    });
   }
   return out;
 }
 
-export const portsKey = (ports: SlicePort[] | null | undefined): string => JSON.stringify((ports ?? []).map((p) => [p.name, p.port, p.protocol, p.appProtocol ?? '']));
+export const portsKey = (ports: SlicePort[] | null | undefined): string =>
+  JSON.stringify((ports ?? []).map((p) => [p.name, p.port, p.protocol, p.appProtocol ?? '']));
 
 const podIP = (p: KObject): string | undefined => p.status?.podIPs?.[0]?.ip ?? p.status?.podIP ?? undefined;
 
-const setHostname = (svc: KObject, pod: KObject): boolean => !!pod.spec?.hostname && pod.spec?.subdomain === svc.metadata.name;
+const setHostname = (svc: KObject, pod: KObject): boolean =>
+  !!pod.spec?.hostname && pod.spec?.subdomain === svc.metadata.name;
 
-/** The pods that get an endpoint (slices: terminating ones too; legacy Endpoints: not, unless publishNotReadyAddresses). */
+/**
+ * The pods that get an endpoint: those with an IP that have not finished; terminating ones too for slices, for the
+ * legacy Endpoints only with publishNotReadyAddresses.
+ */
 export function endpointPods(svc: KObject, pods: KObject[], includeTerminating: boolean): KObject[] {
   const publish = svc.spec?.publishNotReadyAddresses === true;
-  return pods.filter((p) => !isTerminal(p) && podIP(p) && (includeTerminating || publish || !p.metadata.deletionTimestamp));
+  return pods.filter(
+    (p) => !isTerminal(p) && podIP(p) && (includeTerminating || publish || !p.metadata.deletionTimestamp),
+  );
 }
 
 /** One EndpointSlice endpoint for `pod`. `zoneOf` gives a node's zone label. */
@@ -105,7 +119,11 @@ export function sliceEndpoint(svc: KObject, pod: KObject, zoneOf: (node: string)
 }
 
 /** The Service's endpoints grouped by port mapping: portsKey → ports and endpoints (pods in the given order). */
-export function desiredEndpoints(svc: KObject, pods: KObject[], zoneOf: (node: string) => string | undefined): Map<string, { ports: SlicePort[]; endpoints: Endpoint[] }> {
+export function desiredEndpoints(
+  svc: KObject,
+  pods: KObject[],
+  zoneOf: (node: string) => string | undefined,
+): Map<string, { ports: SlicePort[]; endpoints: Endpoint[] }> {
   const out = new Map<string, { ports: SlicePort[]; endpoints: Endpoint[] }>();
   for (const pod of endpointPods(svc, pods, true)) {
     const ports = podPorts(svc, pod);
@@ -141,7 +159,16 @@ export function newSlice(svc: KObject, name: string, ports: SlicePort[] | null, 
       resourceVersion: '',
       creationTimestamp: '',
       labels: sliceLabels(svc),
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          name: svc.metadata.name,
+          uid: svc.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     addressType: 'IPv4',
     endpoints,
@@ -170,7 +197,12 @@ export function endpointsSubsets(svc: KObject, pods: KObject[]): Record<string, 
   return [...groups.values()].map((g) => ({
     ...(g.ready.length ? { addresses: g.ready.sort(byIp) } : {}),
     ...(g.notReady.length ? { notReadyAddresses: g.notReady.sort(byIp) } : {}),
-    ports: g.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol, ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) })),
+    ports: g.ports.map((p) => ({
+      ...(p.name ? { name: p.name } : {}),
+      port: p.port,
+      protocol: p.protocol,
+      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+    })),
   }));
 }
 

@@ -68,7 +68,10 @@ interface PlannedSlice {
 }
 
 /** How the Service's current slices become the desired ones: keep, refill, add, and which to delete. */
-export function planSlices(existing: KObject[], desired: Map<string, { ports: SlicePort[]; endpoints: Endpoint[] }>): { keep: PlannedSlice[]; remove: KObject[] } {
+export function planSlices(
+  existing: KObject[],
+  desired: Map<string, { ports: SlicePort[]; endpoints: Endpoint[] }>,
+): { keep: PlannedSlice[]; remove: KObject[] } {
   const byKey = new Map<string, KObject[]>();
   for (const s of existing) {
     const k = portsKey(s.ports as SlicePort[] | null);
@@ -96,7 +99,9 @@ export function planSlices(existing: KObject[], desired: Map<string, { ports: Sl
       return { slice: s, ports: group.ports, endpoints };
     });
     const rest = [...want.values()];
-    for (const p of planned) if (rest.length > 0 && p.endpoints!.length < MAX_ENDPOINTS_PER_SLICE) p.endpoints!.push(...rest.splice(0, MAX_ENDPOINTS_PER_SLICE - p.endpoints!.length));
+    for (const p of planned)
+      if (rest.length > 0 && p.endpoints!.length < MAX_ENDPOINTS_PER_SLICE)
+        p.endpoints!.push(...rest.splice(0, MAX_ENDPOINTS_PER_SLICE - p.endpoints!.length));
     while (rest.length > 0) planned.push({ ports: group.ports, endpoints: rest.splice(0, MAX_ENDPOINTS_PER_SLICE) });
     for (const p of planned) {
       if (p.endpoints!.length > 0) keep.push(p);
@@ -187,7 +192,8 @@ export class EndpointsController {
     const store = this.ctx.store;
     const svc = store.get('services', ns, name);
     if (!svc) {
-      for (const s of store.byIndex(SLICES, SLICE_SERVICE_INDEX, key)) if (managed(s)) store.remove(SLICES, ns, s.metadata.name);
+      for (const s of store.byIndex(SLICES, SLICE_SERVICE_INDEX, key))
+        if (managed(s)) store.remove(SLICES, ns, s.metadata.name);
       if (store.get('endpoints', ns, name)) store.remove('endpoints', ns, name);
       return;
     }
@@ -210,7 +216,8 @@ export class EndpointsController {
         continue;
       }
       const s = p.slice;
-      if (sameJson(s.endpoints, p.endpoints) && sameJson(s.ports, p.ports) && sameJson(s.metadata.labels, labels)) continue;
+      if (sameJson(s.endpoints, p.endpoints) && sameJson(s.ports, p.ports) && sameJson(s.metadata.labels, labels))
+        continue;
       store.mutate(SLICES, ns, s.metadata.name, (d) => {
         d.endpoints = p.endpoints;
         d.ports = p.ports;

@@ -66,12 +66,27 @@ export class EventRecorder {
 
   /** Legacy recorder (client-go `record`): a repeat bumps `count` and `lastTimestamp`. */
   record(ref: ObjectRef, type: EventType, reason: string, message: string, source: EventSource): void {
-    const key = ['legacy', source.component, source.host, ref.kind, ref.namespace, ref.name, ref.uid, ref.fieldPath, type, reason, message].join('\u0000');
+    const key = [
+      'legacy',
+      source.component,
+      source.host,
+      ref.kind,
+      ref.namespace,
+      ref.name,
+      ref.uid,
+      ref.fieldPath,
+      type,
+      reason,
+      message,
+    ].join('\u0000');
     const t = isoSeconds(new Date());
-    if (this.bump(key, (d) => {
-      d.count = ((d.count as number | undefined) ?? 1) + 1;
-      d.lastTimestamp = t;
-    })) return;
+    if (
+      this.bump(key, (d) => {
+        d.count = ((d.count as number | undefined) ?? 1) + 1;
+        d.lastTimestamp = t;
+      })
+    )
+      return;
     this.create(key, ref, {
       reason,
       message,
@@ -87,13 +102,36 @@ export class EventRecorder {
   }
 
   /** events.k8s.io recorder: `eventTime`, reporting controller/instance and action; a repeat becomes a series. */
-  recordV1(ref: ObjectRef, type: EventType, reason: string, action: string, note: string, controller: string, instance: string): void {
-    const key = ['v1', controller, instance, ref.kind, ref.namespace, ref.name, ref.uid, type, reason, action, note].join('\u0000');
+  recordV1(
+    ref: ObjectRef,
+    type: EventType,
+    reason: string,
+    action: string,
+    note: string,
+    controller: string,
+    instance: string,
+  ): void {
+    const key = [
+      'v1',
+      controller,
+      instance,
+      ref.kind,
+      ref.namespace,
+      ref.name,
+      ref.uid,
+      type,
+      reason,
+      action,
+      note,
+    ].join('\u0000');
     const t = microTime(new Date());
-    if (this.bump(key, (d) => {
-      const count = ((d.series as { count?: number } | undefined)?.count ?? 1) + 1;
-      d.series = { count, lastObservedTime: t };
-    })) return;
+    if (
+      this.bump(key, (d) => {
+        const count = ((d.series as { count?: number } | undefined)?.count ?? 1) + 1;
+        d.series = { count, lastObservedTime: t };
+      })
+    )
+      return;
     this.create(key, ref, {
       reason,
       message: note,
@@ -152,7 +190,9 @@ export class EventPruner {
   }
 
   resync(): void {
-    const all = [...this.store.list('events')].sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+    const all = [...this.store.list('events')].sort(
+      (a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion),
+    );
     for (const e of all) this.add(e);
   }
 

@@ -91,7 +91,10 @@ function bootControllers(cluster: SandboxCluster, report: ErrorReporter): Contro
   const gc = new GarbageCollector(ctx);
   const endpoints = new EndpointsController(ctx);
   const pruner = new EventPruner(store, report);
-  const all = [kubelet, scheduler, lifecycle, mirrors, replicaSets, deployments, statefulSets, daemonSets, disruption, gc, endpoints, pruner];
+  const all = [
+    kubelet, scheduler, lifecycle, mirrors, replicaSets, deployments, statefulSets, daemonSets, disruption, gc,
+    endpoints, pruner,
+  ];
 
   const unsubscribe = store.subscribe((ev) => {
     nodes.onEvent(ev);

@@ -113,7 +113,9 @@ export class Kubelet {
     if (this.terminating.has(uid) || pod.metadata.finalizers?.length || !this.kubeletUp(node)) return;
     this.starting.get(uid)?.();
     this.starting.delete(uid);
-    if (pod.status?.phase === 'Running') this.containerEvents(pod, node, [['Killing', (c) => `Stopping container ${c}`]]);
+    if (pod.status?.phase === 'Running') {
+      this.containerEvents(pod, node, [['Killing', (c) => `Stopping container ${c}`]]);
+    }
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     const delay = Math.min(grace * 1000, this.ctx.cluster.timings.podTerminationMs + this.ctx.cluster.faults.evictionDelayMs());
     if (delay <= 0) return this.remove(pod);
@@ -146,12 +148,13 @@ export class Kubelet {
   }
 
   /** The kubelet's events (legacy recorder, source kubelet on the node) for each container of the pod, in order. */
-  private containerEvents(pod: KObject, node: string, events: [string, (container: string, image: string) => string][]): void {
+  private containerEvents(pod: KObject, node: string, events: [string, (c: string, image: string) => string][]): void {
     const containers = (pod.spec?.containers ?? []) as { name: string; image?: string }[];
     for (const [reason, message] of events) {
       for (const c of containers) {
         const ref = refOf(pod, `spec.containers{${c.name}}`);
-        this.ctx.events.record(ref, 'Normal', reason, message(c.name, c.image ?? ''), { component: 'kubelet', host: node });
+        const source = { component: 'kubelet', host: node };
+        this.ctx.events.record(ref, 'Normal', reason, message(c.name, c.image ?? ''), source);
       }
     }
   }

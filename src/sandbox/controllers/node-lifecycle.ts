@@ -64,7 +64,8 @@ export class NodeLifecycle {
   private recordNotReady(name: string): void {
     const node = this.ctx.store.get('nodes', undefined, name);
     if (!node) return;
-    this.ctx.events.record(refOf(node), 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, { component: 'node-controller' });
+    const message = `Node ${name} status is now: NodeNotReady`;
+    this.ctx.events.record(refOf(node), 'Normal', 'NodeNotReady', message, { component: 'node-controller' });
   }
 
   private sync(name: string): void {

@@ -308,6 +308,8 @@ export class Scheduler {
       d.status.conditions = withCondition(d.status.conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null });
       bound = true;
     });
-    if (bound && stored) this.event(stored, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`);
+    if (!bound || !stored) return;
+    const note = `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`;
+    this.event(stored, 'Normal', 'Scheduled', 'Binding', note);
   }
 }

@@ -91,6 +91,7 @@ export class StatefulSetController {
   private reconcile(sts: KObject): void {
     const store = this.ctx.store;
     const ns = sts.metadata.namespace!;
+    const name = sts.metadata.name;
     const replicas = sts.spec?.replicas ?? 1;
     const parallel = sts.spec?.podManagementPolicy === 'Parallel';
     const byOrdinal = new Map<number, KObject>();
@@ -102,7 +103,7 @@ export class StatefulSetController {
         // The name may still be held by a pod we do not own; then wait.
         if (!store.get('pods', ns, `${sts.metadata.name}-${i}`)) {
           store.create('pods', statefulSetPod(sts, i));
-          this.event(sts, 'SuccessfulCreate', `create Pod ${sts.metadata.name}-${i} in StatefulSet ${sts.metadata.name} successful`);
+          this.event(sts, 'SuccessfulCreate', `create Pod ${sts.metadata.name}-${i} in StatefulSet ${name} successful`);
         }
         healthy = false;
         if (!parallel) return;
@@ -118,7 +119,7 @@ export class StatefulSetController {
       if (healthy || parallel) {
         for (const [, p] of parallel ? surplus : surplus.slice(0, 1)) {
           deletePod(store, p);
-          this.event(sts, 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${sts.metadata.name} successful`);
+          this.event(sts, 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
         }
       }
       return;
@@ -130,7 +131,7 @@ export class StatefulSetController {
       const p = byOrdinal.get(i);
       if (p && p.metadata.labels?.[REVISION_LABEL] !== rev) {
         deletePod(store, p);
-        this.event(sts, 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${sts.metadata.name} successful`);
+        this.event(sts, 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
         return;
       }
     }

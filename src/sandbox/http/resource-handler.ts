@@ -106,7 +106,8 @@ export class ResourceHandler {
       }
       case 'update': {
         const body = parseJson(await readBody(req)) as KObject;
-        return this.sendObject(req, res, r, this.ops.update(r.def, r.namespace, r.name!, view ? view.in(body) : body, ctx, sub));
+        const next = view ? view.in(body) : body;
+        return this.sendObject(req, res, r, this.ops.update(r.def, r.namespace, r.name!, next, ctx, sub));
       }
       case 'patch': {
         const type = (req.headers['content-type'] ?? '').split(';')[0].trim() as PatchType;
@@ -123,7 +124,8 @@ export class ResourceHandler {
       case 'deletecollection': {
         const opts = deleteOptions(parseJson(await readBody(req), true), r.query);
         const fieldSelector = fieldSelectorOf(r.query, view);
-        const { items } = this.ops.list(r.def, r.namespace, { labelSelector: r.query.get('labelSelector') ?? undefined, fieldSelector });
+        const labelSelector = r.query.get('labelSelector') ?? undefined;
+        const { items } = this.ops.list(r.def, r.namespace, { labelSelector, fieldSelector });
         for (const o of items) this.ops.delete(r.def, o.metadata.namespace, o.metadata.name, opts);
         return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
       }
@@ -242,7 +244,13 @@ export class ResourceHandler {
   }
 
   /** GET, PUT and PATCH of the `/scale` subresource (see api/scale.ts). */
-  private async scale(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, verb: string, ctx: WriteContext): Promise<void> {
+  private async scale(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: ResourceRequest,
+    verb: string,
+    ctx: WriteContext,
+  ): Promise<void> {
     if (verb === 'get') return sendJson(res, 200, getScale(this.ops, r.def, r.namespace, r.name!));
     if (verb === 'update') {
       const body = parseJson(await readBody(req)) as KObject;
@@ -250,13 +258,20 @@ export class ResourceHandler {
     }
     if (verb === 'patch') {
       const type = patchTypeOf(req);
-      return sendJson(res, 200, patchScale(this.ops, r.def, r.namespace, r.name!, type, parseJson(await readBody(req)), ctx));
+      const patch = parseJson(await readBody(req));
+      return sendJson(res, 200, patchScale(this.ops, r.def, r.namespace, r.name!, type, patch, ctx));
     }
     throw methodNotAllowed(verb, `${r.def.plural}/scale`);
   }
 
-  /** PATCH through a view: the patch applies to the object as the client sees it, the result is stored converted back. */
-  private async patchView(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, view: ObjectView, ctx: WriteContext): Promise<void> {
+  /** PATCH through a view: the patch applies to the object as the client sees it, the result is stored converted. */
+  private async patchView(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: ResourceRequest,
+    view: ObjectView,
+    ctx: WriteContext,
+  ): Promise<void> {
     const type = patchTypeOf(req);
     const patch = parseJson(await readBody(req));
     const cur = view.out(this.ops.get(r.def, r.namespace, r.name!));
@@ -274,7 +289,9 @@ export class ResourceHandler {
 function patchTypeOf(req: IncomingMessage): PatchType {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim() as PatchType;
   if (!PATCH_TYPES.includes(type)) {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+    const accepted = PATCH_TYPES.join(', ');
+    const message = `the body of the request was in an unknown format - accepted media types include: ${accepted}`;
+    throw new ApiError(415, 'UnsupportedMediaType', message);
   }
   return type;
 }

@@ -90,13 +90,25 @@ const labelMap = (m: Record<string, string> | undefined) => {
   return parts.length ? parts.join(',') : '<none>';
 };
 
-const eventFirstSeen = (o: KObject) => humanAge((o.firstTimestamp as string | null) ?? (o.eventTime as string | null) ?? undefined);
+const eventFirstSeen = (o: KObject) =>
+  humanAge((o.firstTimestamp as string | null) ?? (o.eventTime as string | null) ?? undefined);
 function eventLastSeen(o: KObject): string {
   const series = o.series as { lastObservedTime?: string } | undefined;
   if (series?.lastObservedTime) return humanAge(series.lastObservedTime);
   return o.lastTimestamp ? humanAge(o.lastTimestamp as string) : eventFirstSeen(o);
 }
-const eventCount = (o: KObject) => (o.series as { count?: number } | undefined)?.count ?? ((o.count as number | undefined) || 1);
+const eventCount = (o: KObject) =>
+  (o.series as { count?: number } | undefined)?.count ?? ((o.count as number | undefined) || 1);
+function externalIPs(o: KObject): string {
+  if (o.spec?.externalIPs?.length) return o.spec.externalIPs.join(',');
+  return o.spec?.type === 'ExternalName' ? o.spec.externalName : '<none>';
+}
+function slicePorts(o: KObject): string {
+  const ports = (o.ports ?? []) as { port?: number }[] | null;
+  if (!ports?.length) return '<unset>';
+  return ports.map((p) => (p.port === undefined ? '<unset>' : String(p.port))).join(',');
+}
+const fieldPath = (o: KObject) => String((o.involvedObject as { fieldPath?: string } | undefined)?.fieldPath ?? '');
 function eventSource(o: KObject): string {
   const src = (o.source ?? {}) as { component?: string; host?: string };
   const component = src.component || (o.reportingComponent as string | undefined) || '';
@@ -115,7 +127,7 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
     { name: 'Type', type: 'string', cell: (o) => o.spec?.type ?? 'ClusterIP' },
     { name: 'Cluster-IP', type: 'string', cell: (o) => o.spec?.clusterIP || '<none>' },
-    { name: 'External-IP', type: 'string', cell: (o) => (o.spec?.externalIPs?.length ? o.spec.externalIPs.join(',') : o.spec?.type === 'ExternalName' ? o.spec.externalName : '<none>') },
+    { name: 'External-IP', type: 'string', cell: externalIPs },
     { name: 'Port(s)', type: 'string', cell: servicePorts },
     { name: 'Age', type: 'string', cell: age },
     { name: 'Selector', type: 'string', priority: 1, cell: (o) => labelMap(o.spec?.selector) },
@@ -128,7 +140,7 @@ const COLUMNS: Record<string, Column[]> = {
   EndpointSlice: [
     { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
     { name: 'AddressType', type: 'string', cell: (o) => String(o.addressType ?? '') },
-    { name: 'Ports', type: 'string', cell: (o) => ((o.ports as { port?: number }[] | null)?.length ? (o.ports as { port?: number }[]).map((p) => (p.port === undefined ? '<unset>' : String(p.port))).join(',') : '<unset>') },
+    { name: 'Ports', type: 'string', cell: slicePorts },
     { name: 'Endpoints', type: 'string', cell: sliceEndpointsCell },
     { name: 'Age', type: 'string', cell: age },
   ],
@@ -137,7 +149,7 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') },
     { name: 'Reason', type: 'string', cell: (o) => String(o.reason ?? '') },
     { name: 'Object', type: 'string', cell: eventObject },
-    { name: 'Subobject', type: 'string', priority: 1, cell: (o) => String((o.involvedObject as { fieldPath?: string } | undefined)?.fieldPath ?? '') },
+    { name: 'Subobject', type: 'string', priority: 1, cell: fieldPath },
     { name: 'Source', type: 'string', priority: 1, cell: eventSource },
     { name: 'Message', type: 'string', cell: (o) => String(o.message ?? '').trim() },
     { name: 'First Seen', type: 'string', priority: 1, cell: eventFirstSeen },

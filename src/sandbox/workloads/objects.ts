@@ -137,7 +137,13 @@ export interface ServicePortSpec {
 }
 
 /** A ClusterIP Service selecting `selector` (headless: `clusterIP: None`); the ClusterIP is allocated on create. */
-export function service(ns: string, name: string, selector: Record<string, string>, ports: ServicePortSpec[], headless = false): KObject {
+export function service(
+  ns: string,
+  name: string,
+  selector: Record<string, string>,
+  ports: ServicePortSpec[],
+  headless = false,
+): KObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',

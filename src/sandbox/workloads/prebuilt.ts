@@ -12,7 +12,13 @@ import { computePdbStatus, DISRUPTED_POD_TIMEOUT_MS, NamespacePods } from '../co
 import { defaultPodSpec, newPod, nodeInternalIP, podIpFor, runningStatus } from '../controllers/pods.js';
 import { replicaSetStatus } from '../controllers/replicaset.js';
 import { controllerRef, now, randomSuffix, uniquePodName } from '../controllers/util.js';
-import { desiredEndpoints, endpointsObject, newSlice, selectedPods, zoneLookup } from '../controllers/endpoint-slices.js';
+import {
+  desiredEndpoints,
+  endpointsObject,
+  newSlice,
+  selectedPods,
+  zoneLookup,
+} from '../controllers/endpoint-slices.js';
 import { planSlices } from '../controllers/endpoints.js';
 import { seededRandom } from '../clock.js';
 import { createService } from './services.js';
@@ -85,7 +91,7 @@ export class Prebuilder {
     for (const p of pods) store.create('pods', p);
   }
 
-  /** Creates `svc` (ClusterIP allocated) with the EndpointSlice and Endpoints of the pods it selects (create those first). */
+  /** Creates `svc` (ClusterIP allocated) with the EndpointSlice and Endpoints of the pods it selects (made before). */
   service(svc: KObject): void {
     const store = this.cluster.store;
     svc.metadata.uid = randomUUID();

@@ -14,7 +14,14 @@ export function createService(cluster: SandboxCluster, svc: KObject): KObject {
   return cluster.store.create('services', svc);
 }
 
-const meta = (name: string, labels: Record<string, string>) => ({ name, namespace: 'default', uid: '', resourceVersion: '', creationTimestamp: '', labels });
+const meta = (name: string, labels: Record<string, string>) => ({
+  name,
+  namespace: 'default',
+  uid: '',
+  resourceVersion: '',
+  creationTimestamp: '',
+  labels,
+});
 
 /** The Endpoints and EndpointSlice kube-apiserver writes for `default/kubernetes`. */
 export function apiserverEndpoints(cluster: SandboxCluster): { resource: string; obj: KObject }[] {
@@ -23,7 +30,12 @@ export function apiserverEndpoints(cluster: SandboxCluster): { resource: string;
   return [
     {
       resource: 'endpoints',
-      obj: { apiVersion: 'v1', kind: 'Endpoints', metadata: meta('kubernetes', { [SKIP_MIRROR_LABEL]: 'true' }), subsets: [{ addresses: ips.map((ip) => ({ ip })), ports: [port] }] },
+      obj: {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: meta('kubernetes', { [SKIP_MIRROR_LABEL]: 'true' }),
+        subsets: [{ addresses: ips.map((ip) => ({ ip })), ports: [port] }],
+      },
     },
     {
       resource: 'discovery.k8s.io/endpointslices',

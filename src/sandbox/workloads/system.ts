@@ -1,8 +1,8 @@
 /**
  * What kubeadm puts in a cluster: the system namespaces (kube-system with a seed-stable uid, the cluster's
  * identity), the `kubernetes` Service with its endpoints, control-plane mirror pods, the kube-proxy DaemonSet,
- * CoreDNS with its PDB and the kube-dns Service, and the `kubeadm-config` / `kubelet-config` ConfigMaps. With a Prebuilder the workloads are created already
- * running; otherwise the controllers create their pods.
+ * CoreDNS with its PDB and the kube-dns Service, and the `kubeadm-config` / `kubelet-config` ConfigMaps.
+ * With a Prebuilder the workloads are created already running; otherwise the controllers create their pods.
  */
 import { seededRandom } from '../clock.js';
 import type { SandboxCluster } from '../cluster.js';

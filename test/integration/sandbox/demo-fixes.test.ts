@@ -29,7 +29,11 @@ async function demoSandbox(): Promise<TestSandbox> {
 /** Runs one printed command line in a shell, as an operator pasting it would. */
 function shell(t: TestSandbox, line: string) {
   const home = t.dir;
-  return execa('sh', ['-c', line], { env: { KUBECONFIG: t.kubeconfigPath, KUBECACHEDIR: `${home}/kcache`, HOME: home, PATH: process.env.PATH }, reject: false, timeout: 120_000 });
+  return execa('sh', ['-c', line], {
+    env: { KUBECONFIG: t.kubeconfigPath, KUBECACHEDIR: `${home}/kcache`, HOME: home, PATH: process.env.PATH },
+    reject: false,
+    timeout: 120_000,
+  });
 }
 
 describe.skipIf(!hasKubectl)('the demo’s printed fixes', () => {
@@ -42,7 +46,9 @@ describe.skipIf(!hasKubectl)('the demo’s printed fixes', () => {
   it('every kubectl command in the first plan’s findings runs against the demo sandbox', async () => {
     t = await demoSandbox();
     const { plan } = await writePlan(t, { workers: ['pool=blue', 'pool=green'] });
-    const commands = [...new Set(plan.findings.flatMap((f) => [...f.remediation.matchAll(/`(kubectl [^`]+)`/g)].map((m) => m[1]!)))].filter((c) => !/[<>]/.test(c));
+    const commands = [
+      ...new Set(plan.findings.flatMap((f) => [...f.remediation.matchAll(/`(kubectl [^`]+)`/g)].map((m) => m[1]!))),
+    ].filter((c) => !/[<>]/.test(c));
     // What the demo's traps call for: a lone replica, a budget that never allows an eviction, a bare pod.
     expect(commands.some((c) => c.startsWith('kubectl scale '))).toBe(true);
     expect(commands.some((c) => c.startsWith('kubectl create pdb '))).toBe(true);
@@ -67,14 +73,27 @@ describe.skipIf(!hasKubectl)('the demo’s printed fixes', () => {
       expect(r.exitCode, `${line}\n${r.stderr}`).toBe(0);
     }
     const apps = t.kc.makeApiClient(AppsV1Api);
-    for (const [name, replicas] of [['ledger', 3], ['fraud-check', 2]] as const) {
+    for (const [name, replicas] of [
+      ['ledger', 3],
+      ['fraud-check', 2],
+    ] as const) {
       const want = offline.store.get('apps/deployments', 'payments', name)!.spec.replicas;
       expect(want).toBe(replicas);
-      await waitFor(async () => (await apps.readNamespacedDeployment({ name, namespace: 'payments' })).status?.readyReplicas === want, `${name} at ${want}`);
+      await waitFor(
+        async () =>
+          (await apps.readNamespacedDeployment({ name, namespace: 'payments' })).status?.readyReplicas === want,
+        `${name} at ${want}`,
+      );
     }
-    const budget = await t.kc.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ name: 'fraud-check', namespace: 'payments' });
-    expect(budget.spec).toMatchObject(offline.store.get('policy/poddisruptionbudgets', 'payments', 'fraud-check')!.spec);
-    const bare = (await t.kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'default' })).items.map((p) => p.metadata?.name);
+    const budget = await t.kc
+      .makeApiClient(PolicyV1Api)
+      .readNamespacedPodDisruptionBudget({ name: 'fraud-check', namespace: 'payments' });
+    expect(budget.spec).toMatchObject(
+      offline.store.get('policy/poddisruptionbudgets', 'payments', 'fraud-check')!.spec,
+    );
+    const bare = (await t.kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'default' })).items.map(
+      (p) => p.metadata?.name,
+    );
     expect(bare).not.toContain('debug-toolbox');
   });
 });
