@@ -128,12 +128,21 @@ export class EndpointsController {
     this.random = seededRandom(ctx.cluster.options.seed * 613 + 11);
   }
 
+  /**
+   * Learns which pods each Service selects, and syncs the Services that lack their slices or Endpoints. The others
+   * are trusted as stored (a pre-built cluster, or one restored from etcd, has both consistent with its pods), so
+   * 10,000 Services do not all recompute at start-up; any later change to a Service or its pods syncs it.
+   */
   resync(): void {
     const store = this.ctx.store;
     for (const svc of store.list('services')) {
-      const key = objectKey(svc.metadata.namespace, svc.metadata.name);
-      this.queue.add(key);
-      for (const p of selectedPods(store, svc)) this.track(objectKey(p.metadata.namespace, p.metadata.name), key);
+      const ns = svc.metadata.namespace;
+      const key = objectKey(ns, svc.metadata.name);
+      const pods = selectedPods(store, svc);
+      for (const p of pods) this.track(objectKey(p.metadata.namespace, p.metadata.name), key);
+      if (!serviceSelector(svc)) continue;
+      const hasSlice = store.byIndex(SLICES, SLICE_SERVICE_INDEX, key).some(managed);
+      if (!hasSlice || !store.get('endpoints', ns, svc.metadata.name)) this.queue.add(key);
     }
   }
 
