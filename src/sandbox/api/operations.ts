@@ -11,6 +11,7 @@ import { ApiError, notFound, alreadyExists, conflict, badRequest } from './statu
 import { prepareCreate, recordManager, validate } from './defaults.js';
 import { applyPatch, PatchError, type PatchType } from './patch.js';
 import { parseLabelSelector, parseFieldSelector, matchFields, SelectorError } from './selectors.js';
+import { keepClusterIP, prepareService } from './services.js';
 
 export interface WriteContext {
   manager: string;
@@ -97,6 +98,7 @@ export class ApiOperations {
   create(def: ResourceDef, ns: string | undefined, body: KObject, ctx: WriteContext): KObject {
     if (def.namespaced) this.requireNamespace(ns!);
     const obj = prepareCreate(def, ctx.gv, ns, body, this.cluster.random);
+    if (def.kind === 'Service' && !ctx.dryRun) prepareService(this.cluster, obj);
     recordManager(obj, ctx.manager, 'Update', ctx.gv);
     if (ctx.dryRun) return obj;
     try {
@@ -118,6 +120,7 @@ export class ApiOperations {
     if (!def.namespaced) delete next.metadata.namespace;
     next.apiVersion = cur.apiVersion;
     next.kind = def.kind;
+    if (def.kind === 'Service') keepClusterIP(cur, next);
     validate(def, next);
     next.metadata.managedFields = cur.metadata.managedFields ? structuredClone(cur.metadata.managedFields) : undefined;
     recordManager(next, ctx.manager, 'Update', ctx.gv, subresource);
@@ -141,6 +144,7 @@ export class ApiOperations {
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
     if (subresource === 'status') next = { ...structuredClone(cur), status: next.status };
     else if (def.subresources?.some((s) => s.name === 'status')) next.status = cur.status;
+    if (def.kind === 'Service') keepClusterIP(cur, next);
     validate(def, next);
     recordManager(next, ctx.manager, 'Update', ctx.gv, subresource);
     if (ctx.dryRun) return next;
@@ -188,7 +192,8 @@ export class ApiOperations {
     if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name)) {
       throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
     }
-    for (const key of ['pods', 'configmaps', 'secrets', 'apps/deployments', 'apps/replicasets', 'apps/daemonsets', 'apps/statefulsets', 'policy/poddisruptionbudgets', 'coordination.k8s.io/leases']) {
+    for (const key of ['pods', 'configmaps', 'secrets', 'apps/deployments', 'apps/replicasets', 'apps/daemonsets', 'apps/statefulsets', 'policy/poddisruptionbudgets', 'coordination.k8s.io/leases',
+      'services', 'endpoints', 'discovery.k8s.io/endpointslices', 'events']) {
       for (const o of this.store.list(key, name)) this.store.remove(key, name, o.metadata.name);
     }
     return this.store.remove('namespaces', undefined, name);

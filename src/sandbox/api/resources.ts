@@ -28,10 +28,14 @@ export interface ResourceDef {
   versions: ServedVersion[];
   /** Create-only virtual resources (reviews) have no storage. */
   virtual?: boolean;
+  /** The storage table when another resource's (a view of the same objects: events.k8s.io events are core events). */
+  storage?: string;
 }
 
 const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const STATUS = { name: 'status', verbs: ['get', 'patch', 'update'] };
+/** The `/scale` subresource: an autoscaling/v1 Scale (`kubectl scale`, HPAs, the disruption controller). */
+const SCALE = { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
 
 export const RESOURCES: ResourceDef[] = [
   { group: '', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ns'], subresources: [{ ...STATUS, kind: 'Namespace' }], versions: [{ version: 'v1' }] },
@@ -43,14 +47,38 @@ export const RESOURCES: ResourceDef[] = [
   },
   { group: '', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, verbs: RW, shortNames: ['cm'], versions: [{ version: 'v1' }] },
   { group: '', plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, verbs: RW, versions: [{ version: 'v1' }] },
-  { group: 'apps', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, verbs: RW, shortNames: ['deploy'], categories: ['all'], subresources: [{ ...STATUS, kind: 'Deployment' }], versions: [{ version: 'v1' }] },
-  { group: 'apps', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, verbs: RW, shortNames: ['rs'], categories: ['all'], subresources: [{ ...STATUS, kind: 'ReplicaSet' }], versions: [{ version: 'v1' }] },
+  { group: 'apps', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, verbs: RW, shortNames: ['deploy'], categories: ['all'], subresources: [{ ...STATUS, kind: 'Deployment' }, SCALE], versions: [{ version: 'v1' }] },
+  { group: 'apps', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, verbs: RW, shortNames: ['rs'], categories: ['all'], subresources: [{ ...STATUS, kind: 'ReplicaSet' }, SCALE], versions: [{ version: 'v1' }] },
   { group: 'apps', plural: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', namespaced: true, verbs: RW, shortNames: ['ds'], categories: ['all'], subresources: [{ ...STATUS, kind: 'DaemonSet' }], versions: [{ version: 'v1' }] },
-  { group: 'apps', plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, verbs: RW, shortNames: ['sts'], categories: ['all'], subresources: [{ ...STATUS, kind: 'StatefulSet' }], versions: [{ version: 'v1' }] },
+  { group: 'apps', plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, verbs: RW, shortNames: ['sts'], categories: ['all'], subresources: [{ ...STATUS, kind: 'StatefulSet' }, SCALE], versions: [{ version: 'v1' }] },
   {
     group: 'policy', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', namespaced: true, verbs: RW, shortNames: ['pdb'],
     subresources: [{ ...STATUS, kind: 'PodDisruptionBudget' }],
     versions: [{ version: 'v1', introducedIn: 21 }, { version: 'v1beta1', deprecatedIn: 21, removedIn: 25 }],
+  },
+  {
+    group: '', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, verbs: RW,
+    shortNames: ['svc'], categories: ['all'], subresources: [{ ...STATUS, kind: 'Service' }],
+    versions: [{ version: 'v1' }],
+  },
+  {
+    group: '', plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, verbs: RW,
+    shortNames: ['ep'], versions: [{ version: 'v1' }],
+  },
+  {
+    group: 'discovery.k8s.io', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice',
+    namespaced: true, verbs: RW,
+    versions: [{ version: 'v1', introducedIn: 21 }, { version: 'v1beta1', deprecatedIn: 21, removedIn: 25 }],
+  },
+  {
+    group: '', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, verbs: RW,
+    shortNames: ['ev'], versions: [{ version: 'v1' }],
+  },
+  // The same objects as core events (one storage table, like the apiserver's), in the events.k8s.io shape.
+  {
+    group: 'events.k8s.io', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, verbs: RW,
+    shortNames: ['ev'], storage: 'events',
+    versions: [{ version: 'v1', introducedIn: 19 }, { version: 'v1beta1', deprecatedIn: 19, removedIn: 25 }],
   },
   { group: 'coordination.k8s.io', plural: 'leases', singular: 'lease', kind: 'Lease', namespaced: true, verbs: RW, versions: [{ version: 'v1' }] },
   { group: 'authorization.k8s.io', plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'], versions: [{ version: 'v1' }], virtual: true },
@@ -63,6 +91,7 @@ export const RESOURCES: ResourceDef[] = [
 
 /** The storage table name of a resource: `pods`, `apps/deployments`, … */
 export function storageKey(def: ResourceDef): string {
+  if (def.storage) return def.storage;
   return def.group ? `${def.group}/${def.plural}` : def.plural;
 }
 

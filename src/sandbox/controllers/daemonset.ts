@@ -11,6 +11,7 @@ import { controllerOf, objectKey } from '../store/types.js';
 import type { NodeCache } from './node-cache.js';
 import { defaultPodSpec, newPod } from './pods.js';
 import { WorkQueue } from './queue.js';
+import { refOf } from './events.js';
 import { firstUntolerated, matchesNodeSelection, nodeTaints, type Toleration } from './taints.js';
 import { type Ctx, controllerRef, deletePod, isPodReady, isTerminal, omitZero, sameJson, scaledValue, templateHash, uniquePodName } from './util.js';
 
@@ -236,7 +237,10 @@ export class DaemonSetController {
       desired++;
       if (pods.length === 0) {
         spec ??= daemonSetPodSpec(ds);
-        store.create('pods', daemonSetPod(ds, node.metadata.name, uniquePodName(store, ds.metadata.namespace!, ds.metadata.name, this.ctx.cluster.random), spec));
+        const name = uniquePodName(store, ds.metadata.namespace!, ds.metadata.name, this.ctx.cluster.random);
+        store.create('pods', daemonSetPod(ds, node.metadata.name, name, spec));
+        const source = { component: 'daemonset-controller' };
+        this.ctx.events.record(refOf(ds), 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, source);
         unavailable++;
         continue;
       }

@@ -9,6 +9,7 @@ import { controllerOf, objectKey } from '../store/types.js';
 import { deploymentHash, deploymentStatus, REVISION, replicaSetFor, revisionOf, rollingParams } from './deployment-util.js';
 import { WorkQueue } from './queue.js';
 import { type Ctx, sameJson } from './util.js';
+import { refOf } from './events.js';
 
 const spec = (rs: KObject | undefined): number => rs?.spec?.replicas ?? 0;
 const avail = (rs: KObject | undefined): number => rs?.status?.availableReplicas ?? 0;
@@ -61,12 +62,22 @@ export class DeploymentController {
     });
   }
 
+  /** deployment-controller's ScalingReplicaSet event. */
+  private scalingEvent(d: KObject, rs: string, from: number, to: number): void {
+    const how = to > from ? 'up' : 'down';
+    const message = `Scaled ${how} replica set ${rs} from ${from} to ${to}`;
+    this.ctx.events.record(refOf(d), 'Normal', 'ScalingReplicaSet', message, { component: 'deployment-controller' });
+  }
+
   private scale(rs: KObject, replicas: number, d: KObject): void {
+    let from: number | undefined;
     this.ctx.store.mutate('apps/replicasets', rs.metadata.namespace, rs.metadata.name, (draft) => {
       if (draft.spec.replicas === replicas) return false;
+      from = draft.spec.replicas ?? 1;
       draft.spec.replicas = replicas;
       draft.metadata.annotations = { ...draft.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(d.spec?.replicas ?? 1) };
     });
+    if (from !== undefined) this.scalingEvent(d, rs.metadata.name, from, replicas);
   }
 
   /** One step of the rollout; later steps run when the ReplicaSets' statuses come back. */
@@ -93,6 +104,7 @@ export class DeploymentController {
         return;
       }
       this.ctx.store.create('apps/replicasets', replicaSetFor(d, hash, initial, revision));
+      if (initial > 0) this.scalingEvent(d, rsName, 0, initial);
       return;
     }
     if (spec(newRS) > replicas || (spec(newRS) < replicas && oldTotal === 0)) return this.scale(newRS, replicas, d);

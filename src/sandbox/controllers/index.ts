@@ -15,6 +15,9 @@ import { upgradeAddons } from './addons.js';
 import { DaemonSetController } from './daemonset.js';
 import { DeploymentController } from './deployment.js';
 import { DisruptionController, POD_LABEL_INDEX, podLabelKeys } from './disruption.js';
+import { EndpointsController, ensureEndpointIndexes } from './endpoints.js';
+import { EventPruner } from './events.js';
+import { ensureServiceIndexes } from '../api/services.js';
 import { GarbageCollector } from './gc.js';
 import { Kubelet } from './kubelet.js';
 import { MirrorPods, type StaticComponent } from './mirror-pods.js';
@@ -51,6 +54,8 @@ export function ensureIndexes(store: ObjectStore): void {
   if (!store.hasIndex('apps/replicasets', 'owner')) store.addIndex('apps/replicasets', 'owner', (o) => controllerOf(o)?.uid);
   if (!store.hasIndex('policy/poddisruptionbudgets', 'namespace')) store.addIndex('policy/poddisruptionbudgets', 'namespace', (o) => o.metadata.namespace);
   if (!store.hasIndex('pods', POD_LABEL_INDEX)) store.addIndex('pods', POD_LABEL_INDEX, podLabelKeys);
+  ensureServiceIndexes(store);
+  ensureEndpointIndexes(store);
 }
 
 function defaultReporter(): ErrorReporter {
@@ -84,7 +89,12 @@ function bootControllers(cluster: SandboxCluster, report: ErrorReporter): Contro
   const daemonSets = new DaemonSetController(ctx, nodes);
   const disruption = new DisruptionController(ctx);
   const gc = new GarbageCollector(ctx);
-  const all = [kubelet, scheduler, lifecycle, mirrors, replicaSets, deployments, statefulSets, daemonSets, disruption, gc];
+  const endpoints = new EndpointsController(ctx);
+  const pruner = new EventPruner(store, report);
+  const all = [
+    kubelet, scheduler, lifecycle, mirrors, replicaSets, deployments, statefulSets, daemonSets, disruption, gc,
+    endpoints, pruner,
+  ];
 
   const unsubscribe = store.subscribe((ev) => {
     nodes.onEvent(ev);
@@ -101,6 +111,8 @@ function bootControllers(cluster: SandboxCluster, report: ErrorReporter): Contro
   statefulSets.resync();
   daemonSets.resync();
   disruption.resync();
+  endpoints.resync();
+  pruner.resync();
   agent.start();
 
   return {

@@ -11,6 +11,7 @@ import type { NodeCache } from './node-cache.js';
 import { nodeInternalIP, podIpFor, runningStatus, setReady } from './pods.js';
 import { WorkQueue } from './queue.js';
 import { type Ctx, isMirrorPod, isPodReady, isTerminal, nodeReady, now } from './util.js';
+import { refOf } from './events.js';
 
 export class Kubelet {
   private readonly starting = new Map<string, () => void>();
@@ -112,6 +113,9 @@ export class Kubelet {
     if (this.terminating.has(uid) || pod.metadata.finalizers?.length || !this.kubeletUp(node)) return;
     this.starting.get(uid)?.();
     this.starting.delete(uid);
+    if (pod.status?.phase === 'Running') {
+      this.containerEvents(pod, node, [['Killing', (c) => `Stopping container ${c}`]]);
+    }
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     const delay = Math.min(grace * 1000, this.ctx.cluster.timings.podTerminationMs + this.ctx.cluster.faults.evictionDelayMs());
     if (delay <= 0) return this.remove(pod);
@@ -133,7 +137,26 @@ export class Kubelet {
       if (d.metadata.uid !== pod.metadata.uid || d.metadata.deletionTimestamp || d.status?.phase === 'Running') return false;
       d.status = runningStatus(d, hostIP, podIP, false, now());
     });
-    if (stored && stored.status?.phase === 'Running' && !isPodReady(stored)) this.scheduleReady(stored);
+    if (stored && stored.status?.phase === 'Running' && !isPodReady(stored)) {
+      this.containerEvents(stored, node, [
+        ['Pulled', (c, image) => `Container image "${image}" already present on machine`],
+        ['Created', (c) => `Created container: ${c}`],
+        ['Started', (c) => `Started container ${c}`],
+      ]);
+      this.scheduleReady(stored);
+    }
+  }
+
+  /** The kubelet's events (legacy recorder, source kubelet on the node) for each container of the pod, in order. */
+  private containerEvents(pod: KObject, node: string, events: [string, (c: string, image: string) => string][]): void {
+    const containers = (pod.spec?.containers ?? []) as { name: string; image?: string }[];
+    for (const [reason, message] of events) {
+      for (const c of containers) {
+        const ref = refOf(pod, `spec.containers{${c.name}}`);
+        const source = { component: 'kubelet', host: node };
+        this.ctx.events.record(ref, 'Normal', reason, message(c.name, c.image ?? ''), source);
+      }
+    }
   }
 
   private scheduleReady(pod: KObject): void {

@@ -10,6 +10,7 @@ import type { KObject } from '../store/types.js';
 import type { Kubelet } from './kubelet.js';
 import type { NodeCache } from './node-cache.js';
 import { type Ctx, microTime, now, withCondition } from './util.js';
+import { kubeletNodeRef } from './events.js';
 
 const SLICES = 10;
 
@@ -57,6 +58,7 @@ export class NodeAgent {
     const m = this.ctx.cluster.machines.get(node);
     if (m) m.kubelet = 'restarting';
     this.setReady(node, false);
+    this.nodeEvent(node, 'NodeNotReady', `Node ${node} status is now: NodeNotReady`);
     const entry = { version, due: false, cancel: () => {} };
     entry.cancel = this.ctx.after(this.ctx.cluster.nodeKubeletRestartMs(node), () => {
       entry.due = true;
@@ -79,9 +81,17 @@ export class NodeAgent {
       m.kubelet = 'running';
       m.kubeletVersion = entry.version;
     }
+    this.nodeEvent(node, 'Starting', 'Starting kubelet.');
+    this.nodeEvent(node, 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     this.setReady(node, true, entry.version);
+    this.nodeEvent(node, 'NodeReady', `Node ${node} status is now: NodeReady`);
     this.renew(node);
     this.kubelet.kick(node);
+  }
+
+  /** An event the kubelet records about its node (its reference's uid is the node name, as the kubelet's is). */
+  private nodeEvent(node: string, reason: string, message: string): void {
+    this.ctx.events.record(kubeletNodeRef(node), 'Normal', reason, message, { component: 'kubelet', host: node });
   }
 
   private setReady(node: string, ready: boolean, version?: string): void {

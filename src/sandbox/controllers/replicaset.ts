@@ -8,6 +8,9 @@ import { controllerOf, objectKey } from '../store/types.js';
 import { defaultPodSpec, newPod } from './pods.js';
 import { WorkQueue } from './queue.js';
 import { type Ctx, controllerRef, deletePod, isActive, isPodReady, omitZero, sameJson, uniquePodName } from './util.js';
+import { refOf } from './events.js';
+
+const SOURCE = { component: 'replicaset-controller' };
 
 const BURST = 500;
 
@@ -72,7 +75,10 @@ export class ReplicaSetController {
       if (want - active.length > BURST) this.queue.add(key);
     } else if (active.length > want) {
       const victims = [...active].sort((a, b) => compareRanks(deletionRank(a), deletionRank(b))).slice(0, active.length - want);
-      for (const p of victims) deletePod(store, p);
+      for (const p of victims) {
+        deletePod(store, p);
+        this.ctx.events.record(refOf(rs), 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, SOURCE);
+      }
     }
     if (store.resourceVersion !== rv) pods = store.byIndex('pods', 'owner', rs.metadata.uid);
     const status = replicaSetStatus(rs, pods);
@@ -100,5 +106,6 @@ export class ReplicaSetController {
       'pods',
       newPod({ name, namespace: ns, labels: { ...tpl.metadata?.labels }, annotations: annotations ? { ...annotations } : undefined, owner: controllerRef(rs, 'apps/v1', 'ReplicaSet'), spec }),
     );
+    this.ctx.events.record(refOf(rs), 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, SOURCE);
   }
 }

@@ -15,6 +15,7 @@ import { cpuMillis, parseQuantity, podRequests, type Requests } from './quantity
 import { Trigger, WorkQueue } from './queue.js';
 import { firstUntolerated, matchesNodeSelection, nodeTaints, NOT_READY_TAINT, taintText, tolerates, UNSCHEDULABLE_TAINT } from './taints.js';
 import { type Ctx, findCondition, isTerminal, nodeReady, withCondition } from './util.js';
+import { refOf } from './events.js';
 
 interface NodeUse {
   cpu: number;
@@ -285,18 +286,30 @@ export class Scheduler {
     const message = this.nodes.size === 0 ? 'no nodes available to schedule pods' : `0/${this.nodes.size} nodes are available: ${parts.join(', ')}.`;
     const cur = findCondition(pod, 'PodScheduled');
     if (cur?.status === 'False' && cur.message === message) return;
-    this.ctx.store.mutate('pods', ns, name, (d) => {
+    const stored = this.ctx.store.mutate('pods', ns, name, (d) => {
       d.status = { phase: 'Pending', ...d.status };
       d.status.conditions = withCondition(d.status.conditions, { type: 'PodScheduled', status: 'False', lastProbeTime: null, reason: 'Unschedulable', message });
     });
+    if (stored) this.event(stored, 'Warning', 'FailedScheduling', 'Scheduling', message);
+  }
+
+  /** kube-scheduler writes events.k8s.io events, reported as `default-scheduler` from its host. */
+  private event(pod: KObject, type: 'Normal' | 'Warning', reason: string, action: string, note: string): void {
+    const host = this.ctx.cluster.controlPlaneMachines()[0]?.name ?? 'sandbox';
+    this.ctx.events.recordV1(refOf(pod), type, reason, action, note, 'default-scheduler', `default-scheduler-${host}`);
   }
 
   private bind(pod: KObject, node: string): void {
-    this.ctx.store.mutate('pods', pod.metadata.namespace, pod.metadata.name, (d) => {
+    let bound = false;
+    const stored = this.ctx.store.mutate('pods', pod.metadata.namespace, pod.metadata.name, (d) => {
       if (d.spec.nodeName || d.metadata.deletionTimestamp || d.metadata.uid !== pod.metadata.uid) return false;
       d.spec.nodeName = node;
       d.status = { phase: 'Pending', ...d.status };
       d.status.conditions = withCondition(d.status.conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null });
+      bound = true;
     });
+    if (!bound || !stored) return;
+    const note = `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`;
+    this.event(stored, 'Normal', 'Scheduled', 'Binding', note);
   }
 }

@@ -9,6 +9,7 @@ import { controllerOf, objectKey } from '../store/types.js';
 import { defaultPodSpec, newPod } from './pods.js';
 import { WorkQueue } from './queue.js';
 import { type Ctx, controllerRef, deletePod, isActive, isPodReady, omitZero, sameJson, templateHash } from './util.js';
+import { refOf } from './events.js';
 
 export const REVISION_LABEL = 'controller-revision-hash';
 
@@ -83,9 +84,14 @@ export class StatefulSetController {
     });
   }
 
+  private event(sts: KObject, reason: string, message: string): void {
+    this.ctx.events.record(refOf(sts), 'Normal', reason, message, { component: 'statefulset-controller' });
+  }
+
   private reconcile(sts: KObject): void {
     const store = this.ctx.store;
     const ns = sts.metadata.namespace!;
+    const name = sts.metadata.name;
     const replicas = sts.spec?.replicas ?? 1;
     const parallel = sts.spec?.podManagementPolicy === 'Parallel';
     const byOrdinal = new Map<number, KObject>();
@@ -95,7 +101,10 @@ export class StatefulSetController {
       const p = byOrdinal.get(i);
       if (!p) {
         // The name may still be held by a pod we do not own; then wait.
-        if (!store.get('pods', ns, `${sts.metadata.name}-${i}`)) store.create('pods', statefulSetPod(sts, i));
+        if (!store.get('pods', ns, `${sts.metadata.name}-${i}`)) {
+          store.create('pods', statefulSetPod(sts, i));
+          this.event(sts, 'SuccessfulCreate', `create Pod ${sts.metadata.name}-${i} in StatefulSet ${name} successful`);
+        }
         healthy = false;
         if (!parallel) return;
         continue;
@@ -107,7 +116,12 @@ export class StatefulSetController {
     }
     const surplus = [...byOrdinal.entries()].filter(([i, p]) => (i >= replicas || i < 0) && !p.metadata.deletionTimestamp).sort((a, b) => b[0] - a[0]);
     if (surplus.length > 0) {
-      if (healthy || parallel) for (const [, p] of parallel ? surplus : surplus.slice(0, 1)) deletePod(store, p);
+      if (healthy || parallel) {
+        for (const [, p] of parallel ? surplus : surplus.slice(0, 1)) {
+          deletePod(store, p);
+          this.event(sts, 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
+        }
+      }
       return;
     }
     if (!healthy || (sts.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return;
@@ -117,6 +131,7 @@ export class StatefulSetController {
       const p = byOrdinal.get(i);
       if (p && p.metadata.labels?.[REVISION_LABEL] !== rev) {
         deletePod(store, p);
+        this.event(sts, 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
         return;
       }
     }

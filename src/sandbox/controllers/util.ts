@@ -8,10 +8,12 @@ import type { ObjectStore } from '../store/object-store.js';
 import { isoSeconds } from '../store/object-store.js';
 import type { KObject, OwnerReference } from '../store/types.js';
 import type { ErrorReporter } from './queue.js';
+import { EventRecorder } from './events.js';
 
-/** What every controller gets: the cluster, tracked timers on the scaled clock, and an error sink. */
+/** What every controller gets: the cluster, tracked timers on the scaled clock, an event recorder and an error sink. */
 export class Ctx {
   readonly store: ObjectStore;
+  readonly events: EventRecorder;
   private readonly cancels = new Set<() => void>();
   stopped = false;
 
@@ -20,6 +22,7 @@ export class Ctx {
     readonly report: ErrorReporter,
   ) {
     this.store = cluster.store;
+    this.events = new EventRecorder(cluster.store);
   }
 
   /** Runs `fn` after `ms` simulated milliseconds unless the controllers stop first. */

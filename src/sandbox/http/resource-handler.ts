@@ -11,11 +11,13 @@ import { evictPod } from '../api/eviction.js';
 import { ApiError } from '../api/status.js';
 import { authorize, review, type User } from '../api/authz.js';
 import { managerName } from '../api/defaults.js';
-import { PATCH_TYPES, type PatchType } from '../api/patch.js';
+import { applyPatch, PATCH_TYPES, PatchError, type PatchType } from '../api/patch.js';
 import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js';
 import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
 import { toTable, wantsTable } from './tables.js';
 import type { WatchHub } from './watch.js';
+import { viewFor, type ObjectView } from './event-view.js';
+import { getScale, patchScale, updateScale } from '../api/scale.js';
 import { negotiate, POD_PROTOBUF, PodList, ProtobufEncodeError, ProtobufStats, sendProtobufObject, streamProtobufList, type Negotiated, type PodEncoding } from './protobuf/index.js';
 
 /** Items encoded per event-loop turn while a protobuf list is prepared (cold caches only). */
@@ -59,7 +61,8 @@ export class ResourceHandler {
     const resourceName = r.subresource ? `${r.def.plural}/${r.subresource}` : r.def.plural;
     // Every authenticated user may ask what it may do (as with the real system:basic-user role).
     if (!r.def.virtual) authorize(r.user, verb, r.group, resourceName, r.namespace, r.name);
-    const gv = groupVersion(r.group, r.version);
+    const view = viewFor(r.def, r.group, r.version);
+    const gv = view?.storedGv ?? groupVersion(r.group, r.version);
     const ctx: WriteContext = { manager: managerName(r.query.get('fieldManager'), req.headers['user-agent']), gv, dryRun: r.query.get('dryRun') === 'All' };
     const sub = r.subresource;
     if (sub && !(r.def.subresources ?? []).some((s) => s.name === sub)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -76,6 +79,8 @@ export class ResourceHandler {
       if (delay > 0) await this.cluster.clock.sleep(delay);
       return sendStatus(res, evictPod(this.cluster, this.ops, r.namespace!, r.name!, body ?? {}));
     }
+    if (sub === 'scale') return this.scale(req, res, r, verb, ctx);
+    if (view && verb === 'patch') return this.patchView(req, res, r, view, ctx);
     switch (verb) {
       case 'get': {
         const obj = this.ops.get(r.def, r.namespace, r.name!);
@@ -97,11 +102,12 @@ export class ResourceHandler {
       case 'create': {
         if (r.name) throw methodNotAllowed('create', r.def.plural);
         const body = parseJson(await readBody(req)) as KObject;
-        return this.sendObject(req, res, r, this.ops.create(r.def, r.namespace, body, ctx), 201);
+        return this.sendObject(req, res, r, this.ops.create(r.def, r.namespace, view ? view.in(body) : body, ctx), 201);
       }
       case 'update': {
         const body = parseJson(await readBody(req)) as KObject;
-        return this.sendObject(req, res, r, this.ops.update(r.def, r.namespace, r.name!, body, ctx, sub));
+        const next = view ? view.in(body) : body;
+        return this.sendObject(req, res, r, this.ops.update(r.def, r.namespace, r.name!, next, ctx, sub));
       }
       case 'patch': {
         const type = (req.headers['content-type'] ?? '').split(';')[0].trim() as PatchType;
@@ -117,7 +123,9 @@ export class ResourceHandler {
       }
       case 'deletecollection': {
         const opts = deleteOptions(parseJson(await readBody(req), true), r.query);
-        const { items } = this.ops.list(r.def, r.namespace, { labelSelector: r.query.get('labelSelector') ?? undefined, fieldSelector: r.query.get('fieldSelector') ?? undefined });
+        const fieldSelector = fieldSelectorOf(r.query, view);
+        const labelSelector = r.query.get('labelSelector') ?? undefined;
+        const { items } = this.ops.list(r.def, r.namespace, { labelSelector, fieldSelector });
         for (const o of items) this.ops.delete(r.def, o.metadata.namespace, o.metadata.name, opts);
         return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
       }
@@ -128,6 +136,8 @@ export class ResourceHandler {
 
   private sendObject(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, obj: KObject, code = 200): void {
     if (wantsTable(req.headers.accept)) return sendJson(res, code, toTable(r.def.kind, [obj], { resourceVersion: obj.metadata.resourceVersion }));
+    const view = viewFor(r.def, r.group, r.version);
+    if (view) return sendJson(res, code, view.out(obj));
     const gv = groupVersion(r.group, r.version);
     if (obj.apiVersion !== gv) return sendJson(res, code, { ...obj, apiVersion: gv });
     sendJson(res, code, this.cluster.store.json(storageKey(r.def), obj));
@@ -164,9 +174,10 @@ export class ResourceHandler {
   private async list(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): Promise<void> {
     const q = r.query;
     const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+    const view = viewFor(r.def, r.group, r.version);
     const result = this.ops.list(r.def, r.namespace, {
       labelSelector: q.get('labelSelector') ?? undefined,
-      fieldSelector: q.get('fieldSelector') ?? undefined,
+      fieldSelector: fieldSelectorOf(q, view),
       limit,
       continue: q.get('continue') ?? undefined,
     });
@@ -196,7 +207,10 @@ export class ResourceHandler {
       while (i < items.length) {
         const end = Math.min(items.length, i + 256);
         const parts: string[] = i === 0 ? [head] : [];
-        for (; i < end; i++) parts.push(i === 0 ? store.json(key, items[i]) : `,${store.json(key, items[i])}`);
+        for (; i < end; i++) {
+          const json = view ? JSON.stringify(view.out(items[i])) : store.json(key, items[i]);
+          parts.push(i === 0 ? json : `,${json}`);
+        }
         if (!res.write(parts.join(''))) return void res.once('drain', pump);
       }
       res.end(items.length === 0 ? `${head}]}` : ']}');
@@ -209,7 +223,8 @@ export class ResourceHandler {
     if (q.get('sendInitialEvents') === 'true' && q.get('resourceVersionMatch') !== 'NotOlderThan') {
       throw new ApiError(422, 'Invalid', 'sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan');
     }
-    const filter = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
+    const view = viewFor(r.def, r.group, r.version);
+    const filter = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: fieldSelectorOf(q, view) };
     const match = this.ops.filter(filter);
     const timeoutSeconds = Number(q.get('timeoutSeconds') ?? parseGoDuration(q.get('timeout')) ?? 1800);
     this.watches.serve(req, res, {
@@ -224,8 +239,66 @@ export class ResourceHandler {
       sendInitialEvents: q.get('sendInitialEvents') === 'true',
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
       table: wantsTable(req.headers.accept),
+      ...(view ? { encode: (o: KObject) => JSON.stringify(view.out(o)) } : {}),
     });
   }
+
+  /** GET, PUT and PATCH of the `/scale` subresource (see api/scale.ts). */
+  private async scale(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: ResourceRequest,
+    verb: string,
+    ctx: WriteContext,
+  ): Promise<void> {
+    if (verb === 'get') return sendJson(res, 200, getScale(this.ops, r.def, r.namespace, r.name!));
+    if (verb === 'update') {
+      const body = parseJson(await readBody(req)) as KObject;
+      return sendJson(res, 200, updateScale(this.ops, r.def, r.namespace, r.name!, body, ctx));
+    }
+    if (verb === 'patch') {
+      const type = patchTypeOf(req);
+      const patch = parseJson(await readBody(req));
+      return sendJson(res, 200, patchScale(this.ops, r.def, r.namespace, r.name!, type, patch, ctx));
+    }
+    throw methodNotAllowed(verb, `${r.def.plural}/scale`);
+  }
+
+  /** PATCH through a view: the patch applies to the object as the client sees it, the result is stored converted. */
+  private async patchView(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: ResourceRequest,
+    view: ObjectView,
+    ctx: WriteContext,
+  ): Promise<void> {
+    const type = patchTypeOf(req);
+    const patch = parseJson(await readBody(req));
+    const cur = view.out(this.ops.get(r.def, r.namespace, r.name!));
+    let next: KObject;
+    try {
+      next = applyPatch(type, structuredClone(cur), patch) as KObject;
+    } catch (e) {
+      if (e instanceof PatchError) throw new ApiError(e.code, e.code === 422 ? 'Invalid' : 'BadRequest', e.message);
+      throw e;
+    }
+    return this.sendObject(req, res, r, this.ops.update(r.def, r.namespace, r.name!, view.in(next), ctx));
+  }
+}
+
+function patchTypeOf(req: IncomingMessage): PatchType {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim() as PatchType;
+  if (!PATCH_TYPES.includes(type)) {
+    const accepted = PATCH_TYPES.join(', ');
+    const message = `the body of the request was in an unknown format - accepted media types include: ${accepted}`;
+    throw new ApiError(415, 'UnsupportedMediaType', message);
+  }
+  return type;
+}
+
+function fieldSelectorOf(q: URLSearchParams, view: ObjectView | undefined): string | undefined {
+  const s = q.get('fieldSelector') ?? undefined;
+  return view ? view.fieldSelector(s) : s;
 }
 
 function methodNotAllowed(verb: string, resource: string): ApiError {

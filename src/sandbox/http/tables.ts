@@ -55,7 +55,107 @@ function podStatus(o: KObject): string {
 
 const addr = (o: KObject, type: string) => (o.status?.addresses ?? []).find((a: { type: string }) => a.type === type)?.address ?? '<none>';
 
+/** `ip:port,…` of at most three ready endpoints, then ` + N more...` (kubectl's formatEndpoints). */
+function endpointsCell(o: KObject): string {
+  const list: string[] = [];
+  let total = 0;
+  for (const ss of (o.subsets ?? []) as { addresses?: { ip: string }[]; ports?: { port: number }[] }[]) {
+    const ports = ss.ports?.length ? ss.ports : [undefined];
+    for (const a of ss.addresses ?? []) {
+      for (const p of ports) {
+        total++;
+        if (list.length < 3) list.push(p ? `${a.ip}:${p.port}` : a.ip);
+      }
+    }
+  }
+  if (total === 0) return '<none>';
+  return total > list.length ? `${list.join(',')} + ${total - list.length} more...` : list.join(',');
+}
+
+function sliceEndpointsCell(o: KObject): string {
+  const addrs = ((o.endpoints ?? []) as { addresses?: string[] }[]).flatMap((e) => e.addresses ?? []);
+  if (addrs.length === 0) return '<unset>';
+  const shown = addrs.slice(0, 3).join(',');
+  return addrs.length > 3 ? `${shown} + ${addrs.length - 3} more...` : shown;
+}
+
+function servicePorts(o: KObject): string {
+  const ports = (o.spec?.ports ?? []) as { port: number; nodePort?: number; protocol?: string }[];
+  if (ports.length === 0) return '<none>';
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+}
+
+const labelMap = (m: Record<string, string> | undefined) => {
+  const parts = Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
+  return parts.length ? parts.join(',') : '<none>';
+};
+
+const eventFirstSeen = (o: KObject) =>
+  humanAge((o.firstTimestamp as string | null) ?? (o.eventTime as string | null) ?? undefined);
+function eventLastSeen(o: KObject): string {
+  const series = o.series as { lastObservedTime?: string } | undefined;
+  if (series?.lastObservedTime) return humanAge(series.lastObservedTime);
+  return o.lastTimestamp ? humanAge(o.lastTimestamp as string) : eventFirstSeen(o);
+}
+const eventCount = (o: KObject) =>
+  (o.series as { count?: number } | undefined)?.count ?? ((o.count as number | undefined) || 1);
+function externalIPs(o: KObject): string {
+  if (o.spec?.externalIPs?.length) return o.spec.externalIPs.join(',');
+  return o.spec?.type === 'ExternalName' ? o.spec.externalName : '<none>';
+}
+function slicePorts(o: KObject): string {
+  const ports = (o.ports ?? []) as { port?: number }[] | null;
+  if (!ports?.length) return '<unset>';
+  return ports.map((p) => (p.port === undefined ? '<unset>' : String(p.port))).join(',');
+}
+const fieldPath = (o: KObject) => String((o.involvedObject as { fieldPath?: string } | undefined)?.fieldPath ?? '');
+function eventSource(o: KObject): string {
+  const src = (o.source ?? {}) as { component?: string; host?: string };
+  const component = src.component || (o.reportingComponent as string | undefined) || '';
+  const host = src.host || (o.reportingInstance as string | undefined) || '';
+  if (!component) return '<unknown>';
+  return host ? `${component}, ${host}` : component;
+}
+function eventObject(o: KObject): string {
+  const io = (o.involvedObject ?? {}) as { kind?: string; name?: string };
+  const kind = (io.kind ?? '').toLowerCase();
+  return io.name ? `${kind}/${io.name}` : kind;
+}
+
 const COLUMNS: Record<string, Column[]> = {
+  Service: [
+    { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
+    { name: 'Type', type: 'string', cell: (o) => o.spec?.type ?? 'ClusterIP' },
+    { name: 'Cluster-IP', type: 'string', cell: (o) => o.spec?.clusterIP || '<none>' },
+    { name: 'External-IP', type: 'string', cell: externalIPs },
+    { name: 'Port(s)', type: 'string', cell: servicePorts },
+    { name: 'Age', type: 'string', cell: age },
+    { name: 'Selector', type: 'string', priority: 1, cell: (o) => labelMap(o.spec?.selector) },
+  ],
+  Endpoints: [
+    { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
+    { name: 'Endpoints', type: 'string', cell: endpointsCell },
+    { name: 'Age', type: 'string', cell: age },
+  ],
+  EndpointSlice: [
+    { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
+    { name: 'AddressType', type: 'string', cell: (o) => String(o.addressType ?? '') },
+    { name: 'Ports', type: 'string', cell: slicePorts },
+    { name: 'Endpoints', type: 'string', cell: sliceEndpointsCell },
+    { name: 'Age', type: 'string', cell: age },
+  ],
+  Event: [
+    { name: 'Last Seen', type: 'string', cell: eventLastSeen },
+    { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') },
+    { name: 'Reason', type: 'string', cell: (o) => String(o.reason ?? '') },
+    { name: 'Object', type: 'string', cell: eventObject },
+    { name: 'Subobject', type: 'string', priority: 1, cell: fieldPath },
+    { name: 'Source', type: 'string', priority: 1, cell: eventSource },
+    { name: 'Message', type: 'string', cell: (o) => String(o.message ?? '').trim() },
+    { name: 'First Seen', type: 'string', priority: 1, cell: eventFirstSeen },
+    { name: 'Count', type: 'integer', priority: 1, cell: eventCount },
+    { name: 'Name', type: 'string', priority: 1, cell: (o) => o.metadata.name },
+  ],
   Node: [
     { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
     { name: 'Status', type: 'string', cell: nodeStatus },

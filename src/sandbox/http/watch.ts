@@ -25,6 +25,8 @@ export interface WatchRequest {
   sendInitialEvents: boolean;
   timeoutMs: number;
   table: boolean;
+  /** The object's JSON for this stream when it is not the stored form (a view such as events.k8s.io). */
+  encode?: (o: KObject) => string;
 }
 
 /** Pending events are written at once when they reach this many characters (a large initial listing). */
@@ -69,7 +71,7 @@ export class WatchHub {
     };
     const write = (type: string, obj: KObject | Record<string, unknown>) => {
       const plain = type === 'BOOKMARK' || type === 'ERROR';
-      const body = w.table && !plain ? JSON.stringify(toTable(w.kind, [obj as KObject], { resourceVersion: (obj as KObject).metadata.resourceVersion })) : plain ? JSON.stringify(obj) : store.json(w.resource, obj as KObject);
+      const body = w.table && !plain ? JSON.stringify(toTable(w.kind, [obj as KObject], { resourceVersion: (obj as KObject).metadata.resourceVersion })) : plain ? JSON.stringify(obj) : w.encode ? w.encode(obj as KObject) : store.json(w.resource, obj as KObject);
       const line = `{"type":"${type}","object":${body}}\n`;
       this.stats?.record(w.apiVersion, w.kind, line.length);
       pending.push(line);

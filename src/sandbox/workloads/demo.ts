@@ -4,11 +4,13 @@
  * agent, a single-replica Deployment without a PDB, a bare pod, a pod with an emptyDir, and a PDB that can
  * never allow a disruption. Sizes: ≈13.3 cpu of requests (+100m of DaemonSets per node), so the default six
  * 4-cpu workers absorb one drained node (19.5 cpu left) but not three (11.7 cpu left). The controllers and
- * the scheduler create and place the pods, as in a real cluster.
+ * the scheduler create and place the pods, as in a real cluster. Every replicated app has a Service (port 80 to
+ * 8080; redis a headless one on 6379, its StatefulSet's serviceName), so endpoints can be watched through drains.
  */
 import type { SandboxCluster } from '../cluster.js';
 import type { KObject } from '../store/types.js';
-import { barePod, daemonSet, deployment, pdb, statefulSet, TOLERATE_ALL } from './objects.js';
+import { barePod, daemonSet, deployment, pdb, service, statefulSet, TOLERATE_ALL } from './objects.js';
+import { createService } from './services.js';
 import { buildNamespaces } from './system.js';
 
 export const DEMO_NAMESPACES = ['shop', 'payments', 'monitoring'];
@@ -18,6 +20,7 @@ export function demoObjects(): { resource: string; obj: KObject }[] {
   const add = (resource: string, obj: KObject) => out.push({ resource, obj });
   const app = (ns: string, name: string, replicas: number, image: string, cpu: string, memory: string, budget?: { minAvailable: number | string } | { maxUnavailable: number | string }, emptyDir = false) => {
     add('apps/deployments', deployment(ns, name, replicas, { image, cpu, memory, emptyDir }));
+    add('services', service(ns, name, { app: name }, [{ name: 'http', port: 80, targetPort: 8080 }]));
     if (budget) add('policy/poddisruptionbudgets', pdb(ns, name, { app: name }, budget));
   };
 
@@ -27,6 +30,7 @@ export function demoObjects(): { resource: string; obj: KObject }[] {
   app('shop', 'catalog', 3, 'registry.example.com/shop/catalog:3.0.0', '500m', '256Mi', { maxUnavailable: '50%' }, true);
   add('apps/statefulsets', statefulSet('shop', 'redis', 3, { image: 'registry.example.com/library/redis:7.2.5', cpu: '500m', memory: '1Gi' }));
   add('policy/poddisruptionbudgets', pdb('shop', 'redis', { app: 'redis' }, { minAvailable: 2 }));
+  add('services', service('shop', 'redis', { app: 'redis' }, [{ name: 'redis', port: 6379 }], true));
 
   // payments: maxUnavailable as a percentage, a budget that never allows a disruption, a lone replica.
   app('payments', 'api', 3, 'registry.example.com/payments/api:5.1.0', '750m', '512Mi', { maxUnavailable: '25%' });
@@ -47,7 +51,10 @@ export function demoObjects(): { resource: string; obj: KObject }[] {
 
 export function buildDemo(cluster: SandboxCluster): void {
   buildNamespaces(cluster, DEMO_NAMESPACES);
-  for (const { resource, obj } of demoObjects()) cluster.store.create(resource, obj);
+  for (const { resource, obj } of demoObjects()) {
+    if (resource === 'services') createService(cluster, obj);
+    else cluster.store.create(resource, obj);
+  }
 }
 
 /**

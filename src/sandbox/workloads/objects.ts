@@ -128,3 +128,26 @@ export function barePod(ns: string, name: string, o: AppOptions): KObject {
 
 /** Tolerates every taint (kube-proxy, node agents). */
 export const TOLERATE_ALL = [{ operator: 'Exists' }];
+
+export interface ServicePortSpec {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string;
+}
+
+/** A ClusterIP Service selecting `selector` (headless: `clusterIP: None`); the ClusterIP is allocated on create. */
+export function service(
+  ns: string,
+  name: string,
+  selector: Record<string, string>,
+  ports: ServicePortSpec[],
+  headless = false,
+): KObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(name, ns, { app: name }),
+    spec: { ...(headless ? { clusterIP: 'None' } : {}), selector, ports: ports.map((p) => ({ ...p })) },
+  };
+}

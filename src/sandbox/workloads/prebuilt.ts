@@ -11,13 +11,24 @@ import { deploymentHash, deploymentStatus, REVISION, replicaSetFor } from '../co
 import { computePdbStatus, DISRUPTED_POD_TIMEOUT_MS, NamespacePods } from '../controllers/disruption.js';
 import { defaultPodSpec, newPod, nodeInternalIP, podIpFor, runningStatus } from '../controllers/pods.js';
 import { replicaSetStatus } from '../controllers/replicaset.js';
-import { controllerRef, now, uniquePodName } from '../controllers/util.js';
+import { controllerRef, now, randomSuffix, uniquePodName } from '../controllers/util.js';
+import {
+  desiredEndpoints,
+  endpointsObject,
+  newSlice,
+  selectedPods,
+  zoneLookup,
+} from '../controllers/endpoint-slices.js';
+import { planSlices } from '../controllers/endpoints.js';
+import { seededRandom } from '../clock.js';
+import { createService } from './services.js';
 import type { KObject } from '../store/types.js';
 
 export class Prebuilder {
   private readonly ipNext = new Map<string, number>();
   private readonly byName = new Map<string, KObject>();
   private readonly time = now();
+  private sliceRandom?: () => number;
 
   constructor(
     private readonly cluster: SandboxCluster,
@@ -78,6 +89,22 @@ export class Prebuilder {
     ds.status = daemonSetStatus(ds, this.nodes, pods);
     store.create('apps/daemonsets', ds);
     for (const p of pods) store.create('pods', p);
+  }
+
+  /** Creates `svc` (ClusterIP allocated) with the EndpointSlice and Endpoints of the pods it selects (made before). */
+  service(svc: KObject): void {
+    const store = this.cluster.store;
+    svc.metadata.uid = randomUUID();
+    const stored = createService(this.cluster, svc);
+    const pods = selectedPods(store, stored);
+    const random = (this.sliceRandom ??= seededRandom(this.cluster.options.seed * 613 + 29));
+    for (const p of planSlices([], desiredEndpoints(stored, pods, zoneLookup(store))).keep) {
+      let name: string;
+      do name = `${stored.metadata.name.slice(0, 57)}-${randomSuffix(random)}`;
+      while (store.get('discovery.k8s.io/endpointslices', stored.metadata.namespace, name));
+      store.create('discovery.k8s.io/endpointslices', newSlice(stored, name, p.ports, p.endpoints));
+    }
+    store.create('endpoints', endpointsObject(stored, pods));
   }
 
   /** Creates the PDBs with their status (call after the pods they select exist). */

@@ -1,12 +1,13 @@
 /**
  * The `scale` workload: about `podsPerNode` Deployment pods per worker (5–15 replicas each, 50m/64Mi) over
  * up to 50 namespaces `team-01…`, a PDB on every third Deployment (alternating maxUnavailable 1 and
- * minAvailable 50%), plus the DaemonSet pods. Everything is created already bound and Ready (see
+ * minAvailable 50%), a Service per Deployment (with its EndpointSlice and Endpoints), plus the DaemonSet pods.
+ * Everything is created already bound and Ready (see
  * Prebuilder), placed round-robin so every worker carries about the same load.
  */
 import type { SandboxCluster } from '../cluster.js';
 import type { KObject } from '../store/types.js';
-import { deployment, pdb } from './objects.js';
+import { deployment, pdb, service } from './objects.js';
 import type { Prebuilder } from './prebuilt.js';
 import { buildNamespaces } from './system.js';
 
@@ -28,6 +29,7 @@ export function buildScale(cluster: SandboxCluster, nodes: KObject[], pre: Prebu
     const placement: string[] = [];
     for (let r = 0; r < replicas; r++) placement.push(workers[cursor++ % workers.length]);
     pre.deployment(d, placement);
+    pre.service(service(ns, name, { app: name }, [{ name: 'http', port: 80, targetPort: 8080 }]));
     if (i % 3 === 0 && replicas >= 2) budgets.push(pdb(ns, name, { app: name }, i % 6 === 0 ? { maxUnavailable: 1 } : { minAvailable: '50%' }));
     placed += replicas;
   }

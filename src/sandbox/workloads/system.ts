@@ -1,8 +1,8 @@
 /**
  * What kubeadm puts in a cluster: the system namespaces (kube-system with a seed-stable uid, the cluster's
- * identity), control-plane mirror pods, the kube-proxy DaemonSet, CoreDNS with its PDB, and the
- * `kubeadm-config` / `kubelet-config` ConfigMaps. With a Prebuilder the workloads are created already
- * running; otherwise the controllers create their pods.
+ * identity), the `kubernetes` Service with its endpoints, control-plane mirror pods, the kube-proxy DaemonSet,
+ * CoreDNS with its PDB and the kube-dns Service, and the `kubeadm-config` / `kubelet-config` ConfigMaps.
+ * With a Prebuilder the workloads are created already running; otherwise the controllers create their pods.
  */
 import { seededRandom } from '../clock.js';
 import type { SandboxCluster } from '../cluster.js';
@@ -12,6 +12,8 @@ import type { KObject } from '../store/types.js';
 import { seededUuid } from './ids.js';
 import { daemonSet, deployment, namespace, pdb, TOLERATE_ALL } from './objects.js';
 import type { Prebuilder } from './prebuilt.js';
+import { kubeDnsService, kubernetesService } from '../api/services.js';
+import { apiserverEndpoints, createService } from './services.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -109,6 +111,8 @@ export function buildSystem(cluster: SandboxCluster, nodes: KObject[], pre?: Pre
     for (const c of STATIC_COMPONENTS) store.create('pods', mirrorPod(node, c, m.controlPlaneVersion ?? version));
   }
   for (const c of configMaps(cluster)) store.create('configmaps', c);
+  createService(cluster, kubernetesService());
+  for (const { resource, obj } of apiserverEndpoints(cluster)) store.create(resource, obj);
   const dnsPdb = pdb('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, { maxUnavailable: 1 });
   if (pre) {
     // At thousands of nodes a one-node-at-a-time kube-proxy roll would take hours of simulated time.
@@ -119,9 +123,11 @@ export function buildSystem(cluster: SandboxCluster, nodes: KObject[], pre?: Pre
     const targets = workers.length >= 2 ? [workers[0], workers[1]] : nodes.slice(0, 2);
     pre.deployment(coreDns(version), targets.map((n) => n.metadata.name));
     pre.pdbs([dnsPdb]);
+    pre.service(kubeDnsService());
     return;
   }
   store.create('apps/daemonsets', kubeProxy(version));
   store.create('apps/deployments', coreDns(version));
   store.create('policy/poddisruptionbudgets', dnsPdb);
+  createService(cluster, kubeDnsService());
 }
