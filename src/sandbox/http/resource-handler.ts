@@ -11,6 +11,7 @@ import { evictPod } from '../api/eviction.js';
 import { ApiError } from '../api/status.js';
 import { authorize, review, type User } from '../api/authz.js';
 import { managerName } from '../api/defaults.js';
+import { queryBool } from '../api/query.js';
 import { PATCH_TYPES, type PatchType } from '../api/patch.js';
 import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js';
 import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
@@ -33,8 +34,7 @@ export interface ResourceRequest {
 }
 
 export function verbOf(method: string, r: ResourceRequest): string {
-  const watch = r.query.get('watch');
-  if (method === 'GET') return r.name ? 'get' : watch === 'true' || watch === '1' ? 'watch' : 'list';
+  if (method === 'GET') return r.name ? 'get' : queryBool(r.query, 'watch') ? 'watch' : 'list';
   if (method === 'POST') return 'create';
   if (method === 'PUT') return 'update';
   if (method === 'PATCH') return 'patch';
@@ -206,7 +206,8 @@ export class ResourceHandler {
 
   private watch(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): void {
     const q = r.query;
-    if (q.get('sendInitialEvents') === 'true' && q.get('resourceVersionMatch') !== 'NotOlderThan') {
+    const sendInitialEvents = queryBool(q, 'sendInitialEvents');
+    if (sendInitialEvents && q.get('resourceVersionMatch') !== 'NotOlderThan') {
       throw new ApiError(422, 'Invalid', 'sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan');
     }
     const filter = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
@@ -220,8 +221,8 @@ export class ResourceHandler {
       match,
       filtered: !!(filter.labelSelector || filter.fieldSelector),
       resourceVersion: q.get('resourceVersion') ?? undefined,
-      allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-      sendInitialEvents: q.get('sendInitialEvents') === 'true',
+      allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
+      sendInitialEvents,
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
       table: wantsTable(req.headers.accept),
     });

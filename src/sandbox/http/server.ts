@@ -12,6 +12,7 @@ import type { Controllers } from '../controllers/index.js';
 import { ApiError } from '../api/status.js';
 import type { User } from '../api/authz.js';
 import { route } from './routes.js';
+import { isWatchUrl } from '../api/query.js';
 import { sendError, sendJson, sendStatus } from './respond.js';
 import { aggregatedDiscovery, apiResourceList, discoveryContentType, legacyApiGroupList, legacyApiVersions, negotiateDiscovery } from './discovery.js';
 import { ResourceHandler, verbOf } from './resource-handler.js';
@@ -67,7 +68,7 @@ export class SandboxServer {
     const server = createServer({ cert: this.opts.cert, key: this.opts.key }, (req, res) => {
       this.lastRequestAt = Date.now();
       // Watches stay open for minutes: only other requests count as work in progress.
-      if (!/[?&]watch=(true|1)(&|$)/.test(req.url ?? '')) {
+      if (!isWatchUrl(req.url ?? '')) {
         this.busy++;
         res.once('close', () => {
           this.busy--;
