@@ -16,6 +16,11 @@ export interface WriteContext {
   manager: string;
   gv: string;
   dryRun?: boolean;
+  /**
+   * Field validation of the object about to be stored (unknown fields dropped, reported, or refused by
+   * throwing); `patch` is given when `obj` is a patch's result.
+   */
+  checkFields?: (obj: KObject, patch?: unknown) => void;
 }
 
 export interface ListQuery {
@@ -97,6 +102,7 @@ export class ApiOperations {
   create(def: ResourceDef, ns: string | undefined, body: KObject, ctx: WriteContext): KObject {
     if (def.namespaced) this.requireNamespace(ns!);
     const obj = prepareCreate(def, ctx.gv, ns, body, this.cluster.random);
+    ctx.checkFields?.(obj);
     recordManager(obj, ctx.manager, 'Update', ctx.gv);
     if (ctx.dryRun) return obj;
     try {
@@ -118,6 +124,7 @@ export class ApiOperations {
     if (!def.namespaced) delete next.metadata.namespace;
     next.apiVersion = cur.apiVersion;
     next.kind = def.kind;
+    ctx.checkFields?.(next);
     validate(def, next);
     next.metadata.managedFields = cur.metadata.managedFields ? structuredClone(cur.metadata.managedFields) : undefined;
     recordManager(next, ctx.manager, 'Update', ctx.gv, subresource);
@@ -141,6 +148,7 @@ export class ApiOperations {
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
     if (subresource === 'status') next = { ...structuredClone(cur), status: next.status };
     else if (def.subresources?.some((s) => s.name === 'status')) next.status = cur.status;
+    ctx.checkFields?.(next, patch);
     validate(def, next);
     recordManager(next, ctx.manager, 'Update', ctx.gv, subresource);
     if (ctx.dryRun) return next;
@@ -188,7 +196,8 @@ export class ApiOperations {
     if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name)) {
       throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
     }
-    for (const key of ['pods', 'configmaps', 'secrets', 'apps/deployments', 'apps/replicasets', 'apps/daemonsets', 'apps/statefulsets', 'policy/poddisruptionbudgets', 'coordination.k8s.io/leases']) {
+    const tables = ['pods', 'configmaps', 'secrets', 'apps/deployments', 'apps/replicasets', 'apps/daemonsets', 'apps/statefulsets', 'policy/poddisruptionbudgets', 'coordination.k8s.io/leases'];
+    for (const key of [...tables, ...this.cluster.customResources.namespacedTables()]) {
       for (const o of this.store.list(key, name)) this.store.remove(key, name, o.metadata.name);
     }
     return this.store.remove('namespaces', undefined, name);

@@ -12,6 +12,7 @@ import { ApiError } from '../api/status.js';
 import { authorize, review, type User } from '../api/authz.js';
 import { managerName } from '../api/defaults.js';
 import { queryBool } from '../api/query.js';
+import { fieldValidationOf, pruneUnknownFields, strictDecodingError, type OpenApi } from '../openapi/index.js';
 import { PATCH_TYPES, type PatchType } from '../api/patch.js';
 import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js';
 import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
@@ -49,6 +50,7 @@ export class ResourceHandler {
     private readonly cluster: SandboxCluster,
     private readonly watches: WatchHub,
     readonly protobufStats = new ProtobufStats(),
+    private readonly openapi?: OpenApi,
   ) {
     this.ops = new ApiOperations(cluster);
   }
@@ -61,6 +63,7 @@ export class ResourceHandler {
     if (!r.def.virtual) authorize(r.user, verb, r.group, resourceName, r.namespace, r.name);
     const gv = groupVersion(r.group, r.version);
     const ctx: WriteContext = { manager: managerName(r.query.get('fieldManager'), req.headers['user-agent']), gv, dryRun: r.query.get('dryRun') === 'All' };
+    if (['create', 'update', 'patch'].includes(verb)) ctx.checkFields = this.fieldChecker(res, r);
     const sub = r.subresource;
     if (sub && !(r.def.subresources ?? []).some((s) => s.name === sub)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (r.def.virtual) {
@@ -124,6 +127,30 @@ export class ResourceHandler {
       default:
         throw methodNotAllowed(verb, r.def.plural);
     }
+  }
+
+  /**
+   * `fieldValidation` as kube-apiserver applies it (Warn when absent): unknown fields are dropped from what is
+   * stored; Strict refuses the request with the strict decoding error, Warn adds a `Warning` header per field.
+   */
+  private fieldChecker(res: ServerResponse, r: ResourceRequest): WriteContext['checkFields'] {
+    const directive = fieldValidationOf(r.query);
+    if (!directive) {
+      throw new ApiError(400, 'BadRequest', `fieldValidation must be one of "Ignore", "Warn", "Strict", got "${r.query.get('fieldValidation')}"`);
+    }
+    const schema = this.openapi?.schemaOf(r.def, r.version);
+    if (!schema) return undefined;
+    return (obj, patch) => {
+      const unknown = pruneUnknownFields(obj, schema.root, schema.definitions);
+      if (unknown.length === 0 || directive === 'Ignore') return;
+      if (directive === 'Warn') return addWarnings(res, unknown.map((p) => `unknown field "${p}"`));
+      const text = strictDecodingError(unknown);
+      if (patch !== undefined) {
+        const message = `Invalid value: "${goMap(patch)}": ${text}`;
+        throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, { causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }] });
+      }
+      throw new ApiError(400, 'BadRequest', `${r.def.kind} in version "${r.version}" cannot be handled as a ${r.def.kind}: ${text}`);
+    };
   }
 
   private sendObject(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, obj: KObject, code = 200): void {
@@ -227,6 +254,22 @@ export class ResourceHandler {
       table: wantsTable(req.headers.accept),
     });
   }
+}
+
+/** Appends `Warning: 299 - "…"` headers (kept with a deprecation warning already set). */
+function addWarnings(res: ServerResponse, messages: string[]): void {
+  const prev = res.getHeader('Warning');
+  const list = prev === undefined ? [] : Array.isArray(prev) ? prev.map(String) : [String(prev)];
+  res.setHeader('Warning', [...list, ...messages.map((m) => `299 - ${JSON.stringify(m)}`)]);
+}
+
+/** A value as Go's `%+v` prints a decoded JSON map (kube-apiserver quotes the patch this way). */
+function goMap(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goMap).join(' ')}]`;
+  if (v && typeof v === 'object') {
+    return `map[${Object.keys(v).sort().map((k) => `${k}:${goMap((v as Record<string, unknown>)[k])}`).join(' ')}]`;
+  }
+  return v === null ? '<nil>' : String(v);
 }
 
 function methodNotAllowed(verb: string, resource: string): ApiError {
