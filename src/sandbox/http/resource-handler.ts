@@ -12,7 +12,7 @@ import { ApiError } from '../api/status.js';
 import { authorize, review, type User } from '../api/authz.js';
 import { managerName } from '../api/defaults.js';
 import { queryBool } from '../api/query.js';
-import { fieldValidationOf, pruneUnknownFields, strictDecodingError, type OpenApi } from '../openapi/index.js';
+import { fieldValidationOf, unknownFields, strictDecodingError, type OpenApi } from '../openapi/index.js';
 import { PATCH_TYPES, type PatchType } from '../api/patch.js';
 import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js';
 import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
@@ -130,8 +130,9 @@ export class ResourceHandler {
   }
 
   /**
-   * `fieldValidation` as kube-apiserver applies it (Warn when absent): unknown fields are dropped from what is
-   * stored; Strict refuses the request with the strict decoding error, Warn adds a `Warning` header per field.
+   * `fieldValidation` as kube-apiserver applies it (Warn when absent): Strict refuses a write with unknown
+   * fields with the strict decoding error, Warn adds a `Warning` header per field, Ignore says nothing (the
+   * sandbox stores the fields either way: see openapi/field-validation.ts).
    */
   private fieldChecker(res: ServerResponse, r: ResourceRequest): WriteContext['checkFields'] {
     const directive = fieldValidationOf(r.query);
@@ -141,7 +142,7 @@ export class ResourceHandler {
     const schema = this.openapi?.schemaOf(r.def, r.version);
     if (!schema) return undefined;
     return (obj, patch) => {
-      const unknown = pruneUnknownFields(obj, schema.root, schema.definitions);
+      const unknown = unknownFields(obj, schema.root, schema.definitions);
       if (unknown.length === 0 || directive === 'Ignore') return;
       if (directive === 'Warn') return addWarnings(res, unknown.map((p) => `unknown field "${p}"`));
       const text = strictDecodingError(unknown);

@@ -2,8 +2,13 @@
  * Unknown fields, found as kube-apiserver's strict decoding finds them: every field the kind's schema does not
  * declare (for built-in kinds the typed struct, for custom resources the CRD's structural schema, where
  * `x-kubernetes-preserve-unknown-fields` keeps anything) is reported by its path — `spec.foo`,
- * `spec.template.spec.containers[0].bar` — and dropped from the object, as decoding into a typed object (or
- * CRD pruning) drops it. `metadata` is always checked against ObjectMeta.
+ * `spec.template.spec.containers[0].bar`. `apiVersion` and `kind` are always allowed, `metadata` is always
+ * checked against ObjectMeta.
+ *
+ * Unlike kube-apiserver, which drops unknown fields while decoding into its typed structs (or prunes them from
+ * custom resources), the sandbox keeps what clients send (store/types.ts: deliberately loose): under Warn and
+ * Ignore the fields are stored, under Strict the write is refused, so nothing unknown is stored on kubectl's
+ * default path.
  */
 import type { KObject } from '../store/types.js';
 import { OBJECT_META, resolveRef } from './catalog.js';
@@ -11,11 +16,8 @@ import type { Schema } from './schema.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/**
- * Reports and removes (in place: the caller owns `obj`) every field of `obj` that `root` does not declare;
- * returns the paths of what it removed, in document order.
- */
-export function pruneUnknownFields(obj: KObject, root: Schema, definitions: Record<string, Schema>): string[] {
+/** The paths of every field of `obj` that `root` does not declare, in document order. */
+export function unknownFields(obj: KObject, root: Schema, definitions: Record<string, Schema>): string[] {
   const unknown: string[] = [];
   const deref = (s: Schema | undefined): Schema | undefined => {
     let cur = s;
@@ -41,18 +43,17 @@ export function pruneUnknownFields(obj: KObject, root: Schema, definitions: Reco
     for (const key of Object.keys(value)) {
       const at = path ? `${path}.${key}` : key;
       const declared = props?.[key];
-      if (declared) walk(value[key], embedded && key === 'metadata' ? { $ref: `#/definitions/${OBJECT_META}` } : declared, at);
-      else if (embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) continue;
+      if (embedded && key === 'metadata') walk(value[key], { $ref: `#/definitions/${OBJECT_META}` }, at);
+      else if (declared) walk(value[key], declared, at);
+      else if (embedded && (key === 'apiVersion' || key === 'kind')) continue;
       else if (typeof extra === 'object') walk(value[key], extra, at);
       else if (extra === true || preserve) continue;
-      else {
-        unknown.push(at);
-        delete value[key];
-      }
+      else unknown.push(at);
     }
   };
   const top = deref(root);
-  const properties = { ...(top?.properties ?? {}), metadata: { $ref: `#/definitions/${OBJECT_META}` } };
+  const typeMeta = { apiVersion: { type: 'string' }, kind: { type: 'string' } };
+  const properties = { ...typeMeta, ...(top?.properties ?? {}), metadata: { $ref: `#/definitions/${OBJECT_META}` } };
   walk(obj as unknown as Json, { ...top, properties }, '');
   return unknown;
 }

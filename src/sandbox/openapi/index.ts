@@ -15,7 +15,7 @@ import { encodeOpenApiV2 } from './v2-protobuf.js';
 import type { Schema } from './schema.js';
 
 export { OPENAPI_V2_PROTOBUF } from './v2-protobuf.js';
-export { pruneUnknownFields, fieldValidationOf, strictDecodingError, type FieldValidation } from './field-validation.js';
+export { unknownFields, fieldValidationOf, strictDecodingError, type FieldValidation } from './field-validation.js';
 export type { Schema } from './schema.js';
 
 interface Built {
