@@ -41,8 +41,15 @@ export class CustomResources {
   generation = 0;
 
   constructor(private readonly store: ObjectStore) {
-    for (const crd of store.list(CRD_TABLE)) this.register(crd);
+    this.resync();
     store.subscribe((ev) => this.onEvent(ev));
+  }
+
+  /** Rebuilds the registry from the stored CRDs (after a reload, which emits no events). */
+  resync(): void {
+    this.defs.clear();
+    for (const crd of this.store.list(CRD_TABLE)) this.register(crd);
+    this.changed();
   }
 
   /** The resources CRDs registered, in CRD name order. */
