@@ -9,6 +9,7 @@ import { Clock, DEFAULT_TIMINGS, hashString, seededRandom, validateTimings, type
 import { FaultRegistry } from './faults.js';
 import type { KObject } from './store/types.js';
 import type { SandboxEtcd } from './etcd-backend/sandbox-etcd.js';
+import { CustomResources } from './api/custom-resources.js';
 
 export type WorkloadSpec = { kind: 'demo' } | { kind: 'none' } | { kind: 'scale'; nodes: number; podsPerNode: number };
 
@@ -70,6 +71,8 @@ export class SandboxCluster {
   etcd?: SandboxEtcd;
   /** Set while the kube-apiservers are stopped (an etcd restore): the API answers 503, the admin API still works. */
   apiserverStopped?: string;
+  /** The kinds CustomResourceDefinitions registered (served by the generic API verbs). */
+  readonly customResources: CustomResources;
 
   constructor(readonly options: SandboxOptions) {
     this.store = new ObjectStore({ historySize: options.historySize });
@@ -81,6 +84,7 @@ export class SandboxCluster {
     this.store.addIndex('pods', 'node', (p) => p.spec?.nodeName || undefined);
     this.store.addIndex('pods', 'owner', (p) => p.metadata.ownerReferences?.find((o) => o.controller)?.uid);
     this.store.addIndex('pods', 'namespace', (p) => p.metadata.namespace);
+    this.customResources = new CustomResources(this.store);
   }
 
   /** The version /version reports: the oldest kube-apiserver, so clients never assume more than every instance serves. */

@@ -6,6 +6,7 @@ import type { KObject } from '../store/types.js';
 import { isoSeconds } from '../store/object-store.js';
 import { invalid, badRequest } from './status.js';
 import type { ResourceDef } from './resources.js';
+import { validateCrd } from './custom-resources.js';
 
 const ALPHANUM = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -45,6 +46,7 @@ export function prepareCreate(def: ResourceDef, gv: string, namespace: string | 
 }
 
 export function validate(def: ResourceDef, obj: KObject): void {
+  if (def.kind === 'CustomResourceDefinition' && def.group === 'apiextensions.k8s.io') validateCrd(obj);
   if (def.kind === 'PodDisruptionBudget') {
     const s = obj.spec ?? {};
     if (s.minAvailable !== undefined && s.maxUnavailable !== undefined) {

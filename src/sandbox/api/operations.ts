@@ -17,6 +17,11 @@ export interface WriteContext {
   manager: string;
   gv: string;
   dryRun?: boolean;
+  /**
+   * Field validation of the object about to be stored (unknown fields dropped, reported, or refused by
+   * throwing); `patch` is given when `obj` is a patch's result.
+   */
+  checkFields?: (obj: KObject, patch?: unknown) => void;
 }
 
 export interface ListQuery {
@@ -99,6 +104,7 @@ export class ApiOperations {
     if (def.namespaced) this.requireNamespace(ns!);
     const obj = prepareCreate(def, ctx.gv, ns, body, this.cluster.random);
     if (def.kind === 'Service' && !ctx.dryRun) prepareService(this.cluster, obj);
+    ctx.checkFields?.(obj);
     recordManager(obj, ctx.manager, 'Update', ctx.gv);
     if (ctx.dryRun) return obj;
     try {
@@ -121,6 +127,7 @@ export class ApiOperations {
     next.apiVersion = cur.apiVersion;
     next.kind = def.kind;
     if (def.kind === 'Service') keepClusterIP(cur, next);
+    ctx.checkFields?.(next);
     validate(def, next);
     next.metadata.managedFields = cur.metadata.managedFields ? structuredClone(cur.metadata.managedFields) : undefined;
     recordManager(next, ctx.manager, 'Update', ctx.gv, subresource);
@@ -145,6 +152,7 @@ export class ApiOperations {
     if (subresource === 'status') next = { ...structuredClone(cur), status: next.status };
     else if (def.subresources?.some((s) => s.name === 'status')) next.status = cur.status;
     if (def.kind === 'Service') keepClusterIP(cur, next);
+    ctx.checkFields?.(next, patch);
     validate(def, next);
     recordManager(next, ctx.manager, 'Update', ctx.gv, subresource);
     if (ctx.dryRun) return next;
@@ -192,8 +200,8 @@ export class ApiOperations {
     if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name)) {
       throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
     }
-    for (const key of ['pods', 'configmaps', 'secrets', 'apps/deployments', 'apps/replicasets', 'apps/daemonsets', 'apps/statefulsets', 'policy/poddisruptionbudgets', 'coordination.k8s.io/leases',
-      'services', 'endpoints', 'discovery.k8s.io/endpointslices', 'events']) {
+    const tables = ['pods', 'configmaps', 'secrets', 'apps/deployments', 'apps/replicasets', 'apps/daemonsets', 'apps/statefulsets', 'policy/poddisruptionbudgets', 'coordination.k8s.io/leases', 'services', 'endpoints', 'discovery.k8s.io/endpointslices', 'events'];
+    for (const key of [...tables, ...this.cluster.customResources.namespacedTables()]) {
       for (const o of this.store.list(key, name)) this.store.remove(key, name, o.metadata.name);
     }
     return this.store.remove('namespaces', undefined, name);

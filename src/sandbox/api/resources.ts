@@ -30,6 +30,8 @@ export interface ResourceDef {
   virtual?: boolean;
   /** The storage table when another resource's (a view of the same objects: events.k8s.io events are core events). */
   storage?: string;
+  /** Set on resources a CustomResourceDefinition registered: its name and each version's openAPIV3Schema. */
+  custom?: { crd: string; schemas: Record<string, unknown> };
 }
 
 const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -86,6 +88,10 @@ export const RESOURCES: ResourceDef[] = [
   { group: 'batch', plural: 'cronjobs', singular: 'cronjob', kind: 'CronJob', namespaced: true, verbs: RW, shortNames: ['cj'], categories: ['all'], versions: [{ version: 'v1', introducedIn: 21 }, { version: 'v1beta1', deprecatedIn: 21, removedIn: 25 }] },
   { group: 'autoscaling', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', namespaced: true, verbs: RW, shortNames: ['hpa'], categories: ['all'], versions: [{ version: 'v2', introducedIn: 23 }, { version: 'v1' }, { version: 'v2beta2', deprecatedIn: 23, removedIn: 26 }] },
   { group: 'flowcontrol.apiserver.k8s.io', plural: 'flowschemas', singular: 'flowschema', kind: 'FlowSchema', namespaced: false, verbs: RW, versions: [{ version: 'v1', introducedIn: 29 }, { version: 'v1beta3', introducedIn: 26, deprecatedIn: 29, removedIn: 32 }] },
+  {
+    group: 'apiextensions.k8s.io', plural: 'customresourcedefinitions', singular: 'customresourcedefinition', kind: 'CustomResourceDefinition', namespaced: false, verbs: RW,
+    shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [{ ...STATUS, kind: 'CustomResourceDefinition' }], versions: [{ version: 'v1', introducedIn: 16 }],
+  },
   { group: 'flowcontrol.apiserver.k8s.io', plural: 'prioritylevelconfigurations', singular: 'prioritylevelconfiguration', kind: 'PriorityLevelConfiguration', namespaced: false, verbs: RW, versions: [{ version: 'v1', introducedIn: 29 }, { version: 'v1beta3', introducedIn: 26, deprecatedIn: 29, removedIn: 32 }] },
 ];
 
@@ -126,9 +132,9 @@ export function resourceByStorageKey(key: string): ResourceDef {
 }
 
 /** Group → versions served at this minor, in preference order; groups serving nothing are left out. */
-export function servedGroups(minor: number): { group: string; versions: string[] }[] {
+export function servedGroups(minor: number, defs: readonly ResourceDef[] = RESOURCES): { group: string; versions: string[] }[] {
   const out = new Map<string, string[]>();
-  for (const def of RESOURCES) {
+  for (const def of defs) {
     for (const v of servedVersions(def, minor)) {
       const list = out.get(def.group) ?? [];
       if (!list.includes(v.version)) list.push(v.version);

@@ -26,11 +26,11 @@ export function legacyApiVersions(serverAddress: string) {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-export function legacyApiGroupList(minor: number) {
+export function legacyApiGroupList(minor: number, defs: readonly ResourceDef[] = RESOURCES) {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: servedGroups(minor)
+    groups: servedGroups(minor, defs)
       .filter((g) => g.group !== '')
       .map((g) => ({
         name: g.group,
@@ -41,8 +41,8 @@ export function legacyApiGroupList(minor: number) {
 }
 
 /** APIResourceList for one group-version, or undefined when that group-version is not served. */
-export function apiResourceList(group: string, version: string, minor: number) {
-  const defs = RESOURCES.filter((d) => d.group === group && servedVersions(d, minor).some((v) => v.version === version));
+export function apiResourceList(group: string, version: string, minor: number, all: readonly ResourceDef[] = RESOURCES) {
+  const defs = all.filter((d) => d.group === group && servedVersions(d, minor).some((v) => v.version === version));
   if (defs.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
   for (const d of defs) {
@@ -76,8 +76,8 @@ function aggregatedResource(d: ResourceDef, version: string) {
 }
 
 /** The aggregated document for `/api` (core only) or `/apis` (every named group). */
-export function aggregatedDiscovery(flavour: 'v2' | 'v2beta1', core: boolean, minor: number) {
-  const groups = servedGroups(minor).filter((g) => (core ? g.group === '' : g.group !== ''));
+export function aggregatedDiscovery(flavour: 'v2' | 'v2beta1', core: boolean, minor: number, defs: readonly ResourceDef[] = RESOURCES) {
+  const groups = servedGroups(minor, defs).filter((g) => (core ? g.group === '' : g.group !== ''));
   return {
     kind: 'APIGroupDiscoveryList',
     apiVersion: `apidiscovery.k8s.io/${flavour}`,
@@ -87,7 +87,7 @@ export function aggregatedDiscovery(flavour: 'v2' | 'v2beta1', core: boolean, mi
       versions: g.versions.map((v) => ({
         version: v,
         freshness: 'Current',
-        resources: RESOURCES.filter((d) => d.group === g.group && servedVersions(d, minor).some((sv) => sv.version === v)).map((d) => aggregatedResource(d, v)),
+        resources: defs.filter((d) => d.group === g.group && servedVersions(d, minor).some((sv) => sv.version === v)).map((d) => aggregatedResource(d, v)),
       })),
     })),
   };

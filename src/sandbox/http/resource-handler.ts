@@ -11,6 +11,8 @@ import { evictPod } from '../api/eviction.js';
 import { ApiError } from '../api/status.js';
 import { authorize, review, type User } from '../api/authz.js';
 import { managerName } from '../api/defaults.js';
+import { queryBool } from '../api/query.js';
+import { fieldValidationOf, unknownFields, strictDecodingError, type OpenApi } from '../openapi/index.js';
 import { applyPatch, PATCH_TYPES, PatchError, type PatchType } from '../api/patch.js';
 import { groupVersion, storageKey, type ResourceDef } from '../api/resources.js';
 import { parseJson, readBody, sendJson, sendStatus } from './respond.js';
@@ -35,8 +37,7 @@ export interface ResourceRequest {
 }
 
 export function verbOf(method: string, r: ResourceRequest): string {
-  const watch = r.query.get('watch');
-  if (method === 'GET') return r.name ? 'get' : watch === 'true' || watch === '1' ? 'watch' : 'list';
+  if (method === 'GET') return r.name ? 'get' : queryBool(r.query, 'watch') ? 'watch' : 'list';
   if (method === 'POST') return 'create';
   if (method === 'PUT') return 'update';
   if (method === 'PATCH') return 'patch';
@@ -51,6 +52,7 @@ export class ResourceHandler {
     private readonly cluster: SandboxCluster,
     private readonly watches: WatchHub,
     readonly protobufStats = new ProtobufStats(),
+    private readonly openapi?: OpenApi,
   ) {
     this.ops = new ApiOperations(cluster);
   }
@@ -64,6 +66,7 @@ export class ResourceHandler {
     const view = viewFor(r.def, r.group, r.version);
     const gv = view?.storedGv ?? groupVersion(r.group, r.version);
     const ctx: WriteContext = { manager: managerName(r.query.get('fieldManager'), req.headers['user-agent']), gv, dryRun: r.query.get('dryRun') === 'All' };
+    if (['create', 'update', 'patch'].includes(verb)) ctx.checkFields = this.fieldChecker(res, r);
     const sub = r.subresource;
     if (sub && !(r.def.subresources ?? []).some((s) => s.name === sub)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (r.def.virtual) {
@@ -132,6 +135,31 @@ export class ResourceHandler {
       default:
         throw methodNotAllowed(verb, r.def.plural);
     }
+  }
+
+  /**
+   * `fieldValidation` as kube-apiserver applies it (Warn when absent): Strict refuses a write with unknown
+   * fields with the strict decoding error, Warn adds a `Warning` header per field, Ignore says nothing (the
+   * sandbox stores the fields either way: see openapi/field-validation.ts).
+   */
+  private fieldChecker(res: ServerResponse, r: ResourceRequest): WriteContext['checkFields'] {
+    const directive = fieldValidationOf(r.query);
+    if (!directive) {
+      throw new ApiError(400, 'BadRequest', `fieldValidation must be one of "Ignore", "Warn", "Strict", got "${r.query.get('fieldValidation')}"`);
+    }
+    const schema = this.openapi?.schemaOf(r.def, r.version);
+    if (!schema) return undefined;
+    return (obj, patch) => {
+      const unknown = unknownFields(obj, schema.root, schema.definitions);
+      if (unknown.length === 0 || directive === 'Ignore') return;
+      if (directive === 'Warn') return addWarnings(res, unknown.map((p) => `unknown field "${p}"`));
+      const text = strictDecodingError(unknown);
+      if (patch !== undefined) {
+        const message = `Invalid value: "${goMap(patch)}": ${text}`;
+        throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, { causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }] });
+      }
+      throw new ApiError(400, 'BadRequest', `${r.def.kind} in version "${r.version}" cannot be handled as a ${r.def.kind}: ${text}`);
+    };
   }
 
   private sendObject(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, obj: KObject, code = 200): void {
@@ -220,7 +248,8 @@ export class ResourceHandler {
 
   private watch(req: IncomingMessage, res: ServerResponse, r: ResourceRequest): void {
     const q = r.query;
-    if (q.get('sendInitialEvents') === 'true' && q.get('resourceVersionMatch') !== 'NotOlderThan') {
+    const sendInitialEvents = queryBool(q, 'sendInitialEvents');
+    if (sendInitialEvents && q.get('resourceVersionMatch') !== 'NotOlderThan') {
       throw new ApiError(422, 'Invalid', 'sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan');
     }
     const view = viewFor(r.def, r.group, r.version);
@@ -235,8 +264,8 @@ export class ResourceHandler {
       match,
       filtered: !!(filter.labelSelector || filter.fieldSelector),
       resourceVersion: q.get('resourceVersion') ?? undefined,
-      allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-      sendInitialEvents: q.get('sendInitialEvents') === 'true',
+      allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
+      sendInitialEvents,
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
       table: wantsTable(req.headers.accept),
       ...(view ? { encode: (o: KObject) => JSON.stringify(view.out(o)) } : {}),
@@ -299,6 +328,22 @@ function patchTypeOf(req: IncomingMessage): PatchType {
 function fieldSelectorOf(q: URLSearchParams, view: ObjectView | undefined): string | undefined {
   const s = q.get('fieldSelector') ?? undefined;
   return view ? view.fieldSelector(s) : s;
+}
+
+/** Appends `Warning: 299 - "…"` headers (kept with a deprecation warning already set). */
+function addWarnings(res: ServerResponse, messages: string[]): void {
+  const prev = res.getHeader('Warning');
+  const list = prev === undefined ? [] : Array.isArray(prev) ? prev.map(String) : [String(prev)];
+  res.setHeader('Warning', [...list, ...messages.map((m) => `299 - ${JSON.stringify(m)}`)]);
+}
+
+/** A value as Go's `%+v` prints a decoded JSON map (kube-apiserver quotes the patch this way). */
+function goMap(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goMap).join(' ')}]`;
+  if (v && typeof v === 'object') {
+    return `map[${Object.keys(v).sort().map((k) => `${k}:${goMap((v as Record<string, unknown>)[k])}`).join(' ')}]`;
+  }
+  return v === null ? '<nil>' : String(v);
 }
 
 function methodNotAllowed(verb: string, resource: string): ApiError {

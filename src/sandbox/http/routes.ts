@@ -7,7 +7,8 @@ export type Route =
   | { type: 'resource'; group: string; version: string; def: ResourceDef; namespace?: string; name?: string; subresource?: string }
   | { type: 'admin'; parts: string[] };
 
-export function route(path: string, minor: number): Route {
+/** `custom`: the resources CustomResourceDefinitions registered, served after the built-in ones. */
+export function route(path: string, minor: number, custom: readonly ResourceDef[] = []): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (path === '/version' || path === '/version/') return { type: 'version' };
   if (['healthz', 'livez', 'readyz'].includes(parts[0] ?? '')) return { type: 'health' };
@@ -31,7 +32,7 @@ export function route(path: string, minor: number): Route {
   } else return { type: 'notfound' };
   if (rest.length === 0) return { type: 'groupversion', group, version };
   const find = (plural: string) => {
-    const def = RESOURCES.find((r) => r.group === group && r.plural === plural);
+    const def = RESOURCES.find((r) => r.group === group && r.plural === plural) ?? custom.find((r) => r.group === group && r.plural === plural);
     return def && def.versions.some((v) => v.version === version && isServed(v, minor)) ? def : undefined;
   };
   // /namespaces/{ns}/{plural}[/{name}[/{sub}]] addresses a namespaced resource.

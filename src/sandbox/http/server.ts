@@ -12,12 +12,15 @@ import type { Controllers } from '../controllers/index.js';
 import { ApiError } from '../api/status.js';
 import type { User } from '../api/authz.js';
 import { route } from './routes.js';
+import { isWatchUrl } from '../api/query.js';
 import { sendError, sendJson, sendStatus } from './respond.js';
 import { aggregatedDiscovery, apiResourceList, discoveryContentType, legacyApiGroupList, legacyApiVersions, negotiateDiscovery } from './discovery.js';
 import { ResourceHandler, verbOf } from './resource-handler.js';
 import { RequestMetrics } from './metrics.js';
 import { WatchHub } from './watch.js';
 import { handleAdmin } from './admin.js';
+import { handleOpenApi } from './openapi.js';
+import { OpenApi } from '../openapi/index.js';
 
 export interface ServerOptions {
   cert: string;
@@ -31,6 +34,7 @@ export interface ServerOptions {
 export class SandboxServer {
   readonly watches: WatchHub;
   readonly metrics: RequestMetrics;
+  readonly openapi: OpenApi;
   private readonly resources: ResourceHandler;
   private server?: Server;
   private address = '';
@@ -42,7 +46,8 @@ export class SandboxServer {
   ) {
     this.metrics = new RequestMetrics(cluster);
     this.watches = new WatchHub(cluster, this.metrics.watch);
-    this.resources = new ResourceHandler(cluster, this.watches, this.metrics.protobuf);
+    this.openapi = new OpenApi(cluster);
+    this.resources = new ResourceHandler(cluster, this.watches, this.metrics.protobuf, this.openapi);
     cluster.faults.onDropWatches = () => this.watches.dropAll();
   }
 
@@ -67,7 +72,7 @@ export class SandboxServer {
     const server = createServer({ cert: this.opts.cert, key: this.opts.key }, (req, res) => {
       this.lastRequestAt = Date.now();
       // Watches stay open for minutes: only other requests count as work in progress.
-      if (!/[?&]watch=(true|1)(&|$)/.test(req.url ?? '')) {
+      if (!isWatchUrl(req.url ?? '')) {
         this.busy++;
         res.once('close', () => {
           this.busy--;
@@ -112,7 +117,8 @@ export class SandboxServer {
     const url = new URL(req.url ?? '/', 'https://sandbox');
     const path = url.pathname;
     const minor = this.cluster.apiserverMinor();
-    const r = route(path, minor);
+    const custom = this.cluster.customResources.list();
+    const r = route(path, minor, custom);
     if (r.type === 'health') {
       if (this.cluster.apiserverStopped) return void res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`kube-apiserver stopped: ${this.cluster.apiserverStopped}`);
       return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
@@ -139,18 +145,23 @@ export class SandboxServer {
       case 'metrics':
         return void res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
       case 'openapi':
+        return handleOpenApi(req, res, path.split('/').filter(Boolean).slice(1), this.openapi);
       case 'notfound':
         return sendStatus(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
       case 'api':
       case 'apis': {
         const flavour = negotiateDiscovery(req.headers.accept);
         const body =
-          flavour === 'legacy' ? (r.type === 'api' ? legacyApiVersions(this.address) : legacyApiGroupList(minor)) : aggregatedDiscovery(flavour, r.type === 'api', minor);
+          flavour === 'legacy'
+            ? r.type === 'api'
+              ? legacyApiVersions(this.address)
+              : legacyApiGroupList(minor, this.openapi.resources())
+            : aggregatedDiscovery(flavour, r.type === 'api', minor, this.openapi.resources());
         const text = JSON.stringify(body);
         return void res.writeHead(200, { 'Content-Type': discoveryContentType(flavour), Vary: 'Accept', 'Content-Length': Buffer.byteLength(text) }).end(text);
       }
       case 'groupversion': {
-        const list = apiResourceList(r.group, r.version, minor);
+        const list = apiResourceList(r.group, r.version, minor, this.openapi.resources());
         if (!list) return sendStatus(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
         return sendJson(res, 200, list);
       }

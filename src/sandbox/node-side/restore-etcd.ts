@@ -133,6 +133,7 @@ async function restoreMember(
       throw new NodeSideError(500, `etcd was restored from ${snapshot} but could not be read back: ${(e as Error).message}`);
     }
     cluster.store.reload(objects);
+    cluster.customResources.resync();
     repostMachineState(cluster);
   } finally {
     etcd.resumeWrites();

@@ -308,7 +308,7 @@ describe.skipIf(!hasKubectl)('sandbox Services, EndpointSlices, /scale and Event
       );
       return /Warning\s+FailedScheduling\s+pod\/too-big\s+0\/9 nodes are available/.test(r.stdout) && r;
     }, 'FailedScheduling');
-    expect(failed.exitCode).toBe(0);
+    expect(failed && failed.exitCode).toBe(0);
     await core.deleteNamespacedPod({ name: 'too-big', namespace: 'default' });
 
     t.sandbox.controllers.restartKubelet('green-3', 'v1.32.4');
