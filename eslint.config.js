@@ -7,7 +7,17 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const FOLDERS = [
-  'commands', 'cli', 'kube', 'plan', 'checks', 'cluster', 'drain', 'upgrade', 'nodes', 'etcd', 'sandbox',
+  'commands',
+  'cli',
+  'kube',
+  'plan',
+  'checks',
+  'cluster',
+  'drain',
+  'upgrade',
+  'nodes',
+  'etcd',
+  'sandbox',
 ];
 
 /** Import patterns that reach a sibling folder of src/ from inside src/<from>/ (any depth). */
@@ -16,12 +26,25 @@ function folderPatterns(targets) {
 }
 
 const thirdParty = {
-  client: { group: ['@kubernetes/client-node', '@kubernetes/client-node/*'], message: '@kubernetes/client-node is used only in src/cluster/ (DESIGN.md: one adapter folder per library).' },
+  client: {
+    group: ['@kubernetes/client-node', '@kubernetes/client-node/*'],
+    message: '@kubernetes/client-node is used only in src/cluster/ (DESIGN.md: one adapter folder per library).',
+  },
   execa: { group: ['execa'], message: 'execa is used only in src/nodes/ and src/etcd/.' },
   listr2: { group: ['listr2'], message: 'listr2 is used only in src/cli/ (the engine emits events, it never prints).' },
-  oclif: { group: ['@oclif/core', '@oclif/core/*'], message: '@oclif/core is used only in src/commands/ and src/cli/.' },
-  sandbox: { group: folderPatterns(['sandbox']), message: 'Product code reaches the sandbox only through a kubeconfig; never import src/sandbox/.' },
-  zod: { group: ['zod', 'zod/*'], message: 'zod is used only where the schemas live: src/plan/ (the plan file) and the run-state schema in src/upgrade/.' },
+  oclif: {
+    group: ['@oclif/core', '@oclif/core/*'],
+    message: '@oclif/core is used only in src/commands/ and src/cli/.',
+  },
+  sandbox: {
+    group: folderPatterns(['sandbox']),
+    message: 'Product code reaches the sandbox only through a kubeconfig; never import src/sandbox/.',
+  },
+  zod: {
+    group: ['zod', 'zod/*'],
+    message:
+      'zod is used only where the schemas live: src/plan/ (the plan file) and the run-state schema in src/upgrade/.',
+  },
 };
 
 /** src/cluster/ through its index only: its subfolders (port, adapter, transport, protobuf, caches) are its own. */
@@ -53,7 +76,10 @@ function boundary(folder, { allow = [], forbidFolders = [], extra = [] } = {}) {
     .filter(([key]) => !allow.includes(key))
     .map(([, p]) => p);
   if (forbidFolders.length > 0) {
-    patterns.push({ group: folderPatterns(forbidFolders), message: `src/${folder}/ may not import ${forbidFolders.join(', ')} (DESIGN.md module table).` });
+    patterns.push({
+      group: folderPatterns(forbidFolders),
+      message: `src/${folder}/ may not import ${forbidFolders.join(', ')} (DESIGN.md module table).`,
+    });
   }
   if (!folder.startsWith('cluster') && !folder.startsWith('sandbox')) patterns.push(clusterIndexOnly);
   if (/^(checks|drain|upgrade)/.test(folder)) patterns.push(portOnly);
@@ -100,7 +126,10 @@ export default tseslint.config(
   },
   boundary('plan', { allow: ['zod'], forbidFolders: others('plan', 'kube') }),
   boundary('checks', { forbidFolders: ['commands', 'cli', 'upgrade', 'drain', 'nodes', 'etcd'] }),
-  boundary('cluster', { allow: ['client'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes', 'etcd'] }),
+  boundary('cluster', {
+    allow: ['client'],
+    forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes', 'etcd'],
+  }),
   boundary('drain', { forbidFolders: ['commands', 'cli', 'checks', 'upgrade', 'nodes', 'etcd'] }),
   boundary('upgrade', { forbidFolders: ['commands', 'cli'] }),
   // The use cases: the later entries replace the rule above for their files, so each repeats its folder set.
@@ -113,7 +142,14 @@ export default tseslint.config(
     boundary(`upgrade/${useCase}`, { forbidFolders: ['commands', 'cli'], extra: [useCasePatterns(useCase, siblings)] }),
   ),
   // The run-state schema is the one place in src/upgrade/ that uses zod.
-  { ...boundary('upgrade/run', { allow: ['zod'], forbidFolders: ['commands', 'cli'], extra: [useCasePatterns('run', ['plan', 'apply', 'rollback'])] }), files: ['src/upgrade/**/run-state-schema.ts'] },
+  {
+    ...boundary('upgrade/run', {
+      allow: ['zod'],
+      forbidFolders: ['commands', 'cli'],
+      extra: [useCasePatterns('run', ['plan', 'apply', 'rollback'])],
+    }),
+    files: ['src/upgrade/**/run-state-schema.ts'],
+  },
   boundary('nodes', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'etcd'] }),
   boundary('etcd', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes'] }),
   // The sandbox is a separate system: it must not borrow the product's logic, or the tests would prove nothing.
@@ -126,6 +162,8 @@ export default tseslint.config(
   {
     // Only the sandbox's own commands and the demo may start a sandbox in-process.
     files: ['src/commands/sandbox/**/*.ts', 'src/commands/demo.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [thirdParty.client, thirdParty.execa, thirdParty.listr2] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [thirdParty.client, thirdParty.execa, thirdParty.listr2] }],
+    },
   },
 );

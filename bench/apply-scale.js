@@ -47,7 +47,8 @@ const timings = {
   podTerminationMs: 200,
 };
 
-const run = (args, nodeArgs = []) => spawn(process.execPath, [...nodeArgs, join(root, 'bin/run.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (args, nodeArgs = []) =>
+  spawn(process.execPath, [...nodeArgs, join(root, 'bin/run.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 /** CPU seconds of a live process from /proc: its own (user + system) and that of its reaped children. */
 const cpuOf = (pid) => {
   try {
@@ -60,7 +61,9 @@ const cpuOf = (pid) => {
 /** The live child processes of `pid` (apply's driver helper process, which starts the node drivers). */
 const childrenOf = (pid) => {
   try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+      readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
   } catch {
     return [];
   }
@@ -97,7 +100,20 @@ const collect = (child) =>
 
 async function startSandbox(dir, nodeJitter) {
   const kubeconfig = join(dir, 'kubeconfig');
-  const args = ['sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', `scale:${nodes}`, '--control-planes', String(CONTROL_PLANES), '--time-scale', String(timeScale), '--node-time-jitter', String(nodeJitter)];
+  const args = [
+    'sandbox',
+    'up',
+    '--kubeconfig',
+    kubeconfig,
+    '--workload',
+    `scale:${nodes}`,
+    '--control-planes',
+    String(CONTROL_PLANES),
+    '--time-scale',
+    String(timeScale),
+    '--node-time-jitter',
+    String(nodeJitter),
+  ];
   for (const [k, v] of Object.entries(timings)) args.push('--timing', `${k}=${v}`);
   // With --cpu-prof the sandbox is profiled too (its file is the one whose name has the sandbox's pid).
   const proc = run(args, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
@@ -115,11 +131,21 @@ async function startSandbox(dir, nodeJitter) {
   const ca = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
   const call = (method, path) =>
     new Promise((resolve, reject) => {
-      const r = request({ host: url.hostname, port: url.port, path, method, ca, headers: { Authorization: `Bearer ${kc.users[0].user.token}` } }, (res) => {
-        let s = '';
-        res.on('data', (d) => (s += d));
-        res.on('end', () => resolve(s));
-      });
+      const r = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method,
+          ca,
+          headers: { Authorization: `Bearer ${kc.users[0].user.token}` },
+        },
+        (res) => {
+          let s = '';
+          res.on('data', (d) => (s += d));
+          res.on('end', () => resolve(s));
+        },
+      );
       r.on('error', reject);
       r.end();
     });
@@ -136,12 +162,16 @@ async function startSandbox(dir, nodeJitter) {
     metrics: async () => {
       const text = await call('GET', '/metrics');
       const requests = [];
-      for (const m of text.matchAll(/^apiserver_request_total\{code="(\d+)",group="[^"]*",resource="([^"]+)",verb="([A-Z]+)",version="[^"]*"\} (\d+)$/gm)) {
+      for (const m of text.matchAll(
+        /^apiserver_request_total\{code="(\d+)",group="[^"]*",resource="([^"]+)",verb="([A-Z]+)",version="[^"]*"\} (\d+)$/gm,
+      )) {
         requests.push({ code: Number(m[1]), resource: m[2], verb: m[3].toLowerCase(), count: Number(m[4]) });
       }
       // apiserver_watch_events_sizes_sum / _count: what the watch streams sent, per kind.
       const watchEvents = new Map();
-      for (const m of text.matchAll(/^apiserver_watch_events_sizes_(sum|count)\{group="[^"]*",kind="([^"]+)",version="[^"]*"\} (\d+)$/gm)) {
+      for (const m of text.matchAll(
+        /^apiserver_watch_events_sizes_(sum|count)\{group="[^"]*",kind="([^"]+)",version="[^"]*"\} (\d+)$/gm,
+      )) {
         const cur = watchEvents.get(m[2]) ?? { events: 0, bytes: 0 };
         if (m[1] === 'sum') cur.bytes += Number(m[3]);
         else cur.events += Number(m[3]);
@@ -168,7 +198,20 @@ function driverArgv(dir, kubeconfig) {
   writeFileSync(ca, Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64'), { mode: 0o600 });
   writeFileSync(header, `Authorization: Bearer ${kc.users[0].user.token}\n`, { mode: 0o600 });
   const server = kc.clusters[0].cluster.server.replace(/\/+$/, '');
-  return ['curl', '-sS', '--fail-with-body', '--cacert', ca, '-H', `@${header}`, '-H', 'Content-Type: application/json', '--data', '{"version":"{version}"}', `${server}/sandbox/v1/machines/{node}/upgrade`];
+  return [
+    'curl',
+    '-sS',
+    '--fail-with-body',
+    '--cacert',
+    ca,
+    '-H',
+    `@${header}`,
+    '-H',
+    'Content-Type: application/json',
+    '--data',
+    '{"version":"{version}"}',
+    `${server}/sandbox/v1/machines/{node}/upgrade`,
+  ];
 }
 let driverKind = 'node';
 
@@ -179,7 +222,27 @@ async function scenario(name, strategy, nodeJitter) {
     await new Promise((r) => setTimeout(r, 3000)); // let the sandbox settle (JSON caches, first heartbeats)
     const planFile = join(dir, 'plan.yaml');
     const exec = JSON.stringify(driverArgv(dir, sandbox.kubeconfig));
-    const plan = await collect(run(['plan', '--kubeconfig', sandbox.kubeconfig, '--to', VERSION_TO, '--max-unavailable', '10%', '--strategy', strategy, '--delete-emptydir-data', '--force', '--exec-command', exec, '--out', planFile, '-o', 'json']));
+    const plan = await collect(
+      run([
+        'plan',
+        '--kubeconfig',
+        sandbox.kubeconfig,
+        '--to',
+        VERSION_TO,
+        '--max-unavailable',
+        '10%',
+        '--strategy',
+        strategy,
+        '--delete-emptydir-data',
+        '--force',
+        '--exec-command',
+        exec,
+        '--out',
+        planFile,
+        '-o',
+        'json',
+      ]),
+    );
     if (plan.code !== 0) throw new Error(`plan exited ${plan.code}: ${plan.err.trim()} ${plan.out.slice(0, 2000)}`);
     const doc = JSON.parse(plan.out);
     await sandbox.resetStats();
@@ -193,7 +256,20 @@ async function scenario(name, strategy, nodeJitter) {
     for (let attempt = 1; attempt <= 4; attempt++) {
       const t0 = performance.now();
       const sandboxCpu0 = cpuOf(sandbox.pid)?.self ?? 0;
-      const child = run(['apply', planFile, '--kubeconfig', sandbox.kubeconfig, '--yes', '--log-format', 'json', '--skip-etcd-snapshot', ...(retryDelay ? ['--eviction-retry-delay', retryDelay] : [])], prof);
+      const child = run(
+        [
+          'apply',
+          planFile,
+          '--kubeconfig',
+          sandbox.kubeconfig,
+          '--yes',
+          '--log-format',
+          'json',
+          '--skip-etcd-snapshot',
+          ...(retryDelay ? ['--eviction-retry-delay', retryDelay] : []),
+        ],
+        prof,
+      );
       const sampler = cpuSampler(child.pid);
       const apply = await collect(child);
       sampler.stop();
@@ -212,21 +288,42 @@ async function scenario(name, strategy, nodeJitter) {
       }
       summary = evs.find((e) => e.type === 'run-finished')?.summary;
       events.push(...evs);
-      attempts.push({ code: apply.code, wallMs, durationMs: summary?.durationMs ?? wallMs, stoppedBy: summary?.stoppedBy?.message, stderr: apply.err.trim().split('\n').filter((l) => !/MaxListeners|trace-warnings/.test(l)).join(' ').slice(0, 300) });
+      attempts.push({
+        code: apply.code,
+        wallMs,
+        durationMs: summary?.durationMs ?? wallMs,
+        stoppedBy: summary?.stoppedBy?.message,
+        stderr: apply.err
+          .trim()
+          .split('\n')
+          .filter((l) => !/MaxListeners|trace-warnings/.test(l))
+          .join(' ')
+          .slice(0, 300),
+      });
       if (apply.code === 0 && summary) break;
       if (!summary || ![1, 2, 4].includes(apply.code)) break;
     }
     const load = loadavg()[0];
     const { requests, watchEvents } = await sandbox.metrics();
     const last = attempts[attempts.length - 1];
-    if (last.code !== 0 || !summary) throw new Error(`apply exited ${last.code} after ${attempts.length} attempt(s): ${JSON.stringify(attempts)}`);
+    if (last.code !== 0 || !summary)
+      throw new Error(`apply exited ${last.code} after ${attempts.length} attempt(s): ${JSON.stringify(attempts)}`);
     // Merge the attempts: node summaries of the last attempt (done nodes of earlier attempts are 'skipped' there).
     const finished = new Map();
     for (const e of events) if (e.type === 'node-finished' && e.status === 'done') finished.set(e.node, e);
     summary = {
       ...summary,
       durationMs: attempts.reduce((t, a) => t + a.durationMs, 0),
-      nodes: summary.nodes.map((n) => (finished.has(n.node) ? { ...n, status: 'done', durationMs: finished.get(n.node).durationMs, evictions: finished.get(n.node).evictions } : n)),
+      nodes: summary.nodes.map((n) =>
+        finished.has(n.node)
+          ? {
+              ...n,
+              status: 'done',
+              durationMs: finished.get(n.node).durationMs,
+              evictions: finished.get(n.node).evictions,
+            }
+          : n,
+      ),
       evictions: [...finished.values()].reduce((t, e) => t + e.evictions, 0),
       blockedMs: [...finished.values()].reduce((t, e) => t + e.blockedMs, 0),
     };
@@ -244,7 +341,10 @@ const pct = (xs, p) => {
   const a = [...xs].sort((x, y) => x - y);
   return a.length ? a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] : NaN;
 };
-const stat = (xs) => (xs.length ? `min ${s(Math.min(...xs))} · median ${s(pct(xs, 50))} · p95 ${s(pct(xs, 95))} · max ${s(Math.max(...xs))}` : '—');
+const stat = (xs) =>
+  xs.length
+    ? `min ${s(Math.min(...xs))} · median ${s(pct(xs, 50))} · p95 ${s(pct(xs, 95))} · max ${s(Math.max(...xs))}`
+    : '—';
 
 const SEED = 1; // sandbox up's default --seed
 /** The node's upgrade-time multiplier, computed as the sandbox does (src/sandbox/cluster.ts nodeTimeFactor). */
@@ -259,7 +359,10 @@ function factor(node, jitterUsed) {
 function nodeTimeMs(role, evictions, node, jitterUsed = 0) {
   const cp = role === 'control-plane' ? 4 * timings.staticPodRestartMs : 0; // etcd, apiserver, controller-manager, scheduler
   const f = factor(node, jitterUsed);
-  return ((timings.upgradeCommandMs + timings.kubeletRestartMs) * f + cp + (evictions > 0 ? timings.podTerminationMs : 0)) * timeScale;
+  return (
+    ((timings.upgradeCommandMs + timings.kubeletRestartMs) * f + cp + (evictions > 0 ? timings.podTerminationMs : 0)) *
+    timeScale
+  );
 }
 
 /** Real milliseconds each worker spent in each step (from one node-step event to the next). */
@@ -267,7 +370,11 @@ function stepDurations(events, roles) {
   const at = new Map();
   const out = {};
   for (const e of events) {
-    if ((e.type !== 'node-step' && e.type !== 'node-finished' && e.type !== 'node-failed') || roles.get(e.node) === 'control-plane') continue;
+    if (
+      (e.type !== 'node-step' && e.type !== 'node-finished' && e.type !== 'node-failed') ||
+      roles.get(e.node) === 'control-plane'
+    )
+      continue;
     const t = Date.parse(e.at);
     const prev = at.get(e.node);
     if (prev) (out[prev.step] ??= []).push(t - prev.t);
@@ -298,7 +405,9 @@ function lowerBound(r) {
   const wMs = Math.max(0, ...times);
   // Fixed node time: ceil(workers / window) rounds of one node time. Varied times: no schedule beats the total
   // work spread over the window, nor the slowest node.
-  const ms = r.nodeJitter ? cpMs + Math.max(wMs, times.reduce((t, x) => t + x, 0) / window) : cpMs + Math.ceil(workers.length / window) * wMs;
+  const ms = r.nodeJitter
+    ? cpMs + Math.max(wMs, times.reduce((t, x) => t + x, 0) / window)
+    : cpMs + Math.ceil(workers.length / window) * wMs;
   return { cps, workers, window, cpMs, wMs, ms };
 }
 
@@ -328,7 +437,15 @@ function requestReport(r, upgraded) {
   const evictions = groups.get('evictions')?.count ?? 0;
   const perNode = groups.get('per-node')?.count ?? 0;
   const fixed = total - evictions - perNode;
-  return { total, groups, evictions, fixed, perNode, perUpgraded: perNode / upgraded, allButEvictionsPerUpgraded: (total - evictions) / upgraded };
+  return {
+    total,
+    groups,
+    evictions,
+    fixed,
+    perNode,
+    perUpgraded: perNode / upgraded,
+    allButEvictionsPerUpgraded: (total - evictions) / upgraded,
+  };
 }
 
 function report(r) {
@@ -336,37 +453,72 @@ function report(r) {
   const upgraded = lb.cps.length + lb.workers.length;
   const spans = phaseSpans(r.events);
   const roles = new Map(r.events.filter((e) => e.type === 'node-started').map((e) => [e.node, e.role]));
-  const cpDur = r.summary.nodes.filter((n) => roles.get(n.node) === 'control-plane' && n.status === 'done').map((n) => n.durationMs);
-  const wDur = r.summary.nodes.filter((n) => roles.get(n.node) === 'worker' && n.status === 'done').map((n) => n.durationMs);
-  const over = r.summary.nodes.filter((n) => n.status === 'done').map((n) => n.durationMs - nodeTimeMs(roles.get(n.node), n.evictions, n.node, r.nodeJitter));
+  const cpDur = r.summary.nodes
+    .filter((n) => roles.get(n.node) === 'control-plane' && n.status === 'done')
+    .map((n) => n.durationMs);
+  const wDur = r.summary.nodes
+    .filter((n) => roles.get(n.node) === 'worker' && n.status === 'done')
+    .map((n) => n.durationMs);
+  const over = r.summary.nodes
+    .filter((n) => n.status === 'done')
+    .map((n) => n.durationMs - nodeTimeMs(roles.get(n.node), n.evictions, n.node, r.nodeJitter));
   const rq = requestReport(r, upgraded);
-  console.log(`\n== ${r.name}: strategy ${r.strategy}, node-time jitter ${r.nodeJitter}, window ${lb.window} (maxUnavailable 10% of ${lb.workers.length} workers), outcome ${r.summary.outcome}`);
-  console.log(`  makespan (run-finished)         ${s(r.summary.durationMs)}   (apply process wall ${s(r.wallMs)}; 1-min load average at the end ${r.load.toFixed(1)} on ${cpus().length} cores)`);
-  if (r.attempts.length > 1) for (const [i, a] of r.attempts.entries()) console.log(`    attempt ${i + 1}: exit ${a.code}, ${s(a.durationMs)}${a.stoppedBy ? `, stopped by: ${a.stoppedBy.split('\n')[0]}` : ''}`);
-  for (const [id, p] of Object.entries(spans)) console.log(`    phase ${id.padEnd(26)} ${p.kind.padEnd(14)} ${s(p.ms ?? 0)}`);
-  if (r.nodeJitter) console.log(`  lower bound (varied times)      ${s(lb.ms)} = control plane ${s(lb.cpMs)} + max(slowest worker, Σ worker times / ${lb.window}); makespan / bound ${(r.summary.durationMs / lb.ms).toFixed(3)}`);
+  console.log(
+    `\n== ${r.name}: strategy ${r.strategy}, node-time jitter ${r.nodeJitter}, window ${lb.window} (maxUnavailable 10% of ${lb.workers.length} workers), outcome ${r.summary.outcome}`,
+  );
+  console.log(
+    `  makespan (run-finished)         ${s(r.summary.durationMs)}   (apply process wall ${s(r.wallMs)}; 1-min load average at the end ${r.load.toFixed(1)} on ${cpus().length} cores)`,
+  );
+  if (r.attempts.length > 1)
+    for (const [i, a] of r.attempts.entries())
+      console.log(
+        `    attempt ${i + 1}: exit ${a.code}, ${s(a.durationMs)}${a.stoppedBy ? `, stopped by: ${a.stoppedBy.split('\n')[0]}` : ''}`,
+      );
+  for (const [id, p] of Object.entries(spans))
+    console.log(`    phase ${id.padEnd(26)} ${p.kind.padEnd(14)} ${s(p.ms ?? 0)}`);
+  if (r.nodeJitter)
+    console.log(
+      `  lower bound (varied times)      ${s(lb.ms)} = control plane ${s(lb.cpMs)} + max(slowest worker, Σ worker times / ${lb.window}); makespan / bound ${(r.summary.durationMs / lb.ms).toFixed(3)}`,
+    );
   else {
-    console.log(`  lower bound                     ${s(lb.ms)} = ${lb.cps.length} control-plane × ${s(lb.cpMs / Math.max(1, lb.cps.length))} + ceil(${lb.workers.length}/${lb.window}) = ${Math.ceil(lb.workers.length / lb.window)} × ${s(lb.wMs)}`);
+    console.log(
+      `  lower bound                     ${s(lb.ms)} = ${lb.cps.length} control-plane × ${s(lb.cpMs / Math.max(1, lb.cps.length))} + ceil(${lb.workers.length}/${lb.window}) = ${Math.ceil(lb.workers.length / lb.window)} × ${s(lb.wMs)}`,
+    );
     console.log(`  makespan / lower bound          ${(r.summary.durationMs / lb.ms).toFixed(3)}   (target ≤ 1.05)`);
   }
   console.log(`  node durations, control plane   ${stat(cpDur)}`);
   console.log(`  node durations, workers         ${stat(wDur)}`);
   console.log(`  per-node overhead over its simulated time   ${stat(over)}`);
   const steps = stepDurations(r.events, roles);
-  console.log(`  worker steps (median · p90 · sum): ${Object.entries(steps).map(([k, xs]) => `${k} ${s(pct(xs, 50))} · ${s(pct(xs, 90))} · ${s(xs.reduce((t, x) => t + x, 0))}`).join('; ')}`);
+  console.log(
+    `  worker steps (median · p90 · sum): ${Object.entries(steps)
+      .map(([k, xs]) => `${k} ${s(pct(xs, 50))} · ${s(pct(xs, 90))} · ${s(xs.reduce((t, x) => t + x, 0))}`)
+      .join('; ')}`,
+  );
   const cores = cpus().length;
-  console.log(`  CPU during apply: sandbox ${r.cpu.sandbox.toFixed(0)} s, apply ${r.cpu.apply.toFixed(0)} s, node-driver processes (${driverKind}, and apply's helper process that starts them) ${r.cpu.drivers.toFixed(0)} s — ${((100 * (r.cpu.sandbox + r.cpu.apply + r.cpu.drivers)) / ((cores * r.wallMs) / 1000)).toFixed(0)}% of ${cores} cores over the apply's wall time`);
+  console.log(
+    `  CPU during apply: sandbox ${r.cpu.sandbox.toFixed(0)} s, apply ${r.cpu.apply.toFixed(0)} s, node-driver processes (${driverKind}, and apply's helper process that starts them) ${r.cpu.drivers.toFixed(0)} s — ${((100 * (r.cpu.sandbox + r.cpu.apply + r.cpu.drivers)) / ((cores * r.wallMs) / 1000)).toFixed(0)}% of ${cores} cores over the apply's wall time`,
+  );
   const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
   const watched = [...r.watchEvents].sort((a, b) => b[1].bytes - a[1].bytes);
-  console.log(`  watch events sent during apply  ${watched.map(([k, v]) => `${k} ${v.events} (${mb(v.bytes)})`).join(', ')}`);
+  console.log(
+    `  watch events sent during apply  ${watched.map(([k, v]) => `${k} ${v.events} (${mb(v.bytes)})`).join(', ')}`,
+  );
   console.log(`  evictions ${r.summary.evictions}, time blocked by PDBs ${s(r.summary.blockedMs)} (summed over nodes)`);
   console.log(`  API requests during apply       ${rq.total} total`);
-  for (const [c, g] of [...rq.groups].sort()) console.log(`    ${c.padEnd(36)} ${String(g.count).padStart(6)}   ${[...g.rows].map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  console.log(`  per upgraded node (${upgraded}): ${rq.perUpgraded.toFixed(2)} per-node requests + ${(rq.evictions / upgraded).toFixed(2)} eviction requests; all but evictions, run-fixed costs included: ${rq.allButEvictionsPerUpgraded.toFixed(2)}   (target ≤ 10 plus evictions)`);
+  for (const [c, g] of [...rq.groups].sort())
+    console.log(
+      `    ${c.padEnd(36)} ${String(g.count).padStart(6)}   ${[...g.rows].map(([k, n]) => `${k} ${n}`).join(', ')}`,
+    );
+  console.log(
+    `  per upgraded node (${upgraded}): ${rq.perUpgraded.toFixed(2)} per-node requests + ${(rq.evictions / upgraded).toFixed(2)} eviction requests; all but evictions, run-fixed costs included: ${rq.allButEvictionsPerUpgraded.toFixed(2)}   (target ≤ 10 plus evictions)`,
+  );
   return { lb, rq, upgraded };
 }
 
-console.log(`apply benchmark: ${nodes} nodes (${CONTROL_PLANES} control-plane), node ${process.version}, ${cpus().length} cores, time scale ${timeScale}, timings ${JSON.stringify(timings)}${retryDelay ? `, eviction retry delay ${retryDelay} s` : ''}`);
+console.log(
+  `apply benchmark: ${nodes} nodes (${CONTROL_PLANES} control-plane), node ${process.version}, ${cpus().length} cores, time scale ${timeScale}, timings ${JSON.stringify(timings)}${retryDelay ? `, eviction retry delay ${retryDelay} s` : ''}`,
+);
 const results = {};
 for (const name of scenarios) {
   const cfg = { fixed: ['rolling', 0], rolling: ['rolling', jitter], batch: ['batch', jitter] }[name];
@@ -378,7 +530,9 @@ for (const name of scenarios) {
 }
 
 console.log(`\n== summary (${nodes} nodes, ${nodes - CONTROL_PLANES} workers, maxUnavailable 10%)`);
-const rows = [['scenario', 'strategy', 'jitter', 'makespan', 'lower bound', 'ratio', 'req/node (+evictions)', 'evictions']];
+const rows = [
+  ['scenario', 'strategy', 'jitter', 'makespan', 'lower bound', 'ratio', 'req/node (+evictions)', 'evictions'],
+];
 for (const [name, x] of Object.entries(results)) {
   rows.push([
     name,
@@ -394,6 +548,11 @@ for (const [name, x] of Object.entries(results)) {
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log('  ' + r.map((c, i) => c.padEnd(widths[i])).join('  '));
 if (results.rolling && results.batch) {
-  console.log(`  rolling vs batch with jitter ${jitter}: ${(results.batch.r.summary.durationMs / results.rolling.r.summary.durationMs).toFixed(2)}× faster   (target ≥ 1.3×)`);
+  console.log(
+    `  rolling vs batch with jitter ${jitter}: ${(results.batch.r.summary.durationMs / results.rolling.r.summary.durationMs).toFixed(2)}× faster   (target ≥ 1.3×)`,
+  );
 }
-if (results.fixed) console.log(`  fixed node time: makespan / lower bound ${(results.fixed.r.summary.durationMs / results.fixed.lb.ms).toFixed(3)}   (target ≤ 1.05)`);
+if (results.fixed)
+  console.log(
+    `  fixed node time: makespan / lower bound ${(results.fixed.r.summary.durationMs / results.fixed.lb.ms).toFixed(3)}   (target ≤ 1.05)`,
+  );

@@ -24,9 +24,13 @@ const sandboxProfDir = sp > 0 ? process.argv[sp + 1] : undefined;
 const nodeArgs = process.argv.flatMap((a, k) => (a === '--node-arg' ? [process.argv[k + 1]] : []));
 const dir = mkdtempSync(join(tmpdir(), 'k8s-upgrade-bench-plan-'));
 const kubeconfig = join(dir, 'kubeconfig');
-const run = (args, flags = []) => spawn(process.execPath, [...flags, join(root, 'bin/run.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (args, flags = []) =>
+  spawn(process.execPath, [...flags, join(root, 'bin/run.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 
-const sandbox = run(['sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', `scale:${nodes}`], sandboxProfDir ? ['--cpu-prof', `--cpu-prof-dir=${sandboxProfDir}`] : []);
+const sandbox = run(
+  ['sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', `scale:${nodes}`],
+  sandboxProfDir ? ['--cpu-prof', `--cpu-prof-dir=${sandboxProfDir}`] : [],
+);
 let out = '';
 await new Promise((resolve, reject) => {
   sandbox.stdout.on('data', (d) => {
@@ -43,11 +47,21 @@ async function stats() {
   const ca = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
   const call = (method) =>
     new Promise((resolve, reject) => {
-      const r = request({ host: url.hostname, port: url.port, path: '/sandbox/v1/stats', method, ca, headers: { Authorization: `Bearer ${kc.users[0].user.token}` } }, (res) => {
-        let s = '';
-        res.on('data', (d) => (s += d));
-        res.on('end', () => resolve(JSON.parse(s)));
-      });
+      const r = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/sandbox/v1/stats',
+          method,
+          ca,
+          headers: { Authorization: `Bearer ${kc.users[0].user.token}` },
+        },
+        (res) => {
+          let s = '';
+          res.on('data', (d) => (s += d));
+          res.on('end', () => resolve(JSON.parse(s)));
+        },
+      );
       r.on('error', reject);
       r.end();
     });
@@ -69,7 +83,28 @@ const s = await stats();
 await s.reset();
 
 const t0 = performance.now();
-const plan = run(['plan', '--kubeconfig', kubeconfig, '--to', 'v1.32.0', '--workers', 'pool=blue', '--max-unavailable', '10%', '--delete-emptydir-data', '--force', '--exec-command', '["k8s-upgrade","sandbox","node","upgrade","{node}","{version}"]', '--out', join(dir, 'plan.yaml'), '-o', 'json'], [...nodeArgs, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])]);
+const plan = run(
+  [
+    'plan',
+    '--kubeconfig',
+    kubeconfig,
+    '--to',
+    'v1.32.0',
+    '--workers',
+    'pool=blue',
+    '--max-unavailable',
+    '10%',
+    '--delete-emptydir-data',
+    '--force',
+    '--exec-command',
+    '["k8s-upgrade","sandbox","node","upgrade","{node}","{version}"]',
+    '--out',
+    join(dir, 'plan.yaml'),
+    '-o',
+    'json',
+  ],
+  [...nodeArgs, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])],
+);
 let peak = 0;
 let cpu = 0;
 const sampler = setInterval(() => {
@@ -97,9 +132,15 @@ rmSync(dir, { recursive: true, force: true });
 
 const doc = JSON.parse(json || '{}');
 const total = requests.reduce((n, r) => n + r.count, 0);
-console.log(`plan benchmark: ${nodes} nodes (node ${process.version}); plan exit code ${code}${err ? `, stderr: ${err.trim().slice(0, 200)}` : ''}`);
+console.log(
+  `plan benchmark: ${nodes} nodes (node ${process.version}); plan exit code ${code}${err ? `, stderr: ${err.trim().slice(0, 200)}` : ''}`,
+);
 console.log(`  wall time (process start → exit)  ${wall.toFixed(2)} s   (target <= 5 s)`);
 console.log(`  peak RSS of the plan process      ${peak.toFixed(0)} MB   (target <= 500 MB)`);
 console.log(`  CPU time of the plan process      ${cpu.toFixed(2)} s   (user + system, last sample before exit)`);
-console.log(`  API requests                      ${total}: ${requests.map((r) => `${r.verb} ${r.resource} ${r.count}`).join(', ')}`);
-console.log(`  findings                          ${(doc.findings ?? []).length} (${doc.summary?.blockers ?? '?'} blockers); groups ${(doc.groups ?? []).length}`);
+console.log(
+  `  API requests                      ${total}: ${requests.map((r) => `${r.verb} ${r.resource} ${r.count}`).join(', ')}`,
+);
+console.log(
+  `  findings                          ${(doc.findings ?? []).length} (${doc.summary?.blockers ?? '?'} blockers); groups ${(doc.groups ?? []).length}`,
+);

@@ -20,7 +20,9 @@ await build({
   // The command class must extend the @oclif/core that bin/run.js loaded.
   external: ['@oclif/core'],
   // CommonJS dependencies of client-node call require(): give the ES module one.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+  },
   logLevel: 'warning',
   legalComments: 'none',
 });

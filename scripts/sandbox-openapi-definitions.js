@@ -38,8 +38,22 @@ const PACKAGES = {
 };
 
 /** Types of apimachinery's meta/v1 that client-node names like core types. */
-const META = new Set(['ObjectMeta', 'ListMeta', 'LabelSelector', 'LabelSelectorRequirement', 'OwnerReference', 'ManagedFieldsEntry',
-  'Condition', 'Status', 'StatusDetails', 'StatusCause', 'DeleteOptions', 'Preconditions', 'WatchEvent', 'APIResource']);
+const META = new Set([
+  'ObjectMeta',
+  'ListMeta',
+  'LabelSelector',
+  'LabelSelectorRequirement',
+  'OwnerReference',
+  'ManagedFieldsEntry',
+  'Condition',
+  'Status',
+  'StatusDetails',
+  'StatusCause',
+  'DeleteOptions',
+  'Preconditions',
+  'WatchEvent',
+  'APIResource',
+]);
 
 /**
  * [group, model]: the kinds whose definitions are extracted (everything they reach comes along). The first group
@@ -47,16 +61,33 @@ const META = new Set(['ObjectMeta', 'ListMeta', 'LabelSelector', 'LabelSelectorR
  * (PodTemplate → PodTemplateSpec, PersistentVolumeClaim → StatefulSet's claim templates).
  */
 const ROOTS = [
-  ['', 'V1Namespace'], ['', 'V1Node'], ['', 'V1Pod'], ['', 'V1ConfigMap'], ['', 'V1Secret'], ['', 'V1Service'],
-  ['', 'V1Endpoints'], ['', 'CoreV1Event'], ['', 'V1PodTemplate'], ['', 'V1PersistentVolumeClaim'],
-  ['meta', 'V1ListMeta'], ['meta', 'V1Status'], ['meta', 'V1DeleteOptions'],
-  ['apps', 'V1Deployment'], ['apps', 'V1ReplicaSet'], ['apps', 'V1DaemonSet'], ['apps', 'V1StatefulSet'],
-  ['policy', 'V1PodDisruptionBudget'], ['policy', 'V1Eviction'],
+  ['', 'V1Namespace'],
+  ['', 'V1Node'],
+  ['', 'V1Pod'],
+  ['', 'V1ConfigMap'],
+  ['', 'V1Secret'],
+  ['', 'V1Service'],
+  ['', 'V1Endpoints'],
+  ['', 'CoreV1Event'],
+  ['', 'V1PodTemplate'],
+  ['', 'V1PersistentVolumeClaim'],
+  ['meta', 'V1ListMeta'],
+  ['meta', 'V1Status'],
+  ['meta', 'V1DeleteOptions'],
+  ['apps', 'V1Deployment'],
+  ['apps', 'V1ReplicaSet'],
+  ['apps', 'V1DaemonSet'],
+  ['apps', 'V1StatefulSet'],
+  ['policy', 'V1PodDisruptionBudget'],
+  ['policy', 'V1Eviction'],
   ['coordination.k8s.io', 'V1Lease'],
   ['authorization.k8s.io', 'V1SelfSubjectAccessReview'],
   ['batch', 'V1CronJob'],
-  ['autoscaling', 'V2HorizontalPodAutoscaler'], ['autoscaling', 'V1HorizontalPodAutoscaler'], ['autoscaling', 'V1Scale'],
-  ['flowcontrol.apiserver.k8s.io', 'V1FlowSchema'], ['flowcontrol.apiserver.k8s.io', 'V1PriorityLevelConfiguration'],
+  ['autoscaling', 'V2HorizontalPodAutoscaler'],
+  ['autoscaling', 'V1HorizontalPodAutoscaler'],
+  ['autoscaling', 'V1Scale'],
+  ['flowcontrol.apiserver.k8s.io', 'V1FlowSchema'],
+  ['flowcontrol.apiserver.k8s.io', 'V1PriorityLevelConfiguration'],
   ['apiextensions.k8s.io', 'V1CustomResourceDefinition'],
   ['discovery.k8s.io', 'V1EndpointSlice'],
   ['events.k8s.io', 'EventsV1Event'],
@@ -64,7 +95,8 @@ const ROOTS = [
 
 const classOf = (model) => {
   const c = models[model];
-  if (!c?.attributeTypeMap) throw new Error(`@kubernetes/client-node has no model ${model}: update ROOTS in ${fileURLToPath(import.meta.url)}`);
+  if (!c?.attributeTypeMap)
+    throw new Error(`@kubernetes/client-node has no model ${model}: update ROOTS in ${fileURLToPath(import.meta.url)}`);
   return c;
 };
 
@@ -77,7 +109,9 @@ function splitName(model) {
 
 /** The models a type string names: `Array<V1Container>`, `{ [key: string]: V1JSONSchemaProps; }`, `V1PodSpec`. */
 function referenced(type) {
-  return [...type.matchAll(/\b((?:[A-Z][a-z]+)?V\d+(?:(?:alpha|beta)\d+)?[A-Z]\w*)\b/g)].map((m) => m[1]).filter((n) => models[n]);
+  return [...type.matchAll(/\b((?:[A-Z][a-z]+)?V\d+(?:(?:alpha|beta)\d+)?[A-Z]\w*)\b/g)]
+    .map((m) => m[1])
+    .filter((n) => models[n]);
 }
 
 // Pass 1: who owns each model (its upstream package).
@@ -99,7 +133,13 @@ const defName = (model) => {
 /** Upstream descriptions and required properties, from the model's .d.ts. */
 function docs(model) {
   const text = readFileSync(join(modelsDir, `${model}.d.ts`), 'utf8');
-  const clean = (c) => c.split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trim()).filter(Boolean).join('\n').replace(/\s*\*\/$/, '');
+  const clean = (c) =>
+    c
+      .split('\n')
+      .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+      .filter(Boolean)
+      .join('\n')
+      .replace(/\s*\*\/$/, '');
   const cls = /\/\*\*\n((?:\*.*\n)*?)\*\/\nexport declare class/.exec(text);
   const props = new Map();
   const body = text.slice(text.indexOf('export declare class'));
@@ -112,7 +152,8 @@ function docs(model) {
 function schemaOf(type, format) {
   let m;
   if ((m = /^Array<(.+)>$/.exec(type))) return { type: 'array', items: schemaOf(m[1], format) };
-  if ((m = /^\{ \[key: string\]: (.+); \}$/.exec(type))) return { type: 'object', additionalProperties: schemaOf(m[1], format) };
+  if ((m = /^\{ \[key: string\]: (.+); \}$/.exec(type)))
+    return { type: 'object', additionalProperties: schemaOf(m[1], format) };
   if (models[type]) return { $ref: `#/definitions/${defName(type)}` };
   switch (type) {
     case 'string':
@@ -120,7 +161,11 @@ function schemaOf(type, format) {
     case 'boolean':
       return { type: 'boolean' };
     case 'number':
-      return format === 'int32' || format === 'int64' ? { type: 'integer', format } : format ? { type: 'number', format } : { type: 'number' };
+      return format === 'int32' || format === 'int64'
+        ? { type: 'integer', format }
+        : format
+          ? { type: 'number', format }
+          : { type: 'number' };
     case 'Date':
       return { type: 'string', format: format || 'date-time' };
     case 'V1MicroTime':
@@ -137,7 +182,8 @@ function schemaOf(type, format) {
 // Pass 2: the definitions reachable from the roots.
 const definitions = {
   'io.k8s.apimachinery.pkg.util.intstr.IntOrString': {
-    description: 'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
+    description:
+      'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
     type: 'string',
     format: 'int-or-string',
   },
@@ -155,11 +201,20 @@ while (queue.length) {
   for (const a of cls.attributeTypeMap) {
     const p = d.props.get(a.name) ?? {};
     const s = schemaOf(a.type, a.format);
-    properties[a.baseName] = p.description ? (s.$ref ? { ...s, description: p.description } : { description: p.description, ...s }) : s;
+    properties[a.baseName] = p.description
+      ? s.$ref
+        ? { ...s, description: p.description }
+        : { description: p.description, ...s }
+      : s;
     if (p.required) required.push(a.baseName);
     queue.push(...referenced(a.type));
   }
-  definitions[defName(model)] = { ...(d.description ? { description: d.description } : {}), type: 'object', ...(required.length ? { required } : {}), properties };
+  definitions[defName(model)] = {
+    ...(d.description ? { description: d.description } : {}),
+    type: 'object',
+    ...(required.length ? { required } : {}),
+    properties,
+  };
 }
 
 const header = readFileSync(join(modelsDir, 'V1Pod.js'), 'utf8');

@@ -32,7 +32,11 @@ const req = request(
     path: `/sandbox/v1/machines/${encodeURIComponent(node)}/upgrade`,
     method: 'POST',
     ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
-    headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+    headers: {
+      Authorization: `Bearer ${user.token}`,
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    },
   },
   (res) => {
     let text = '';

@@ -37,10 +37,19 @@ const add = (a: Resources, b: Resources, sign = 1): void => {
   a.memoryBytes += sign * b.memoryBytes;
   a.pods += sign * b.pods;
 };
-const positive = (r: Resources): Resources => ({ cpuMilli: Math.max(0, r.cpuMilli), memoryBytes: Math.max(0, r.memoryBytes), pods: Math.max(0, r.pods) });
+const positive = (r: Resources): Resources => ({
+  cpuMilli: Math.max(0, r.cpuMilli),
+  memoryBytes: Math.max(0, r.memoryBytes),
+  pods: Math.max(0, r.pods),
+});
 
 /** Simulates every batch from the current state; the nodes' free resources are restored after each. */
-export function simulateCapacity(nodes: readonly NodeInfo[], podsByNode: ReadonlyMap<string, readonly PodInfo[]>, batches: readonly DrainBatch[], evicted: readonly (readonly PodInfo[])[]): BatchCapacity[] {
+export function simulateCapacity(
+  nodes: readonly NodeInfo[],
+  podsByNode: ReadonlyMap<string, readonly PodInfo[]>,
+  batches: readonly DrainBatch[],
+  evicted: readonly (readonly PodInfo[])[],
+): BatchCapacity[] {
   const sorted = [...nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const index = new Map(sorted.map((n, i) => [n.name, i]));
   const free = freeResources(sorted, podsByNode);
@@ -74,7 +83,9 @@ export function simulateCapacity(nodes: readonly NodeInfo[], podsByNode: Readonl
   return batches.map((batch, b) => {
     const inBatch = new Set(batch.nodes.map((n) => index.get(n)).filter((i): i is number => i !== undefined));
     const moved = (evicted[b] ?? []).filter((p) => p.controller !== undefined);
-    const order = [...moved].sort((x, y) => y.requests.cpuMilli - x.requests.cpuMilli || y.requests.memoryBytes - x.requests.memoryBytes);
+    const order = [...moved].sort(
+      (x, y) => y.requests.cpuMilli - x.requests.cpuMilli || y.requests.memoryBytes - x.requests.memoryBytes,
+    );
     const taken: { i: number; r: Resources }[] = [];
     const unplaced: PodInfo[] = [];
     const requested = zero();
@@ -85,7 +96,10 @@ export function simulateCapacity(nodes: readonly NodeInfo[], podsByNode: Readonl
       const sig = schedulingSignature(p);
       const e = eligibleFor(p, sig);
       sigs.set(sig, e);
-      const slot = r.cpuMilli > e.maxCpu || r.memoryBytes > e.maxMem ? undefined : e.nodes.find((i) => !inBatch.has(i) && fits(free[i]!, r));
+      const slot =
+        r.cpuMilli > e.maxCpu || r.memoryBytes > e.maxMem
+          ? undefined
+          : e.nodes.find((i) => !inBatch.has(i) && fits(free[i]!, r));
       if (slot === undefined) {
         unplaced.push(p);
         continue;
@@ -101,14 +115,16 @@ export function simulateCapacity(nodes: readonly NodeInfo[], podsByNode: Readonl
   });
 }
 
-const fits = (free: Resources, r: Resources): boolean => free.cpuMilli >= r.cpuMilli && free.memoryBytes >= r.memoryBytes && free.pods >= (r.pods || 1);
+const fits = (free: Resources, r: Resources): boolean =>
+  free.cpuMilli >= r.cpuMilli && free.memoryBytes >= r.memoryBytes && free.pods >= (r.pods || 1);
 const take = (free: Resources, r: Resources, sign: 1 | -1): void => {
   free.cpuMilli += sign * r.cpuMilli;
   free.memoryBytes += sign * r.memoryBytes;
   free.pods += sign * (r.pods || 1);
 };
 
-const fmt = (r: Resources): string => `cpu ${formatCpu(r.cpuMilli)}, memory ${formatBytes(r.memoryBytes)}, ${count(r.pods, 'pod')}`;
+const fmt = (r: Resources): string =>
+  `cpu ${formatCpu(r.cpuMilli)}, memory ${formatBytes(r.memoryBytes)}, ${count(r.pods, 'pod')}`;
 
 export function checkCapacity(ctx: PreflightContext): Finding[] {
   const model = drainModel(ctx);
@@ -127,7 +143,18 @@ export function checkCapacity(ctx: PreflightContext): Finding[] {
         `Draining ${r.batch.label} (${r.batch.nodes.join(', ')}) evicts ${count(r.moved.length, 'pod')} requesting ${fmt(r.requested)}; the nodes that stay schedulable have ${fmt(r.free)} free, and ${count(r.unplaced.length, 'pod')} (${fmt(short)}) fit nowhere: ${listNames(names)}. They would stay Pending.`,
         [
           ...r.batch.nodes.map((n) => obj('Node', n, undefined, r.batch.label)),
-          ...r.unplaced.map((p) => podObj(p, `requests ${fmt(p.requests)}${Object.keys(p.nodeSelector).length > 0 ? `; nodeSelector ${Object.entries(p.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`)),
+          ...r.unplaced.map((p) =>
+            podObj(
+              p,
+              `requests ${fmt(p.requests)}${
+                Object.keys(p.nodeSelector).length > 0
+                  ? `; nodeSelector ${Object.entries(p.nodeSelector)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(',')}`
+                  : ''
+              }`,
+            ),
+          ),
         ],
         `Add capacity first (at least ${formatCpu(short.cpuMilli)} cpu and ${formatBytes(short.memoryBytes)} memory on nodes these pods can use), lower --max-unavailable so fewer nodes drain at once, uncordon spare nodes, or reduce the pods' requests/replicas.`,
       );

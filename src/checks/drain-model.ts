@@ -78,7 +78,8 @@ export function drainBatches(ctx: Pick<PreflightContext, 'batches' | 'path'>): D
   const controlPlaneMoves = steps.some((s) => s.kind === 'control-plane');
   const movedWorkers = new Set(steps.flatMap((s) => (s.kind === 'workers' ? s.nodes.map((n) => n.node) : [])));
   const out: DrainBatch[] = [];
-  if (controlPlaneMoves) for (const n of ctx.batches.controlPlaneNodes) out.push({ label: `control-plane node ${n}`, nodes: [n] });
+  if (controlPlaneMoves)
+    for (const n of ctx.batches.controlPlaneNodes) out.push({ label: `control-plane node ${n}`, nodes: [n] });
   for (const g of ctx.batches.groups) {
     const name = g.implicit ? 'remaining workers' : `workers "${g.selector}"`;
     g.batches.forEach((b, i) => {

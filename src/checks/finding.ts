@@ -2,7 +2,13 @@
 import type { PodInfo } from '../cluster/index.js';
 import type { Finding, FindingObject, Severity } from '../plan/index.js';
 
-export const finding = (id: string, severity: Severity, message: string, objects: FindingObject[], remediation: string): Finding => ({
+export const finding = (
+  id: string,
+  severity: Severity,
+  message: string,
+  objects: FindingObject[],
+  remediation: string,
+): Finding => ({
   id,
   severity,
   message,
@@ -24,7 +30,8 @@ export const podObj = (p: PodInfo, detail?: string): FindingObject => obj('Pod',
 export const count = (n: number, noun: string, plural = `${noun}s`): string => `${n} ${n === 1 ? noun : plural}`;
 
 /** `ns/name` */
-export const nsName = (x: { namespace?: string; name: string }): string => (x.namespace ? `${x.namespace}/${x.name}` : x.name);
+export const nsName = (x: { namespace?: string; name: string }): string =>
+  x.namespace ? `${x.namespace}/${x.name}` : x.name;
 
 /** At most `max` names, then "and N more". */
 export const listNames = (names: readonly string[], max = 5): string =>

@@ -8,7 +8,14 @@
  * Must not: read the cluster other than through the cache, run commands itself (the executor injects
  * `runCommand`), or print.
  */
-import { CacheWaitAbortedError, type ClusterCache, type OwnerRef, type PdbInfo, type PodInfo, type WorkloadView } from '../cluster/index.js';
+import {
+  CacheWaitAbortedError,
+  type ClusterCache,
+  type OwnerRef,
+  type PdbInfo,
+  type PodInfo,
+  type WorkloadView,
+} from '../cluster/index.js';
 import { deploymentOf, fromLabelSelectorSpec, matchesLabels } from '../kube/index.js';
 import { checkHttpGate } from './http-gate.js';
 
@@ -26,7 +33,12 @@ export interface HealthResult {
 }
 
 /** The static control-plane components kubeadm runs as mirror pods on every control-plane node. */
-export const CONTROL_PLANE_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
+export const CONTROL_PLANE_COMPONENTS = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'etcd',
+] as const;
 
 const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
 
@@ -39,7 +51,8 @@ function componentOf(p: PodInfo): string | undefined {
 function workloadFailure(w: WorkloadView): string | undefined {
   const id = `${w.kind.toLowerCase()} ${w.namespace}/${w.name}`;
   if (!w.current) return `${id}: status not yet updated for its latest spec`;
-  if (w.kind === 'StatefulSet') return w.readyReplicas >= w.replicas ? undefined : `${id}: ${w.readyReplicas}/${w.replicas} ready`;
+  if (w.kind === 'StatefulSet')
+    return w.readyReplicas >= w.replicas ? undefined : `${id}: ${w.readyReplicas}/${w.replicas} ready`;
   return w.availableReplicas >= w.replicas ? undefined : `${id}: ${w.availableReplicas}/${w.replicas} available`;
 }
 
@@ -59,7 +72,9 @@ function touchedWorkloads(cache: ClusterCache, touched: readonly OwnerRef[]): Wo
     if (deployment) w = cache.workloadByUid(deployment.uid) ?? w;
     out.set(w.uid, w);
   }
-  return [...out.values()].sort((a, b) => `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`));
+  return [...out.values()].sort((a, b) =>
+    `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`),
+  );
 }
 
 /** The cluster part of the gate, evaluated over the cache as it stands. */
@@ -187,7 +202,12 @@ export function waitForHealth(cache: ClusterCache, input: WaitForHealthInput): P
     let gateEpoch = 0;
     let gatesActive = false;
     let lastReported = '';
-    const timers: { soak?: NodeJS.Timeout; gate?: NodeJS.Timeout; evaluate?: NodeJS.Timeout; deadline?: NodeJS.Timeout } = {};
+    const timers: {
+      soak?: NodeJS.Timeout;
+      gate?: NodeJS.Timeout;
+      evaluate?: NodeJS.Timeout;
+      deadline?: NodeJS.Timeout;
+    } = {};
 
     const failingNow = (): string[] => (clusterFailing.length > 0 ? clusterFailing : (customFailing ?? []));
     const finish = (settle: () => void) => {
@@ -261,7 +281,8 @@ export function waitForHealth(cache: ClusterCache, input: WaitForHealthInput): P
     const unsubscribe = cache.onChange(() => {
       if (!done && !timers.evaluate) timers.evaluate = setTimeout(evaluate, COALESCE_MS);
     });
-    const onAbort = () => finish(() => reject(new CacheWaitAbortedError('the health gate', { cause: input.signal?.reason })));
+    const onAbort = () =>
+      finish(() => reject(new CacheWaitAbortedError('the health gate', { cause: input.signal?.reason })));
     if (input.signal?.aborted) return onAbort();
     input.signal?.addEventListener('abort', onAbort, { once: true });
     timers.deadline = setTimeout(() => {
@@ -269,7 +290,9 @@ export function waitForHealth(cache: ClusterCache, input: WaitForHealthInput): P
       if (failing.length === 0) {
         failing =
           passingSince !== undefined
-            ? [`healthy for only ${Math.round((Date.now() - passingSince) / 1000)}s of the ${Math.round(input.soakMs / 1000)}s soak`]
+            ? [
+                `healthy for only ${Math.round((Date.now() - passingSince) / 1000)}s of the ${Math.round(input.soakMs / 1000)}s soak`,
+              ]
             : ['the custom health gates did not answer in time'];
       }
       finish(() => resolve({ healthy: false, failing: [...failing] }));

@@ -10,7 +10,14 @@ import type { SecretInfo } from '../cluster/index.js';
 import type { Finding } from '../plan/index.js';
 import { obj } from './finding.js';
 import { scanManifestText } from './manifests.js';
-import { hopRange, reason, removalFindings, removalOf, sourceUnavailable, type RemovalHit } from './removed-apis-common.js';
+import {
+  hopRange,
+  reason,
+  removalFindings,
+  removalOf,
+  sourceUnavailable,
+  type RemovalHit,
+} from './removed-apis-common.js';
 import type { PreflightContext } from './types.js';
 
 export const HELM_SECRET_TYPE = 'helm.sh/release.v1';
@@ -29,9 +36,23 @@ export function decodeHelmRelease(dataRelease: string): HelmRelease {
   const inner = Buffer.from(dataRelease, 'base64').toString('utf8');
   const bytes = Buffer.from(inner, 'base64');
   const json = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
-  const r = JSON.parse(json) as { name?: string; namespace?: string; version?: number; info?: { status?: string }; chart?: { metadata?: { name?: string; version?: string } }; manifest?: string };
+  const r = JSON.parse(json) as {
+    name?: string;
+    namespace?: string;
+    version?: number;
+    info?: { status?: string };
+    chart?: { metadata?: { name?: string; version?: string } };
+    manifest?: string;
+  };
   const chart = r.chart?.metadata ? `${r.chart.metadata.name ?? ''}-${r.chart.metadata.version ?? ''}` : '';
-  return { name: r.name ?? '', namespace: r.namespace ?? '', version: r.version ?? 0, status: r.info?.status ?? '', chart, manifest: r.manifest ?? '' };
+  return {
+    name: r.name ?? '',
+    namespace: r.namespace ?? '',
+    version: r.version ?? 0,
+    status: r.info?.status ?? '',
+    chart,
+    manifest: r.manifest ?? '',
+  };
 }
 
 /** Removed APIs in one release's manifest (anything the target no longer serves). */
@@ -41,7 +62,18 @@ export function helmReleaseHits(release: HelmRelease, range: { from: number; to:
     const api = removalOf(o.apiVersion, o.kind, range, true);
     if (!api) return [];
     const what = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} as ${o.apiVersion}`;
-    return [{ api, kind: o.kind, object: obj('HelmRelease', release.name, release.namespace, `revision ${release.version}${release.chart ? ` (${release.chart})` : ''}: ${what}`) }];
+    return [
+      {
+        api,
+        kind: o.kind,
+        object: obj(
+          'HelmRelease',
+          release.name,
+          release.namespace,
+          `revision ${release.version}${release.chart ? ` (${release.chart})` : ''}: ${what}`,
+        ),
+      },
+    ];
   });
 }
 
@@ -65,16 +97,37 @@ export async function checkRemovedApisHelm(ctx: PreflightContext): Promise<Findi
       }
     });
   } catch (e) {
-    return [sourceUnavailable('Helm release secrets', reason(e), [obj('Collection', 'secrets (owner=helm)', undefined, reason(e))], 'Grant `list` on secrets to the planning user, or run `helm mapkubeapis --dry-run` on each release.')];
+    return [
+      sourceUnavailable(
+        'Helm release secrets',
+        reason(e),
+        [obj('Collection', 'secrets (owner=helm)', undefined, reason(e))],
+        'Grant `list` on secrets to the planning user, or run `helm mapkubeapis --dry-run` on each release.',
+      ),
+    ];
   }
   const hits = [...newest.values()].flatMap((r) => r.hits);
   return [
-    ...removalFindings('removed-api-helm', 'blocker', hits, ctx.target.minor, 'in the stored manifest of Helm releases', (_api, _kind, objects) => {
-      const first = objects[0];
-      return `Update the chart to the new apiVersion, and rewrite the stored release so that \`helm upgrade\` keeps working: \`helm mapkubeapis ${first?.name ?? 'RELEASE'} --namespace ${first?.namespace ?? 'NS'}\` (the helm-mapkubeapis plugin), before or right after the upgrade.`;
-    }),
+    ...removalFindings(
+      'removed-api-helm',
+      'blocker',
+      hits,
+      ctx.target.minor,
+      'in the stored manifest of Helm releases',
+      (_api, _kind, objects) => {
+        const first = objects[0];
+        return `Update the chart to the new apiVersion, and rewrite the stored release so that \`helm upgrade\` keeps working: \`helm mapkubeapis ${first?.name ?? 'RELEASE'} --namespace ${first?.namespace ?? 'NS'}\` (the helm-mapkubeapis plugin), before or right after the upgrade.`;
+      },
+    ),
     ...(broken.length > 0
-      ? [sourceUnavailable('Helm release secrets', `${broken.length} could not be decoded`, broken.map((b) => obj('Secret', b.s.name, b.s.namespace, b.why)), 'Inspect them with `helm history`; a corrupt release record also breaks `helm upgrade`.')]
+      ? [
+          sourceUnavailable(
+            'Helm release secrets',
+            `${broken.length} could not be decoded`,
+            broken.map((b) => obj('Secret', b.s.name, b.s.namespace, b.why)),
+            'Inspect them with `helm history`; a corrupt release record also breaks `helm upgrade`.',
+          ),
+        ]
       : []),
   ];
 }

@@ -24,7 +24,8 @@ export function checkHttpGate(url: string, timeoutMs: number): Promise<HttpGateR
     return Promise.resolve({ ok: false, detail: 'http gate: not a valid URL (expected http(s)://host/path)' });
   }
   const shown = redactUrl(u);
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return Promise.resolve({ ok: false, detail: `${shown}: only http and https URLs can be health gates` });
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return Promise.resolve({ ok: false, detail: `${shown}: only http and https URLs can be health gates` });
   const auth = u.username ? `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` : undefined;
   const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
@@ -49,7 +50,8 @@ export function checkHttpGate(url: string, timeoutMs: number): Promise<HttpGateR
         const status = res.statusCode ?? 0;
         res.resume(); // the body is not needed
         const ok = status >= 200 && status < 300;
-        const redirect = status >= 300 && status < 400 ? ' (redirects are not followed: point the gate at the final URL)' : '';
+        const redirect =
+          status >= 300 && status < 400 ? ' (redirects are not followed: point the gate at the final URL)' : '';
         res.on('end', () => finish({ ok, detail: `${shown}: HTTP ${status}${redirect}` }));
         res.on('error', (e) => finish({ ok, detail: `${shown}: HTTP ${status} (${e.message})` }));
       },

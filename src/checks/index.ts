@@ -64,5 +64,16 @@ export async function runPreflight(ctx: PreflightContext): Promise<Finding[]> {
   const results = await Promise.all(CHECK_FUNCTIONS.map(async (check) => check(ctx)));
   return sortFindings(results.flat());
 }
-export { evaluateHealth, waitForHealth, CONTROL_PLANE_COMPONENTS, DEFAULT_GATE_INTERVAL_MS, type HealthInput, type HealthResult, type WaitForHealthInput, type HttpGateSpec, type CommandGateSpec, type RunGateCommand } from './health-gates.js';
+export {
+  evaluateHealth,
+  waitForHealth,
+  CONTROL_PLANE_COMPONENTS,
+  DEFAULT_GATE_INTERVAL_MS,
+  type HealthInput,
+  type HealthResult,
+  type WaitForHealthInput,
+  type HttpGateSpec,
+  type CommandGateSpec,
+  type RunGateCommand,
+} from './health-gates.js';
 export { checkHttpGate, redactUrl, type HttpGateResult } from './http-gate.js';

@@ -7,7 +7,12 @@
 import type { ClusterReads, PodInfo, WorkloadInfo } from '../cluster/index.js';
 import { COMPONENT_NAMES, type ComponentInfo, type ComponentName, type Inventory } from './types.js';
 
-const STATIC_COMPONENTS: readonly ComponentName[] = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
+const STATIC_COMPONENTS: readonly ComponentName[] = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'etcd',
+];
 
 export async function gatherInventory(client: ClusterReads): Promise<Inventory> {
   const [identity, serverVersion, nodes, pods, pdbs, workloads] = await Promise.all([
@@ -36,7 +41,13 @@ export function findComponents(pods: readonly PodInfo[], workloads: readonly Wor
     const component = staticComponentOf(p);
     if (!component) continue;
     const image = imageOf(p.images, component);
-    out.push({ component, ...(p.nodeName ? { node: p.nodeName } : {}), version: imageTag(image), image, ready: p.ready });
+    out.push({
+      component,
+      ...(p.nodeName ? { node: p.nodeName } : {}),
+      version: imageTag(image),
+      image,
+      ready: p.ready,
+    });
   }
   const addon = (component: ComponentName, kind: WorkloadInfo['kind'], name: string) => {
     const w = workloads.find((x) => x.kind === kind && x.namespace === 'kube-system' && x.name === name);

@@ -9,7 +9,14 @@ import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../plan/index.js';
 import { obj } from './finding.js';
-import { hopRange, reason, removalFindings, removalOf, sourceUnavailable, type RemovalHit } from './removed-apis-common.js';
+import {
+  hopRange,
+  reason,
+  removalFindings,
+  removalOf,
+  sourceUnavailable,
+  type RemovalHit,
+} from './removed-apis-common.js';
 import type { PreflightContext } from './types.js';
 
 export interface ManifestObject {
@@ -24,7 +31,10 @@ export interface ManifestObject {
 const EXTENSIONS = /\.(ya?ml|json)$/i;
 
 /** The Kubernetes objects in a multi-document YAML (or JSON) text, and the documents that did not parse. */
-export function scanManifestText(text: string): { objects: ManifestObject[]; errors: { document: number; message: string }[] } {
+export function scanManifestText(text: string): {
+  objects: ManifestObject[];
+  errors: { document: number; message: string }[];
+} {
   const objects: ManifestObject[] = [];
   const errors: { document: number; message: string }[] = [];
   parseAllDocuments(text).forEach((doc, i) => {
@@ -40,7 +50,12 @@ export function scanManifestText(text: string): { objects: ManifestObject[]; err
 
 const collect = (value: unknown, document: number, out: ManifestObject[]): void => {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return;
-  const o = value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; items?: unknown };
+  const o = value as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown };
+    items?: unknown;
+  };
   if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) {
     for (const item of o.items) collect(item, document, out);
     return;
@@ -75,7 +90,14 @@ export async function checkRemovedApisManifests(ctx: PreflightContext): Promise<
   try {
     files = await listManifestFiles(dir);
   } catch (e) {
-    return [sourceUnavailable(`--manifests ${dir}`, reason(e), [obj('File', dir, undefined, reason(e))], 'Pass an existing, readable directory to --manifests.')];
+    return [
+      sourceUnavailable(
+        `--manifests ${dir}`,
+        reason(e),
+        [obj('File', dir, undefined, reason(e))],
+        'Pass an existing, readable directory to --manifests.',
+      ),
+    ];
   }
   const hits: RemovalHit[] = [];
   const unreadable: { file: string; why: string }[] = [];
@@ -93,15 +115,32 @@ export async function checkRemovedApisManifests(ctx: PreflightContext): Promise<
       const api = removalOf(o.apiVersion, o.kind, range, true);
       if (!api) continue;
       const what = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name || '(unnamed)'}`;
-      hits.push({ api, kind: o.kind, object: obj('File', file, undefined, `document ${o.document}: ${what} as ${o.apiVersion}`) });
+      hits.push({
+        api,
+        kind: o.kind,
+        object: obj('File', file, undefined, `document ${o.document}: ${what} as ${o.apiVersion}`),
+      });
     }
   }
   return [
-    ...removalFindings('removed-api-manifest', 'blocker', hits, ctx.target.minor, `used in files under ${dir}`, (api, kind) =>
-      `Edit each file listed (apiVersion: ${api.groupVersion} → the replacement, with the field changes noted), e.g. with \`kubectl convert\` for ${kind}, and redeploy from them.`,
+    ...removalFindings(
+      'removed-api-manifest',
+      'blocker',
+      hits,
+      ctx.target.minor,
+      `used in files under ${dir}`,
+      (api, kind) =>
+        `Edit each file listed (apiVersion: ${api.groupVersion} → the replacement, with the field changes noted), e.g. with \`kubectl convert\` for ${kind}, and redeploy from them.`,
     ),
     ...(unreadable.length > 0
-      ? [sourceUnavailable(`${unreadable.length} manifest document(s) under ${dir}`, 'not valid YAML', unreadable.map((u) => obj('File', u.file, undefined, u.why)), 'Render templates first (e.g. `helm template … > out.yaml`) and point --manifests at the rendered files.')]
+      ? [
+          sourceUnavailable(
+            `${unreadable.length} manifest document(s) under ${dir}`,
+            'not valid YAML',
+            unreadable.map((u) => obj('File', u.file, undefined, u.why)),
+            'Render templates first (e.g. `helm template … > out.yaml`) and point --manifests at the rendered files.',
+          ),
+        ]
       : []),
   ];
 }

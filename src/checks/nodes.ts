@@ -49,8 +49,10 @@ export function runtimeProblem(node: NodeInfo, targetMinor: number): string | un
   const socket = node.criSocket ?? '';
   if (runtime.startsWith('docker://') && targetMinor >= DOCKERSHIM_REMOVED) {
     // cri-dockerd also reports docker://; a kubelet >= 1.24 on Docker must already be using it.
-    const viaCriDockerd = socket.includes('cri-dockerd') || (kubelet !== undefined && kubelet.minor >= DOCKERSHIM_REMOVED);
-    if (!viaCriDockerd) return `${node.containerRuntime} through dockershim${socket ? ` (${socket})` : ''}; dockershim was removed in 1.24`;
+    const viaCriDockerd =
+      socket.includes('cri-dockerd') || (kubelet !== undefined && kubelet.minor >= DOCKERSHIM_REMOVED);
+    if (!viaCriDockerd)
+      return `${node.containerRuntime} through dockershim${socket ? ` (${socket})` : ''}; dockershim was removed in 1.24`;
   }
   const containerd = /^containerd:\/\/v?(\d+)\./.exec(runtime);
   if (containerd && Number(containerd[1]) < 2 && targetMinor > CONTAINERD_1_LAST) {

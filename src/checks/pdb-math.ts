@@ -71,7 +71,11 @@ const integer = (v: number | string | undefined): number | undefined =>
  * The disruption controller's budget for `pdb` over its `selected` pods. `scaleOf` gives the desired replicas
  * of a pod's controller; pods without one are left out of the replica sum, as the controller does.
  */
-export function budgetOf(pdb: Pick<PdbInfo, 'minAvailable' | 'maxUnavailable'>, selected: readonly PodInfo[], scaleOf: (p: PodInfo) => number | undefined): Budget {
+export function budgetOf(
+  pdb: Pick<PdbInfo, 'minAvailable' | 'maxUnavailable'>,
+  selected: readonly PodInfo[],
+  scaleOf: (p: PodInfo) => number | undefined,
+): Budget {
   const scaleSum = (): number => {
     const controllers = new Map<string, { scale: number | undefined; pods: number }>();
     for (const p of selected) {
@@ -88,7 +92,8 @@ export function budgetOf(pdb: Pick<PdbInfo, 'minAvailable' | 'maxUnavailable'>, 
   if (pdb.maxUnavailable !== undefined && pdb.maxUnavailable !== null) {
     expectedPods = scaleSum();
     const pct = percent(pdb.maxUnavailable);
-    const maxUnavailable = pct !== undefined ? Math.ceil((pct * expectedPods) / 100) : (integer(pdb.maxUnavailable) ?? 0);
+    const maxUnavailable =
+      pct !== undefined ? Math.ceil((pct * expectedPods) / 100) : (integer(pdb.maxUnavailable) ?? 0);
     desiredHealthy = Math.max(0, expectedPods - maxUnavailable);
   } else if (pdb.minAvailable !== undefined && pdb.minAvailable !== null) {
     const pct = percent(pdb.minAvailable);

@@ -44,9 +44,10 @@ export function pdbCoverage(ctx: PreflightContext): PdbCoverage {
 
 const fixBudget = (b: PdbInfo, owner?: { kind: string; name: string; replicas?: number }): string => {
   const patch = `kubectl patch pdb ${b.name} -n ${b.namespace} --type merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}'`;
-  const scale = owner && owner.kind !== 'ReplicaSet' && typeof b.minAvailable === 'number'
-    ? ` or scale ${owner.kind.toLowerCase()}/${owner.name} to at least ${b.minAvailable + 1} replicas (\`kubectl scale ${owner.kind.toLowerCase()}/${owner.name} -n ${b.namespace} --replicas=${b.minAvailable + 1}\`)`
-    : '';
+  const scale =
+    owner && owner.kind !== 'ReplicaSet' && typeof b.minAvailable === 'number'
+      ? ` or scale ${owner.kind.toLowerCase()}/${owner.name} to at least ${b.minAvailable + 1} replicas (\`kubectl scale ${owner.kind.toLowerCase()}/${owner.name} -n ${b.namespace} --replicas=${b.minAvailable + 1}\`)`
+      : '';
   return `Let the budget allow one disruption: \`${patch}\`${scale}. Then plan again.`;
 };
 
@@ -76,14 +77,27 @@ export function checkPdbs(ctx: PreflightContext): Finding[] {
     const allHealthy = selected.every((p) => p.ready);
     const statusSaysNever = b.current && b.disruptionsAllowed === 0 && allHealthy && selected.length > 0;
     const pods = hits.map((h) => podObj(h.pod, `on ${h.pod.nodeName}, ${h.batch}`));
-    const spec = b.minAvailable !== undefined ? `minAvailable ${b.minAvailable}` : b.maxUnavailable !== undefined ? `maxUnavailable ${b.maxUnavailable}` : 'neither minAvailable nor maxUnavailable';
+    const spec =
+      b.minAvailable !== undefined
+        ? `minAvailable ${b.minAvailable}`
+        : b.maxUnavailable !== undefined
+          ? `maxUnavailable ${b.maxUnavailable}`
+          : 'neither minAvailable nor maxUnavailable';
     if (budget.bestCaseAllowed <= 0 || statusSaysNever) {
       out.push(
         finding(
           'pdb-never-allows-eviction',
           'blocker',
           `PodDisruptionBudget ${b.namespace}/${b.name} (${spec}) can never allow an eviction: it wants ${budget.desiredHealthy} healthy of ${selected.length} selected pod(s). Draining ${count(hits.length, 'pod')} under it would retry forever.`,
-          [obj('PodDisruptionBudget', b.name, b.namespace, `${spec}; ${selected.length} pods selected, ${budget.desiredHealthy} must stay healthy`), ...pods],
+          [
+            obj(
+              'PodDisruptionBudget',
+              b.name,
+              b.namespace,
+              `${spec}; ${selected.length} pods selected, ${budget.desiredHealthy} must stay healthy`,
+            ),
+            ...pods,
+          ],
           fixBudget(b, model.workloads.topOwner(hits[0]!.pod)),
         ),
       );
@@ -94,7 +108,10 @@ export function checkPdbs(ctx: PreflightContext): Finding[] {
           'pdb-currently-blocked',
           'warning',
           `PodDisruptionBudget ${b.namespace}/${b.name} allows no disruption right now: ${b.currentHealthy} healthy, ${b.desiredHealthy} needed (${count(unhealthy.length, 'pod')} not Ready: ${listNames(unhealthy.map((p) => p.name))}). Drains of its pods will wait until they recover.`,
-          [obj('PodDisruptionBudget', b.name, b.namespace, `${b.currentHealthy}/${b.desiredHealthy} healthy`), ...unhealthy.map((p) => podObj(p, 'not Ready'))],
+          [
+            obj('PodDisruptionBudget', b.name, b.namespace, `${b.currentHealthy}/${b.desiredHealthy} healthy`),
+            ...unhealthy.map((p) => podObj(p, 'not Ready')),
+          ],
           `Find out why the pods are not Ready (\`kubectl describe pod -n ${b.namespace} ${unhealthy[0]?.name ?? ''}\`) and fix them before applying.`,
         ),
       );
@@ -107,7 +124,10 @@ export function checkPdbs(ctx: PreflightContext): Finding[] {
         'pdb-multiple-match',
         'blocker',
         `${count(pods.length, 'evicted pod is', 'evicted pods are')} selected by ${pdbs.length} PodDisruptionBudgets (${names.join(', ')}); the Eviction API refuses such pods with HTTP 500 ("more than one PodDisruptionBudget").`,
-        [...pdbs.map((b) => obj('PodDisruptionBudget', b.name, b.namespace, 'selects the same pods')), ...pods.map((h) => podObj(h.pod, `on ${h.pod.nodeName}, ${h.batch}`))],
+        [
+          ...pdbs.map((b) => obj('PodDisruptionBudget', b.name, b.namespace, 'selects the same pods')),
+          ...pods.map((h) => podObj(h.pod, `on ${h.pod.nodeName}, ${h.batch}`)),
+        ],
         `Make the selectors disjoint so each pod has one budget: delete the redundant one (\`kubectl delete pdb ${pdbs[pdbs.length - 1]!.name} -n ${pdbs[0]!.namespace}\`) or narrow its selector (\`kubectl edit pdb ${pdbs[pdbs.length - 1]!.name} -n ${pdbs[0]!.namespace}\`).`,
       ),
     );

@@ -32,7 +32,8 @@ export async function checkPermissions(ctx: PreflightContext): Promise<Finding[]
       try {
         return { a, ...(await ctx.client.canI(a)) };
       } catch (e) {
-        if (e instanceof ClusterApiError && e.isForbidden) return { a, allowed: false, reason: 'the access review itself was refused', unknown: true };
+        if (e instanceof ClusterApiError && e.isForbidden)
+          return { a, allowed: false, reason: 'the access review itself was refused', unknown: true };
         throw e;
       }
     }),

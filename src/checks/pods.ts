@@ -84,6 +84,14 @@ export function checkSingleReplica(ctx: PreflightContext): Finding[] {
 /** The pod's labels as a selector hint, without the per-revision hash labels controllers add. */
 const selectorHint = (p: PodInfo): string =>
   Object.entries(p.labels)
-    .filter(([k]) => !['pod-template-hash', 'controller-revision-hash', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index'].includes(k))
+    .filter(
+      ([k]) =>
+        ![
+          'pod-template-hash',
+          'controller-revision-hash',
+          'statefulset.kubernetes.io/pod-name',
+          'apps.kubernetes.io/pod-index',
+        ].includes(k),
+    )
     .map(([k, v]) => `${k}=${v}`)
     .join(',') || 'app=NAME';

@@ -4,12 +4,28 @@
  * against them, and one finding per removed API listing every object or file that uses it, with the release
  * that removes it and what to migrate to.
  */
-import { findRemovedApi, formatMinor, REMOVED_APIS, replacementFor, type Finding, type FindingObject, type RemovedApi, type Severity } from '../plan/index.js';
+import {
+  findRemovedApi,
+  formatMinor,
+  REMOVED_APIS,
+  replacementFor,
+  type Finding,
+  type FindingObject,
+  type RemovedApi,
+  type Severity,
+} from '../plan/index.js';
 import { count, finding, listNames } from './finding.js';
 import type { PreflightContext } from './types.js';
 
 /** Review kinds are never stored: they have no collection to list. */
-export const VIRTUAL_KINDS = new Set(['TokenReview', 'LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview', 'SelfSubjectReview']);
+export const VIRTUAL_KINDS = new Set([
+  'TokenReview',
+  'LocalSubjectAccessReview',
+  'SelfSubjectAccessReview',
+  'SubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'SelfSubjectReview',
+]);
 
 /** The REST resource name of a kind: `NetworkPolicy` → `networkpolicies`, `Ingress` → `ingresses`. */
 export const pluralOf = (kind: string): string => {
@@ -20,7 +36,10 @@ export const pluralOf = (kind: string): string => {
 };
 
 /** The minors the upgrade crosses: every removal in (from, target] takes effect at one of its control-plane hops. */
-export const hopRange = (ctx: Pick<PreflightContext, 'path' | 'target'>): { from: number; to: number } => ({ from: ctx.path.from.minor, to: ctx.target.minor });
+export const hopRange = (ctx: Pick<PreflightContext, 'path' | 'target'>): { from: number; to: number } => ({
+  from: ctx.path.from.minor,
+  to: ctx.target.minor,
+});
 
 export interface RemovalHit {
   api: RemovedApi;
@@ -29,14 +48,23 @@ export interface RemovalHit {
 }
 
 /** The removal of `kind` in `groupVersion` if it takes effect within (from, to]; with `upToTarget`, anything removed by `to`. */
-export function removalOf(groupVersion: string, kind: string, range: { from: number; to: number }, upToTarget = false): RemovedApi | undefined {
+export function removalOf(
+  groupVersion: string,
+  kind: string,
+  range: { from: number; to: number },
+  upToTarget = false,
+): RemovedApi | undefined {
   const api = findRemovedApi(groupVersion, kind);
   if (!api || api.removedIn > range.to) return undefined;
   return upToTarget || api.removedIn > range.from ? api : undefined;
 }
 
 /** The removal of a resource (plural, as `/metrics` names it) in a group/version. */
-export function removalOfResource(group: string, version: string, resource: string): { api: RemovedApi; kind: string } | undefined {
+export function removalOfResource(
+  group: string,
+  version: string,
+  resource: string,
+): { api: RemovedApi; kind: string } | undefined {
   const gv = group ? `${group}/${version}` : version;
   for (const api of REMOVED_APIS) {
     if (api.groupVersion !== gv) continue;
@@ -49,7 +77,9 @@ export function removalOfResource(group: string, version: string, resource: stri
 /** What to move a removed kind to, as text. */
 export function migrationText(api: RemovedApi, kind: string, targetMinor: number): string {
   const r = replacementFor(api.groupVersion, kind, targetMinor);
-  const to = r ? `${r.groupVersion} ${kind}${r.availableSince !== undefined ? ` (served since ${formatMinor(r.availableSince)})` : ''}` : 'nothing: the API has no replacement';
+  const to = r
+    ? `${r.groupVersion} ${kind}${r.availableSince !== undefined ? ` (served since ${formatMinor(r.availableSince)})` : ''}`
+    : 'nothing: the API has no replacement';
   return `${api.groupVersion} ${kind} → ${to}${api.notes ? `. ${api.notes}` : ''}`;
 }
 
@@ -57,7 +87,14 @@ export function migrationText(api: RemovedApi, kind: string, targetMinor: number
  * One finding per removed (group-version, kind), naming every hit. `what` describes the evidence
  * ("requested by clients"), `fix` says what to do for this source.
  */
-export function removalFindings(id: string, severity: Severity, hits: readonly RemovalHit[], targetMinor: number, what: string, fix: (api: RemovedApi, kind: string, objects: FindingObject[]) => string): Finding[] {
+export function removalFindings(
+  id: string,
+  severity: Severity,
+  hits: readonly RemovalHit[],
+  targetMinor: number,
+  what: string,
+  fix: (api: RemovedApi, kind: string, objects: FindingObject[]) => string,
+): Finding[] {
   const groups = new Map<string, { api: RemovedApi; kind: string; objects: FindingObject[] }>();
   for (const h of hits) {
     const key = `${h.api.groupVersion} ${h.kind}`;
@@ -66,7 +103,11 @@ export function removalFindings(id: string, severity: Severity, hits: readonly R
     groups.set(key, g);
   }
   return [...groups.values()]
-    .sort((a, b) => a.api.removedIn - b.api.removedIn || `${a.api.groupVersion} ${a.kind}`.localeCompare(`${b.api.groupVersion} ${b.kind}`))
+    .sort(
+      (a, b) =>
+        a.api.removedIn - b.api.removedIn ||
+        `${a.api.groupVersion} ${a.kind}`.localeCompare(`${b.api.groupVersion} ${b.kind}`),
+    )
     .map(({ api, kind, objects }) => {
       const names = objects.map((o) => (o.namespace ? `${o.namespace}/${o.name}` : o.name));
       return finding(
@@ -80,8 +121,19 @@ export function removalFindings(id: string, severity: Severity, hits: readonly R
 }
 
 /** An `info` finding saying a source could not be read, so the check is incomplete (never a crash). */
-export const sourceUnavailable = (source: string, why: string, objects: FindingObject[], remediation: string): Finding =>
-  finding('removed-api-source-unavailable', 'info', `Removed-API check incomplete: ${source} could not be read (${why}).`, objects, remediation);
+export const sourceUnavailable = (
+  source: string,
+  why: string,
+  objects: FindingObject[],
+  remediation: string,
+): Finding =>
+  finding(
+    'removed-api-source-unavailable',
+    'info',
+    `Removed-API check incomplete: ${source} could not be read (${why}).`,
+    objects,
+    remediation,
+  );
 
 /** Anything thrown, as a short reason. */
 export const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -11,7 +11,15 @@
 import type { ObjectMetaInfo } from '../cluster/index.js';
 import { replacementFor, removedBetween, type Finding, type RemovedApi } from '../plan/index.js';
 import { obj } from './finding.js';
-import { hopRange, pluralOf, reason, removalFindings, sourceUnavailable, VIRTUAL_KINDS, type RemovalHit } from './removed-apis-common.js';
+import {
+  hopRange,
+  pluralOf,
+  reason,
+  removalFindings,
+  sourceUnavailable,
+  VIRTUAL_KINDS,
+  type RemovalHit,
+} from './removed-apis-common.js';
 import type { PreflightContext } from './types.js';
 
 export interface StoredCollection {
@@ -53,9 +61,13 @@ export function storedHits(c: StoredCollection, objects: readonly ObjectMetaInfo
       const why: string[] = [];
       if (c.listedThroughRemoved) why.push(`stored ${c.kind}; the kind is not served from 1.${api.removedIn}`);
       for (const f of o.managedFields) {
-        if (f.apiVersion === api.groupVersion) why.push(`managedFields: "${f.manager}" (${f.operation}${f.subresource ? ` ${f.subresource}` : ''}) wrote through ${f.apiVersion}`);
+        if (f.apiVersion === api.groupVersion)
+          why.push(
+            `managedFields: "${f.manager}" (${f.operation}${f.subresource ? ` ${f.subresource}` : ''}) wrote through ${f.apiVersion}`,
+          );
       }
-      if (o.lastAppliedApiVersion === api.groupVersion) why.push(`last-applied-configuration: applied as ${api.groupVersion}`);
+      if (o.lastAppliedApiVersion === api.groupVersion)
+        why.push(`last-applied-configuration: applied as ${api.groupVersion}`);
       if (why.length > 0) hits.push({ api, kind: c.kind, object: obj(c.kind, o.name, o.namespace, why.join('; ')) });
     }
   }
@@ -78,8 +90,14 @@ export async function checkRemovedApisStored(ctx: PreflightContext): Promise<Fin
   const hits = results.flatMap((r) => ('objects' in r && r.objects ? storedHits(r.c, r.objects) : []));
   const failed = results.filter((r): r is { c: StoredCollection; error: string } => 'error' in r);
   return [
-    ...removalFindings('removed-api-stored', 'warning', hits, ctx.target.minor, 'how stored objects were last written or applied', (api, kind) =>
-      `Whoever manages these objects (the manager names above; a CI pipeline, a GitOps controller, \`kubectl apply\` of old manifests) must switch to ${replacementFor(api.groupVersion, kind, ctx.target.minor)?.groupVersion ?? 'a replacement'} — re-applying with the new apiVersion records it. The objects themselves stay readable through the new API.`,
+    ...removalFindings(
+      'removed-api-stored',
+      'warning',
+      hits,
+      ctx.target.minor,
+      'how stored objects were last written or applied',
+      (api, kind) =>
+        `Whoever manages these objects (the manager names above; a CI pipeline, a GitOps controller, \`kubectl apply\` of old manifests) must switch to ${replacementFor(api.groupVersion, kind, ctx.target.minor)?.groupVersion ?? 'a replacement'} — re-applying with the new apiVersion records it. The objects themselves stay readable through the new API.`,
     ),
     ...(failed.length > 0
       ? [

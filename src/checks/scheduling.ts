@@ -18,8 +18,10 @@ const BLOCKING_EFFECTS = new Set(['NoSchedule', 'NoExecute']);
 export const toleratesTaints = (tolerations: readonly Toleration[], taints: readonly Taint[]): boolean =>
   taints.every((taint) => !BLOCKING_EFFECTS.has(taint.effect) || tolerations.some((t) => tolerates(t, taint)));
 
-export const selectorMatches = (nodeSelector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean =>
-  Object.entries(nodeSelector).every(([k, v]) => labels[k] === v);
+export const selectorMatches = (
+  nodeSelector: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): boolean => Object.entries(nodeSelector).every(([k, v]) => labels[k] === v);
 
 /** Whether the node takes new pods at all (Ready and not cordoned). */
 export const acceptsPods = (n: NodeInfo): boolean => n.ready && !n.unschedulable;
@@ -55,7 +57,10 @@ function computeSignature(p: Pick<PodInfo, 'nodeSelector' | 'tolerations'>): str
 }
 
 /** Node resources left after the requests of the pods already on it. */
-export function freeResources(nodes: readonly NodeInfo[], podsByNode: ReadonlyMap<string, readonly PodInfo[]>): Resources[] {
+export function freeResources(
+  nodes: readonly NodeInfo[],
+  podsByNode: ReadonlyMap<string, readonly PodInfo[]>,
+): Resources[] {
   return nodes.map((n) => {
     const free = { ...n.allocatable };
     for (const p of podsByNode.get(n.name) ?? []) {

@@ -6,7 +6,16 @@
  * DaemonSet. The path is simulated the way kubeadm runs it: a control-plane hop moves every apiserver,
  * controller, scheduler and control-plane kubelet, and the kube-proxy add-on, to the hop's version.
  */
-import { checkSkew, compareVersions, tryParseReportedVersion, type Finding, type KubeVersion, type NodeVersion, type SkewSnapshot, type SkewViolation } from '../plan/index.js';
+import {
+  checkSkew,
+  compareVersions,
+  tryParseReportedVersion,
+  type Finding,
+  type KubeVersion,
+  type NodeVersion,
+  type SkewSnapshot,
+  type SkewViolation,
+} from '../plan/index.js';
 import { apiserverVersions } from './context.js';
 import { count, finding, listNames, obj } from './finding.js';
 import type { ComponentName, Inventory, PreflightContext } from './types.js';
@@ -16,13 +25,19 @@ const versionsOf = (inv: Inventory, component: ComponentName): KubeVersion[] =>
   inv.components.filter((c) => c.component === component).flatMap((c) => tryParseReportedVersion(c.version) ?? []);
 
 /** The cluster's versions today, split into control-plane and worker kubelets. */
-export function currentSnapshot(inv: Inventory): { snapshot: SkewSnapshot; cpKubelets: NodeVersion[]; workerKubelets: NodeVersion[] } {
+export function currentSnapshot(inv: Inventory): {
+  snapshot: SkewSnapshot;
+  cpKubelets: NodeVersion[];
+  workerKubelets: NodeVersion[];
+} {
   const apiservers = apiserverVersions(inv);
   const kubelet = (controlPlane: boolean): NodeVersion[] =>
-    inv.nodes.filter((n) => n.controlPlane === controlPlane).flatMap((n) => {
-      const version = tryParseReportedVersion(n.kubeletVersion);
-      return version ? [{ node: n.name, version }] : [];
-    });
+    inv.nodes
+      .filter((n) => n.controlPlane === controlPlane)
+      .flatMap((n) => {
+        const version = tryParseReportedVersion(n.kubeletVersion);
+        return version ? [{ node: n.name, version }] : [];
+      });
   const cpKubelets = kubelet(true);
   const workerKubelets = kubelet(false);
   const proxy = versionsOf(inv, 'kube-proxy')[0];
@@ -39,22 +54,31 @@ export function currentSnapshot(inv: Inventory): { snapshot: SkewSnapshot; cpKub
 const key = (v: SkewViolation): string => `${v.rule}|${v.component}|${v.node ?? ''}`;
 
 const objectOf = (v: SkewViolation, detail: string) =>
-  v.node ? obj('Node', v.node, undefined, `${v.component} ${v.version}: ${detail}`) : obj('Component', v.component, 'kube-system', `${v.version}: ${detail}`);
+  v.node
+    ? obj('Node', v.node, undefined, `${v.component} ${v.version}: ${detail}`)
+    : obj('Component', v.component, 'kube-system', `${v.version}: ${detail}`);
 
 /** One finding per rule and severity, naming every node or component that breaks it. */
 const group = (id: string, found: { v: SkewViolation; when?: string }[], prefix: string): Finding[] => {
   const byRule = new Map<string, { v: SkewViolation; when?: string }[]>();
-  for (const f of found) byRule.set(`${f.v.rule}|${f.v.severity}`, [...(byRule.get(`${f.v.rule}|${f.v.severity}`) ?? []), f]);
+  for (const f of found)
+    byRule.set(`${f.v.rule}|${f.v.severity}`, [...(byRule.get(`${f.v.rule}|${f.v.severity}`) ?? []), f]);
   return [...byRule.values()].map((list) => {
     const first = list[0]!.v;
     const others = list.slice(1).map(({ v }) => v.node ?? v.component);
-    const more = others.length > 0 ? ` The same holds for ${count(others.length, 'more case')}: ${listNames(others)}.` : '';
+    const more =
+      others.length > 0 ? ` The same holds for ${count(others.length, 'more case')}: ${listNames(others)}.` : '';
     const when = list[0]!.when ? ` ${list[0]!.when}` : '';
     return finding(
       id,
       first.severity,
       `${prefix}${when}: ${first.message}${more}`,
-      list.map(({ v, when: w }) => objectOf(v, w ? `${w}, against ${v.against} (allowed ${v.allowed})` : `against ${v.against} (allowed ${v.allowed})`)),
+      list.map(({ v, when: w }) =>
+        objectOf(
+          v,
+          w ? `${w}, against ${v.against} (allowed ${v.allowed})` : `against ${v.against} (allowed ${v.allowed})`,
+        ),
+      ),
       first.remediation,
     );
   });
@@ -63,7 +87,11 @@ const group = (id: string, found: { v: SkewViolation; when?: string }[], prefix:
 export function checkSkewNow(ctx: PreflightContext): Finding[] {
   const { snapshot } = currentSnapshot(ctx.inventory);
   if (snapshot.apiservers.length === 0) return [];
-  return group('skew-violated-now', checkSkew(snapshot).map((v) => ({ v })), 'The cluster breaks the version-skew policy today');
+  return group(
+    'skew-violated-now',
+    checkSkew(snapshot).map((v) => ({ v })),
+    'The cluster breaks the version-skew policy today',
+  );
 }
 
 /** Replays the path step by step and reports violations that the cluster does not already have. */
@@ -92,9 +120,16 @@ export function checkSkewByPath(ctx: PreflightContext): Finding[] {
   for (const step of ctx.path.steps) {
     if (step.kind === 'control-plane') {
       // While the hop rolls out, old and new apiservers serve side by side: every worker kubelet must fit both.
-      note({ apiservers: [...apiservers, step.to], kubelets: [...workers].map(([node, version]) => ({ node, version })) }, `while the control plane moves to ${step.to.raw}`, true);
+      note(
+        { apiservers: [...apiservers, step.to], kubelets: [...workers].map(([node, version]) => ({ node, version })) },
+        `while the control plane moves to ${step.to.raw}`,
+        true,
+      );
       apiservers = apiservers.map((a) => (compareVersions(a, step.to) < 0 ? step.to : a));
-      controllers = { controllerManagers: controllers.controllerManagers.map(() => step.to), schedulers: controllers.schedulers.map(() => step.to) };
+      controllers = {
+        controllerManagers: controllers.controllerManagers.map(() => step.to),
+        schedulers: controllers.schedulers.map(() => step.to),
+      };
       cp = cp.map((k) => ({ node: k.node, version: step.to }));
       if (proxy) proxy = step.to;
       note(state(), `after the control plane reaches ${step.to.raw}`);

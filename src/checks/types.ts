@@ -5,7 +5,14 @@
 import type { ClusterIdentity, ClusterReads, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from '../cluster/index.js';
 import type { Finding, KubeVersion, VersionPath, WorkerBatches } from '../plan/index.js';
 
-export const COMPONENT_NAMES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kube-proxy', 'coredns'] as const;
+export const COMPONENT_NAMES = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'etcd',
+  'kube-proxy',
+  'coredns',
+] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
 /** A cluster component and the version its image carries. Static pods have a `node`; add-ons do not. */

@@ -20,7 +20,10 @@ export function confirmApply(info: ConfirmInfo, output: NodeJS.WritableStream): 
   const cluster = info.plan.cluster.context ?? info.plan.cluster.server;
   const what = info.resumed ? `Resume the upgrade of ${cluster}` : `Upgrade ${cluster}`;
   const warn = info.warnings ? ` (${info.warnings} warning${info.warnings === 1 ? '' : 's'} in preflight)` : '';
-  return ask(`${what} from ${info.plan.from} to ${info.plan.to}: ${info.remaining} node step(s) to go${warn}. Continue? [y/N] `, output);
+  return ask(
+    `${what} from ${info.plan.from} to ${info.plan.to}: ${info.remaining} node step(s) to go${warn}. Continue? [y/N] `,
+    output,
+  );
 }
 
 export function confirmRollback(info: RollbackConfirmInfo, output: NodeJS.WritableStream): Promise<boolean> {

@@ -20,7 +20,8 @@ const INVALID_INPUT_ERRORS = [
 
 export function toCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;
-  if (INVALID_INPUT_ERRORS.some((type) => e instanceof type)) return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
+  if (INVALID_INPUT_ERRORS.some((type) => e instanceof type))
+    return new CliError((e as Error).message, EXIT.INVALID_INPUT, { cause: e });
   if (e instanceof ClusterApiError) return new CliError(e.message, EXIT.FAILED, { cause: e });
   return new CliError(e instanceof Error ? e.message : String(e), EXIT.FAILED, { cause: e });
 }

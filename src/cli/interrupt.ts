@@ -8,7 +8,9 @@ export function pauseOnSignals(what: string): { signal: AbortSignal; dispose(): 
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals > 1) process.exit(130);
-    process.stderr.write(`\n${sig}: pausing the ${what} at the next safe point (in-flight steps are cancelled; the same command resumes it). Press Ctrl-C again to quit at once.\n`);
+    process.stderr.write(
+      `\n${sig}: pausing the ${what} at the next safe point (in-flight steps are cancelled; the same command resumes it). Press Ctrl-C again to quit at once.\n`,
+    );
     interrupt.abort();
   };
   process.on('SIGINT', onSignal);

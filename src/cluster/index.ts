@@ -11,7 +11,13 @@ export * from './preflight-types.js';
 export type * from './port/index.js';
 export { loadAccess, type AccessOptions, type LoadedAccess } from './adapter/index.js';
 export { KubeClusterClient, PAGE_SIZE } from './adapter/index.js';
-export type { EvictionOutcome, EvictOptions, DeletePodOptions, PodWatchEvent, PodWatchOptions } from './eviction-types.js';
+export type {
+  EvictionOutcome,
+  EvictOptions,
+  DeletePodOptions,
+  PodWatchEvent,
+  PodWatchOptions,
+} from './eviction-types.js';
 export { getLease, createLease, replaceLease, deleteLease } from './adapter/index.js';
 export { getConfigMap, putConfigMap, deleteConfigMap } from './adapter/index.js';
 

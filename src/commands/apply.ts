@@ -48,7 +48,11 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     const { args, flags } = await this.parse(Apply);
     const json = this.jsonEnabled();
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
-    if (!flags.yes && !interactive) throw new CliError('apply changes the cluster and needs confirmation: pass --yes when not running on a terminal (nothing was changed)', EXIT.INVALID_INPUT);
+    if (!flags.yes && !interactive)
+      throw new CliError(
+        'apply changes the cluster and needs confirmation: pass --yes when not running on a terminal (nothing was changed)',
+        EXIT.INVALID_INPUT,
+      );
     // With --json, stdout holds only the result document; the progress goes to stderr.
     const stream = json ? 'stderr' : 'stdout';
     const color = process[stream].isTTY === true && !process.env.NO_COLOR;

@@ -18,7 +18,8 @@ import { writePlanFile } from '../upgrade/plan/write-plan-file.js';
 import { remediateDemo, startSandbox } from '../sandbox/index.js';
 
 export default class Demo extends BaseCommand {
-  static override summary = 'The whole story on a built-in sandbox cluster: plan, fix what it finds, plan again, apply with live progress.';
+  static override summary =
+    'The whole story on a built-in sandbox cluster: plan, fix what it finds, plan again, apply with live progress.';
 
   static override description = `Starts the built-in sandbox (3 control-plane nodes, pools blue and green, demo applications carrying the traps
 operators meet), waits for its workloads, and runs \`k8s-upgrade plan\` against it through its kubeconfig, exactly
@@ -31,10 +32,20 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
   static override flags = {
     to: Flags.string({ description: 'Target version.', default: 'v1.32.0' }),
     keep: Flags.boolean({ description: 'Keep the sandbox running at the end (Ctrl-C to stop).', default: false }),
-    apply: Flags.boolean({ description: 'Go on from the first plan to the fix, the second plan and the apply (--no-apply: plan only).', default: true, allowNo: true }),
-    'time-scale': Flags.string({ description: 'Sandbox speed: multiplies every simulated delay (0.2 = five times faster than life).', default: '0.2' }),
+    apply: Flags.boolean({
+      description: 'Go on from the first plan to the fix, the second plan and the apply (--no-apply: plan only).',
+      default: true,
+      allowNo: true,
+    }),
+    'time-scale': Flags.string({
+      description: 'Sandbox speed: multiplies every simulated delay (0.2 = five times faster than life).',
+      default: '0.2',
+    }),
     'log-format': runSettingsFlags['log-format'],
-    kubeconfig: Flags.string({ description: 'Where the sandbox kubeconfig is written.', default: '.sandbox/demo.kubeconfig' }),
+    kubeconfig: Flags.string({
+      description: 'Where the sandbox kubeconfig is written.',
+      default: '.sandbox/demo.kubeconfig',
+    }),
   };
 
   async run(): Promise<void> {
@@ -46,7 +57,12 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     this.log('Starting the sandbox cluster (Kubernetes v1.31.4, 3 control-plane nodes, pools blue=3 and green=3)…');
     const withEtcd = onPath('etcd') && onPath('etcdctl');
-    const sandbox = await startSandbox({ kubeconfigPath, version: 'v1.31.4', timeScale: timeScale(flags['time-scale']), etcd: withEtcd });
+    const sandbox = await startSandbox({
+      kubeconfigPath,
+      version: 'v1.31.4',
+      timeScale: timeScale(flags['time-scale']),
+      etcd: withEtcd,
+    });
     const etcdFlags = withEtcd
       ? { 'etcd-snapshot': 'local' as const, 'etcd-endpoints': sandbox.etcd!.endpoints.join(',') }
       : {};
@@ -57,9 +73,21 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
     );
     try {
       await waitForWorkloads(sandbox.cluster.store);
-      this.log(`Sandbox ready at ${sandbox.url}: ${sandbox.cluster.store.count('nodes')} nodes, ${sandbox.cluster.store.count('pods')} pods.`);
+      this.log(
+        `Sandbox ready at ${sandbox.url}: ${sandbox.cluster.store.count('nodes')} nodes, ${sandbox.cluster.store.count('pods')} pods.`,
+      );
       this.log(`  export KUBECONFIG=${kubeconfigPath}   # kubectl get nodes, kubectl get pdb -A, …\n`);
-      const argv = [process.execPath, join(this.config.root, 'bin', 'run.js'), 'sandbox', 'node', 'upgrade', '--kubeconfig', kubeconfigPath, '{node}', '{version}'];
+      const argv = [
+        process.execPath,
+        join(this.config.root, 'bin', 'run.js'),
+        'sandbox',
+        'node',
+        'upgrade',
+        '--kubeconfig',
+        kubeconfigPath,
+        '{node}',
+        '{version}',
+      ];
       // Exactly `plan --to … --workers pool=blue --workers pool=green --canary 1 --exec-command …`: plan's defaults.
       const settings = {
         ...PLAN_SETTING_DEFAULTS,
@@ -71,30 +99,45 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
       };
       const context = { access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}` };
       const planOnce = async (deleteEmptyDir: boolean) =>
-        planUpgrade(planRequestFrom({ ...settings, 'delete-emptydir-data': deleteEmptyDir }, { ...context, now: new Date() }));
+        planUpgrade(
+          planRequestFrom({ ...settings, 'delete-emptydir-data': deleteEmptyDir }, { ...context, now: new Date() }),
+        );
 
-      this.log(`Step 1. Plan the upgrade to ${flags.to} (k8s-upgrade plan --to ${flags.to} --workers pool=blue --workers pool=green --canary 1):\n`);
+      this.log(
+        `Step 1. Plan the upgrade to ${flags.to} (k8s-upgrade plan --to ${flags.to} --workers pool=blue --workers pool=green --canary 1):\n`,
+      );
       const first = await planOnce(false);
       this.log(renderPlanSummary(first.plan, { color, waivable: isWaivable }));
-      this.log('The demo applications carry the traps operators meet, and the plan names each one before anything is touched.');
+      this.log(
+        'The demo applications carry the traps operators meet, and the plan names each one before anything is touched.',
+      );
       if (!flags.apply) return;
 
       this.log('\nStep 2. Fix what the plan found, as an operator would:');
       for (const line of remediateDemo(sandbox.cluster)) this.log(`  ${line}`);
-      this.log('  (and accept losing the catalog\'s emptyDir cache: plan with --delete-emptydir-data)');
+      this.log("  (and accept losing the catalog's emptyDir cache: plan with --delete-emptydir-data)");
       await waitForWorkloads(sandbox.cluster.store);
 
       this.log('\nStep 3. Plan again:\n');
       const second = await planOnce(true);
       const planPath = writePlanFile(second.plan, join(workDir, `${second.plan.metadata.name}.yaml`));
-      this.log(renderPlanSummary(second.plan, { color, waivable: isWaivable, planPath: relative(process.cwd(), planPath) }));
-      if (!second.plan.summary.safe) throw new CliError('the second plan still has blockers; the demo stops here', EXIT.FAILED);
+      this.log(
+        renderPlanSummary(second.plan, { color, waivable: isWaivable, planPath: relative(process.cwd(), planPath) }),
+      );
+      if (!second.plan.summary.safe)
+        throw new CliError('the second plan still has blockers; the demo stops here', EXIT.FAILED);
 
       this.log(`\nStep 4. Apply it (k8s-upgrade apply ${relative(process.cwd(), planPath)} --yes):\n`);
       const mode = progressMode(flags['log-format'], process.stdout.isTTY === true, process.env);
       const summary = await runWithProgress({ mode, color }, (sink) =>
         applyPlan(
-          { planPath: relative(process.cwd(), planPath), access: { kubeconfig: kubeconfigPath }, generator: `k8s-upgrade ${this.config.version}`, confirm: async () => true, settings: { evictionRetryDelayMs: 1000, skipEtcdSnapshot: !withEtcd } },
+          {
+            planPath: relative(process.cwd(), planPath),
+            access: { kubeconfig: kubeconfigPath },
+            generator: `k8s-upgrade ${this.config.version}`,
+            confirm: async () => true,
+            settings: { evictionRetryDelayMs: 1000, skipEtcdSnapshot: !withEtcd },
+          },
           sink,
         ),
       );
@@ -102,7 +145,9 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.PAUSED])}`;
       this.log(`\nEvery node now: ${machines.join(', ')}`);
       if (summary.outcome !== 'done') this.exit(outcomeExitCode(summary.outcome));
       if (flags.keep) {
-        this.log(`\nThe sandbox keeps running (Ctrl-C to stop). Try: KUBECONFIG=${kubeconfigPath} kubectl get nodes -o wide`);
+        this.log(
+          `\nThe sandbox keeps running (Ctrl-C to stop). Try: KUBECONFIG=${kubeconfigPath} kubectl get nodes -o wide`,
+        );
         await new Promise<void>((done) => {
           process.once('SIGINT', () => done());
           process.once('SIGTERM', () => done());
@@ -147,6 +192,7 @@ function onPath(program: string): boolean {
 
 function timeScale(text: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > 10) throw new CliError(`--time-scale ${JSON.stringify(text)}: expected a number in (0, 10]`, EXIT.INVALID_INPUT);
+  if (!Number.isFinite(n) || n <= 0 || n > 10)
+    throw new CliError(`--time-scale ${JSON.stringify(text)}: expected a number in (0, 10]`, EXIT.INVALID_INPUT);
   return n;
 }

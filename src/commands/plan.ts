@@ -13,7 +13,8 @@ import { isWaivable } from '../checks/index.js';
 import type { UpgradePlan } from '../plan/index.js';
 
 export default class Plan extends BaseCommand {
-  static override summary = 'Read a live cluster, check everything that could fail or cause downtime, and write a reviewable plan.';
+  static override summary =
+    'Read a live cluster, check everything that could fail or cause downtime, and write a reviewable plan.';
 
   static override description = `Works out the version path (control plane one minor at a time; workers in as few hops as the skew policy
 allows), the worker groups and batches, and runs every preflight check. Writes plans/<cluster>-<from>-to-<to>.yaml

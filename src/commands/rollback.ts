@@ -15,7 +15,8 @@ import { rollbackRun } from '../upgrade/rollback/index.js';
 import type { RunSummary } from '../upgrade/run/index.js';
 
 export default class Rollback extends BaseCommand {
-  static override summary = 'Undo a run of a plan: workers back to their versions, then etcd restored from the verified snapshot and the control plane taken back.';
+  static override summary =
+    'Undo a run of a plan: workers back to their versions, then etcd restored from the verified snapshot and the control plane taken back.';
 
   static override description = `Reads the run recorded next to the plan (<plan>.state.json) and undoes what it changed, in this order: the
 workers the run upgraded go back to the versions they had (reverse order, the same drain discipline and window as
@@ -30,7 +31,10 @@ command again after any stop. --json prints the run summary as one JSON document
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCKED])}`;
 
-  static override examples = ['<%= config.bin %> rollback plans/prod-v1.31.4-to-v1.32.0.yaml', '<%= config.bin %> rollback plans/prod-v1.31.4-to-v1.32.0.yaml --yes --log-format json'];
+  static override examples = [
+    '<%= config.bin %> rollback plans/prod-v1.31.4-to-v1.32.0.yaml',
+    '<%= config.bin %> rollback plans/prod-v1.31.4-to-v1.32.0.yaml --yes --log-format json',
+  ];
 
   static override args = {
     plan: Args.string({ description: 'The plan file whose run to undo.', required: true }),
@@ -44,7 +48,11 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     const { args, flags } = await this.parse(Rollback);
     const json = this.jsonEnabled();
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
-    if (!flags.yes && !interactive) throw new CliError('rollback changes the cluster and loses every write after the etcd snapshot: pass --yes when not running on a terminal (nothing was changed)', EXIT.INVALID_INPUT);
+    if (!flags.yes && !interactive)
+      throw new CliError(
+        'rollback changes the cluster and loses every write after the etcd snapshot: pass --yes when not running on a terminal (nothing was changed)',
+        EXIT.INVALID_INPUT,
+      );
     // With --json, stdout holds only the result document; the progress goes to stderr.
     const stream = json ? 'stderr' : 'stdout';
     const color = process[stream].isTTY === true && !process.env.NO_COLOR;

@@ -20,10 +20,16 @@ ${DEFAULT_PLAN_DIR}/. -o json|yaml (or --json) prints the run state document its
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
 
-  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status plans/prod-v1.31.4-to-v1.32.0.yaml -o json'];
+  static override examples = [
+    '<%= config.bin %> status',
+    '<%= config.bin %> status plans/prod-v1.31.4-to-v1.32.0.yaml -o json',
+  ];
 
   static override args = {
-    plan: Args.string({ description: `The plan file (or its .state.json); default: the latest run in ${DEFAULT_PLAN_DIR}/.`, required: false }),
+    plan: Args.string({
+      description: `The plan file (or its .state.json); default: the latest run in ${DEFAULT_PLAN_DIR}/.`,
+      required: false,
+    }),
   };
 
   static override enableJsonFlag = true;

@@ -14,11 +14,17 @@ export interface CordonOptions {
   current?: boolean;
 }
 
-async function setUnschedulable(client: CordonClient, node: string, value: boolean, opts: CordonOptions): Promise<{ changed: boolean }> {
+async function setUnschedulable(
+  client: CordonClient,
+  node: string,
+  value: boolean,
+  opts: CordonOptions,
+): Promise<{ changed: boolean }> {
   let current = opts.current;
   if (current === undefined) {
     const n = await client.getNode(node);
-    if (!n) throw new ClusterApiError(`node ${node} not found: check the node name (kubectl get nodes)`, 404, 'NotFound');
+    if (!n)
+      throw new ClusterApiError(`node ${node} not found: check the node name (kubectl get nodes)`, 404, 'NotFound');
     current = n.unschedulable;
   }
   if (current === value) return { changed: false };
@@ -27,11 +33,19 @@ async function setUnschedulable(client: CordonClient, node: string, value: boole
 }
 
 /** Marks the node unschedulable; `changed: false` when it already was. */
-export function cordonNode(client: CordonClient, node: string, opts: CordonOptions = {}): Promise<{ changed: boolean }> {
+export function cordonNode(
+  client: CordonClient,
+  node: string,
+  opts: CordonOptions = {},
+): Promise<{ changed: boolean }> {
   return setUnschedulable(client, node, true, opts);
 }
 
 /** Makes the node schedulable again; `changed: false` when it already was. */
-export function uncordonNode(client: CordonClient, node: string, opts: CordonOptions = {}): Promise<{ changed: boolean }> {
+export function uncordonNode(
+  client: CordonClient,
+  node: string,
+  opts: CordonOptions = {},
+): Promise<{ changed: boolean }> {
   return setUnschedulable(client, node, false, opts);
 }

@@ -13,7 +13,14 @@ import { daemonSetsToCheck, selectPods, type PodSelection } from '../kube/index.
 import { UNSAFE_REASONS } from './filters.js';
 import { pdbsSelecting } from './pdb-match.js';
 import { sleepRejectingOnAbort, whenAborted } from './sleep.js';
-import { DrainError, type BlockingPod, type DrainErrorCode, type DrainEvent, type DrainOptions, type DrainResult } from './types.js';
+import {
+  DrainError,
+  type BlockingPod,
+  type DrainErrorCode,
+  type DrainEvent,
+  type DrainOptions,
+  type DrainResult,
+} from './types.js';
 import { GoneTracker } from './wait-gone.js';
 
 /** Why the drain's internal signal was aborted. */
@@ -39,13 +46,32 @@ interface Run {
   toRemove: PodInfo[];
 }
 
-export async function drainNode(client: DrainClient, node: string, opts: DrainOptions, onEvent: (e: DrainEvent) => void): Promise<DrainResult> {
+export async function drainNode(
+  client: DrainClient,
+  node: string,
+  opts: DrainOptions,
+  onEvent: (e: DrainEvent) => void,
+): Promise<DrainResult> {
   const ac = new AbortController();
-  const run: Run = { node, client, opts, onEvent, state: new DrainState(), ignored: [], touched: new Map(), started: Date.now(), signal: ac.signal, toRemove: [] };
-  if (opts.signal?.aborted) throw drainError(run, `the drain of node ${node} was aborted before it started`, 'ABORTED', []);
+  const run: Run = {
+    node,
+    client,
+    opts,
+    onEvent,
+    state: new DrainState(),
+    ignored: [],
+    touched: new Map(),
+    started: Date.now(),
+    signal: ac.signal,
+    toRemove: [],
+  };
+  if (opts.signal?.aborted)
+    throw drainError(run, `the drain of node ${node} was aborted before it started`, 'ABORTED', []);
   const onUserAbort = () => ac.abort(new Stop('ABORTED'));
   opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-  const deadline = Number.isFinite(opts.timeoutMs) ? setTimeout(() => ac.abort(new Stop('TIMEOUT')), Math.min(Math.max(0, opts.timeoutMs), MAX_TIMER_MS)) : undefined;
+  const deadline = Number.isFinite(opts.timeoutMs)
+    ? setTimeout(() => ac.abort(new Stop('TIMEOUT')), Math.min(Math.max(0, opts.timeoutMs), MAX_TIMER_MS))
+    : undefined;
   const aborted = whenAborted(ac.signal);
   try {
     await Promise.race([drainSteps(run), aborted.promise]);
@@ -66,7 +92,8 @@ async function drainSteps(run: Run): Promise<void> {
   const { client, node, opts } = run;
   const { pods, resourceVersion } = await listWithRetry(run);
   const alive = new Map<string, boolean>();
-  for (const ds of daemonSetsToCheck(pods)) alive.set(`${ds.namespace}/${ds.name}`, await client.daemonSetExists(ds.namespace, ds.name));
+  for (const ds of daemonSetsToCheck(pods))
+    alive.set(`${ds.namespace}/${ds.name}`, await client.daemonSetExists(ds.namespace, ds.name));
   run.signal.throwIfAborted();
   const sel = selectPods(pods, opts, (ns, name) => alive.get(`${ns}/${name}`) !== false);
   if (sel.unsafe.length > 0) throw unsafeError(run, sel);
@@ -79,10 +106,18 @@ async function drainSteps(run: Run): Promise<void> {
   // connection — every event after the list reaches the tracker whenever the stream opens.
   void run.tracker.start();
   const ctx: EvictContext = { client, opts, state: run.state, signal: run.signal, onEvent: run.onEvent };
-  await Promise.all([...sel.evict.map((p) => removeAndWait(run, ctx, p, evictPod)), ...sel.delete.map((p) => removeAndWait(run, ctx, p, deletePod))]);
+  await Promise.all([
+    ...sel.evict.map((p) => removeAndWait(run, ctx, p, evictPod)),
+    ...sel.delete.map((p) => removeAndWait(run, ctx, p, deletePod)),
+  ]);
 }
 
-async function removeAndWait(run: Run, ctx: EvictContext, pod: PodInfo, remove: (ctx: EvictContext, pod: PodInfo) => Promise<Removal>): Promise<void> {
+async function removeAndWait(
+  run: Run,
+  ctx: EvictContext,
+  pod: PodInfo,
+  remove: (ctx: EvictContext, pod: PodInfo) => Promise<Removal>,
+): Promise<void> {
   const key = podKey(pod);
   const how = await remove(ctx, pod);
   if (how !== 'gone') {
@@ -105,11 +140,26 @@ function reportIgnored(run: Run, sel: PodSelection<PodInfo>): void {
 
 function snapshot(run: Run): Omit<DrainResult, 'durationMs'> {
   const s = run.state;
-  return { node: run.node, evicted: [...s.evicted], deleted: [...s.deleted], ignored: [...run.ignored], touched: [...run.touched.values()], evictionRequests: s.evictionRequests, blockedMs: s.blockedMs };
+  return {
+    node: run.node,
+    evicted: [...s.evicted],
+    deleted: [...s.deleted],
+    ignored: [...run.ignored],
+    touched: [...run.touched.values()],
+    evictionRequests: s.evictionRequests,
+    blockedMs: s.blockedMs,
+  };
 }
 
 function drainError(run: Run, message: string, code: DrainErrorCode, pods: BlockingPod[], cause?: unknown): DrainError {
-  return new DrainError(message, code, run.node, pods, { ...snapshot(run), durationMs: Date.now() - run.started }, cause === undefined ? undefined : { cause });
+  return new DrainError(
+    message,
+    code,
+    run.node,
+    pods,
+    { ...snapshot(run), durationMs: Date.now() - run.started },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function unsafeError(run: Run, sel: PodSelection<PodInfo>): DrainError {
@@ -117,7 +167,12 @@ function unsafeError(run: Run, sel: PodSelection<PodInfo>): DrainError {
   const groups = new Map<string, string[]>();
   for (const p of pods) groups.set(p.message, [...(groups.get(p.message) ?? []), p.pod]);
   const parts = [...groups].map(([reason, names]) => `${reason}: ${names.join(', ')}`);
-  return drainError(run, `cannot drain node ${run.node}, nothing was evicted: ${parts.join('; ')}`, 'UNSAFE_PODS', pods);
+  return drainError(
+    run,
+    `cannot drain node ${run.node}, nothing was evicted: ${parts.join('; ')}`,
+    'UNSAFE_PODS',
+    pods,
+  );
 }
 
 /** The node's pods; an unreachable API or a 502/503/504 is retried (3 attempts, 1 s apart) before the drain gives up. */
@@ -136,11 +191,25 @@ async function listWithRetry(run: Run): ReturnType<DrainClient['listPodsOnNode']
 async function toDrainError(run: Run, e: unknown): Promise<DrainError> {
   if (e instanceof DrainError) return e;
   const node = run.node;
-  if (e instanceof Stop && e.why === 'ABORTED') return drainError(run, `the drain of node ${node} was aborted; the node stays cordoned`, 'ABORTED', []);
+  if (e instanceof Stop && e.why === 'ABORTED')
+    return drainError(run, `the drain of node ${node} was aborted; the node stays cordoned`, 'ABORTED', []);
   if (e instanceof Stop && e.why === 'TIMEOUT') return timeoutError(run);
   if (e instanceof PodFailure && e.code === 'MULTIPLE_PDBS') return multiplePdbsError(run, e);
-  if (e instanceof PodFailure) return drainError(run, `${e.message}; the node ${node} stays cordoned`, 'EVICTION_FAILED', [{ pod: podKey(e.pod), message: e.message }], e);
-  return drainError(run, `the drain of node ${node} failed: ${(e as Error)?.message ?? String(e)}; the node stays cordoned`, 'EVICTION_FAILED', [], e);
+  if (e instanceof PodFailure)
+    return drainError(
+      run,
+      `${e.message}; the node ${node} stays cordoned`,
+      'EVICTION_FAILED',
+      [{ pod: podKey(e.pod), message: e.message }],
+      e,
+    );
+  return drainError(
+    run,
+    `the drain of node ${node} failed: ${(e as Error)?.message ?? String(e)}; the node stays cordoned`,
+    'EVICTION_FAILED',
+    [],
+    e,
+  );
 }
 
 function timeoutError(run: Run): DrainError {
@@ -158,7 +227,8 @@ function timeoutError(run: Run): DrainError {
   }
   const pending = [...state.pending].sort();
   const watchNote = run.tracker?.lastError ? ` (last watch error: ${run.tracker.lastError.message})` : '';
-  const what = pending.length > 0 ? `evicted pods still terminating: ${pending.join(', ')}` : 'the drain did not finish';
+  const what =
+    pending.length > 0 ? `evicted pods still terminating: ${pending.join(', ')}` : 'the drain did not finish';
   return drainError(
     run,
     `the drain of node ${node} timed out after ${opts.timeoutMs} ms; ${what}${watchNote}. The node stays cordoned; check why the pods do not terminate (finalizers, a long grace period) or raise the timeout.`,
@@ -170,9 +240,16 @@ function timeoutError(run: Run): DrainError {
 async function multiplePdbsError(run: Run, e: PodFailure): Promise<DrainError> {
   let byPod: BlockingPod[] = [{ pod: podKey(e.pod), message: e.message }];
   try {
-    const pdbs = (await run.client.listPdbs()).filter((b) => b.namespace === e.pod.namespace || run.toRemove.some((p) => p.namespace === b.namespace));
+    const pdbs = (await run.client.listPdbs()).filter(
+      (b) => b.namespace === e.pod.namespace || run.toRemove.some((p) => p.namespace === b.namespace),
+    );
     const found = run.toRemove.map((p) => ({ p, names: pdbsSelecting(p, pdbs) })).filter((x) => x.names.length > 1);
-    if (found.length > 0) byPod = found.map(({ p, names }) => ({ pod: podKey(p), pdb: names.join(', '), message: `selected by more than one PodDisruptionBudget: ${names.join(', ')}` }));
+    if (found.length > 0)
+      byPod = found.map(({ p, names }) => ({
+        pod: podKey(p),
+        pdb: names.join(', '),
+        message: `selected by more than one PodDisruptionBudget: ${names.join(', ')}`,
+      }));
   } catch {
     // Naming the budgets is best effort: the Eviction API's message still says what is wrong.
   }

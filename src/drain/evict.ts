@@ -44,7 +44,10 @@ export async function deletePod(ctx: EvictContext, pod: PodInfo): Promise<Remova
   const key = podKey(pod);
   let r: 'deleted' | 'not-found';
   try {
-    r = await ctx.client.deletePod(pod.namespace, pod.name, { uid: pod.uid, gracePeriodSeconds: ctx.opts.gracePeriodSeconds });
+    r = await ctx.client.deletePod(pod.namespace, pod.name, {
+      uid: pod.uid,
+      gracePeriodSeconds: ctx.opts.gracePeriodSeconds,
+    });
   } catch (e) {
     throw new PodFailure('EVICTION_FAILED', pod, `deleting pod ${key} failed: ${(e as Error).message}`, { cause: e });
   }
@@ -65,9 +68,15 @@ export async function evictPod(ctx: EvictContext, pod: PodInfo): Promise<Removal
     state.evictionRequests++;
     let out;
     try {
-      out = await client.evictPod(pod.namespace, pod.name, { uid: pod.uid, gracePeriodSeconds: opts.gracePeriodSeconds });
+      out = await client.evictPod(pod.namespace, pod.name, {
+        uid: pod.uid,
+        gracePeriodSeconds: opts.gracePeriodSeconds,
+      });
     } catch (e) {
-      if (!(e instanceof ClusterApiError && TRANSIENT.has(e.status))) throw new PodFailure('EVICTION_FAILED', pod, `evicting pod ${key} failed: ${(e as Error).message}`, { cause: e });
+      if (!(e instanceof ClusterApiError && TRANSIENT.has(e.status)))
+        throw new PodFailure('EVICTION_FAILED', pod, `evicting pod ${key} failed: ${(e as Error).message}`, {
+          cause: e,
+        });
       out = { result: 'transient' as const, message: e.message };
     }
     ctx.signal.throwIfAborted();
@@ -100,7 +109,13 @@ export async function evictPod(ctx: EvictContext, pod: PodInfo): Promise<Removal
         }
         delay = Math.min(delay, left);
       }
-      ctx.onEvent({ type: 'eviction-blocked', pod: key, ...(out.pdb ? { pdb: out.pdb } : {}), message: out.message, retryInMs: delay });
+      ctx.onEvent({
+        type: 'eviction-blocked',
+        pod: key,
+        ...(out.pdb ? { pdb: out.pdb } : {}),
+        message: out.message,
+        retryInMs: delay,
+      });
       // Retry as soon as the budget allows a disruption again (a watch, when the caller has one), at the latest after `delay`.
       if (out.pdb && opts.waitForBudget) {
         await opts.waitForBudget(pod.namespace, out.pdb, delay, ctx.signal).catch(() => undefined);

@@ -28,7 +28,8 @@ const endpointsFlag = (endpoints: readonly string[]): string => {
   if (endpoints.length === 0) throw new TypeError('no etcd endpoints given');
   for (const e of endpoints) {
     noFlag('endpoint', e);
-    if (e.includes(',') || /\s/.test(e)) throw new TypeError(`endpoint ${JSON.stringify(e)} contains a comma or a space`);
+    if (e.includes(',') || /\s/.test(e))
+      throw new TypeError(`endpoint ${JSON.stringify(e)} contains a comma or a space`);
   }
   return `--endpoints=${endpoints.join(',')}`;
 };
@@ -43,7 +44,11 @@ export interface TimeoutFlags {
 const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
 
 /** `etcdctl --endpoints=a,b … endpoint health -w json`. */
-export const endpointHealthArgv = (tools: Pick<EtcdTools, 'etcdctl'>, conn: EtcdConnection, t: TimeoutFlags = {}): string[] => [
+export const endpointHealthArgv = (
+  tools: Pick<EtcdTools, 'etcdctl'>,
+  conn: EtcdConnection,
+  t: TimeoutFlags = {},
+): string[] => [
   tools.etcdctl,
   endpointsFlag(conn.endpoints),
   ...tlsFlags(conn),
@@ -56,7 +61,13 @@ export const endpointHealthArgv = (tools: Pick<EtcdTools, 'etcdctl'>, conn: Etcd
 ];
 
 /** `etcdctl --endpoints=<one> … snapshot save <file>`: etcd refuses a save from several endpoints. */
-export const snapshotSaveArgv = (tools: Pick<EtcdTools, 'etcdctl'>, conn: EtcdConnection, endpoint: string, file: string, t: TimeoutFlags = {}): string[] => [
+export const snapshotSaveArgv = (
+  tools: Pick<EtcdTools, 'etcdctl'>,
+  conn: EtcdConnection,
+  endpoint: string,
+  file: string,
+  t: TimeoutFlags = {},
+): string[] => [
   tools.etcdctl,
   endpointsFlag([endpoint]),
   ...tlsFlags(conn),
@@ -71,14 +82,23 @@ export const snapshotSaveArgv = (tools: Pick<EtcdTools, 'etcdctl'>, conn: EtcdCo
 export const offlineTool = (tools: EtcdTools): string => tools.etcdutl ?? tools.etcdctl;
 
 /** `etcdutl|etcdctl snapshot status <file> -w json`. */
-export const snapshotStatusArgv = (tools: EtcdTools, file: string): string[] => [offlineTool(tools), 'snapshot', 'status', noFlag('snapshot path', file), '-w', 'json'];
+export const snapshotStatusArgv = (tools: EtcdTools, file: string): string[] => [
+  offlineTool(tools),
+  'snapshot',
+  'status',
+  noFlag('snapshot path', file),
+  '-w',
+  'json',
+];
 
 /** `etcdutl|etcdctl snapshot restore <file> --name … --data-dir … --initial-cluster … --initial-advertise-peer-urls … --initial-cluster-token …`. */
 export const restoreArgv = (tools: EtcdTools, snapshotPath: string, member: RestoreMember): string[] => {
   const { name, dataDir, initialCluster, initialAdvertisePeerUrls, initialClusterToken } = member;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new TypeError(`member name ${JSON.stringify(name)} is not a valid etcd member name`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+    throw new TypeError(`member name ${JSON.stringify(name)} is not a valid etcd member name`);
   const entries = noFlag('initial cluster', initialCluster).split(',');
-  if (!entries.some((kv) => kv.startsWith(`${name}=`))) throw new TypeError(`member ${name} is not in the initial cluster ${initialCluster}`);
+  if (!entries.some((kv) => kv.startsWith(`${name}=`)))
+    throw new TypeError(`member ${name} is not in the initial cluster ${initialCluster}`);
   for (const url of noFlag('peer URL', initialAdvertisePeerUrls).split(',')) {
     if (!entries.includes(`${name}=${url}`)) {
       throw new TypeError(`initial cluster ${initialCluster} does not give ${name} the peer URL ${url}`);

@@ -28,7 +28,10 @@ export async function detectTools(runner: CommandRunner, opts: DetectToolsOption
   const ctl = await runner.run([etcdctl, 'version'], runOpts);
   const version = ctl.exitCode === 0 ? parseToolVersion(ctl.stdout) : undefined;
   if (ctl.exitCode === 127 || ctl.exitCode === 126) {
-    throw new EtcdError(`${etcdctl} was not found (${runner.where}): it takes the etcd snapshot. ${INSTALL_ADVICE}`, 'TOOL_MISSING');
+    throw new EtcdError(
+      `${etcdctl} was not found (${runner.where}): it takes the etcd snapshot. ${INSTALL_ADVICE}`,
+      'TOOL_MISSING',
+    );
   }
   if (!version) {
     throw new EtcdError(

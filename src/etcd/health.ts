@@ -21,10 +21,17 @@ export interface EndpointHealthOptions {
 
 const sameEndpoint = (a: string, b: string): boolean => a.replace(/^\w+:\/\//, '') === b.replace(/^\w+:\/\//, '');
 
-export async function endpointHealth(conn: EtcdConnection, runner: CommandRunner, opts: EndpointHealthOptions = {}): Promise<EndpointHealth[]> {
+export async function endpointHealth(
+  conn: EtcdConnection,
+  runner: CommandRunner,
+  opts: EndpointHealthOptions = {},
+): Promise<EndpointHealth[]> {
   const tools = opts.tools ?? (await detectTools(runner, { signal: opts.signal }));
   const perEndpoint = opts.endpointTimeoutMs ?? 5_000;
-  const argv = endpointHealthArgv(tools, conn, { dialTimeoutMs: Math.min(perEndpoint, 3_000), commandTimeoutMs: perEndpoint });
+  const argv = endpointHealthArgv(tools, conn, {
+    dialTimeoutMs: Math.min(perEndpoint, 3_000),
+    commandTimeoutMs: perEndpoint,
+  });
   const r = await runner.run(argv, { timeoutMs: opts.timeoutMs ?? 30_000, signal: opts.signal, env: ETCDCTL_ENV });
   if (r.timedOut || r.aborted) {
     throw new EtcdError(
@@ -41,7 +48,10 @@ export async function endpointHealth(conn: EtcdConnection, runner: CommandRunner
     );
   }
   return conn.endpoints.map((endpoint, i) => {
-    const found = parsed.find((p) => p.endpoint === endpoint) ?? parsed.find((p) => sameEndpoint(p.endpoint, endpoint)) ?? parsed[i];
+    const found =
+      parsed.find((p) => p.endpoint === endpoint) ??
+      parsed.find((p) => sameEndpoint(p.endpoint, endpoint)) ??
+      parsed[i];
     return found ? { ...found, endpoint } : { endpoint, healthy: false, error: 'not reported by etcdctl' };
   });
 }

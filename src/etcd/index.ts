@@ -17,6 +17,14 @@ export { endpointHealth, type EndpointHealth, type EndpointHealthOptions } from 
 export { saveSnapshot, type SaveSnapshotOptions } from './save.js';
 export { verifySnapshot, snapshotStatus, type VerifiedSnapshot, type VerifyOptions } from './verify.js';
 export { restoreSnapshot, type RestoreOptions, type RestoreResult } from './restore.js';
-export { restoreArgv, snapshotSaveArgv, snapshotStatusArgv, endpointHealthArgv, tlsFlags, offlineTool, ETCDCTL_ENV } from './argv.js';
+export {
+  restoreArgv,
+  snapshotSaveArgv,
+  snapshotStatusArgv,
+  endpointHealthArgv,
+  tlsFlags,
+  offlineTool,
+  ETCDCTL_ENV,
+} from './argv.js';
 export { parseSnapshotStatus, parseEndpointHealth, parseToolVersion } from './parse.js';
 export { sha256File, checkEmbeddedHash } from './integrity.js';

@@ -20,13 +20,13 @@ export async function sha256File(path: string): Promise<{ sha256: string; sizeBy
 }
 
 export type IntegrityResult =
-  | { ok: true }
-  | { ok: false; reason: 'TRUNCATED' | 'NO_INTEGRITY_HASH' | 'CORRUPT'; detail: string };
+  { ok: true } | { ok: false; reason: 'TRUNCATED' | 'NO_INTEGRITY_HASH' | 'CORRUPT'; detail: string };
 
 /** Whether the file ends with the sha256 of the rest, as files from `etcdctl snapshot save` do. */
 export async function checkEmbeddedHash(path: string): Promise<IntegrityResult> {
   const { size } = await stat(path);
-  if (size < 512 + HASH_LEN) return { ok: false, reason: 'TRUNCATED', detail: `${size} bytes is too small for an etcd snapshot` };
+  if (size < 512 + HASH_LEN)
+    return { ok: false, reason: 'TRUNCATED', detail: `${size} bytes is too small for an etcd snapshot` };
   if (size % 512 !== HASH_LEN) {
     return {
       ok: false,
@@ -46,5 +46,7 @@ export async function checkEmbeddedHash(path: string): Promise<IntegrityResult> 
   } finally {
     await fh.close();
   }
-  return h.digest().equals(tail) ? { ok: true } : { ok: false, reason: 'CORRUPT', detail: 'its content does not match the integrity hash etcd wrote at its end' };
+  return h.digest().equals(tail)
+    ? { ok: true }
+    : { ok: false, reason: 'CORRUPT', detail: 'its content does not match the integrity hash etcd wrote at its end' };
 }

@@ -17,7 +17,8 @@ export function localRunner(): CommandRunner {
     async run(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
       const [file, ...args] = argv;
       if (!file) throw new TypeError('localRunner.run: empty argv');
-      if (opts.signal?.aborted) return { exitCode: 130, stdout: '', stderr: `${file}: not started, the run was aborted`, aborted: true };
+      if (opts.signal?.aborted)
+        return { exitCode: 130, stdout: '', stderr: `${file}: not started, the run was aborted`, aborted: true };
       const r = await execa(file, args, {
         shell: false,
         reject: false,
@@ -32,13 +33,24 @@ export function localRunner(): CommandRunner {
       });
       const stdout = typeof r.stdout === 'string' ? r.stdout : '';
       const stderr = typeof r.stderr === 'string' ? r.stderr : '';
-      if (r.timedOut) return { exitCode: 124, stdout, stderr: `${stderr}\n${file}: killed after ${Math.round(opts.timeoutMs / 1000)} s (timeout)`, timedOut: true };
-      if (r.isCanceled) return { exitCode: 130, stdout, stderr: `${stderr}\n${file}: killed, the run was aborted`, aborted: true };
+      if (r.timedOut)
+        return {
+          exitCode: 124,
+          stdout,
+          stderr: `${stderr}\n${file}: killed after ${Math.round(opts.timeoutMs / 1000)} s (timeout)`,
+          timedOut: true,
+        };
+      if (r.isCanceled)
+        return { exitCode: 130, stdout, stderr: `${stderr}\n${file}: killed, the run was aborted`, aborted: true };
       if (r.exitCode === undefined) {
         const code = (r as { code?: string }).code;
         if (code === 'ENOENT') return { exitCode: 127, stdout, stderr: `${file}: command not found` };
         if (code === 'EACCES') return { exitCode: 126, stdout, stderr: `${file}: permission denied` };
-        return { exitCode: 128 + 9, stdout, stderr: `${stderr}\n${file}: ${r.signal ? `killed by ${r.signal}` : (r.shortMessage ?? 'failed to start')}` };
+        return {
+          exitCode: 128 + 9,
+          stdout,
+          stderr: `${stderr}\n${file}: ${r.signal ? `killed by ${r.signal}` : (r.shortMessage ?? 'failed to start')}`,
+        };
       }
       return { exitCode: r.exitCode, stdout, stderr };
     },

@@ -5,13 +5,15 @@
 import type { SnapshotStatus } from './types.js';
 
 /** `etcdctl version: 3.4.23` / `etcdutl version: 3.5.9` → `3.4.23`. */
-export const parseToolVersion = (stdout: string): string | undefined => /\b(?:etcdctl|etcdutl) version:\s*v?(\d+\.\d+\.\d+\S*)/.exec(stdout)?.[1];
+export const parseToolVersion = (stdout: string): string | undefined =>
+  /\b(?:etcdctl|etcdutl) version:\s*v?(\d+\.\d+\.\d+\S*)/.exec(stdout)?.[1];
 
 /** `{"hash":…,"revision":…,"totalKey":…,"totalSize":…}` (one JSON object; etcdutl may add a version field). */
 export const parseSnapshotStatus = (stdout: string): SnapshotStatus => {
   const start = stdout.indexOf('{');
   const end = stdout.lastIndexOf('}');
-  if (start < 0 || end < start) throw new TypeError(`snapshot status printed no JSON object: ${JSON.stringify(stdout.slice(0, 200))}`);
+  if (start < 0 || end < start)
+    throw new TypeError(`snapshot status printed no JSON object: ${JSON.stringify(stdout.slice(0, 200))}`);
   let o: unknown;
   try {
     o = JSON.parse(stdout.slice(start, end + 1));
@@ -21,7 +23,8 @@ export const parseSnapshotStatus = (stdout: string): SnapshotStatus => {
   const r = o as Record<string, unknown>;
   const num = (k: string): number => {
     const v = r[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(`snapshot status JSON has no numeric ${k}: ${JSON.stringify(o)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new TypeError(`snapshot status JSON has no numeric ${k}: ${JSON.stringify(o)}`);
     return v;
   };
   return { hash: num('hash'), revision: num('revision'), totalKeys: num('totalKey'), totalSize: num('totalSize') };
@@ -49,7 +52,11 @@ export const parseEndpointHealth = (stdout: string): EndpointHealth[] | undefine
   for (const x of arr as Record<string, unknown>[]) {
     if (!x || typeof x.endpoint !== 'string') return undefined;
     const healthy = x.health === true || x.health === 'true';
-    out.push({ endpoint: x.endpoint, healthy, ...(healthy ? {} : { error: typeof x.error === 'string' && x.error ? x.error : 'unhealthy' }) });
+    out.push({
+      endpoint: x.endpoint,
+      healthy,
+      ...(healthy ? {} : { error: typeof x.error === 'string' && x.error ? x.error : 'unhealthy' }),
+    });
   }
   return out;
 };

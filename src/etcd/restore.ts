@@ -20,7 +20,11 @@ export interface RestoreResult {
 }
 
 const restoreError = (member: RestoreMember, what: string, cause?: unknown): EtcdError =>
-  new EtcdError(`restore of etcd member ${member.name} into ${member.dataDir} ${what}`, 'RESTORE_FAILED', cause === undefined ? undefined : { cause });
+  new EtcdError(
+    `restore of etcd member ${member.name} into ${member.dataDir} ${what}`,
+    'RESTORE_FAILED',
+    cause === undefined ? undefined : { cause },
+  );
 
 export async function restoreSnapshot(
   tools: EtcdTools,
@@ -33,7 +37,11 @@ export async function restoreSnapshot(
   try {
     argv = restoreArgv(tools, snapshotPath, member);
   } catch (e) {
-    throw restoreError(member, `was refused: ${(e as Error).message}; fix the member settings. Nothing was changed.`, e);
+    throw restoreError(
+      member,
+      `was refused: ${(e as Error).message}; fix the member settings. Nothing was changed.`,
+      e,
+    );
   }
   const step = { timeoutMs: opts.timeoutMs, signal: opts.signal };
 
@@ -48,9 +56,16 @@ export async function restoreSnapshot(
   }
   if (ls.exitCode === 0) {
     const rmdir = await runner.run(['rmdir', '--', member.dataDir], step);
-    if (rmdir.exitCode !== 0) throw restoreError(member, `failed: the empty directory could not be replaced (${runner.where}).${outputTail(rmdir.stderr)}`);
+    if (rmdir.exitCode !== 0)
+      throw restoreError(
+        member,
+        `failed: the empty directory could not be replaced (${runner.where}).${outputTail(rmdir.stderr)}`,
+      );
   } else if (!/no such file|cannot access/i.test(ls.stderr)) {
-    throw restoreError(member, `was refused: ${member.dataDir} could not be read (${runner.where}); check the path and permissions.${outputTail(ls.stderr)}`);
+    throw restoreError(
+      member,
+      `was refused: ${member.dataDir} could not be read (${runner.where}); check the path and permissions.${outputTail(ls.stderr)}`,
+    );
   }
 
   const r = await runner.run(argv, { ...step, env: ETCDCTL_ENV });

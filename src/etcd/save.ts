@@ -42,7 +42,12 @@ export async function saveSnapshot(
   const step = { timeoutMs: opts.timeoutMs, signal: opts.signal };
   const tools = opts.tools ?? (await detectTools(runner, { signal: opts.signal }));
 
-  const health = await endpointHealth(conn, runner, { tools, timeoutMs: opts.timeoutMs, endpointTimeoutMs: opts.endpointTimeoutMs, signal: opts.signal });
+  const health = await endpointHealth(conn, runner, {
+    tools,
+    timeoutMs: opts.timeoutMs,
+    endpointTimeoutMs: opts.endpointTimeoutMs,
+    signal: opts.signal,
+  });
   const healthy = health.filter((h) => h.healthy).map((h) => h.endpoint);
   if (healthy.length === 0) {
     throw new EtcdError(
@@ -59,14 +64,19 @@ export async function saveSnapshot(
   const tmp = await runner.run(['mktemp', '-d'], { ...step });
   const remoteDir = tmp.stdout.trim();
   if (tmp.exitCode !== 0 || !remoteDir.startsWith('/')) {
-    throw saveError(`could not make a temp directory (${runner.where}) for the snapshot: mktemp -d exited with code ${tmp.exitCode}.${outputTail(tmp.stderr)}`);
+    throw saveError(
+      `could not make a temp directory (${runner.where}) for the snapshot: mktemp -d exited with code ${tmp.exitCode}.${outputTail(tmp.stderr)}`,
+    );
   }
   const remoteFile = `${remoteDir}/snapshot.db`;
   try {
     let endpoint: string | undefined;
     const failures: string[] = [];
     for (const candidate of healthy) {
-      const r = await runner.run(snapshotSaveArgv(tools, conn, candidate, remoteFile, { dialTimeoutMs: 3_000 }), { ...step, env: ETCDCTL_ENV });
+      const r = await runner.run(snapshotSaveArgv(tools, conn, candidate, remoteFile, { dialTimeoutMs: 3_000 }), {
+        ...step,
+        env: ETCDCTL_ENV,
+      });
       if (r.aborted) throw saveError(`the etcd snapshot (${runner.where}) was aborted; no snapshot was kept.`);
       if (r.exitCode === 0) {
         endpoint = candidate;
@@ -75,7 +85,9 @@ export async function saveSnapshot(
       failures.push(`${candidate}: ${r.timedOut ? 'timed out' : `exit code ${r.exitCode}`}${outputTail(r.stderr, 3)}`);
     }
     if (!endpoint) {
-      throw saveError(`etcdctl snapshot save failed on every healthy member (${runner.where}):\n  ${failures.join('\n  ')}\nCheck disk space where etcdctl runs and the certificate paths, then re-run.`);
+      throw saveError(
+        `etcdctl snapshot save failed on every healthy member (${runner.where}):\n  ${failures.join('\n  ')}\nCheck disk space where etcdctl runs and the certificate paths, then re-run.`,
+      );
     }
 
     let status: SnapshotStatus;
@@ -88,12 +100,20 @@ export async function saveSnapshot(
       await fetchTo(runner, remoteFile, partial, step);
       const integrity = await checkEmbeddedHash(partial);
       if (!integrity.ok) {
-        throw new SnapshotVerificationError(`the snapshot copied from ${runner.where} to ${finalPath} is not intact: ${integrity.detail}. Re-run to take it again.`, integrity.reason, partial);
+        throw new SnapshotVerificationError(
+          `the snapshot copied from ${runner.where} to ${finalPath} is not intact: ${integrity.detail}. Re-run to take it again.`,
+          integrity.reason,
+          partial,
+        );
       }
       const local = await sha256File(partial);
       const theirs = remoteSha.exitCode === 0 ? /^[0-9a-f]{64}/.exec(remoteSha.stdout)?.[0] : undefined;
       if (theirs !== undefined && theirs !== local.sha256) {
-        throw new SnapshotVerificationError(`the snapshot copied from ${runner.where} differs from the file there (sha256 ${local.sha256} ≠ ${theirs}). Re-run to take it again.`, 'SHA256_MISMATCH', partial);
+        throw new SnapshotVerificationError(
+          `the snapshot copied from ${runner.where} differs from the file there (sha256 ${local.sha256} ≠ ${theirs}). Re-run to take it again.`,
+          'SHA256_MISMATCH',
+          partial,
+        );
       }
     }
     const { sha256, sizeBytes } = await sha256File(partial);
@@ -101,7 +121,12 @@ export async function saveSnapshot(
       await link(partial, finalPath);
     } catch (e) {
       const exists = (e as NodeJS.ErrnoException).code === 'EEXIST';
-      throw saveError(exists ? `${finalPath} already exists; a snapshot is never overwritten: choose another name or move the old file.` : `could not name the snapshot ${finalPath}: ${(e as Error).message}`, e);
+      throw saveError(
+        exists
+          ? `${finalPath} already exists; a snapshot is never overwritten: choose another name or move the old file.`
+          : `could not name the snapshot ${finalPath}: ${(e as Error).message}`,
+        e,
+      );
     }
     await unlink(partial);
     await chmod(finalPath, 0o600);
@@ -125,11 +150,19 @@ export async function saveSnapshot(
   }
 }
 
-async function fetchTo(runner: CommandRunner, remoteFile: string, localPath: string, step: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+async function fetchTo(
+  runner: CommandRunner,
+  remoteFile: string,
+  localPath: string,
+  step: { timeoutMs: number; signal?: AbortSignal },
+): Promise<void> {
   try {
     await runner.fetch(remoteFile, localPath, step);
     await chmod(localPath, 0o600);
   } catch (e) {
-    throw saveError(`could not copy the snapshot from ${runner.where} to ${localPath}: ${(e as Error).message}. Check the disk space and permissions of the snapshot directory, then re-run.`, e);
+    throw saveError(
+      `could not copy the snapshot from ${runner.where} to ${localPath}: ${(e as Error).message}. Check the disk space and permissions of the snapshot directory, then re-run.`,
+      e,
+    );
   }
 }

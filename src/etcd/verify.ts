@@ -23,16 +23,31 @@ export interface VerifyOptions {
   signal?: AbortSignal;
 }
 
-const DO_NEXT = 'Do not restore from this file: use another verified copy, or take a new snapshot while etcd is healthy.';
+const DO_NEXT =
+  'Do not restore from this file: use another verified copy, or take a new snapshot while etcd is healthy.';
 
 const fail = (path: string, reason: VerificationFailure, what: string, cause?: unknown): SnapshotVerificationError =>
-  new SnapshotVerificationError(`etcd snapshot ${path} failed verification: ${what}. ${DO_NEXT}`, reason, path, cause === undefined ? undefined : { cause });
+  new SnapshotVerificationError(
+    `etcd snapshot ${path} failed verification: ${what}. ${DO_NEXT}`,
+    reason,
+    path,
+    cause === undefined ? undefined : { cause },
+  );
 
 /** `snapshot status -w json` on a file on the runner's side. */
-export async function snapshotStatus(path: string, runner: CommandRunner, tools: EtcdTools, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<SnapshotStatus> {
+export async function snapshotStatus(
+  path: string,
+  runner: CommandRunner,
+  tools: EtcdTools,
+  opts: { timeoutMs: number; signal?: AbortSignal },
+): Promise<SnapshotStatus> {
   const r = await runner.run(snapshotStatusArgv(tools, path), { ...opts, env: ETCDCTL_ENV });
   if (r.exitCode !== 0) {
-    throw fail(path, 'STATUS_FAILED', `\`snapshot status\` (${runner.where}) ${r.timedOut ? 'timed out' : `exited with code ${r.exitCode}`}${outputTail(r.stderr)}`);
+    throw fail(
+      path,
+      'STATUS_FAILED',
+      `\`snapshot status\` (${runner.where}) ${r.timedOut ? 'timed out' : `exited with code ${r.exitCode}`}${outputTail(r.stderr)}`,
+    );
   }
   try {
     return parseSnapshotStatus(r.stdout);
@@ -45,7 +60,12 @@ export async function snapshotStatus(path: string, runner: CommandRunner, tools:
  * Verifies the snapshot file at `path` on this machine (its bytes are read here; `snapshot status` runs through
  * `runner`, which must see the same path: use `localRunner()` for the operator's copy).
  */
-export async function verifySnapshot(path: string, runner: CommandRunner, expected?: SnapshotRecord, opts: VerifyOptions = {}): Promise<VerifiedSnapshot> {
+export async function verifySnapshot(
+  path: string,
+  runner: CommandRunner,
+  expected?: SnapshotRecord,
+  opts: VerifyOptions = {},
+): Promise<VerifiedSnapshot> {
   try {
     const s = await stat(path);
     if (!s.isFile()) throw new Error('not a regular file');
@@ -54,18 +74,33 @@ export async function verifySnapshot(path: string, runner: CommandRunner, expect
   }
   const { sha256, sizeBytes } = await sha256File(path);
   if (expected && expected.sha256 !== sha256) {
-    throw fail(path, 'SHA256_MISMATCH', `its sha256 ${sha256} (${sizeBytes} bytes) is not the ${expected.sha256} (${expected.sizeBytes} bytes) recorded when it was taken at ${expected.takenAt}`);
+    throw fail(
+      path,
+      'SHA256_MISMATCH',
+      `its sha256 ${sha256} (${sizeBytes} bytes) is not the ${expected.sha256} (${expected.sizeBytes} bytes) recorded when it was taken at ${expected.takenAt}`,
+    );
   }
   const integrity = await checkEmbeddedHash(path);
   if (!integrity.ok) throw fail(path, integrity.reason, integrity.detail);
 
   const tools = opts.tools ?? (await detectTools(runner, { signal: opts.signal }));
-  const status = await snapshotStatus(path, runner, tools, { timeoutMs: opts.timeoutMs ?? 60_000, signal: opts.signal });
+  const status = await snapshotStatus(path, runner, tools, {
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    signal: opts.signal,
+  });
   if (expected && expected.revision !== status.revision) {
-    throw fail(path, 'REVISION_MISMATCH', `its revision ${status.revision} is not the ${expected.revision} recorded when it was taken`);
+    throw fail(
+      path,
+      'REVISION_MISMATCH',
+      `its revision ${status.revision} is not the ${expected.revision} recorded when it was taken`,
+    );
   }
   if (expected && expected.hash !== status.hash) {
-    throw fail(path, 'HASH_MISMATCH', `its database hash ${status.hash} is not the ${expected.hash} recorded when it was taken`);
+    throw fail(
+      path,
+      'HASH_MISMATCH',
+      `its database hash ${status.hash} is not the ${expected.hash} recorded when it was taken`,
+    );
   }
   return { ...status, sha256, sizeBytes };
 }

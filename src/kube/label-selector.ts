@@ -182,7 +182,11 @@ const parseRequirement = (source: string, peek: Reader, next: Reader): LabelRequ
   if (op.kind === 'in' || op.kind === 'notin') {
     return { key, operator: op.kind, values: parseValueSet(source, peek, next) };
   }
-  return fail(source, op.pos, `expected "=", "==", "!=", "in", "notin", "," or the end after key "${key}", found ${describe(op)}`);
+  return fail(
+    source,
+    op.pos,
+    `expected "=", "==", "!=", "in", "notin", "," or the end after key "${key}", found ${describe(op)}`,
+  );
 };
 
 const parseValueSet = (source: string, peek: Reader, next: Reader): string[] => {

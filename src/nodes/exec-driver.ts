@@ -43,7 +43,10 @@ export class ExecNodeDriver implements NodeDriver {
         `the exec driver's argv template is invalid: ${problems.map(([i, m]) => (i < 0 ? m : `upgrade[${i}]: ${m}`)).join('; ')}; fix driver.exec.upgrade in the plan.`,
       );
     }
-    if (!(settings.timeoutSeconds > 0)) throw new DriverConfigError('the exec driver needs timeoutSeconds > 0; fix driver.exec.timeoutSeconds in the plan.');
+    if (!(settings.timeoutSeconds > 0))
+      throw new DriverConfigError(
+        'the exec driver needs timeoutSeconds > 0; fix driver.exec.timeoutSeconds in the plan.',
+      );
   }
 
   async upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult> {
@@ -52,21 +55,38 @@ export class ExecNodeDriver implements NodeDriver {
 
   /** Defined only when the plan has a `downgrade` template (see createDriver's capabilities). */
   async downgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult> {
-    if (!this.settings.downgrade) throw new NodeDriverError(`the plan's exec driver has no downgrade template: ${target.node} cannot be taken back to ${target.version} (re-plan with --exec-downgrade-command)`, 'FAILED', target.node);
+    if (!this.settings.downgrade)
+      throw new NodeDriverError(
+        `the plan's exec driver has no downgrade template: ${target.node} cannot be taken back to ${target.version} (re-plan with --exec-downgrade-command)`,
+        'FAILED',
+        target.node,
+      );
     return this.run('downgrade', this.settings.downgrade, target, io);
   }
 
   async restoreEtcd(target: NodeTarget, snapshotPath: string, io: DriverIo): Promise<DriverResult> {
-    if (!this.settings.restoreEtcd) throw new NodeDriverError(`the plan's exec driver has no restoreEtcd template: the etcd snapshot cannot be restored on ${target.node} (re-plan with --exec-restore-etcd-command)`, 'FAILED', target.node);
+    if (!this.settings.restoreEtcd)
+      throw new NodeDriverError(
+        `the plan's exec driver has no restoreEtcd template: the etcd snapshot cannot be restored on ${target.node} (re-plan with --exec-restore-etcd-command)`,
+        'FAILED',
+        target.node,
+      );
     return this.run('restoreEtcd', this.settings.restoreEtcd, target, io, snapshotPath);
   }
 
-  private async run(which: 'upgrade' | 'downgrade' | 'restoreEtcd', template: readonly string[], target: NodeTarget, io: DriverIo, snapshot?: string): Promise<DriverResult> {
+  private async run(
+    which: 'upgrade' | 'downgrade' | 'restoreEtcd',
+    template: readonly string[],
+    target: NodeTarget,
+    io: DriverIo,
+    snapshot?: string,
+  ): Promise<DriverResult> {
     const argv = execArgv(template, target, snapshot);
     const [program, ...args] = argv as [string, ...string[]];
     const timeoutMs = this.settings.timeoutSeconds * 1000;
     const o = await runProcess(program, args, { timeoutMs, signal: io.signal, onLine: (s, l) => io.onOutput(s, l) });
-    if (o.exitCode === 0 && !o.timedOut && !o.aborted) return { durationMs: o.durationMs, commands: [displayArgv(argv)] };
+    if (o.exitCode === 0 && !o.timedOut && !o.aborted)
+      return { durationMs: o.durationMs, commands: [displayArgv(argv)] };
     throw outcomeError(o, {
       node: target.node,
       what: `exec driver ${which} (${displayArgv(argv)})`,

@@ -15,7 +15,8 @@ export interface FailureContext {
   notFoundAdvice: string;
 }
 
-const tailText = (tail: readonly string[]): string => (tail.length ? `\n  last output:\n    ${tail.join('\n    ')}` : '');
+const tailText = (tail: readonly string[]): string =>
+  tail.length ? `\n  last output:\n    ${tail.join('\n    ')}` : '';
 
 /** The error for an outcome that is not a clean exit 0 and that the caller did not classify more precisely. */
 export const outcomeError = (o: RunProcessOutcome, ctx: FailureContext): NodeDriverError => {
@@ -23,16 +24,36 @@ export const outcomeError = (o: RunProcessOutcome, ctx: FailureContext): NodeDri
     const code = o.spawnError.code;
     if (code === 'ENOENT' || code === 'EACCES') {
       const why = code === 'ENOENT' ? 'was not found' : 'is not executable';
-      return new NodeDriverError(`${ctx.what} on ${ctx.node}: ${ctx.program} ${why}. ${ctx.notFoundAdvice}`, 'NOT_FOUND', ctx.node, undefined, [], {
-        cause: o.spawnError.cause,
-      });
+      return new NodeDriverError(
+        `${ctx.what} on ${ctx.node}: ${ctx.program} ${why}. ${ctx.notFoundAdvice}`,
+        'NOT_FOUND',
+        ctx.node,
+        undefined,
+        [],
+        {
+          cause: o.spawnError.cause,
+        },
+      );
     }
-    return new NodeDriverError(`${ctx.what} on ${ctx.node}: could not start ${ctx.program}: ${o.spawnError.message}`, 'FAILED', ctx.node, undefined, [], {
-      cause: o.spawnError.cause,
-    });
+    return new NodeDriverError(
+      `${ctx.what} on ${ctx.node}: could not start ${ctx.program}: ${o.spawnError.message}`,
+      'FAILED',
+      ctx.node,
+      undefined,
+      [],
+      {
+        cause: o.spawnError.cause,
+      },
+    );
   }
   if (o.aborted) {
-    return new NodeDriverError(`${ctx.what} on ${ctx.node} was stopped (the run was aborted); the node may be half-upgraded: re-run to finish it.`, 'ABORTED', ctx.node, undefined, o.tail);
+    return new NodeDriverError(
+      `${ctx.what} on ${ctx.node} was stopped (the run was aborted); the node may be half-upgraded: re-run to finish it.`,
+      'ABORTED',
+      ctx.node,
+      undefined,
+      o.tail,
+    );
   }
   if (o.timedOut) {
     return new NodeDriverError(
@@ -45,5 +66,11 @@ export const outcomeError = (o: RunProcessOutcome, ctx: FailureContext): NodeDri
     );
   }
   const how = o.exitCode !== undefined ? `exited with code ${o.exitCode}` : `was killed by ${o.signal ?? 'a signal'}`;
-  return new NodeDriverError(`${ctx.what} on ${ctx.node} ${how}.${tailText(o.tail)}`, 'FAILED', ctx.node, o.exitCode, o.tail);
+  return new NodeDriverError(
+    `${ctx.what} on ${ctx.node} ${how}.${tailText(o.tail)}`,
+    'FAILED',
+    ctx.node,
+    o.exitCode,
+    o.tail,
+  );
 };

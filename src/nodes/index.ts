@@ -13,8 +13,22 @@ export { DriverConfigError } from './driver-config-error.js';
 export { createDriver, type CreateDriverOptions } from './create-driver.js';
 export { ExecNodeDriver, execArgv, displayArgv } from './exec-driver.js';
 export { KubeadmSshNodeDriver, type KubeadmSshDriverOptions } from './kubeadm-ssh-driver.js';
-export { kubeadmSteps, kubeadmScript, remoteCommand, STEP_MARKER, type KubeadmStep, type KubeadmScriptOptions } from './kubeadm-script.js';
+export {
+  kubeadmSteps,
+  kubeadmScript,
+  remoteCommand,
+  STEP_MARKER,
+  type KubeadmStep,
+  type KubeadmScriptOptions,
+} from './kubeadm-script.js';
 export { sshArgv, sshOptions, sshAddress, checkSshSettings, type SshClientOptions } from './ssh-args.js';
-export { sshRunner, sshRemoteCommand, type SshCommandRunner, type SshRunnerOptions, type SshRunOptions, type SshRunResult } from './ssh-runner.js';
+export {
+  sshRunner,
+  sshRemoteCommand,
+  type SshCommandRunner,
+  type SshRunnerOptions,
+  type SshRunOptions,
+  type SshRunResult,
+} from './ssh-runner.js';
 export { shellQuote, shellJoin } from './shell-quote.js';
 export { runCommandGate, type CommandGateResult } from './command-gate.js';

@@ -43,7 +43,11 @@ export const kubeadmPaths = (root = ''): KubeadmPaths => {
   if (root !== '' && (!root.startsWith('/') || root.endsWith('/') || root.includes('\0'))) {
     throw new TypeError(`node root ${JSON.stringify(root)} must be an absolute path without a trailing /`);
   }
-  return { manifests: `${root}/etc/kubernetes/manifests`, tmp: `${root}/etc/kubernetes/tmp`, etcdData: `${root}/var/lib/etcd` };
+  return {
+    manifests: `${root}/etc/kubernetes/manifests`,
+    tmp: `${root}/etc/kubernetes/tmp`,
+    etcdData: `${root}/var/lib/etcd`,
+  };
 };
 
 const STAMP = /^[0-9A-Za-z-]{1,40}$/;
@@ -99,7 +103,8 @@ echo "static-pod manifests for $want restored from $found; the ones they replace
 
 /** Steps that take the node back to `target.version`. Throws a TypeError on a version or name that is not valid. */
 export const downgradeSteps = (target: NodeTarget, opts: RollbackScriptOptions): RollbackStep[] => {
-  if (!isKubernetesVersion(target.version)) throw new TypeError(`target version ${JSON.stringify(target.version)} is not like v1.32.0`);
+  if (!isKubernetesVersion(target.version))
+    throw new TypeError(`target version ${JSON.stringify(target.version)} is not like v1.32.0`);
   if (!isNodeName(target.node)) throw new TypeError(`node name ${JSON.stringify(target.node)} is not a DNS-1123 name`);
   if (!STAMP.test(opts.stamp)) throw new TypeError(`stamp ${JSON.stringify(opts.stamp)} is not valid`);
   const paths = kubeadmPaths(opts.root);
@@ -126,29 +131,53 @@ export const downgradeSteps = (target: NodeTarget, opts: RollbackScriptOptions):
       { title: `apt-mark hold ${PACKAGES.join(' ')}`, argv: ['apt-mark', 'hold', ...PACKAGES] },
     );
   } else {
-    steps.push({ title: '', argv: ['yum', 'downgrade', '-y', ...PACKAGES.map((p) => `${p}-${pkg}-*`), '--disableexcludes=kubernetes'] });
+    steps.push({
+      title: '',
+      argv: ['yum', 'downgrade', '-y', ...PACKAGES.map((p) => `${p}-${pkg}-*`), '--disableexcludes=kubernetes'],
+    });
   }
   if (cp) {
     const keep = `${paths.tmp}/k8s-upgrade-before-downgrade-${opts.stamp}`;
     steps.push({
       title: `restore the static-pod manifests for ${target.version} from the kubeadm backup into ${paths.manifests} (the current ones are kept in ${keep})`,
-      argv: ['sh', '-c', RESTORE_MANIFESTS, 'sh', paths.tmp, target.version, paths.manifests, keep, ...CONTROL_PLANE_MANIFESTS],
+      argv: [
+        'sh',
+        '-c',
+        RESTORE_MANIFESTS,
+        'sh',
+        paths.tmp,
+        target.version,
+        paths.manifests,
+        keep,
+        ...CONTROL_PLANE_MANIFESTS,
+      ],
       script: true,
     });
   }
-  steps.push({ title: 'systemctl daemon-reload', argv: ['systemctl', 'daemon-reload'] }, { title: 'systemctl restart kubelet', argv: ['systemctl', 'restart', 'kubelet'] });
+  steps.push(
+    { title: 'systemctl daemon-reload', argv: ['systemctl', 'daemon-reload'] },
+    { title: 'systemctl restart kubelet', argv: ['systemctl', 'restart', 'kubelet'] },
+  );
   return finish(steps, opts.sudo);
 };
 
-const finish = (steps: { title: string; argv: string[]; env?: string[]; script?: boolean }[], sudo: boolean): RollbackStep[] =>
+const finish = (
+  steps: { title: string; argv: string[]; env?: string[]; script?: boolean }[],
+  sudo: boolean,
+): RollbackStep[] =>
   steps.map(({ title, argv, env = [], script }) => {
     const full = [...(sudo ? ['sudo', '-n'] : []), ...env, ...argv];
     const name = title || argv.join(' ');
-    return { title: name, argv: full, display: script ? `${sudo ? 'sudo -n ' : ''}sh -c <script: ${name}>` : shellJoin(full) };
+    return {
+      title: name,
+      argv: full,
+      display: script ? `${sudo ? 'sudo -n ' : ''}sh -c <script: ${name}>` : shellJoin(full),
+    };
   });
 
 /** An etcd peer URL as kubeadm writes it: `https://<address>:2380` (IPv6 in brackets). */
-export const peerUrlFor = (address: string): string => `https://${address.includes(':') ? `[${address}]` : address}:2380`;
+export const peerUrlFor = (address: string): string =>
+  `https://${address.includes(':') ? `[${address}]` : address}:2380`;
 
 const PEER_URL = /^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -263,7 +292,11 @@ done
 rmdir "$aside" 2>/dev/null || echo "$aside is not empty: left in place" >&2
 `;
 
-const checkRestoreInput = (target: NodeTarget, input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha256'>, opts: RollbackScriptOptions): void => {
+const checkRestoreInput = (
+  target: NodeTarget,
+  input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha256'>,
+  opts: RollbackScriptOptions,
+): void => {
   if (!isNodeName(target.node)) throw new TypeError(`node name ${JSON.stringify(target.node)} is not a DNS-1123 name`);
   if (!STAMP.test(opts.stamp)) throw new TypeError(`stamp ${JSON.stringify(opts.stamp)} is not valid`);
   if (!SHA256.test(input.sha256)) throw new TypeError('the snapshot sha256 is not 64 hex digits');
@@ -272,9 +305,21 @@ const checkRestoreInput = (target: NodeTarget, input: Pick<RestoreEtcdScriptInpu
 
 /** Check, manifests aside, wait until stopped: the first three steps of a restore, and the whole of a prepare. */
 const stopSteps = (input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha256'>, p: RestoreEtcdPaths) => [
-  { title: `check the uploaded snapshot (sha256), etcd.yaml and the restore tools`, argv: ['sh', '-c', CHECK_RESTORE, 'sh', input.remoteSnapshot, input.sha256, p.manifests, p.aside, p.etcdData], script: true },
-  { title: `stop kube-apiserver and etcd: move their static-pod manifests to ${p.aside}`, argv: ['sh', '-c', STOP_PODS, 'sh', p.manifests, p.aside, ...STATIC_PODS], script: true },
-  { title: 'wait until the kubelet stopped etcd and the control-plane containers (crictl ps)', argv: ['sh', '-c', WAIT_STOPPED, 'sh'], script: true },
+  {
+    title: `check the uploaded snapshot (sha256), etcd.yaml and the restore tools`,
+    argv: ['sh', '-c', CHECK_RESTORE, 'sh', input.remoteSnapshot, input.sha256, p.manifests, p.aside, p.etcdData],
+    script: true,
+  },
+  {
+    title: `stop kube-apiserver and etcd: move their static-pod manifests to ${p.aside}`,
+    argv: ['sh', '-c', STOP_PODS, 'sh', p.manifests, p.aside, ...STATIC_PODS],
+    script: true,
+  },
+  {
+    title: 'wait until the kubelet stopped etcd and the control-plane containers (crictl ps)',
+    argv: ['sh', '-c', WAIT_STOPPED, 'sh'],
+    script: true,
+  },
 ];
 
 /**
@@ -283,14 +328,28 @@ const stopSteps = (input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha25
  * (the one `restoreEtcdSteps` looks in), wait until the containers are stopped, remove the upload. Safe to repeat:
  * manifests already aside stay there. Throws a TypeError on invalid input.
  */
-export const prepareEtcdRestoreSteps = (target: NodeTarget, input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha256'>, opts: RollbackScriptOptions): RollbackStep[] => {
+export const prepareEtcdRestoreSteps = (
+  target: NodeTarget,
+  input: Pick<RestoreEtcdScriptInput, 'remoteSnapshot' | 'sha256'>,
+  opts: RollbackScriptOptions,
+): RollbackStep[] => {
   checkRestoreInput(target, input, opts);
   const p = restoreEtcdPaths(input.sha256, opts);
-  return finish([...stopSteps(input, p), { title: `rm -f -- ${input.remoteSnapshot}`, argv: ['rm', '-f', '--', input.remoteSnapshot] }], opts.sudo);
+  return finish(
+    [
+      ...stopSteps(input, p),
+      { title: `rm -f -- ${input.remoteSnapshot}`, argv: ['rm', '-f', '--', input.remoteSnapshot] },
+    ],
+    opts.sudo,
+  );
 };
 
 /** Steps that restore the uploaded snapshot on `target`'s etcd member. Throws a TypeError on invalid input. */
-export const restoreEtcdSteps = (target: NodeTarget, input: RestoreEtcdScriptInput, opts: RollbackScriptOptions): RollbackStep[] => {
+export const restoreEtcdSteps = (
+  target: NodeTarget,
+  input: RestoreEtcdScriptInput,
+  opts: RollbackScriptOptions,
+): RollbackStep[] => {
   checkRestoreInput(target, input, opts);
   const self = etcdMemberCheck(target.node, input.members);
   const p = restoreEtcdPaths(input.sha256, opts);
@@ -302,8 +361,16 @@ export const restoreEtcdSteps = (target: NodeTarget, input: RestoreEtcdScriptInp
       argv: ['sh', '-c', RESTORE, 'sh', input.remoteSnapshot, p.restored, target.node, cluster, p.token, self.peerUrl],
       script: true,
     },
-    { title: `swap the restored data into ${p.etcdData} (the old data dir is kept at ${p.old})`, argv: ['sh', '-c', SWAP, 'sh', p.etcdData, p.old, p.restored], script: true },
-    { title: `start etcd and kube-apiserver: move their manifests back into ${p.manifests}`, argv: ['sh', '-c', START_PODS, 'sh', p.manifests, p.aside, ...[...STATIC_PODS].reverse()], script: true },
+    {
+      title: `swap the restored data into ${p.etcdData} (the old data dir is kept at ${p.old})`,
+      argv: ['sh', '-c', SWAP, 'sh', p.etcdData, p.old, p.restored],
+      script: true,
+    },
+    {
+      title: `start etcd and kube-apiserver: move their manifests back into ${p.manifests}`,
+      argv: ['sh', '-c', START_PODS, 'sh', p.manifests, p.aside, ...[...STATIC_PODS].reverse()],
+      script: true,
+    },
     { title: `rm -f -- ${input.remoteSnapshot}`, argv: ['rm', '-f', '--', input.remoteSnapshot] },
   ];
   return finish(steps, opts.sudo);
@@ -315,7 +382,8 @@ export const etcdMemberCheck = (node: string, members: readonly EtcdMember[]): E
   const names = new Set<string>();
   for (const m of members) {
     if (!isNodeName(m.node)) throw new TypeError(`etcd member name ${JSON.stringify(m.node)} is not a DNS-1123 name`);
-    if (!PEER_URL.test(m.peerUrl)) throw new TypeError(`etcd peer URL ${JSON.stringify(m.peerUrl)} of ${m.node} is not like https://10.0.0.1:2380`);
+    if (!PEER_URL.test(m.peerUrl))
+      throw new TypeError(`etcd peer URL ${JSON.stringify(m.peerUrl)} of ${m.node} is not like https://10.0.0.1:2380`);
     if (names.has(m.node)) throw new TypeError(`etcd member ${m.node} is listed twice`);
     names.add(m.node);
   }

@@ -27,12 +27,15 @@ const APT_ENV = ['env', 'DEBIAN_FRONTEND=noninteractive'];
 
 /** The steps for one node, in order. Throws a TypeError on a version or node name that is not valid. */
 export const kubeadmSteps = (target: NodeTarget, opts: KubeadmScriptOptions): KubeadmStep[] => {
-  if (!isKubernetesVersion(target.version)) throw new TypeError(`target version ${JSON.stringify(target.version)} is not like v1.32.0`);
+  if (!isKubernetesVersion(target.version))
+    throw new TypeError(`target version ${JSON.stringify(target.version)} is not like v1.32.0`);
   if (!isNodeName(target.node)) throw new TypeError(`node name ${JSON.stringify(target.node)} is not a DNS-1123 name`);
   const pkg = packageVersion(target.version);
   const steps: { argv: string[]; env?: string[] }[] = [];
   const upgrade =
-    target.role === 'control-plane' && target.first ? ['kubeadm', 'upgrade', 'apply', target.version, '-y'] : ['kubeadm', 'upgrade', 'node'];
+    target.role === 'control-plane' && target.first
+      ? ['kubeadm', 'upgrade', 'apply', target.version, '-y']
+      : ['kubeadm', 'upgrade', 'node'];
 
   if (opts.packageManager === 'apt') {
     steps.push(

@@ -22,7 +22,14 @@ import type { RunProcessOutcome } from './run-process.js';
 import { shellJoin } from './shell-quote.js';
 import { checkSshSettings, sshAddress, sshArgv, type SshClientOptions } from './ssh-args.js';
 import { sha256File, sshUpload } from './ssh-upload.js';
-import { NodeDriverError, type DriverIo, type DriverResult, type EtcdMember, type NodeDriver, type NodeTarget } from './types.js';
+import {
+  NodeDriverError,
+  type DriverIo,
+  type DriverResult,
+  type EtcdMember,
+  type NodeDriver,
+  type NodeTarget,
+} from './types.js';
 
 export interface KubeadmSshDriverOptions extends SshClientOptions {
   /** The ssh client program (default `ssh` from PATH). */
@@ -54,7 +61,8 @@ const HOST_KEY_PROBLEM = [
   /No \S+ host key is known for/i,
 ];
 
-const tailText = (tail: readonly string[]): string => (tail.length ? `\n  last output:\n    ${tail.join('\n    ')}` : '');
+const tailText = (tail: readonly string[]): string =>
+  tail.length ? `\n  last output:\n    ${tail.join('\n    ')}` : '';
 
 export class KubeadmSshNodeDriver implements NodeDriver {
   readonly type = 'kubeadm-ssh' as const;
@@ -74,9 +82,16 @@ export class KubeadmSshNodeDriver implements NodeDriver {
     try {
       steps = kubeadmSteps(target, this.settings);
     } catch (e) {
-      throw new NodeDriverError(`refusing to upgrade ${target.node} over ssh: ${(e as Error).message}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], {
-        cause: e,
-      });
+      throw new NodeDriverError(
+        `refusing to upgrade ${target.node} over ssh: ${(e as Error).message}; nothing ran on the node.`,
+        'FAILED',
+        target.node,
+        undefined,
+        [],
+        {
+          cause: e,
+        },
+      );
     }
     return this.runScript(target, address, io, {
       what: 'kubeadm upgrade',
@@ -92,19 +107,32 @@ export class KubeadmSshNodeDriver implements NodeDriver {
     try {
       steps = downgradeSteps(target, { ...this.settings, root: this.opts.nodeRoot ?? '', stamp: stampNow() });
     } catch (e) {
-      throw new NodeDriverError(`refusing to downgrade ${target.node} over ssh: ${(e as Error).message}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], {
-        cause: e,
-      });
+      throw new NodeDriverError(
+        `refusing to downgrade ${target.node} over ssh: ${(e as Error).message}; nothing ran on the node.`,
+        'FAILED',
+        target.node,
+        undefined,
+        [],
+        {
+          cause: e,
+        },
+      );
     }
     const cp = target.role === 'control-plane';
-    return this.runScript(target, address, io, {
-      what: `downgrade to ${target.version}`,
-      steps,
-      advice: (step) =>
-        cp && step === 1
-          ? 'Nothing was changed on the node.'
-          : `Fix the cause on the node (an older package must be available from the package repository configured there), then re-run the rollback (the steps are safe to repeat).`,
-    }, (st) => (st as RollbackStep).display);
+    return this.runScript(
+      target,
+      address,
+      io,
+      {
+        what: `downgrade to ${target.version}`,
+        steps,
+        advice: (step) =>
+          cp && step === 1
+            ? 'Nothing was changed on the node.'
+            : `Fix the cause on the node (an older package must be available from the package repository configured there), then re-run the rollback (the steps are safe to repeat).`,
+      },
+      (st) => (st as RollbackStep).display,
+    );
   }
 
   /**
@@ -126,7 +154,12 @@ export class KubeadmSshNodeDriver implements NodeDriver {
    * Uploads the snapshot (0600, sha256 checked on the node), then restores it on this node's stacked etcd member:
    * manifests aside (etcd and the apiserver stop), restore into a new dir, old data dir kept, manifests back.
    */
-  async restoreEtcd(target: NodeTarget, snapshotPath: string, io: DriverIo, members?: readonly EtcdMember[]): Promise<DriverResult> {
+  async restoreEtcd(
+    target: NodeTarget,
+    snapshotPath: string,
+    io: DriverIo,
+    members?: readonly EtcdMember[],
+  ): Promise<DriverResult> {
     let memberList: readonly EtcdMember[];
     if (members) memberList = members;
     else if (target.internalIP) memberList = [{ node: target.node, peerUrl: peerUrlFor(target.internalIP) }];
@@ -168,7 +201,7 @@ export class KubeadmSshNodeDriver implements NodeDriver {
     const opts = { ...s, root: this.opts.nodeRoot ?? '', stamp: stampNow() };
     let paths: RestoreEtcdPaths;
     let steps: RollbackStep[];
-    const remoteSnapshot = `${(this.opts.nodeRoot ?? '')}/var/lib/k8s-upgrade-snapshot-${opts.stamp}.db`;
+    const remoteSnapshot = `${this.opts.nodeRoot ?? ''}/var/lib/k8s-upgrade-snapshot-${opts.stamp}.db`;
     try {
       paths = restoreEtcdPaths(sha256, opts);
       steps = run.steps({ remoteSnapshot, sha256 }, opts);
@@ -176,9 +209,17 @@ export class KubeadmSshNodeDriver implements NodeDriver {
       throw refuseRestore(target, (e as Error).message, e, run.verb);
     }
 
-    io.onOutput('stdout', `==> upload ${snapshotPath} to ${target.node}:${remoteSnapshot} (mode 0600, sha256 ${sha256})`);
+    io.onOutput(
+      'stdout',
+      `==> upload ${snapshotPath} to ${target.node}:${remoteSnapshot} (mode 0600, sha256 ${sha256})`,
+    );
     try {
-      await sshUpload(s, address, snapshotPath, remoteSnapshot, { ...this.opts, sshBinary: this.ssh, timeoutMs: s.timeoutSeconds * 1000, signal: io.signal });
+      await sshUpload(s, address, snapshotPath, remoteSnapshot, {
+        ...this.opts,
+        sshBinary: this.ssh,
+        timeoutMs: s.timeoutSeconds * 1000,
+        signal: io.signal,
+      });
     } catch (e) {
       throw new NodeDriverError(
         `${run.what} on ${target.node} over ssh failed while uploading the snapshot: ${(e as Error).message}. Nothing else ran on the node (a partial ${remoteSnapshot} may be left: remove it). Check ssh and the free space in ${remoteSnapshot.replace(/\/[^/]*$/, '')}, then re-run.`,
@@ -189,19 +230,36 @@ export class KubeadmSshNodeDriver implements NodeDriver {
         { cause: e },
       );
     }
-    const r = await this.runScript(target, address, io, {
-      what: run.what,
-      steps,
-      cleanup: [...(s.sudo ? ['sudo', '-n'] : []), 'rm', '-f', '--', remoteSnapshot],
-      advice: (step) => run.advice(step, paths),
-    }, (st) => (st as RollbackStep).display);
+    const r = await this.runScript(
+      target,
+      address,
+      io,
+      {
+        what: run.what,
+        steps,
+        cleanup: [...(s.sudo ? ['sudo', '-n'] : []), 'rm', '-f', '--', remoteSnapshot],
+        advice: (step) => run.advice(step, paths),
+      },
+      (st) => (st as RollbackStep).display,
+    );
     return { durationMs: Date.now() - started, commands: [`${this.ssh} … <upload ${remoteSnapshot}>`, ...r.commands] };
   }
 
-  private async runScript(target: NodeTarget, address: string, io: DriverIo, run: ScriptRun, display: (st: KubeadmStep) => string = (st) => shellJoin(st.argv)): Promise<DriverResult> {
+  private async runScript(
+    target: NodeTarget,
+    address: string,
+    io: DriverIo,
+    run: ScriptRun,
+    display: (st: KubeadmStep) => string = (st) => shellJoin(st.argv),
+  ): Promise<DriverResult> {
     const s = this.settings;
     const { steps } = run;
-    const argv = sshArgv(s, address, remoteCommand(kubeadmScript(steps, run.cleanup ? { cleanup: run.cleanup } : {})), this.opts);
+    const argv = sshArgv(
+      s,
+      address,
+      remoteCommand(kubeadmScript(steps, run.cleanup ? { cleanup: run.cleanup } : {})),
+      this.opts,
+    );
     const timeoutMs = s.timeoutSeconds * 1000;
 
     let step: { index: number; title: string } | undefined;
@@ -271,19 +329,30 @@ export class KubeadmSshNodeDriver implements NodeDriver {
       what: `${run.what} over ssh (${dest})${where}`,
       program: this.ssh,
       timeoutMs,
-      notFoundAdvice: 'Install the OpenSSH client on the machine that runs k8s-upgrade (apt-get install openssh-client).',
+      notFoundAdvice:
+        'Install the OpenSSH client on the machine that runs k8s-upgrade (apt-get install openssh-client).',
     });
     if (run.what === 'kubeadm upgrade' || (!o.timedOut && !o.aborted)) return e;
-    return new NodeDriverError(`${e.message}\n  ${run.advice(step?.index)}`, e.code, e.node, e.exitCode, e.tail, { cause: e });
+    return new NodeDriverError(`${e.message}\n  ${run.advice(step?.index)}`, e.code, e.node, e.exitCode, e.tail, {
+      cause: e,
+    });
   }
 }
 
 const refuseRestore = (target: NodeTarget, why: string, cause?: unknown, verb = 'restore etcd on'): NodeDriverError =>
-  new NodeDriverError(`refusing to ${verb} ${target.node} over ssh: ${why}; nothing ran on the node.`, 'FAILED', target.node, undefined, [], { cause });
+  new NodeDriverError(
+    `refusing to ${verb} ${target.node} over ssh: ${why}; nothing ran on the node.`,
+    'FAILED',
+    target.node,
+    undefined,
+    [],
+    { cause },
+  );
 
 /** What state a failed prepare left the node in, by the step that failed (1-based; see prepareEtcdRestoreSteps). */
 const prepareAdvice = (step: number | undefined, p: RestoreEtcdPaths): string => {
-  if (step === undefined || step <= 1) return 'Nothing was changed on the node; fix the cause, then run rollback again.';
+  if (step === undefined || step <= 1)
+    return 'Nothing was changed on the node; fix the cause, then run rollback again.';
   if (step <= 3)
     return `etcd and the apiserver may be stopping: the manifests moved so far are in ${p.aside}; ${p.etcdData} is untouched. Fix the cause and run rollback again (the restore finds them there), or start them again without a restore (mv ${p.aside}/*.yaml ${p.manifests}/).`;
   return `etcd and the apiserver are stopped (their manifests are in ${p.aside}) and wait for the restore; remove the uploaded snapshot by hand, then run rollback again.`;
@@ -292,7 +361,8 @@ const prepareAdvice = (step: number | undefined, p: RestoreEtcdPaths): string =>
 /** What state a failed etcd restore left the node in, by the step that failed (1-based; see restoreEtcdSteps). */
 const restoreAdvice = (step: number | undefined, p: RestoreEtcdPaths): string => {
   const back = `mv ${p.aside}/*.yaml ${p.manifests}/`;
-  if (step === undefined || step <= 1) return 'Nothing was changed on the node; fix the cause, then run rollback again.';
+  if (step === undefined || step <= 1)
+    return 'Nothing was changed on the node; fix the cause, then run rollback again.';
   if (step <= 4)
     return `etcd and the apiserver are stopped: their manifests are in ${p.aside}; ${p.etcdData} is untouched. Fix the cause and run rollback again, or start them without the restore (${back}).`;
   if (step === 5)

@@ -32,10 +32,17 @@ let exitHookInstalled = false;
  * sources (the test suite), process-worker.ts through tsx's loader.
  */
 function newWorker(): ChildProcess {
-  const opts = { serialization: 'advanced' as const, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] as ['ignore', 'ignore', 'inherit', 'ipc'] };
-  if (!import.meta.url.endsWith('.ts')) return fork(fileURLToPath(new URL('./process-worker.js', import.meta.url)), [], { ...opts, execArgv: [] });
+  const opts = {
+    serialization: 'advanced' as const,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'] as ['ignore', 'ignore', 'inherit', 'ipc'],
+  };
+  if (!import.meta.url.endsWith('.ts'))
+    return fork(fileURLToPath(new URL('./process-worker.js', import.meta.url)), [], { ...opts, execArgv: [] });
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
-  return fork(fileURLToPath(new URL('./process-worker.ts', import.meta.url)), [], { ...opts, execArgv: ['--import', tsx] });
+  return fork(fileURLToPath(new URL('./process-worker.ts', import.meta.url)), [], {
+    ...opts,
+    execArgv: ['--import', tsx],
+  });
 }
 
 const send = (w: ChildProcess, m: ToWorker) => {
@@ -67,7 +74,13 @@ function startWorker(): ChildProcess {
     if (worker === w) worker = undefined;
     for (const [id, p] of [...pending]) {
       if (p.pid !== undefined) killGroup(p.pid, 'SIGKILL');
-      finish(id, { timedOut: false, aborted: false, tail: [], durationMs: Date.now() - p.started, spawnError: { message: `the process worker stopped: ${why}`, cause: undefined } });
+      finish(id, {
+        timedOut: false,
+        aborted: false,
+        tail: [],
+        durationMs: Date.now() - p.started,
+        spawnError: { message: `the process worker stopped: ${why}`, cause: undefined },
+      });
     }
   };
   w.on('error', (e) => fail(e.message));
@@ -102,6 +115,15 @@ export function runProcess(file: string, args: readonly string[], opts: RunProce
       p.onAbort = () => send(w, { kind: 'abort', id });
       opts.signal.addEventListener('abort', p.onAbort, { once: true });
     }
-    send(w, { kind: 'run', id, file, args: [...args], timeoutMs: opts.timeoutMs, tailLines: opts.tailLines, killGraceMs: opts.killGraceMs, lines: opts.onLine !== undefined });
+    send(w, {
+      kind: 'run',
+      id,
+      file,
+      args: [...args],
+      timeoutMs: opts.timeoutMs,
+      tailLines: opts.tailLines,
+      killGraceMs: opts.killGraceMs,
+      lines: opts.onLine !== undefined,
+    });
   });
 }

@@ -7,7 +7,16 @@
 import { runProcessHere, type OutputStream, type RunProcessOutcome } from './run-process.js';
 
 export type ToWorker =
-  | { kind: 'run'; id: number; file: string; args: string[]; timeoutMs: number; tailLines?: number; killGraceMs?: number; lines: boolean }
+  | {
+      kind: 'run';
+      id: number;
+      file: string;
+      args: string[];
+      timeoutMs: number;
+      tailLines?: number;
+      killGraceMs?: number;
+      lines: boolean;
+    }
   | { kind: 'abort'; id: number };
 
 export type FromWorker =
@@ -38,7 +47,19 @@ if (process.send) {
       (pid) => post({ kind: 'pid', id: m.id, pid }),
     )
       .then((outcome) => post({ kind: 'done', id: m.id, outcome: cloneable(outcome) }))
-      .catch((e: unknown) => post({ kind: 'done', id: m.id, outcome: { timedOut: false, aborted: false, tail: [], durationMs: 0, spawnError: { message: `the process could not be run: ${(e as Error).message}`, cause: undefined } } }))
+      .catch((e: unknown) =>
+        post({
+          kind: 'done',
+          id: m.id,
+          outcome: {
+            timedOut: false,
+            aborted: false,
+            tail: [],
+            durationMs: 0,
+            spawnError: { message: `the process could not be run: ${(e as Error).message}`, cause: undefined },
+          },
+        }),
+      )
       .finally(() => aborts.delete(m.id));
   });
 }
@@ -47,6 +68,9 @@ if (process.send) {
 function cloneable(o: RunProcessOutcome): RunProcessOutcome {
   if (!o.spawnError) return o;
   const c = o.spawnError.cause as NodeJS.ErrnoException | undefined;
-  const cause = c instanceof Error ? Object.assign(new Error(c.message), { code: c.code, errno: c.errno, syscall: c.syscall, path: c.path }) : undefined;
+  const cause =
+    c instanceof Error
+      ? Object.assign(new Error(c.message), { code: c.code, errno: c.errno, syscall: c.syscall, path: c.path })
+      : undefined;
   return { ...o, spawnError: { ...o.spawnError, cause } };
 }

@@ -71,7 +71,12 @@ const readLines = (stream: Readable | null | undefined, onLine: (line: string) =
  * this in a small helper process: starting a process forks the caller and blocks it until the child has
  * exec'd, which from the executor's large heap was slow and stalled it.
  */
-export async function runProcessHere(file: string, args: readonly string[], opts: RunProcessOptions, onPid?: (pid: number) => void): Promise<RunProcessOutcome> {
+export async function runProcessHere(
+  file: string,
+  args: readonly string[],
+  opts: RunProcessOptions,
+  onPid?: (pid: number) => void,
+): Promise<RunProcessOutcome> {
   const started = Date.now();
   const keep = opts.tailLines ?? 20;
   const tail: string[] = [];
@@ -129,7 +134,13 @@ export async function runProcessHere(file: string, args: readonly string[], opts
     if (result.exitCode === undefined && result.signal === undefined && !timedOut && !aborted) {
       const { cause, message } = result as { cause?: unknown; message?: string };
       const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (result as { code?: string }).code;
-      return { timedOut, aborted, spawnError: { code, message: cause instanceof Error ? cause.message : (message ?? 'spawn failed'), cause }, tail, durationMs };
+      return {
+        timedOut,
+        aborted,
+        spawnError: { code, message: cause instanceof Error ? cause.message : (message ?? 'spawn failed'), cause },
+        tail,
+        durationMs,
+      };
     }
     return { exitCode: result.exitCode, signal: result.signal ?? undefined, timedOut, aborted, tail, durationMs };
   } finally {

@@ -21,9 +21,12 @@ export const checkSshSettings = (s: SshSettings): void => {
   };
   if (!isSshUser(s.user)) bad(`user ${JSON.stringify(s.user)} is not a valid user name`);
   if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535) bad(`port ${s.port} is not a port number`);
-  if (s.jumpHost !== undefined && !isJumpHost(s.jumpHost)) bad(`jumpHost ${JSON.stringify(s.jumpHost)} is not [user@]host[:port]`);
-  if (s.identityFile !== undefined && (s.identityFile === '' || s.identityFile.includes('\0'))) bad('identityFile is empty');
-  if (s.strictHostKeyChecking !== 'yes' && s.strictHostKeyChecking !== 'accept-new') bad(`strictHostKeyChecking must be yes or accept-new`);
+  if (s.jumpHost !== undefined && !isJumpHost(s.jumpHost))
+    bad(`jumpHost ${JSON.stringify(s.jumpHost)} is not [user@]host[:port]`);
+  if (s.identityFile !== undefined && (s.identityFile === '' || s.identityFile.includes('\0')))
+    bad('identityFile is empty');
+  if (s.strictHostKeyChecking !== 'yes' && s.strictHostKeyChecking !== 'accept-new')
+    bad(`strictHostKeyChecking must be yes or accept-new`);
   if (!(s.timeoutSeconds > 0)) bad('timeoutSeconds must be > 0');
   if (typeof s.addressFrom !== 'string' && !s.addressFrom.label) bad('addressFrom.label is empty');
 };
@@ -54,11 +57,16 @@ export const sshAddress = (s: SshSettings, target: NodeTarget): string => {
 /** ssh options before the destination. */
 export const sshOptions = (s: SshSettings, opts: SshClientOptions = {}): string[] => {
   const args = [
-    '-o', 'BatchMode=yes',
-    '-o', `StrictHostKeyChecking=${s.strictHostKeyChecking}`,
-    '-o', `ConnectTimeout=${Math.max(1, Math.min(30, Math.floor(s.timeoutSeconds)))}`,
-    '-o', 'ServerAliveInterval=15',
-    '-o', 'ServerAliveCountMax=4',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `StrictHostKeyChecking=${s.strictHostKeyChecking}`,
+    '-o',
+    `ConnectTimeout=${Math.max(1, Math.min(30, Math.floor(s.timeoutSeconds)))}`,
+    '-o',
+    'ServerAliveInterval=15',
+    '-o',
+    'ServerAliveCountMax=4',
   ];
   if (opts.knownHostsFile) args.push('-o', `UserKnownHostsFile=${opts.knownHostsFile}`);
   args.push('-p', String(s.port));
@@ -70,9 +78,9 @@ export const sshOptions = (s: SshSettings, opts: SshClientOptions = {}): string[
 };
 
 /** The whole argv after `ssh`: options, `--`, address, remote command. */
-export const sshArgv = (s: SshSettings, address: string, remoteCommand: string, opts: SshClientOptions = {}): string[] => [
-  ...sshOptions(s, opts),
-  '--',
-  address,
-  remoteCommand,
-];
+export const sshArgv = (
+  s: SshSettings,
+  address: string,
+  remoteCommand: string,
+  opts: SshClientOptions = {},
+): string[] => [...sshOptions(s, opts), '--', address, remoteCommand];

@@ -47,7 +47,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const KILL_GRACE_MS = 2_000;
 
 /** The remote command string: `[sudo -n] [env K=V …] argv…`, every word quoted. */
-export const sshRemoteCommand = (argv: readonly string[], sudo: boolean, env: Readonly<Record<string, string>> = {}): string => {
+export const sshRemoteCommand = (
+  argv: readonly string[],
+  sudo: boolean,
+  env: Readonly<Record<string, string>> = {},
+): string => {
   if (argv.length === 0) throw new TypeError('empty argv');
   const vars = Object.entries(env).map(([k, v]) => {
     if (!ENV_NAME.test(k)) throw new TypeError(`environment variable name ${JSON.stringify(k)} is not valid`);
@@ -81,15 +85,31 @@ export function sshRunner(settings: SshSettings, address: string, opts: SshRunne
   return {
     where,
     async run(argv, o) {
-      if (o.signal?.aborted) return { exitCode: 130, stdout: '', stderr: 'not started, the run was aborted', aborted: true };
+      if (o.signal?.aborted)
+        return { exitCode: 130, stdout: '', stderr: 'not started, the run was aborted', aborted: true };
       const r = await start(sshRemoteCommand(argv, settings.sudo, o.env), o, true);
       const stdout = typeof r.stdout === 'string' ? r.stdout : '';
       const stderr = typeof r.stderr === 'string' ? r.stderr : '';
-      if (r.timedOut) return { exitCode: 124, stdout, stderr: `${stderr}\nssh to ${dest}: killed after ${Math.round(o.timeoutMs / 1000)} s (timeout)`, timedOut: true };
-      if (r.isCanceled) return { exitCode: 130, stdout, stderr: `${stderr}\nssh to ${dest}: killed, the run was aborted`, aborted: true };
+      if (r.timedOut)
+        return {
+          exitCode: 124,
+          stdout,
+          stderr: `${stderr}\nssh to ${dest}: killed after ${Math.round(o.timeoutMs / 1000)} s (timeout)`,
+          timedOut: true,
+        };
+      if (r.isCanceled)
+        return {
+          exitCode: 130,
+          stdout,
+          stderr: `${stderr}\nssh to ${dest}: killed, the run was aborted`,
+          aborted: true,
+        };
       if (r.exitCode === undefined) {
         const code = (r as { code?: string }).code;
-        const why = code === 'ENOENT' ? `${ssh} was not found on this machine (install openssh-client)` : (r.shortMessage ?? 'ssh failed');
+        const why =
+          code === 'ENOENT'
+            ? `${ssh} was not found on this machine (install openssh-client)`
+            : (r.shortMessage ?? 'ssh failed');
         return { exitCode: 255, stdout, stderr: `${stderr}\n${why}` };
       }
       return { exitCode: r.exitCode, stdout, stderr };
@@ -100,14 +120,27 @@ export function sshRunner(settings: SshSettings, address: string, opts: SshRunne
       child.stderr?.setEncoding('utf8');
       child.stderr?.on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
       const out = createWriteStream(localPath, { mode: 0o600, flags: 'w' });
-      const copied = child.stdout ? pipeline(child.stdout, out).then(() => undefined, (e: unknown) => e) : Promise.resolve(new Error('no stdout'));
+      const copied = child.stdout
+        ? pipeline(child.stdout, out).then(
+            () => undefined,
+            (e: unknown) => e,
+          )
+        : Promise.resolve(new Error('no stdout'));
       const r = await child;
       const copyError = await copied;
       if (r.exitCode !== 0 || r.timedOut || r.isCanceled || copyError) {
         await rm(localPath, { force: true });
-        const how = r.timedOut ? 'timed out' : r.isCanceled ? 'was aborted' : r.exitCode !== undefined && r.exitCode !== 0 ? `exited with code ${r.exitCode}` : `failed: ${(copyError as Error | undefined)?.message ?? r.shortMessage}`;
+        const how = r.timedOut
+          ? 'timed out'
+          : r.isCanceled
+            ? 'was aborted'
+            : r.exitCode !== undefined && r.exitCode !== 0
+              ? `exited with code ${r.exitCode}`
+              : `failed: ${(copyError as Error | undefined)?.message ?? r.shortMessage}`;
         const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-        throw new Error(`copying ${remotePath} from ${dest} over ssh ${how}${tail ? `: ${tail}` : ''}`, { cause: copyError ?? undefined });
+        throw new Error(`copying ${remotePath} from ${dest} over ssh ${how}${tail ? `: ${tail}` : ''}`, {
+          cause: copyError ?? undefined,
+        });
       }
     },
   };

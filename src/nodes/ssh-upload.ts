@@ -32,7 +32,13 @@ export const uploadCommand = (remotePath: string, sudo: boolean): string =>
   shellJoin([...(sudo ? ['sudo', '-n'] : []), 'sh', '-c', WRITE, 'sh', remotePath]);
 
 /** Uploads `localPath` to `remotePath` on `address`. Throws an Error saying how it failed (the remote file may be partial). */
-export async function sshUpload(settings: SshSettings, address: string, localPath: string, remotePath: string, opts: SshUploadOptions): Promise<void> {
+export async function sshUpload(
+  settings: SshSettings,
+  address: string,
+  localPath: string,
+  remotePath: string,
+  opts: SshUploadOptions,
+): Promise<void> {
   const ssh = opts.sshBinary ?? 'ssh';
   const dest = `${settings.user}@${address}:${settings.port}`;
   const r = await execa(ssh, sshArgv(settings, address, uploadCommand(remotePath, settings.sudo), opts), {
@@ -54,5 +60,7 @@ export async function sshUpload(settings: SshSettings, address: string, localPat
       : r.exitCode !== undefined
         ? `exited with code ${r.exitCode}${r.exitCode === 255 ? ' (ssh failed or lost the connection)' : ''}`
         : `failed: ${r.shortMessage}`;
-  throw new Error(`copying ${localPath} to ${dest}:${remotePath} over ssh ${how}${stderr ? `: ${stderr}` : ''}`, { cause: r.cause });
+  throw new Error(`copying ${localPath} to ${dest}:${remotePath} over ssh ${how}${stderr ? `: ${stderr}` : ''}`, {
+    cause: r.cause,
+  });
 }

@@ -38,7 +38,12 @@ export interface NodeDriver {
    * cannot. `members`: every etcd member of the restore (for `--initial-cluster`); without it the kubeadm-ssh
    * driver restores a single-member cluster of this node at `https://<InternalIP>:2380`.
    */
-  restoreEtcd?(target: NodeTarget, snapshotPath: string, io: DriverIo, members?: readonly EtcdMember[]): Promise<DriverResult>;
+  restoreEtcd?(
+    target: NodeTarget,
+    snapshotPath: string,
+    io: DriverIo,
+    members?: readonly EtcdMember[],
+  ): Promise<DriverResult>;
   /**
    * Rollback, before any `restoreEtcd`: stops etcd and the apiserver on this control-plane node for a restore of the
    * snapshot and restores nothing, so no member keeps serving (and accepting writes the restore would discard) while

@@ -10,7 +10,8 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const ADDRESS = /^[A-Za-z0-9_.:[\]%]([A-Za-z0-9_.:[\]%-]*)$/;
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/;
 /** `[user@]host[:port]`, comma-separated for several hops. */
-const JUMP_HOST = /^([A-Za-z_][A-Za-z0-9_.-]*@)?[A-Za-z0-9_.:[\]%][A-Za-z0-9_.:[\]%-]*(,([A-Za-z_][A-Za-z0-9_.-]*@)?[A-Za-z0-9_.:[\]%][A-Za-z0-9_.:[\]%-]*)*$/;
+const JUMP_HOST =
+  /^([A-Za-z_][A-Za-z0-9_.-]*@)?[A-Za-z0-9_.:[\]%][A-Za-z0-9_.:[\]%-]*(,([A-Za-z_][A-Za-z0-9_.-]*@)?[A-Za-z0-9_.:[\]%][A-Za-z0-9_.:[\]%-]*)*$/;
 
 export const isKubernetesVersion = (v: string): boolean => VERSION.test(v);
 

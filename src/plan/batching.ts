@@ -110,7 +110,10 @@ export const planWorkerBatches = (nodes: readonly BatchNode[], options: Batching
   return { groups: out, controlPlaneNodes: sorted.filter((n) => n.controlPlane).map((n) => n.name) };
 };
 
-const checkCanary = (canary: number, groups: readonly { spec: WorkerGroupSpec; nodes: readonly BatchNode[] }[]): number => {
+const checkCanary = (
+  canary: number,
+  groups: readonly { spec: WorkerGroupSpec; nodes: readonly BatchNode[] }[],
+): number => {
   if (!Number.isInteger(canary) || canary < 1) {
     throw new PlanInputError('INVALID_CANARY', `Canary size ${canary} is not a whole number of nodes; use e.g. 1.`);
   }
@@ -129,7 +132,9 @@ const checkCanary = (canary: number, groups: readonly { spec: WorkerGroupSpec; n
 const makeBatches = (nodes: readonly BatchNode[], size: number, canary: number | undefined): string[][] => {
   const zones = groupByZone(nodes);
   const spread = zones.size > 1;
-  const caps = new Map([...zones].map(([zone, list]) => [zone, spread && zone !== '' ? Math.max(1, list.length - 1) : Infinity]));
+  const caps = new Map(
+    [...zones].map(([zone, list]) => [zone, spread && zone !== '' ? Math.max(1, list.length - 1) : Infinity]),
+  );
   const queue = interleave([...zones.values()]);
   const batches: string[][] = [];
   if (canary !== undefined) batches.push(takeBatch(queue, canary, caps, true));

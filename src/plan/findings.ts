@@ -27,7 +27,11 @@ export interface Finding {
 }
 
 /** Applies --ignore-check waivers; returns the findings and the waiver ids that matched nothing or cannot be waived. */
-export function applyWaivers(findings: Finding[], ignore: string[], waivable: (id: string) => boolean): { findings: Finding[]; unknown: string[]; refused: string[] } {
+export function applyWaivers(
+  findings: Finding[],
+  ignore: string[],
+  waivable: (id: string) => boolean,
+): { findings: Finding[]; unknown: string[]; refused: string[] } {
   const ids = new Set(findings.map((f) => f.id));
   const unknown = ignore.filter((i) => !ids.has(i));
   const refused = ignore.filter((i) => ids.has(i) && !waivable(i));
@@ -44,5 +48,7 @@ const ORDER: Record<Severity, number> = { blocker: 0, warning: 1, info: 2 };
 /** Deterministic order: severity, then id, then first object. */
 export function sortFindings(findings: Finding[]): Finding[] {
   const key = (f: Finding) => `${f.objects[0]?.namespace ?? ''}/${f.objects[0]?.name ?? ''}`;
-  return [...findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.id.localeCompare(b.id) || key(a).localeCompare(key(b)));
+  return [...findings].sort(
+    (a, b) => ORDER[a.severity] - ORDER[b.severity] || a.id.localeCompare(b.id) || key(a).localeCompare(key(b)),
+  );
 }

@@ -25,14 +25,21 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
 const KNOWN: ReadonlySet<string> = new Set([...ARGV_PLACEHOLDERS, 'snapshot']);
 
 /** Problems of an argv template as `[index, message]` pairs (index -1 for the whole array); empty when valid. */
-export const argvTemplateProblems = (argv: readonly string[], allowed: readonly string[] = ARGV_PLACEHOLDERS): [number, string][] => {
+export const argvTemplateProblems = (
+  argv: readonly string[],
+  allowed: readonly string[] = ARGV_PLACEHOLDERS,
+): [number, string][] => {
   const problems: [number, string][] = [];
   const known = new Set(allowed);
-  if (argv.length === 0) problems.push([-1, 'expected a non-empty argv array, e.g. ["my-upgrade", "{node}", "{version}"]']);
+  if (argv.length === 0)
+    problems.push([-1, 'expected a non-empty argv array, e.g. ["my-upgrade", "{node}", "{version}"]']);
   argv.forEach((arg, i) => {
     for (const m of arg.matchAll(PLACEHOLDER)) {
       if (!known.has(m[1] ?? '')) {
-        problems.push([i, `unknown placeholder {${m[1]}}; the placeholders are ${allowed.map((p) => `{${p}}`).join(' ')}`]);
+        problems.push([
+          i,
+          `unknown placeholder {${m[1]}}; the placeholders are ${allowed.map((p) => `{${p}}`).join(' ')}`,
+        ]);
       }
     }
   });
@@ -40,8 +47,12 @@ export const argvTemplateProblems = (argv: readonly string[], allowed: readonly 
   if (program !== undefined) {
     if (program.trim() === '') problems.push([0, 'the program (argv[0]) must not be empty']);
     else if (argv.length === 1 && /\s/.test(program.trim())) {
-      problems.push([0, 'looks like a shell command line; give an argv array with one element per argument (no shell is used)']);
-    } else if (program.match(PLACEHOLDER)) problems.push([0, 'the program (argv[0]) must be literal, not a placeholder']);
+      problems.push([
+        0,
+        'looks like a shell command line; give an argv array with one element per argument (no shell is used)',
+      ]);
+    } else if (program.match(PLACEHOLDER))
+      problems.push([0, 'the program (argv[0]) must be literal, not a placeholder']);
   }
   return problems;
 };

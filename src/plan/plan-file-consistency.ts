@@ -18,7 +18,8 @@ const duplicates = (names: readonly string[]): string[] => [...new Set(names.fil
 export const consistencyProblems = (plan: UpgradePlan, out: PlanFileProblem[]): void => {
   const from = tryParseReportedVersion(plan.from) as KubeVersion;
   const to = tryParseReportedVersion(plan.to) as KubeVersion;
-  if (compareVersions(from, to) > 0) problem(out, 'to', `${plan.to} is older than from (${plan.from}); a plan never downgrades`);
+  if (compareVersions(from, to) > 0)
+    problem(out, 'to', `${plan.to} is older than from (${plan.from}); a plan never downgrades`);
 
   const seenComponents = new Set<string>();
   plan.components.forEach((c, i) => {
@@ -38,13 +39,18 @@ export const consistencyProblems = (plan: UpgradePlan, out: PlanFileProblem[]): 
   const groupOf = new Map<string, number>();
   plan.groups.forEach((g, gi) => {
     if (g.implicit !== (g.selector === '')) {
-      problem(out, `groups[${gi}].implicit`, g.implicit ? 'an implicit group has the selector ""' : 'only the implicit group has an empty selector');
+      problem(
+        out,
+        `groups[${gi}].implicit`,
+        g.implicit ? 'an implicit group has the selector ""' : 'only the implicit group has an empty selector',
+      );
     }
     g.nodes.forEach((n, i) => {
       const other = groupOf.get(n);
       if (other !== undefined) problem(out, `groups[${gi}].nodes[${i}]`, `${n} is already in groups[${other}]`);
       else groupOf.set(n, gi);
-      if (cp.has(n)) problem(out, `groups[${gi}].nodes[${i}]`, `${n} is a control-plane node; worker groups hold workers only`);
+      if (cp.has(n))
+        problem(out, `groups[${gi}].nodes[${i}]`, `${n} is a control-plane node; worker groups hold workers only`);
     });
     const members = new Set(g.nodes);
     const batched = new Set<string>();
@@ -63,8 +69,10 @@ export const consistencyProblems = (plan: UpgradePlan, out: PlanFileProblem[]): 
   const ascending = (hops: readonly { to: string }[], section: string): void =>
     hops.forEach((hop, h) => {
       const prev = hops[h - 1];
-      if (prev && compareVersions(parseV(prev.to), parseV(hop.to)) >= 0) problem(out, `${section}[${h}].to`, `${hop.to} does not come after ${prev.to}; hops go up`);
-      if (compareVersions(parseV(hop.to), to) > 0) problem(out, `${section}[${h}].to`, `${hop.to} is past the target ${plan.to}`);
+      if (prev && compareVersions(parseV(prev.to), parseV(hop.to)) >= 0)
+        problem(out, `${section}[${h}].to`, `${hop.to} does not come after ${prev.to}; hops go up`);
+      if (compareVersions(parseV(hop.to), to) > 0)
+        problem(out, `${section}[${h}].to`, `${hop.to} is past the target ${plan.to}`);
     });
   ascending(plan.controlPlane.hops, 'controlPlane.hops');
   ascending(plan.workers.hops, 'workers.hops');
@@ -78,7 +86,8 @@ export const consistencyProblems = (plan: UpgradePlan, out: PlanFileProblem[]): 
 
   const waivers = new Set(plan.waivers);
   plan.findings.forEach((finding, i) => {
-    if (finding.waived && !waivers.has(finding.id)) problem(out, `findings[${i}].waived`, `${finding.id} is waived but not in waivers`);
+    if (finding.waived && !waivers.has(finding.id))
+      problem(out, `findings[${i}].waived`, `${finding.id} is waived but not in waivers`);
   });
 
   const want = computePlanSummary(plan);

@@ -136,6 +136,8 @@ export const isoTime = (): z.ZodString =>
 const FINDING_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** A check id as `--ignore-check` takes it, kebab-case. */
 export const checkId = (): z.ZodString =>
-  nonBlank('a check id such as pdb-never-allows-eviction', FINDING_ID, (s) =>
-    `${JSON.stringify(s)} is not a check id (kebab-case, e.g. pdb-never-allows-eviction)`,
+  nonBlank(
+    'a check id such as pdb-never-allows-eviction',
+    FINDING_ID,
+    (s) => `${JSON.stringify(s)} is not a check id (kebab-case, e.g. pdb-never-allows-eviction)`,
   );

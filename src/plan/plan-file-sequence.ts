@@ -23,7 +23,9 @@ export const planSequence = (plan: Pick<UpgradePlan, 'controlPlane' | 'workers'>
     return last;
   };
   const workerAt = plan.workers.hops.map((hop, index) => ({ hop, index, after: position(hop) }));
-  const steps: PlanStep[] = workerAt.filter((w) => w.after < 0).map(({ hop, index }) => ({ kind: 'workers', index, hop }));
+  const steps: PlanStep[] = workerAt
+    .filter((w) => w.after < 0)
+    .map(({ hop, index }) => ({ kind: 'workers', index, hop }));
   cpHops.forEach((hop, i) => {
     steps.push({ kind: 'control-plane', index: i, hop });
     for (const w of workerAt.filter((x) => x.after === i)) steps.push({ kind: 'workers', index: w.index, hop: w.hop });

@@ -8,8 +8,18 @@ import type { PlanSummary, UpgradePlan } from './plan-file-schema.js';
 export const computePlanSummary = (
   plan: Pick<UpgradePlan, 'controlPlane' | 'workers'> & { readonly findings: readonly Finding[] },
 ): PlanSummary => {
-  const count = (severity: Finding['severity']) => plan.findings.filter((f) => f.severity === severity && !f.waived).length;
-  const nodes = new Set([...plan.controlPlane.hops.flatMap((h) => h.nodes), ...plan.workers.hops.flatMap((h) => h.nodes)]);
+  const count = (severity: Finding['severity']) =>
+    plan.findings.filter((f) => f.severity === severity && !f.waived).length;
+  const nodes = new Set([
+    ...plan.controlPlane.hops.flatMap((h) => h.nodes),
+    ...plan.workers.hops.flatMap((h) => h.nodes),
+  ]);
   const blockers = count('blocker');
-  return { blockers, warnings: count('warning'), infos: count('info'), nodesToUpgrade: nodes.size, safe: blockers === 0 };
+  return {
+    blockers,
+    warnings: count('warning'),
+    infos: count('info'),
+    nodesToUpgrade: nodes.size,
+    safe: blockers === 0,
+  };
 };

@@ -66,7 +66,11 @@ export const planFileName = (cluster: Pick<PlanCluster, 'server' | 'context'>, f
 export const canonicalPlan = (plan: UpgradePlan): UpgradePlan => {
   const secrets = findCredentials(plan);
   if (secrets.length > 0) {
-    throw new PlanFileError('PLAN_CREDENTIALS', `Refusing to write a plan that holds credentials:\n${formatProblems(secrets)}\n${CREDENTIALS_ADVICE}`, secrets);
+    throw new PlanFileError(
+      'PLAN_CREDENTIALS',
+      `Refusing to write a plan that holds credentials:\n${formatProblems(secrets)}\n${CREDENTIALS_ADVICE}`,
+      secrets,
+    );
   }
   const checked = validatePlanDocument(sealPlan(plan));
   if (!checked.plan) {
@@ -126,22 +130,37 @@ export const parsePlan = (text: string, options: ParsePlanOptions = {}): Upgrade
       path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(root)',
       message: e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? e.message,
     }));
-    throw new PlanFileError('PLAN_PARSE', `${name} is not valid YAML:\n${formatProblems(problems)}\n${REPLAN_ADVICE}`, problems);
+    throw new PlanFileError(
+      'PLAN_PARSE',
+      `${name} is not valid YAML:\n${formatProblems(problems)}\n${REPLAN_ADVICE}`,
+      problems,
+    );
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     const problems = [{ path: '(root)', message: (e as Error).message }];
-    throw new PlanFileError('PLAN_PARSE', `${name} cannot be read: ${(e as Error).message}\n${REPLAN_ADVICE}`, problems, { cause: e });
+    throw new PlanFileError(
+      'PLAN_PARSE',
+      `${name} cannot be read: ${(e as Error).message}\n${REPLAN_ADVICE}`,
+      problems,
+      { cause: e },
+    );
   }
   if (value === null || value === undefined) {
-    throw new PlanFileError('PLAN_PARSE', `${name} is empty. Run \`k8s-upgrade plan\` to write one.`, [{ path: '(root)', message: 'empty document' }]);
+    throw new PlanFileError('PLAN_PARSE', `${name} is empty. Run \`k8s-upgrade plan\` to write one.`, [
+      { path: '(root)', message: 'empty document' },
+    ]);
   }
 
   const secrets = findCredentials(value);
   if (secrets.length > 0) {
-    throw new PlanFileError('PLAN_CREDENTIALS', `${name} holds what looks like credentials:\n${formatProblems(secrets)}\n${CREDENTIALS_ADVICE}`, secrets);
+    throw new PlanFileError(
+      'PLAN_CREDENTIALS',
+      `${name} holds what looks like credentials:\n${formatProblems(secrets)}\n${CREDENTIALS_ADVICE}`,
+      secrets,
+    );
   }
 
   checkApiVersion(value, name);
@@ -159,7 +178,9 @@ export const parsePlan = (text: string, options: ParsePlanOptions = {}): Upgrade
   const plan = checked.plan;
   const want = computeContentHash(plan);
   if (want !== plan.metadata.contentHash) {
-    const problems: PlanFileProblem[] = [{ path: 'metadata.contentHash', message: `is ${plan.metadata.contentHash} but the content hashes to ${want}` }];
+    const problems: PlanFileProblem[] = [
+      { path: 'metadata.contentHash', message: `is ${plan.metadata.contentHash} but the content hashes to ${want}` },
+    ];
     throw new PlanFileError(
       'PLAN_HASH_MISMATCH',
       `${name} was changed after \`k8s-upgrade plan\` wrote it: its content no longer matches metadata.contentHash. ` +
@@ -179,6 +200,9 @@ const checkApiVersion = (value: unknown, name: string): void => {
     ? `it was written by a different k8s-upgrade release; this one reads ${PLAN_API_VERSION} only. Use the release that wrote it, or run \`k8s-upgrade plan\` again with this one.`
     : `this is not a k8s-upgrade plan (expected apiVersion: ${PLAN_API_VERSION}). Run \`k8s-upgrade plan\` to write one.`;
   throw new PlanFileError('PLAN_API_VERSION', `${name} has apiVersion ${JSON.stringify(apiVersion)}: ${advice}`, [
-    { path: 'apiVersion', message: `unsupported ${JSON.stringify(apiVersion)}, expected ${JSON.stringify(PLAN_API_VERSION)}` },
+    {
+      path: 'apiVersion',
+      message: `unsupported ${JSON.stringify(apiVersion)}, expected ${JSON.stringify(PLAN_API_VERSION)}`,
+    },
   ]);
 };

@@ -77,13 +77,15 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
   // 1.16
   ...rows(['extensions/v1beta1'], ['NetworkPolicy'], 16, [rep('networking.k8s.io/v1', 8)]),
   ...rows(['extensions/v1beta1'], ['PodSecurityPolicy'], 16, [rep('policy/v1beta1', 10)], {
-    notes: 'policy/v1beta1 PodSecurityPolicy was removed in 1.25 as well, with no replacement API: use Pod Security Admission.',
+    notes:
+      'policy/v1beta1 PodSecurityPolicy was removed in 1.25 as well, with no replacement API: use Pod Security Admission.',
   }),
   ...rows(['extensions/v1beta1', 'apps/v1beta2'], ['DaemonSet'], 16, APPS_V1, {
     notes: 'apps/v1: spec.selector is required and immutable; updateStrategy defaults to RollingUpdate (was OnDelete).',
   }),
   ...rows(['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'], ['Deployment'], 16, APPS_V1, {
-    notes: 'apps/v1: rollbackTo removed; progressDeadlineSeconds defaults to 600, revisionHistoryLimit to 10, maxSurge/maxUnavailable to 25%.',
+    notes:
+      'apps/v1: rollbackTo removed; progressDeadlineSeconds defaults to 600, revisionHistoryLimit to 10, maxSurge/maxUnavailable to 25%.',
   }),
   ...rows(['apps/v1beta1', 'apps/v1beta2'], ['StatefulSet'], 16, APPS_V1, {
     notes: 'apps/v1: updateStrategy defaults to RollingUpdate.',
@@ -108,7 +110,9 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
     notes: 'v1: spec.scope is required, schemas must be structural, preserveUnknownFields: true is not allowed.',
   }),
   ...rows(['apiregistration.k8s.io/v1beta1'], ['APIService'], 22, [rep('apiregistration.k8s.io/v1', 10)]),
-  ...rows(['authentication.k8s.io/v1beta1'], ['TokenReview'], 22, [rep('authentication.k8s.io/v1', 6)], { deprecatedIn: 19 }),
+  ...rows(['authentication.k8s.io/v1beta1'], ['TokenReview'], 22, [rep('authentication.k8s.io/v1', 6)], {
+    deprecatedIn: 19,
+  }),
   ...rows(
     ['authorization.k8s.io/v1beta1'],
     ['LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'],
@@ -129,10 +133,16 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
     notes: 'v1: backend is now defaultBackend, service.name/service.port.number, pathType is required.',
   }),
   ...rows(['networking.k8s.io/v1beta1'], ['IngressClass'], 22, [rep('networking.k8s.io/v1', 19)], { deprecatedIn: 19 }),
-  ...rows(['rbac.authorization.k8s.io/v1beta1'], ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], 22, [
-    rep('rbac.authorization.k8s.io/v1', 8),
-  ], { deprecatedIn: 17 }),
-  ...rows(['scheduling.k8s.io/v1beta1'], ['PriorityClass'], 22, [rep('scheduling.k8s.io/v1', 14)], { deprecatedIn: 14 }),
+  ...rows(
+    ['rbac.authorization.k8s.io/v1beta1'],
+    ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
+    22,
+    [rep('rbac.authorization.k8s.io/v1', 8)],
+    { deprecatedIn: 17 },
+  ),
+  ...rows(['scheduling.k8s.io/v1beta1'], ['PriorityClass'], 22, [rep('scheduling.k8s.io/v1', 14)], {
+    deprecatedIn: 14,
+  }),
   ...rows(['storage.k8s.io/v1beta1'], ['CSIDriver'], 22, [rep('storage.k8s.io/v1', 19)], { deprecatedIn: 19 }),
   ...rows(['storage.k8s.io/v1beta1'], ['CSINode'], 22, [rep('storage.k8s.io/v1', 17)], { deprecatedIn: 17 }),
   ...rows(['storage.k8s.io/v1beta1'], ['StorageClass'], 22, [rep('storage.k8s.io/v1', 6)], { deprecatedIn: 19 }),
@@ -150,34 +160,76 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
   ...rows(['autoscaling/v2beta1'], ['HorizontalPodAutoscaler'], 25, [rep('autoscaling/v2', 23)], { deprecatedIn: 22 }),
   ...rows(['policy/v1beta1'], ['PodDisruptionBudget'], 25, [rep('policy/v1', 21)], {
     deprecatedIn: 22,
-    notes: 'policy/v1: an empty selector {} selects every pod in the namespace (v1beta1: none); an unset selector selects none in both.',
+    notes:
+      'policy/v1: an empty selector {} selects every pod in the namespace (v1beta1: none); an unset selector selects none in both.',
   }),
   ...rows(['policy/v1beta1'], ['PodSecurityPolicy'], 25, [], {
     deprecatedIn: 21,
-    notes: 'No replacement API: move to Pod Security Admission or a third-party admission webhook; the PSP admission plugin is gone too.',
+    notes:
+      'No replacement API: move to Pod Security Admission or a third-party admission webhook; the PSP admission plugin is gone too.',
   }),
   ...rows(['node.k8s.io/v1beta1'], ['RuntimeClass'], 25, [rep('node.k8s.io/v1', 20)], { deprecatedIn: 22 }),
   // 1.26, 1.27
-  ...rows(['flowcontrol.apiserver.k8s.io/v1beta1'], ['FlowSchema', 'PriorityLevelConfiguration'], 26, [
-    rep('flowcontrol.apiserver.k8s.io/v1beta2', 23),
-    rep('flowcontrol.apiserver.k8s.io/v1beta3', 26),
-    rep('flowcontrol.apiserver.k8s.io/v1', 29),
-  ], { deprecatedIn: 23 }),
+  ...rows(
+    ['flowcontrol.apiserver.k8s.io/v1beta1'],
+    ['FlowSchema', 'PriorityLevelConfiguration'],
+    26,
+    [
+      rep('flowcontrol.apiserver.k8s.io/v1beta2', 23),
+      rep('flowcontrol.apiserver.k8s.io/v1beta3', 26),
+      rep('flowcontrol.apiserver.k8s.io/v1', 29),
+    ],
+    { deprecatedIn: 23 },
+  ),
   ...rows(['autoscaling/v2beta2'], ['HorizontalPodAutoscaler'], 26, [rep('autoscaling/v2', 23)], { deprecatedIn: 23 }),
   ...rows(['storage.k8s.io/v1beta1'], ['CSIStorageCapacity'], 27, [rep('storage.k8s.io/v1', 24)], { deprecatedIn: 24 }),
   // 1.29, 1.32
-  ...rows(['flowcontrol.apiserver.k8s.io/v1beta2'], ['FlowSchema', 'PriorityLevelConfiguration'], 29, [
-    rep('flowcontrol.apiserver.k8s.io/v1beta3', 26),
-    rep('flowcontrol.apiserver.k8s.io/v1', 29),
-  ], { deprecatedIn: 26, notes: 'PriorityLevelConfiguration: assuredConcurrencyShares becomes nominalConcurrencyShares.' }),
-  ...rows(['flowcontrol.apiserver.k8s.io/v1beta3'], ['FlowSchema', 'PriorityLevelConfiguration'], 32, [
-    rep('flowcontrol.apiserver.k8s.io/v1', 29),
-  ], { deprecatedIn: 29 }),
+  ...rows(
+    ['flowcontrol.apiserver.k8s.io/v1beta2'],
+    ['FlowSchema', 'PriorityLevelConfiguration'],
+    29,
+    [rep('flowcontrol.apiserver.k8s.io/v1beta3', 26), rep('flowcontrol.apiserver.k8s.io/v1', 29)],
+    {
+      deprecatedIn: 26,
+      notes: 'PriorityLevelConfiguration: assuredConcurrencyShares becomes nominalConcurrencyShares.',
+    },
+  ),
+  ...rows(
+    ['flowcontrol.apiserver.k8s.io/v1beta3'],
+    ['FlowSchema', 'PriorityLevelConfiguration'],
+    32,
+    [rep('flowcontrol.apiserver.k8s.io/v1', 29)],
+    { deprecatedIn: 29 },
+  ),
   // Lifecycle-only removals (not in the migration guide).
-  ...rows(['authentication.k8s.io/v1alpha1'], ['SelfSubjectReview'], 32, [rep('authentication.k8s.io/v1', 28)], LIFECYCLE_ONLY),
-  ...rows(['admissionregistration.k8s.io/v1alpha1'], VAP_KINDS, 32, [rep('admissionregistration.k8s.io/v1', 30)], LIFECYCLE_ONLY),
-  ...rows(['authentication.k8s.io/v1beta1'], ['SelfSubjectReview'], 33, [rep('authentication.k8s.io/v1', 28)], LIFECYCLE_ONLY),
-  ...rows(['admissionregistration.k8s.io/v1beta1'], VAP_KINDS, 34, [rep('admissionregistration.k8s.io/v1', 30)], LIFECYCLE_ONLY),
+  ...rows(
+    ['authentication.k8s.io/v1alpha1'],
+    ['SelfSubjectReview'],
+    32,
+    [rep('authentication.k8s.io/v1', 28)],
+    LIFECYCLE_ONLY,
+  ),
+  ...rows(
+    ['admissionregistration.k8s.io/v1alpha1'],
+    VAP_KINDS,
+    32,
+    [rep('admissionregistration.k8s.io/v1', 30)],
+    LIFECYCLE_ONLY,
+  ),
+  ...rows(
+    ['authentication.k8s.io/v1beta1'],
+    ['SelfSubjectReview'],
+    33,
+    [rep('authentication.k8s.io/v1', 28)],
+    LIFECYCLE_ONLY,
+  ),
+  ...rows(
+    ['admissionregistration.k8s.io/v1beta1'],
+    VAP_KINDS,
+    34,
+    [rep('admissionregistration.k8s.io/v1', 30)],
+    LIFECYCLE_ONLY,
+  ),
   ...rows(['storage.k8s.io/v1alpha1'], ['VolumeAttributesClass'], 35, [rep('storage.k8s.io/v1', 34)], LIFECYCLE_ONLY),
   // Announced for future releases.
   ...rows(['networking.k8s.io/v1beta1'], ['IPAddress', 'ServiceCIDR'], 37, [rep('networking.k8s.io/v1')], SCHEDULED),
@@ -214,7 +266,11 @@ export const isServed = (groupVersion: string, kind: string, clusterMinor: Minor
  * What to migrate a removed kind to. With `clusterMinor`, the most durable replacement that cluster serves;
  * without, the one that is never removed. `undefined` when there is none (PodSecurityPolicy) or nothing fits.
  */
-export const replacementFor = (groupVersion: string, kind: string, clusterMinor?: MinorLike): ApiKindRef | undefined => {
+export const replacementFor = (
+  groupVersion: string,
+  kind: string,
+  clusterMinor?: MinorLike,
+): ApiKindRef | undefined => {
   const api = findRemovedApi(groupVersion, kind);
   if (!api) return undefined;
   const at = clusterMinor === undefined ? Number.MAX_SAFE_INTEGER : minorOf(clusterMinor);

@@ -17,7 +17,13 @@ import { formatMinor, minorOf, newestVersion, oldestVersion, type KubeVersion, t
 export const N3_POLICY_SINCE_MINOR = 28;
 export const N3_OLDEST_KUBELET_MINOR = 25;
 
-export const SKEW_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'] as const;
+export const SKEW_COMPONENTS = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kubelet',
+  'kube-proxy',
+] as const;
 export type SkewComponent = (typeof SKEW_COMPONENTS)[number];
 
 export const SKEW_RULES = [
@@ -102,7 +108,9 @@ export const checkSkew = (snapshot: SkewSnapshot): SkewViolation[] => {
   const newest = newestVersion(snapshot.apiservers);
   return [
     ...checkApiservers(oldest, newest),
-    ...(snapshot.controllerManagers ?? []).flatMap((v) => checkController('kube-controller-manager', v, oldest, newest)),
+    ...(snapshot.controllerManagers ?? []).flatMap((v) =>
+      checkController('kube-controller-manager', v, oldest, newest),
+    ),
     ...(snapshot.schedulers ?? []).flatMap((v) => checkController('kube-scheduler', v, oldest, newest)),
     ...[...snapshot.kubelets]
       .sort((a, b) => compareNames(a.node, b.node))
@@ -210,7 +218,11 @@ const checkKubeProxyAgainstApiservers = (proxy: KubeVersion, apiservers: readonl
 };
 
 /** Before 1.28 (any apiserver older) kube-proxy must share the kubelet's minor; after, stay within 3 (2 below 1.25). */
-const checkKubeProxyAgainstKubelet = (proxy: KubeVersion, k: NodeVersion, apiservers: readonly KubeVersion[]): SkewViolation[] => {
+const checkKubeProxyAgainstKubelet = (
+  proxy: KubeVersion,
+  k: NodeVersion,
+  apiservers: readonly KubeVersion[],
+): SkewViolation[] => {
   const sameMinorOnly = oldestVersion(apiservers).minor < N3_POLICY_SINCE_MINOR;
   const newest = newestVersion(apiservers);
   const limit = sameMinorOnly ? 0 : Math.min(maxKubeletLag(newest, k.version), maxKubeletLag(newest, proxy));

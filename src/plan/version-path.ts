@@ -88,16 +88,24 @@ export const computeVersionPath = (input: VersionPathInput): VersionPath => {
   });
   const last = moveNodes(kubelets, (v) => compareVersions(v, target) < 0, target, 'target');
   if (last) steps.push(last);
-  const atTarget = input.kubelets.filter((k) => compareVersions(k.version, target) === 0).map((k) => k.node).sort();
+  const atTarget = input.kubelets
+    .filter((k) => compareVersions(k.version, target) === 0)
+    .map((k) => k.node)
+    .sort();
   return { from: oldestVersion(input.controlPlane), to: target, steps, summary: summarize(input, steps, atTarget) };
 };
 
 const validate = ({ controlPlane, kubelets, target, intermediatePatches = {} }: VersionPathInput): void => {
   if (controlPlane.length === 0) {
-    throw new PlanInputError('INVALID_PLAN_INPUT', 'No kube-apiserver version was given; read them from the kube-apiserver mirror pods and try again.');
+    throw new PlanInputError(
+      'INVALID_PLAN_INPUT',
+      'No kube-apiserver version was given; read them from the kube-apiserver mirror pods and try again.',
+    );
   }
   const newer = [
-    ...controlPlane.filter((v) => compareVersions(v, target) > 0).map((v) => ({ component: 'kube-apiserver' as const, version: v.raw })),
+    ...controlPlane
+      .filter((v) => compareVersions(v, target) > 0)
+      .map((v) => ({ component: 'kube-apiserver' as const, version: v.raw })),
     ...[...kubelets]
       .sort((a, b) => compareNames(a.node, b.node))
       .filter((k) => compareVersions(k.version, target) > 0)
@@ -106,14 +114,19 @@ const validate = ({ controlPlane, kubelets, target, intermediatePatches = {} }: 
   if (newer.length > 0) throw new DowngradeRefusedError(target.raw, newer);
   for (const [minor, patch] of Object.entries(intermediatePatches)) {
     if (!Number.isInteger(patch) || patch < 0 || !/^\d+$/.test(minor)) {
-      throw new PlanInputError('INVALID_PLAN_INPUT', `intermediatePatches[${minor}] = ${patch} is not a patch number; use e.g. { 29: 7 } for v1.29.7.`);
+      throw new PlanInputError(
+        'INVALID_PLAN_INPUT',
+        `intermediatePatches[${minor}] = ${patch} is not a patch number; use e.g. { 29: 7 } for v1.29.7.`,
+      );
     }
   }
 };
 
 /** The version to use for a minor on the way: the target itself, a supplied patch, the highest seen, or .0. */
 const patchChooser = (input: VersionPathInput): ((minor: number) => KubeVersion) => {
-  const seen = [...input.controlPlane, ...input.kubelets.map((k) => k.version)].filter((v) => v.prerelease === undefined);
+  const seen = [...input.controlPlane, ...input.kubelets.map((k) => k.version)].filter(
+    (v) => v.prerelease === undefined,
+  );
   return (minor) => {
     if (minor === input.target.minor) return input.target;
     const supplied = input.intermediatePatches?.[minor];
@@ -184,7 +197,11 @@ const moveNodes = (
   return { kind: 'workers', to, reason, nodes };
 };
 
-const summarize = (input: VersionPathInput, steps: readonly PathStep[], nodesAtTarget: readonly string[]): VersionPathSummary => {
+const summarize = (
+  input: VersionPathInput,
+  steps: readonly PathStep[],
+  nodesAtTarget: readonly string[],
+): VersionPathSummary => {
   const cp = steps.filter((s): s is ControlPlaneStep => s.kind === 'control-plane');
   const workers = steps.filter((s): s is WorkersStep => s.kind === 'workers');
   const nodeUpgrades = workers.reduce((n, s) => n + s.nodes.length, 0);

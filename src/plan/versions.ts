@@ -131,7 +131,14 @@ const pick = (versions: readonly KubeVersion[], sign: 1 | -1): KubeVersion => {
 
 const toSemver = (v: KubeVersion): string => formatVersion(v).slice(1);
 
-const build = (input: string, raw: string, major?: string, minor?: string, patch?: string, pre?: string): KubeVersion => {
+const build = (
+  input: string,
+  raw: string,
+  major?: string,
+  minor?: string,
+  patch?: string,
+  pre?: string,
+): KubeVersion => {
   const [maj, min, pat] = [Number(major), Number(minor), Number(patch)];
   if (maj !== 1) {
     throw new InvalidVersionError(

@@ -42,8 +42,13 @@ export class SandboxAdminClient {
     const ctx = doc?.contexts?.find((c: { name: string }) => c.name === ctxName)?.context;
     const cluster = doc?.clusters?.find((c: { name: string }) => c.name === ctx?.cluster)?.cluster;
     const user = doc?.users?.find((u: { name: string }) => u.name === ctx?.user)?.user;
-    if (!cluster?.server || !user?.token) throw new AdminError(`kubeconfig ${path} has no sandbox context ${JSON.stringify(ctxName)} with a server and a token`);
-    const ca = cluster['certificate-authority-data'] ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8') : '';
+    if (!cluster?.server || !user?.token)
+      throw new AdminError(
+        `kubeconfig ${path} has no sandbox context ${JSON.stringify(ctxName)} with a server and a token`,
+      );
+    const ca = cluster['certificate-authority-data']
+      ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8')
+      : '';
     return new SandboxAdminClient({ server: new URL(cluster.server), ca, token: user.token });
   }
 
@@ -81,7 +86,10 @@ export class SandboxAdminClient {
     return this.call('DELETE', `/sandbox/v1/faults${id === undefined ? '' : `/${id}`}`);
   }
 
-  stats(): Promise<{ requests: { verb: string; resource: string; count: number }[]; protobuf: { responses: number; fallbacks: number; refusals: number; lastFailure?: string } }> {
+  stats(): Promise<{
+    requests: { verb: string; resource: string; count: number }[];
+    protobuf: { responses: number; fallbacks: number; refusals: number; lastFailure?: string };
+  }> {
     return this.call('GET', '/sandbox/v1/stats');
   }
 
@@ -99,7 +107,11 @@ export class SandboxAdminClient {
           path,
           method,
           ca: this.t.ca || undefined,
-          headers: { Authorization: `Bearer ${this.t.token}`, 'Content-Type': 'application/json', ...(data ? { 'Content-Length': Buffer.byteLength(data) } : {}) },
+          headers: {
+            Authorization: `Bearer ${this.t.token}`,
+            'Content-Type': 'application/json',
+            ...(data ? { 'Content-Length': Buffer.byteLength(data) } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -112,12 +124,26 @@ export class SandboxAdminClient {
             } catch {
               parsed = undefined;
             }
-            if ((res.statusCode ?? 500) >= 300) reject(new AdminError(parsed?.error ?? `sandbox admin API answered HTTP ${res.statusCode}: ${text}`, res.statusCode));
+            if ((res.statusCode ?? 500) >= 300)
+              reject(
+                new AdminError(
+                  parsed?.error ?? `sandbox admin API answered HTTP ${res.statusCode}: ${text}`,
+                  res.statusCode,
+                ),
+              );
             else resolve(parsed as T);
           });
         },
       );
-      req.on('error', (e) => reject(new AdminError(`cannot reach the sandbox at ${this.t.server.origin}: ${e.message}. Is \`k8s-upgrade sandbox up\` running?`, undefined, { cause: e })));
+      req.on('error', (e) =>
+        reject(
+          new AdminError(
+            `cannot reach the sandbox at ${this.t.server.origin}: ${e.message}. Is \`k8s-upgrade sandbox up\` running?`,
+            undefined,
+            { cause: e },
+          ),
+        ),
+      );
       if (data) req.write(data);
       req.end();
     });

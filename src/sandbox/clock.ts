@@ -85,7 +85,14 @@ export interface Timings {
 }
 
 /** The timings that are durations in simulated milliseconds (what `sandbox up --timing NAME=MS` sets). */
-export const TIMING_NAMES = ['podStartupMs', 'podTerminationMs', 'kubeletRestartMs', 'staticPodRestartMs', 'upgradeCommandMs', 'heartbeatMs'] as const;
+export const TIMING_NAMES = [
+  'podStartupMs',
+  'podTerminationMs',
+  'kubeletRestartMs',
+  'staticPodRestartMs',
+  'upgradeCommandMs',
+  'heartbeatMs',
+] as const;
 export type TimingName = (typeof TIMING_NAMES)[number];
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -103,11 +110,14 @@ export function validateTimings(t: Timings): void {
   for (const name of TIMING_NAMES) {
     const v = t[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (name === 'heartbeatMs' && v === 0)) {
-      throw new Error(`timing ${name} must be a finite number of milliseconds ${name === 'heartbeatMs' ? '> 0' : '≥ 0'}, got ${String(v)}`);
+      throw new Error(
+        `timing ${name} must be a finite number of milliseconds ${name === 'heartbeatMs' ? '> 0' : '≥ 0'}, got ${String(v)}`,
+      );
     }
   }
   const j = t.nodeTimeJitter;
-  if (typeof j !== 'number' || !(j >= 0 && j < 1)) throw new Error(`nodeTimeJitter must be in [0, 1), got ${String(j)}`);
+  if (typeof j !== 'number' || !(j >= 0 && j < 1))
+    throw new Error(`nodeTimeJitter must be in [0, 1), got ${String(j)}`);
 }
 
 /** FNV-1a hash of a string (32 bits), to derive per-object seeds that do not depend on call order. */

@@ -66,7 +66,10 @@ export class SandboxCluster {
   /** Explicit per-node upgrade-time multipliers (tests, benchmarks); they win over the seeded jitter. */
   readonly nodeTimeFactors = new Map<string, number>();
   /** group-version/resource → count of requests made through a deprecated group-version. */
-  readonly deprecatedRequests = new Map<string, { group: string; version: string; resource: string; removedRelease: string; count: number }>();
+  readonly deprecatedRequests = new Map<
+    string,
+    { group: string; version: string; resource: string; removedRelease: string; count: number }
+  >();
   /** The etcd holding every object, when the sandbox runs with --etcd (the store is then its serving cache). */
   etcd?: SandboxEtcd;
   /** Set while the kube-apiservers are stopped (an etcd restore): the API answers 503, the admin API still works. */
@@ -104,7 +107,9 @@ export class SandboxCluster {
   }
 
   controlPlaneMachines(): Machine[] {
-    return [...this.machines.values()].filter((m) => m.role === 'control-plane').sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.machines.values()]
+      .filter((m) => m.role === 'control-plane')
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   node(name: string): KObject | undefined {

@@ -3,7 +3,14 @@
  * `k8s-upgrade sandbox fault`). Each is data; the HTTP layer, the node side and the kubelet simulation
  * consult the registry at the moment they act.
  */
-export const FAULT_TYPES = ['node-never-ready', 'upgrade-fails', 'slow-eviction', 'api-errors', 'drop-watches', 'stall-requests'] as const;
+export const FAULT_TYPES = [
+  'node-never-ready',
+  'upgrade-fails',
+  'slow-eviction',
+  'api-errors',
+  'drop-watches',
+  'stall-requests',
+] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
 export interface FaultSpec {
@@ -108,9 +115,13 @@ export class FaultRegistry {
 }
 
 export function validateFault(spec: FaultSpec): void {
-  if (!FAULT_TYPES.includes(spec.type)) throw new Error(`unknown fault type ${JSON.stringify(spec.type)}; one of ${FAULT_TYPES.join(', ')}`);
-  if ((spec.type === 'node-never-ready') && !spec.node) throw new Error(`fault ${spec.type} needs a node`);
-  if (spec.type === 'api-errors' && !(typeof spec.rate === 'number' && spec.rate > 0 && spec.rate <= 1)) throw new Error('fault api-errors needs a rate in (0, 1]');
-  if (spec.type === 'api-errors' && spec.code !== undefined && ![500, 502, 503, 504].includes(spec.code)) throw new Error('fault api-errors code must be 500, 502, 503 or 504');
-  if (spec.type === 'slow-eviction' && !(typeof spec.delayMs === 'number' && spec.delayMs > 0)) throw new Error('fault slow-eviction needs delayMs > 0');
+  if (!FAULT_TYPES.includes(spec.type))
+    throw new Error(`unknown fault type ${JSON.stringify(spec.type)}; one of ${FAULT_TYPES.join(', ')}`);
+  if (spec.type === 'node-never-ready' && !spec.node) throw new Error(`fault ${spec.type} needs a node`);
+  if (spec.type === 'api-errors' && !(typeof spec.rate === 'number' && spec.rate > 0 && spec.rate <= 1))
+    throw new Error('fault api-errors needs a rate in (0, 1]');
+  if (spec.type === 'api-errors' && spec.code !== undefined && ![500, 502, 503, 504].includes(spec.code))
+    throw new Error('fault api-errors code must be 500, 502, 503 or 504');
+  if (spec.type === 'slow-eviction' && !(typeof spec.delayMs === 'number' && spec.delayMs > 0))
+    throw new Error('fault slow-eviction needs delayMs > 0');
 }

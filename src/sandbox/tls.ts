@@ -20,12 +20,33 @@ export function generateServingCert(): ServingCert {
     const cert = join(dir, 'cert.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=k8s-upgrade-sandbox', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '30',
+        '-subj',
+        '/CN=k8s-upgrade-sandbox',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
   } catch (e) {
-    throw new Error(`could not generate the sandbox's TLS certificate with openssl (is openssl installed?): ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      `could not generate the sandbox's TLS certificate with openssl (is openssl installed?): ${(e as Error).message}`,
+      { cause: e },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,7 +16,8 @@ import { startAvailabilityMonitor } from '../helpers/availability-monitor.js';
 import { remediateDemo } from '../../src/sandbox/index.js';
 
 const BIN = resolve('bin/run.js');
-const cli = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', CI: 'true' } });
+const cli = (args: string[]) =>
+  execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', CI: 'true' } });
 
 interface Ev {
   type: string;
@@ -33,7 +34,10 @@ interface Run {
 }
 
 async function applyUntil(args: string[], until: (e: Ev) => boolean): Promise<{ killedAt?: Ev; result: Run }> {
-  const child = execa(process.execPath, [BIN, 'apply', ...args, '--yes', '--log-format', 'json'], { reject: false, env: { NO_COLOR: '1', CI: 'true' } });
+  const child = execa(process.execPath, [BIN, 'apply', ...args, '--yes', '--log-format', 'json'], {
+    reject: false,
+    env: { NO_COLOR: '1', CI: 'true' },
+  });
   let buf = '';
   let killedAt: Ev | undefined;
   child.stdout!.on('data', (d: Buffer) => {
@@ -58,23 +62,68 @@ async function applyUntil(args: string[], until: (e: Ev) => boolean): Promise<{ 
   return { killedAt, result: { exitCode: r.exitCode, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') } };
 }
 
-async function machines(t: TestSandbox): Promise<{ name: string; kubeletVersion: string; controlPlaneVersion?: string; upgrades: number }[]> {
-  return [...t.sandbox.cluster.machines.values()].map((m) => ({ name: m.name, kubeletVersion: m.kubeletVersion, controlPlaneVersion: m.controlPlaneVersion, upgrades: m.upgrades }));
+async function machines(
+  t: TestSandbox,
+): Promise<{ name: string; kubeletVersion: string; controlPlaneVersion?: string; upgrades: number }[]> {
+  return [...t.sandbox.cluster.machines.values()].map((m) => ({
+    name: m.name,
+    kubeletVersion: m.kubeletVersion,
+    controlPlaneVersion: m.controlPlaneVersion,
+    upgrades: m.upgrades,
+  }));
 }
 
 async function waitSettled(t: TestSandbox): Promise<void> {
   const core = t.kc.makeApiClient(CoreV1Api);
-  await waitFor(async () => {
-    const pods = (await core.listPodForAllNamespaces()).items;
-    return pods.length > 20 && pods.every((p) => p.metadata?.deletionTimestamp === undefined && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-  }, 'demo workloads Ready', 30_000);
+  await waitFor(
+    async () => {
+      const pods = (await core.listPodForAllNamespaces()).items;
+      return (
+        pods.length > 20 &&
+        pods.every(
+          (p) =>
+            p.metadata?.deletionTimestamp === undefined &&
+            p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        )
+      );
+    },
+    'demo workloads Ready',
+    30_000,
+  );
 }
 
 async function planFor(t: TestSandbox, out: string, extra: string[] = []): Promise<void> {
-  const exec = [process.execPath, BIN, 'sandbox', 'node', 'upgrade', '--kubeconfig', t.kubeconfigPath, '{node}', '{version}'];
+  const exec = [
+    process.execPath,
+    BIN,
+    'sandbox',
+    'node',
+    'upgrade',
+    '--kubeconfig',
+    t.kubeconfigPath,
+    '{node}',
+    '{version}',
+  ];
   const r = await cli([
-    'plan', '--kubeconfig', t.kubeconfigPath, '--to', 'v1.32.0', '--workers', 'pool=blue', '--workers', 'pool=green', '--max-unavailable', '1',
-    '--delete-emptydir-data', '--exec-command', JSON.stringify(exec), '--gate-timeout', '60', '--out', out, ...extra,
+    'plan',
+    '--kubeconfig',
+    t.kubeconfigPath,
+    '--to',
+    'v1.32.0',
+    '--workers',
+    'pool=blue',
+    '--workers',
+    'pool=green',
+    '--max-unavailable',
+    '1',
+    '--delete-emptydir-data',
+    '--exec-command',
+    JSON.stringify(exec),
+    '--gate-timeout',
+    '60',
+    '--out',
+    out,
+    ...extra,
   ]);
   expect(r.exitCode, r.stdout + r.stderr).toBe(0);
 }
@@ -133,7 +182,11 @@ describe('k8s-upgrade apply on the demo sandbox', () => {
     // and then it completes
     const done = await applyUntil(args, () => false);
     expect(done.result.exitCode, done.result.stdout.slice(-3000) + done.result.stderr).toBe(0);
-    const finished = done.result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Ev).find((e) => e.type === 'run-finished');
+    const finished = done.result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Ev)
+      .find((e) => e.type === 'run-finished');
     expect((finished!.summary as { outcome: string }).outcome).toBe('done');
 
     const report = await monitor.stop();
@@ -184,7 +237,14 @@ describe('k8s-upgrade apply: a drain blocked by a PDB', () => {
   let plan: string;
 
   beforeAll(async () => {
-    t = await startTestSandbox({ version: 'v1.31.4', controlPlanes: 1, pools: [{ name: 'blue', count: 3 }, { name: 'green', count: 3 }] });
+    t = await startTestSandbox({
+      version: 'v1.31.4',
+      controlPlanes: 1,
+      pools: [
+        { name: 'blue', count: 3 },
+        { name: 'green', count: 3 },
+      ],
+    });
     await waitSettled(t);
     remediateDemo(t.sandbox.cluster);
     await waitSettled(t);
@@ -197,24 +257,36 @@ describe('k8s-upgrade apply: a drain blocked by a PDB', () => {
     const policy = t.kc.makeApiClient(PolicyV1Api);
     // After planning, someone tightens the cart budget so it allows no disruption at all.
     const patch = (maxUnavailable: number) =>
-      policy.patchNamespacedPodDisruptionBudget({ namespace: 'shop', name: 'cart', body: [{ op: 'replace', path: '/spec/maxUnavailable', value: maxUnavailable }] });
+      policy.patchNamespacedPodDisruptionBudget({
+        namespace: 'shop',
+        name: 'cart',
+        body: [{ op: 'replace', path: '/spec/maxUnavailable', value: maxUnavailable }],
+      });
     const args = [plan, '--kubeconfig', t.kubeconfigPath, '--eviction-retry-delay', '1', '--skip-etcd-snapshot'];
     const first = await applyUntil(args, (e) => {
       if (e.type === 'phase-started' && String(e.phase).startsWith('workers/')) void patch(0);
       return false;
     });
     expect(first.result.exitCode, first.result.stdout.slice(-2000) + first.result.stderr).toBe(4);
-    const events = first.result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Ev);
+    const events = first.result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Ev);
     const blocked = events.find((e) => e.type === 'eviction-blocked');
     expect(blocked).toMatchObject({ pdb: 'cart' });
     expect(String(blocked!.pod)).toMatch(/^shop\/cart-/);
-    const summary = events.find((e) => e.type === 'run-finished')!.summary as { outcome: string; stoppedBy: { message: string; next: string[] } };
+    const summary = events.find((e) => e.type === 'run-finished')!.summary as {
+      outcome: string;
+      stoppedBy: { message: string; next: string[] };
+    };
     expect(summary.outcome).toBe('paused');
     expect(summary.stoppedBy.message).toContain('shop/cart-');
     expect(summary.stoppedBy.message).toContain('cart');
     // the refused pod still exists
     const pod = String(blocked!.pod).split('/')[1];
-    expect((await t.kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: 'shop', name: pod })).metadata?.name).toBe(pod);
+    expect(
+      (await t.kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: 'shop', name: pod })).metadata?.name,
+    ).toBe(pod);
 
     await patch(1);
     const second = await applyUntil(args, () => false);

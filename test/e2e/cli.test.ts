@@ -12,19 +12,40 @@ import { startTestSandbox, waitFor, type TestSandbox } from '../helpers/sandbox.
 import { parsePlan } from '../../src/plan/index.js';
 
 const BIN = resolve('bin/run.js');
-const cli = (args: string[], cwd?: string) => execa(process.execPath, [BIN, ...args], { reject: false, cwd, env: { NO_COLOR: '1' } });
+const cli = (args: string[], cwd?: string) =>
+  execa(process.execPath, [BIN, ...args], { reject: false, cwd, env: { NO_COLOR: '1' } });
 
 describe('k8s-upgrade sandbox up', () => {
   it('prints the export line and a ready line, serves kubectl-compatible HTTPS, and exits 0 on SIGTERM', async () => {
     const t = await startTestSandbox({ workload: { kind: 'none' } }); // only for a temp dir
     await t.stop();
     const kubeconfig = join(t.dir, 'up.kubeconfig');
-    const child = execa(process.execPath, [BIN, 'sandbox', 'up', '--kubeconfig', kubeconfig, '--workload', 'none', '--pool', 'a=2', '--control-planes', '1', '--version', 'v1.30.2'], { reject: false });
+    const child = execa(
+      process.execPath,
+      [
+        BIN,
+        'sandbox',
+        'up',
+        '--kubeconfig',
+        kubeconfig,
+        '--workload',
+        'none',
+        '--pool',
+        'a=2',
+        '--control-planes',
+        '1',
+        '--version',
+        'v1.30.2',
+      ],
+      { reject: false },
+    );
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     await waitFor(() => out.includes('sandbox ready'), 'ready line');
     expect(out).toContain(`export KUBECONFIG=${kubeconfig}`);
-    expect(out).toMatch(/sandbox ready: https:\/\/127\.0\.0\.1:\d+ Kubernetes v1\.30\.2, 1 control-plane and 2 worker nodes/);
+    expect(out).toMatch(
+      /sandbox ready: https:\/\/127\.0\.0\.1:\d+ Kubernetes v1\.30\.2, 1 control-plane and 2 worker nodes/,
+    );
     const machines = await cli(['sandbox', 'machines', '--kubeconfig', kubeconfig, '-o', 'json']);
     expect(JSON.parse(machines.stdout).machines.map((m: { name: string }) => m.name)).toEqual(['cp-1', 'a-1', 'a-2']);
     const refused = await cli(['sandbox', 'node', 'upgrade', '--kubeconfig', kubeconfig, 'cp-1', 'v1.32.0']);
@@ -53,13 +74,32 @@ describe('k8s-upgrade plan against the demo sandbox', () => {
     const core = t.kc.makeApiClient(CoreV1Api);
     await waitFor(async () => {
       const pods = (await core.listPodForAllNamespaces()).items;
-      return pods.length > 20 && pods.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      return (
+        pods.length > 20 &&
+        pods.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      );
     }, 'demo workloads Ready');
   });
   afterAll(() => t?.stop());
 
   it('writes the plan, prints the findings and exits 2 when there are blockers', async () => {
-    const r = await cli(['plan', '--kubeconfig', t.kubeconfigPath, '--to', 'v1.32.0', '--workers', 'pool=blue', '--workers', 'pool=green', '--canary', '1', ...exec], t.dir);
+    const r = await cli(
+      [
+        'plan',
+        '--kubeconfig',
+        t.kubeconfigPath,
+        '--to',
+        'v1.32.0',
+        '--workers',
+        'pool=blue',
+        '--workers',
+        'pool=green',
+        '--canary',
+        '1',
+        ...exec,
+      ],
+      t.dir,
+    );
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stdout).toContain('v1.31.4 → v1.32.0');
     expect(r.stdout).toContain('[pdb-never-allows-eviction]');
@@ -73,22 +113,59 @@ describe('k8s-upgrade plan against the demo sandbox', () => {
   });
 
   it('prints the documented JSON shape with -o json', async () => {
-    const r = await cli(['plan', '--kubeconfig', t.kubeconfigPath, '--to', 'v1.32.0', '--workers', 'pool=blue', '--max-unavailable', '50%', '-o', 'json', '--out', join(t.dir, 'p.yaml'), ...exec]);
+    const r = await cli([
+      'plan',
+      '--kubeconfig',
+      t.kubeconfigPath,
+      '--to',
+      'v1.32.0',
+      '--workers',
+      'pool=blue',
+      '--max-unavailable',
+      '50%',
+      '-o',
+      'json',
+      '--out',
+      join(t.dir, 'p.yaml'),
+      ...exec,
+    ]);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ from: 'v1.31.4', to: 'v1.32.0', cluster: { server: t.sandbox.url } });
     expect(doc.controlPlane.hops).toEqual([{ to: 'v1.32.0', nodes: ['cp-1', 'cp-2', 'cp-3'] }]);
     expect(doc.workers.hops[0].to).toBe('v1.32.0');
     expect(doc.groups.map((g: { selector: string }) => g.selector)).toEqual(['pool=blue', '']);
     expect(doc.groups[0].batches.flat().sort()).toEqual(['blue-1', 'blue-2', 'blue-3']);
-    for (const f of doc.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['id', 'severity', 'message', 'objects', 'waived']));
+    for (const f of doc.findings)
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(['id', 'severity', 'message', 'objects', 'waived']));
   });
 
   it('exits 0 once the blockers are fixed, and waivers are recorded', async () => {
     const policy = t.kc.makeApiClient(PolicyV1Api);
-    await policy.patchNamespacedPodDisruptionBudget({ name: 'ledger', namespace: 'payments', body: { spec: { minAvailable: null, maxUnavailable: 1 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-    await waitFor(async () => ((await policy.readNamespacedPodDisruptionBudget({ name: 'ledger', namespace: 'payments' })).status?.disruptionsAllowed ?? 0) > 0, 'ledger PDB allows a disruption');
+    await policy.patchNamespacedPodDisruptionBudget(
+      { name: 'ledger', namespace: 'payments', body: { spec: { minAvailable: null, maxUnavailable: 1 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitFor(
+      async () =>
+        ((await policy.readNamespacedPodDisruptionBudget({ name: 'ledger', namespace: 'payments' })).status
+          ?.disruptionsAllowed ?? 0) > 0,
+      'ledger PDB allows a disruption',
+    );
     const out = join(t.dir, 'ok.yaml');
-    const r = await cli(['plan', '--kubeconfig', t.kubeconfigPath, '--to', 'v1.32.0', '--delete-emptydir-data', '--force', '--ignore-check', 'single-replica-no-pdb', '--out', out, ...exec]);
+    const r = await cli([
+      'plan',
+      '--kubeconfig',
+      t.kubeconfigPath,
+      '--to',
+      'v1.32.0',
+      '--delete-emptydir-data',
+      '--force',
+      '--ignore-check',
+      'single-replica-no-pdb',
+      '--out',
+      out,
+      ...exec,
+    ]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`k8s-upgrade apply`);
     const plan = parsePlan(readFileSync(out, 'utf8'));
@@ -110,7 +187,17 @@ describe('k8s-upgrade plan against the demo sandbox', () => {
       expect(r.exitCode, `${c.join(' ')}: ${r.stderr}`).toBe(3);
       expect(r.stderr).toMatch(/^Error: /);
     }
-    const noExec = await cli(['plan', '--kubeconfig', t.kubeconfigPath, '--to', 'v1.32.0', '--out', out, '--exec-command', 'upgrade.sh {node}']);
+    const noExec = await cli([
+      'plan',
+      '--kubeconfig',
+      t.kubeconfigPath,
+      '--to',
+      'v1.32.0',
+      '--out',
+      out,
+      '--exec-command',
+      'upgrade.sh {node}',
+    ]);
     expect(noExec.exitCode).toBe(3);
     expect(noExec.stderr).toContain('JSON array');
     const missing = await cli(['plan', '--kubeconfig', join(t.dir, 'nope'), '--to', 'v1.32.0', '--out', out, ...exec]);
@@ -145,7 +232,13 @@ describe('k8s-upgrade plan against the demo sandbox', () => {
 
   it('sandbox machines: --json is -o json, -o yaml the same document, -o wide adds columns', async () => {
     const machines = (...o: string[]) => cli(['sandbox', 'machines', '--kubeconfig', t.kubeconfigPath, ...o]);
-    const [json, oJson, yaml, human, wide] = await Promise.all([machines('--json'), machines('-o', 'json'), machines('-o', 'yaml'), machines(), machines('-o', 'wide')]);
+    const [json, oJson, yaml, human, wide] = await Promise.all([
+      machines('--json'),
+      machines('-o', 'json'),
+      machines('-o', 'yaml'),
+      machines(),
+      machines('-o', 'wide'),
+    ]);
     for (const r of [json, oJson, yaml, human, wide]) expect(r.exitCode, r.stderr).toBe(0);
     expect(json.stdout).toBe(oJson.stdout);
     expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));

@@ -105,9 +105,19 @@ export interface MonitorOptions {
 
 const EVICTED_REASON = 'EvictionByEvictionAPI';
 
-type Episode = { start: number; startedAt: string; lowest: number; preexisting: boolean; minimum: number; desired: number };
+type Episode = {
+  start: number;
+  startedAt: string;
+  lowest: number;
+  preexisting: boolean;
+  minimum: number;
+  desired: number;
+};
 
-export async function startAvailabilityMonitor(kc: KubeConfig, opts: MonitorOptions = {}): Promise<AvailabilityMonitor> {
+export async function startAvailabilityMonitor(
+  kc: KubeConfig,
+  opts: MonitorOptions = {},
+): Promise<AvailabilityMonitor> {
   const m = new Monitor(kc, opts);
   await m.start();
   return m;
@@ -156,17 +166,43 @@ class Monitor implements AvailabilityMonitor {
     const core = this.kc.makeApiClient(CoreV1Api);
     const apps = this.kc.makeApiClient(AppsV1Api);
     const policy = this.kc.makeApiClient(PolicyV1Api);
-    this.watch<V1ReplicaSet>('/apis/apps/v1/replicasets', () => apps.listReplicaSetForAllNamespaces(), (t, o) => this.onSimple(this.replicaSets, t, o));
-    this.watch<V1DaemonSet>('/apis/apps/v1/daemonsets', () => apps.listDaemonSetForAllNamespaces(), (t, o) => this.onSimple(this.daemonSets, t, o));
-    this.watch<V1Deployment>('/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces(), (t, o) => this.onNamespaced(this.deployments, t, o));
-    this.watch<V1StatefulSet>('/apis/apps/v1/statefulsets', () => apps.listStatefulSetForAllNamespaces(), (t, o) => this.onNamespaced(this.statefulSets, t, o));
-    this.watch<V1PodDisruptionBudget>('/apis/policy/v1/poddisruptionbudgets', () => policy.listPodDisruptionBudgetForAllNamespaces(), (t, o) => this.onNamespaced(this.pdbs, t, o));
-    this.watch<V1Pod>('/api/v1/pods', () => core.listPodForAllNamespaces(), (t, o) => this.onPod(t, o));
+    this.watch<V1ReplicaSet>(
+      '/apis/apps/v1/replicasets',
+      () => apps.listReplicaSetForAllNamespaces(),
+      (t, o) => this.onSimple(this.replicaSets, t, o),
+    );
+    this.watch<V1DaemonSet>(
+      '/apis/apps/v1/daemonsets',
+      () => apps.listDaemonSetForAllNamespaces(),
+      (t, o) => this.onSimple(this.daemonSets, t, o),
+    );
+    this.watch<V1Deployment>(
+      '/apis/apps/v1/deployments',
+      () => apps.listDeploymentForAllNamespaces(),
+      (t, o) => this.onNamespaced(this.deployments, t, o),
+    );
+    this.watch<V1StatefulSet>(
+      '/apis/apps/v1/statefulsets',
+      () => apps.listStatefulSetForAllNamespaces(),
+      (t, o) => this.onNamespaced(this.statefulSets, t, o),
+    );
+    this.watch<V1PodDisruptionBudget>(
+      '/apis/policy/v1/poddisruptionbudgets',
+      () => policy.listPodDisruptionBudgetForAllNamespaces(),
+      (t, o) => this.onNamespaced(this.pdbs, t, o),
+    );
+    this.watch<V1Pod>(
+      '/api/v1/pods',
+      () => core.listPodForAllNamespaces(),
+      (t, o) => this.onPod(t, o),
+    );
     await Promise.all(this.informers.map((i) => i.start()));
     this.startedAt = performance.now();
     this.ready = true;
     // Pods already terminating at start were not deleted by what is being monitored.
-    for (const inNs of this.pods.values()) for (const p of inNs.values()) if (p.metadata?.deletionTimestamp) this.deletionByController.set(p.metadata.uid!, true);
+    for (const inNs of this.pods.values())
+      for (const p of inNs.values())
+        if (p.metadata?.deletionTimestamp) this.deletionByController.set(p.metadata.uid!, true);
     this.sampleAll(true);
     this.timer = setInterval(() => this.sampleAll(false), this.intervalMs);
     this.timer.unref();
@@ -187,12 +223,29 @@ class Monitor implements AvailabilityMonitor {
     const podsLost = violations.filter((v) => v.kind === 'pod-lost').length;
     const samples = this.samples;
     const errors = [...this.errors];
-    return { violations, preexisting, samples, durationMs, pdbSecondsBelow, podsLost, errors, format: () => formatReport({ violations, preexisting, samples, durationMs, pdbSecondsBelow, podsLost, errors }, this.timeScale) };
+    return {
+      violations,
+      preexisting,
+      samples,
+      durationMs,
+      pdbSecondsBelow,
+      podsLost,
+      errors,
+      format: () =>
+        formatReport(
+          { violations, preexisting, samples, durationMs, pdbSecondsBelow, podsLost, errors },
+          this.timeScale,
+        ),
+    };
   }
 
   // --- watches -------------------------------------------------------------------------------------------
 
-  private watch<T extends KubernetesObject>(path: string, list: () => Promise<{ items: T[] }>, on: (type: 'add' | 'update' | 'delete', o: T) => void): void {
+  private watch<T extends KubernetesObject>(
+    path: string,
+    list: () => Promise<{ items: T[] }>,
+    on: (type: 'add' | 'update' | 'delete', o: T) => void,
+  ): void {
     const inf = makeInformer<T>(this.kc, path, list as never);
     inf.on('add', (o) => on('add', o));
     inf.on('update', (o) => on('update', o));
@@ -239,13 +292,15 @@ class Monitor implements AvailabilityMonitor {
     this.pods.set(ns, inNs);
     if (carriesEvictionCondition(p)) this.evicted.add(uid);
     if (type === 'delete') {
-      if (this.ready && !this.deletionByController.has(uid)) this.deletionByController.set(uid, this.deletedByController(p));
+      if (this.ready && !this.deletionByController.has(uid))
+        this.deletionByController.set(uid, this.deletedByController(p));
       inNs.delete(uid);
       if (this.ready) this.judgeGone(p);
       this.deletionByController.delete(uid);
       this.evicted.delete(uid);
     } else {
-      if (p.metadata?.deletionTimestamp && this.ready && !this.deletionByController.has(uid)) this.deletionByController.set(uid, this.deletedByController(p));
+      if (p.metadata?.deletionTimestamp && this.ready && !this.deletionByController.has(uid))
+        this.deletionByController.set(uid, this.deletedByController(p));
       inNs.set(uid, p);
     }
     this.sample(ns);
@@ -286,7 +341,11 @@ class Monitor implements AvailabilityMonitor {
       const rs = this.replicaSets.get(ref.uid);
       if (!rs || rs.metadata?.deletionTimestamp) return true;
       const others = [...(this.pods.get(ns)?.values() ?? [])].filter(
-        (x) => x.metadata!.uid !== p.metadata!.uid && controllerRef(x)?.uid === ref.uid && !x.metadata?.deletionTimestamp && !isTerminal(x),
+        (x) =>
+          x.metadata!.uid !== p.metadata!.uid &&
+          controllerRef(x)?.uid === ref.uid &&
+          !x.metadata?.deletionTimestamp &&
+          !isTerminal(x),
       ).length;
       return others >= (rs.spec?.replicas ?? 1);
     }
@@ -340,7 +399,10 @@ class Monitor implements AvailabilityMonitor {
       const owner = this.deploymentOf(p) ?? controllerRef(p)?.uid;
       if (owner) readyBy.set(owner, (readyBy.get(owner) ?? 0) + 1);
     }
-    for (const [kind, map] of [['deploy', this.deployments], ['sts', this.statefulSets]] as const) {
+    for (const [kind, map] of [
+      ['deploy', this.deployments],
+      ['sts', this.statefulSets],
+    ] as const) {
       for (const w of map.get(ns)?.values() ?? []) {
         const desired = w.spec?.replicas ?? 1;
         const ready = readyBy.get(w.metadata!.uid!) ?? 0;
@@ -381,7 +443,12 @@ class Monitor implements AvailabilityMonitor {
       for (const inNs of m.values()) if (inNs.has(uid)) return inNs.get(uid);
       return undefined;
     };
-    const o = kind === 'Deployment' ? find(this.deployments) : kind === 'StatefulSet' ? find(this.statefulSets) : this.replicaSets.get(uid);
+    const o =
+      kind === 'Deployment'
+        ? find(this.deployments)
+        : kind === 'StatefulSet'
+          ? find(this.statefulSets)
+          : this.replicaSets.get(uid);
     return o ? ((o as V1Deployment).spec?.replicas ?? 1) : 0;
   }
 
@@ -393,10 +460,25 @@ class Monitor implements AvailabilityMonitor {
     return owner?.uid;
   }
 
-  private track(key: string, bad: boolean, count: number, now: number, initial: boolean, minimum: number, desired: number): void {
+  private track(
+    key: string,
+    bad: boolean,
+    count: number,
+    now: number,
+    initial: boolean,
+    minimum: number,
+    desired: number,
+  ): void {
     const ep = this.open.get(key);
     if (bad && !ep) {
-      this.open.set(key, { start: now, startedAt: new Date().toISOString(), lowest: count, preexisting: initial, minimum, desired });
+      this.open.set(key, {
+        start: now,
+        startedAt: new Date().toISOString(),
+        lowest: count,
+        preexisting: initial,
+        minimum,
+        desired,
+      });
     } else if (bad && ep) {
       ep.lowest = Math.min(ep.lowest, count);
       ep.minimum = minimum;
@@ -415,17 +497,35 @@ class Monitor implements AvailabilityMonitor {
     const name = obj?.metadata?.name ?? uid;
     const v: Violation =
       kind === 'pdb'
-        ? { kind: 'pdb-below-minimum', namespace, name, minimum: ep.minimum, lowest: ep.lowest, seconds, startedAt: ep.startedAt, ended }
-        : { kind: 'workload-unavailable', workloadKind: kind === 'deploy' ? 'Deployment' : 'StatefulSet', namespace, name, desired: ep.desired, seconds, startedAt: ep.startedAt, ended };
+        ? {
+            kind: 'pdb-below-minimum',
+            namespace,
+            name,
+            minimum: ep.minimum,
+            lowest: ep.lowest,
+            seconds,
+            startedAt: ep.startedAt,
+            ended,
+          }
+        : {
+            kind: 'workload-unavailable',
+            workloadKind: kind === 'deploy' ? 'Deployment' : 'StatefulSet',
+            namespace,
+            name,
+            desired: ep.desired,
+            seconds,
+            startedAt: ep.startedAt,
+            ended,
+          };
     (ep.preexisting ? this.preexisting : this.violations).push(v);
   }
 
   private objectByUid(kind: string, uid: string): KubernetesObject | undefined {
     const m = kind === 'pdb' ? this.pdbs : kind === 'deploy' ? this.deployments : this.statefulSets;
-    for (const inNs of (m as Map<string, Map<string, KubernetesObject>>).values()) if (inNs.has(uid)) return inNs.get(uid);
+    for (const inNs of (m as Map<string, Map<string, KubernetesObject>>).values())
+      if (inNs.has(uid)) return inNs.get(uid);
     return this.lastSeen.get(uid);
   }
-
 }
 
 // --- pure helpers --------------------------------------------------------------------------------------------
@@ -444,24 +544,36 @@ function isMirrorPod(p: V1Pod): boolean {
 
 /** Ready=True and not terminating: what the disruption controller counts as healthy. */
 function healthy(p: V1Pod): boolean {
-  return !p.metadata?.deletionTimestamp && !isTerminal(p) && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+  return (
+    !p.metadata?.deletionTimestamp &&
+    !isTerminal(p) &&
+    p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true
+  );
 }
 
 function carriesEvictionCondition(p: V1Pod): boolean {
-  return p.status?.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === EVICTED_REASON) === true;
+  return (
+    p.status?.conditions?.some(
+      (c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === EVICTED_REASON,
+    ) === true
+  );
 }
 
 /**
  * The disruption controller's desiredHealthy: an integer minAvailable as is; a percentage of `expected` (Σ replicas
  * of the pods' controllers) rounded up; expected − maxUnavailable (a percentage rounded up), floored at 0.
  */
-export function pdbMinimum(spec: { minAvailable?: number | string | null; maxUnavailable?: number | string | null }, expected: number): number {
+export function pdbMinimum(
+  spec: { minAvailable?: number | string | null; maxUnavailable?: number | string | null },
+  expected: number,
+): number {
   const { minAvailable, maxUnavailable } = spec;
   if (minAvailable !== undefined && minAvailable !== null) {
     return typeof minAvailable === 'number' ? minAvailable : Math.ceil((percent(minAvailable) * expected) / 100);
   }
   if (maxUnavailable !== undefined && maxUnavailable !== null) {
-    const maxU = typeof maxUnavailable === 'number' ? maxUnavailable : Math.ceil((percent(maxUnavailable) * expected) / 100);
+    const maxU =
+      typeof maxUnavailable === 'number' ? maxUnavailable : Math.ceil((percent(maxUnavailable) * expected) / 100);
     return Math.max(0, expected - maxU);
   }
   return 0;
@@ -518,7 +630,8 @@ function formatReport(r: Omit<AvailabilityReport, 'format'>, timeScale: number):
       `${r.podsLost} pod(s) lost, ${r.pdbSecondsBelow}${unit} of PDBs below minimum`,
     ...r.violations.map((v) => `  ${describe(v)}`),
   ];
-  if (r.preexisting.length) lines.push(`already present at start (not counted):`, ...r.preexisting.map((v) => `  ${describe(v)}`));
+  if (r.preexisting.length)
+    lines.push(`already present at start (not counted):`, ...r.preexisting.map((v) => `  ${describe(v)}`));
   if (r.errors.length) lines.push(`watch errors:`, ...r.errors.map((e) => `  ${e}`));
   return lines.join('\n');
 }

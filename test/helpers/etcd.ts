@@ -76,14 +76,30 @@ const url = (port: number) => `http://127.0.0.1:${port}`;
 /** Starts one member. With `initialCluster`, a new cluster; without, from an existing (e.g. restored) data dir. */
 export function spawnMember(spec: MemberSpec, initial?: { cluster: string; token: string }): EtcdMember {
   const args = [
-    '--name', spec.name,
-    '--data-dir', spec.dataDir,
-    '--logger=zap', '--log-outputs=stderr',
-    '--listen-client-urls', url(spec.clientPort),
-    '--advertise-client-urls', url(spec.clientPort),
-    '--listen-peer-urls', url(spec.peerPort),
-    '--initial-advertise-peer-urls', url(spec.peerPort),
-    ...(initial ? ['--initial-cluster', initial.cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', initial.token] : []),
+    '--name',
+    spec.name,
+    '--data-dir',
+    spec.dataDir,
+    '--logger=zap',
+    '--log-outputs=stderr',
+    '--listen-client-urls',
+    url(spec.clientPort),
+    '--advertise-client-urls',
+    url(spec.clientPort),
+    '--listen-peer-urls',
+    url(spec.peerPort),
+    '--initial-advertise-peer-urls',
+    url(spec.peerPort),
+    ...(initial
+      ? [
+          '--initial-cluster',
+          initial.cluster,
+          '--initial-cluster-state',
+          'new',
+          '--initial-cluster-token',
+          initial.token,
+        ]
+      : []),
   ];
   const child = spawn('etcd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -106,9 +122,13 @@ export function spawnMember(spec: MemberSpec, initial?: { cluster: string; token
 }
 
 export async function etcdctl(args: string[], endpoints?: string[]): Promise<{ stdout: string; stderr: string }> {
-  return execFileP('etcdctl', [...(endpoints ? [`--endpoints=${endpoints.join(',')}`] : []), '--dial-timeout=2s', ...args], {
-    env: { ...process.env, ETCDCTL_API: '3' },
-  });
+  return execFileP(
+    'etcdctl',
+    [...(endpoints ? [`--endpoints=${endpoints.join(',')}`] : []), '--dial-timeout=2s', ...args],
+    {
+      env: { ...process.env, ETCDCTL_API: '3' },
+    },
+  );
 }
 
 /** Waits until every endpoint reports healthy (and a member that exits is an error, with its log). */
@@ -116,19 +136,29 @@ export async function waitHealthy(members: EtcdMember[], timeoutMs = 20_000): Pr
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dead = members.find((m) => m.process.exitCode !== null);
-    if (dead) throw new Error(`etcd member ${dead.name} exited (${dead.process.exitCode}):\n${dead.log().slice(-3000)}`);
+    if (dead)
+      throw new Error(`etcd member ${dead.name} exited (${dead.process.exitCode}):\n${dead.log().slice(-3000)}`);
     try {
-      await etcdctl(['endpoint', 'health'], members.map((m) => m.clientUrl));
+      await etcdctl(
+        ['endpoint', 'health'],
+        members.map((m) => m.clientUrl),
+      );
       return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`etcd did not become healthy: ${(e as Error).message}\n${members.map((m) => m.log().slice(-1500)).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `etcd did not become healthy: ${(e as Error).message}\n${members.map((m) => m.log().slice(-1500)).join('\n')}`,
+        );
     }
     await new Promise((r) => setTimeout(r, 150));
   }
 }
 
 /** A new cluster of `size` members (1 or 3) in a temp dir, healthy when this resolves. */
-export async function startEtcdCluster(size: 1 | 3 = 1, opts: { token?: string; prefix?: string } = {}): Promise<EtcdCluster> {
+export async function startEtcdCluster(
+  size: 1 | 3 = 1,
+  opts: { token?: string; prefix?: string } = {},
+): Promise<EtcdCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'k8s-upgrade-etcd-'));
   const ports = await freePorts(size * 2);
   const specs: MemberSpec[] = Array.from({ length: size }, (_, i) => ({

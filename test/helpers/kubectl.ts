@@ -13,7 +13,8 @@ export function kubectlAvailable(): boolean {
     execFileSync('kubectl', ['version', '--client=true'], { stdio: 'ignore', timeout: 20_000 });
     return true;
   } catch {
-    if (process.env.CI === 'true') throw new Error('kubectl is not on PATH but CI=true: the kubectl conformance tests must run on CI');
+    if (process.env.CI === 'true')
+      throw new Error('kubectl is not on PATH but CI=true: the kubectl conformance tests must run on CI');
     return false;
   }
 }

@@ -75,9 +75,11 @@ export function decodeMessage(bytes: Uint8Array, schema: MessageSchema): Json {
     const [no, wire] = r.tag();
     const f = fields.get(no);
     if (!f) throw new Error(`${schema.name}: unknown field number ${no} at byte ${at}`);
-    if (no < lastNo) throw new Error(`${schema.name}.${f.name}: field ${no} after field ${lastNo} (not in number order)`);
+    if (no < lastNo)
+      throw new Error(`${schema.name}.${f.name}: field ${no} after field ${lastNo} (not in number order)`);
     if (wire !== (f.tag & 7)) throw new Error(`${schema.name}.${f.name}: wire type ${wire}, expected ${f.tag & 7}`);
-    if (f.mode !== 'repeated' && f.mode !== 'map' && seen.has(no)) throw new Error(`${schema.name}.${f.name}: singular field repeated`);
+    if (f.mode !== 'repeated' && f.mode !== 'map' && seen.has(no))
+      throw new Error(`${schema.name}.${f.name}: singular field repeated`);
     if (no !== lastNo && seen.has(no)) throw new Error(`${schema.name}.${f.name}: repeated field not contiguous`);
     seen.add(no);
     lastNo = no;
@@ -98,7 +100,8 @@ export function decodeMessage(bytes: Uint8Array, schema: MessageSchema): Json {
       if (!entry.done) throw new Error(`${schema.name}.${f.name}: trailing bytes in a map entry`);
       const kb = Buffer.from(key, 'utf8');
       const prev = lastKey.get(no);
-      if (prev && Buffer.compare(prev, kb) >= 0) throw new Error(`${schema.name}.${f.name}: map keys not sorted (${JSON.stringify(key)})`);
+      if (prev && Buffer.compare(prev, kb) >= 0)
+        throw new Error(`${schema.name}.${f.name}: map keys not sorted (${JSON.stringify(key)})`);
       lastKey.set(no, kb);
       const m = (out[f.name] ??= {}) as Json;
       m[key] = value;
@@ -198,7 +201,8 @@ export interface Envelope {
 
 /** Splits kube-apiserver's protobuf envelope: `k8s\0` + runtime.Unknown {1 typeMeta, 2 raw, 3, 4}. */
 export function decodeEnvelope(body: Uint8Array): Envelope {
-  if (Buffer.compare(Buffer.from(body.subarray(0, 4)), Buffer.from('k8s\0', 'latin1')) !== 0) throw new Error('no k8s\\0 magic');
+  if (Buffer.compare(Buffer.from(body.subarray(0, 4)), Buffer.from('k8s\0', 'latin1')) !== 0)
+    throw new Error('no k8s\\0 magic');
   const r = new ProtoReader(body.subarray(4));
   const env: Partial<Envelope> = {};
   while (!r.done) {

@@ -33,7 +33,12 @@ export async function startTestSandbox(opts: StartOptions = {}): Promise<TestSan
 }
 
 /** Polls `cond` until it returns a truthy value; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 20_000, everyMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  cond: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -55,7 +60,8 @@ export function raw(
   init: { method?: string; body?: unknown; accept?: string; token?: string; contentType?: string } = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   const url = new URL(t.sandbox.url);
-  const data = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+  const data =
+    init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       {
@@ -67,13 +73,17 @@ export function raw(
         headers: {
           Authorization: `Bearer ${init.token ?? t.sandbox.adminToken}`,
           Accept: init.accept ?? 'application/json',
-          ...(data ? { 'Content-Type': init.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
+          ...(data
+            ? { 'Content-Type': init.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(data) }
+            : {}),
         },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     req.on('error', reject);

@@ -21,12 +21,19 @@ const executable = (p: string): boolean => {
   }
 };
 
-const onPath = (name: string): boolean => (process.env.PATH ?? '').split(':').some((d) => d && executable(join(d, name)));
+const onPath = (name: string): boolean =>
+  (process.env.PATH ?? '').split(':').some((d) => d && executable(join(d, name)));
 
 /** Why the ssh tests cannot run here, or undefined when sshd, ssh and ssh-keygen are all present. */
 export function sshdMissing(): string | undefined {
-  const missing = [!executable(SSHD_BINARY) && SSHD_BINARY, !onPath('ssh') && 'ssh', !onPath('ssh-keygen') && 'ssh-keygen'].filter(Boolean);
-  return missing.length ? `${missing.join(', ')} not installed (apt-get install openssh-server openssh-client)` : undefined;
+  const missing = [
+    !executable(SSHD_BINARY) && SSHD_BINARY,
+    !onPath('ssh') && 'ssh',
+    !onPath('ssh-keygen') && 'ssh-keygen',
+  ].filter(Boolean);
+  return missing.length
+    ? `${missing.join(', ')} not installed (apt-get install openssh-server openssh-client)`
+    : undefined;
 }
 
 export interface TestSshd {
@@ -77,7 +84,10 @@ export async function startTestSshd(opts: TestSshdOptions = {}): Promise<TestSsh
   try {
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   } catch (e) {
-    throw new Error(`sshd needs its privilege-separation dir /run/sshd; create it (as root: mkdir -p /run/sshd): ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      `sshd needs its privilege-separation dir /run/sshd; create it (as root: mkdir -p /run/sshd): ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 
   const addresses = opts.addresses ?? ['127.0.0.1'];

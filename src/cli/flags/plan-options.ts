@@ -22,7 +22,8 @@ export type PlanOptionSettings = Omit<
 
 export function buildOptions(f: PlanOptionSettings): PlanOptions {
   for (const u of f['gate-url']) {
-    if (!/^https?:\/\/[^\s]+$/.test(u)) throw invalidInput(`--gate-url ${JSON.stringify(u)}: expected an http:// or https:// URL`);
+    if (!/^https?:\/\/[^\s]+$/.test(u))
+      throw invalidInput(`--gate-url ${JSON.stringify(u)}: expected an http:// or https:// URL`);
   }
   return {
     strategy: f.strategy,
@@ -30,9 +31,16 @@ export function buildOptions(f: PlanOptionSettings): PlanOptions {
       timeoutSeconds: f['drain-timeout'],
       deleteEmptyDirData: f['delete-emptydir-data'],
       forceUnmanaged: f.force,
-      ...(f['disable-eviction-after'] !== undefined ? { disableEvictionAfterSeconds: f['disable-eviction-after'] } : {}),
+      ...(f['disable-eviction-after'] !== undefined
+        ? { disableEvictionAfterSeconds: f['disable-eviction-after'] }
+        : {}),
     },
-    healthGates: { timeoutSeconds: f['gate-timeout'], soakSeconds: f.soak, http: f['gate-url'].map((url) => ({ url })), commands: f['gate-command'].map((c) => ({ argv: parseGateCommand(c) })) },
+    healthGates: {
+      timeoutSeconds: f['gate-timeout'],
+      soakSeconds: f.soak,
+      http: f['gate-url'].map((url) => ({ url })),
+      commands: f['gate-command'].map((c) => ({ argv: parseGateCommand(c) })),
+    },
     etcdSnapshot: buildEtcdSnapshot(f),
   };
 }
@@ -49,12 +57,29 @@ function buildEtcdSnapshot(f: PlanOptionSettings): PlanOptions['etcdSnapshot'] {
   const mode = f['etcd-snapshot'];
   const perHop = f['etcd-snapshot-per-hop'];
   if (mode === 'none') return { mode, perHop };
-  const endpoints = f['etcd-endpoints']?.split(',').map((e) => e.trim()).filter(Boolean);
-  for (const e of endpoints ?? []) if (!/^https?:\/\/[^\s/]+\/?$/.test(e)) throw invalidInput(`--etcd-endpoints: ${JSON.stringify(e)} is not an etcd client URL such as https://10.0.0.11:2379`);
+  const endpoints = f['etcd-endpoints']
+    ?.split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const e of endpoints ?? [])
+    if (!/^https?:\/\/[^\s/]+\/?$/.test(e))
+      throw invalidInput(
+        `--etcd-endpoints: ${JSON.stringify(e)} is not an etcd client URL such as https://10.0.0.11:2379`,
+      );
   const path = (p?: string) => p?.replace(/^~(?=\/)/, homedir());
   if (mode === 'local') {
-    if (!endpoints?.length) throw invalidInput('--etcd-snapshot local needs --etcd-endpoints (the client URLs reachable from this machine) and usually --etcd-cacert/--etcd-cert/--etcd-key');
-    return { mode, perHop, endpoints, ...opt('cacert', path(f['etcd-cacert'])), ...opt('cert', path(f['etcd-cert'])), ...opt('key', path(f['etcd-key'])) };
+    if (!endpoints?.length)
+      throw invalidInput(
+        '--etcd-snapshot local needs --etcd-endpoints (the client URLs reachable from this machine) and usually --etcd-cacert/--etcd-cert/--etcd-key',
+      );
+    return {
+      mode,
+      perHop,
+      endpoints,
+      ...opt('cacert', path(f['etcd-cacert'])),
+      ...opt('cert', path(f['etcd-cert'])),
+      ...opt('key', path(f['etcd-key'])),
+    };
   }
   return {
     mode,
@@ -67,23 +92,43 @@ function buildEtcdSnapshot(f: PlanOptionSettings): PlanOptions['etcdSnapshot'] {
   };
 }
 
-const opt = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+const opt = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> =>
+  v === undefined ? {} : ({ [k]: v } as Record<K, V>);
 
 export function buildDriver(f: PlanOptionSettings): PlanDriver {
   if (f.driver === 'exec') {
-    if (!f['exec-command']) throw invalidInput('--driver exec needs --exec-command, a JSON array such as \'["/usr/local/bin/upgrade-node","{node}","{version}"]\'');
+    if (!f['exec-command'])
+      throw invalidInput(
+        '--driver exec needs --exec-command, a JSON array such as \'["/usr/local/bin/upgrade-node","{node}","{version}"]\'',
+      );
     let argv: unknown;
     try {
       argv = JSON.parse(f['exec-command']);
     } catch {
-      throw invalidInput(`--exec-command must be a JSON array of strings (it is never run through a shell), got ${JSON.stringify(f['exec-command'])}`);
+      throw invalidInput(
+        `--exec-command must be a JSON array of strings (it is never run through a shell), got ${JSON.stringify(f['exec-command'])}`,
+      );
     }
-    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) throw invalidInput('--exec-command must be a non-empty JSON array of strings');
+    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string'))
+      throw invalidInput('--exec-command must be a non-empty JSON array of strings');
     const problems = argvTemplateProblems(argv as string[]);
-    if (problems.length) throw invalidInput(`--exec-command: ${problems.map(([i, m]) => `argument ${i}: ${m}`).join('; ')}`);
-    const downgrade = f['exec-downgrade-command'] ? parseTemplate('--exec-downgrade-command', f['exec-downgrade-command'], ARGV_PLACEHOLDERS) : undefined;
-    const restoreEtcd = f['exec-restore-etcd-command'] ? parseTemplate('--exec-restore-etcd-command', f['exec-restore-etcd-command'], RESTORE_PLACEHOLDERS) : undefined;
-    return { type: 'exec', exec: { upgrade: argv as string[], ...(downgrade ? { downgrade } : {}), ...(restoreEtcd ? { restoreEtcd } : {}), timeoutSeconds: 900 } };
+    if (problems.length)
+      throw invalidInput(`--exec-command: ${problems.map(([i, m]) => `argument ${i}: ${m}`).join('; ')}`);
+    const downgrade = f['exec-downgrade-command']
+      ? parseTemplate('--exec-downgrade-command', f['exec-downgrade-command'], ARGV_PLACEHOLDERS)
+      : undefined;
+    const restoreEtcd = f['exec-restore-etcd-command']
+      ? parseTemplate('--exec-restore-etcd-command', f['exec-restore-etcd-command'], RESTORE_PLACEHOLDERS)
+      : undefined;
+    return {
+      type: 'exec',
+      exec: {
+        upgrade: argv as string[],
+        ...(downgrade ? { downgrade } : {}),
+        ...(restoreEtcd ? { restoreEtcd } : {}),
+        timeoutSeconds: 900,
+      },
+    };
   }
   const identity = f['ssh-identity']?.replace(/^~(?=\/)/, homedir());
   return {
@@ -111,7 +156,9 @@ function parseGateCommand(text: string): string[] {
     argv = undefined;
   }
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && a.length > 0)) {
-    throw invalidInput(`--gate-command must be a JSON array of non-empty strings (it is run without a shell; exit 0 = healthy), got ${JSON.stringify(text)}`);
+    throw invalidInput(
+      `--gate-command must be a JSON array of non-empty strings (it is run without a shell; exit 0 = healthy), got ${JSON.stringify(text)}`,
+    );
   }
   return argv as string[];
 }
@@ -124,7 +171,10 @@ function parseTemplate(flag: string, text: string, allowed: readonly string[]): 
   } catch {
     argv = undefined;
   }
-  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) throw invalidInput(`${flag} must be a non-empty JSON array of strings (never run through a shell), got ${JSON.stringify(text)}`);
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string'))
+    throw invalidInput(
+      `${flag} must be a non-empty JSON array of strings (never run through a shell), got ${JSON.stringify(text)}`,
+    );
   const problems = argvTemplateProblems(argv as string[], allowed);
   if (problems.length) throw invalidInput(`${flag}: ${problems.map(([i, m]) => `argument ${i}: ${m}`).join('; ')}`);
   return argv as string[];

@@ -46,7 +46,8 @@ export const planSettingsFlags = {
   }),
   'drain-timeout': Flags.integer({ description: 'Seconds a node may take to drain.', default: 600 }),
   'disable-eviction-after': Flags.integer({
-    description: 'Seconds after which a pod the Eviction API keeps refusing is deleted anyway (bypasses its PDB). ' +
+    description:
+      'Seconds after which a pod the Eviction API keeps refusing is deleted anyway (bypasses its PDB). ' +
       'Off by default.',
   }),
   'gate-timeout': Flags.integer({ description: 'Seconds a health gate may take.', default: 300 }),
@@ -57,8 +58,8 @@ export const planSettingsFlags = {
     default: [],
   }),
   'gate-command': Flags.string({
-    description: 'Custom health gate: a command as a JSON argv array, run without a shell, that must exit 0 ' +
-      '(repeatable).',
+    description:
+      'Custom health gate: a command as a JSON argv array, run without a shell, that must exit 0 ' + '(repeatable).',
     multiple: true,
     default: [],
   }),
@@ -67,11 +68,13 @@ export const planSettingsFlags = {
     description: 'exec driver, for rollback: argv template (JSON array) that takes a node back to {version}.',
   }),
   'exec-restore-etcd-command': Flags.string({
-    description: 'exec driver, for rollback: argv template (JSON array) that restores the etcd snapshot on a ' +
+    description:
+      'exec driver, for rollback: argv template (JSON array) that restores the etcd snapshot on a ' +
       'control-plane node: {node} {address} {snapshot}.',
   }),
   'etcd-snapshot': Flags.option({
-    description: 'Take a verified etcd snapshot before the control plane: none, local (etcdctl here) or ssh (etcdctl ' +
+    description:
+      'Take a verified etcd snapshot before the control plane: none, local (etcdctl here) or ssh (etcdctl ' +
       'on a control-plane node, copied back).',
     options: ['none', 'local', 'ssh'] as const,
     default: 'none',
@@ -81,21 +84,23 @@ export const planSettingsFlags = {
     default: false,
   }),
   'etcd-endpoints': Flags.string({
-    description: 'etcd client URLs, comma-separated (local: as reached from here; ssh: from the node, default ' +
+    description:
+      'etcd client URLs, comma-separated (local: as reached from here; ssh: from the node, default ' +
       'https://127.0.0.1:2379).',
   }),
   'etcd-cacert': Flags.string({
-    description: 'etcd CA file path (ssh default: kubeadm\'s /etc/kubernetes/pki/etcd/ca.crt).',
+    description: "etcd CA file path (ssh default: kubeadm's /etc/kubernetes/pki/etcd/ca.crt).",
   }),
   'etcd-cert': Flags.string({
-    description: 'etcd client certificate path (ssh default: kubeadm\'s healthcheck-client.crt).',
+    description: "etcd client certificate path (ssh default: kubeadm's healthcheck-client.crt).",
   }),
   'etcd-key': Flags.string({ description: 'etcd client key path — recorded as a path, never its content.' }),
   'etcd-node': Flags.string({
     description: 'ssh mode: the control-plane node that takes the snapshot (default: the first of the hop).',
   }),
   'exec-command': Flags.string({
-    description: 'exec driver: argv template as a JSON array, placeholders {node} {address} {version} {role} ' +
+    description:
+      'exec driver: argv template as a JSON array, placeholders {node} {address} {version} {role} ' +
       '{first}. Never run through a shell.',
   }),
   'ssh-user': Flags.string({ description: 'kubeadm-ssh: remote user.', default: 'root' }),

@@ -23,8 +23,8 @@ export const runSettingsFlags = {
     default: 600,
     min: 1,
   }),
-  'ssh-known-hosts': Flags.string({ description: 'kubeadm-ssh driver: known_hosts file (default: ssh\'s own).' }),
-  'ssh-identity': Flags.string({ description: 'kubeadm-ssh driver: private key file, overriding the plan\'s.' }),
+  'ssh-known-hosts': Flags.string({ description: "kubeadm-ssh driver: known_hosts file (default: ssh's own)." }),
+  'ssh-identity': Flags.string({ description: "kubeadm-ssh driver: private key file, overriding the plan's." }),
   'eviction-retry-delay': Flags.integer({
     description: 'Seconds between retries of an eviction a PDB refused.',
     default: 5,
@@ -36,12 +36,14 @@ export const runSettingsFlags = {
 /** `apply`'s own settings: what to do when a gate fails, the etcd snapshot waiver, driver retries. */
 export const applySettingsFlags = {
   'auto-rollback': Flags.boolean({
-    description: 'When a health gate fails (or a node never becomes Ready), roll the run back at once (see ' +
+    description:
+      'When a health gate fails (or a node never becomes Ready), roll the run back at once (see ' +
       '`rollback`): exit 6 when that succeeds.',
     default: false,
   }),
   'skip-etcd-snapshot': Flags.boolean({
-    description: 'Change the control plane even though the plan takes no etcd snapshot (recorded in the run state; ' +
+    description:
+      'Change the control plane even though the plan takes no etcd snapshot (recorded in the run state; ' +
       'rollback then cannot restore the control plane).',
     default: false,
   }),

@@ -41,5 +41,13 @@ export const renderMachineTable = (machines: readonly MachineRow[], opts: { wide
   const cols = opts.wide ? WIDE_COLUMNS : COLUMNS;
   const rows = [cols.map(([h]) => h), ...machines.map((m) => cols.map(([, cell]) => cell(m)))];
   const widths = cols.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`).join('');
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 };

@@ -48,7 +48,10 @@ export const renderPlanSummary = (plan: UpgradePlan, options: PlanSummaryOptions
     findings(plan, s),
     verdict(plan, planPath, s, options.waivable),
   ];
-  return `${sections.filter((x) => x.length > 0).map((x) => x.join('\n')).join('\n\n')}\n`;
+  return `${sections
+    .filter((x) => x.length > 0)
+    .map((x) => x.join('\n'))
+    .join('\n\n')}\n`;
 };
 
 /** `-o json`: the plan document, keys in file order, hash stamped, two-space indent, trailing newline. */
@@ -90,11 +93,23 @@ const hops = (plan: UpgradePlan, s: Style): string[] => {
   if (steps.length === 0) return [s.bold('Upgrade order:'), `  nothing to do: every node already runs ${plan.to}`];
   const snapshot = plan.options.etcdSnapshot;
   const snapshotNote = (i: number): string =>
-    snapshot.mode === 'none' || (i > 0 && !snapshot.perHop) ? '' : `  (etcd snapshot first${snapshot.mode === 'ssh' ? ', over ssh' : ''})`;
+    snapshot.mode === 'none' || (i > 0 && !snapshot.perHop)
+      ? ''
+      : `  (etcd snapshot first${snapshot.mode === 'ssh' ? ', over ssh' : ''})`;
   const rows = steps.map((step, n) =>
     step.kind === 'control-plane'
-      ? [`${n + 1}.`, 'control plane', `→ ${step.hop.to}`, `${step.hop.nodes.join(', ')}, one at a time${snapshotNote(step.index)}`]
-      : [`${n + 1}.`, 'workers', `→ ${step.hop.to}`, `${plural(step.hop.nodes.length, 'node')} (${step.hop.reason === 'skew' ? 'skew: kubelets must move before the control plane can' : 'target'}): ${listSome(step.hop.nodes, MAX_OBJECTS)}`],
+      ? [
+          `${n + 1}.`,
+          'control plane',
+          `→ ${step.hop.to}`,
+          `${step.hop.nodes.join(', ')}, one at a time${snapshotNote(step.index)}`,
+        ]
+      : [
+          `${n + 1}.`,
+          'workers',
+          `→ ${step.hop.to}`,
+          `${plural(step.hop.nodes.length, 'node')} (${step.hop.reason === 'skew' ? 'skew: kubelets must move before the control plane can' : 'target'}): ${listSome(step.hop.nodes, MAX_OBJECTS)}`,
+        ],
   );
   const cp = plan.controlPlane.nodes.length;
   return [
@@ -108,7 +123,7 @@ const batchSizes = (group: PlanGroup, canary: boolean): string => {
   if (canary && sizes.length > 0) sizes[0] = `${sizes[0]} (canary)`;
   if (sizes.length <= MAX_BATCH_SIZES) return sizes.join(',');
   const runs: string[] = [];
-  for (let i = 0; i < sizes.length; ) {
+  for (let i = 0; i < sizes.length;) {
     let j = i;
     while (j + 1 < sizes.length && sizes[j + 1] === sizes[i]) j += 1;
     runs.push(j > i ? `${sizes[i]}×${j - i + 1}` : (sizes[i] ?? ''));
@@ -131,14 +146,18 @@ const groups = (plan: UpgradePlan, s: Style): string[] => {
     ];
   });
   const how = plan.options.strategy === 'rolling' ? 'a rolling window of maxUnavailable nodes' : 'batch by batch';
-  return [`${s.bold('Worker groups')} (in this order, ${how}):`, ...columns(rows, { indent: '  ', paint: (_, c, t) => (c === 0 ? s.cyan(t) : t) })];
+  return [
+    `${s.bold('Worker groups')} (in this order, ${how}):`,
+    ...columns(rows, { indent: '  ', paint: (_, c, t) => (c === 0 ? s.cyan(t) : t) }),
+  ];
 };
 
 /** A template word as the user wrote it: `{node}` stays readable, anything else is shell-quoted when needed. */
 const argvWord = (word: string): string => (/^\{[a-z]+\}$/.test(word) ? word : shellQuote(word));
 
 const driverText = (driver: PlanDriver): string => {
-  if (driver.type === 'exec') return `exec ${driver.exec.upgrade.map(argvWord).join(' ')}  (timeout ${driver.exec.timeoutSeconds}s per node)`;
+  if (driver.type === 'exec')
+    return `exec ${driver.exec.upgrade.map(argvWord).join(' ')}  (timeout ${driver.exec.timeoutSeconds}s per node)`;
   const ssh = driver.ssh;
   const address = ssh.addressFrom === 'InternalIP' ? 'InternalIP' : `label ${ssh.addressFrom.label}`;
   const extras = [
@@ -158,9 +177,14 @@ const settings = (plan: UpgradePlan, s: Style): string[] => {
     drain.gracePeriodSeconds === undefined ? '' : `grace period ${drain.gracePeriodSeconds}s`,
     drain.deleteEmptyDirData ? 'delete emptyDir data' : 'keep pods with emptyDir data (drain fails on them)',
     drain.forceUnmanaged ? 'delete unmanaged pods' : 'refuse unmanaged pods',
-    drain.disableEvictionAfterSeconds === undefined ? '' : `delete instead of evict after ${drain.disableEvictionAfterSeconds}s blocked`,
+    drain.disableEvictionAfterSeconds === undefined
+      ? ''
+      : `delete instead of evict after ${drain.disableEvictionAfterSeconds}s blocked`,
   ].filter((x) => x !== '');
-  const gateList = [...gates.http.map((g) => `GET ${g.url}`), ...gates.commands.map((g) => g.argv.map(shellQuote).join(' '))];
+  const gateList = [
+    ...gates.http.map((g) => `GET ${g.url}`),
+    ...gates.commands.map((g) => g.argv.map(shellQuote).join(' ')),
+  ];
   const gateText =
     gateList.length === 0
       ? `nodes Ready and control-plane pods healthy (timeout ${gates.timeoutSeconds}s, soak ${gates.soakSeconds}s)`
@@ -220,7 +244,13 @@ const verdict = (plan: UpgradePlan, planPath: string, s: Style, waivable?: (id: 
   if (plan.summary.safe) {
     return [`${s.green('Safe to apply.')} Next: ${s.bold(`k8s-upgrade apply ${shellQuote(planPath)}`)}`];
   }
-  const ids = [...new Set(plan.findings.filter((f) => f.severity === 'blocker' && !f.waived).map((f) => f.id))].filter((id) => waivable?.(id) ?? true);
+  const ids = [...new Set(plan.findings.filter((f) => f.severity === 'blocker' && !f.waived).map((f) => f.id))].filter(
+    (id) => waivable?.(id) ?? true,
+  );
   const fix = `${s.red(`Not safe to apply: ${plural(plan.summary.blockers, 'blocker')}.`)} Fix ${plan.summary.blockers === 1 ? 'it' : 'them'} and run \`k8s-upgrade plan\` again`;
-  return [ids.length ? `${fix}, or waive a check you accept with --ignore-check ID (${ids.join(', ')}).` : `${fix}; none of these checks can be waived.`];
+  return [
+    ids.length
+      ? `${fix}, or waive a check you accept with --ignore-check ID (${ids.join(', ')}).`
+      : `${fix}; none of these checks can be waived.`,
+  ];
 };

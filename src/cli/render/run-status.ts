@@ -12,8 +12,18 @@ import { columns, listSome, makeStyle, plural, type Style } from './style.js';
 
 export const renderRunStatus = (state: RunState, opts: { color: boolean }): string => {
   const s = makeStyle(opts.color);
-  const sections = [header(state, s), snapshots(state, s), phases(state.phases, s), cordoned(state, s), stop(state, s), ...rollback(state, s)];
-  return `${sections.filter((x) => x.length > 0).map((x) => x.join('\n')).join('\n\n')}\n`;
+  const sections = [
+    header(state, s),
+    snapshots(state, s),
+    phases(state.phases, s),
+    cordoned(state, s),
+    stop(state, s),
+    ...rollback(state, s),
+  ];
+  return `${sections
+    .filter((x) => x.length > 0)
+    .map((x) => x.join('\n'))
+    .join('\n\n')}\n`;
 };
 
 const header = (st: RunState, s: Style): string[] => {
@@ -27,7 +37,10 @@ const header = (st: RunState, s: Style): string[] => {
     [
       ['Plan:', `${st.plan.path}  (${st.plan.from} → ${st.plan.to})`],
       ['Cluster:', `${st.cluster.server}  (kube-system ${st.cluster.kubeSystemUid})`],
-      ['Run:', `${st.runId}, started ${st.startedAt}, updated ${st.updatedAt}${st.finishedAt ? `, finished ${st.finishedAt}` : ''}`],
+      [
+        'Run:',
+        `${st.runId}, started ${st.startedAt}, updated ${st.updatedAt}${st.finishedAt ? `, finished ${st.finishedAt}` : ''}`,
+      ],
       ['Status:', `${paintNode(s, st.status, st.status)}, ${finished}/${plural(progressed.length, 'node')} done`],
       ['Attempts:', attempts],
     ],
@@ -52,11 +65,17 @@ const phases = (list: readonly PhaseRunState[], s: Style): string[] => {
 };
 
 const snapshots = (st: RunState, s: Style): string[] => {
-  if (st.snapshotSkipped) return [`${s.bold('etcd snapshot:')} ${s.yellow(`none (${st.snapshotSkipped.reason} at ${st.snapshotSkipped.at}): rollback cannot restore the control plane`)}`];
+  if (st.snapshotSkipped)
+    return [
+      `${s.bold('etcd snapshot:')} ${s.yellow(`none (${st.snapshotSkipped.reason} at ${st.snapshotSkipped.at}): rollback cannot restore the control plane`)}`,
+    ];
   if (!st.snapshots?.length) return [];
   return [
     s.bold('etcd snapshots:'),
-    ...st.snapshots.map(({ phase, record: r }) => `  ${r.path}  revision ${r.revision}, ${r.totalKeys} keys, ${Math.round(r.sizeBytes / 1024)} KiB, taken ${r.takenAt} on ${r.takenOn}, ${r.verified ? 'verified' : 'NOT verified'} (sha256 ${r.sha256.slice(0, 16)}…) [${phase}]`),
+    ...st.snapshots.map(
+      ({ phase, record: r }) =>
+        `  ${r.path}  revision ${r.revision}, ${r.totalKeys} keys, ${Math.round(r.sizeBytes / 1024)} KiB, taken ${r.takenAt} on ${r.takenOn}, ${r.verified ? 'verified' : 'NOT verified'} (sha256 ${r.sha256.slice(0, 16)}…) [${phase}]`,
+    ),
   ];
 };
 
@@ -65,27 +84,43 @@ const rollback = (st: RunState, s: Style): string[][] => {
   if (!rb) return [];
   const head = [
     `${s.bold('Rollback:')} ${paintNode(s, rb.status, rb.status)}, started ${rb.startedAt}${rb.finishedAt ? `, finished ${rb.finishedAt}` : ''}, ${plural(rb.attempts.length, 'attempt')}`,
-    ...(rb.snapshot ? [`  restoring ${rb.snapshot.path} (revision ${rb.snapshot.revision}, taken ${rb.snapshot.takenAt}): every write after it is lost`] : []),
+    ...(rb.snapshot
+      ? [
+          `  restoring ${rb.snapshot.path} (revision ${rb.snapshot.revision}, taken ${rb.snapshot.takenAt}): every write after it is lost`,
+        ]
+      : []),
   ];
-  const stopped = rb.stop && rb.status !== 'done' ? [`${s.bold('Rollback stopped:')} ${rb.stop.outcome}: ${rb.stop.message}`, ...rb.stop.next.map((n) => `  ${n}`)] : [];
+  const stopped =
+    rb.stop && rb.status !== 'done'
+      ? [`${s.bold('Rollback stopped:')} ${rb.stop.outcome}: ${rb.stop.message}`, ...rb.stop.next.map((n) => `  ${n}`)]
+      : [];
   return [head, phases(rb.phases, s), stopped];
 };
 
 const activeNode = (n: NodeRunState): string => {
   const at = n.step ? ` at ${n.step}` : '';
-  const extra = [n.evictions > 0 ? plural(n.evictions, 'eviction') : undefined, n.blockedMs > 0 ? `blocked ${formatDuration(n.blockedMs)}` : undefined].filter(Boolean).join(', ');
+  const extra = [
+    n.evictions > 0 ? plural(n.evictions, 'eviction') : undefined,
+    n.blockedMs > 0 ? `blocked ${formatDuration(n.blockedMs)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${n.node} ${n.status}${at}${extra ? ` (${extra})` : ''}${n.error ? `: ${n.error}` : ''}`;
 };
 
 const cordoned = (st: RunState, s: Style): string[] => {
   const nodes = [...new Set(st.phases.flatMap((p) => p.nodes.filter((n) => n.cordonedByUs).map((n) => n.node)))];
   if (nodes.length === 0) return [];
-  return [`${s.bold('Cordoned by this run:')} ${listSome(nodes, 10)} (uncordoned when the run resumes or is rolled back)`];
+  return [
+    `${s.bold('Cordoned by this run:')} ${listSome(nodes, 10)} (uncordoned when the run resumes or is rolled back)`,
+  ];
 };
 
 const stop = (st: RunState, s: Style): string[] => {
   if (!st.stop || st.status === 'done') return [];
-  const where = [st.stop.phase ? `[${st.stop.phase}]` : undefined, st.stop.node, st.stop.step].filter(Boolean).join(' ');
+  const where = [st.stop.phase ? `[${st.stop.phase}]` : undefined, st.stop.node, st.stop.step]
+    .filter(Boolean)
+    .join(' ');
   return [
     `${s.bold('Stopped:')} ${st.stop.outcome}${where ? ` at ${where}` : ''}: ${st.stop.message}`,
     ...(st.stop.next.length > 0 ? [s.bold('Next:'), ...st.stop.next.map((n) => `  ${n}`)] : []),

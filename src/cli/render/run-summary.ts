@@ -20,8 +20,17 @@ const NODE_STATUSES: NodeSummary['status'][] = ['done', 'skipped', 'failed', 'in
 
 export const renderRunSummary = (summary: RunSummary, opts: { color: boolean }): string => {
   const s = makeStyle(opts.color);
-  const took = summary.outcome === 'done' ? ` in ${formatDuration(summary.durationMs)}` : summary.outcome === 'locked' || summary.outcome === 'invalid' ? '' : ` after ${formatDuration(summary.durationMs)}`;
-  const sections: string[][] = [[`${paintOutcome(s, summary.outcome, HEADLINE[summary.outcome])}${took}  ${s.dim(`run ${summary.runId}, ${summary.plan}`)}`]];
+  const took =
+    summary.outcome === 'done'
+      ? ` in ${formatDuration(summary.durationMs)}`
+      : summary.outcome === 'locked' || summary.outcome === 'invalid'
+        ? ''
+        : ` after ${formatDuration(summary.durationMs)}`;
+  const sections: string[][] = [
+    [
+      `${paintOutcome(s, summary.outcome, HEADLINE[summary.outcome])}${took}  ${s.dim(`run ${summary.runId}, ${summary.plan}`)}`,
+    ],
+  ];
   if (summary.nodes.length > 0) sections.push(nodeTable(summary.nodes, s), [totals(summary)]);
   if (summary.stoppedBy) sections.push(stopped(summary.stoppedBy, s));
   return `${sections.map((x) => x.join('\n')).join('\n\n')}\n`;
@@ -57,7 +66,16 @@ const stopped = (stop: NonNullable<RunSummary['stoppedBy']>, s: Style): string[]
   ];
 };
 
-const paintOutcome = (s: Style, o: RunOutcome, t: string): string => (o === 'done' ? s.green(t) : o === 'paused' ? s.yellow(t) : s.red(t));
+const paintOutcome = (s: Style, o: RunOutcome, t: string): string =>
+  o === 'done' ? s.green(t) : o === 'paused' ? s.yellow(t) : s.red(t);
 
 export const paintNode = (s: Style, status: string, t: string): string =>
-  status === 'done' ? s.green(t) : status === 'failed' ? s.red(t) : status === 'in-progress' || status === 'running' || status === 'paused' ? s.yellow(t) : status === 'skipped' || status === 'pending' ? s.dim(t) : t;
+  status === 'done'
+    ? s.green(t)
+    : status === 'failed'
+      ? s.red(t)
+      : status === 'in-progress' || status === 'running' || status === 'paused'
+        ? s.yellow(t)
+        : status === 'skipped' || status === 'pending'
+          ? s.dim(t)
+          : t;

@@ -21,7 +21,14 @@ const identity = (s: string): string => s;
 
 export const makeStyle = (color: boolean): Style =>
   color
-    ? { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), yellow: ansi(33, 39), green: ansi(32, 39), cyan: ansi(36, 39) }
+    ? {
+        bold: ansi(1, 22),
+        dim: ansi(2, 22),
+        red: ansi(31, 39),
+        yellow: ansi(33, 39),
+        green: ansi(32, 39),
+        cyan: ansi(36, 39),
+      }
     : { bold: identity, dim: identity, red: identity, yellow: identity, green: identity, cyan: identity };
 
 /**
@@ -30,7 +37,11 @@ export const makeStyle = (color: boolean): Style =>
  */
 export const columns = (
   rows: readonly (readonly string[])[],
-  { gap = 2, indent = '', paint }: { gap?: number; indent?: string; paint?: (row: number, column: number, padded: string) => string } = {},
+  {
+    gap = 2,
+    indent = '',
+    paint,
+  }: { gap?: number; indent?: string; paint?: (row: number, column: number, padded: string) => string } = {},
 ): string[] => {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));

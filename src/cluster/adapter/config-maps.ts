@@ -20,8 +20,14 @@ function toConfigMapInfo(c: V1ConfigMap): ConfigMapInfo {
   };
 }
 
-export async function getConfigMap(client: KubeClusterClient, namespace: string, name: string): Promise<ConfigMapInfo | undefined> {
-  const c = await getOrUndefined(`read configmap ${namespace}/${name}`, () => api(client).readNamespacedConfigMap({ namespace, name }));
+export async function getConfigMap(
+  client: KubeClusterClient,
+  namespace: string,
+  name: string,
+): Promise<ConfigMapInfo | undefined> {
+  const c = await getOrUndefined(`read configmap ${namespace}/${name}`, () =>
+    api(client).readNamespacedConfigMap({ namespace, name }),
+  );
   return c && toConfigMapInfo(c);
 }
 
@@ -31,13 +37,26 @@ export async function getConfigMap(client: KubeClusterClient, namespace: string,
  */
 export async function putConfigMap(client: KubeClusterClient, cm: ConfigMapInput): Promise<ConfigMapInfo> {
   const { namespace, name } = cm;
-  const body: V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace, name, ...(cm.labels ? { labels: cm.labels } : {}) }, data: cm.data };
-  if (cm.binaryData) body.binaryData = Object.fromEntries(Object.entries(cm.binaryData).map(([k, v]) => [k, v.toString('base64')]));
-  const replace = () => getOrUndefined(`write configmap ${namespace}/${name}`, () => api(client).replaceNamespacedConfigMap({ namespace, name, body }));
+  const body: V1ConfigMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { namespace, name, ...(cm.labels ? { labels: cm.labels } : {}) },
+    data: cm.data,
+  };
+  if (cm.binaryData)
+    body.binaryData = Object.fromEntries(Object.entries(cm.binaryData).map(([k, v]) => [k, v.toString('base64')]));
+  const replace = () =>
+    getOrUndefined(`write configmap ${namespace}/${name}`, () =>
+      api(client).replaceNamespacedConfigMap({ namespace, name, body }),
+    );
   const replaced = await replace();
   if (replaced) return toConfigMapInfo(replaced);
   try {
-    return toConfigMapInfo(await call(`create configmap ${namespace}/${name}`, () => api(client).createNamespacedConfigMap({ namespace, body })));
+    return toConfigMapInfo(
+      await call(`create configmap ${namespace}/${name}`, () =>
+        api(client).createNamespacedConfigMap({ namespace, body }),
+      ),
+    );
   } catch (e) {
     if ((e as { isConflict?: boolean }).isConflict) {
       const again = await replace();
@@ -49,5 +68,7 @@ export async function putConfigMap(client: KubeClusterClient, cm: ConfigMapInput
 
 /** Deletes the ConfigMap; absent is fine. */
 export async function deleteConfigMap(client: KubeClusterClient, namespace: string, name: string): Promise<void> {
-  await getOrUndefined(`delete configmap ${namespace}/${name}`, () => api(client).deleteNamespacedConfigMap({ namespace, name }));
+  await getOrUndefined(`delete configmap ${namespace}/${name}`, () =>
+    api(client).deleteNamespacedConfigMap({ namespace, name }),
+  );
 }

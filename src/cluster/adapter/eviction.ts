@@ -15,7 +15,7 @@ interface StatusBody {
 
 function statusBody(e: ApiException<unknown>): StatusBody {
   try {
-    return (typeof e.body === 'string' ? JSON.parse(e.body) : e.body ?? {}) as StatusBody;
+    return (typeof e.body === 'string' ? JSON.parse(e.body) : (e.body ?? {})) as StatusBody;
   } catch {
     return { message: String(e.body) };
   }
@@ -42,7 +42,9 @@ export function evictionOutcomeOf(e: unknown): EvictionOutcome | undefined {
       ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
     };
   }
-  if (e.code === 500 && /more than one PodDisruptionBudget/i.test(body.message ?? '')) return { result: 'multiple-pdbs', message: body.message ?? '' };
-  if (e.code === 403 && causes.some((c) => c.reason === 'NamespaceTerminating')) return { result: 'terminating', message: body.message ?? '' };
+  if (e.code === 500 && /more than one PodDisruptionBudget/i.test(body.message ?? ''))
+    return { result: 'multiple-pdbs', message: body.message ?? '' };
+  if (e.code === 403 && causes.some((c) => c.reason === 'NamespaceTerminating'))
+    return { result: 'terminating', message: body.message ?? '' };
   return undefined;
 }

@@ -25,11 +25,31 @@ import {
   type V1PodDisruptionBudget,
 } from '@kubernetes/client-node';
 import type { ClusterIdentity, NodeInfo, PdbInfo, PodInfo, WorkloadInfo } from '../types.js';
-import { toObjectMetaInfo, type AccessAnswer, type AccessCheck, type ObjectMetaInfo, type SecretInfo } from '../preflight-types.js';
-import { toDaemonSetInfo, toDeploymentInfo, toNodeInfo, toPdbInfo, toPodInfo, toReplicaSetInfo, toStatefulSetInfo } from './views.js';
+import {
+  toObjectMetaInfo,
+  type AccessAnswer,
+  type AccessCheck,
+  type ObjectMetaInfo,
+  type SecretInfo,
+} from '../preflight-types.js';
+import {
+  toDaemonSetInfo,
+  toDeploymentInfo,
+  toNodeInfo,
+  toPdbInfo,
+  toPodInfo,
+  toReplicaSetInfo,
+  toStatefulSetInfo,
+} from './views.js';
 import { call, getOrUndefined, toClusterError } from './api-errors.js';
 import { evictionOutcomeOf } from './eviction.js';
-import type { DeletePodOptions, EvictOptions, EvictionOutcome, PodWatchEvent, PodWatchOptions } from '../eviction-types.js';
+import type {
+  DeletePodOptions,
+  EvictOptions,
+  EvictionOutcome,
+  PodWatchEvent,
+  PodWatchOptions,
+} from '../eviction-types.js';
 import { ClusterApiError } from '../errors.js';
 import type {
   ClusterClient,
@@ -108,7 +128,13 @@ export class KubeClusterClient implements ClusterClient {
           if (made?.constructor === HttpsAgent) ctx.setAgent(await this.pool());
         },
       };
-      api = new cls(createConfiguration({ baseServer: new ServerConfiguration(this.server, {}), authMethods: { default: auth }, httpApi: pooledHttpLibrary() }));
+      api = new cls(
+        createConfiguration({
+          baseServer: new ServerConfiguration(this.server, {}),
+          authMethods: { default: auth },
+          httpApi: pooledHttpLibrary(),
+        }),
+      );
       this.apis.set(cls, api);
     }
     return api;
@@ -117,7 +143,13 @@ export class KubeClusterClient implements ClusterClient {
   private async tlsOptions(): Promise<import('node:https').AgentOptions> {
     const opts: import('node:https').RequestOptions = {};
     await this.kc.applyToHTTPSOptions(opts);
-    return { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+    return {
+      ca: opts.ca,
+      cert: opts.cert,
+      key: opts.key,
+      rejectUnauthorized: opts.rejectUnauthorized,
+      servername: opts.servername,
+    };
   }
 
   /** The keep-alive HTTPS pool, made once from the kubeconfig's TLS settings (CA, client certificate, server name). */
@@ -152,7 +184,11 @@ export class KubeClusterClient implements ClusterClient {
 
   /** Nodes as plain JSON page by page (5,000 nodes through the typed client cost a noticeable share of `plan`). */
   async listNodes(labelSelector?: string): Promise<NodeInfo[]> {
-    return (await rawPaginate(this.get, 'list nodes', '/api/v1/nodes', { labelSelector }, PAGE_SIZE, (n: V1Node) => toNodeInfo(n))) ?? [];
+    return (
+      (await rawPaginate(this.get, 'list nodes', '/api/v1/nodes', { labelSelector }, PAGE_SIZE, (n: V1Node) =>
+        toNodeInfo(n),
+      )) ?? []
+    );
   }
 
   async getNode(name: string): Promise<NodeInfo | undefined> {
@@ -173,18 +209,37 @@ export class KubeClusterClient implements ClusterClient {
   async listPods(opts: { nodeName?: string; namespace?: string; labelSelector?: string } = {}): Promise<PodInfo[]> {
     const fieldSelector = opts.nodeName ? `spec.nodeName=${opts.nodeName}` : undefined;
     const path = opts.namespace ? `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods` : '/api/v1/pods';
-    const pods = await rawPaginate(this.get, 'list pods', path, { fieldSelector, labelSelector: opts.labelSelector }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p), podListDecoder());
+    const pods = await rawPaginate(
+      this.get,
+      'list pods',
+      path,
+      { fieldSelector, labelSelector: opts.labelSelector },
+      PAGE_SIZE,
+      (p: V1Pod) => toPodInfo(p),
+      podListDecoder(),
+    );
     return pods ?? [];
   }
 
   async getPod(namespace: string, name: string): Promise<PodInfo | undefined> {
-    const p = await getOrUndefined(`read pod ${namespace}/${name}`, () => this.core.readNamespacedPod({ namespace, name }));
+    const p = await getOrUndefined(`read pod ${namespace}/${name}`, () =>
+      this.core.readNamespacedPod({ namespace, name }),
+    );
     return p && toPodInfo(p);
   }
 
   /** PodDisruptionBudgets (policy/v1) as plain JSON; none when the API is not served. */
   async listPdbs(): Promise<PdbInfo[]> {
-    return (await rawPaginate(this.get, 'list PodDisruptionBudgets', '/apis/policy/v1/poddisruptionbudgets', {}, PAGE_SIZE, (b: V1PodDisruptionBudget) => toPdbInfo(b))) ?? [];
+    return (
+      (await rawPaginate(
+        this.get,
+        'list PodDisruptionBudgets',
+        '/apis/policy/v1/poddisruptionbudgets',
+        {},
+        PAGE_SIZE,
+        (b: V1PodDisruptionBudget) => toPdbInfo(b),
+      )) ?? []
+    );
   }
 
   /**
@@ -207,14 +262,26 @@ export class KubeClusterClient implements ClusterClient {
    * Watches nodes from `resourceVersion` (or from a fresh list when absent). Returns a stop function. The
    * stream may end (server timeout, dropped connection): `onEnd` is told, and the caller re-watches.
    */
-  async watchNodes(onEvent: (e: NodeWatchEvent) => void, onEnd: (err?: Error) => void, resourceVersion?: string): Promise<() => void> {
+  async watchNodes(
+    onEvent: (e: NodeWatchEvent) => void,
+    onEnd: (err?: Error) => void,
+    resourceVersion?: string,
+  ): Promise<() => void> {
     const ac = await this.watch(
       '/api/v1/nodes',
       { allowWatchBookmarks: true, ...(resourceVersion ? { resourceVersion } : {}) },
       (type, obj: V1Node) => {
         if (type === 'BOOKMARK') onEvent({ type: 'BOOKMARK' });
-        else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') onEvent({ type, node: toNodeInfo(obj) });
-        else if (type === 'ERROR') onEnd(new ClusterApiError(`node watch: ${(obj as { message?: string }).message ?? 'error'}`, (obj as { code?: number }).code ?? 500, (obj as { reason?: string }).reason ?? ''));
+        else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')
+          onEvent({ type, node: toNodeInfo(obj) });
+        else if (type === 'ERROR')
+          onEnd(
+            new ClusterApiError(
+              `node watch: ${(obj as { message?: string }).message ?? 'error'}`,
+              (obj as { code?: number }).code ?? 500,
+              (obj as { reason?: string }).reason ?? '',
+            ),
+          );
       },
       (err) => onEnd(err ?? undefined),
     );
@@ -223,7 +290,15 @@ export class KubeClusterClient implements ClusterClient {
 
   /** The pods bound to `node` (one raw paged list) and the list's resourceVersion, where a watch resumes. */
   async listPodsOnNode(node: string): Promise<{ pods: PodInfo[]; resourceVersion: string }> {
-    const r = await rawPaginateVersioned(this.get, `list pods on node ${node}`, '/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, PAGE_SIZE, (p: V1Pod) => toPodInfo(p), podListDecoder());
+    const r = await rawPaginateVersioned(
+      this.get,
+      `list pods on node ${node}`,
+      '/api/v1/pods',
+      { fieldSelector: `spec.nodeName=${node}` },
+      PAGE_SIZE,
+      (p: V1Pod) => toPodInfo(p),
+      podListDecoder(),
+    );
     return { pods: r?.items ?? [], resourceVersion: r?.resourceVersion ?? '' };
   }
 
@@ -232,7 +307,11 @@ export class KubeClusterClient implements ClusterClient {
    * the stream ends for any reason other than stop(): an ERROR event (410 Expired: re-list) arrives as a
    * ClusterApiError with its status; a plain close (server timeout, dropped connection) has no error.
    */
-  async watchPods(opts: PodWatchOptions, onEvent: (e: PodWatchEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
+  async watchPods(
+    opts: PodWatchOptions,
+    onEvent: (e: PodWatchEvent) => void,
+    onEnd: (err?: Error) => void,
+  ): Promise<() => void> {
     const path = opts.namespace ? `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods` : '/api/v1/pods';
     let ended = false;
     // Held in an object: `end` may run inside watch() (a refused request) before the controller is returned.
@@ -245,13 +324,20 @@ export class KubeClusterClient implements ClusterClient {
     };
     const ac = (handle.ac = await this.watch(
       path,
-      { allowWatchBookmarks: true, fieldSelector: opts.fieldSelector, labelSelector: opts.labelSelector, ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}) },
+      {
+        allowWatchBookmarks: true,
+        fieldSelector: opts.fieldSelector,
+        labelSelector: opts.labelSelector,
+        ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}),
+      },
       (type, obj: V1Pod & { code?: number; reason?: string; message?: string }) => {
         if (ended) return;
         const resourceVersion = obj?.metadata?.resourceVersion ?? '';
         if (type === 'BOOKMARK') onEvent({ type: 'BOOKMARK', resourceVersion });
-        else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') onEvent({ type, pod: toPodInfo(obj), resourceVersion });
-        else if (type === 'ERROR') end(new ClusterApiError(`pod watch: ${obj.message ?? 'error'}`, obj.code ?? 500, obj.reason ?? ''));
+        else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')
+          onEvent({ type, pod: toPodInfo(obj), resourceVersion });
+        else if (type === 'ERROR')
+          end(new ClusterApiError(`pod watch: ${obj.message ?? 'error'}`, obj.code ?? 500, obj.reason ?? ''));
       },
       (err) => end(err ? toWatchError(err) : undefined),
     ));
@@ -269,7 +355,11 @@ export class KubeClusterClient implements ClusterClient {
       ...(opts.uid ? { preconditions: { uid: opts.uid } } : {}),
     };
     try {
-      await this.core.createNamespacedPodEviction({ namespace, name, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, deleteOptions } });
+      await this.core.createNamespacedPodEviction({
+        namespace,
+        name,
+        body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, deleteOptions },
+      });
       return { result: 'evicted' };
     } catch (e) {
       const outcome = evictionOutcomeOf(e);
@@ -280,9 +370,17 @@ export class KubeClusterClient implements ClusterClient {
 
   /** DELETE a pod (bypasses PodDisruptionBudgets). With `uid`, a newer pod that took the same name is left alone ('not-found'). */
   async deletePod(namespace: string, name: string, opts: DeletePodOptions = {}): Promise<'deleted' | 'not-found'> {
-    const body = { ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}), ...(opts.uid ? { preconditions: { uid: opts.uid } } : {}) };
+    const body = {
+      ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
+      ...(opts.uid ? { preconditions: { uid: opts.uid } } : {}),
+    };
     try {
-      await this.core.deleteNamespacedPod({ namespace, name, body, ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}) });
+      await this.core.deleteNamespacedPod({
+        namespace,
+        name,
+        body,
+        ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
+      });
       return 'deleted';
     } catch (e) {
       if (evictionOutcomeOf(e)?.result === 'not-found') return 'not-found';
@@ -291,7 +389,11 @@ export class KubeClusterClient implements ClusterClient {
   }
 
   async daemonSetExists(namespace: string, name: string): Promise<boolean> {
-    return (await getOrUndefined(`read DaemonSet ${namespace}/${name}`, () => this.apps.readNamespacedDaemonSet({ namespace, name }))) !== undefined;
+    return (
+      (await getOrUndefined(`read DaemonSet ${namespace}/${name}`, () =>
+        this.apps.readNamespacedDaemonSet({ namespace, name }),
+      )) !== undefined
+    );
   }
 
   /** Whether the current user may do `check` (one SelfSubjectAccessReview, authorization.k8s.io/v1). */
@@ -300,7 +402,11 @@ export class KubeClusterClient implements ClusterClient {
     const what = `review access to ${verb} ${resource}${subresource ? `/${subresource}` : ''}`;
     const r = await call(what, () =>
       this.api(AuthorizationV1Api).createSelfSubjectAccessReview({
-        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } } },
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } },
+        },
       }),
     );
     return { allowed: r.status?.allowed === true, ...(r.status?.reason ? { reason: r.status.reason } : {}) };
@@ -318,9 +424,17 @@ export class KubeClusterClient implements ClusterClient {
   async forEachSecret(labelSelector: string, visit: (s: SecretInfo) => void): Promise<void> {
     let cont: string | undefined;
     do {
-      const page = await call('list secrets', () => this.core.listSecretForAllNamespaces({ labelSelector, limit: SECRET_PAGE_SIZE, _continue: cont }));
+      const page = await call('list secrets', () =>
+        this.core.listSecretForAllNamespaces({ labelSelector, limit: SECRET_PAGE_SIZE, _continue: cont }),
+      );
       for (const s of page.items) {
-        visit({ namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '', type: s.type ?? '', labels: s.metadata?.labels ?? {}, data: s.data ?? {} });
+        visit({
+          namespace: s.metadata?.namespace ?? '',
+          name: s.metadata?.name ?? '',
+          type: s.type ?? '',
+          labels: s.metadata?.labels ?? {},
+          data: s.data ?? {},
+        });
       }
       cont = page.metadata?._continue || undefined;
     } while (cont);
@@ -372,10 +486,20 @@ export class KubeClusterClient implements ClusterClient {
   }
 
   /** A raw GET (e.g. /metrics, list pages) with the kubeconfig's credentials and TLS settings, over the pool. */
-  async rawGet(path: string, accept = 'text/plain, application/json', onHead?: (head: Buffer) => boolean): Promise<RawResponse> {
+  async rawGet(
+    path: string,
+    accept = 'text/plain, application/json',
+    onHead?: (head: Buffer) => boolean,
+  ): Promise<RawResponse> {
     // Joined, not resolved: a server URL with a path prefix (an API proxy) keeps it.
     const url = new URL(this.server.replace(/\/+$/, '') + path);
-    const opts: import('node:https').RequestOptions = { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: { Accept: accept } };
+    const opts: import('node:https').RequestOptions = {
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname + url.search,
+      method: 'GET',
+      headers: { Accept: accept },
+    };
     await this.kc.applyToHTTPSOptions(opts);
     const https = url.protocol === 'https:';
     // One keep-alive connection pool: a 200-page list must not pay 200 TLS handshakes.
@@ -387,7 +511,13 @@ export class KubeClusterClient implements ClusterClient {
           const body = new BodyText(res.statusCode === 200 ? onHead : undefined);
           const protobuf = (res.headers['content-type'] ?? '').startsWith(PROTOBUF_CONTENT_TYPE);
           res.on('data', (c: Buffer) => body.add(c));
-          res.on('end', () => resolve(protobuf ? { status: res.statusCode ?? 0, body: '', bytes: body.bytes() } : { status: res.statusCode ?? 0, body: body.end() }));
+          res.on('end', () =>
+            resolve(
+              protobuf
+                ? { status: res.statusCode ?? 0, body: '', bytes: body.bytes() }
+                : { status: res.statusCode ?? 0, body: body.end() },
+            ),
+          );
           res.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
         });
         r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
@@ -397,7 +527,8 @@ export class KubeClusterClient implements ClusterClient {
       return await once();
     } catch (e) {
       // A pooled keep-alive socket the server closed meanwhile: a GET is safe to send once more on a new one.
-      if (!isStaleSocketError(e)) throw new ClusterApiError(`GET ${path}: ${(e as Error).message}`, 0, 'Unreachable', [], { cause: e });
+      if (!isStaleSocketError(e))
+        throw new ClusterApiError(`GET ${path}: ${(e as Error).message}`, 0, 'Unreachable', [], { cause: e });
       try {
         return await once();
       } catch (e2) {

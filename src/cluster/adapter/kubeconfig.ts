@@ -26,7 +26,10 @@ export interface LoadedAccess {
 }
 
 function loadFile(path: string): KubeConfig {
-  if (!existsSync(path)) throw new ClusterAccessError(`kubeconfig ${path} does not exist. Pass --kubeconfig FILE, set KUBECONFIG, or run inside a pod.`);
+  if (!existsSync(path))
+    throw new ClusterAccessError(
+      `kubeconfig ${path} does not exist. Pass --kubeconfig FILE, set KUBECONFIG, or run inside a pod.`,
+    );
   const kc = new KubeConfig();
   try {
     kc.loadFromFile(path);
@@ -38,7 +41,12 @@ function loadFile(path: string): KubeConfig {
 
 /** kubectl's merge: first definition of each name wins; the first non-empty current-context wins. */
 function mergeFiles(paths: string[]): KubeConfig {
-  const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
+  const merged = {
+    clusters: [] as KubeConfig['clusters'],
+    users: [] as KubeConfig['users'],
+    contexts: [] as KubeConfig['contexts'],
+    currentContext: '',
+  };
   for (const p of paths) {
     const kc = loadFile(p);
     for (const c of kc.clusters) if (!merged.clusters.some((x) => x.name === c.name)) merged.clusters.push(c);
@@ -70,16 +78,26 @@ export function loadAccess(opts: AccessOptions = {}): LoadedAccess {
     kc.loadFromCluster();
     source = 'in-cluster service account';
   } else {
-    throw new ClusterAccessError('no cluster access configured: pass --kubeconfig FILE, set KUBECONFIG, create ~/.kube/config, or run inside a pod.');
+    throw new ClusterAccessError(
+      'no cluster access configured: pass --kubeconfig FILE, set KUBECONFIG, create ~/.kube/config, or run inside a pod.',
+    );
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
-      throw new ClusterAccessError(`context ${JSON.stringify(opts.context)} is not in ${source} (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      throw new ClusterAccessError(
+        `context ${JSON.stringify(opts.context)} is not in ${source} (contexts: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     }
     kc.setCurrentContext(opts.context);
   }
   const ctx = kc.getCurrentContext();
-  if (!ctx || !kc.getContextObject(ctx)) throw new ClusterAccessError(`${source} has no current context; pass --context NAME`);
+  if (!ctx || !kc.getContextObject(ctx))
+    throw new ClusterAccessError(`${source} has no current context; pass --context NAME`);
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new ClusterAccessError(`context ${ctx} in ${source} names no cluster with a server URL`);
   return { kc, source, context: ctx, server: cluster.server };

@@ -33,7 +33,13 @@ function toLeaseInfo(l: V1Lease): LeaseInfo {
   };
 }
 
-function body(namespace: string, name: string, spec: LeaseSpecInput, resourceVersion?: string, labels?: Record<string, string>): V1Lease {
+function body(
+  namespace: string,
+  name: string,
+  spec: LeaseSpecInput,
+  resourceVersion?: string,
+  labels?: Record<string, string>,
+): V1Lease {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -48,27 +54,57 @@ function body(namespace: string, name: string, spec: LeaseSpecInput, resourceVer
   };
 }
 
-export async function getLease(client: KubeClusterClient, namespace: string, name: string): Promise<LeaseInfo | undefined> {
-  const l = await getOrUndefined(`read lease ${namespace}/${name}`, () => api(client).readNamespacedLease({ namespace, name }));
+export async function getLease(
+  client: KubeClusterClient,
+  namespace: string,
+  name: string,
+): Promise<LeaseInfo | undefined> {
+  const l = await getOrUndefined(`read lease ${namespace}/${name}`, () =>
+    api(client).readNamespacedLease({ namespace, name }),
+  );
   return l && toLeaseInfo(l);
 }
 
 /** Creates the lease; a 409 (AlreadyExists) means someone created it first. */
-export async function createLease(client: KubeClusterClient, namespace: string, name: string, spec: LeaseSpecInput, labels?: Record<string, string>): Promise<LeaseInfo> {
-  const l = await call(`create lease ${namespace}/${name}`, () => api(client).createNamespacedLease({ namespace, body: body(namespace, name, spec, undefined, labels) }));
+export async function createLease(
+  client: KubeClusterClient,
+  namespace: string,
+  name: string,
+  spec: LeaseSpecInput,
+  labels?: Record<string, string>,
+): Promise<LeaseInfo> {
+  const l = await call(`create lease ${namespace}/${name}`, () =>
+    api(client).createNamespacedLease({ namespace, body: body(namespace, name, spec, undefined, labels) }),
+  );
   return toLeaseInfo(l);
 }
 
 /** Replaces the lease only if it is still at `resourceVersion` (409 otherwise). */
-export async function replaceLease(client: KubeClusterClient, lease: Pick<LeaseInfo, 'namespace' | 'name' | 'resourceVersion'>, spec: LeaseSpecInput, labels?: Record<string, string>): Promise<LeaseInfo> {
+export async function replaceLease(
+  client: KubeClusterClient,
+  lease: Pick<LeaseInfo, 'namespace' | 'name' | 'resourceVersion'>,
+  spec: LeaseSpecInput,
+  labels?: Record<string, string>,
+): Promise<LeaseInfo> {
   const { namespace, name, resourceVersion } = lease;
-  const l = await call(`update lease ${namespace}/${name}`, () => api(client).replaceNamespacedLease({ namespace, name, body: body(namespace, name, spec, resourceVersion, labels) }));
+  const l = await call(`update lease ${namespace}/${name}`, () =>
+    api(client).replaceNamespacedLease({ namespace, name, body: body(namespace, name, spec, resourceVersion, labels) }),
+  );
   return toLeaseInfo(l);
 }
 
 /** Deletes the lease; with `resourceVersion`, only if it is still at that version (409 otherwise). Absent is fine. */
-export async function deleteLease(client: KubeClusterClient, namespace: string, name: string, resourceVersion?: string): Promise<void> {
+export async function deleteLease(
+  client: KubeClusterClient,
+  namespace: string,
+  name: string,
+  resourceVersion?: string,
+): Promise<void> {
   await getOrUndefined(`delete lease ${namespace}/${name}`, () =>
-    api(client).deleteNamespacedLease({ namespace, name, ...(resourceVersion ? { body: { preconditions: { resourceVersion } } } : {}) }),
+    api(client).deleteNamespacedLease({
+      namespace,
+      name,
+      ...(resourceVersion ? { body: { preconditions: { resourceVersion } } } : {}),
+    }),
   );
 }

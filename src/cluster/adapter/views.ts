@@ -1,5 +1,16 @@
 /** Conversions from client-node's wire types to the product's views (types.ts). */
-import type { V1Node, V1Pod, V1PodDisruptionBudget, V1Container, V1DaemonSet, V1Deployment, V1ReplicaSet, V1StatefulSet, V1ObjectMeta, V1PodTemplateSpec } from '@kubernetes/client-node';
+import type {
+  V1Node,
+  V1Pod,
+  V1PodDisruptionBudget,
+  V1Container,
+  V1DaemonSet,
+  V1Deployment,
+  V1ReplicaSet,
+  V1StatefulSet,
+  V1ObjectMeta,
+  V1PodTemplateSpec,
+} from '@kubernetes/client-node';
 import type { NodeInfo, PdbInfo, PodInfo, Resources, WorkloadInfo } from '../types.js';
 import { controllerOf, isReady, notReadyReason, quantityMilli, quantityValue } from '../../kube/index.js';
 
@@ -96,11 +107,23 @@ export function toPdbInfo(p: V1PodDisruptionBudget): PdbInfo {
   };
 }
 
-const templateImages = (t: V1PodTemplateSpec | undefined): string[] => (t?.spec?.containers ?? []).map((c) => c.image ?? '');
-const workloadMeta = (m: V1ObjectMeta | undefined) => ({ namespace: m?.namespace ?? '', name: m?.name ?? '', uid: m?.uid ?? '' });
+const templateImages = (t: V1PodTemplateSpec | undefined): string[] =>
+  (t?.spec?.containers ?? []).map((c) => c.image ?? '');
+const workloadMeta = (m: V1ObjectMeta | undefined) => ({
+  namespace: m?.namespace ?? '',
+  name: m?.name ?? '',
+  uid: m?.uid ?? '',
+});
 
 export function toDeploymentInfo(d: V1Deployment): WorkloadInfo {
-  return { kind: 'Deployment', ...workloadMeta(d.metadata), replicas: d.spec?.replicas ?? 1, readyReplicas: d.status?.readyReplicas ?? 0, availableReplicas: d.status?.availableReplicas ?? 0, images: templateImages(d.spec?.template) };
+  return {
+    kind: 'Deployment',
+    ...workloadMeta(d.metadata),
+    replicas: d.spec?.replicas ?? 1,
+    readyReplicas: d.status?.readyReplicas ?? 0,
+    availableReplicas: d.status?.availableReplicas ?? 0,
+    images: templateImages(d.spec?.template),
+  };
 }
 
 export function toReplicaSetInfo(r: V1ReplicaSet): WorkloadInfo {
@@ -116,9 +139,23 @@ export function toReplicaSetInfo(r: V1ReplicaSet): WorkloadInfo {
 }
 
 export function toStatefulSetInfo(s: V1StatefulSet): WorkloadInfo {
-  return { kind: 'StatefulSet', ...workloadMeta(s.metadata), replicas: s.spec?.replicas ?? 1, readyReplicas: s.status?.readyReplicas ?? 0, availableReplicas: s.status?.availableReplicas ?? 0, images: templateImages(s.spec?.template) };
+  return {
+    kind: 'StatefulSet',
+    ...workloadMeta(s.metadata),
+    replicas: s.spec?.replicas ?? 1,
+    readyReplicas: s.status?.readyReplicas ?? 0,
+    availableReplicas: s.status?.availableReplicas ?? 0,
+    images: templateImages(s.spec?.template),
+  };
 }
 
 export function toDaemonSetInfo(d: V1DaemonSet): WorkloadInfo {
-  return { kind: 'DaemonSet', ...workloadMeta(d.metadata), replicas: d.status?.desiredNumberScheduled ?? 0, readyReplicas: d.status?.numberReady ?? 0, availableReplicas: d.status?.numberAvailable ?? 0, images: templateImages(d.spec?.template) };
+  return {
+    kind: 'DaemonSet',
+    ...workloadMeta(d.metadata),
+    replicas: d.status?.desiredNumberScheduled ?? 0,
+    readyReplicas: d.status?.numberReady ?? 0,
+    availableReplicas: d.status?.numberAvailable ?? 0,
+    images: templateImages(d.spec?.template),
+  };
 }

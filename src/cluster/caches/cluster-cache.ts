@@ -32,9 +32,18 @@ export interface ClusterCacheParts {
 /** Empty in-memory parts (for tests and tools that fill a cache by hand): keys and uid indexes as the watch caches use. */
 export function memoryCacheParts(): ClusterCacheParts {
   const workloads = {} as Record<WorkloadKind, ObjectCache<WorkloadView>>;
-  for (const kind of WORKLOAD_KINDS) workloads[kind] = new ObjectCache<WorkloadView>(WORKLOAD_PATHS[kind].what, (w) => workloadKey(w.kind, w.namespace, w.name), (w) => w.uid);
+  for (const kind of WORKLOAD_KINDS)
+    workloads[kind] = new ObjectCache<WorkloadView>(
+      WORKLOAD_PATHS[kind].what,
+      (w) => workloadKey(w.kind, w.namespace, w.name),
+      (w) => w.uid,
+    );
   return {
-    nodes: new ObjectCache<NodeInfo>('nodes', (n) => n.name, (n) => n.uid),
+    nodes: new ObjectCache<NodeInfo>(
+      'nodes',
+      (n) => n.name,
+      (n) => n.uid,
+    ),
     pdbs: new ObjectCache<PdbInfo>('PodDisruptionBudgets', nsKey),
     workloads,
     systemPods: new ObjectCache<PodInfo>('kube-system pods', nsKey, (p) => p.uid),
@@ -78,7 +87,12 @@ export class ClusterCache {
   }
 
   private get parts(): ObjectCache<unknown>[] {
-    return [this.nodes, this.pdbs, ...WORKLOAD_KINDS.map((k) => this.workloads[k]), this.systemPods] as ObjectCache<unknown>[];
+    return [
+      this.nodes,
+      this.pdbs,
+      ...WORKLOAD_KINDS.map((k) => this.workloads[k]),
+      this.systemPods,
+    ] as ObjectCache<unknown>[];
   }
 
   /** One line per cache that may be behind the cluster (its last read failed): `nodes: re-list failed: …`. */
@@ -122,7 +136,12 @@ export class ClusterCache {
         const n = this.nodes.get(name);
         return n && pred(n) ? n : undefined;
       },
-      { timeoutMs: opts.timeoutMs, signal: opts.signal, what: opts.what ?? `node ${name}`, describe: () => describeNode(name, this.nodes.get(name)) },
+      {
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+        what: opts.what ?? `node ${name}`,
+        describe: () => describeNode(name, this.nodes.get(name)),
+      },
     );
   }
 
@@ -164,11 +183,44 @@ export async function startClusterCache(client: WatchClient, opts: WatchCacheOpt
   const workloads = {} as Record<WorkloadKind, WatchCache<WorkloadView>>;
   for (const kind of WORKLOAD_KINDS) {
     const { path, what } = WORKLOAD_PATHS[kind];
-    workloads[kind] = new WatchCache<WorkloadView>(client, { what, path, map: (w: never) => toWorkloadView(kind, w), key: (w) => workloadKey(w.kind, w.namespace, w.name), uid: (w) => w.uid }, opts);
+    workloads[kind] = new WatchCache<WorkloadView>(
+      client,
+      {
+        what,
+        path,
+        map: (w: never) => toWorkloadView(kind, w),
+        key: (w) => workloadKey(w.kind, w.namespace, w.name),
+        uid: (w) => w.uid,
+      },
+      opts,
+    );
   }
-  const nodes = new WatchCache<NodeInfo>(client, { what: 'nodes', path: '/api/v1/nodes', map: (n: never) => toNodeInfo(n), key: (n) => n.name, uid: (n) => n.uid }, opts);
-  const pdbs = new WatchCache<PdbInfo>(client, { what: 'PodDisruptionBudgets', path: '/apis/policy/v1/poddisruptionbudgets', map: (p: never) => toPdbInfo(p), key: nsKey }, opts);
-  const systemPods = new WatchCache<PodInfo>(client, { what: 'kube-system pods', path: '/api/v1/namespaces/kube-system/pods', map: (p: never) => toPodInfo(p), key: nsKey, uid: (p) => p.uid }, opts);
+  const nodes = new WatchCache<NodeInfo>(
+    client,
+    { what: 'nodes', path: '/api/v1/nodes', map: (n: never) => toNodeInfo(n), key: (n) => n.name, uid: (n) => n.uid },
+    opts,
+  );
+  const pdbs = new WatchCache<PdbInfo>(
+    client,
+    {
+      what: 'PodDisruptionBudgets',
+      path: '/apis/policy/v1/poddisruptionbudgets',
+      map: (p: never) => toPdbInfo(p),
+      key: nsKey,
+    },
+    opts,
+  );
+  const systemPods = new WatchCache<PodInfo>(
+    client,
+    {
+      what: 'kube-system pods',
+      path: '/api/v1/namespaces/kube-system/pods',
+      map: (p: never) => toPodInfo(p),
+      key: nsKey,
+      uid: (p) => p.uid,
+    },
+    opts,
+  );
   const cache = new ClusterCache({ nodes, pdbs, workloads, systemPods });
   try {
     await Promise.all([nodes, pdbs, systemPods, ...Object.values(workloads)].map((c) => c.ready()));

@@ -70,7 +70,9 @@ export function waitForChange<R>(source: WaitSource, predicate: () => R | Pendin
         state = `(could not describe: ${(e as Error).message})`;
       }
       if (stale) state += `; the cache may be behind: ${stale}`;
-      finish(() => reject(new CacheWaitTimeoutError(opts.what, opts.timeoutMs, state, stale ? { cause: stale } : undefined)));
+      finish(() =>
+        reject(new CacheWaitTimeoutError(opts.what, opts.timeoutMs, state, stale ? { cause: stale } : undefined)),
+      );
     }, opts.timeoutMs);
   });
 }

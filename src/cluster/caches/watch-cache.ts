@@ -111,7 +111,14 @@ export class WatchCache<T> extends ObjectCache<T> {
       return this.client.rawGet(p, a);
     };
     const params = { labelSelector: this.spec.labelSelector, fieldSelector: this.spec.fieldSelector };
-    const res = await listVersioned(get, `list ${this.spec.what}`, this.spec.path, params, this.pageSize, this.spec.map);
+    const res = await listVersioned(
+      get,
+      `list ${this.spec.what}`,
+      this.spec.path,
+      params,
+      this.pageSize,
+      this.spec.map,
+    );
     if (this.stopped) return;
     const seen = new Set<string>();
     for (const { value, resourceVersion } of res.items) {
@@ -145,7 +152,10 @@ export class WatchCache<T> extends ObjectCache<T> {
       this.lastActivity = Date.now();
       if (type === 'ERROR') {
         if (obj?.code === 410) expired = true;
-        else this.markStale(`watch error ${obj?.code ?? ''} ${obj?.reason ?? ''}: ${obj?.message ?? 'no message'}`.replace(/\s+/g, ' '));
+        else
+          this.markStale(
+            `watch error ${obj?.code ?? ''} ${obj?.reason ?? ''}: ${obj?.message ?? 'no message'}`.replace(/\s+/g, ' '),
+          );
         return;
       }
       delivered = true;
@@ -180,7 +190,7 @@ export class WatchCache<T> extends ObjectCache<T> {
         this.schedule(0, () => this.relist());
         return;
       }
-      if (err) this.markStale(`watch failed: ${status ? `HTTP ${status}` : (err as Error).message ?? String(err)}`);
+      if (err) this.markStale(`watch failed: ${status ? `HTTP ${status}` : ((err as Error).message ?? String(err))}`);
       const healthy = !err && (delivered || Date.now() - startedAt >= HEALTHY_STREAM_MS);
       this.failures = healthy ? 0 : this.failures + 1;
       this.schedule(this.backoff(), () => this.startWatch());

@@ -25,7 +25,10 @@ interface WireOwner {
 
 interface WireWorkload {
   metadata?: { namespace?: string; name?: string; uid?: string; generation?: number; ownerReferences?: WireOwner[] };
-  spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: { image?: string }[] } } };
+  spec?: {
+    replicas?: number;
+    template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: { image?: string }[] } };
+  };
   status?: {
     observedGeneration?: number;
     replicas?: number;
@@ -40,7 +43,8 @@ interface WireWorkload {
 }
 
 /** `Deployment/shop/web`: the key of a workload in the cache. */
-export const workloadKey = (kind: WorkloadKind, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
+export const workloadKey = (kind: WorkloadKind, namespace: string, name: string): string =>
+  `${kind}/${namespace}/${name}`;
 
 export function toWorkloadView(kind: WorkloadKind, w: WireWorkload): WorkloadView {
   const m = w.metadata ?? {};

@@ -26,7 +26,8 @@ interface Envelope {
 
 /** Reads the magic and the runtime.Unknown envelope (typeMeta 1, raw 2, contentEncoding 3, contentType 4). */
 function envelope(buf: Buffer): Envelope {
-  if (buf.length < 4 || buf.compare(KUBERNETES_PROTOBUF_MAGIC, 0, 4, 0, 4) !== 0) throw new ProtobufError('the body does not start with the Kubernetes protobuf magic "k8s\\0"');
+  if (buf.length < 4 || buf.compare(KUBERNETES_PROTOBUF_MAGIC, 0, 4, 0, 4) !== 0)
+    throw new ProtobufError('the body does not start with the Kubernetes protobuf magic "k8s\\0"');
   const r = new ProtobufReader(buf, 4);
   let kind = '';
   let start = -1;
@@ -162,7 +163,8 @@ class PodListDecoder {
 
   page(buf: Buffer): ProtobufListPage<PodInfo> {
     const env = envelope(buf);
-    if (env.kind !== 'PodList') throw new ProtobufError(`expected a PodList, the body holds a ${env.kind || 'message of no kind'}`);
+    if (env.kind !== 'PodList')
+      throw new ProtobufError(`expected a PodList, the body holds a ${env.kind || 'message of no kind'}`);
     const r = new ProtobufReader(buf, env.start, env.end);
     const items: PodInfo[] = [];
     let resourceVersion = '';
@@ -329,7 +331,8 @@ class PodListDecoder {
       switch (tag) {
         case 0x0a: {
           const name = readVolume(r, r.lengthEnd());
-          if (name !== undefined) (pod.emptyDirVolumes === EMPTY_LIST ? (pod.emptyDirVolumes = []) : pod.emptyDirVolumes).push(name);
+          if (name !== undefined)
+            (pod.emptyDirVolumes === EMPTY_LIST ? (pod.emptyDirVolumes = []) : pod.emptyDirVolumes).push(name);
           break;
         }
         case 0x12: {

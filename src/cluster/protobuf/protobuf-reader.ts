@@ -67,7 +67,8 @@ export class ProtobufReader {
   lengthEnd(): number {
     const n = this.varint();
     const e = this.pos + n;
-    if (e > this.end) throw new ProtobufError(`a field of ${n} bytes at byte ${this.pos} runs past the end (${this.end})`);
+    if (e > this.end)
+      throw new ProtobufError(`a field of ${n} bytes at byte ${this.pos} runs past the end (${this.end})`);
     return e;
   }
 

@@ -23,7 +23,10 @@ export function pooledHttpLibrary(): HttpLibrary {
  * new socket when the request is idempotent.
  */
 export function isStaleSocketError(e: unknown): boolean {
-  return (e as { reusedSocket?: boolean }).reusedSocket === true && /ECONNRESET|socket hang up|EPIPE/i.test(`${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`);
+  return (
+    (e as { reusedSocket?: boolean }).reusedSocket === true &&
+    /ECONNRESET|socket hang up|EPIPE/i.test(`${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`)
+  );
 }
 
 async function send(req: RequestContext): Promise<ResponseContext> {
@@ -39,7 +42,10 @@ function once(req: RequestContext): Promise<ResponseContext> {
   const url = new URL(req.getUrl());
   const body = req.getBody();
   const signal = req.getSignal();
-  const payload = body === undefined || body === null || body === '' ? undefined : Buffer.from(typeof body === 'string' ? body : String(body));
+  const payload =
+    body === undefined || body === null || body === ''
+      ? undefined
+      : Buffer.from(typeof body === 'string' ? body : String(body));
   // A body goes with its length (as node-fetch sent it): some servers do not read a chunked DELETE body.
   const headers = payload ? { ...req.getHeaders(), 'Content-Length': String(payload.length) } : req.getHeaders();
   const opts = { method: String(req.getHttpMethod()), headers, agent: req.getAgent(), ...(signal ? { signal } : {}) };
@@ -51,8 +57,14 @@ function once(req: RequestContext): Promise<ResponseContext> {
       res.on('end', () => {
         const data = Buffer.concat(chunks);
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve(new ResponseContext(res.statusCode ?? 0, headers, { text: async () => data.toString('utf8'), binary: async () => data }));
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        resolve(
+          new ResponseContext(res.statusCode ?? 0, headers, {
+            text: async () => data.toString('utf8'),
+            binary: async () => data,
+          }),
+        );
       });
     };
     const r = url.protocol === 'https:' ? httpsRequest(url, opts, onResponse) : httpRequest(url, opts, onResponse);

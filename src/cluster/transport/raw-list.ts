@@ -37,8 +37,18 @@ export function statusError(what: string, status: number, body: string, bytes?: 
     } catch {
       s = { message: body.slice(0, 200) };
     }
-  const hint = status === 401 ? ' (the credentials were refused: check the kubeconfig user)' : status === 403 ? ' (the kubeconfig user lacks this permission)' : '';
-  return new ClusterApiError(`${what}: ${s.message || `HTTP ${status}`}${hint}`, status, s.reason ?? '', s.details?.causes ?? []);
+  const hint =
+    status === 401
+      ? ' (the credentials were refused: check the kubeconfig user)'
+      : status === 403
+        ? ' (the kubeconfig user lacks this permission)'
+        : '';
+  return new ClusterApiError(
+    `${what}: ${s.message || `HTTP ${status}`}${hint}`,
+    status,
+    s.reason ?? '',
+    s.details?.causes ?? [],
+  );
 }
 
 /**
@@ -124,7 +134,8 @@ export async function rawPaginateVersioned<T>(
       return h !== undefined;
     });
     res.then(
-      (r) => early?.(r.status !== 200 ? undefined : r.bytes ? protobufListHead(r.bytes)?.continue : continueToken(r.body)),
+      (r) =>
+        early?.(r.status !== 200 ? undefined : r.bytes ? protobufListHead(r.bytes)?.continue : continueToken(r.body)),
       () => early?.(undefined),
     );
     res.catch(() => undefined); // awaited by the consumer; a prefetch abandoned by an error elsewhere must not go unhandled
@@ -147,13 +158,22 @@ export async function rawPaginateVersioned<T>(
       if (res.status !== 200) throw statusError(what, res.status, res.body, res.bytes);
       let cont: string | undefined;
       if (res.bytes) {
-        if (!protobuf) throw new ClusterApiError(`${what}: the server answered in protobuf, which was not asked for`, res.status, 'BadResponse', []);
+        if (!protobuf)
+          throw new ClusterApiError(
+            `${what}: the server answered in protobuf, which was not asked for`,
+            res.status,
+            'BadResponse',
+            [],
+          );
         const pageOf = decodeProtobufPage(what, protobuf, res.bytes);
         cont = pageOf.continue;
         for (const item of pageOf.items) out.push(item);
         resourceVersion ??= pageOf.resourceVersion;
       } else {
-        const body = JSON.parse(res.body) as { items?: never[]; metadata?: { continue?: string; resourceVersion?: string } };
+        const body = JSON.parse(res.body) as {
+          items?: never[];
+          metadata?: { continue?: string; resourceVersion?: string };
+        };
         cont = body.metadata?.continue || undefined;
         for (const item of body.items ?? []) out.push(map(item));
         resourceVersion ??= body.metadata?.resourceVersion ?? '';
@@ -172,11 +192,21 @@ export async function rawPaginateVersioned<T>(
 }
 
 /** A protobuf page decoded, its failure (a malformed body) as a ClusterApiError naming the list. */
-function decodeProtobufPage<T>(what: string, decode: (bytes: Buffer) => ProtobufListPage<T>, bytes: Buffer): ProtobufListPage<T> {
+function decodeProtobufPage<T>(
+  what: string,
+  decode: (bytes: Buffer) => ProtobufListPage<T>,
+  bytes: Buffer,
+): ProtobufListPage<T> {
   try {
     return decode(bytes);
   } catch (e) {
-    throw new ClusterApiError(`${what}: the server's protobuf answer could not be read (${(e as Error).message})`, 200, 'BadResponse', [], { cause: e });
+    throw new ClusterApiError(
+      `${what}: the server's protobuf answer could not be read (${(e as Error).message})`,
+      200,
+      'BadResponse',
+      [],
+      { cause: e },
+    );
   }
 }
 

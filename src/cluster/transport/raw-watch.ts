@@ -16,7 +16,12 @@ export type WatchEventHandler<T = unknown> = (type: string, object: T) => void;
 export type WatchDoneHandler = (err: (Error & { statusCode?: number }) | null) => void;
 
 /** Opens a watch on `path` (with `?watch=true` and `params`); resolves when the response head arrived (or it failed). */
-export type RawWatch = <T = unknown>(path: string, params: Record<string, string | number | boolean | undefined>, onEvent: WatchEventHandler<T>, onDone: WatchDoneHandler) => Promise<AbortController>;
+export type RawWatch = <T = unknown>(
+  path: string,
+  params: Record<string, string | number | boolean | undefined>,
+  onEvent: WatchEventHandler<T>,
+  onDone: WatchDoneHandler,
+) => Promise<AbortController>;
 
 /** How to reach the server: its URL, the request options with credentials, and the agent for https. */
 export interface WatchTransport {
@@ -28,7 +33,12 @@ export interface WatchTransport {
 const NEWLINE = 0x0a;
 
 export function rawWatch(transport: WatchTransport): RawWatch {
-  return async <T>(path: string, params: Record<string, string | number | boolean | undefined>, onEvent: WatchEventHandler<T>, onDone: WatchDoneHandler) => {
+  return async <T>(
+    path: string,
+    params: Record<string, string | number | boolean | undefined>,
+    onEvent: WatchEventHandler<T>,
+    onDone: WatchDoneHandler,
+  ) => {
     const url = new URL(transport.server.replace(/\/+$/, '') + path);
     url.searchParams.set('watch', 'true');
     for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -42,7 +52,13 @@ export function rawWatch(transport: WatchTransport): RawWatch {
     };
     let opts: RequestOptions;
     try {
-      opts = { ...(await transport.requestOptions()), host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET' };
+      opts = {
+        ...(await transport.requestOptions()),
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: 'GET',
+      };
       opts.headers = { ...opts.headers, Accept: 'application/json' };
       if (url.protocol === 'https:') opts.agent = await transport.agent();
     } catch (e) {
@@ -50,28 +66,35 @@ export function rawWatch(transport: WatchTransport): RawWatch {
       return ac;
     }
     await new Promise<void>((resolve) => {
-      const req: ClientRequest = (url.protocol === 'https:' ? httpsRequest : httpRequest)(opts, (res: IncomingMessage) => {
-        resolve();
-        if (res.statusCode !== 200) {
-          res.resume();
-          const err = Object.assign(new Error(res.statusMessage || `HTTP ${res.statusCode}`), { statusCode: res.statusCode });
-          return finish(err);
-        }
-        const lines = new LineSplitter((line) => {
-          let ev: { type?: string; object?: T };
-          try {
-            ev = JSON.parse(line) as typeof ev;
-          } catch (e) {
-            req.destroy();
-            return finish(new Error(`watch ${path}: a line of the stream is not JSON (${(e as Error).message})`, { cause: e }));
+      const req: ClientRequest = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+        opts,
+        (res: IncomingMessage) => {
+          resolve();
+          if (res.statusCode !== 200) {
+            res.resume();
+            const err = Object.assign(new Error(res.statusMessage || `HTTP ${res.statusCode}`), {
+              statusCode: res.statusCode,
+            });
+            return finish(err);
           }
-          if (!done) onEvent(ev.type ?? '', ev.object as T);
-        });
-        res.on('data', (chunk: Buffer) => lines.push(chunk));
-        res.on('end', () => finish(null));
-        res.on('error', (e) => finish(e));
-        res.on('close', () => finish(null));
-      });
+          const lines = new LineSplitter((line) => {
+            let ev: { type?: string; object?: T };
+            try {
+              ev = JSON.parse(line) as typeof ev;
+            } catch (e) {
+              req.destroy();
+              return finish(
+                new Error(`watch ${path}: a line of the stream is not JSON (${(e as Error).message})`, { cause: e }),
+              );
+            }
+            if (!done) onEvent(ev.type ?? '', ev.object as T);
+          });
+          res.on('data', (chunk: Buffer) => lines.push(chunk));
+          res.on('end', () => finish(null));
+          res.on('error', (e) => finish(e));
+          res.on('close', () => finish(null));
+        },
+      );
       req.on('socket', (s) => s.setKeepAlive(true, 30_000));
       // The caller's abort closes the connection without an error: the agent forgets the TLS session of a
       // socket closed with one, and every stream of a drain ends this way.

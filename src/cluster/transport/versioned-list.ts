@@ -37,10 +37,14 @@ export async function listVersioned<T>(
     if (cont) q.set('continue', cont);
     const res = await get(`${path}?${q}`, 'application/json');
     if (res.status !== 200) throw statusError(what, res.status, res.body);
-    const page = JSON.parse(res.body) as { items?: WireObject[]; metadata?: { continue?: string; resourceVersion?: string } };
+    const page = JSON.parse(res.body) as {
+      items?: WireObject[];
+      metadata?: { continue?: string; resourceVersion?: string };
+    };
     // Every page of one list shares the first page's snapshot.
     if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
-    for (const item of page.items ?? []) items.push({ value: map(item as never), resourceVersion: item.metadata?.resourceVersion ?? '' });
+    for (const item of page.items ?? [])
+      items.push({ value: map(item as never), resourceVersion: item.metadata?.resourceVersion ?? '' });
     cont = page.metadata?.continue || undefined;
   } while (cont);
   return { items, resourceVersion };

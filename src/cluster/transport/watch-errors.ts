@@ -3,6 +3,9 @@ import { ClusterApiError } from '../errors.js';
 
 export function toWatchError(err: unknown): Error {
   const status = (err as { statusCode?: number })?.statusCode;
-  if (typeof status === 'number') return new ClusterApiError(`watch: HTTP ${status} ${(err as Error).message ?? ''}`.trim(), status, '', [], { cause: err });
+  if (typeof status === 'number')
+    return new ClusterApiError(`watch: HTTP ${status} ${(err as Error).message ?? ''}`.trim(), status, '', [], {
+      cause: err,
+    });
   return err instanceof Error ? err : new Error(String(err));
 }

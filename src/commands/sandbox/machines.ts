@@ -7,7 +7,8 @@ import { renderMachineTable } from '../../cli/render/machine-table.js';
 import { SandboxAdminClient } from '../../sandbox/index.js';
 
 export default class SandboxMachines extends BaseCommand {
-  static override summary = 'List the sandbox machines: installed versions, kubelet state, upgrade and downgrade counts.';
+  static override summary =
+    'List the sandbox machines: installed versions, kubelet state, upgrade and downgrade counts.';
 
   static override description = `-o wide adds each machine's address and the upgrade commands it received;
 -o json|yaml (or --json) prints what the sandbox's admin API reports: its version and every machine.

@@ -2,7 +2,14 @@ import { Flags } from '@oclif/core';
 import { resolve } from 'node:path';
 import { BaseCommand } from '../../cli/base-command.js';
 import { exitCodeHelp, EXIT } from '../../cli/exit-codes.js';
-import { parseKubeVersion, parseNodeTimeJitter, parsePools, parseTimeScale, parseTimings, parseWorkload } from '../../cli/sandbox-options.js';
+import {
+  parseKubeVersion,
+  parseNodeTimeJitter,
+  parsePools,
+  parseTimeScale,
+  parseTimings,
+  parseWorkload,
+} from '../../cli/sandbox-options.js';
 import { CliError } from '../../cli/errors.js';
 import { startSandbox, DEFAULT_VERSION } from '../../sandbox/index.js';
 import { TIMING_NAMES } from '../../sandbox/clock.js';
@@ -25,20 +32,37 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
   ];
 
   static override flags = {
-    kubeconfig: Flags.string({ description: 'Where to write the kubeconfig (mode 0600).', default: '.sandbox/kubeconfig' }),
+    kubeconfig: Flags.string({
+      description: 'Where to write the kubeconfig (mode 0600).',
+      default: '.sandbox/kubeconfig',
+    }),
     port: Flags.integer({ description: 'Port on 127.0.0.1 (default: a free port).', min: 0, max: 65535 }),
-    version: Flags.string({ description: 'Kubernetes version every component runs at start.', default: DEFAULT_VERSION, aliases: ['k8s-version'] }),
+    version: Flags.string({
+      description: 'Kubernetes version every component runs at start.',
+      default: DEFAULT_VERSION,
+      aliases: ['k8s-version'],
+    }),
     'control-planes': Flags.integer({ description: 'Number of control-plane nodes.', default: 3, min: 1, max: 7 }),
-    pool: Flags.string({ description: 'A worker pool NAME=COUNT (repeatable; default blue=3 and green=3). Nodes get the label pool=NAME.', multiple: true }),
-    workload: Flags.string({ description: 'demo (the demo applications), none, or scale:N (N nodes, about 20 pods each).', default: 'demo' }),
+    pool: Flags.string({
+      description: 'A worker pool NAME=COUNT (repeatable; default blue=3 and green=3). Nodes get the label pool=NAME.',
+      multiple: true,
+    }),
+    workload: Flags.string({
+      description: 'demo (the demo applications), none, or scale:N (N nodes, about 20 pods each).',
+      default: 'demo',
+    }),
     seed: Flags.integer({ description: 'Seed for generated names, IP addresses and fault decisions.', default: 1 }),
-    'time-scale': Flags.string({ description: 'Multiplies every simulated delay (0.1 = ten times faster).', default: '1' }),
+    'time-scale': Flags.string({
+      description: 'Multiplies every simulated delay (0.1 = ten times faster).',
+      default: '1',
+    }),
     timing: Flags.string({
       description: `A simulated duration NAME=MS (repeatable), before --time-scale. Names: ${TIMING_NAMES.join(', ')}.`,
       multiple: true,
     }),
     'node-time-jitter': Flags.string({
-      description: 'Spread of per-node upgrade times (upgradeCommandMs + kubeletRestartMs), in [0, 1): each node takes [1-F, 1+F]x, drawn from the seed and its name.',
+      description:
+        'Spread of per-node upgrade times (upgradeCommandMs + kubeletRestartMs), in [0, 1): each node takes [1-F, 1+F]x, drawn from the seed and its name.',
       default: '0',
     }),
     etcd: Flags.boolean({
@@ -55,7 +79,10 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     const version = parseKubeVersion(flags.version);
     const pools = parsePools(flags.pool);
     const timeScale = parseTimeScale(flags['time-scale']);
-    const timings = { ...parseTimings(flags.timing, TIMING_NAMES), nodeTimeJitter: parseNodeTimeJitter(flags['node-time-jitter']) };
+    const timings = {
+      ...parseTimings(flags.timing, TIMING_NAMES),
+      nodeTimeJitter: parseNodeTimeJitter(flags['node-time-jitter']),
+    };
     let sandbox;
     try {
       sandbox = await startSandbox({
@@ -77,8 +104,13 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     const nodes = c.store.count('nodes');
     const cps = c.controlPlaneMachines().length;
     this.log(`export KUBECONFIG=${kubeconfigPath}`);
-    this.log(`sandbox ready: ${sandbox.url} Kubernetes ${c.apiserverVersion()}, ${cps} control-plane and ${nodes - cps} worker nodes, ${c.store.count('pods')} pods (Ctrl-C to stop)`);
-    if (sandbox.etcd) this.log(`etcd: ${sandbox.etcd.endpoints.join(',')} (member ${sandbox.etcd.member}, data in ${sandbox.etcd.dataDir()})`);
+    this.log(
+      `sandbox ready: ${sandbox.url} Kubernetes ${c.apiserverVersion()}, ${cps} control-plane and ${nodes - cps} worker nodes, ${c.store.count('pods')} pods (Ctrl-C to stop)`,
+    );
+    if (sandbox.etcd)
+      this.log(
+        `etcd: ${sandbox.etcd.endpoints.join(',')} (member ${sandbox.etcd.member}, data in ${sandbox.etcd.dataDir()})`,
+      );
     await new Promise<void>((done) => {
       const stop = () => done();
       process.once('SIGINT', stop);

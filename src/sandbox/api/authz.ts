@@ -12,7 +12,14 @@ export function allowed(user: User, verb: string): boolean {
   return user === 'admin' || READ_VERBS.includes(verb);
 }
 
-export function authorize(user: User, verb: string, group: string, resource: string, namespace: string | undefined, name?: string): void {
+export function authorize(
+  user: User,
+  verb: string,
+  group: string,
+  resource: string,
+  namespace: string | undefined,
+  name?: string,
+): void {
   if (allowed(user, verb)) return;
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
   const what = name ? `${resource.split('/')[0]} "${name}"` : resource.split('/')[0];
@@ -34,7 +41,10 @@ interface ResourceAttributes {
 }
 
 /** Answers a SelfSubjectAccessReview body (authorization.k8s.io/v1). */
-export function review(user: User, body: { spec?: { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: unknown } }) {
+export function review(
+  user: User,
+  body: { spec?: { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: unknown } },
+) {
   const attrs = body.spec?.resourceAttributes;
   const verb = attrs?.verb ?? 'get';
   const ok = allowed(user, verb);
@@ -43,6 +53,8 @@ export function review(user: User, body: { spec?: { resourceAttributes?: Resourc
     apiVersion: 'authorization.k8s.io/v1',
     metadata: { creationTimestamp: null },
     spec: body.spec ?? {},
-    status: ok ? { allowed: true, reason: `sandbox: ${USER_NAMES[user]} may ${verb}` } : { allowed: false, reason: `sandbox: ${USER_NAMES[user]} is read-only` },
+    status: ok
+      ? { allowed: true, reason: `sandbox: ${USER_NAMES[user]} may ${verb}` }
+      : { allowed: false, reason: `sandbox: ${USER_NAMES[user]} is read-only` },
   };
 }

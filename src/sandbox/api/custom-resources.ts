@@ -30,7 +30,14 @@ interface CrdVersion {
 interface CrdSpec {
   group?: string;
   scope?: string;
-  names?: { plural?: string; singular?: string; kind?: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+  names?: {
+    plural?: string;
+    singular?: string;
+    kind?: string;
+    listKind?: string;
+    shortNames?: string[];
+    categories?: string[];
+  };
   versions?: CrdVersion[];
 }
 
@@ -100,11 +107,24 @@ export class CustomResources {
       if (isEstablished(crd)) return false;
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
       const names = (crd.spec as CrdSpec).names ?? {};
-      const condition = (type: string, reason: string, message: string) => ({ type, status: 'True', lastTransitionTime: now, reason, message });
+      const condition = (type: string, reason: string, message: string) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: now,
+        reason,
+        message,
+      });
       crd.status = {
         ...(crd.status ?? {}),
-        acceptedNames: { ...names, listKind: names.listKind ?? `${names.kind}List`, singular: names.singular ?? names.kind?.toLowerCase() },
-        conditions: [condition('NamesAccepted', 'NoConflicts', 'no conflicts found'), condition('Established', 'InitialNamesAccepted', 'the initial names have been accepted')],
+        acceptedNames: {
+          ...names,
+          listKind: names.listKind ?? `${names.kind}List`,
+          singular: names.singular ?? names.kind?.toLowerCase(),
+        },
+        conditions: [
+          condition('NamesAccepted', 'NoConflicts', 'no conflicts found'),
+          condition('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
+        ],
         storedVersions: ((crd.spec as CrdSpec).versions ?? []).filter((v) => v.storage).map((v) => v.name),
       };
     });
@@ -112,7 +132,9 @@ export class CustomResources {
 }
 
 function isEstablished(crd: KObject): boolean {
-  return (crd.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True');
+  return (crd.status?.conditions ?? []).some(
+    (c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True',
+  );
 }
 
 /** The resource a (validated) CRD registers, or undefined when it serves no version. */
@@ -134,7 +156,10 @@ function resourceOf(crd: KObject): ResourceDef | undefined {
     ...(names.categories?.length ? { categories: names.categories } : {}),
     ...(hasStatus ? { subresources: [{ name: 'status', kind: names.kind, verbs: ['get', 'patch', 'update'] }] } : {}),
     versions: ordered.map((v): ServedVersion => ({ version: v.name })),
-    custom: { crd: crd.metadata.name, schemas: Object.fromEntries(versions.map((v) => [v.name, v.schema?.openAPIV3Schema])) },
+    custom: {
+      crd: crd.metadata.name,
+      schemas: Object.fromEntries(versions.map((v) => [v.name, v.schema?.openAPIV3Schema])),
+    },
   };
 }
 
@@ -166,15 +191,32 @@ export function validateCrd(crd: KObject): void {
   required('spec.names.plural', spec.names?.plural);
   required('spec.names.kind', spec.names?.kind);
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-    causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"`, field: 'spec.scope' });
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"`,
+      field: 'spec.scope',
+    });
   }
   if (spec.group && spec.names?.plural && name !== `${spec.names.plural}.${spec.group}`) {
-    causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group`, field: 'metadata.name' });
+    causes.push({
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group`,
+      field: 'metadata.name',
+    });
   }
   const versions = spec.versions ?? [];
-  if (versions.length === 0) causes.push({ reason: 'FieldValueRequired', message: 'Required value: must have exactly one version marked as storage version', field: 'spec.versions' });
+  if (versions.length === 0)
+    causes.push({
+      reason: 'FieldValueRequired',
+      message: 'Required value: must have exactly one version marked as storage version',
+      field: 'spec.versions',
+    });
   else if (versions.filter((v) => v.storage).length !== 1) {
-    causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: must have exactly one version marked as storage version', field: 'spec.versions' });
+    causes.push({
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: must have exactly one version marked as storage version',
+      field: 'spec.versions',
+    });
   }
   if (causes.length) throw invalid('CustomResourceDefinition', name, causes, 'apiextensions.k8s.io');
 }

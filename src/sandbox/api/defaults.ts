@@ -18,19 +18,49 @@ export function randomSuffix(random: () => number, n = 5): string {
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-export function prepareCreate(def: ResourceDef, gv: string, namespace: string | undefined, body: KObject, random: () => number): KObject {
+export function prepareCreate(
+  def: ResourceDef,
+  gv: string,
+  namespace: string | undefined,
+  body: KObject,
+  random: () => number,
+): KObject {
   if (!body || typeof body !== 'object' || !body.metadata || typeof body.metadata !== 'object') {
     if (body && typeof body === 'object' && !body.metadata) body.metadata = {} as KObject['metadata'];
     else throw badRequest('the body of the request was not a JSON object');
   }
   const meta = body.metadata;
   if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix(random)}`;
-  if (!meta.name) throw invalid(def.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }], def.group);
+  if (!meta.name)
+    throw invalid(
+      def.kind,
+      '',
+      [
+        {
+          reason: 'FieldValueRequired',
+          message: 'Required value: name or generateName is required',
+          field: 'metadata.name',
+        },
+      ],
+      def.group,
+    );
   if (!NAME_RE.test(meta.name) || meta.name.length > 253) {
-    throw invalid(def.kind, meta.name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`, field: 'metadata.name' }], def.group);
+    throw invalid(
+      def.kind,
+      meta.name,
+      [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+          field: 'metadata.name',
+        },
+      ],
+      def.group,
+    );
   }
   if (def.namespaced) {
-    if (meta.namespace && meta.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (meta.namespace && meta.namespace !== namespace)
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     meta.namespace = namespace;
   } else delete meta.namespace;
   const loose = meta as Partial<typeof meta>;
@@ -50,17 +80,41 @@ export function validate(def: ResourceDef, obj: KObject): void {
   if (def.kind === 'PodDisruptionBudget') {
     const s = obj.spec ?? {};
     if (s.minAvailable !== undefined && s.maxUnavailable !== undefined) {
-      throw invalid(def.kind, obj.metadata.name, [{ reason: 'FieldValueInvalid', message: 'Invalid value: minAvailable and maxUnavailable cannot be both set', field: 'spec' }], 'policy');
+      throw invalid(
+        def.kind,
+        obj.metadata.name,
+        [
+          {
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: minAvailable and maxUnavailable cannot be both set',
+            field: 'spec',
+          },
+        ],
+        'policy',
+      );
     }
     for (const f of ['minAvailable', 'maxUnavailable'] as const) {
       const v = s[f];
       if (typeof v === 'string' && !/^\d+%$/.test(v)) {
-        throw invalid(def.kind, obj.metadata.name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${v}": must be an integer or percentage (e.g '5%')`, field: `spec.${f}` }], 'policy');
+        throw invalid(
+          def.kind,
+          obj.metadata.name,
+          [
+            {
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: "${v}": must be an integer or percentage (e.g '5%')`,
+              field: `spec.${f}`,
+            },
+          ],
+          'policy',
+        );
       }
     }
   }
   if (def.kind === 'Pod' && !Array.isArray(obj.spec?.containers)) {
-    throw invalid('Pod', obj.metadata.name, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.containers' }]);
+    throw invalid('Pod', obj.metadata.name, [
+      { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.containers' },
+    ]);
   }
 }
 
@@ -75,11 +129,26 @@ function defaultPod(pod: KObject): void {
 }
 
 /** Records who wrote through which group-version, as server-side field management does (no field sets). */
-export function recordManager(obj: KObject, manager: string, operation: 'Update' | 'Apply', gv: string, subresource?: string): void {
+export function recordManager(
+  obj: KObject,
+  manager: string,
+  operation: 'Update' | 'Apply',
+  gv: string,
+  subresource?: string,
+): void {
   const entries = (obj.metadata.managedFields ?? []) as Record<string, unknown>[];
-  const entry: Record<string, unknown> = { manager, operation, apiVersion: gv, time: isoSeconds(new Date()), fieldsType: 'FieldsV1', fieldsV1: {} };
+  const entry: Record<string, unknown> = {
+    manager,
+    operation,
+    apiVersion: gv,
+    time: isoSeconds(new Date()),
+    fieldsType: 'FieldsV1',
+    fieldsV1: {},
+  };
   if (subresource) entry.subresource = subresource;
-  const i = entries.findIndex((e) => e.manager === manager && e.operation === operation && (e.subresource ?? '') === (subresource ?? ''));
+  const i = entries.findIndex(
+    (e) => e.manager === manager && e.operation === operation && (e.subresource ?? '') === (subresource ?? ''),
+  );
   if (i >= 0) entries[i] = entry;
   else entries.push(entry);
   obj.metadata.managedFields = entries;

@@ -71,7 +71,11 @@ export class ApiOperations {
     if (q.continue) {
       const tok = decodeContinue(q.continue);
       if (Number(tok.rv) < this.store.oldestWatchableRv) {
-        throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+        throw new ApiError(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
       }
       start = tok.start;
       rv = tok.rv;
@@ -81,7 +85,9 @@ export class ApiOperations {
     const result: ListResult = { items: [], resourceVersion: rv };
     if (key === 'pods' && nodeName !== undefined && nodeName !== '') {
       // Pods of one node come from the node index (kubectl drain's query), not a scan of every pod.
-      const candidates = this.store.byIndex('pods', 'node', nodeName).filter((p) => (!ns || p.metadata.namespace === ns) && keyOf(p) > start && match(p));
+      const candidates = this.store
+        .byIndex('pods', 'node', nodeName)
+        .filter((p) => (!ns || p.metadata.namespace === ns) && keyOf(p) > start && match(p));
       candidates.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
       result.items = candidates.slice(0, limit);
       if (candidates.length > result.items.length) {
@@ -95,7 +101,8 @@ export class ApiOperations {
     if (page.more && page.items.length > 0) {
       result.continue = encodeContinue(rv, keyOf(page.items[page.items.length - 1]));
       // Like the apiserver, the count is only given when no selector filters the list.
-      if (!q.labelSelector && !q.fieldSelector && page.remaining !== undefined) result.remainingItemCount = page.remaining;
+      if (!q.labelSelector && !q.fieldSelector && page.remaining !== undefined)
+        result.remainingItemCount = page.remaining;
     }
     return result;
   }
@@ -110,18 +117,33 @@ export class ApiOperations {
     try {
       return this.store.create(storageKey(def), obj);
     } catch (e) {
-      if (e instanceof StoreError && e.reason === 'AlreadyExists') throw alreadyExists(qualifiedName(def), obj.metadata.name, def.group, def.plural);
+      if (e instanceof StoreError && e.reason === 'AlreadyExists')
+        throw alreadyExists(qualifiedName(def), obj.metadata.name, def.group, def.plural);
       throw e;
     }
   }
 
   /** PUT. The main resource keeps its status; the status subresource changes only status. */
-  update(def: ResourceDef, ns: string | undefined, name: string, body: KObject, ctx: WriteContext, subresource?: string): KObject {
+  update(
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string,
+    body: KObject,
+    ctx: WriteContext,
+    subresource?: string,
+  ): KObject {
     const cur = this.get(def, ns, name);
     if (!body?.metadata) throw badRequest('the body of the request was not a Kubernetes object');
-    if (body.metadata.name && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
-    const next: KObject = subresource === 'status' ? { ...structuredClone(cur), status: body.status } : { ...body, status: cur.status };
-    next.metadata = { ...(subresource === 'status' ? next.metadata : body.metadata), name, namespace: ns, deletionTimestamp: cur.metadata.deletionTimestamp };
+    if (body.metadata.name && body.metadata.name !== name)
+      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    const next: KObject =
+      subresource === 'status' ? { ...structuredClone(cur), status: body.status } : { ...body, status: cur.status };
+    next.metadata = {
+      ...(subresource === 'status' ? next.metadata : body.metadata),
+      name,
+      namespace: ns,
+      deletionTimestamp: cur.metadata.deletionTimestamp,
+    };
     if (!next.metadata.deletionTimestamp) delete next.metadata.deletionTimestamp;
     if (!def.namespaced) delete next.metadata.namespace;
     next.apiVersion = cur.apiVersion;
@@ -135,7 +157,15 @@ export class ApiOperations {
     return this.write(def, next, body.metadata.resourceVersion);
   }
 
-  patch(def: ResourceDef, ns: string | undefined, name: string, type: PatchType, patch: unknown, ctx: WriteContext, subresource?: string): KObject {
+  patch(
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    ctx: WriteContext,
+    subresource?: string,
+  ): KObject {
     const cur = this.get(def, ns, name);
     let next: KObject;
     try {
@@ -144,7 +174,8 @@ export class ApiOperations {
       if (e instanceof PatchError) throw new ApiError(e.code, e.code === 422 ? 'Invalid' : 'BadRequest', e.message);
       throw e;
     }
-    if (!next || typeof next !== 'object' || !next.metadata) throw new ApiError(422, 'Invalid', 'the patch removed metadata');
+    if (!next || typeof next !== 'object' || !next.metadata)
+      throw new ApiError(422, 'Invalid', 'the patch removed metadata');
     const precondition = (patch as KObject)?.metadata?.resourceVersion;
     next.metadata.name = name;
     next.metadata.uid = cur.metadata.uid;
@@ -168,10 +199,20 @@ export class ApiOperations {
     const cur = this.get(def, ns, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== cur.metadata.uid) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`, { name, kind: def.plural });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`,
+        { name, kind: def.plural },
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`, { name, kind: def.plural });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`,
+        { name, kind: def.plural },
+      );
     }
     if (opts.dryRun) return cur;
     if (def.kind === 'Pod') return this.deletePod(cur, opts.gracePeriodSeconds);
@@ -198,9 +239,26 @@ export class ApiOperations {
   private deleteNamespace(ns: KObject): KObject {
     const name = ns.metadata.name;
     if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name)) {
-      throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+      throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+        name,
+        kind: 'namespaces',
+      });
     }
-    const tables = ['pods', 'configmaps', 'secrets', 'apps/deployments', 'apps/replicasets', 'apps/daemonsets', 'apps/statefulsets', 'policy/poddisruptionbudgets', 'coordination.k8s.io/leases', 'services', 'endpoints', 'discovery.k8s.io/endpointslices', 'events'];
+    const tables = [
+      'pods',
+      'configmaps',
+      'secrets',
+      'apps/deployments',
+      'apps/replicasets',
+      'apps/daemonsets',
+      'apps/statefulsets',
+      'policy/poddisruptionbudgets',
+      'coordination.k8s.io/leases',
+      'services',
+      'endpoints',
+      'discovery.k8s.io/endpointslices',
+      'events',
+    ];
     for (const key of [...tables, ...this.cluster.customResources.namespacedTables()]) {
       for (const o of this.store.list(key, name)) this.store.remove(key, name, o.metadata.name);
     }
@@ -215,8 +273,10 @@ export class ApiOperations {
     try {
       return this.store.update(storageKey(def), obj, expectRv);
     } catch (e) {
-      if (e instanceof StoreError && e.reason === 'Conflict') throw conflict(qualifiedName(def), obj.metadata.name, def.group, def.plural);
-      if (e instanceof StoreError && e.reason === 'NotFound') throw notFound(qualifiedName(def), obj.metadata.name, def.group, def.plural);
+      if (e instanceof StoreError && e.reason === 'Conflict')
+        throw conflict(qualifiedName(def), obj.metadata.name, def.group, def.plural);
+      if (e instanceof StoreError && e.reason === 'NotFound')
+        throw notFound(qualifiedName(def), obj.metadata.name, def.group, def.plural);
       throw e;
     }
   }

@@ -14,7 +14,11 @@ export class PatchError extends Error {
   }
 }
 
-export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'] as const;
+export const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+] as const;
 export type PatchType = (typeof PATCH_TYPES)[number];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -79,7 +83,8 @@ function strategicMerge(target: Json, patch: Json, field: string): Json {
     }
     const cur = out[k];
     if (Array.isArray(v) && MERGE_KEYS[k] && Array.isArray(cur)) out[k] = mergeList(cur, v, MERGE_KEYS[k]);
-    else if (Array.isArray(v) && PRIMITIVE_MERGE_LISTS.has(k) && Array.isArray(cur)) out[k] = [...new Set([...cur, ...v])];
+    else if (Array.isArray(v) && PRIMITIVE_MERGE_LISTS.has(k) && Array.isArray(cur))
+      out[k] = [...new Set([...cur, ...v])];
     else if (Array.isArray(v)) out[k] = v.map((e) => stripDirectives(e));
     else out[k] = strategicMerge(cur ?? null, v, k);
   }
@@ -136,7 +141,10 @@ function jsonPatch(target: Json, patch: unknown): Json {
         break;
       case 'test':
         if (JSON.stringify(getAt(doc, parsePointer(op.path))) !== JSON.stringify(op.value)) {
-          throw new PatchError(`the server rejected our request due to an error in our request: testing value ${op.path} failed`, 422);
+          throw new PatchError(
+            `the server rejected our request due to an error in our request: testing value ${op.path} failed`,
+            422,
+          );
         }
         break;
       case 'move': {
@@ -158,7 +166,10 @@ function jsonPatch(target: Json, patch: unknown): Json {
 function parsePointer(p: string): string[] {
   if (p === '') return [];
   if (!p.startsWith('/')) throw new PatchError(`invalid JSON pointer ${JSON.stringify(p)}`, 422);
-  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function getAt(doc: Json, path: string[]): Json {
@@ -167,7 +178,11 @@ function getAt(doc: Json, path: string[]): Json {
     if (Array.isArray(cur)) cur = cur[Number(part)];
     else if (isObject(cur)) cur = cur[part];
     else cur = undefined as unknown as Json;
-    if (cur === undefined) throw new PatchError(`the server rejected our request due to an error in our request: path ${'/' + path.join('/')} not found`, 422);
+    if (cur === undefined)
+      throw new PatchError(
+        `the server rejected our request due to an error in our request: path ${'/' + path.join('/')} not found`,
+        422,
+      );
   }
   return cur;
 }

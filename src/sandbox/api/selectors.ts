@@ -40,7 +40,15 @@ function parseRequirement(p: string): Req {
   let m = /^!\s*([\w./-]+)$/.exec(p);
   if (m) return { key: m[1], op: 'notexists' };
   m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(p);
-  if (m) return { key: m[1], op: m[2] as 'in' | 'notin', values: m[3].split(',').map((v) => v.trim()).filter(Boolean) };
+  if (m)
+    return {
+      key: m[1],
+      op: m[2] as 'in' | 'notin',
+      values: m[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    };
   m = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(p);
   if (m) return { key: m[1], op: m[2] === '!=' ? 'neq' : 'eq', value: m[3] };
   m = /^([\w./-]+)$/.exec(p);
@@ -75,7 +83,10 @@ export interface LabelSelectorObject {
  * Matcher for a LabelSelector object. `emptySelectsAll` follows policy/v1 (an empty selector `{}` selects
  * every pod in the namespace); a missing selector selects nothing.
  */
-export function selectorObjectMatcher(sel: LabelSelectorObject | undefined | null, emptySelectsAll = true): LabelMatcher {
+export function selectorObjectMatcher(
+  sel: LabelSelectorObject | undefined | null,
+  emptySelectsAll = true,
+): LabelMatcher {
   if (!sel) return () => false;
   const ml = Object.entries(sel.matchLabels ?? {});
   const me = sel.matchExpressions ?? [];

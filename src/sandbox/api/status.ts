@@ -31,7 +31,15 @@ export class ApiError extends Error {
   }
 
   toStatus(): StatusBody {
-    const body: StatusBody = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    const body: StatusBody = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      code: this.code,
+    };
     if (this.details) body.details = this.details;
     if (!this.reason) delete body.reason;
     return body;
@@ -43,24 +51,42 @@ export function successStatus(code = 200): StatusBody {
 }
 
 export const notFound = (qualified: string, name: string, group: string, plural: string) =>
-  new ApiError(404, 'NotFound', `${qualified} "${name}" not found`, { name, ...(group ? { group } : {}), kind: plural });
-
-export const alreadyExists = (qualified: string, name: string, group: string, plural: string) =>
-  new ApiError(409, 'AlreadyExists', `${qualified} "${name}" already exists`, { name, ...(group ? { group } : {}), kind: plural });
-
-export const conflict = (qualified: string, name: string, group: string, plural: string) =>
-  new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
+  new ApiError(404, 'NotFound', `${qualified} "${name}" not found`, {
     name,
     ...(group ? { group } : {}),
     kind: plural,
   });
 
-export const invalid = (kind: string, name: string, causes: StatusCause[], group = '') =>
-  new ApiError(422, 'Invalid', `${kind} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`, {
+export const alreadyExists = (qualified: string, name: string, group: string, plural: string) =>
+  new ApiError(409, 'AlreadyExists', `${qualified} "${name}" already exists`, {
     name,
     ...(group ? { group } : {}),
-    kind,
-    causes,
+    kind: plural,
   });
+
+export const conflict = (qualified: string, name: string, group: string, plural: string) =>
+  new ApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualified} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    {
+      name,
+      ...(group ? { group } : {}),
+      kind: plural,
+    },
+  );
+
+export const invalid = (kind: string, name: string, causes: StatusCause[], group = '') =>
+  new ApiError(
+    422,
+    'Invalid',
+    `${kind} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`,
+    {
+      name,
+      ...(group ? { group } : {}),
+      kind,
+      causes,
+    },
+  );
 
 export const badRequest = (message: string) => new ApiError(400, 'BadRequest', message);

@@ -17,7 +17,8 @@ export function coreDnsVersionFor(minor: number): string {
 }
 
 export const kubeProxyImage = (version: string): string => `registry.k8s.io/kube-proxy:${version}`;
-export const coreDnsImage = (version: string): string => `registry.k8s.io/coredns/coredns:${coreDnsVersionFor(parseVersion(version).minor)}`;
+export const coreDnsImage = (version: string): string =>
+  `registry.k8s.io/coredns/coredns:${coreDnsVersionFor(parseVersion(version).minor)}`;
 
 function setImage(store: ObjectStore, resource: string, name: string, container: string, image: string): void {
   store.mutate(resource, 'kube-system', name, (d) => {

@@ -13,7 +13,18 @@ import { defaultPodSpec, newPod } from './pods.js';
 import { WorkQueue } from './queue.js';
 import { refOf } from './events.js';
 import { firstUntolerated, matchesNodeSelection, nodeTaints, type Toleration } from './taints.js';
-import { type Ctx, controllerRef, deletePod, isPodReady, isTerminal, omitZero, sameJson, scaledValue, templateHash, uniquePodName } from './util.js';
+import {
+  type Ctx,
+  controllerRef,
+  deletePod,
+  isPodReady,
+  isTerminal,
+  omitZero,
+  sameJson,
+  scaledValue,
+  templateHash,
+  uniquePodName,
+} from './util.js';
 
 const DS_TOLERATIONS: Toleration[] = [
   { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
@@ -26,11 +37,14 @@ const DS_TOLERATIONS: Toleration[] = [
 
 const NONE: KObject[] = [];
 
-export const daemonSetHash = (ds: KObject): string => templateHash(ds.spec?.template ?? {}, ds.status?.collisionCount ?? 0);
+export const daemonSetHash = (ds: KObject): string =>
+  templateHash(ds.spec?.template ?? {}, ds.status?.collisionCount ?? 0);
 
 function dsTolerations(ds: KObject): Toleration[] {
   const own = (ds.spec?.template?.spec?.tolerations ?? []) as Toleration[];
-  const extra = ds.spec?.template?.spec?.hostNetwork ? [...DS_TOLERATIONS, { key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' }] : DS_TOLERATIONS;
+  const extra = ds.spec?.template?.spec?.hostNetwork
+    ? [...DS_TOLERATIONS, { key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' }]
+    : DS_TOLERATIONS;
   return extra.filter((t) => !own.some((o) => o.key === t.key && o.effect === t.effect));
 }
 
@@ -49,11 +63,35 @@ export function shouldRun(ds: KObject, node: KObject): Placement {
 }
 
 /** A pod of `ds` named `name` (see uniquePodName), pinned to `node`; pre-built workloads pass the running `status`. */
-export function daemonSetPod(ds: KObject, node: string, name: string, spec: object = daemonSetPodSpec(ds), status?: unknown): KObject {
+export function daemonSetPod(
+  ds: KObject,
+  node: string,
+  name: string,
+  spec: object = daemonSetPodSpec(ds),
+  status?: unknown,
+): KObject {
   const tpl = ds.spec?.template ?? {};
-  const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } };
-  const labels = { ...tpl.metadata?.labels, 'controller-revision-hash': daemonSetHash(ds), 'pod-template-generation': String(ds.metadata.generation ?? 1) };
-  return newPod({ name, namespace: ds.metadata.namespace!, labels, owner: controllerRef(ds, 'apps/v1', 'DaemonSet'), spec: { ...spec, affinity }, nodeName: node, status });
+  const affinity = {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }],
+      },
+    },
+  };
+  const labels = {
+    ...tpl.metadata?.labels,
+    'controller-revision-hash': daemonSetHash(ds),
+    'pod-template-generation': String(ds.metadata.generation ?? 1),
+  };
+  return newPod({
+    name,
+    namespace: ds.metadata.namespace!,
+    labels,
+    owner: controllerRef(ds, 'apps/v1', 'DaemonSet'),
+    spec: { ...spec, affinity },
+    nodeName: node,
+    status,
+  });
 }
 
 export function daemonSetPodSpec(ds: KObject): object {
@@ -61,10 +99,20 @@ export function daemonSetPodSpec(ds: KObject): object {
 }
 
 /** `placements[i]`, when given, is shouldRun(ds, nodes[i]) (e.g. from a cache). */
-export function daemonSetStatus(ds: KObject, nodes: KObject[], pods: KObject[], placements?: Placement[], hash = daemonSetHash(ds)): Record<string, unknown> {
+export function daemonSetStatus(
+  ds: KObject,
+  nodes: KObject[],
+  pods: KObject[],
+  placements?: Placement[],
+  hash = daemonSetHash(ds),
+): Record<string, unknown> {
   const byNode = new Map<string, KObject>();
   for (const p of pods) if (!p.metadata.deletionTimestamp && !isTerminal(p)) byNode.set(p.spec?.nodeName, p);
-  let desired = 0, current = 0, mis = 0, ready = 0, updated = 0;
+  let desired = 0,
+    current = 0,
+    mis = 0,
+    ready = 0,
+    updated = 0;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
     const p = byNode.get(n.metadata.name);
@@ -150,7 +198,8 @@ export class DaemonSetController {
       for (const k of this.keys) this.queue.add(k);
       return;
     }
-    if (sameJson(before.metadata.labels, node.metadata.labels) && sameJson(before.spec?.taints, node.spec?.taints)) return;
+    if (sameJson(before.metadata.labels, node.metadata.labels) && sameJson(before.spec?.taints, node.spec?.taints))
+      return;
     for (const k of this.keys) {
       const [ns, dsName] = k.split('/');
       const ds = this.ctx.store.get('apps/daemonsets', ns, dsName);
@@ -205,7 +254,10 @@ export class DaemonSetController {
     if (sameJson(ds.status, status)) return;
     const rv = ds.metadata.resourceVersion;
     store.mutate('apps/daemonsets', ns, name, (d) => {
-      d.status = d.metadata.resourceVersion === rv ? status : daemonSetStatus(d, this.nodes.all(), store.byIndex('pods', 'owner', d.metadata.uid));
+      d.status =
+        d.metadata.resourceVersion === rv
+          ? status
+          : daemonSetStatus(d, this.nodes.all(), store.byIndex('pods', 'owner', d.metadata.uid));
     });
   }
 
@@ -249,7 +301,10 @@ export class DaemonSetController {
       if (pods[0].metadata.labels?.['controller-revision-hash'] !== hash) old.push(pods[0]);
     }
     if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return unchanged();
-    const maxUnavailable = Math.max(1, scaledValue(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable, desired, true, 1));
+    const maxUnavailable = Math.max(
+      1,
+      scaledValue(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable, desired, true, 1),
+    );
     // Old pods that are not ready anyway go first; then ready ones while the budget allows.
     for (const p of old) if (!isPodReady(p)) deletePod(store, p);
     for (const p of old) {
@@ -261,4 +316,3 @@ export class DaemonSetController {
     return unchanged();
   }
 }
-

@@ -4,7 +4,16 @@
  * parameters, and the Deployment status computed from its ReplicaSets.
  */
 import type { KObject } from '../store/types.js';
-import { type Condition, controllerRef, findCondition, now, omitZero, scaledValue, templateHash, withCondition } from './util.js';
+import {
+  type Condition,
+  controllerRef,
+  findCondition,
+  now,
+  omitZero,
+  scaledValue,
+  templateHash,
+  withCondition,
+} from './util.js';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 
@@ -14,7 +23,8 @@ export function deploymentHash(d: KObject): string {
 
 export function rollingParams(d: KObject): { replicas: number; maxSurge: number; maxUnavailable: number } {
   const replicas = d.spec?.replicas ?? 1;
-  if ((d.spec?.strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return { replicas, maxSurge: 0, maxUnavailable: replicas };
+  if ((d.spec?.strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate')
+    return { replicas, maxSurge: 0, maxUnavailable: replicas };
   const ru = d.spec?.strategy?.rollingUpdate ?? {};
   const maxSurge = scaledValue(ru.maxSurge, replicas, true, '25%');
   let maxUnavailable = scaledValue(ru.maxUnavailable, replicas, false, '25%');
@@ -78,8 +88,18 @@ export function deploymentStatus(d: KObject, newRS: KObject | undefined, rss: KO
   conditions = withTimedCondition(
     conditions,
     available >= want - maxUnavailable
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-      : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+      ? {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }
+      : {
+          type: 'Available',
+          status: 'False',
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        },
     t,
   );
   if (newRS) {
@@ -88,8 +108,18 @@ export function deploymentStatus(d: KObject, newRS: KObject | undefined, rss: KO
     conditions = withTimedCondition(
       conditions,
       done
-        ? { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }
-        : { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` },
+        ? {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'NewReplicaSetAvailable',
+            message: `ReplicaSet "${rsName}" has successfully progressed.`,
+          }
+        : {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'ReplicaSetUpdated',
+            message: `ReplicaSet "${rsName}" is progressing.`,
+          },
       t,
     );
   }

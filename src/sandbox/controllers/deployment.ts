@@ -6,14 +6,28 @@
  */
 import type { KObject, StoreEvent } from '../store/types.js';
 import { controllerOf, objectKey } from '../store/types.js';
-import { deploymentHash, deploymentStatus, REVISION, replicaSetFor, revisionOf, rollingParams } from './deployment-util.js';
+import {
+  deploymentHash,
+  deploymentStatus,
+  REVISION,
+  replicaSetFor,
+  revisionOf,
+  rollingParams,
+} from './deployment-util.js';
 import { WorkQueue } from './queue.js';
 import { type Ctx, sameJson } from './util.js';
 import { refOf } from './events.js';
 
 const spec = (rs: KObject | undefined): number => rs?.spec?.replicas ?? 0;
 const avail = (rs: KObject | undefined): number => rs?.status?.availableReplicas ?? 0;
-const byAge = (a: KObject, b: KObject): number => (a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : a.metadata.creationTimestamp > b.metadata.creationTimestamp ? 1 : a.metadata.name < b.metadata.name ? -1 : 1);
+const byAge = (a: KObject, b: KObject): number =>
+  a.metadata.creationTimestamp < b.metadata.creationTimestamp
+    ? -1
+    : a.metadata.creationTimestamp > b.metadata.creationTimestamp
+      ? 1
+      : a.metadata.name < b.metadata.name
+        ? -1
+        : 1;
 const fresh = (rs: KObject): boolean => (rs.status?.observedGeneration ?? 0) >= (rs.metadata.generation ?? 1);
 
 export class DeploymentController {
@@ -24,12 +38,14 @@ export class DeploymentController {
   }
 
   resync(): void {
-    for (const d of this.ctx.store.list('apps/deployments')) this.queue.add(objectKey(d.metadata.namespace, d.metadata.name));
+    for (const d of this.ctx.store.list('apps/deployments'))
+      this.queue.add(objectKey(d.metadata.namespace, d.metadata.name));
   }
 
   onEvent(ev: StoreEvent): void {
     const o = ev.object;
-    if (ev.resource === 'apps/deployments' && ev.type !== 'DELETED') this.queue.add(objectKey(o.metadata.namespace, o.metadata.name));
+    if (ev.resource === 'apps/deployments' && ev.type !== 'DELETED')
+      this.queue.add(objectKey(o.metadata.namespace, o.metadata.name));
     if (ev.resource === 'apps/replicasets') {
       const ref = controllerOf(o);
       if (ref?.kind === 'Deployment') this.queue.add(objectKey(o.metadata.namespace, ref.name));
@@ -41,7 +57,9 @@ export class DeploymentController {
   }
 
   private owned(d: KObject): KObject[] {
-    return this.ctx.store.byIndex('apps/replicasets', 'owner', d.metadata.uid).filter((rs) => !rs.metadata.deletionTimestamp);
+    return this.ctx.store
+      .byIndex('apps/replicasets', 'owner', d.metadata.uid)
+      .filter((rs) => !rs.metadata.deletionTimestamp);
   }
 
   private sync(key: string): void {
@@ -75,7 +93,10 @@ export class DeploymentController {
       if (draft.spec.replicas === replicas) return false;
       from = draft.spec.replicas ?? 1;
       draft.spec.replicas = replicas;
-      draft.metadata.annotations = { ...draft.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(d.spec?.replicas ?? 1) };
+      draft.metadata.annotations = {
+        ...draft.metadata.annotations,
+        'deployment.kubernetes.io/desired-replicas': String(d.spec?.replicas ?? 1),
+      };
     });
     if (from !== undefined) this.scalingEvent(d, rs.metadata.name, from, replicas);
   }
@@ -100,7 +121,11 @@ export class DeploymentController {
       const revision = Math.max(0, ...rss.map(revisionOf)) + 1;
       const rsName = `${d.metadata.name}-${hash}`;
       if (this.ctx.store.get('apps/replicasets', d.metadata.namespace, rsName)) {
-        this.ctx.report('deployment', `${d.metadata.namespace}/${d.metadata.name}`, new Error(`ReplicaSet ${rsName} exists and is not owned by the Deployment`));
+        this.ctx.report(
+          'deployment',
+          `${d.metadata.namespace}/${d.metadata.name}`,
+          new Error(`ReplicaSet ${rsName} exists and is not owned by the Deployment`),
+        );
         return;
       }
       this.ctx.store.create('apps/replicasets', replicaSetFor(d, hash, initial, revision));
@@ -139,9 +164,12 @@ export class DeploymentController {
   /** Keeps at most revisionHistoryLimit (default 10) scaled-down old ReplicaSets. */
   private cleanupHistory(d: KObject, rss: KObject[], newRS: KObject | undefined): void {
     const limit = d.spec?.revisionHistoryLimit ?? 10;
-    const idle = rss.filter((rs) => rs !== newRS && spec(rs) === 0 && (rs.status?.replicas ?? 0) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
+    const idle = rss
+      .filter((rs) => rs !== newRS && spec(rs) === 0 && (rs.status?.replicas ?? 0) === 0)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
-      if (this.ctx.store.byIndex('pods', 'owner', rs.metadata.uid).length === 0) this.ctx.store.remove('apps/replicasets', rs.metadata.namespace, rs.metadata.name);
+      if (this.ctx.store.byIndex('pods', 'owner', rs.metadata.uid).length === 0)
+        this.ctx.store.remove('apps/replicasets', rs.metadata.namespace, rs.metadata.name);
     }
   }
 }

@@ -17,7 +17,8 @@ import { type Condition, type Ctx, isPodReady, sameJson, scaledValue, withCondit
 /** Store index of pods by label: one value `<namespace>/<key>=<value>` per label (see `podLabelKey`). */
 export const POD_LABEL_INDEX = 'labels';
 
-export const podLabelKey = (ns: string | undefined, key: string, value: string): string => `${ns ?? ''}/${key}=${value}`;
+export const podLabelKey = (ns: string | undefined, key: string, value: string): string =>
+  `${ns ?? ''}/${key}=${value}`;
 
 /** The POD_LABEL_INDEX values of a pod. */
 export function podLabelKeys(p: KObject): string[] | undefined {
@@ -45,12 +46,19 @@ const rvOf = (p: KObject): number => Number(p.metadata.resourceVersion);
 
 /** `pods` in the order the namespace index lists them: by last write, i.e. by resourceVersion. */
 function inWriteOrder(pods: KObject[]): KObject[] {
-  for (let i = 1; i < pods.length; i++) if (rvOf(pods[i - 1]) > rvOf(pods[i])) return pods.sort((a, b) => rvOf(a) - rvOf(b));
+  for (let i = 1; i < pods.length; i++)
+    if (rvOf(pods[i - 1]) > rvOf(pods[i])) return pods.sort((a, b) => rvOf(a) - rvOf(b));
   return pods;
 }
 
 export const DISRUPTED_POD_TIMEOUT_MS = 120_000;
-const WATCHED = new Set(['pods', 'policy/poddisruptionbudgets', 'apps/replicasets', 'apps/deployments', 'apps/statefulsets']);
+const WATCHED = new Set([
+  'pods',
+  'policy/poddisruptionbudgets',
+  'apps/replicasets',
+  'apps/deployments',
+  'apps/statefulsets',
+]);
 
 /** Σ spec.replicas of the distinct controllers (Deployment through its ReplicaSet, ReplicaSet, StatefulSet). */
 function expectedScale(store: ObjectStore, pods: KObject[]): number | string {
@@ -103,7 +111,8 @@ export class NamespacePods {
   candidates(sel: { matchLabels?: Record<string, string> } | undefined): KObject[] {
     const first = Object.entries(sel?.matchLabels ?? {})[0];
     if (!first) return this.all;
-    if (!this.store.hasIndex('pods', POD_LABEL_INDEX)) return this.all.filter((p) => p.metadata.labels?.[first[0]] === first[1]);
+    if (!this.store.hasIndex('pods', POD_LABEL_INDEX))
+      return this.all.filter((p) => p.metadata.labels?.[first[0]] === first[1]);
     return inWriteOrder(this.store.byIndex('pods', POD_LABEL_INDEX, podLabelKey(this.ns, first[0], first[1])));
   }
 }
@@ -118,7 +127,13 @@ export interface PdbComputation {
  * The status `pdb` should have now. `windowMs` is the real-time length of the 2-minute disruptedPods window;
  * `nsPods` lets a caller share one read of the namespace's pods between its PDBs.
  */
-export function computePdbStatus(store: ObjectStore, pdb: KObject, windowMs: number, nsPods?: NamespacePods, nowMs = Date.now()): PdbComputation {
+export function computePdbStatus(
+  store: ObjectStore,
+  pdb: KObject,
+  windowMs: number,
+  nsPods?: NamespacePods,
+  nowMs = Date.now(),
+): PdbComputation {
   const match = budgetMatcher(pdb.spec?.selector);
   const pool = nsPods ?? NamespacePods.of(store, pdb.metadata.namespace!);
   const pods = pdb.spec?.selector ? pool.candidates(pdb.spec.selector).filter((p) => match(p.metadata.labels)) : [];
@@ -164,10 +179,28 @@ export function computePdbStatus(store: ObjectStore, pdb: KObject, windowMs: num
   if (expected <= 0 || allowed <= 0 || failure) allowed = 0;
   const generation = pdb.metadata.generation ?? 1;
   const cond: Condition = failure
-    ? { type: 'DisruptionAllowed', status: 'False', observedGeneration: generation, reason: 'SyncFailed', message: failure }
+    ? {
+        type: 'DisruptionAllowed',
+        status: 'False',
+        observedGeneration: generation,
+        reason: 'SyncFailed',
+        message: failure,
+      }
     : allowed > 0
-      ? { type: 'DisruptionAllowed', status: 'True', observedGeneration: generation, reason: 'SufficientPods', message: '' }
-      : { type: 'DisruptionAllowed', status: 'False', observedGeneration: generation, reason: 'InsufficientPods', message: '' };
+      ? {
+          type: 'DisruptionAllowed',
+          status: 'True',
+          observedGeneration: generation,
+          reason: 'SufficientPods',
+          message: '',
+        }
+      : {
+          type: 'DisruptionAllowed',
+          status: 'False',
+          observedGeneration: generation,
+          reason: 'InsufficientPods',
+          message: '',
+        };
   const status = {
     observedGeneration: generation,
     ...(Object.keys(kept).length > 0 ? { disruptedPods: kept } : {}),

@@ -24,7 +24,8 @@ export class GarbageCollector {
 
   private sync(uid: string): void {
     const store = this.ctx.store;
-    for (const rs of store.byIndex('apps/replicasets', 'owner', uid)) store.remove('apps/replicasets', rs.metadata.namespace, rs.metadata.name);
+    for (const rs of store.byIndex('apps/replicasets', 'owner', uid))
+      store.remove('apps/replicasets', rs.metadata.namespace, rs.metadata.name);
     for (const p of store.byIndex('pods', 'owner', uid)) if (!p.metadata.deletionTimestamp) deletePod(store, p);
   }
 }

@@ -51,8 +51,10 @@ export interface ControllerOptions {
 
 /** Secondary indexes the controllers need besides the ones SandboxCluster registers. Idempotent. */
 export function ensureIndexes(store: ObjectStore): void {
-  if (!store.hasIndex('apps/replicasets', 'owner')) store.addIndex('apps/replicasets', 'owner', (o) => controllerOf(o)?.uid);
-  if (!store.hasIndex('policy/poddisruptionbudgets', 'namespace')) store.addIndex('policy/poddisruptionbudgets', 'namespace', (o) => o.metadata.namespace);
+  if (!store.hasIndex('apps/replicasets', 'owner'))
+    store.addIndex('apps/replicasets', 'owner', (o) => controllerOf(o)?.uid);
+  if (!store.hasIndex('policy/poddisruptionbudgets', 'namespace'))
+    store.addIndex('policy/poddisruptionbudgets', 'namespace', (o) => o.metadata.namespace);
   if (!store.hasIndex('pods', POD_LABEL_INDEX)) store.addIndex('pods', POD_LABEL_INDEX, podLabelKeys);
   ensureServiceIndexes(store);
   ensureEndpointIndexes(store);
@@ -92,8 +94,18 @@ function bootControllers(cluster: SandboxCluster, report: ErrorReporter): Contro
   const endpoints = new EndpointsController(ctx);
   const pruner = new EventPruner(store, report);
   const all = [
-    kubelet, scheduler, lifecycle, mirrors, replicaSets, deployments, statefulSets, daemonSets, disruption, gc,
-    endpoints, pruner,
+    kubelet,
+    scheduler,
+    lifecycle,
+    mirrors,
+    replicaSets,
+    deployments,
+    statefulSets,
+    daemonSets,
+    disruption,
+    gc,
+    endpoints,
+    pruner,
   ];
 
   const unsubscribe = store.subscribe((ev) => {

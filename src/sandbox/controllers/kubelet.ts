@@ -90,7 +90,8 @@ export class Kubelet {
 
   private remove(p: KObject): void {
     const cur = this.ctx.store.get('pods', p.metadata.namespace, p.metadata.name);
-    if (cur && cur.metadata.uid === p.metadata.uid) this.ctx.store.remove('pods', p.metadata.namespace, p.metadata.name);
+    if (cur && cur.metadata.uid === p.metadata.uid)
+      this.ctx.store.remove('pods', p.metadata.namespace, p.metadata.name);
   }
 
   private sync(key: string): void {
@@ -117,7 +118,10 @@ export class Kubelet {
       this.containerEvents(pod, node, [['Killing', (c) => `Stopping container ${c}`]]);
     }
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-    const delay = Math.min(grace * 1000, this.ctx.cluster.timings.podTerminationMs + this.ctx.cluster.faults.evictionDelayMs());
+    const delay = Math.min(
+      grace * 1000,
+      this.ctx.cluster.timings.podTerminationMs + this.ctx.cluster.faults.evictionDelayMs(),
+    );
     if (delay <= 0) return this.remove(pod);
     this.terminating.set(
       uid,
@@ -134,7 +138,8 @@ export class Kubelet {
     const hostIP = nodeInternalIP(nodeObj);
     const podIP = pod.spec?.hostNetwork ? hostIP : this.allocateIp(node, nodeObj?.spec?.podCIDR);
     const stored = this.ctx.store.mutate('pods', pod.metadata.namespace, pod.metadata.name, (d) => {
-      if (d.metadata.uid !== pod.metadata.uid || d.metadata.deletionTimestamp || d.status?.phase === 'Running') return false;
+      if (d.metadata.uid !== pod.metadata.uid || d.metadata.deletionTimestamp || d.status?.phase === 'Running')
+        return false;
       d.status = runningStatus(d, hostIP, podIP, false, now());
     });
     if (stored && stored.status?.phase === 'Running' && !isPodReady(stored)) {
@@ -168,7 +173,8 @@ export class Kubelet {
         this.starting.delete(uid);
         if (!this.kubeletUp(node)) return;
         this.ctx.store.mutate('pods', pod.metadata.namespace, pod.metadata.name, (d) => {
-          if (d.metadata.uid !== uid || d.metadata.deletionTimestamp || d.status?.phase !== 'Running' || isPodReady(d)) return false;
+          if (d.metadata.uid !== uid || d.metadata.deletionTimestamp || d.status?.phase !== 'Running' || isPodReady(d))
+            return false;
           setReady(d.status, true);
         });
       }),

@@ -16,7 +16,12 @@ import { type Ctx, isMirrorPod, now } from './util.js';
 export const STATIC_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
 export type StaticComponent = (typeof STATIC_COMPONENTS)[number];
 
-const CPU: Record<StaticComponent, string> = { 'kube-apiserver': '250m', 'kube-controller-manager': '200m', 'kube-scheduler': '100m', etcd: '100m' };
+const CPU: Record<StaticComponent, string> = {
+  'kube-apiserver': '250m',
+  'kube-controller-manager': '200m',
+  'kube-scheduler': '100m',
+  etcd: '100m',
+};
 
 export function staticPodImage(component: StaticComponent, version: string): string {
   if (component === 'etcd') return `registry.k8s.io/etcd:${etcdVersionFor(parseVersion(version).minor)}`;
@@ -26,13 +31,30 @@ export function staticPodImage(component: StaticComponent, version: string): str
 function command(component: StaticComponent, ip: string, node: string): string[] {
   switch (component) {
     case 'kube-apiserver':
-      return ['kube-apiserver', `--advertise-address=${ip}`, '--etcd-servers=https://127.0.0.1:2379', '--secure-port=6443', '--service-cluster-ip-range=10.96.0.0/12'];
+      return [
+        'kube-apiserver',
+        `--advertise-address=${ip}`,
+        '--etcd-servers=https://127.0.0.1:2379',
+        '--secure-port=6443',
+        '--service-cluster-ip-range=10.96.0.0/12',
+      ];
     case 'kube-controller-manager':
-      return ['kube-controller-manager', '--kubeconfig=/etc/kubernetes/controller-manager.conf', '--leader-elect=true', '--cluster-cidr=10.64.0.0/10'];
+      return [
+        'kube-controller-manager',
+        '--kubeconfig=/etc/kubernetes/controller-manager.conf',
+        '--leader-elect=true',
+        '--cluster-cidr=10.64.0.0/10',
+      ];
     case 'kube-scheduler':
       return ['kube-scheduler', '--kubeconfig=/etc/kubernetes/scheduler.conf', '--leader-elect=true'];
     case 'etcd':
-      return ['etcd', `--name=${node}`, '--data-dir=/var/lib/etcd', `--advertise-client-urls=https://${ip}:2379`, `--listen-client-urls=https://127.0.0.1:2379,https://${ip}:2379`];
+      return [
+        'etcd',
+        `--name=${node}`,
+        '--data-dir=/var/lib/etcd',
+        `--advertise-client-urls=https://${ip}:2379`,
+        `--listen-client-urls=https://127.0.0.1:2379,https://${ip}:2379`,
+      ];
   }
 }
 
@@ -83,8 +105,16 @@ export function mirrorPod(node: KObject, component: StaticComponent, version: st
       resourceVersion: '',
       creationTimestamp: '',
       labels: { component, tier: 'control-plane' },
-      annotations: { ...endpoint, 'kubernetes.io/config.hash': hash, 'kubernetes.io/config.mirror': hash, 'kubernetes.io/config.seen': t, 'kubernetes.io/config.source': 'file' },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name, uid: node.metadata.uid, controller: true }],
+      annotations: {
+        ...endpoint,
+        'kubernetes.io/config.hash': hash,
+        'kubernetes.io/config.mirror': hash,
+        'kubernetes.io/config.seen': t,
+        'kubernetes.io/config.source': 'file',
+      },
+      ownerReferences: [
+        { apiVersion: 'v1', kind: 'Node', name: node.metadata.name, uid: node.metadata.uid, controller: true },
+      ],
     },
     spec,
   };
@@ -112,8 +142,10 @@ export class MirrorPods {
 
   onEvent(ev: StoreEvent): void {
     const o = ev.object;
-    if (ev.resource === 'pods' && ev.type === 'DELETED' && isMirrorPod(o) && o.spec?.nodeName) this.queue.add(o.spec.nodeName);
-    if (ev.resource === 'nodes' && ev.type !== 'DELETED' && this.machine(o.metadata.name)) this.queue.add(o.metadata.name);
+    if (ev.resource === 'pods' && ev.type === 'DELETED' && isMirrorPod(o) && o.spec?.nodeName)
+      this.queue.add(o.spec.nodeName);
+    if (ev.resource === 'nodes' && ev.type !== 'DELETED' && this.machine(o.metadata.name))
+      this.queue.add(o.metadata.name);
   }
 
   async restartStaticPod(node: string, component: StaticComponent, version: string): Promise<void> {

@@ -99,12 +99,29 @@ export class NodeAgent {
     this.ctx.store.mutate('nodes', undefined, node, (d) => {
       d.status = d.status ?? {};
       const cond = ready
-        ? { type: 'Ready', status: 'True' as const, lastHeartbeatTime: t, reason: 'KubeletReady', message: 'kubelet is posting ready status' }
-        : { type: 'Ready', status: 'False' as const, lastHeartbeatTime: t, reason: 'KubeletNotReady', message: 'container runtime status check may not have completed yet' };
+        ? {
+            type: 'Ready',
+            status: 'True' as const,
+            lastHeartbeatTime: t,
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+          }
+        : {
+            type: 'Ready',
+            status: 'False' as const,
+            lastHeartbeatTime: t,
+            reason: 'KubeletNotReady',
+            message: 'container runtime status check may not have completed yet',
+          };
       d.status.conditions = withCondition(d.status.conditions, cond, t);
       for (const c of d.status.conditions) if (c.lastHeartbeatTime) c.lastHeartbeatTime = t;
       if (version) {
-        d.status.nodeInfo = { ...d.status.nodeInfo, kubeletVersion: version, kubeProxyVersion: kubeProxyVersionFor(version), bootID: randomUUID() };
+        d.status.nodeInfo = {
+          ...d.status.nodeInfo,
+          kubeletVersion: version,
+          kubeProxyVersion: kubeProxyVersionFor(version),
+          bootID: randomUUID(),
+        };
       }
     });
   }
@@ -123,10 +140,15 @@ export class NodeAgent {
     const lease = store.get('coordination.k8s.io/leases', 'kube-node-lease', node);
     if (!lease) {
       const n = this.nodes.get(node);
-      if (n && store.get('namespaces', undefined, 'kube-node-lease')) store.create('coordination.k8s.io/leases', leaseFor(n));
+      if (n && store.get('namespaces', undefined, 'kube-node-lease'))
+        store.create('coordination.k8s.io/leases', leaseFor(n));
       return;
     }
-    store.update('coordination.k8s.io/leases', { ...lease, metadata: { ...lease.metadata }, spec: { ...lease.spec, renewTime: microTime() } });
+    store.update('coordination.k8s.io/leases', {
+      ...lease,
+      metadata: { ...lease.metadata },
+      spec: { ...lease.spec, renewTime: microTime() },
+    });
   }
 
   stop(): void {

@@ -20,7 +20,8 @@ export function desiredTaints(node: KObject, time = now()): Taint[] | undefined 
   ]);
   let out = cur.filter((t) => !(want.has(t.key) && t.effect === 'NoSchedule' && !want.get(t.key)));
   for (const [key, on] of want) {
-    if (on && !out.some((t) => t.key === key && t.effect === 'NoSchedule')) out = [...out, { key, effect: 'NoSchedule', timeAdded: time }];
+    if (on && !out.some((t) => t.key === key && t.effect === 'NoSchedule'))
+      out = [...out, { key, effect: 'NoSchedule', timeAdded: time }];
   }
   if (out.length === cur.length && out.every((t, i) => t === cur[i])) return undefined;
   return out;

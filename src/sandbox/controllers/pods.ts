@@ -27,7 +27,8 @@ export function defaultPodSpec(spec: Spec, extraTolerations: object[] = []): Spe
     ...structuredClone(c),
   }));
   const tolerations = [...structuredClone(spec.tolerations ?? []), ...extraTolerations];
-  for (const t of DEFAULT_TOLERATIONS) if (!tolerations.some((x: Spec) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
+  for (const t of DEFAULT_TOLERATIONS)
+    if (!tolerations.some((x: Spec) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
   return {
     restartPolicy: 'Always',
     terminationGracePeriodSeconds: 30,
@@ -95,12 +96,26 @@ function containerId(seed: string): string {
 }
 
 /** The status a kubelet reports for a running pod (Ready or still starting). */
-export function runningStatus(pod: KObject, hostIP: string, podIP: string, ready: boolean, time = now(), startTime = time): Spec {
+export function runningStatus(
+  pod: KObject,
+  hostIP: string,
+  podIP: string,
+  ready: boolean,
+  time = now(),
+  startTime = time,
+): Spec {
   const spec = pod.spec ?? {};
-  const scheduled = (pod.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'PodScheduled')?.lastTransitionTime;
+  const scheduled = (pod.status?.conditions as Condition[] | undefined)?.find(
+    (c) => c.type === 'PodScheduled',
+  )?.lastTransitionTime;
   const conditions = podConditions(ready, time, scheduled ?? startTime);
-  for (const c of conditions) if (c.type !== 'Ready' && c.type !== 'ContainersReady' && c.type !== 'PodScheduled') c.lastTransitionTime = startTime;
-  if (!ready) for (const c of conditions) if (c.message) c.message = `containers with unready status: [${(spec.containers ?? []).map((x: Spec) => x.name).join(' ')}]`;
+  for (const c of conditions)
+    if (c.type !== 'Ready' && c.type !== 'ContainersReady' && c.type !== 'PodScheduled')
+      c.lastTransitionTime = startTime;
+  if (!ready)
+    for (const c of conditions)
+      if (c.message)
+        c.message = `containers with unready status: [${(spec.containers ?? []).map((x: Spec) => x.name).join(' ')}]`;
   return {
     phase: 'Running',
     conditions,

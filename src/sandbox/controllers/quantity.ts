@@ -47,7 +47,9 @@ export interface Requests {
   memory: number;
 }
 
-function containerRequests(c: { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }): Requests {
+function containerRequests(c: {
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}): Requests {
   // A container with limits but no requests gets requests = limits (apiserver defaulting).
   const req = c.resources?.requests ?? {};
   const lim = c.resources?.limits ?? {};
@@ -72,7 +74,9 @@ export function podRequests(pod: KObject): Requests {
 }
 
 /** Guaranteed / Burstable / BestEffort, from the containers' requests and limits. */
-export function qosClass(spec: { containers?: { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[] }): string {
+export function qosClass(spec: {
+  containers?: { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[];
+}): string {
   const containers = spec.containers ?? [];
   let any = false;
   let guaranteed = containers.length > 0;

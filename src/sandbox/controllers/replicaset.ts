@@ -21,14 +21,22 @@ export function replicaSetStatus(rs: KObject, pods: KObject[]): Record<string, u
   const sel = rs.spec?.template?.metadata?.labels ?? {};
   const labeled = active.filter((p) => Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v)).length;
   return {
-    ...omitZero({ replicas: active.length, fullyLabeledReplicas: labeled, readyReplicas: ready, availableReplicas: ready }, ['replicas']),
+    ...omitZero(
+      { replicas: active.length, fullyLabeledReplicas: labeled, readyReplicas: ready, availableReplicas: ready },
+      ['replicas'],
+    ),
     observedGeneration: rs.metadata.generation ?? 1,
   };
 }
 
 /** Deletion preference of the real controller (lower first): unscheduled, pending, not ready, then newest. */
 function deletionRank(p: KObject): number[] {
-  return [p.spec?.nodeName ? 1 : 0, p.status?.phase === 'Running' ? 1 : 0, isPodReady(p) ? 1 : 0, -Date.parse(p.metadata.creationTimestamp || '0')];
+  return [
+    p.spec?.nodeName ? 1 : 0,
+    p.status?.phase === 'Running' ? 1 : 0,
+    isPodReady(p) ? 1 : 0,
+    -Date.parse(p.metadata.creationTimestamp || '0'),
+  ];
 }
 
 function compareRanks(a: number[], b: number[]): number {
@@ -45,12 +53,14 @@ export class ReplicaSetController {
   }
 
   resync(): void {
-    for (const rs of this.ctx.store.list('apps/replicasets')) this.queue.add(objectKey(rs.metadata.namespace, rs.metadata.name));
+    for (const rs of this.ctx.store.list('apps/replicasets'))
+      this.queue.add(objectKey(rs.metadata.namespace, rs.metadata.name));
   }
 
   onEvent(ev: StoreEvent): void {
     const o = ev.object;
-    if (ev.resource === 'apps/replicasets' && ev.type !== 'DELETED') this.queue.add(objectKey(o.metadata.namespace, o.metadata.name));
+    if (ev.resource === 'apps/replicasets' && ev.type !== 'DELETED')
+      this.queue.add(objectKey(o.metadata.namespace, o.metadata.name));
     if (ev.resource === 'pods') {
       const ref = controllerOf(o);
       if (ref?.kind === 'ReplicaSet') this.queue.add(objectKey(o.metadata.namespace, ref.name));
@@ -74,7 +84,9 @@ export class ReplicaSetController {
       for (let i = 0; i < Math.min(BURST, want - active.length); i++) this.createPod(rs);
       if (want - active.length > BURST) this.queue.add(key);
     } else if (active.length > want) {
-      const victims = [...active].sort((a, b) => compareRanks(deletionRank(a), deletionRank(b))).slice(0, active.length - want);
+      const victims = [...active]
+        .sort((a, b) => compareRanks(deletionRank(a), deletionRank(b)))
+        .slice(0, active.length - want);
       for (const p of victims) {
         deletePod(store, p);
         this.ctx.events.record(refOf(rs), 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, SOURCE);
@@ -85,7 +97,10 @@ export class ReplicaSetController {
     if (sameJson(rs.status, status)) return;
     const rsRv = rs.metadata.resourceVersion;
     store.mutate('apps/replicasets', ns, name, (d) => {
-      const s = d.metadata.resourceVersion === rsRv ? status : replicaSetStatus(d, store.byIndex('pods', 'owner', d.metadata.uid));
+      const s =
+        d.metadata.resourceVersion === rsRv
+          ? status
+          : replicaSetStatus(d, store.byIndex('pods', 'owner', d.metadata.uid));
       if (sameJson(d.status, s)) return false;
       d.status = s;
     });
@@ -104,7 +119,14 @@ export class ReplicaSetController {
     const annotations = tpl.metadata?.annotations;
     this.ctx.store.create(
       'pods',
-      newPod({ name, namespace: ns, labels: { ...tpl.metadata?.labels }, annotations: annotations ? { ...annotations } : undefined, owner: controllerRef(rs, 'apps/v1', 'ReplicaSet'), spec }),
+      newPod({
+        name,
+        namespace: ns,
+        labels: { ...tpl.metadata?.labels },
+        annotations: annotations ? { ...annotations } : undefined,
+        owner: controllerRef(rs, 'apps/v1', 'ReplicaSet'),
+        spec,
+      }),
     );
     this.ctx.events.record(refOf(rs), 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, SOURCE);
   }

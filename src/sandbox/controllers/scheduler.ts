@@ -13,7 +13,15 @@ import { controllerOf, objectKey } from '../store/types.js';
 import type { NodeCache } from './node-cache.js';
 import { cpuMillis, parseQuantity, podRequests, type Requests } from './quantity.js';
 import { Trigger, WorkQueue } from './queue.js';
-import { firstUntolerated, matchesNodeSelection, nodeTaints, NOT_READY_TAINT, taintText, tolerates, UNSCHEDULABLE_TAINT } from './taints.js';
+import {
+  firstUntolerated,
+  matchesNodeSelection,
+  nodeTaints,
+  NOT_READY_TAINT,
+  taintText,
+  tolerates,
+  UNSCHEDULABLE_TAINT,
+} from './taints.js';
 import { type Ctx, findCondition, isTerminal, nodeReady, withCondition } from './util.js';
 import { refOf } from './events.js';
 
@@ -67,11 +75,15 @@ function allocatable(node: KObject): Allocatable {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function staticFilter(spec: any, node: KObject): string | undefined {
   const tols = spec?.tolerations;
-  if (node.spec?.unschedulable && !(tols ?? []).some((t: object) => tolerates(t, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' }))) {
+  if (
+    node.spec?.unschedulable &&
+    !(tols ?? []).some((t: object) => tolerates(t, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' }))
+  ) {
     return 'node(s) were unschedulable';
   }
   let taints = nodeTaints(node);
-  if (!nodeReady(node) && !taints.some((t) => t.key === NOT_READY_TAINT)) taints = [...taints, { key: NOT_READY_TAINT, effect: 'NoSchedule' }];
+  if (!nodeReady(node) && !taints.some((t) => t.key === NOT_READY_TAINT))
+    taints = [...taints, { key: NOT_READY_TAINT, effect: 'NoSchedule' }];
   const bad = firstUntolerated(tols, taints);
   if (bad) return `node(s) had untolerated taint ${taintText(bad)}`;
   if (!matchesNodeSelection(spec, node)) return "node(s) didn't match Pod's node affinity/selector";
@@ -114,7 +126,12 @@ function score(c: Candidate, req: Requests): number {
 
 export function needsScheduling(p: KObject): boolean {
   const s = p.spec ?? {};
-  return !s.nodeName && !p.metadata.deletionTimestamp && !isTerminal(p) && (s.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+  return (
+    !s.nodeName &&
+    !p.metadata.deletionTimestamp &&
+    !isTerminal(p) &&
+    (s.schedulerName ?? 'default-scheduler') === 'default-scheduler'
+  );
 }
 
 export class Scheduler {
@@ -229,7 +246,8 @@ export class Scheduler {
         why = staticFilter(spec, node) ?? null;
         pass.verdicts.set(node, why);
       }
-      if (why === null) feasible.push({ node, alloc: allocatable(node), use: this.use(node.metadata.name), penalty: 0 });
+      if (why === null)
+        feasible.push({ node, alloc: allocatable(node), use: this.use(node.metadata.name), penalty: 0 });
       else reasons.set(why, (reasons.get(why) ?? 0) + 1);
     }
     pass.nodes = nodes;
@@ -283,12 +301,21 @@ export class Scheduler {
     }
     this.unschedulable.add(key);
     const parts = [...reasons].map(([r, n]) => `${n} ${r}`).sort();
-    const message = this.nodes.size === 0 ? 'no nodes available to schedule pods' : `0/${this.nodes.size} nodes are available: ${parts.join(', ')}.`;
+    const message =
+      this.nodes.size === 0
+        ? 'no nodes available to schedule pods'
+        : `0/${this.nodes.size} nodes are available: ${parts.join(', ')}.`;
     const cur = findCondition(pod, 'PodScheduled');
     if (cur?.status === 'False' && cur.message === message) return;
     const stored = this.ctx.store.mutate('pods', ns, name, (d) => {
       d.status = { phase: 'Pending', ...d.status };
-      d.status.conditions = withCondition(d.status.conditions, { type: 'PodScheduled', status: 'False', lastProbeTime: null, reason: 'Unschedulable', message });
+      d.status.conditions = withCondition(d.status.conditions, {
+        type: 'PodScheduled',
+        status: 'False',
+        lastProbeTime: null,
+        reason: 'Unschedulable',
+        message,
+      });
     });
     if (stored) this.event(stored, 'Warning', 'FailedScheduling', 'Scheduling', message);
   }
@@ -305,7 +332,11 @@ export class Scheduler {
       if (d.spec.nodeName || d.metadata.deletionTimestamp || d.metadata.uid !== pod.metadata.uid) return false;
       d.spec.nodeName = node;
       d.status = { phase: 'Pending', ...d.status };
-      d.status.conditions = withCondition(d.status.conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null });
+      d.status.conditions = withCondition(d.status.conditions, {
+        type: 'PodScheduled',
+        status: 'True',
+        lastProbeTime: null,
+      });
       bound = true;
     });
     if (!bound || !stored) return;

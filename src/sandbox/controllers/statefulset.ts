@@ -26,9 +26,25 @@ const ordinalOf = (sts: KObject, p: KObject): number => {
 export function statefulSetPod(sts: KObject, i: number, extra: { nodeName?: string; status?: unknown } = {}): KObject {
   const tpl = sts.spec?.template ?? {};
   const name = `${sts.metadata.name}-${i}`;
-  const spec = { ...defaultPodSpec(tpl.spec ?? {}), hostname: name, ...(sts.spec?.serviceName ? { subdomain: sts.spec.serviceName } : {}) };
-  const labels = { ...tpl.metadata?.labels, [REVISION_LABEL]: statefulSetRevision(sts), 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) };
-  return newPod({ name, namespace: sts.metadata.namespace!, labels, owner: controllerRef(sts, 'apps/v1', 'StatefulSet'), spec, ...extra });
+  const spec = {
+    ...defaultPodSpec(tpl.spec ?? {}),
+    hostname: name,
+    ...(sts.spec?.serviceName ? { subdomain: sts.spec.serviceName } : {}),
+  };
+  const labels = {
+    ...tpl.metadata?.labels,
+    [REVISION_LABEL]: statefulSetRevision(sts),
+    'statefulset.kubernetes.io/pod-name': name,
+    'apps.kubernetes.io/pod-index': String(i),
+  };
+  return newPod({
+    name,
+    namespace: sts.metadata.namespace!,
+    labels,
+    owner: controllerRef(sts, 'apps/v1', 'StatefulSet'),
+    spec,
+    ...extra,
+  });
 }
 
 export function statefulSetStatus(sts: KObject, pods: KObject[]): Record<string, unknown> {
@@ -40,7 +56,16 @@ export function statefulSetStatus(sts: KObject, pods: KObject[]): Record<string,
   const currentRevision = complete ? rev : (sts.status?.currentRevision ?? rev);
   return {
     observedGeneration: sts.metadata.generation ?? 1,
-    ...omitZero({ replicas: active.length, readyReplicas: ready, currentReplicas: complete ? active.length : active.length - updated, updatedReplicas: updated, availableReplicas: ready }, ['replicas']),
+    ...omitZero(
+      {
+        replicas: active.length,
+        readyReplicas: ready,
+        currentReplicas: complete ? active.length : active.length - updated,
+        updatedReplicas: updated,
+        availableReplicas: ready,
+      },
+      ['replicas'],
+    ),
     currentRevision,
     updateRevision: rev,
     collisionCount: sts.status?.collisionCount ?? 0,
@@ -55,12 +80,14 @@ export class StatefulSetController {
   }
 
   resync(): void {
-    for (const s of this.ctx.store.list('apps/statefulsets')) this.queue.add(objectKey(s.metadata.namespace, s.metadata.name));
+    for (const s of this.ctx.store.list('apps/statefulsets'))
+      this.queue.add(objectKey(s.metadata.namespace, s.metadata.name));
   }
 
   onEvent(ev: StoreEvent): void {
     const o = ev.object;
-    if (ev.resource === 'apps/statefulsets' && ev.type !== 'DELETED') this.queue.add(objectKey(o.metadata.namespace, o.metadata.name));
+    if (ev.resource === 'apps/statefulsets' && ev.type !== 'DELETED')
+      this.queue.add(objectKey(o.metadata.namespace, o.metadata.name));
     if (ev.resource === 'pods') {
       const ref = controllerOf(o);
       if (ref?.kind === 'StatefulSet') this.queue.add(objectKey(o.metadata.namespace, ref.name));
@@ -114,7 +141,9 @@ export class StatefulSetController {
         if (!parallel) return;
       }
     }
-    const surplus = [...byOrdinal.entries()].filter(([i, p]) => (i >= replicas || i < 0) && !p.metadata.deletionTimestamp).sort((a, b) => b[0] - a[0]);
+    const surplus = [...byOrdinal.entries()]
+      .filter(([i, p]) => (i >= replicas || i < 0) && !p.metadata.deletionTimestamp)
+      .sort((a, b) => b[0] - a[0]);
     if (surplus.length > 0) {
       if (healthy || parallel) {
         for (const [, p] of parallel ? surplus : surplus.slice(0, 1)) {

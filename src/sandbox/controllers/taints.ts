@@ -34,7 +34,11 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
 }
 
 /** The first taint with one of `effects` that no toleration tolerates. */
-export function firstUntolerated(tolerations: Toleration[] | undefined, taints: Taint[], effects = ['NoSchedule', 'NoExecute']): Taint | undefined {
+export function firstUntolerated(
+  tolerations: Toleration[] | undefined,
+  taints: Taint[],
+  effects = ['NoSchedule', 'NoExecute'],
+): Taint | undefined {
   const tols = tolerations ?? [];
   return taints.find((taint) => effects.includes(taint.effect) && !tols.some((t) => tolerates(t, taint)));
 }
@@ -73,16 +77,18 @@ function matchRequirement(r: SelectorRequirement, value: string | undefined): bo
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function matchesNodeSelection(spec: any, node: KObject): boolean {
   const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries((spec?.nodeSelector ?? {}) as Record<string, string>)) if (labels[k] !== v) return false;
+  for (const [k, v] of Object.entries((spec?.nodeSelector ?? {}) as Record<string, string>))
+    if (labels[k] !== v) return false;
   const terms = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms as
-    | { matchExpressions?: SelectorRequirement[]; matchFields?: SelectorRequirement[] }[]
-    | undefined;
+    { matchExpressions?: SelectorRequirement[]; matchFields?: SelectorRequirement[] }[] | undefined;
   if (!terms || terms.length === 0) return true;
   return terms.some(
     (t) =>
       (t.matchExpressions?.length || t.matchFields?.length) &&
       (t.matchExpressions ?? []).every((r) => matchRequirement(r, labels[r.key])) &&
-      (t.matchFields ?? []).every((r) => matchRequirement(r, r.key === 'metadata.name' ? node.metadata.name : undefined)),
+      (t.matchFields ?? []).every((r) =>
+        matchRequirement(r, r.key === 'metadata.name' ? node.metadata.name : undefined),
+      ),
   );
 }
 

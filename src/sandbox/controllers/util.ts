@@ -78,7 +78,13 @@ export function randomSuffix(random: () => number, n = 5): string {
 }
 
 /** `<prefix>-<5 chars>` not used by a stored pod (nor in `taken`, for names not stored yet). */
-export function uniquePodName(store: ObjectStore, ns: string, prefix: string, random: () => number, taken?: Set<string>): string {
+export function uniquePodName(
+  store: ObjectStore,
+  ns: string,
+  prefix: string,
+  random: () => number,
+  taken?: Set<string>,
+): string {
   for (;;) {
     const name = `${prefix}-${randomSuffix(random)}`;
     if (!store.get('pods', ns, name) && !taken?.has(name)) {
@@ -93,7 +99,9 @@ export function stableStringify(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`).join(',')}}`;
 }
 
@@ -113,7 +121,14 @@ export function templateHash(template: unknown, collisionCount = 0): string {
 }
 
 export function controllerRef(owner: KObject, apiVersion: string, kind: string): OwnerReference {
-  return { apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion,
+    kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export interface Condition {
@@ -139,7 +154,8 @@ export function withCondition(list: Condition[] | undefined, cond: Condition, ti
   const out = [...(list ?? [])];
   const i = out.findIndex((c) => c.type === cond.type);
   const old = i >= 0 ? out[i] : undefined;
-  const lastTransitionTime = old && old.status === cond.status && old.lastTransitionTime ? old.lastTransitionTime : time;
+  const lastTransitionTime =
+    old && old.status === cond.status && old.lastTransitionTime ? old.lastTransitionTime : time;
   const next: Condition = { ...cond, lastTransitionTime };
   if (i >= 0) out[i] = next;
   else out.push(next);
@@ -151,14 +167,20 @@ export const isTerminal = (p: KObject): boolean => p.status?.phase === 'Succeede
 /** Counts towards a controller's replicas: not terminating and not finished. */
 export const isActive = (p: KObject): boolean => !isTerminating(p) && !isTerminal(p);
 export const isPodReady = (p: KObject): boolean => findCondition(p, 'Ready')?.status === 'True';
-export const isMirrorPod = (p: KObject): boolean => p.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
+export const isMirrorPod = (p: KObject): boolean =>
+  p.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
 
 export function nodeReady(node: KObject | undefined): boolean {
   return findCondition(node, 'Ready')?.status === 'True';
 }
 
 /** An int-or-percent field against a total (percent rounded up or down), in integer arithmetic. */
-export function scaledValue(v: number | string | undefined, total: number, roundUp: boolean, dflt: number | string = 0): number {
+export function scaledValue(
+  v: number | string | undefined,
+  total: number,
+  roundUp: boolean,
+  dflt: number | string = 0,
+): number {
   const val = v ?? dflt;
   if (typeof val === 'number') return val;
   const m = /^(\d+)%$/.exec(val);

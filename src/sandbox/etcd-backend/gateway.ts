@@ -34,7 +34,11 @@ export class EtcdGateway {
 
   /** Applies `ops` atomically (distinct keys, at most MAX_TXN_OPS). */
   async txn(ops: EtcdOp[]): Promise<void> {
-    const success = ops.map((op) => (op.type === 'put' ? { requestPut: { key: b64(op.key), value: b64(op.value) } } : { requestDeleteRange: { key: b64(op.key) } }));
+    const success = ops.map((op) =>
+      op.type === 'put'
+        ? { requestPut: { key: b64(op.key), value: b64(op.value) } }
+        : { requestDeleteRange: { key: b64(op.key) } },
+    );
     await this.post('/v3/kv/txn', { success });
   }
 
@@ -44,7 +48,10 @@ export class EtcdGateway {
     const out: { key: string; value: string }[] = [];
     let from = prefix;
     for (;;) {
-      const r = (await this.post('/v3/kv/range', { key: b64(from), range_end: end, limit: pageSize })) as { kvs?: { key: string; value?: string }[]; more?: boolean };
+      const r = (await this.post('/v3/kv/range', { key: b64(from), range_end: end, limit: pageSize })) as {
+        kvs?: { key: string; value?: string }[];
+        more?: boolean;
+      };
       const kvs = r.kvs ?? [];
       for (const kv of kvs) out.push({ key: unb64(kv.key), value: unb64(kv.value) });
       if (!r.more || kvs.length === 0) return out;
@@ -93,15 +100,29 @@ export class EtcdGateway {
             try {
               parsed = JSON.parse(text);
             } catch (e) {
-              return reject(new EtcdGatewayError(`etcd at ${this.endpoint} answered ${method} ${path} with HTTP ${res.statusCode} and no JSON: ${text.slice(0, 200)}`, { cause: e }));
+              return reject(
+                new EtcdGatewayError(
+                  `etcd at ${this.endpoint} answered ${method} ${path} with HTTP ${res.statusCode} and no JSON: ${text.slice(0, 200)}`,
+                  { cause: e },
+                ),
+              );
             }
-            if ((res.statusCode ?? 500) >= 300) return reject(new EtcdGatewayError(`etcd at ${this.endpoint} refused ${method} ${path} (HTTP ${res.statusCode}): ${text.slice(0, 300)}`));
+            if ((res.statusCode ?? 500) >= 300)
+              return reject(
+                new EtcdGatewayError(
+                  `etcd at ${this.endpoint} refused ${method} ${path} (HTTP ${res.statusCode}): ${text.slice(0, 300)}`,
+                ),
+              );
             resolve(parsed);
           });
         },
       );
       req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
-      req.on('error', (e) => reject(new EtcdGatewayError(`cannot reach etcd at ${this.endpoint} (${method} ${path}): ${e.message}`, { cause: e })));
+      req.on('error', (e) =>
+        reject(
+          new EtcdGatewayError(`cannot reach etcd at ${this.endpoint} (${method} ${path}): ${e.message}`, { cause: e }),
+        ),
+      );
       if (data) req.write(data);
       req.end();
     });

@@ -40,11 +40,15 @@ function installExitHook(): void {
 /** Two free loopback ports (client, peer). */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -90,19 +94,35 @@ export class EtcdProcess {
   static async start(config: EtcdMemberConfig, timeoutMs = 20_000): Promise<EtcdProcess> {
     installExitHook();
     const args = [
-      '--name', config.member,
-      '--data-dir', config.dataDir,
-      '--logger=zap', '--log-outputs=stderr',
-      '--listen-client-urls', clientUrl(config), '--advertise-client-urls', clientUrl(config),
-      '--listen-peer-urls', peerUrl(config), '--initial-advertise-peer-urls', peerUrl(config),
-      '--initial-cluster', `${config.member}=${peerUrl(config)}`,
-      '--initial-cluster-state', 'new', '--initial-cluster-token', config.clusterToken,
+      '--name',
+      config.member,
+      '--data-dir',
+      config.dataDir,
+      '--logger=zap',
+      '--log-outputs=stderr',
+      '--listen-client-urls',
+      clientUrl(config),
+      '--advertise-client-urls',
+      clientUrl(config),
+      '--listen-peer-urls',
+      peerUrl(config),
+      '--initial-advertise-peer-urls',
+      peerUrl(config),
+      '--initial-cluster',
+      `${config.member}=${peerUrl(config)}`,
+      '--initial-cluster-state',
+      'new',
+      '--initial-cluster-token',
+      config.clusterToken,
     ];
     let child: ChildProcess;
     try {
       child = spawn('etcd', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ETCDCTL_API: '3' } });
     } catch (e) {
-      throw new EtcdProcessError(`cannot start etcd: ${(e as Error).message}. Install it (Debian: apt-get install etcd-server etcd-client)`, { cause: e });
+      throw new EtcdProcessError(
+        `cannot start etcd: ${(e as Error).message}. Install it (Debian: apt-get install etcd-server etcd-client)`,
+        { cause: e },
+      );
     }
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
     const p = new EtcdProcess(config, child);
@@ -114,11 +134,14 @@ export class EtcdProcess {
         if (failed) {
           const missing = (failed as NodeJS.ErrnoException).code === 'ENOENT';
           throw new EtcdProcessError(
-            missing ? 'etcd is not on the PATH: install it (Debian: apt-get install etcd-server etcd-client) to run the sandbox with --etcd' : `cannot start etcd: ${failed.message}`,
+            missing
+              ? 'etcd is not on the PATH: install it (Debian: apt-get install etcd-server etcd-client) to run the sandbox with --etcd'
+              : `cannot start etcd: ${failed.message}`,
             { cause: failed },
           );
         }
-        if (p.exitCode !== undefined) throw new EtcdProcessError(`etcd exited with code ${p.exitCode} before it was healthy: ${p.tail()}`);
+        if (p.exitCode !== undefined)
+          throw new EtcdProcessError(`etcd exited with code ${p.exitCode} before it was healthy: ${p.tail()}`);
         if (await gw.healthy()) return p;
         if (Date.now() > deadline) {
           await p.stop();
@@ -146,34 +169,57 @@ export class EtcdProcess {
 
 function etcdctl(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile('etcdctl', args, { env: { ...process.env, ETCDCTL_API: '3' }, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-        reject(new EtcdProcessError(missing ? 'etcdctl is not on the PATH: install it (Debian: apt-get install etcd-client)' : `etcdctl ${args[0]} ${args[1] ?? ''} failed: ${(stderr || err.message).trim()}`, { cause: err }));
-      } else resolve({ stdout, stderr });
-    });
+    execFile(
+      'etcdctl',
+      args,
+      { env: { ...process.env, ETCDCTL_API: '3' }, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) {
+          const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+          reject(
+            new EtcdProcessError(
+              missing
+                ? 'etcdctl is not on the PATH: install it (Debian: apt-get install etcd-client)'
+                : `etcdctl ${args[0]} ${args[1] ?? ''} failed: ${(stderr || err.message).trim()}`,
+              { cause: err },
+            ),
+          );
+        } else resolve({ stdout, stderr });
+      },
+    );
   });
 }
 
 /** `etcdctl snapshot status FILE -w json`: the snapshot's revision and key count; fails for a missing or corrupt file. */
-export async function snapshotStatus(file: string): Promise<{ hash: number; revision: number; totalKey: number; totalSize: number }> {
+export async function snapshotStatus(
+  file: string,
+): Promise<{ hash: number; revision: number; totalKey: number; totalSize: number }> {
   if (!existsSync(file)) throw new EtcdProcessError(`snapshot file ${file} does not exist`);
   const { stdout } = await etcdctl(['snapshot', 'status', file, '-w', 'json']);
   try {
     return JSON.parse(stdout);
   } catch (e) {
-    throw new EtcdProcessError(`etcdctl snapshot status ${file} printed no JSON: ${stdout.slice(0, 200)}`, { cause: e });
+    throw new EtcdProcessError(`etcdctl snapshot status ${file} printed no JSON: ${stdout.slice(0, 200)}`, {
+      cause: e,
+    });
   }
 }
 
 /** `etcdctl snapshot restore` into `config.dataDir` (which must not exist), as the member `config` describes. */
 export async function snapshotRestore(file: string, config: EtcdMemberConfig): Promise<void> {
   await etcdctl([
-    'snapshot', 'restore', file,
-    '--name', config.member,
-    '--data-dir', config.dataDir,
-    '--initial-cluster', `${config.member}=${peerUrl(config)}`,
-    '--initial-advertise-peer-urls', peerUrl(config),
-    '--initial-cluster-token', config.clusterToken,
+    'snapshot',
+    'restore',
+    file,
+    '--name',
+    config.member,
+    '--data-dir',
+    config.dataDir,
+    '--initial-cluster',
+    `${config.member}=${peerUrl(config)}`,
+    '--initial-advertise-peer-urls',
+    peerUrl(config),
+    '--initial-cluster-token',
+    config.clusterToken,
   ]);
 }

@@ -53,7 +53,13 @@ export class SandboxEtcd {
     const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'k8s-upgrade-sandbox-etcd-'));
     const [clientPort, peerPort] = await freePorts(2);
     try {
-      const proc = await EtcdProcess.start({ member: opts.member, clientPort, peerPort, dataDir: join(workDir, 'data'), clusterToken: 'sandbox-etcd' });
+      const proc = await EtcdProcess.start({
+        member: opts.member,
+        clientPort,
+        peerPort,
+        dataDir: join(workDir, 'data'),
+        clusterToken: 'sandbox-etcd',
+      });
       return new SandboxEtcd(proc, workDir, ownsWorkDir);
     } catch (e) {
       if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
@@ -66,7 +72,13 @@ export class SandboxEtcd {
   }
 
   info(): EtcdInfo {
-    return { endpoints: [clientUrl(this.proc.config)], dataDir: this.proc.config.dataDir, member: this.proc.config.member, node: this.proc.config.member, restores: this.restores };
+    return {
+      endpoints: [clientUrl(this.proc.config)],
+      dataDir: this.proc.config.dataDir,
+      member: this.proc.config.member,
+      node: this.proc.config.member,
+      restores: this.restores,
+    };
   }
 
   /** Writes every object of `store` to etcd and follows its changes from now on. */
@@ -111,7 +123,11 @@ export class SandboxEtcd {
     await this.proc.stop();
     this.gateway.close();
     const n = this.restores + 1;
-    const next: EtcdMemberConfig = { ...old, dataDir: join(this.workDir, `data-restore-${n}`), clusterToken: `sandbox-etcd-restore-${n}` };
+    const next: EtcdMemberConfig = {
+      ...old,
+      dataDir: join(this.workDir, `data-restore-${n}`),
+      clusterToken: `sandbox-etcd-restore-${n}`,
+    };
     try {
       await snapshotRestore(snapshot, next);
       this.proc = await EtcdProcess.start(next);

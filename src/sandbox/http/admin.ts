@@ -53,7 +53,8 @@ export async function handleAdmin(
     }
   }
   if (what === 'etcd' && method === 'GET' && !id) {
-    if (!cluster.etcd) return fail(404, 'this sandbox runs without etcd; start it with `k8s-upgrade sandbox up --etcd`');
+    if (!cluster.etcd)
+      return fail(404, 'this sandbox runs without etcd; start it with `k8s-upgrade sandbox up --etcd`');
     const { endpoints, dataDir, member, node, restores } = cluster.etcd.info();
     return sendJson(res, 200, { endpoints, dataDir, member, node, restores });
   }
@@ -74,7 +75,8 @@ export async function handleAdmin(
     }
   }
   if (what === 'stats') {
-    if (method === 'GET') return sendJson(res, 200, { requests: metrics.summary(), protobuf: metrics.protobuf.snapshot() });
+    if (method === 'GET')
+      return sendJson(res, 200, { requests: metrics.summary(), protobuf: metrics.protobuf.snapshot() });
     if (method === 'DELETE') {
       metrics.reset();
       return sendJson(res, 200, { requests: [] });

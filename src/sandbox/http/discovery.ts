@@ -23,7 +23,11 @@ export function discoveryContentType(f: DiscoveryFlavour): string {
 }
 
 export function legacyApiVersions(serverAddress: string) {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 export function legacyApiGroupList(minor: number, defs: readonly ResourceDef[] = RESOURCES) {
@@ -41,14 +45,34 @@ export function legacyApiGroupList(minor: number, defs: readonly ResourceDef[] =
 }
 
 /** APIResourceList for one group-version, or undefined when that group-version is not served. */
-export function apiResourceList(group: string, version: string, minor: number, all: readonly ResourceDef[] = RESOURCES) {
+export function apiResourceList(
+  group: string,
+  version: string,
+  minor: number,
+  all: readonly ResourceDef[] = RESOURCES,
+) {
   const defs = all.filter((d) => d.group === group && servedVersions(d, minor).some((v) => v.version === version));
   if (defs.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
   for (const d of defs) {
-    resources.push({ name: d.plural, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.verbs, ...(d.shortNames ? { shortNames: d.shortNames } : {}), ...(d.categories ? { categories: d.categories } : {}) });
+    resources.push({
+      name: d.plural,
+      singularName: d.singular,
+      namespaced: d.namespaced,
+      kind: d.kind,
+      verbs: d.verbs,
+      ...(d.shortNames ? { shortNames: d.shortNames } : {}),
+      ...(d.categories ? { categories: d.categories } : {}),
+    });
     for (const s of d.subresources ?? []) {
-      resources.push({ name: `${d.plural}/${s.name}`, singularName: '', namespaced: d.namespaced, ...(s.group !== undefined ? { group: s.group, version: s.version } : {}), kind: s.kind, verbs: s.verbs });
+      resources.push({
+        name: `${d.plural}/${s.name}`,
+        singularName: '',
+        namespaced: d.namespaced,
+        ...(s.group !== undefined ? { group: s.group, version: s.version } : {}),
+        kind: s.kind,
+        verbs: s.verbs,
+      });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(group, version), resources };
@@ -76,7 +100,12 @@ function aggregatedResource(d: ResourceDef, version: string) {
 }
 
 /** The aggregated document for `/api` (core only) or `/apis` (every named group). */
-export function aggregatedDiscovery(flavour: 'v2' | 'v2beta1', core: boolean, minor: number, defs: readonly ResourceDef[] = RESOURCES) {
+export function aggregatedDiscovery(
+  flavour: 'v2' | 'v2beta1',
+  core: boolean,
+  minor: number,
+  defs: readonly ResourceDef[] = RESOURCES,
+) {
   const groups = servedGroups(minor, defs).filter((g) => (core ? g.group === '' : g.group !== ''));
   return {
     kind: 'APIGroupDiscoveryList',
@@ -87,7 +116,9 @@ export function aggregatedDiscovery(flavour: 'v2' | 'v2beta1', core: boolean, mi
       versions: g.versions.map((v) => ({
         version: v,
         freshness: 'Current',
-        resources: defs.filter((d) => d.group === g.group && servedVersions(d, minor).some((sv) => sv.version === v)).map((d) => aggregatedResource(d, v)),
+        resources: defs
+          .filter((d) => d.group === g.group && servedVersions(d, minor).some((sv) => sv.version === v))
+          .map((d) => aggregatedResource(d, v)),
       })),
     })),
   };

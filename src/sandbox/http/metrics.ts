@@ -30,7 +30,14 @@ export class RequestMetrics {
     const key = `${def.group}/${version}/${def.plural}`;
     const cur = this.cluster.deprecatedRequests.get(key);
     if (cur) cur.count++;
-    else this.cluster.deprecatedRequests.set(key, { group: def.group, version, resource: def.plural, removedRelease: removed, count: 1 });
+    else
+      this.cluster.deprecatedRequests.set(key, {
+        group: def.group,
+        version,
+        resource: def.plural,
+        removedRelease: removed,
+        count: 1,
+      });
     const preferred = def.versions[0].version;
     const gv = def.group ? `${def.group}/${version}` : version;
     return `299 - "${gv} ${def.kind} is deprecated in v1.${v.deprecatedIn}+${removed ? `, unavailable in v${removed}+` : ''}; use ${def.group ? `${def.group}/${preferred}` : preferred} ${def.kind}"`;
@@ -59,13 +66,19 @@ export class RequestMetrics {
       '# TYPE apiserver_requested_deprecated_apis gauge',
     ];
     for (const d of this.cluster.deprecatedRequests.values()) {
-      lines.push(`apiserver_requested_deprecated_apis{group="${d.group}",removed_release="${d.removedRelease}",resource="${d.resource}",subresource="",version="${d.version}"} 1`);
+      lines.push(
+        `apiserver_requested_deprecated_apis{group="${d.group}",removed_release="${d.removedRelease}",resource="${d.resource}",subresource="",version="${d.version}"} 1`,
+      );
     }
-    lines.push('# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.');
+    lines.push(
+      '# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+    );
     lines.push('# TYPE apiserver_request_total counter');
     for (const [k, n] of this.totals) {
       const [verb, group, version, resource, code] = k.split('\u0000');
-      lines.push(`apiserver_request_total{code="${code}",group="${group}",resource="${resource}",verb="${verb.toUpperCase()}",version="${version}"} ${n}`);
+      lines.push(
+        `apiserver_request_total{code="${code}",group="${group}",resource="${resource}",verb="${verb.toUpperCase()}",version="${version}"} ${n}`,
+      );
     }
     lines.push(...this.protobuf.render());
     lines.push(...this.watch.render());

@@ -20,7 +20,17 @@ import { toTable, wantsTable } from './tables.js';
 import type { WatchHub } from './watch.js';
 import { viewFor, type ObjectView } from './event-view.js';
 import { getScale, patchScale, updateScale } from '../api/scale.js';
-import { negotiate, POD_PROTOBUF, PodList, ProtobufEncodeError, ProtobufStats, sendProtobufObject, streamProtobufList, type Negotiated, type PodEncoding } from './protobuf/index.js';
+import {
+  negotiate,
+  POD_PROTOBUF,
+  PodList,
+  ProtobufEncodeError,
+  ProtobufStats,
+  sendProtobufObject,
+  streamProtobufList,
+  type Negotiated,
+  type PodEncoding,
+} from './protobuf/index.js';
 
 /** Items encoded per event-loop turn while a protobuf list is prepared (cold caches only). */
 const ENCODE_SLICE = 2000;
@@ -65,14 +75,24 @@ export class ResourceHandler {
     if (!r.def.virtual) authorize(r.user, verb, r.group, resourceName, r.namespace, r.name);
     const view = viewFor(r.def, r.group, r.version);
     const gv = view?.storedGv ?? groupVersion(r.group, r.version);
-    const ctx: WriteContext = { manager: managerName(r.query.get('fieldManager'), req.headers['user-agent']), gv, dryRun: r.query.get('dryRun') === 'All' };
+    const ctx: WriteContext = {
+      manager: managerName(r.query.get('fieldManager'), req.headers['user-agent']),
+      gv,
+      dryRun: r.query.get('dryRun') === 'All',
+    };
     if (['create', 'update', 'patch'].includes(verb)) ctx.checkFields = this.fieldChecker(res, r);
     const sub = r.subresource;
-    if (sub && !(r.def.subresources ?? []).some((s) => s.name === sub)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (sub && !(r.def.subresources ?? []).some((s) => s.name === sub))
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (r.def.virtual) {
       if (verb !== 'create') throw methodNotAllowed(verb, r.def.plural);
       const body = parseJson(await readBody(req), true) as Parameters<typeof review>[1] | undefined;
-      if (!body) throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json (the sandbox does not decode protobuf)');
+      if (!body)
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          'the body of the request was in an unknown format - accepted media types include: application/json (the sandbox does not decode protobuf)',
+        );
       return sendJson(res, 201, review(r.user, body));
     }
     if (sub === 'eviction') {
@@ -115,7 +135,11 @@ export class ResourceHandler {
       case 'patch': {
         const type = (req.headers['content-type'] ?? '').split(';')[0].trim() as PatchType;
         if (!PATCH_TYPES.includes(type)) {
-          throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+          throw new ApiError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+          );
         }
         const body = parseJson(await readBody(req));
         return this.sendObject(req, res, r, this.ops.patch(r.def, r.namespace, r.name!, type, body, ctx, sub));
@@ -145,25 +169,40 @@ export class ResourceHandler {
   private fieldChecker(res: ServerResponse, r: ResourceRequest): WriteContext['checkFields'] {
     const directive = fieldValidationOf(r.query);
     if (!directive) {
-      throw new ApiError(400, 'BadRequest', `fieldValidation must be one of "Ignore", "Warn", "Strict", got "${r.query.get('fieldValidation')}"`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `fieldValidation must be one of "Ignore", "Warn", "Strict", got "${r.query.get('fieldValidation')}"`,
+      );
     }
     const schema = this.openapi?.schemaOf(r.def, r.version);
     if (!schema) return undefined;
     return (obj, patch) => {
       const unknown = unknownFields(obj, schema.root, schema.definitions);
       if (unknown.length === 0 || directive === 'Ignore') return;
-      if (directive === 'Warn') return addWarnings(res, unknown.map((p) => `unknown field "${p}"`));
+      if (directive === 'Warn')
+        return addWarnings(
+          res,
+          unknown.map((p) => `unknown field "${p}"`),
+        );
       const text = strictDecodingError(unknown);
       if (patch !== undefined) {
         const message = `Invalid value: "${goMap(patch)}": ${text}`;
-        throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, { causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }] });
+        throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, {
+          causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }],
+        });
       }
-      throw new ApiError(400, 'BadRequest', `${r.def.kind} in version "${r.version}" cannot be handled as a ${r.def.kind}: ${text}`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `${r.def.kind} in version "${r.version}" cannot be handled as a ${r.def.kind}: ${text}`,
+      );
     };
   }
 
   private sendObject(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, obj: KObject, code = 200): void {
-    if (wantsTable(req.headers.accept)) return sendJson(res, code, toTable(r.def.kind, [obj], { resourceVersion: obj.metadata.resourceVersion }));
+    if (wantsTable(req.headers.accept))
+      return sendJson(res, code, toTable(r.def.kind, [obj], { resourceVersion: obj.metadata.resourceVersion }));
     const view = viewFor(r.def, r.group, r.version);
     if (view) return sendJson(res, code, view.out(obj));
     const gv = groupVersion(r.group, r.version);
@@ -182,12 +221,19 @@ export class ResourceHandler {
     const refused = mode === 'protobuf-only';
     this.protobufStats.failed(`${what}: ${e.message}`, refused);
     if (refused) {
-      throw new ApiError(406, 'NotAcceptable', `the sandbox cannot encode ${what} as application/vnd.kubernetes.protobuf (${e.message}); accepted media types include: application/json`);
+      throw new ApiError(
+        406,
+        'NotAcceptable',
+        `the sandbox cannot encode ${what} as application/vnd.kubernetes.protobuf (${e.message}); accepted media types include: application/json`,
+      );
     }
   }
 
   /** Every item's protobuf encoding (cached by the store), a slice per event-loop turn; the first failure ends it. */
-  private async encodeItems(key: string, items: KObject[]): Promise<{ buffers: Buffer[] } | { failed: KObject; error: ProtobufEncodeError }> {
+  private async encodeItems(
+    key: string,
+    items: KObject[],
+  ): Promise<{ buffers: Buffer[] } | { failed: KObject; error: ProtobufEncodeError }> {
     const store = this.cluster.store;
     const buffers: Buffer[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
@@ -214,7 +260,8 @@ export class ResourceHandler {
       meta.continue = result.continue;
       meta.remainingItemCount = result.remainingItemCount;
     }
-    if (wantsTable(req.headers.accept)) return sendJson(res, 200, toTable(r.def.kind, result.items, meta as { resourceVersion: string }));
+    if (wantsTable(req.headers.accept))
+      return sendJson(res, 200, toTable(r.def.kind, result.items, meta as { resourceVersion: string }));
     const key = storageKey(r.def);
     const mode = this.protobufMode(req, r);
     if (mode !== 'json') {
@@ -223,7 +270,11 @@ export class ResourceHandler {
         this.protobufStats.responses++;
         return streamProtobufList(res, groupVersion(r.group, r.version), PodList, meta, encoded.buffers);
       }
-      this.protobufFailed(mode, `pod "${encoded.failed.metadata.namespace}/${encoded.failed.metadata.name}"`, encoded.error);
+      this.protobufFailed(
+        mode,
+        `pod "${encoded.failed.metadata.namespace}/${encoded.failed.metadata.name}"`,
+        encoded.error,
+      );
     }
     const store = this.cluster.store;
     const head = `{"kind":"${r.def.kind}List","apiVersion":"${groupVersion(r.group, r.version)}","metadata":${JSON.stringify(meta)},"items":[`;
@@ -250,7 +301,11 @@ export class ResourceHandler {
     const q = r.query;
     const sendInitialEvents = queryBool(q, 'sendInitialEvents');
     if (sendInitialEvents && q.get('resourceVersionMatch') !== 'NotOlderThan') {
-      throw new ApiError(422, 'Invalid', 'sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan');
+      throw new ApiError(
+        422,
+        'Invalid',
+        'sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan',
+      );
     }
     const view = viewFor(r.def, r.group, r.version);
     const filter = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: fieldSelectorOf(q, view) };
@@ -341,13 +396,20 @@ function addWarnings(res: ServerResponse, messages: string[]): void {
 function goMap(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(goMap).join(' ')}]`;
   if (v && typeof v === 'object') {
-    return `map[${Object.keys(v).sort().map((k) => `${k}:${goMap((v as Record<string, unknown>)[k])}`).join(' ')}]`;
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${goMap((v as Record<string, unknown>)[k])}`)
+      .join(' ')}]`;
   }
   return v === null ? '<nil>' : String(v);
 }
 
 function methodNotAllowed(verb: string, resource: string): ApiError {
-  return new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${verb} ${resource})`);
+  return new ApiError(
+    405,
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource (${verb} ${resource})`,
+  );
 }
 
 function deleteOptions(body: unknown, q: URLSearchParams): DeleteOptions {
@@ -368,4 +430,3 @@ function parseGoDuration(s: string | null): number | undefined {
   if (!m) return undefined;
   return Number(m[1]) * (m[2] === 'm' ? 60 : m[2] === 'h' ? 3600 : 1);
 }
-

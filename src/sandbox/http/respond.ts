@@ -38,6 +38,10 @@ export function parseJson(buf: Buffer, lenient = false): unknown {
     return JSON.parse(buf.toString('utf8'));
   } catch {
     if (lenient) return undefined;
-    throw new ApiError(400, 'BadRequest', 'the body of the request was in an unknown format - accepted media types include: application/json');
+    throw new ApiError(
+      400,
+      'BadRequest',
+      'the body of the request was in an unknown format - accepted media types include: application/json',
+    );
   }
 }

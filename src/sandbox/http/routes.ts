@@ -4,7 +4,15 @@ import { RESOURCES, isServed, type ResourceDef } from '../api/resources.js';
 export type Route =
   | { type: 'version' | 'health' | 'metrics' | 'openapi' | 'api' | 'apis' | 'notfound' }
   | { type: 'groupversion'; group: string; version: string }
-  | { type: 'resource'; group: string; version: string; def: ResourceDef; namespace?: string; name?: string; subresource?: string }
+  | {
+      type: 'resource';
+      group: string;
+      version: string;
+      def: ResourceDef;
+      namespace?: string;
+      name?: string;
+      subresource?: string;
+    }
   | { type: 'admin'; parts: string[] };
 
 /** `custom`: the resources CustomResourceDefinitions registered, served after the built-in ones. */
@@ -32,11 +40,17 @@ export function route(path: string, minor: number, custom: readonly ResourceDef[
   } else return { type: 'notfound' };
   if (rest.length === 0) return { type: 'groupversion', group, version };
   const find = (plural: string) => {
-    const def = RESOURCES.find((r) => r.group === group && r.plural === plural) ?? custom.find((r) => r.group === group && r.plural === plural);
+    const def =
+      RESOURCES.find((r) => r.group === group && r.plural === plural) ??
+      custom.find((r) => r.group === group && r.plural === plural);
     return def && def.versions.some((v) => v.version === version && isServed(v, minor)) ? def : undefined;
   };
   // /namespaces/{ns}/{plural}[/{name}[/{sub}]] addresses a namespaced resource.
-  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && rest[2] === 'status' && group === '' && !find('status'))) {
+  if (
+    rest[0] === 'namespaces' &&
+    rest.length >= 3 &&
+    !(rest.length === 3 && rest[2] === 'status' && group === '' && !find('status'))
+  ) {
     const def = find(rest[2]);
     if (!def || !def.namespaced || rest.length > 5) return { type: 'notfound' };
     return { type: 'resource', group, version, def, namespace: rest[1], name: rest[3], subresource: rest[4] };

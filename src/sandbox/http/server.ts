@@ -14,7 +14,14 @@ import type { User } from '../api/authz.js';
 import { route } from './routes.js';
 import { isWatchUrl } from '../api/query.js';
 import { sendError, sendJson, sendStatus } from './respond.js';
-import { aggregatedDiscovery, apiResourceList, discoveryContentType, legacyApiGroupList, legacyApiVersions, negotiateDiscovery } from './discovery.js';
+import {
+  aggregatedDiscovery,
+  apiResourceList,
+  discoveryContentType,
+  legacyApiGroupList,
+  legacyApiVersions,
+  negotiateDiscovery,
+} from './discovery.js';
 import { ResourceHandler, verbOf } from './resource-handler.js';
 import { RequestMetrics } from './metrics.js';
 import { WatchHub } from './watch.js';
@@ -120,7 +127,10 @@ export class SandboxServer {
     const custom = this.cluster.customResources.list();
     const r = route(path, minor, custom);
     if (r.type === 'health') {
-      if (this.cluster.apiserverStopped) return void res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`kube-apiserver stopped: ${this.cluster.apiserverStopped}`);
+      if (this.cluster.apiserverStopped)
+        return void res
+          .writeHead(503, { 'Content-Type': 'text/plain' })
+          .end(`kube-apiserver stopped: ${this.cluster.apiserverStopped}`);
       return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
     }
     const user = this.authenticate(req);
@@ -130,7 +140,14 @@ export class SandboxServer {
       return handleAdmin(req, res, r.parts, this.cluster, this.controllers, this.metrics, this.watches);
     }
     if (this.cluster.apiserverStopped) {
-      return sendStatus(res, new ApiError(503, 'ServiceUnavailable', `the kube-apiservers are stopped: ${this.cluster.apiserverStopped}`).toStatus());
+      return sendStatus(
+        res,
+        new ApiError(
+          503,
+          'ServiceUnavailable',
+          `the kube-apiservers are stopped: ${this.cluster.apiserverStopped}`,
+        ).toStatus(),
+      );
     }
     const stall = this.cluster.faults.stall(path);
     if (stall) await stall;
@@ -147,7 +164,10 @@ export class SandboxServer {
       case 'openapi':
         return handleOpenApi(req, res, path.split('/').filter(Boolean).slice(1), this.openapi);
       case 'notfound':
-        return sendStatus(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
+        return sendStatus(
+          res,
+          new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus(),
+        );
       case 'api':
       case 'apis': {
         const flavour = negotiateDiscovery(req.headers.accept);
@@ -158,15 +178,34 @@ export class SandboxServer {
               : legacyApiGroupList(minor, this.openapi.resources())
             : aggregatedDiscovery(flavour, r.type === 'api', minor, this.openapi.resources());
         const text = JSON.stringify(body);
-        return void res.writeHead(200, { 'Content-Type': discoveryContentType(flavour), Vary: 'Accept', 'Content-Length': Buffer.byteLength(text) }).end(text);
+        return void res
+          .writeHead(200, {
+            'Content-Type': discoveryContentType(flavour),
+            Vary: 'Accept',
+            'Content-Length': Buffer.byteLength(text),
+          })
+          .end(text);
       }
       case 'groupversion': {
         const list = apiResourceList(r.group, r.version, minor, this.openapi.resources());
-        if (!list) return sendStatus(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
+        if (!list)
+          return sendStatus(
+            res,
+            new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus(),
+          );
         return sendJson(res, 200, list);
       }
       case 'resource': {
-        const rr = { def: r.def, group: r.group, version: r.version, namespace: r.namespace, name: r.name, subresource: r.subresource, query: url.searchParams, user };
+        const rr = {
+          def: r.def,
+          group: r.group,
+          version: r.version,
+          namespace: r.namespace,
+          name: r.name,
+          subresource: r.subresource,
+          query: url.searchParams,
+          user,
+        };
         const warning = this.metrics.deprecated(r.def, r.version, minor);
         if (warning) res.setHeader('Warning', warning);
         // Counted once, on 'finish' or on 'close': a watch the client aborts never finishes, but was a request.
@@ -174,7 +213,13 @@ export class SandboxServer {
         const count = () => {
           if (counted) return;
           counted = true;
-          this.metrics.record(verbOf(req.method ?? 'GET', rr), r.group, r.version, r.subresource ? `${r.def.plural}/${r.subresource}` : r.def.plural, res.statusCode);
+          this.metrics.record(
+            verbOf(req.method ?? 'GET', rr),
+            r.group,
+            r.version,
+            r.subresource ? `${r.def.plural}/${r.subresource}` : r.def.plural,
+            res.statusCode,
+          );
         };
         res.on('finish', count);
         res.on('close', count);

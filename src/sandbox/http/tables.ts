@@ -53,7 +53,8 @@ function podStatus(o: KObject): string {
   return o.status?.reason ?? o.status?.phase ?? 'Unknown';
 }
 
-const addr = (o: KObject, type: string) => (o.status?.addresses ?? []).find((a: { type: string }) => a.type === type)?.address ?? '<none>';
+const addr = (o: KObject, type: string) =>
+  (o.status?.addresses ?? []).find((a: { type: string }) => a.type === type)?.address ?? '<none>';
 
 /** `ip:port,…` of at most three ready endpoints, then ` + N more...` (kubectl's formatEndpoints). */
 function endpointsCell(o: KObject): string {
@@ -86,7 +87,9 @@ function servicePorts(o: KObject): string {
 }
 
 const labelMap = (m: Record<string, string> | undefined) => {
-  const parts = Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
+  const parts = Object.entries(m ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`);
   return parts.length ? parts.join(',') : '<none>';
 };
 
@@ -166,13 +169,28 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'External-IP', type: 'string', priority: 1, cell: (o) => addr(o, 'ExternalIP') },
     { name: 'OS-Image', type: 'string', priority: 1, cell: (o) => o.status?.nodeInfo?.osImage ?? '' },
     { name: 'Kernel-Version', type: 'string', priority: 1, cell: (o) => o.status?.nodeInfo?.kernelVersion ?? '' },
-    { name: 'Container-Runtime', type: 'string', priority: 1, cell: (o) => o.status?.nodeInfo?.containerRuntimeVersion ?? '' },
+    {
+      name: 'Container-Runtime',
+      type: 'string',
+      priority: 1,
+      cell: (o) => o.status?.nodeInfo?.containerRuntimeVersion ?? '',
+    },
   ],
   Pod: [
     { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
     { name: 'Ready', type: 'string', cell: podReady },
     { name: 'Status', type: 'string', cell: podStatus },
-    { name: 'Restarts', type: 'string', cell: (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, c: { restartCount?: number }) => n + (c.restartCount ?? 0), 0)) },
+    {
+      name: 'Restarts',
+      type: 'string',
+      cell: (o) =>
+        String(
+          (o.status?.containerStatuses ?? []).reduce(
+            (n: number, c: { restartCount?: number }) => n + (c.restartCount ?? 0),
+            0,
+          ),
+        ),
+    },
     { name: 'Age', type: 'string', cell: age },
     { name: 'IP', type: 'string', priority: 1, cell: (o) => o.status?.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, cell: (o) => o.spec?.nodeName ?? '<none>' },
@@ -212,7 +230,14 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Ready', type: 'integer', cell: (o) => o.status?.numberReady ?? 0 },
     { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedNumberScheduled ?? 0 },
     { name: 'Available', type: 'integer', cell: (o) => o.status?.numberAvailable ?? 0 },
-    { name: 'Node Selector', type: 'string', cell: (o) => Object.entries(o.spec?.template?.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>' },
+    {
+      name: 'Node Selector',
+      type: 'string',
+      cell: (o) =>
+        Object.entries(o.spec?.template?.spec?.nodeSelector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    },
     { name: 'Age', type: 'string', cell: age },
   ],
   Namespace: [
@@ -222,7 +247,11 @@ const COLUMNS: Record<string, Column[]> = {
   ],
   ConfigMap: [
     { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
-    { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length },
+    {
+      name: 'Data',
+      type: 'integer',
+      cell: (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length,
+    },
     { name: 'Age', type: 'string', cell: age },
   ],
   Secret: [
@@ -252,13 +281,23 @@ function partialMeta(o: KObject) {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
 }
 
-export function toTable(kind: string, items: KObject[], meta: { resourceVersion: string; continue?: string; remainingItemCount?: number }) {
+export function toTable(
+  kind: string,
+  items: KObject[],
+  meta: { resourceVersion: string; continue?: string; remainingItemCount?: number },
+) {
   const cols = columnsFor(kind);
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: meta,
-    columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type, format: c.name === 'Name' ? 'name' : '', description: c.name, priority: c.priority ?? 0 })),
+    columnDefinitions: cols.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c.name === 'Name' ? 'name' : '',
+      description: c.name,
+      priority: c.priority ?? 0,
+    })),
     rows: items.map((o) => ({ cells: cols.map((c) => c.cell(o)), object: partialMeta(o) })),
   };
 }

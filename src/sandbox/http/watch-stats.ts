@@ -31,7 +31,10 @@ export class WatchStats {
       ...rows.map((r) => `apiserver_watch_events_total{${r.labels}} ${r.events}`),
       '# HELP apiserver_watch_events_sizes [ALPHA] Watch event size distribution in bytes (sum and count only)',
       '# TYPE apiserver_watch_events_sizes histogram',
-      ...rows.flatMap((r) => [`apiserver_watch_events_sizes_sum{${r.labels}} ${r.bytes}`, `apiserver_watch_events_sizes_count{${r.labels}} ${r.events}`]),
+      ...rows.flatMap((r) => [
+        `apiserver_watch_events_sizes_sum{${r.labels}} ${r.bytes}`,
+        `apiserver_watch_events_sizes_count{${r.labels}} ${r.events}`,
+      ]),
     ];
   }
 }

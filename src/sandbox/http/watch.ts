@@ -51,7 +51,11 @@ export class WatchHub {
 
   serve(req: IncomingMessage, res: ServerResponse, w: WatchRequest): void {
     const store = this.cluster.store;
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.flushHeaders();
     const inScope = (o: KObject) => !w.namespace || o.metadata.namespace === w.namespace;
     // Per-stream knowledge of which objects match a selector, so objects leaving it produce DELETED.
@@ -71,7 +75,16 @@ export class WatchHub {
     };
     const write = (type: string, obj: KObject | Record<string, unknown>) => {
       const plain = type === 'BOOKMARK' || type === 'ERROR';
-      const body = w.table && !plain ? JSON.stringify(toTable(w.kind, [obj as KObject], { resourceVersion: (obj as KObject).metadata.resourceVersion })) : plain ? JSON.stringify(obj) : w.encode ? w.encode(obj as KObject) : store.json(w.resource, obj as KObject);
+      const body =
+        w.table && !plain
+          ? JSON.stringify(
+              toTable(w.kind, [obj as KObject], { resourceVersion: (obj as KObject).metadata.resourceVersion }),
+            )
+          : plain
+            ? JSON.stringify(obj)
+            : w.encode
+              ? w.encode(obj as KObject)
+              : store.json(w.resource, obj as KObject);
       const line = `{"type":"${type}","object":${body}}\n`;
       this.stats?.record(w.apiVersion, w.kind, line.length);
       pending.push(line);
@@ -112,7 +125,15 @@ export class WatchHub {
     } else {
       const since = Number.isNaN(Number(rv)) ? 'expired' : store.eventsSince(Number(rv));
       if (since === 'expired') {
-        write('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rv} (${store.oldestWatchableRv})`, reason: 'Expired', code: 410 });
+        write('ERROR', {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: ${rv} (${store.oldestWatchableRv})`,
+          reason: 'Expired',
+          code: 410,
+        });
         flush();
         res.end();
         return;
@@ -121,7 +142,9 @@ export class WatchHub {
     }
 
     const unsubscribe = store.subscribe(deliver);
-    const bookmarks = w.allowBookmarks ? setInterval(() => write('BOOKMARK', bookmark(w, store.resourceVersion, false)), 5_000) : undefined;
+    const bookmarks = w.allowBookmarks
+      ? setInterval(() => write('BOOKMARK', bookmark(w, store.resourceVersion, false)), 5_000)
+      : undefined;
     bookmarks?.unref();
     const timer = setTimeout(() => close(), w.timeoutMs);
     timer.unref();
@@ -145,6 +168,9 @@ function bookmark(w: WatchRequest, rv: number, initialEnd: boolean) {
   return {
     kind: w.kind,
     apiVersion: w.apiVersion,
-    metadata: { resourceVersion: String(rv), ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) },
+    metadata: {
+      resourceVersion: String(rv),
+      ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}),
+    },
   };
 }

@@ -27,7 +27,12 @@ export function busyNodes(cluster: SandboxCluster): Set<string> {
 }
 
 /** Runs `fn` holding `node`'s lock; `onBusy` builds the error thrown when the node is locked or a restore runs. */
-export async function withNodeLock<T>(cluster: SandboxCluster, node: string, onBusy: (reason: string) => Error, fn: () => Promise<T>): Promise<T> {
+export async function withNodeLock<T>(
+  cluster: SandboxCluster,
+  node: string,
+  onBusy: (reason: string) => Error,
+  fn: () => Promise<T>,
+): Promise<T> {
   const busy = busyNodes(cluster);
   if (restoring.has(cluster)) throw onBusy(`an etcd restore is running; retry once it is done`);
   if (busy.has(node)) throw onBusy(`another upgrade or downgrade is already running on ${node}`);

@@ -50,13 +50,38 @@ const sessions = new WeakMap<SandboxCluster, Session>();
 /** The restore running now: calls for other control-plane nodes with the same snapshot wait for it. */
 const running = new WeakMap<SandboxCluster, { fingerprint: string; done: Promise<RestoreEtcdResult> }>();
 
-export async function restoreEtcd(cluster: SandboxCluster, controllers: Controllers, dropWatches: () => void, node: string, snapshot: string): Promise<RestoreEtcdResult> {
+export async function restoreEtcd(
+  cluster: SandboxCluster,
+  controllers: Controllers,
+  dropWatches: () => void,
+  node: string,
+  snapshot: string,
+): Promise<RestoreEtcdResult> {
   const etcd = cluster.etcd;
-  if (!etcd) throw new NodeSideError(409, 'this sandbox runs without etcd (its objects live only in memory), so there is nothing to restore: start it with `k8s-upgrade sandbox up --etcd`');
+  if (!etcd)
+    throw new NodeSideError(
+      409,
+      'this sandbox runs without etcd (its objects live only in memory), so there is nothing to restore: start it with `k8s-upgrade sandbox up --etcd`',
+    );
   const m = cluster.machines.get(node);
-  if (!m) throw new NodeSideError(404, `no such node: ${node} (sandbox machines: ${[...cluster.machines.keys()].join(', ')})`);
-  if (m.role !== 'control-plane') throw new NodeSideError(422, `${node} is a worker: etcd runs on the control-plane nodes (${cluster.controlPlaneMachines().map((x) => x.name).join(', ')})`);
-  if (!isAbsolute(snapshot)) throw new NodeSideError(422, `the snapshot path must be absolute (the node side does not know your working directory): ${snapshot}`);
+  if (!m)
+    throw new NodeSideError(
+      404,
+      `no such node: ${node} (sandbox machines: ${[...cluster.machines.keys()].join(', ')})`,
+    );
+  if (m.role !== 'control-plane')
+    throw new NodeSideError(
+      422,
+      `${node} is a worker: etcd runs on the control-plane nodes (${cluster
+        .controlPlaneMachines()
+        .map((x) => x.name)
+        .join(', ')})`,
+    );
+  if (!isAbsolute(snapshot))
+    throw new NodeSideError(
+      422,
+      `the snapshot path must be absolute (the node side does not know your working directory): ${snapshot}`,
+    );
   let fingerprint: string;
   try {
     const st = statSync(snapshot);
@@ -66,7 +91,8 @@ export async function restoreEtcd(cluster: SandboxCluster, controllers: Controll
     throw new NodeSideError(422, `snapshot ${snapshot} cannot be read: ${(e as Error).message}`);
   }
   for (let active = running.get(cluster); active; active = running.get(cluster)) {
-    if (active.fingerprint !== fingerprint) throw new NodeSideError(409, 'an etcd restore from another snapshot is running; wait for it to finish');
+    if (active.fingerprint !== fingerprint)
+      throw new NodeSideError(409, 'an etcd restore from another snapshot is running; wait for it to finish');
     await active.done.catch(() => undefined);
   }
   if (isRestoring(cluster)) throw new NodeSideError(409, 'an etcd restore is running; wait for it to finish');
@@ -84,7 +110,11 @@ export async function restoreEtcd(cluster: SandboxCluster, controllers: Controll
     };
   }
   const busy = [...busyNodes(cluster)];
-  if (busy.length > 0) throw new NodeSideError(409, `node-side operations are running on ${busy.join(', ')}; restore etcd once they are done`);
+  if (busy.length > 0)
+    throw new NodeSideError(
+      409,
+      `node-side operations are running on ${busy.join(', ')}; restore etcd once they are done`,
+    );
 
   // Registered before the first await, so concurrent calls for the other control-plane nodes wait for this one.
   const done = (async () => {
@@ -124,13 +154,19 @@ async function restoreMember(
     try {
       await etcd.restore(snapshot);
     } catch (e) {
-      throw new NodeSideError(500, `etcd restore from ${snapshot} failed; etcd runs again on its previous data: ${(e as Error).message}`);
+      throw new NodeSideError(
+        500,
+        `etcd restore from ${snapshot} failed; etcd runs again on its previous data: ${(e as Error).message}`,
+      );
     }
     let objects;
     try {
       objects = await etcd.load();
     } catch (e) {
-      throw new NodeSideError(500, `etcd was restored from ${snapshot} but could not be read back: ${(e as Error).message}`);
+      throw new NodeSideError(
+        500,
+        `etcd was restored from ${snapshot} but could not be read back: ${(e as Error).message}`,
+      );
     }
     cluster.store.reload(objects);
     cluster.customResources.resync();
@@ -157,7 +193,15 @@ async function restoreMember(
 }
 
 function countObjects(cluster: SandboxCluster): number {
-  return ['namespaces', 'nodes', 'pods', 'apps/deployments', 'apps/replicasets', 'apps/daemonsets', 'apps/statefulsets'].reduce((n, r) => n + cluster.store.count(r), 0);
+  return [
+    'namespaces',
+    'nodes',
+    'pods',
+    'apps/deployments',
+    'apps/replicasets',
+    'apps/daemonsets',
+    'apps/statefulsets',
+  ].reduce((n, r) => n + cluster.store.count(r), 0);
 }
 
 /**
@@ -172,14 +216,29 @@ function repostMachineState(cluster: SandboxCluster): void {
     if (m.kubelet === 'running') {
       store.mutate('nodes', undefined, m.name, (d) => {
         d.status = d.status ?? {};
-        d.status.nodeInfo = { ...d.status.nodeInfo, kubeletVersion: m.kubeletVersion, kubeProxyVersion: kubeProxyVersionFor(m.kubeletVersion) };
-        d.status.conditions = withCondition(d.status.conditions, { type: 'Ready', status: 'True', lastHeartbeatTime: t, reason: 'KubeletReady', message: 'kubelet is posting ready status' }, t);
+        d.status.nodeInfo = {
+          ...d.status.nodeInfo,
+          kubeletVersion: m.kubeletVersion,
+          kubeProxyVersion: kubeProxyVersionFor(m.kubeletVersion),
+        };
+        d.status.conditions = withCondition(
+          d.status.conditions,
+          {
+            type: 'Ready',
+            status: 'True',
+            lastHeartbeatTime: t,
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+          },
+          t,
+        );
       });
     }
     if (m.role !== 'control-plane' || !m.controlPlaneVersion) continue;
     for (const c of STATIC_COMPONENTS) {
       const pod = store.get('pods', 'kube-system', `${c}-${m.name}`);
-      if (pod && pod.spec?.containers?.[0]?.image !== staticPodImage(c, m.controlPlaneVersion)) store.remove('pods', 'kube-system', pod.metadata.name);
+      if (pod && pod.spec?.containers?.[0]?.image !== staticPodImage(c, m.controlPlaneVersion))
+        store.remove('pods', 'kube-system', pod.metadata.name);
     }
   }
 }

@@ -107,18 +107,27 @@ export function buildCatalog(defs: readonly ResourceDef[], minor: number): Catal
       } else {
         schema = UPSTREAM_DEFINITIONS[name];
         // A group-version the extracted (newer) spec no longer has: the same kind's schema from another version.
-        const other = [...served, ...def.versions].map((v) => UPSTREAM_DEFINITIONS[definitionName(def, v.version)]).find(Boolean);
+        const other = [...served, ...def.versions]
+          .map((v) => UPSTREAM_DEFINITIONS[definitionName(def, v.version)])
+          .find(Boolean);
         schema ??= other ?? permissive(def.kind);
       }
       definitions[name] = { ...schema, 'x-kubernetes-group-version-kind': gvk(def.group, version, def.kind) };
       const listDefinition = definitionName(def, version, `${def.kind}List`);
-      definitions[listDefinition] = { ...listSchema(def.kind, name), 'x-kubernetes-group-version-kind': gvk(def.group, version, `${def.kind}List`) };
+      definitions[listDefinition] = {
+        ...listSchema(def.kind, name),
+        'x-kubernetes-group-version-kind': gvk(def.group, version, `${def.kind}List`),
+      };
       kinds.push({ def, group: def.group, version, kind: def.kind, definition: name, listDefinition });
     }
   }
   // Subresource kinds served with their own group-version (pods/eviction is policy/v1 Eviction).
   const eviction = `${PACKAGES.policy}.v1.Eviction`;
-  if (definitions[eviction]) definitions[eviction] = { ...definitions[eviction], 'x-kubernetes-group-version-kind': gvk('policy', 'v1', 'Eviction') };
+  if (definitions[eviction])
+    definitions[eviction] = {
+      ...definitions[eviction],
+      'x-kubernetes-group-version-kind': gvk('policy', 'v1', 'Eviction'),
+    };
   return { kinds, definitions };
 }
 
@@ -147,4 +156,3 @@ function walkRefs(s: Schema | undefined, visit: (name: string) => void): void {
 export function resolveRef(definitions: Record<string, Schema>, ref: string): Schema | undefined {
   return definitions[ref.slice(ref.lastIndexOf('/') + 1)];
 }
-

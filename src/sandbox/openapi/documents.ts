@@ -28,8 +28,12 @@ function v3Schema(s: Schema): Schema {
   const out: Schema = {};
   for (const [k, v] of Object.entries(s)) {
     if (k === '$ref') continue;
-    if (k === 'properties') out.properties = Object.fromEntries(Object.entries(v as Record<string, Schema>).map(([n, p]) => [n, v3Schema(p)]));
-    else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) (out as Record<string, unknown>)[k] = v3Schema(v as Schema);
+    if (k === 'properties')
+      out.properties = Object.fromEntries(
+        Object.entries(v as Record<string, Schema>).map(([n, p]) => [n, v3Schema(p)]),
+      );
+    else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object'))
+      (out as Record<string, unknown>)[k] = v3Schema(v as Schema);
     else if (k === 'allOf') out.allOf = (v as Schema[]).map(v3Schema);
     else (out as Record<string, unknown>)[k] = v;
   }
@@ -42,17 +46,39 @@ function v3Schema(s: Schema): Schema {
 function v3Operation(o: Operation, definitions: Record<string, Schema>): Record<string, unknown> {
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const params = [
-    ...o.pathParams.map((name) => ({ name, in: 'path', description: QUERY_DESCRIPTIONS[name], required: true, schema: { type: 'string', uniqueItems: true } })),
-    ...o.query.map((name) => ({ name, in: 'query', description: QUERY_DESCRIPTIONS[name], schema: { type: queryType(name), uniqueItems: true } })),
+    ...o.pathParams.map((name) => ({
+      name,
+      in: 'path',
+      description: QUERY_DESCRIPTIONS[name],
+      required: true,
+      schema: { type: 'string', uniqueItems: true },
+    })),
+    ...o.query.map((name) => ({
+      name,
+      in: 'query',
+      description: QUERY_DESCRIPTIONS[name],
+      schema: { type: queryType(name), uniqueItems: true },
+    })),
   ];
-  const op: Record<string, unknown> = { tags: [o.tag], description: `${o.action} ${o.gvk.kind}`, operationId: o.operationId, parameters: params };
+  const op: Record<string, unknown> = {
+    tags: [o.tag],
+    description: `${o.action} ${o.gvk.kind}`,
+    operationId: o.operationId,
+    parameters: params,
+  };
   if (o.body === 'patch') {
-    op.requestBody = { content: Object.fromEntries(PATCH_MEDIA_TYPES.map((t) => [t, { schema: { type: 'object' } }])), required: true };
+    op.requestBody = {
+      content: Object.fromEntries(PATCH_MEDIA_TYPES.map((t) => [t, { schema: { type: 'object' } }])),
+      required: true,
+    };
   } else if (o.body && definitions[o.body]) {
     op.requestBody = { content: { '*/*': { schema: ref(o.body) } }, required: true };
   }
   const response = definitions[o.response] ? { schema: ref(o.response) } : { schema: { type: 'object' } };
-  op.responses = { '200': { description: 'OK', content: { 'application/json': response, 'application/yaml': response } }, '401': { description: 'Unauthorized' } };
+  op.responses = {
+    '200': { description: 'OK', content: { 'application/json': response, 'application/yaml': response } },
+    '401': { description: 'Unauthorized' },
+  };
   op['x-kubernetes-action'] = o.action;
   op['x-kubernetes-group-version-kind'] = o.gvk;
   return op;
@@ -61,11 +87,25 @@ function v3Operation(o: Operation, definitions: Record<string, Schema>): Record<
 function v2Operation(o: Operation, definitions: Record<string, Schema>): Record<string, unknown> {
   const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
   const params: Record<string, unknown>[] = [
-    ...o.pathParams.map((name) => ({ name, in: 'path', description: QUERY_DESCRIPTIONS[name], required: true, type: 'string', uniqueItems: true })),
-    ...o.query.map((name) => ({ name, in: 'query', description: QUERY_DESCRIPTIONS[name], type: queryType(name), uniqueItems: true })),
+    ...o.pathParams.map((name) => ({
+      name,
+      in: 'path',
+      description: QUERY_DESCRIPTIONS[name],
+      required: true,
+      type: 'string',
+      uniqueItems: true,
+    })),
+    ...o.query.map((name) => ({
+      name,
+      in: 'query',
+      description: QUERY_DESCRIPTIONS[name],
+      type: queryType(name),
+      uniqueItems: true,
+    })),
   ];
   if (o.body === 'patch') params.unshift({ name: 'body', in: 'body', required: true, schema: { type: 'object' } });
-  else if (o.body && definitions[o.body]) params.unshift({ name: 'body', in: 'body', required: true, schema: ref(o.body) });
+  else if (o.body && definitions[o.body])
+    params.unshift({ name: 'body', in: 'body', required: true, schema: ref(o.body) });
   return {
     tags: [o.tag],
     description: `${o.action} ${o.gvk.kind}`,
@@ -73,7 +113,10 @@ function v2Operation(o: Operation, definitions: Record<string, Schema>): Record<
     consumes: o.body === 'patch' ? PATCH_MEDIA_TYPES : ['*/*'],
     produces: ['application/json', 'application/yaml'],
     parameters: params,
-    responses: { '200': { description: 'OK', schema: definitions[o.response] ? ref(o.response) : { type: 'object' } }, '401': { description: 'Unauthorized' } },
+    responses: {
+      '200': { description: 'OK', schema: definitions[o.response] ? ref(o.response) : { type: 'object' } },
+      '401': { description: 'Unauthorized' },
+    },
     'x-kubernetes-action': o.action,
     'x-kubernetes-group-version-kind': o.gvk,
   };
@@ -95,7 +138,11 @@ export function buildDocuments(catalog: Catalog, serverVersion: string): Documen
     const entry = byGv.get(key) ?? { ops: [], roots: [] };
     const ops = operationsOf(k);
     entry.ops.push(...ops);
-    entry.roots.push(k.definition, k.listDefinition, ...ops.flatMap((o) => [o.response, ...(o.body && o.body !== 'patch' ? [o.body] : [])]));
+    entry.roots.push(
+      k.definition,
+      k.listDefinition,
+      ...ops.flatMap((o) => [o.response, ...(o.body && o.body !== 'patch' ? [o.body] : [])]),
+    );
     byGv.set(key, entry);
   }
   const v3 = new Map<string, V3Document>();
@@ -110,7 +157,13 @@ export function buildDocuments(catalog: Catalog, serverVersion: string): Documen
     const body = JSON.stringify({ openapi: '3.0.0', info, paths, components: { schemas } });
     v3.set(key, { key, body, hash: createHash('sha512').update(body).digest('hex').toUpperCase() });
   }
-  const index = { paths: Object.fromEntries([...v3.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((d) => [d.key, { serverRelativeURL: `/openapi/v3/${d.key}?hash=${d.hash}` }])) };
+  const index = {
+    paths: Object.fromEntries(
+      [...v3.values()]
+        .sort((a, b) => (a.key < b.key ? -1 : 1))
+        .map((d) => [d.key, { serverRelativeURL: `/openapi/v3/${d.key}?hash=${d.hash}` }]),
+    ),
+  };
   const allRoots = [...byGv.values()].flatMap((e) => e.roots);
   const v2Definitions = Object.fromEntries(closure(definitions, allRoots).map((n) => [n, definitions[n]]));
   const v2 = { swagger: '2.0', info, paths: v2Paths, definitions: v2Definitions };

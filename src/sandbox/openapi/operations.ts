@@ -39,9 +39,11 @@ export const QUERY_DESCRIPTIONS: Record<string, string> = {
   resourceVersion: 'resourceVersion sets a constraint on what resource versions a request may be served from.',
   resourceVersionMatch: 'resourceVersionMatch determines how resourceVersion is applied to list calls.',
   timeoutSeconds: 'Timeout for the list/watch call.',
-  watch: 'Watch for changes to the described resources and return them as a stream of add, update, and remove notifications.',
+  watch:
+    'Watch for changes to the described resources and return them as a stream of add, update, and remove notifications.',
   allowWatchBookmarks: 'allowWatchBookmarks requests watch events with type "BOOKMARK".',
-  sendInitialEvents: 'sendInitialEvents=true may be set together with watch=true to begin the stream with synthetic events.',
+  sendInitialEvents:
+    'sendInitialEvents=true may be set together with watch=true to begin the stream with synthetic events.',
   gracePeriodSeconds: 'The duration in seconds before the object should be deleted.',
   propagationPolicy: "Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'.",
   name: 'name of the resource',
@@ -49,8 +51,19 @@ export const QUERY_DESCRIPTIONS: Record<string, string> = {
 };
 
 const WRITE = ['pretty', 'dryRun', 'fieldManager', 'fieldValidation'];
-const LIST = ['pretty', 'labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersion', 'resourceVersionMatch', 'timeoutSeconds',
-  'watch', 'allowWatchBookmarks', 'sendInitialEvents'];
+const LIST = [
+  'pretty',
+  'labelSelector',
+  'fieldSelector',
+  'limit',
+  'continue',
+  'resourceVersion',
+  'resourceVersionMatch',
+  'timeoutSeconds',
+  'watch',
+  'allowWatchBookmarks',
+  'sendInitialEvents',
+];
 const DELETE = ['pretty', 'dryRun', 'gracePeriodSeconds', 'propagationPolicy'];
 
 const pascal = (s: string) => s.replace(/(^|[.-])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
@@ -70,42 +83,163 @@ export function operationsOf(k: ServedKind): Operation[] {
   const add = (o: Omit<Operation, 'gvk' | 'tag'>) => ops.push({ ...o, gvk, tag });
   const verbs = new Set(def.verbs);
   if (def.virtual) {
-    add({ path: `${base}/${def.plural}`, method: 'post', action: 'post', operationId: id('create', ''), query: WRITE, pathParams: [], body: k.definition, response: k.definition });
+    add({
+      path: `${base}/${def.plural}`,
+      method: 'post',
+      action: 'post',
+      operationId: id('create', ''),
+      query: WRITE,
+      pathParams: [],
+      body: k.definition,
+      response: k.definition,
+    });
     return ops;
   }
   if (verbs.has('list')) {
-    add({ path: collection, method: 'get', action: 'list', operationId: id('list', scope), query: LIST, pathParams: nsParam, response: k.listDefinition });
+    add({
+      path: collection,
+      method: 'get',
+      action: 'list',
+      operationId: id('list', scope),
+      query: LIST,
+      pathParams: nsParam,
+      response: k.listDefinition,
+    });
     if (def.namespaced) {
-      add({ path: `${base}/${def.plural}`, method: 'get', action: 'list', operationId: id('list', '', 'ForAllNamespaces'), query: LIST, pathParams: [], response: k.listDefinition });
+      add({
+        path: `${base}/${def.plural}`,
+        method: 'get',
+        action: 'list',
+        operationId: id('list', '', 'ForAllNamespaces'),
+        query: LIST,
+        pathParams: [],
+        response: k.listDefinition,
+      });
     }
   }
   if (verbs.has('create')) {
-    add({ path: collection, method: 'post', action: 'post', operationId: id('create', scope), query: WRITE, pathParams: nsParam, body: k.definition, response: k.definition });
+    add({
+      path: collection,
+      method: 'post',
+      action: 'post',
+      operationId: id('create', scope),
+      query: WRITE,
+      pathParams: nsParam,
+      body: k.definition,
+      response: k.definition,
+    });
   }
   if (verbs.has('deletecollection')) {
-    add({ path: collection, method: 'delete', action: 'deletecollection', operationId: id('deleteCollection', scope), query: [...DELETE, ...LIST.slice(1)], pathParams: nsParam, response: `${META}.Status` });
+    add({
+      path: collection,
+      method: 'delete',
+      action: 'deletecollection',
+      operationId: id('deleteCollection', scope),
+      query: [...DELETE, ...LIST.slice(1)],
+      pathParams: nsParam,
+      response: `${META}.Status`,
+    });
   }
   const itemParams = ['name', ...nsParam];
-  if (verbs.has('get')) add({ path: item, method: 'get', action: 'get', operationId: id('read', scope), query: ['pretty'], pathParams: itemParams, response: k.definition });
-  if (verbs.has('update')) add({ path: item, method: 'put', action: 'put', operationId: id('replace', scope), query: WRITE, pathParams: itemParams, body: k.definition, response: k.definition });
-  if (verbs.has('patch')) add({ path: item, method: 'patch', action: 'patch', operationId: id('patch', scope), query: WRITE, pathParams: itemParams, body: 'patch', response: k.definition });
-  if (verbs.has('delete')) add({ path: item, method: 'delete', action: 'delete', operationId: id('delete', scope), query: DELETE, pathParams: itemParams, response: `${META}.Status` });
+  if (verbs.has('get'))
+    add({
+      path: item,
+      method: 'get',
+      action: 'get',
+      operationId: id('read', scope),
+      query: ['pretty'],
+      pathParams: itemParams,
+      response: k.definition,
+    });
+  if (verbs.has('update'))
+    add({
+      path: item,
+      method: 'put',
+      action: 'put',
+      operationId: id('replace', scope),
+      query: WRITE,
+      pathParams: itemParams,
+      body: k.definition,
+      response: k.definition,
+    });
+  if (verbs.has('patch'))
+    add({
+      path: item,
+      method: 'patch',
+      action: 'patch',
+      operationId: id('patch', scope),
+      query: WRITE,
+      pathParams: itemParams,
+      body: 'patch',
+      response: k.definition,
+    });
+  if (verbs.has('delete'))
+    add({
+      path: item,
+      method: 'delete',
+      action: 'delete',
+      operationId: id('delete', scope),
+      query: DELETE,
+      pathParams: itemParams,
+      response: `${META}.Status`,
+    });
   for (const s of def.subresources ?? []) {
     const sub = `${item}/${s.name}`;
     const subId = pascal(s.name);
     if (s.name === 'eviction') {
       const evictionGvk = { group: s.group ?? group, version: s.version ?? version, kind: s.kind };
       const body = 'io.k8s.api.policy.v1.Eviction';
-      ops.push({ path: sub, method: 'post', action: 'post', operationId: id('create', scope, subId), gvk: evictionGvk, tag, query: WRITE, pathParams: itemParams, body, response: body });
+      ops.push({
+        path: sub,
+        method: 'post',
+        action: 'post',
+        operationId: id('create', scope, subId),
+        gvk: evictionGvk,
+        tag,
+        query: WRITE,
+        pathParams: itemParams,
+        body,
+        response: body,
+      });
       continue;
     }
     if (s.name !== 'status') continue;
-    add({ path: sub, method: 'get', action: 'get', operationId: id('read', scope, subId), query: ['pretty'], pathParams: itemParams, response: k.definition });
-    add({ path: sub, method: 'put', action: 'put', operationId: id('replace', scope, subId), query: WRITE, pathParams: itemParams, body: k.definition, response: k.definition });
-    add({ path: sub, method: 'patch', action: 'patch', operationId: id('patch', scope, subId), query: WRITE, pathParams: itemParams, body: 'patch', response: k.definition });
+    add({
+      path: sub,
+      method: 'get',
+      action: 'get',
+      operationId: id('read', scope, subId),
+      query: ['pretty'],
+      pathParams: itemParams,
+      response: k.definition,
+    });
+    add({
+      path: sub,
+      method: 'put',
+      action: 'put',
+      operationId: id('replace', scope, subId),
+      query: WRITE,
+      pathParams: itemParams,
+      body: k.definition,
+      response: k.definition,
+    });
+    add({
+      path: sub,
+      method: 'patch',
+      action: 'patch',
+      operationId: id('patch', scope, subId),
+      query: WRITE,
+      pathParams: itemParams,
+      body: 'patch',
+      response: k.definition,
+    });
   }
   return ops;
 }
 
 /** The patch media types the sandbox accepts (no server-side apply). */
-export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+export const PATCH_MEDIA_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];

@@ -5,7 +5,7 @@
  */
 import type { Schema } from './schema.js';
 
-export const UPSTREAM_KUBERNETES_VERSION = "v1.34.0";
+export const UPSTREAM_KUBERNETES_VERSION = 'v1.34.0';
 
 export const UPSTREAM_DEFINITIONS: Record<string, Schema> = JSON.parse(String.raw`{
     "io.k8s.api.apps.v1.DaemonSet": {"description":"DaemonSet represents the configuration of a daemon set.","type":"object","properties":{"apiVersion":{"description":"APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources","type":"string"},"kind":{"description":"Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds","type":"string"},"metadata":{"$ref":"#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},"spec":{"$ref":"#/definitions/io.k8s.api.apps.v1.DaemonSetSpec"},"status":{"$ref":"#/definitions/io.k8s.api.apps.v1.DaemonSetStatus"}}},

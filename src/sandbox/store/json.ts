@@ -43,7 +43,8 @@ export function draftOf<T extends object>(obj: T, eager: string): T {
       setOwn(draft, k, k === eager ? cloneJson(v) : v);
       continue;
     }
-    const own = (value: unknown) => Object.defineProperty(draft, k, { value, enumerable: true, writable: true, configurable: true });
+    const own = (value: unknown) =>
+      Object.defineProperty(draft, k, { value, enumerable: true, writable: true, configurable: true });
     Object.defineProperty(draft, k, {
       enumerable: true,
       configurable: true,

@@ -144,7 +144,13 @@ export class ObjectStore {
   }
 
   /** Objects whose key sorts after `afterKey`, at most `limit` accepted by `match`; also whether more remain. */
-  page(resource: string, afterKey: string, limit: number, match: (o: KObject) => boolean, namespace?: string): { items: KObject[]; more: boolean; remaining?: number } {
+  page(
+    resource: string,
+    afterKey: string,
+    limit: number,
+    match: (o: KObject) => boolean,
+    namespace?: string,
+  ): { items: KObject[]; more: boolean; remaining?: number } {
     const keys = this.keys(resource);
     const t = this.table(resource);
     const prefix = namespace ? `${namespace}/` : '';
@@ -219,7 +225,12 @@ export class ObjectStore {
   }
 
   /** Fills the `codec` cache of a table in the background, like warmJsonCache. */
-  warmEncodedCache<T>(resource: string, codec: ObjectCodec<T>, slice = 2000, between?: () => Promise<void>): Promise<void> {
+  warmEncodedCache<T>(
+    resource: string,
+    codec: ObjectCodec<T>,
+    slice = 2000,
+    between?: () => Promise<void>,
+  ): Promise<void> {
     return this.warm(resource, slice, between, (e) => {
       if (e.encodedBy === codec.id) return;
       e.encoded = codec.encode(e.obj);
@@ -231,14 +242,21 @@ export class ObjectStore {
    * Runs `fill` on every entry of a table that is still current, a slice per event-loop turn (after `between`,
    * when given, resolves); resolves when done.
    */
-  private warm(resource: string, slice: number, between: (() => Promise<void>) | undefined, fill: (e: Entry) => void): Promise<void> {
+  private warm(
+    resource: string,
+    slice: number,
+    between: (() => Promise<void>) | undefined,
+    fill: (e: Entry) => void,
+  ): Promise<void> {
     const t = this.table(resource);
     const entries = [...t.values()];
     let i = 0;
     return new Promise((resolve) => {
       const step = () => {
         const end = Math.min(entries.length, i + slice);
-        for (; i < end; i++) if (t.get(objectKey(entries[i].obj.metadata.namespace, entries[i].obj.metadata.name)) === entries[i]) fill(entries[i]);
+        for (; i < end; i++)
+          if (t.get(objectKey(entries[i].obj.metadata.namespace, entries[i].obj.metadata.name)) === entries[i])
+            fill(entries[i]);
         if (i >= entries.length) resolve();
         else if (between) void between().then(step);
         else setImmediate(step);
@@ -257,7 +275,8 @@ export class ObjectStore {
     }
     meta.uid = meta.uid || randomUUID();
     meta.creationTimestamp = meta.creationTimestamp || isoSeconds(this.now());
-    if (meta.generation === undefined && (obj.spec !== undefined || resource.endsWith('poddisruptionbudgets'))) meta.generation = 1;
+    if (meta.generation === undefined && (obj.spec !== undefined || resource.endsWith('poddisruptionbudgets')))
+      meta.generation = 1;
     return this.commit(resource, key, obj, 'ADDED');
   }
 
@@ -294,7 +313,12 @@ export class ObjectStore {
    * left as they were (spec, most often) are stored as the previous version's objects, not copies. Returns the
    * stored object, or undefined when it no longer exists.
    */
-  mutate(resource: string, namespace: string | undefined, name: string, fn: (draft: KObject) => boolean | void): KObject | undefined {
+  mutate(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    fn: (draft: KObject) => boolean | void,
+  ): KObject | undefined {
     const cur = this.get(resource, namespace, name);
     if (!cur) return undefined;
     const draft = draftOf(cur, 'metadata');
@@ -309,7 +333,12 @@ export class ObjectStore {
     const cur = t.get(key);
     if (!cur) throw notFound(resource, name);
     if (expectUid && cur.obj.metadata.uid !== expectUid) {
-      throw new StoreError('Conflict', resource, name, `Precondition failed: UID in precondition: ${expectUid}, UID in object meta: ${cur.obj.metadata.uid}`);
+      throw new StoreError(
+        'Conflict',
+        resource,
+        name,
+        `Precondition failed: UID in precondition: ${expectUid}, UID in object meta: ${cur.obj.metadata.uid}`,
+      );
     }
     const rv = ++this.rv;
     const obj: KObject = { ...cur.obj, metadata: { ...cur.obj.metadata, resourceVersion: String(rv) } };

@@ -18,7 +18,16 @@ export const DEMO_NAMESPACES = ['shop', 'payments', 'monitoring'];
 export function demoObjects(): { resource: string; obj: KObject }[] {
   const out: { resource: string; obj: KObject }[] = [];
   const add = (resource: string, obj: KObject) => out.push({ resource, obj });
-  const app = (ns: string, name: string, replicas: number, image: string, cpu: string, memory: string, budget?: { minAvailable: number | string } | { maxUnavailable: number | string }, emptyDir = false) => {
+  const app = (
+    ns: string,
+    name: string,
+    replicas: number,
+    image: string,
+    cpu: string,
+    memory: string,
+    budget?: { minAvailable: number | string } | { maxUnavailable: number | string },
+    emptyDir = false,
+  ) => {
     add('apps/deployments', deployment(ns, name, replicas, { image, cpu, memory, emptyDir }));
     add('services', service(ns, name, { app: name }, [{ name: 'http', port: 80, targetPort: 8080 }]));
     if (budget) add('policy/poddisruptionbudgets', pdb(ns, name, { app: name }, budget));
@@ -27,8 +36,20 @@ export function demoObjects(): { resource: string; obj: KObject }[] {
   // shop: minAvailable as a percentage, maxUnavailable as a count, an emptyDir cache, a StatefulSet.
   app('shop', 'frontend', 5, 'registry.example.com/shop/frontend:2.3.1', '500m', '256Mi', { minAvailable: '60%' });
   app('shop', 'cart', 3, 'registry.example.com/shop/cart:1.4.2', '750m', '512Mi', { maxUnavailable: 1 });
-  app('shop', 'catalog', 3, 'registry.example.com/shop/catalog:3.0.0', '500m', '256Mi', { maxUnavailable: '50%' }, true);
-  add('apps/statefulsets', statefulSet('shop', 'redis', 3, { image: 'registry.example.com/library/redis:7.2.5', cpu: '500m', memory: '1Gi' }));
+  app(
+    'shop',
+    'catalog',
+    3,
+    'registry.example.com/shop/catalog:3.0.0',
+    '500m',
+    '256Mi',
+    { maxUnavailable: '50%' },
+    true,
+  );
+  add(
+    'apps/statefulsets',
+    statefulSet('shop', 'redis', 3, { image: 'registry.example.com/library/redis:7.2.5', cpu: '500m', memory: '1Gi' }),
+  );
   add('policy/poddisruptionbudgets', pdb('shop', 'redis', { app: 'redis' }, { minAvailable: 2 }));
   add('services', service('shop', 'redis', { app: 'redis' }, [{ name: 'redis', port: 6379 }], true));
 
@@ -38,14 +59,29 @@ export function demoObjects(): { resource: string; obj: KObject }[] {
   app('payments', 'fraud-check', 1, 'registry.example.com/payments/fraud-check:0.8.0', '500m', '256Mi');
 
   // monitoring: minAvailable as a percentage of 2, and a node agent on every node.
-  app('monitoring', 'grafana', 2, 'registry.example.com/monitoring/grafana:11.2.0', '500m', '256Mi', { minAvailable: '50%' });
+  app('monitoring', 'grafana', 2, 'registry.example.com/monitoring/grafana:11.2.0', '500m', '256Mi', {
+    minAvailable: '50%',
+  });
   add(
     'apps/daemonsets',
-    daemonSet('monitoring', 'node-exporter', { image: 'quay.io/prometheus/node-exporter:v1.8.2', cpu: '50m', memory: '64Mi', hostNetwork: true, tolerations: TOLERATE_ALL }),
+    daemonSet('monitoring', 'node-exporter', {
+      image: 'quay.io/prometheus/node-exporter:v1.8.2',
+      cpu: '50m',
+      memory: '64Mi',
+      hostNetwork: true,
+      tolerations: TOLERATE_ALL,
+    }),
   );
 
   // default: a pod nobody manages (drain needs --force for it).
-  add('pods', barePod('default', 'debug-toolbox', { image: 'registry.example.com/tools/toolbox:1.0', cpu: '100m', memory: '64Mi' }));
+  add(
+    'pods',
+    barePod('default', 'debug-toolbox', {
+      image: 'registry.example.com/tools/toolbox:1.0',
+      cpu: '100m',
+      memory: '64Mi',
+    }),
+  );
   return out;
 }
 
@@ -74,8 +110,13 @@ export function remediateDemo(cluster: SandboxCluster): string[] {
   };
   scale('payments', 'ledger', 3);
   scale('payments', 'fraud-check', 2);
-  cluster.store.create('policy/poddisruptionbudgets', pdb('payments', 'fraud-check', { app: 'fraud-check' }, { maxUnavailable: 1 }));
-  done.push('kubectl -n payments create poddisruptionbudget fraud-check --selector app=fraud-check --max-unavailable 1');
+  cluster.store.create(
+    'policy/poddisruptionbudgets',
+    pdb('payments', 'fraud-check', { app: 'fraud-check' }, { maxUnavailable: 1 }),
+  );
+  done.push(
+    'kubectl -n payments create poddisruptionbudget fraud-check --selector app=fraud-check --max-unavailable 1',
+  );
   if (cluster.store.get('pods', 'default', 'debug-toolbox')) {
     cluster.store.remove('pods', 'default', 'debug-toolbox');
     done.push('kubectl -n default delete pod debug-toolbox');

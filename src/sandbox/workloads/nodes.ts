@@ -22,15 +22,20 @@ export interface NodePlan {
 export function planNodes(cluster: SandboxCluster): NodePlan[] {
   const o = cluster.options;
   const out: NodePlan[] = [];
-  for (let i = 1; i <= o.controlPlanes; i++) out.push({ name: `cp-${i}`, role: 'control-plane', zone: ZONES[(i - 1) % ZONES.length] });
+  for (let i = 1; i <= o.controlPlanes; i++)
+    out.push({ name: `cp-${i}`, role: 'control-plane', zone: ZONES[(i - 1) % ZONES.length] });
   let pools = o.pools.map((p) => ({ ...p }));
   if (o.workload.kind === 'scale') {
     const workers = Math.max(0, o.workload.nodes - o.controlPlanes);
     const names = pools.length > 0 ? pools.map((p) => p.name) : ['workers'];
-    pools = names.map((name, i) => ({ name, count: Math.floor(workers / names.length) + (i < workers % names.length ? 1 : 0) }));
+    pools = names.map((name, i) => ({
+      name,
+      count: Math.floor(workers / names.length) + (i < workers % names.length ? 1 : 0),
+    }));
   }
   for (const p of pools) {
-    for (let i = 1; i <= p.count; i++) out.push({ name: `${p.name}-${i}`, role: 'worker', pool: p.name, zone: ZONES[(i - 1) % ZONES.length] });
+    for (let i = 1; i <= p.count; i++)
+      out.push({ name: `${p.name}-${i}`, role: 'worker', pool: p.name, zone: ZONES[(i - 1) % ZONES.length] });
   }
   return out;
 }
@@ -52,9 +57,13 @@ export function nodeObject(plan: NodePlan, index: number, version: string, rando
     'kubernetes.io/os': 'linux',
     'topology.kubernetes.io/region': 'sandbox',
     'topology.kubernetes.io/zone': plan.zone,
-    ...(cp ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : { pool: plan.pool! }),
+    ...(cp
+      ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }
+      : { pool: plan.pool! }),
   };
-  const capacity = cp ? { cpu: '2', memory: '8Gi', pods: '110', 'ephemeral-storage': '50Gi' } : { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' };
+  const capacity = cp
+    ? { cpu: '2', memory: '8Gi', pods: '110', 'ephemeral-storage': '50Gi' }
+    : { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' };
   const allocatable = { ...capacity, memory: cp ? '7680Mi' : '15872Mi', 'ephemeral-storage': cp ? '46Gi' : '92Gi' };
   return {
     apiVersion: 'v1',
@@ -71,12 +80,23 @@ export function nodeObject(plan: NodePlan, index: number, version: string, rando
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
       },
     },
-    spec: { podCIDR, podCIDRs: [podCIDR], providerID: `sandbox://${plan.name}`, ...(cp ? { taints: [{ key: CONTROL_PLANE_TAINT, effect: 'NoSchedule' }] } : {}) },
+    spec: {
+      podCIDR,
+      podCIDRs: [podCIDR],
+      providerID: `sandbox://${plan.name}`,
+      ...(cp ? { taints: [{ key: CONTROL_PLANE_TAINT, effect: 'NoSchedule' }] } : {}),
+    },
     status: {
       capacity,
       allocatable,
       conditions: [
-        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', t),
+        condition(
+          'MemoryPressure',
+          'False',
+          'KubeletHasSufficientMemory',
+          'kubelet has sufficient memory available',
+          t,
+        ),
         condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', t),
         condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', t),
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', t),

@@ -40,7 +40,10 @@ export interface AppOptions {
 }
 
 /** A pod template with `app: <name>` (or the given labels). */
-export function podTemplate(name: string, o: AppOptions): { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> } {
+export function podTemplate(
+  name: string,
+  o: AppOptions,
+): { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> } {
   const container: Record<string, unknown> = {
     name: o.container ?? name,
     image: o.image,
@@ -61,7 +64,13 @@ export function podTemplate(name: string, o: AppOptions): { metadata: { labels: 
   };
 }
 
-export function deployment(ns: string, name: string, replicas: number, o: AppOptions, rolling?: { maxSurge?: number | string; maxUnavailable?: number | string }): KObject {
+export function deployment(
+  ns: string,
+  name: string,
+  replicas: number,
+  o: AppOptions,
+  rolling?: { maxSurge?: number | string; maxUnavailable?: number | string },
+): KObject {
   const template = podTemplate(name, o);
   return {
     apiVersion: 'apps/v1',
@@ -71,7 +80,10 @@ export function deployment(ns: string, name: string, replicas: number, o: AppOpt
       replicas,
       selector: { matchLabels: { ...template.metadata.labels } },
       template,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rolling?.maxSurge ?? '25%', maxUnavailable: rolling?.maxUnavailable ?? '25%' } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: rolling?.maxSurge ?? '25%', maxUnavailable: rolling?.maxUnavailable ?? '25%' },
+      },
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
     },
@@ -111,7 +123,12 @@ export function daemonSet(ns: string, name: string, o: AppOptions): KObject {
   };
 }
 
-export function pdb(ns: string, name: string, matchLabels: Record<string, string>, budget: { minAvailable: number | string } | { maxUnavailable: number | string }): KObject {
+export function pdb(
+  ns: string,
+  name: string,
+  matchLabels: Record<string, string>,
+  budget: { minAvailable: number | string } | { maxUnavailable: number | string },
+): KObject {
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
@@ -123,7 +140,13 @@ export function pdb(ns: string, name: string, matchLabels: Record<string, string
 /** A pod with no controller, for the scheduler to place. */
 export function barePod(ns: string, name: string, o: AppOptions): KObject {
   const t = podTemplate(name, o);
-  return { apiVersion: 'v1', kind: 'Pod', metadata: meta(name, ns, t.metadata.labels), spec: t.spec, status: { phase: 'Pending' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: meta(name, ns, t.metadata.labels),
+    spec: t.spec,
+    status: { phase: 'Pending' },
+  };
 }
 
 /** Tolerates every taint (kube-proxy, node agents). */

@@ -65,7 +65,17 @@ export class Prebuilder {
     const taken = new Set<string>();
     const pods = placement.map((node) => {
       const name = uniquePodName(store, d.metadata.namespace!, rs.metadata.name, this.cluster.random, taken);
-      return this.running(newPod({ name, namespace: d.metadata.namespace!, labels: { ...tpl.metadata.labels }, owner, spec, nodeName: node }), node);
+      return this.running(
+        newPod({
+          name,
+          namespace: d.metadata.namespace!,
+          labels: { ...tpl.metadata.labels },
+          owner,
+          spec,
+          nodeName: node,
+        }),
+        node,
+      );
     });
     rs.status = replicaSetStatus(rs, pods);
     d.status = deploymentStatus(d, rs, [rs]);

@@ -12,7 +12,9 @@ import type { Prebuilder } from './prebuilt.js';
 import { buildNamespaces } from './system.js';
 
 export function buildScale(cluster: SandboxCluster, nodes: KObject[], pre: Prebuilder, podsPerNode: number): void {
-  const workers = nodes.filter((n) => cluster.machines.get(n.metadata.name)?.role === 'worker').map((n) => n.metadata.name);
+  const workers = nodes
+    .filter((n) => cluster.machines.get(n.metadata.name)?.role === 'worker')
+    .map((n) => n.metadata.name);
   if (workers.length === 0) return;
   const total = workers.length * Math.max(0, podsPerNode);
   const nsCount = Math.max(1, Math.min(50, Math.ceil(total / 200)));
@@ -25,12 +27,17 @@ export function buildScale(cluster: SandboxCluster, nodes: KObject[], pre: Prebu
     const replicas = Math.min(5 + (i % 11), total - placed);
     const ns = namespaces[i % nsCount];
     const name = `app-${String(i).padStart(5, '0')}`;
-    const d = deployment(ns, name, replicas, { image: `registry.example.com/team/app-${i % 40}:1.${i % 7}.0`, cpu: '50m', memory: '64Mi' });
+    const d = deployment(ns, name, replicas, {
+      image: `registry.example.com/team/app-${i % 40}:1.${i % 7}.0`,
+      cpu: '50m',
+      memory: '64Mi',
+    });
     const placement: string[] = [];
     for (let r = 0; r < replicas; r++) placement.push(workers[cursor++ % workers.length]);
     pre.deployment(d, placement);
     pre.service(service(ns, name, { app: name }, [{ name: 'http', port: 80, targetPort: 8080 }]));
-    if (i % 3 === 0 && replicas >= 2) budgets.push(pdb(ns, name, { app: name }, i % 6 === 0 ? { maxUnavailable: 1 } : { minAvailable: '50%' }));
+    if (i % 3 === 0 && replicas >= 2)
+      budgets.push(pdb(ns, name, { app: name }, i % 6 === 0 ? { maxUnavailable: 1 } : { minAvailable: '50%' }));
     placed += replicas;
   }
   pre.pdbs(budgets);

@@ -40,7 +40,11 @@ export function kubeProxy(version: string): KObject {
     nodeSelector: { 'kubernetes.io/os': 'linux' },
     priorityClassName: 'system-node-critical',
   });
-  ds.spec.template.spec.containers[0].command = ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'];
+  ds.spec.template.spec.containers[0].command = [
+    '/usr/local/bin/kube-proxy',
+    '--config=/var/lib/kube-proxy/config.conf',
+    '--hostname-override=$(NODE_NAME)',
+  ];
   return ds;
 }
 
@@ -97,7 +101,10 @@ function configMaps(cluster: SandboxCluster): KObject[] {
         '',
       ].join('\n'),
     }),
-    cm('kubelet-config', { kubelet: 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\n' }),
+    cm('kubelet-config', {
+      kubelet:
+        'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\n',
+    }),
   ];
 }
 
@@ -121,7 +128,10 @@ export function buildSystem(cluster: SandboxCluster, nodes: KObject[], pre?: Pre
     pre.daemonSet(kp);
     const workers = nodes.filter((n) => cluster.machines.get(n.metadata.name)?.role === 'worker');
     const targets = workers.length >= 2 ? [workers[0], workers[1]] : nodes.slice(0, 2);
-    pre.deployment(coreDns(version), targets.map((n) => n.metadata.name));
+    pre.deployment(
+      coreDns(version),
+      targets.map((n) => n.metadata.name),
+    );
     pre.pdbs([dnsPdb]);
     pre.service(kubeDnsService());
     return;

@@ -77,15 +77,30 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
   let existing = readStateFile(statePath);
   if (existing && existing.plan.contentHash !== plan.metadata.contentHash) {
     if (existing.status !== 'done') {
-      throw new ApplyInputError(`${statePath} holds an unfinished run of another version of this plan (${existing.plan.contentHash}); finish it with the plan it was made from, or move the state file away if that run is abandoned`);
+      throw new ApplyInputError(
+        `${statePath} holds an unfinished run of another version of this plan (${existing.plan.contentHash}); finish it with the plan it was made from, or move the state file away if that run is abandoned`,
+      );
     }
     existing = undefined; // a finished run of an older plan: this is a new run
   }
   if (existing?.status === 'done') {
-    return finishEarly('done', { outcome: 'done', message: `this plan was already applied (run ${existing.runId} finished ${existing.finishedAt ?? ''}); nothing to do`, next: [] }, existing.runId);
+    return finishEarly(
+      'done',
+      {
+        outcome: 'done',
+        message: `this plan was already applied (run ${existing.runId} finished ${existing.finishedAt ?? ''}); nothing to do`,
+        next: [],
+      },
+      existing.runId,
+    );
   }
 
-  if (plan.controlPlane.hops.length > 0 && plan.options.etcdSnapshot.mode === 'none' && !req.settings?.skipEtcdSnapshot && !existing?.snapshotSkipped) {
+  if (
+    plan.controlPlane.hops.length > 0 &&
+    plan.options.etcdSnapshot.mode === 'none' &&
+    !req.settings?.skipEtcdSnapshot &&
+    !existing?.snapshotSkipped
+  ) {
     throw new ApplyInputError(
       `this plan changes the control plane but takes no etcd snapshot, and without one a failed control-plane upgrade cannot be rolled back. Re-plan with --etcd-snapshot local|ssh (recommended), or run apply with --skip-etcd-snapshot to accept it (recorded in the run state). Nothing was changed`,
     );
@@ -98,17 +113,42 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
   try {
     await checkSameCluster(client, plan, (message) => emit({ type: 'warning', message }));
 
-    const runNodes = existing ? new Set(existing.phases.flatMap((p) => p.nodes.filter((n) => n.status !== 'pending').map((n) => n.node))) : undefined;
+    const runNodes = existing
+      ? new Set(existing.phases.flatMap((p) => p.nodes.filter((n) => n.status !== 'pending').map((n) => n.node)))
+      : undefined;
     const pre = await preflightAgain(plan, req.access, req.generator, runNodes);
-    emit({ type: 'preflight-finished', blockers: pre.blockers.length, warnings: pre.findings.filter((f) => f.severity === 'warning').length, waived: [...plan.waivers] });
+    emit({
+      type: 'preflight-finished',
+      blockers: pre.blockers.length,
+      warnings: pre.findings.filter((f) => f.severity === 'warning').length,
+      waived: [...plan.waivers],
+    });
     if (pre.blockers.length > 0) {
-      const lines = pre.blockers.map((f) => `${f.id}: ${f.message}${f.objects.length ? ` (${f.objects.slice(0, 5).map((o) => (o.namespace ? `${o.namespace}/${o.name}` : o.name)).join(', ')}${f.objects.length > 5 ? ', …' : ''})` : ''}`);
-      return finishEarly('blocked', {
-        outcome: 'blocked',
-        step: 'preflight',
-        message: `preflight found ${pre.blockers.length} blocker(s) in the cluster as it is now; nothing was changed:\n  ${lines.join('\n  ')}`,
-        next: [...new Set(pre.blockers.map((f) => f.remediation))].slice(0, 5).concat([`Then run ${bin} apply ${req.planPath} again (or re-plan with --ignore-check ID for a waivable check).`]),
-      }, existing?.runId);
+      const lines = pre.blockers.map(
+        (f) =>
+          `${f.id}: ${f.message}${
+            f.objects.length
+              ? ` (${f.objects
+                  .slice(0, 5)
+                  .map((o) => (o.namespace ? `${o.namespace}/${o.name}` : o.name))
+                  .join(', ')}${f.objects.length > 5 ? ', …' : ''})`
+              : ''
+          }`,
+      );
+      return finishEarly(
+        'blocked',
+        {
+          outcome: 'blocked',
+          step: 'preflight',
+          message: `preflight found ${pre.blockers.length} blocker(s) in the cluster as it is now; nothing was changed:\n  ${lines.join('\n  ')}`,
+          next: [...new Set(pre.blockers.map((f) => f.remediation))]
+            .slice(0, 5)
+            .concat([
+              `Then run ${bin} apply ${req.planPath} again (or re-plan with --ignore-check ID for a waivable check).`,
+            ]),
+        },
+        existing?.runId,
+      );
     }
 
     const runId = existing?.runId ?? randomUUID();
@@ -116,18 +156,39 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       lock = await acquireRunLock(client, { runId, onLost: (err) => lockLost.abort(err) });
     } catch (e) {
       if (e instanceof LockHeldError) {
-        return finishEarly('locked', { outcome: 'locked', step: 'lock', message: e.message, next: [`Wait for that run to finish (or for its lease to expire), then run ${bin} apply ${req.planPath} again.`] }, runId);
+        return finishEarly(
+          'locked',
+          {
+            outcome: 'locked',
+            step: 'lock',
+            message: e.message,
+            next: [
+              `Wait for that run to finish (or for its lease to expire), then run ${bin} apply ${req.planPath} again.`,
+            ],
+          },
+          runId,
+        );
       }
       throw e;
     }
-    emit({ type: 'lock-acquired', holder: lock.holder, ...(lock.takenOverFrom ? { takenOverFrom: lock.takenOverFrom } : {}) });
+    emit({
+      type: 'lock-acquired',
+      holder: lock.holder,
+      ...(lock.takenOverFrom ? { takenOverFrom: lock.takenOverFrom } : {}),
+    });
 
     const now = new Date().toISOString();
     const state: RunState = existing ?? {
       apiVersion: RUN_STATE_API_VERSION,
       kind: RUN_STATE_KIND,
       runId,
-      plan: { name: plan.metadata.name, path: req.planPath, contentHash: plan.metadata.contentHash, from: plan.from, to: plan.to },
+      plan: {
+        name: plan.metadata.name,
+        path: req.planPath,
+        contentHash: plan.metadata.contentHash,
+        from: plan.from,
+        to: plan.to,
+      },
       cluster: { server: plan.cluster.server, kubeSystemUid: plan.cluster.kubeSystemUid },
       status: 'running',
       startedAt: now,
@@ -135,12 +196,34 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       attempts: [],
       phases: buildPhases(plan),
     };
-    const remaining = state.phases.reduce((s, p) => s + p.nodes.filter((n) => n.status !== 'done' && n.status !== 'skipped').length, 0);
-    if (!(await req.confirm({ plan, resumed: !!existing, remaining, warnings: pre.findings.filter((f) => f.severity === 'warning' && !f.waived).length }))) {
-      return finishEarly('failed', { outcome: 'failed', message: 'not confirmed: nothing was changed', next: [`${bin} apply ${req.planPath} --yes   # to run without asking`] }, runId);
+    const remaining = state.phases.reduce(
+      (s, p) => s + p.nodes.filter((n) => n.status !== 'done' && n.status !== 'skipped').length,
+      0,
+    );
+    if (
+      !(await req.confirm({
+        plan,
+        resumed: !!existing,
+        remaining,
+        warnings: pre.findings.filter((f) => f.severity === 'warning' && !f.waived).length,
+      }))
+    ) {
+      return finishEarly(
+        'failed',
+        {
+          outcome: 'failed',
+          message: 'not confirmed: nothing was changed',
+          next: [`${bin} apply ${req.planPath} --yes   # to run without asking`],
+        },
+        runId,
+      );
     }
 
-    mirror = new StateMirror(client, { planName: plan.metadata.name, onError: (err) => emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }) });
+    mirror = new StateMirror(client, {
+      planName: plan.metadata.name,
+      onError: (err) =>
+        emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }),
+    });
     const journal = new RunJournal(state, statePath, mirror);
     journal.update((s) => {
       s.status = 'running';
@@ -148,12 +231,31 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       s.attempts.push({ startedAt: now, holder: lock!.holder });
     });
     const started = Date.now();
-    emit({ type: 'run-started', runId, plan: plan.metadata.name, from: plan.from, to: plan.to, resumed: !!existing, phases: state.phases.map((p) => ({ id: p.id, kind: p.kind, title: p.title, nodes: p.nodes.map((n) => n.node) })) });
+    emit({
+      type: 'run-started',
+      runId,
+      plan: plan.metadata.name,
+      from: plan.from,
+      to: plan.to,
+      resumed: !!existing,
+      phases: state.phases.map((p) => ({ id: p.id, kind: p.kind, title: p.title, nodes: p.nodes.map((n) => n.node) })),
+    });
 
     cache = await startClusterCache(client);
     const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
     setMaxListeners(0, signal); // every node in the window listens for it
-    const ctx = makeContext({ plan, planPath: req.planPath, client, cache, journal, signal, advice, emit, ...(req.settings ? { settings: req.settings } : {}), ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}) });
+    const ctx = makeContext({
+      plan,
+      planPath: req.planPath,
+      client,
+      cache,
+      journal,
+      signal,
+      advice,
+      emit,
+      ...(req.settings ? { settings: req.settings } : {}),
+      ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}),
+    });
     const stop = await executePhases(ctx, state.phases, { 'etcd-snapshot': (phase) => takeEtcdSnapshot(ctx, phase) });
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
     await journal.commit((s) => {

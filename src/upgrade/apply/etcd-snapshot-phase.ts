@@ -18,7 +18,11 @@ export async function takeEtcdSnapshot(ctx: ApplyContext, phase: PhaseRunState):
   const state = ctx.journal.state;
   if (state.snapshots?.some((s) => s.phase === phase.id && s.record.verified)) return undefined;
   if (cfg.mode === 'none') {
-    ctx.emit({ type: 'warning', message: 'no etcd snapshot (apply --skip-etcd-snapshot): if the control-plane upgrade goes wrong, rollback cannot restore etcd' });
+    ctx.emit({
+      type: 'warning',
+      message:
+        'no etcd snapshot (apply --skip-etcd-snapshot): if the control-plane upgrade goes wrong, rollback cannot restore etcd',
+    });
     ctx.journal.update((s) => {
       s.snapshotSkipped ??= { at: new Date().toISOString(), reason: 'apply --skip-etcd-snapshot' };
       phase.status = 'skipped';
@@ -47,7 +51,15 @@ export async function takeEtcdSnapshot(ctx: ApplyContext, phase: PhaseRunState):
     ctx.journal.update((s) => {
       s.snapshots = [...(s.snapshots ?? []), { phase: phase.id, record }];
     });
-    ctx.emit({ type: 'snapshot-taken', phase: phase.id, path: record.path, revision: record.revision, sizeBytes: record.sizeBytes, sha256: record.sha256, takenOn: record.takenOn });
+    ctx.emit({
+      type: 'snapshot-taken',
+      phase: phase.id,
+      path: record.path,
+      revision: record.revision,
+      sizeBytes: record.sizeBytes,
+      sha256: record.sha256,
+      takenOn: record.takenOn,
+    });
     return undefined;
   } catch (e) {
     return {
@@ -55,18 +67,31 @@ export async function takeEtcdSnapshot(ctx: ApplyContext, phase: PhaseRunState):
       phase: phase.id,
       step: 'etcd-snapshot',
       message: `no verified etcd snapshot, so the control plane was not touched: ${(e as Error).message}`,
-      next: ['Check etcd (etcdctl endpoint health) and the plan\'s etcd settings, then resume:', ...ctx.advice.resume()],
+      next: ["Check etcd (etcdctl endpoint health) and the plan's etcd settings, then resume:", ...ctx.advice.resume()],
     };
   }
 }
 
 function sshRunnerFor(ctx: ApplyContext, phase: PhaseRunState): { runner: CommandRunner; node: string } {
   const driver = ctx.plan.driver;
-  if (driver.type !== 'kubeadm-ssh') throw new Error('etcd snapshot mode ssh needs the kubeadm-ssh driver (its ssh settings); re-plan with --etcd-snapshot local or --driver kubeadm-ssh');
+  if (driver.type !== 'kubeadm-ssh')
+    throw new Error(
+      'etcd snapshot mode ssh needs the kubeadm-ssh driver (its ssh settings); re-plan with --etcd-snapshot local or --driver kubeadm-ssh',
+    );
   const cpPhase = ctx.journal.state.phases[ctx.journal.state.phases.indexOf(phase) + 1];
   const node = ctx.plan.options.etcdSnapshot.node ?? cpPhase?.nodes[0]?.node ?? ctx.plan.controlPlane.nodes[0];
   if (!node) throw new Error('no control-plane node to take the etcd snapshot on');
   const info = ctx.cache.nodes.get(node);
-  const address = sshAddress(driver.ssh, { node, role: 'control-plane', version: ctx.plan.to, first: false, labels: info?.labels ?? {}, ...(info?.internalIP ? { internalIP: info.internalIP } : {}) });
-  return { runner: sshRunner(driver.ssh, address, { ...ctx.driverOptions, label: node }) as unknown as CommandRunner, node };
+  const address = sshAddress(driver.ssh, {
+    node,
+    role: 'control-plane',
+    version: ctx.plan.to,
+    first: false,
+    labels: info?.labels ?? {},
+    ...(info?.internalIP ? { internalIP: info.internalIP } : {}),
+  });
+  return {
+    runner: sshRunner(driver.ssh, address, { ...ctx.driverOptions, label: node }) as unknown as CommandRunner,
+    node,
+  };
 }

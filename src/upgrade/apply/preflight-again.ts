@@ -9,14 +9,25 @@ import type { AccessOptions } from '../../cluster/index.js';
 import { planUpgrade } from '../plan/index.js';
 
 /** Checks whose findings on the run's own nodes are expected while a run is under way. */
-const PROGRESS_CHECKS = new Set(['node-not-ready', 'node-cordoned', 'skew-violated-now', 'skew-violated-by-path', 'control-plane-unhealthy']);
+const PROGRESS_CHECKS = new Set([
+  'node-not-ready',
+  'node-cordoned',
+  'skew-violated-now',
+  'skew-violated-by-path',
+  'control-plane-unhealthy',
+]);
 
 export interface PreflightOutcome {
   findings: Finding[];
   blockers: Finding[];
 }
 
-export async function preflightAgain(plan: UpgradePlan, access: AccessOptions, generator: string, runNodes: ReadonlySet<string> | undefined): Promise<PreflightOutcome> {
+export async function preflightAgain(
+  plan: UpgradePlan,
+  access: AccessOptions,
+  generator: string,
+  runNodes: ReadonlySet<string> | undefined,
+): Promise<PreflightOutcome> {
   const explicit = plan.groups.filter((g) => !g.implicit).map((g) => g.selector);
   const { plan: fresh } = await planUpgrade({
     access,
@@ -32,6 +43,14 @@ export async function preflightAgain(plan: UpgradePlan, access: AccessOptions, g
     now: new Date(),
   });
   const findings = [...fresh.findings];
-  const relevant = runNodes ? findings.filter((f) => !(PROGRESS_CHECKS.has(f.id) && (f.objects.length === 0 || f.objects.some((o) => o.kind === 'Node' ? runNodes.has(o.name) : true)))) : findings;
+  const relevant = runNodes
+    ? findings.filter(
+        (f) =>
+          !(
+            PROGRESS_CHECKS.has(f.id) &&
+            (f.objects.length === 0 || f.objects.some((o) => (o.kind === 'Node' ? runNodes.has(o.name) : true)))
+          ),
+      )
+    : findings;
   return { findings, blockers: blocking(relevant) };
 }

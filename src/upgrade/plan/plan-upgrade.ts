@@ -4,7 +4,15 @@
  * printing are the caller's business; this returns data.
  */
 import { clientFor, loadAccess, type AccessOptions, type ClusterClient } from '../../cluster/index.js';
-import { gatherInventory, runPreflight, isKnownCheck, isWaivable, versionPathInput, batchNodes, type Inventory } from '../../checks/index.js';
+import {
+  gatherInventory,
+  runPreflight,
+  isKnownCheck,
+  isWaivable,
+  versionPathInput,
+  batchNodes,
+  type Inventory,
+} from '../../checks/index.js';
 import {
   applyWaivers,
   computePlanSummary,
@@ -51,8 +59,16 @@ export class WaiverError extends PlanInputError {}
 export async function planUpgrade(req: PlanRequest): Promise<PlanResult> {
   const target = parseTargetVersion(req.to);
   for (const id of req.ignoreChecks) {
-    if (!isKnownCheck(id)) throw new WaiverError('INVALID_PLAN_INPUT', `--ignore-check ${id}: no such check. See the check table in the README.`);
-    if (!isWaivable(id)) throw new WaiverError('INVALID_PLAN_INPUT', `--ignore-check ${id}: this check cannot be waived; fix what it reports (see its remediation).`);
+    if (!isKnownCheck(id))
+      throw new WaiverError(
+        'INVALID_PLAN_INPUT',
+        `--ignore-check ${id}: no such check. See the check table in the README.`,
+      );
+    if (!isWaivable(id))
+      throw new WaiverError(
+        'INVALID_PLAN_INPUT',
+        `--ignore-check ${id}: this check cannot be waived; fix what it reports (see its remediation).`,
+      );
   }
   const access = loadAccess(req.access);
   const client = clientFor(access);
@@ -63,7 +79,12 @@ export async function planUpgrade(req: PlanRequest): Promise<PlanResult> {
   }
 }
 
-async function planWith(req: PlanRequest, target: ReturnType<typeof parseTargetVersion>, access: ReturnType<typeof loadAccess>, client: ClusterClient): Promise<PlanResult> {
+async function planWith(
+  req: PlanRequest,
+  target: ReturnType<typeof parseTargetVersion>,
+  access: ReturnType<typeof loadAccess>,
+  client: ClusterClient,
+): Promise<PlanResult> {
   const inventory = await gatherInventory(client);
   const path = computeVersionPath(versionPathInput(inventory, target));
   const batches = planWorkerBatches(batchNodes(inventory), {
@@ -77,26 +98,44 @@ async function planWith(req: PlanRequest, target: ReturnType<typeof parseTargetV
     path,
     batches,
     target,
-    options: { deleteEmptyDirData: req.options.drain.deleteEmptyDirData, forceUnmanaged: req.options.drain.forceUnmanaged },
+    options: {
+      deleteEmptyDirData: req.options.drain.deleteEmptyDirData,
+      forceUnmanaged: req.options.drain.forceUnmanaged,
+    },
     manifestsDir: req.manifestsDir,
     client,
   });
   if (req.options.etcdSnapshot.mode !== 'none') {
     // Loaded only when etcd access is configured: it brings the etcd and ssh runners (execa) with it.
     const { checkEtcdHealth } = await import('./etcd-health-check.js');
-    raw.push(...(await checkEtcdHealth(req.options.etcdSnapshot, req.driver, inventory.nodes.filter((n) => n.controlPlane))));
+    raw.push(
+      ...(await checkEtcdHealth(
+        req.options.etcdSnapshot,
+        req.driver,
+        inventory.nodes.filter((n) => n.controlPlane),
+      )),
+    );
   }
   const { findings } = applyWaivers(raw, req.ignoreChecks, isWaivable);
   const cluster = { server: access.server, kubeSystemUid: inventory.identity.kubeSystemUid, context: access.context };
   const from = formatVersion(path.from);
   const to = formatVersion(path.to);
   const controlPlane = controlPlaneSection(inventory, path);
-  const workers = { hops: path.steps.flatMap((s) => (s.kind === 'workers' ? [{ to: formatVersion(s.to), reason: s.reason, nodes: s.nodes.map((n) => n.node) }] : [])) };
+  const workers = {
+    hops: path.steps.flatMap((s) =>
+      s.kind === 'workers' ? [{ to: formatVersion(s.to), reason: s.reason, nodes: s.nodes.map((n) => n.node) }] : [],
+    ),
+  };
   const sorted = sortFindings(findings);
   const plan: UpgradePlan = {
     apiVersion: 'k8s-upgrade/v1',
     kind: 'UpgradePlan',
-    metadata: { name: planName(cluster, from, to), createdAt: req.now.toISOString(), generator: req.generator, contentHash: '' },
+    metadata: {
+      name: planName(cluster, from, to),
+      createdAt: req.now.toISOString(),
+      generator: req.generator,
+      contentHash: '',
+    },
     cluster,
     from,
     to,
@@ -114,8 +153,13 @@ async function planWith(req: PlanRequest, target: ReturnType<typeof parseTargetV
 }
 
 function controlPlaneSection(inv: Inventory, path: VersionPath): UpgradePlan['controlPlane'] {
-  const cpNodes = inv.nodes.filter((n) => n.controlPlane).map((n) => n.name).sort();
-  const apiserverOn = new Map(inv.components.filter((c) => c.component === 'kube-apiserver' && c.node).map((c) => [c.node!, c.version]));
+  const cpNodes = inv.nodes
+    .filter((n) => n.controlPlane)
+    .map((n) => n.name)
+    .sort();
+  const apiserverOn = new Map(
+    inv.components.filter((c) => c.component === 'kube-apiserver' && c.node).map((c) => [c.node!, c.version]),
+  );
   const hops = path.steps.flatMap((s) => {
     if (s.kind !== 'control-plane') return [];
     const to = formatVersion(s.to);

@@ -21,31 +21,80 @@ export interface RestoreHooks {
   afterRestore(): Promise<void>;
 }
 
-export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, snapshot: SnapshotRecord, hooks: RestoreHooks): Promise<RunStop | undefined> {
+export async function restoreEtcdPhase(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  snapshot: SnapshotRecord,
+  hooks: RestoreHooks,
+): Promise<RunStop | undefined> {
   const resume = ctx.advice.resume();
   if (phase.nodes.some((n) => n.status !== 'done')) {
     try {
       await verifySnapshot(snapshot.path, localRunner(), snapshot);
     } catch (e) {
-      return { outcome: 'failed', phase: phase.id, step: 'etcd-restore', message: `the etcd snapshot ${snapshot.path} failed verification, so nothing was restored: ${(e as Error).message}`, next: ['Find the verified copy (its sha256 is in the run state) and put it back at that path, then run rollback again.'] };
+      return {
+        outcome: 'failed',
+        phase: phase.id,
+        step: 'etcd-restore',
+        message: `the etcd snapshot ${snapshot.path} failed verification, so nothing was restored: ${(e as Error).message}`,
+        next: [
+          'Find the verified copy (its sha256 is in the run state) and put it back at that path, then run rollback again.',
+        ],
+      };
     }
     const driver = ctx.driver;
-    if (!driver.restoreEtcd) return { outcome: 'failed', phase: phase.id, step: 'etcd-restore', message: `the ${driver.type} node driver cannot restore etcd`, next: ['Restore the snapshot by hand (kubernetes-facts: etcdctl snapshot restore on every member), then run rollback again.'] };
+    if (!driver.restoreEtcd)
+      return {
+        outcome: 'failed',
+        phase: phase.id,
+        step: 'etcd-restore',
+        message: `the ${driver.type} node driver cannot restore etcd`,
+        next: [
+          'Restore the snapshot by hand (kubernetes-facts: etcdctl snapshot restore on every member), then run rollback again.',
+        ],
+      };
     // Every member of the restore, for each member's --initial-cluster (kubeadm: member = node, peer https://<InternalIP>:2380).
     const ips = phase.nodes.map((n) => ({ node: n.node, ip: ctx.cache.nodes.get(n.node)?.internalIP }));
-    const members = ips.every((m) => m.ip) ? ips.map((m) => ({ node: m.node, peerUrl: `https://${m.ip!.includes(':') ? `[${m.ip}]` : m.ip}:2380` })) : undefined;
+    const members = ips.every((m) => m.ip)
+      ? ips.map((m) => ({ node: m.node, peerUrl: `https://${m.ip!.includes(':') ? `[${m.ip}]` : m.ip}:2380` }))
+      : undefined;
     const targetOf = (ns: NodeRunState): NodeTarget => {
       const info = ctx.cache.nodes.get(ns.node);
-      return { node: ns.node, role: 'control-plane', version: ctx.plan.from, first: ns === phase.nodes[0], labels: info?.labels ?? {}, ...(info?.internalIP ? { internalIP: info.internalIP } : {}) };
+      return {
+        node: ns.node,
+        role: 'control-plane',
+        version: ctx.plan.from,
+        first: ns === phase.nodes[0],
+        labels: info?.labels ?? {},
+        ...(info?.internalIP ? { internalIP: info.internalIP } : {}),
+      };
     };
-    const ioOf = (ns: NodeRunState): DriverIo => ({ signal: ctx.signal, onOutput: (stream, line) => ctx.emit({ type: 'driver-output', node: ns.node, stream, line }) });
+    const ioOf = (ns: NodeRunState): DriverIo => ({
+      signal: ctx.signal,
+      onOutput: (stream, line) => ctx.emit({ type: 'driver-output', node: ns.node, stream, line }),
+    });
     const failed = async (ns: NodeRunState, e: unknown, what: string): Promise<RunStop> => {
       await ctx.journal.commit(() => {
         ns.status = 'failed';
         ns.error = (e as Error).message;
       });
-      ctx.emit({ type: 'node-failed', phase: phase.id, node: ns.node, step: 'restore-etcd', message: (e as Error).message });
-      return { outcome: ctx.signal.aborted ? 'paused' : 'failed', phase: phase.id, node: ns.node, step: 'etcd-restore', message: `${what} on ${ns.node} failed: ${(e as Error).message}`, next: [`Check the member on ${ns.node} (its data dir, etcd's log), then run rollback again: ${resume[0]?.replace(' apply ', ' rollback ')}`] };
+      ctx.emit({
+        type: 'node-failed',
+        phase: phase.id,
+        node: ns.node,
+        step: 'restore-etcd',
+        message: (e as Error).message,
+      });
+      return {
+        outcome: ctx.signal.aborted ? 'paused' : 'failed',
+        phase: phase.id,
+        node: ns.node,
+        step: 'etcd-restore',
+        message: `${what} on ${ns.node} failed: ${(e as Error).message}`,
+        next: [
+          `Check the member on ${ns.node} (its data dir, etcd's log), then run rollback again: ${resume[0]?.replace(' apply ', ' rollback ')}`,
+        ],
+      };
     };
     const todo = phase.nodes.filter((n) => n.status !== 'done');
     await hooks.beforeRestore();
@@ -59,7 +108,13 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
           ns.startedAt ??= new Date().toISOString();
           ns.driverRuns++;
         });
-        ctx.emit({ type: 'node-started', phase: phase.id, node: ns.node, role: 'control-plane', version: `snapshot r${snapshot.revision}` });
+        ctx.emit({
+          type: 'node-started',
+          phase: phase.id,
+          node: ns.node,
+          role: 'control-plane',
+          version: `snapshot r${snapshot.revision}`,
+        });
         ctx.emit({ type: 'node-step', phase: phase.id, node: ns.node, step: 'restore-etcd', detail: PREPARE_DETAIL });
         try {
           await driver.prepareEtcdRestore(targetOf(ns), snapshot.path, ioOf(ns));
@@ -76,7 +131,14 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
         ns.startedAt ??= new Date().toISOString();
         ns.driverRuns++;
       });
-      if (!driver.prepareEtcdRestore) ctx.emit({ type: 'node-started', phase: phase.id, node: ns.node, role: 'control-plane', version: `snapshot r${snapshot.revision}` });
+      if (!driver.prepareEtcdRestore)
+        ctx.emit({
+          type: 'node-started',
+          phase: phase.id,
+          node: ns.node,
+          role: 'control-plane',
+          version: `snapshot r${snapshot.revision}`,
+        });
       ctx.emit({ type: 'node-step', phase: phase.id, node: ns.node, step: 'restore-etcd', detail: snapshot.path });
       const started = Date.now();
       try {
@@ -91,7 +153,15 @@ export async function restoreEtcdPhase(ctx: ApplyContext, phase: PhaseRunState, 
         ns.durationMs = durationMs;
       });
       ctx.emit({ type: 'etcd-restored', phase: phase.id, node: ns.node, snapshot: snapshot.path });
-      ctx.emit({ type: 'node-finished', phase: phase.id, node: ns.node, status: 'done', durationMs, evictions: 0, blockedMs: 0 });
+      ctx.emit({
+        type: 'node-finished',
+        phase: phase.id,
+        node: ns.node,
+        status: 'done',
+        durationMs,
+        evictions: 0,
+        blockedMs: 0,
+      });
     }
   }
   await hooks.afterRestore();

@@ -10,7 +10,16 @@ import { groupLabel, type NodeRunState, type PhaseRunState, type RunState } from
 /** The run changed this node (its driver ran, or it finished). */
 const touched = (n: NodeRunState): boolean => n.driverRuns > 0 || n.status === 'done';
 
-const fresh = (name: string, role: NodeRunState['role'], to: string): NodeRunState => ({ node: name, role, to, status: 'pending', cordonedByUs: false, evictions: 0, blockedMs: 0, driverRuns: 0 });
+const fresh = (name: string, role: NodeRunState['role'], to: string): NodeRunState => ({
+  node: name,
+  role,
+  to,
+  status: 'pending',
+  cordonedByUs: false,
+  evictions: 0,
+  blockedMs: 0,
+  driverRuns: 0,
+});
 
 export interface RollbackScope {
   workers: { node: string; to: string }[];
@@ -19,7 +28,8 @@ export interface RollbackScope {
 
 export function rollbackScope(state: RunState): RollbackScope {
   const original = new Map<string, string>();
-  for (const p of state.phases) for (const n of p.nodes) if (n.from && !original.has(n.node)) original.set(n.node, n.from);
+  for (const p of state.phases)
+    for (const n of p.nodes) if (n.from && !original.has(n.node)) original.set(n.node, n.from);
   const workers = new Map<string, string>();
   for (const p of state.phases) {
     if (p.kind !== 'workers') continue;
@@ -29,12 +39,19 @@ export function rollbackScope(state: RunState): RollbackScope {
   return { workers: [...workers].map(([node, to]) => ({ node, to })), controlPlane };
 }
 
-export function buildRollbackPhases(plan: UpgradePlan, state: RunState, etcdMembers: readonly string[]): PhaseRunState[] {
+export function buildRollbackPhases(
+  plan: UpgradePlan,
+  state: RunState,
+  etcdMembers: readonly string[],
+): PhaseRunState[] {
   const scope = rollbackScope(state);
   const phases: PhaseRunState[] = [];
   const workerTo = new Map(scope.workers.map((w) => [w.node, w.to]));
   for (const g of [...plan.groups].reverse()) {
-    const nodes = g.batches.flat().filter((n) => workerTo.has(n)).reverse();
+    const nodes = g.batches
+      .flat()
+      .filter((n) => workerTo.has(n))
+      .reverse();
     if (nodes.length === 0) continue;
     const label = groupLabel(g);
     phases.push({
@@ -50,10 +67,24 @@ export function buildRollbackPhases(plan: UpgradePlan, state: RunState, etcdMemb
   }
   if (workerTo.size > 0) {
     // Workers no group lists any more (should not happen with an unchanged plan): one last window of one.
-    phases.push({ id: 'rollback/workers/other', kind: 'workers', title: 'roll back other workers', action: 'downgrade', group: { selector: '', maxUnavailable: 1 }, status: 'pending', nodes: [...workerTo].map(([n, to]) => fresh(n, 'worker', to)) });
+    phases.push({
+      id: 'rollback/workers/other',
+      kind: 'workers',
+      title: 'roll back other workers',
+      action: 'downgrade',
+      group: { selector: '', maxUnavailable: 1 },
+      status: 'pending',
+      nodes: [...workerTo].map(([n, to]) => fresh(n, 'worker', to)),
+    });
   }
   if (scope.controlPlane) {
-    phases.push({ id: 'rollback/etcd-restore', kind: 'etcd-restore', title: 'restore the etcd snapshot', status: 'pending', nodes: etcdMembers.map((m) => fresh(m, 'control-plane', '')) });
+    phases.push({
+      id: 'rollback/etcd-restore',
+      kind: 'etcd-restore',
+      title: 'restore the etcd snapshot',
+      status: 'pending',
+      nodes: etcdMembers.map((m) => fresh(m, 'control-plane', '')),
+    });
     const cpPhases = state.phases.filter((p) => p.kind === 'control-plane');
     for (let i = cpPhases.length - 1; i >= 0; i--) {
       const hop = cpPhases[i]!;

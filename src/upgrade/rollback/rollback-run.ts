@@ -73,20 +73,40 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
   const emit = makeEmitter(runLogPath(statePath), sink);
   const bin = req.bin ?? 'k8s-upgrade';
   const again = `${bin} rollback ${req.planPath}`;
-  const advice = { resume: () => [again], rollback: () => [], afterGate: (failing: string[]) => [`Investigate: ${failing.slice(0, 3).join('; ')}`, `Then resume the rollback: ${again}`] };
+  const advice = {
+    resume: () => [again],
+    rollback: () => [],
+    afterGate: (failing: string[]) => [
+      `Investigate: ${failing.slice(0, 3).join('; ')}`,
+      `Then resume the rollback: ${again}`,
+    ],
+  };
 
   const state = readStateFile(statePath);
-  if (!state) throw new ApplyInputError(`nothing to roll back: no run of ${req.planPath} is recorded (${statePath} does not exist). Nothing was changed`);
-  if (state.plan.contentHash !== plan.metadata.contentHash) throw new ApplyInputError(`${statePath} records a run of another version of this plan (${state.plan.contentHash}); roll back with the plan that run used. Nothing was changed`);
+  if (!state)
+    throw new ApplyInputError(
+      `nothing to roll back: no run of ${req.planPath} is recorded (${statePath} does not exist). Nothing was changed`,
+    );
+  if (state.plan.contentHash !== plan.metadata.contentHash)
+    throw new ApplyInputError(
+      `${statePath} records a run of another version of this plan (${state.plan.contentHash}); roll back with the plan that run used. Nothing was changed`,
+    );
   const finishEarly = (outcome: RunOutcome, stop: RunStop): RunSummary => {
     const summary = summarizeEarlyStop(plan.metadata.name, outcome, stop, state.runId);
     emit({ type: 'run-finished', summary });
     return summary;
   };
-  if (state.rollback?.status === 'done') return finishEarly('done', { outcome: 'done', message: `run ${state.runId} was already rolled back (finished ${state.rollback.finishedAt ?? ''}); nothing to do`, next: [] });
+  if (state.rollback?.status === 'done')
+    return finishEarly('done', {
+      outcome: 'done',
+      message: `run ${state.runId} was already rolled back (finished ${state.rollback.finishedAt ?? ''}); nothing to do`,
+      next: [],
+    });
   const scope = rollbackScope(state);
   if (!state.rollback && scope.workers.length === 0 && !scope.controlPlane) {
-    throw new ApplyInputError(`nothing to roll back: run ${state.runId} of ${req.planPath} changed no node. Nothing was changed`);
+    throw new ApplyInputError(
+      `nothing to roll back: run ${state.runId} of ${req.planPath} changed no node. Nothing was changed`,
+    );
   }
   const snapshot = state.rollback?.snapshot ?? state.snapshots?.find((s) => s.record.verified)?.record;
   if (scope.controlPlane && !snapshot) {
@@ -106,22 +126,55 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
       try {
         lock = await acquireRunLock(client, { runId: state.runId, onLost: (err) => lockLost.abort(err) });
       } catch (e) {
-        if (e instanceof LockHeldError) return finishEarly('locked', { outcome: 'locked', step: 'lock', message: e.message, next: [`Wait for that run to finish (or its lease to expire), then: ${again}`] });
+        if (e instanceof LockHeldError)
+          return finishEarly('locked', {
+            outcome: 'locked',
+            step: 'lock',
+            message: e.message,
+            next: [`Wait for that run to finish (or its lease to expire), then: ${again}`],
+          });
         throw e;
       }
     }
-    emit({ type: 'lock-acquired', holder: lock.holder, ...(lock.takenOverFrom ? { takenOverFrom: lock.takenOverFrom } : {}) });
-    if (!(await req.confirm({ plan, resumed: !!state.rollback, workers: scope.workers, controlPlane: scope.controlPlane, ...(snapshot ? { snapshot } : {}) }))) {
-      return finishEarly('failed', { outcome: 'failed', message: 'not confirmed: nothing was changed', next: [`${again} --yes   # to run without asking`] });
+    emit({
+      type: 'lock-acquired',
+      holder: lock.holder,
+      ...(lock.takenOverFrom ? { takenOverFrom: lock.takenOverFrom } : {}),
+    });
+    if (
+      !(await req.confirm({
+        plan,
+        resumed: !!state.rollback,
+        workers: scope.workers,
+        controlPlane: scope.controlPlane,
+        ...(snapshot ? { snapshot } : {}),
+      }))
+    ) {
+      return finishEarly('failed', {
+        outcome: 'failed',
+        message: 'not confirmed: nothing was changed',
+        next: [`${again} --yes   # to run without asking`],
+      });
     }
 
     cache = await startClusterCache(client);
-    mirror = new StateMirror(client, { planName: plan.metadata.name, onError: (err) => emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }) });
+    mirror = new StateMirror(client, {
+      planName: plan.metadata.name,
+      onError: (err) =>
+        emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }),
+    });
     const journal = new RunJournal(state, statePath, mirror);
     const now = new Date().toISOString();
     const members = etcdMembers(plan, cache);
     journal.update((s: RunState) => {
-      s.rollback ??= { status: 'running', startedAt: now, updatedAt: now, ...(snapshot && scope.controlPlane ? { snapshot } : {}), attempts: [], phases: buildRollbackPhases(plan, s, members) };
+      s.rollback ??= {
+        status: 'running',
+        startedAt: now,
+        updatedAt: now,
+        ...(snapshot && scope.controlPlane ? { snapshot } : {}),
+        attempts: [],
+        phases: buildRollbackPhases(plan, s, members),
+      };
       s.rollback.status = 'running';
       s.rollback.updatedAt = now;
       delete s.rollback.stop;
@@ -129,11 +182,30 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
     });
     const rb = state.rollback!;
     const started = Date.now();
-    emit({ type: 'run-started', runId: state.runId, plan: plan.metadata.name, from: plan.to, to: plan.from, resumed: rb.attempts.length > 1, phases: rb.phases.map((p) => ({ id: p.id, kind: p.kind, title: p.title, nodes: p.nodes.map((n) => n.node) })) });
+    emit({
+      type: 'run-started',
+      runId: state.runId,
+      plan: plan.metadata.name,
+      from: plan.to,
+      to: plan.from,
+      resumed: rb.attempts.length > 1,
+      phases: rb.phases.map((p) => ({ id: p.id, kind: p.kind, title: p.title, nodes: p.nodes.map((n) => n.node) })),
+    });
 
     const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
     setMaxListeners(0, signal);
-    const ctx = makeContext({ plan, planPath: req.planPath, client, cache, journal, signal, advice, emit, ...(req.settings ? { settings: req.settings } : {}), ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}) });
+    const ctx = makeContext({
+      plan,
+      planPath: req.planPath,
+      client,
+      cache,
+      journal,
+      signal,
+      advice,
+      emit,
+      ...(req.settings ? { settings: req.settings } : {}),
+      ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}),
+    });
     const liveCache = cache;
     const stop = await executePhases(ctx, rb.phases, {
       'etcd-restore': (phase) =>
@@ -144,7 +216,11 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
             lock = undefined;
           },
           afterRestore: async () => {
-            await liveCache.waitFor(() => liveCache.staleness().length === 0 || undefined, { timeoutMs: 300_000, signal, what: 'the API server to serve the restored cluster' });
+            await liveCache.waitFor(() => liveCache.staleness().length === 0 || undefined, {
+              timeoutMs: 300_000,
+              signal,
+              what: 'the API server to serve the restored cluster',
+            });
             lock ??= await acquireLockAfterRestore(client, state.runId, lockLost);
             await journal.save(); // the restore rewound the mirror ConfigMap too: the journal re-writes it
           },
@@ -176,13 +252,21 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
 
 /** etcd members: the control-plane nodes that run an etcd static pod (all of them when none is visible: external etcd is out of scope). */
 function etcdMembers(plan: UpgradePlan, cache: ClusterCache): string[] {
-  const withEtcd = new Set(findComponents(cache.systemPods.all(), []).filter((c) => c.component === 'etcd' && c.node).map((c) => c.node!));
+  const withEtcd = new Set(
+    findComponents(cache.systemPods.all(), [])
+      .filter((c) => c.component === 'etcd' && c.node)
+      .map((c) => c.node!),
+  );
   const members = plan.controlPlane.nodes.filter((n) => withEtcd.has(n));
   return members.length > 0 ? members : [...plan.controlPlane.nodes];
 }
 
 /** After a restore the Lease shows its holder at snapshot time: expired, or a process of ours that has ended. */
-async function acquireLockAfterRestore(client: ClusterClient, runId: string, lockLost: AbortController): Promise<RunLock> {
+async function acquireLockAfterRestore(
+  client: ClusterClient,
+  runId: string,
+  lockLost: AbortController,
+): Promise<RunLock> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {

@@ -50,7 +50,9 @@ export function makeContext(p: ContextParts): ApplyContext {
       ...(drain.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: drain.gracePeriodSeconds } : {}),
       deleteEmptyDirData: drain.deleteEmptyDirData,
       forceUnmanaged: drain.forceUnmanaged,
-      ...(drain.disableEvictionAfterSeconds !== undefined ? { disableEvictionAfterMs: drain.disableEvictionAfterSeconds * 1000 } : {}),
+      ...(drain.disableEvictionAfterSeconds !== undefined
+        ? { disableEvictionAfterMs: drain.disableEvictionAfterSeconds * 1000 }
+        : {}),
       retryDelayMs: settings.evictionRetryDelayMs,
       waitForBudget: (namespace, pdb, maxMs, sig) => waitForBudget(p.cache, namespace, pdb, maxMs, sig),
       signal,
@@ -64,16 +66,25 @@ export function makeContext(p: ContextParts): ApplyContext {
  * typically when the evicted pod's replacement turns Ready — instead of a blind 5 s, but never sooner than a
  * short jittered pause (the cache may lag the apiserver) and never later than `maxMs`.
  */
-async function waitForBudget(cache: ClusterCache, namespace: string, pdb: string, maxMs: number, signal: AbortSignal): Promise<void> {
+async function waitForBudget(
+  cache: ClusterCache,
+  namespace: string,
+  pdb: string,
+  maxMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   const started = Date.now();
   await pause(Math.min(maxMs, 250 + Math.random() * 250), signal);
   const left = maxMs - (Date.now() - started);
   if (left <= 0 || signal.aborted) return;
   await cache.pdbs
-    .waitFor(() => {
-      const b = cache.pdbs.get(`${namespace}/${pdb}`);
-      return !b || (b.current && b.disruptionsAllowed > 0) || undefined;
-    }, { timeoutMs: left, signal, what: `PodDisruptionBudget ${namespace}/${pdb} to allow a disruption` })
+    .waitFor(
+      () => {
+        const b = cache.pdbs.get(`${namespace}/${pdb}`);
+        return !b || (b.current && b.disruptionsAllowed > 0) || undefined;
+      },
+      { timeoutMs: left, signal, what: `PodDisruptionBudget ${namespace}/${pdb} to allow a disruption` },
+    )
     .catch(() => undefined);
 }
 

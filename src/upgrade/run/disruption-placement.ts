@@ -14,7 +14,12 @@ import { DisruptionSpread, type NodeDisruption } from './disruption-spread.js';
 export const lookaheadFor = (window: number): number => Math.min(512, Math.max(8, 4 * window));
 
 /** The window's spread over `nodes`, from a placement read earlier when given, else read now. */
-export async function spreadFor(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[], window: number, early?: Placement): Promise<DisruptionSpread> {
+export async function spreadFor(
+  ctx: Pick<ApplyContext, 'client' | 'cache'>,
+  nodes: readonly string[],
+  window: number,
+  early?: Placement,
+): Promise<DisruptionSpread> {
   const p = early ?? (await readPlacement(ctx, nodes));
   return new DisruptionSpread(p.nodes, p.allowed, lookaheadFor(window), (key) => {
     const b = ctx.cache.pdbs.get(key);
@@ -23,7 +28,10 @@ export async function spreadFor(ctx: Pick<ApplyContext, 'client' | 'cache'>, nod
 }
 
 /** Reads the placement again (for `DisruptionSpread.refresh`). */
-export async function readPlacement(ctx: Pick<ApplyContext, 'client' | 'cache'>, nodes: readonly string[]): Promise<Placement> {
+export async function readPlacement(
+  ctx: Pick<ApplyContext, 'client' | 'cache'>,
+  nodes: readonly string[],
+): Promise<Placement> {
   const pods = (await ctx.client.listPods()).filter((p) => !isTerminal(p));
   const daemonSetExists = (namespace: string, name: string) =>
     ctx.cache.workload('DaemonSet', namespace, name) !== undefined;
@@ -80,7 +88,13 @@ export function placementOf(
   for (const b of pdbs) {
     const key = `${b.namespace}/${b.name}`;
     const selected = index.select(b.namespace, b.selector);
-    allowed.set(key, Math.max(0, b.current ? b.expectedPods - b.desiredHealthy : budgetOf(b, selected, () => undefined).bestCaseAllowed));
+    allowed.set(
+      key,
+      Math.max(
+        0,
+        b.current ? b.expectedPods - b.desiredHealthy : budgetOf(b, selected, () => undefined).bestCaseAllowed,
+      ),
+    );
     for (const p of selected) if (evicted(p)) bump(of(p.nodeName).pdbs, key);
   }
   for (const p of pods) if (evicted(p) && p.controller?.uid) bump(of(p.nodeName).controllers, p.controller.uid);

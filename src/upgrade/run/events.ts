@@ -5,7 +5,16 @@
  */
 
 /** The steps of one node, in order. */
-export const NODE_STEPS = ['cordon', 'drain', 'upgrade', 'downgrade', 'restore-etcd', 'wait-ready', 'uncordon', 'health-gate'] as const;
+export const NODE_STEPS = [
+  'cordon',
+  'drain',
+  'upgrade',
+  'downgrade',
+  'restore-etcd',
+  'wait-ready',
+  'uncordon',
+  'health-gate',
+] as const;
 export type NodeStep = (typeof NODE_STEPS)[number];
 
 export type PhaseKind = 'etcd-snapshot' | 'control-plane' | 'workers' | 'postflight' | 'etcd-restore';
@@ -33,7 +42,13 @@ export interface RunSummary {
   evictions: number;
   blockedMs: number;
   /** For a paused or failed run: what stopped it, and what to do next. */
-  stoppedBy?: { phase?: string; node?: string; step?: NodeStep | 'preflight' | 'lock' | 'etcd-snapshot' | 'etcd-restore'; message: string; next: string[] };
+  stoppedBy?: {
+    phase?: string;
+    node?: string;
+    step?: NodeStep | 'preflight' | 'lock' | 'etcd-snapshot' | 'etcd-restore';
+    message: string;
+    next: string[];
+  };
 }
 
 interface Base {
@@ -42,14 +57,31 @@ interface Base {
 
 export type UpgradeEvent = Base &
   (
-    | { type: 'run-started'; runId: string; plan: string; from: string; to: string; resumed: boolean; phases: { id: string; kind: PhaseKind; title: string; nodes: string[] }[] }
+    | {
+        type: 'run-started';
+        runId: string;
+        plan: string;
+        from: string;
+        to: string;
+        resumed: boolean;
+        phases: { id: string; kind: PhaseKind; title: string; nodes: string[] }[];
+      }
     | { type: 'lock-acquired'; holder: string; takenOverFrom?: string }
     | { type: 'preflight-finished'; blockers: number; warnings: number; waived: string[] }
     | { type: 'phase-started'; phase: string; kind: PhaseKind; title: string }
     | { type: 'phase-finished'; phase: string; status: 'done' | 'skipped' | 'failed' | 'paused' }
     | { type: 'node-started'; phase: string; node: string; role: 'control-plane' | 'worker'; version: string }
     | { type: 'node-step'; phase: string; node: string; step: NodeStep; detail?: string }
-    | { type: 'node-finished'; phase: string; node: string; status: 'done' | 'skipped'; durationMs: number; evictions: number; blockedMs: number; detail?: string }
+    | {
+        type: 'node-finished';
+        phase: string;
+        node: string;
+        status: 'done' | 'skipped';
+        durationMs: number;
+        evictions: number;
+        blockedMs: number;
+        detail?: string;
+      }
     | { type: 'node-failed'; phase: string; node: string; step: NodeStep; message: string }
     | { type: 'pod-evicted'; node: string; pod: string; how: 'evicted' | 'deleted' }
     | { type: 'eviction-blocked'; node: string; pod: string; pdb?: string; message: string; retryInMs: number }
@@ -58,7 +90,15 @@ export type UpgradeEvent = Base &
     | { type: 'gate-waiting'; phase: string; node?: string; failing: string[] }
     | { type: 'gate-passed'; phase: string; node?: string }
     | { type: 'gate-failed'; phase: string; node?: string; failing: string[] }
-    | { type: 'snapshot-taken'; phase: string; path: string; revision: number; sizeBytes: number; sha256: string; takenOn: string }
+    | {
+        type: 'snapshot-taken';
+        phase: string;
+        path: string;
+        revision: number;
+        sizeBytes: number;
+        sha256: string;
+        takenOn: string;
+      }
     | { type: 'etcd-restored'; phase: string; node: string; snapshot: string }
     | { type: 'warning'; message: string }
     | { type: 'run-finished'; summary: RunSummary }

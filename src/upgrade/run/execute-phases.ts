@@ -18,7 +18,11 @@ import { prefetchPlacement, windowChooser } from './window-chooser.js';
 /** Runs phases of a kind this module does not know (apply's etcd snapshot, rollback's etcd restore). */
 export type PhaseHandlers = Partial<Record<PhaseKind, (phase: PhaseRunState) => Promise<RunStop | undefined>>>;
 
-export async function executePhases(ctx: ApplyContext, phases: PhaseRunState[] = ctx.journal.state.phases, handlers: PhaseHandlers = {}): Promise<RunStop | undefined> {
+export async function executePhases(
+  ctx: ApplyContext,
+  phases: PhaseRunState[] = ctx.journal.state.phases,
+  handlers: PhaseHandlers = {},
+): Promise<RunStop | undefined> {
   for (const [i, phase] of phases.entries()) {
     if (phase.status === 'done' || phase.status === 'skipped') continue;
     if (ctx.signal.aborted) return interrupted(ctx);
@@ -47,13 +51,24 @@ async function setPhase(ctx: ApplyContext, phase: PhaseRunState, status: PhaseRu
   });
 }
 
-async function runPhase(ctx: ApplyContext, phase: PhaseRunState, phases: PhaseRunState[]): Promise<RunStop | undefined> {
+async function runPhase(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  phases: PhaseRunState[],
+): Promise<RunStop | undefined> {
   switch (phase.kind) {
     case 'control-plane':
-      return (phase.action === 'downgrade' ? undefined : snapshotGuard(ctx, phase)) ?? runNodes(ctx, phase, 1, 'rolling');
+      return (
+        (phase.action === 'downgrade' ? undefined : snapshotGuard(ctx, phase)) ?? runNodes(ctx, phase, 1, 'rolling')
+      );
     case 'etcd-snapshot':
     case 'etcd-restore':
-      return { outcome: 'failed', phase: phase.id, message: `internal: no handler for the ${phase.kind} phase`, next: [] };
+      return {
+        outcome: 'failed',
+        phase: phase.id,
+        message: `internal: no handler for the ${phase.kind} phase`,
+        next: [],
+      };
     case 'workers':
       return runNodes(ctx, phase, phase.group?.maxUnavailable ?? 1, ctx.plan.options.strategy);
     case 'postflight':
@@ -66,10 +81,23 @@ function snapshotGuard(ctx: ApplyContext, phase: PhaseRunState): RunStop | undef
   const s = ctx.journal.state;
   if (s.snapshotSkipped || s.snapshots?.some((x) => x.record.verified)) return undefined;
   if (phase.nodes.every((n) => n.status === 'done' || n.status === 'skipped')) return undefined;
-  return { outcome: 'blocked', phase: phase.id, step: 'etcd-snapshot', message: 'no verified etcd snapshot is recorded for this run, so the control plane is not touched', next: ['Re-plan with --etcd-snapshot local|ssh, or run apply with --skip-etcd-snapshot to go on without one (rollback could then not restore the control plane).'] };
+  return {
+    outcome: 'blocked',
+    phase: phase.id,
+    step: 'etcd-snapshot',
+    message: 'no verified etcd snapshot is recorded for this run, so the control plane is not touched',
+    next: [
+      'Re-plan with --etcd-snapshot local|ssh, or run apply with --skip-etcd-snapshot to go on without one (rollback could then not restore the control plane).',
+    ],
+  };
 }
 
-async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number, strategy: 'rolling' | 'batch'): Promise<RunStop | undefined> {
+async function runNodes(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  window: number,
+  strategy: 'rolling' | 'batch',
+): Promise<RunStop | undefined> {
   let stop: RunStop | undefined;
   const shouldStop = () => stop !== undefined || ctx.signal.aborted;
   const byName = new Map(phase.nodes.map((n) => [n.node, n]));
@@ -98,8 +126,18 @@ async function runNodes(ctx: ApplyContext, phase: PhaseRunState, window: number,
     const canary = canaryOf(ctx, phase);
     if (canary.length > 0) await runBatches([canary], work, shouldStop);
     const rest = order.filter((n) => !canary.includes(n));
-    const opening = { atOnce: openingPace(rest.length, window), drained: (name: string) => new Promise<void>((r) => drained.set(name, r)) };
-    await runRolling(rest, window, work, shouldStop, await windowChooser(ctx, phase, rest, window, (s) => rank(s) === 0), opening);
+    const opening = {
+      atOnce: openingPace(rest.length, window),
+      drained: (name: string) => new Promise<void>((r) => drained.set(name, r)),
+    };
+    await runRolling(
+      rest,
+      window,
+      work,
+      shouldStop,
+      await windowChooser(ctx, phase, rest, window, (s) => rank(s) === 0),
+      opening,
+    );
   }
   if (stop) return stop;
   if (ctx.signal.aborted) return interrupted(ctx);
@@ -130,10 +168,19 @@ async function postflight(ctx: ApplyContext, phases: PhaseRunState[]): Promise<R
     return !n || !nodeAtVersion(n, to);
   });
   if (behind.length > 0) {
-    return { outcome: 'failed', message: `postflight: nodes not at their target version: ${behind.map(([n, v]) => `${n} (want ${v}, has ${ctx.cache.nodes.get(n)?.kubeletVersion ?? 'gone'})`).join(', ')}`, next: ctx.advice.resume() };
+    return {
+      outcome: 'failed',
+      message: `postflight: nodes not at their target version: ${behind.map(([n, v]) => `${n} (want ${v}, has ${ctx.cache.nodes.get(n)?.kubeletVersion ?? 'gone'})`).join(', ')}`,
+      next: ctx.advice.resume(),
+    };
   }
   const cordoned = ctx.journal.cordonedByUs();
-  if (cordoned.length > 0) return { outcome: 'failed', message: `postflight: nodes this run cordoned are still cordoned: ${cordoned.join(', ')}`, next: ctx.advice.resume() };
+  if (cordoned.length > 0)
+    return {
+      outcome: 'failed',
+      message: `postflight: nodes this run cordoned are still cordoned: ${cordoned.join(', ')}`,
+      next: ctx.advice.resume(),
+    };
   const gates = ctx.plan.options.healthGates;
   const h = await waitForHealth(ctx.cache, {
     inFlight: new Set(),
@@ -147,7 +194,11 @@ async function postflight(ctx: ApplyContext, phases: PhaseRunState[]): Promise<R
     onWaiting: (failing) => ctx.emit({ type: 'gate-waiting', phase: 'postflight', failing }),
   });
   if (h.healthy) return undefined;
-  return { outcome: 'paused', message: `postflight: the cluster is not healthy: ${h.failing.join('; ')}`, next: [...ctx.advice.resume(), ...ctx.advice.rollback()] };
+  return {
+    outcome: 'paused',
+    message: `postflight: the cluster is not healthy: ${h.failing.join('; ')}`,
+    next: [...ctx.advice.resume(), ...ctx.advice.rollback()],
+  };
 }
 
 function interrupted(ctx: ApplyContext): RunStop {

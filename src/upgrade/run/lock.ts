@@ -44,7 +44,9 @@ export class LockHeldError extends Error {
     options?: { cause?: unknown },
   ) {
     const who = describeHolder(holder);
-    const when = expiresAt ? ` It was last renewed at ${renewTime?.toISOString() ?? '?'} and expires at ${expiresAt.toISOString()} unless renewed.` : '';
+    const when = expiresAt
+      ? ` It was last renewed at ${renewTime?.toISOString() ?? '?'} and expires at ${expiresAt.toISOString()} unless renewed.`
+      : '';
     super(
       `Another k8s-upgrade run holds the lock (Lease ${lease}): ${who}.${when} ` +
         `Wait for that run to finish, or check on it${holderHost(holder) ? ` on host ${holderHost(holder)}` : ''}; if it is gone, a new run takes the lock over once the lease expires.`,
@@ -113,7 +115,11 @@ export async function acquireRunLock(client: LeaseStore, opts: AcquireRunLockOpt
       if (!cur) {
         lease = await client.createLease(namespace, name, spec, LABELS);
       } else if (cur.holderIdentity === holder) {
-        lease = await client.replaceLease(cur, { ...spec, acquireTime: cur.acquireTime ?? now, leaseTransitions: cur.leaseTransitions }, LABELS);
+        lease = await client.replaceLease(
+          cur,
+          { ...spec, acquireTime: cur.acquireTime ?? now, leaseTransitions: cur.leaseTransitions },
+          LABELS,
+        );
       } else {
         const expiresAt = leaseExpiry(cur);
         const free = cur.holderIdentity === '';
@@ -129,18 +135,38 @@ export async function acquireRunLock(client: LeaseStore, opts: AcquireRunLockOpt
       if (!isConflict(e)) throw e;
       if (attempt >= 2) {
         const now2 = await client.getLease(namespace, name);
-        throw new LockHeldError(now2?.holderIdentity || 'another run', where, now2?.renewTime, now2 && leaseExpiry(now2), { cause: e });
+        throw new LockHeldError(
+          now2?.holderIdentity || 'another run',
+          where,
+          now2?.renewTime,
+          now2 && leaseExpiry(now2),
+          { cause: e },
+        );
       }
     }
   }
 
-  return startRenewing(client, lease, { holder, takenOverFrom, leaseSeconds, renewEveryMs, onLost: opts.onLost, where });
+  return startRenewing(client, lease, {
+    holder,
+    takenOverFrom,
+    leaseSeconds,
+    renewEveryMs,
+    onLost: opts.onLost,
+    where,
+  });
 }
 
 function startRenewing(
   client: LeaseStore,
   initial: LeaseInfo,
-  o: { holder: string; takenOverFrom?: string; leaseSeconds: number; renewEveryMs: number; onLost?: (err: Error) => void; where: string },
+  o: {
+    holder: string;
+    takenOverFrom?: string;
+    leaseSeconds: number;
+    renewEveryMs: number;
+    onLost?: (err: Error) => void;
+    where: string;
+  },
 ): RunLock {
   let lease = initial;
   let lastRenewed = Date.now();
@@ -170,7 +196,17 @@ function startRenewing(
       for (;;) {
         try {
           const now = new Date();
-          lease = await client.replaceLease(lease, { holderIdentity: o.holder, leaseDurationSeconds: o.leaseSeconds, acquireTime: lease.acquireTime, renewTime: now, leaseTransitions: lease.leaseTransitions }, LABELS);
+          lease = await client.replaceLease(
+            lease,
+            {
+              holderIdentity: o.holder,
+              leaseDurationSeconds: o.leaseSeconds,
+              acquireTime: lease.acquireTime,
+              renewTime: now,
+              leaseTransitions: lease.leaseTransitions,
+            },
+            LABELS,
+          );
           lastRenewed = now.getTime();
           break;
         } catch (e) {
@@ -178,7 +214,12 @@ function startRenewing(
           // Changed since our last write: still ours (someone touched it) → retry on the new version; else lost.
           const cur = await client.getLease(lease.namespace, lease.name);
           if (!cur || cur.holderIdentity !== o.holder) {
-            lost(new LockLostError(`The run lock (Lease ${o.where}) was taken over by ${cur?.holderIdentity || 'nobody (it was deleted)'}; this run must stop: another run may now be changing the cluster.`, { cause: e }));
+            lost(
+              new LockLostError(
+                `The run lock (Lease ${o.where}) was taken over by ${cur?.holderIdentity || 'nobody (it was deleted)'}; this run must stop: another run may now be changing the cluster.`,
+                { cause: e },
+              ),
+            );
             return;
           }
           lease = cur;
@@ -188,7 +229,12 @@ function startRenewing(
     } catch (e) {
       if (stopped) return;
       if (Date.now() - lastRenewed >= o.leaseSeconds * 1000) {
-        lost(new LockLostError(`The run lock (Lease ${o.where}) expired: it could not be renewed for ${o.leaseSeconds}s (${(e as Error).message}). Another run may take it over; this run must stop.`, { cause: e }));
+        lost(
+          new LockLostError(
+            `The run lock (Lease ${o.where}) expired: it could not be renewed for ${o.leaseSeconds}s (${(e as Error).message}). Another run may take it over; this run must stop.`,
+            { cause: e },
+          ),
+        );
         return;
       }
       schedule(retryMs);
@@ -210,7 +256,17 @@ function startRenewing(
           const cur = await client.getLease(lease.namespace, lease.name);
           if (!cur || cur.holderIdentity !== o.holder) return;
           try {
-            await client.replaceLease(cur, { holderIdentity: '', leaseDurationSeconds: cur.leaseDurationSeconds, acquireTime: cur.acquireTime, renewTime: cur.renewTime, leaseTransitions: cur.leaseTransitions }, LABELS);
+            await client.replaceLease(
+              cur,
+              {
+                holderIdentity: '',
+                leaseDurationSeconds: cur.leaseDurationSeconds,
+                acquireTime: cur.acquireTime,
+                renewTime: cur.renewTime,
+                leaseTransitions: cur.leaseTransitions,
+              },
+              LABELS,
+            );
             return;
           } catch (e) {
             if (!isConflict(e)) throw e;

@@ -25,7 +25,12 @@ import { controlPlaneAt, nodeAtVersion } from './node-version.js';
 export type NodeOutcome = { kind: 'done' | 'skipped' } | { kind: 'stopped'; stop: RunStop };
 
 /** `onDrained` is called once the node's drain is over (or was not needed); the window paces its opening on it. */
-export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, onDrained?: () => void): Promise<NodeOutcome> {
+export async function runNode(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  ns: NodeRunState,
+  onDrained?: () => void,
+): Promise<NodeOutcome> {
   if (ns.status === 'done' || ns.status === 'skipped') return { kind: ns.status };
   const { journal } = ctx;
   const started = Date.now();
@@ -71,7 +76,15 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
       mark('drain');
       const drained = await drainNode(drainClient(ctx), ns.node, ctx.drainOptions(), (e) => {
         if (e.type === 'pod-evicted') ctx.emit({ type: 'pod-evicted', node: ns.node, pod: e.pod, how: e.how });
-        else if (e.type === 'eviction-blocked') ctx.emit({ type: 'eviction-blocked', node: ns.node, pod: e.pod, ...(e.pdb ? { pdb: e.pdb } : {}), message: e.message, retryInMs: e.retryInMs });
+        else if (e.type === 'eviction-blocked')
+          ctx.emit({
+            type: 'eviction-blocked',
+            node: ns.node,
+            pod: e.pod,
+            ...(e.pdb ? { pdb: e.pdb } : {}),
+            message: e.message,
+            retryInMs: e.retryInMs,
+          });
         else if (e.type === 'pod-gone') ctx.emit({ type: 'pod-gone', node: ns.node, pod: e.pod });
       });
       journal.update(() => {
@@ -95,7 +108,8 @@ export async function runNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeR
       await uncordonNode(ctx.client, ns.node, { current: true });
       journal.update((st) => {
         // Every journal entry of this node (an earlier phase, the apply a rollback undoes) is settled now.
-        for (const p of [...st.phases, ...(st.rollback?.phases ?? [])]) for (const n of p.nodes) if (n.node === ns.node) n.cordonedByUs = false;
+        for (const p of [...st.phases, ...(st.rollback?.phases ?? [])])
+          for (const n of p.nodes) if (n.node === ns.node) n.cordonedByUs = false;
       });
     }
     mark('health-gate');
@@ -126,7 +140,8 @@ function drainClient(ctx: ApplyContext): DrainClient {
     evictPod: (...a) => c.evictPod(...a),
     deletePod: (...a) => c.deletePod(...a),
     listPdbs: () => c.listPdbs(),
-    daemonSetExists: async (namespace, name) => ctx.cache.workload('DaemonSet', namespace, name) !== undefined || c.daemonSetExists(namespace, name),
+    daemonSetExists: async (namespace, name) =>
+      ctx.cache.workload('DaemonSet', namespace, name) !== undefined || c.daemonSetExists(namespace, name),
   };
 }
 
@@ -157,15 +172,27 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
       ns.driverRuns++;
     });
     try {
-      const io = { signal: ctx.signal, onOutput: (stream: 'stdout' | 'stderr', line: string) => ctx.emit({ type: 'driver-output', node: ns.node, stream, line }) };
+      const io = {
+        signal: ctx.signal,
+        onOutput: (stream: 'stdout' | 'stderr', line: string) =>
+          ctx.emit({ type: 'driver-output', node: ns.node, stream, line }),
+      };
       if (phase.action !== 'downgrade') await ctx.driver.upgrade(target, io);
       else if (ctx.driver.downgrade) await ctx.driver.downgrade(target, io);
-      else throw new NodeDriverError(`the ${ctx.driver.type} node driver cannot downgrade ${ns.node}`, 'FAILED', ns.node);
+      else
+        throw new NodeDriverError(`the ${ctx.driver.type} node driver cannot downgrade ${ns.node}`, 'FAILED', ns.node);
       return;
     } catch (e) {
-      const retriable = e instanceof NodeDriverError && (e.code === 'FAILED' || e.code === 'TIMEOUT') && attempt <= ctx.settings.driverRetries && !ctx.signal.aborted;
+      const retriable =
+        e instanceof NodeDriverError &&
+        (e.code === 'FAILED' || e.code === 'TIMEOUT') &&
+        attempt <= ctx.settings.driverRetries &&
+        !ctx.signal.aborted;
       if (!retriable) throw e;
-      ctx.emit({ type: 'warning', message: `node driver failed on ${ns.node} (attempt ${attempt}): ${(e as Error).message}; retrying in ${Math.round(ctx.settings.driverRetryDelayMs / 1000)}s` });
+      ctx.emit({
+        type: 'warning',
+        message: `node driver failed on ${ns.node} (attempt ${attempt}): ${(e as Error).message}; retrying in ${Math.round(ctx.settings.driverRetryDelayMs / 1000)}s`,
+      });
       await sleepResolvingOnAbort(ctx.settings.driverRetryDelayMs, ctx.signal);
       // Interrupted while waiting to retry: stop here rather than count a driver run that cannot happen.
       if (ctx.signal.aborted) throw e;
@@ -180,11 +207,18 @@ async function waitReady(ctx: ApplyContext, ns: NodeRunState): Promise<void> {
   const opts = { timeoutMs: ctx.settings.nodeReadyTimeoutMs, signal: ctx.signal, what: `${ns.node} Ready at ${ns.to}` };
   await ctx.cache.waitForNode(ns.node, (n) => n.ready && nodeAtVersion(n, ns.to), opts);
   if (ns.role === 'control-plane') {
-    await ctx.cache.systemPods.waitFor(() => controlPlaneAt(ctx.cache.systemPods.all(), ns.node, ns.to, true), { ...opts, what: `the control-plane pods of ${ns.node} Ready at ${ns.to}` });
+    await ctx.cache.systemPods.waitFor(() => controlPlaneAt(ctx.cache.systemPods.all(), ns.node, ns.to, true), {
+      ...opts,
+      what: `the control-plane pods of ${ns.node} Ready at ${ns.to}`,
+    });
   }
 }
 
-async function runGate(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState): Promise<{ healthy: boolean; failing: string[] }> {
+async function runGate(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  ns: NodeRunState,
+): Promise<{ healthy: boolean; failing: string[] }> {
   const gates = ctx.plan.options.healthGates;
   const inFlight = new Set([...ctx.inFlight].filter((n) => n !== ns.node));
   return waitForHealth(ctx.cache, {
@@ -198,12 +232,23 @@ async function runGate(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState
     runCommand: ctx.runCommand,
     onWaiting: (failing) => ctx.emit({ type: 'gate-waiting', phase: phase.id, node: ns.node, failing }),
   }).then((r) => {
-    ctx.emit(r.healthy ? { type: 'gate-passed', phase: phase.id, node: ns.node } : { type: 'gate-failed', phase: phase.id, node: ns.node, failing: r.failing });
+    ctx.emit(
+      r.healthy
+        ? { type: 'gate-passed', phase: phase.id, node: ns.node }
+        : { type: 'gate-failed', phase: phase.id, node: ns.node, failing: r.failing },
+    );
     return r;
   });
 }
 
-async function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, status: 'done' | 'skipped', started: number, detail?: string): Promise<NodeOutcome> {
+async function finish(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  ns: NodeRunState,
+  status: 'done' | 'skipped',
+  started: number,
+  detail?: string,
+): Promise<NodeOutcome> {
   const durationMs = status === 'skipped' ? 0 : (ns.durationMs ?? 0) + (Date.now() - started);
   // Not waited for: the lane moves on at once. A run killed before this reaches the disk resumes the node at
   // its last recorded step (after the driver): the driver is not run again, an uncordon is repeated (it is
@@ -215,11 +260,27 @@ async function finish(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState,
     // Only a resumed health gate needs them; a finished node's would grow the state by megabytes at scale.
     delete ns.touched;
   });
-  ctx.emit({ type: 'node-finished', phase: phase.id, node: ns.node, status, durationMs, evictions: ns.evictions, blockedMs: ns.blockedMs, ...(detail ? { detail } : {}) });
+  ctx.emit({
+    type: 'node-finished',
+    phase: phase.id,
+    node: ns.node,
+    status,
+    durationMs,
+    evictions: ns.evictions,
+    blockedMs: ns.blockedMs,
+    ...(detail ? { detail } : {}),
+  });
   return { kind: status };
 }
 
-async function stopNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunState, step: NodeStep, started: number, stop: RunStop): Promise<NodeOutcome> {
+async function stopNode(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  ns: NodeRunState,
+  step: NodeStep,
+  started: number,
+  stop: RunStop,
+): Promise<NodeOutcome> {
   await ctx.journal.commit(() => {
     // A paused node is still in progress at its step (the resumed run continues it); anything else failed.
     ns.status = stop.outcome === 'paused' ? 'in-progress' : 'failed';
@@ -234,26 +295,63 @@ async function stopNode(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunStat
 function classify(ctx: ApplyContext, ns: NodeRunState, step: NodeStep, e: unknown): RunStop {
   const msg = e instanceof Error ? e.message : String(e);
   const resume = ctx.advice.resume();
-  if (ctx.signal.aborted) return { outcome: 'paused', message: `interrupted during ${step} of ${ns.node}`, next: resume };
+  if (ctx.signal.aborted)
+    return { outcome: 'paused', message: `interrupted during ${step} of ${ns.node}`, next: resume };
   if (e instanceof DrainError) {
     const pods = e.pods.map((p) => `${p.pod}${p.pdb ? ` (PDB ${p.pdb})` : ''}: ${p.message}`);
     const detail = pods.length ? `\n  ${pods.join('\n  ')}` : '';
     if (e.code === 'PDB_BLOCKED' || e.code === 'TIMEOUT') {
-      return { outcome: 'paused', message: `drain of ${ns.node} did not finish: ${msg}${detail}`, next: [`Make the blocking pods evictable (scale the workload up, fix its unhealthy pods, or relax the PDB), then: ${resume[0]}`, ...resume.slice(1), ...ctx.advice.rollback()] };
+      return {
+        outcome: 'paused',
+        message: `drain of ${ns.node} did not finish: ${msg}${detail}`,
+        next: [
+          `Make the blocking pods evictable (scale the workload up, fix its unhealthy pods, or relax the PDB), then: ${resume[0]}`,
+          ...resume.slice(1),
+          ...ctx.advice.rollback(),
+        ],
+      };
     }
-    if (e.code === 'ABORTED') return { outcome: 'paused', message: `interrupted while draining ${ns.node}`, next: resume };
-    if (e.code === 'EVICTION_FAILED') return { outcome: 'paused', message: `drain of ${ns.node} stopped: ${msg}${detail}`, next: [`Check the API server and the pods named, then: ${resume[0]}`, ...ctx.advice.rollback()] };
-    return { outcome: 'blocked', message: `drain of ${ns.node} cannot proceed: ${msg}${detail}`, next: [`Fix what is named above (or re-plan with --force / --delete-emptydir-data if losing those pods is acceptable), then: ${resume[0]}`] };
+    if (e.code === 'ABORTED')
+      return { outcome: 'paused', message: `interrupted while draining ${ns.node}`, next: resume };
+    if (e.code === 'EVICTION_FAILED')
+      return {
+        outcome: 'paused',
+        message: `drain of ${ns.node} stopped: ${msg}${detail}`,
+        next: [`Check the API server and the pods named, then: ${resume[0]}`, ...ctx.advice.rollback()],
+      };
+    return {
+      outcome: 'blocked',
+      message: `drain of ${ns.node} cannot proceed: ${msg}${detail}`,
+      next: [
+        `Fix what is named above (or re-plan with --force / --delete-emptydir-data if losing those pods is acceptable), then: ${resume[0]}`,
+      ],
+    };
   }
   if (e instanceof NodeDriverError) {
     const tail = e.tail.length ? `\n  ${e.tail.slice(-10).join('\n  ')}` : '';
-    return { outcome: e.code === 'ABORTED' ? 'paused' : 'failed', message: `node driver failed on ${ns.node}: ${msg}${tail}`, next: [`Look at the node (the full output is in the run log), fix it, then: ${resume[0]}`, ...ctx.advice.rollback()] };
+    return {
+      outcome: e.code === 'ABORTED' ? 'paused' : 'failed',
+      message: `node driver failed on ${ns.node}: ${msg}${tail}`,
+      next: [
+        `Look at the node (the full output is in the run log), fix it, then: ${resume[0]}`,
+        ...ctx.advice.rollback(),
+      ],
+    };
   }
-  if (e instanceof NodeGoneError) return { outcome: 'failed', message: msg, next: [`Re-plan: k8s-upgrade plan --to ${ctx.plan.to} …`] };
+  if (e instanceof NodeGoneError)
+    return { outcome: 'failed', message: msg, next: [`Re-plan: k8s-upgrade plan --to ${ctx.plan.to} …`] };
   if (isWaitTimeout(e)) {
-    return { outcome: 'paused', message: `${ns.node} did not become Ready at ${ns.to} within ${Math.round(ctx.settings.nodeReadyTimeoutMs / 1000)}s (${msg})`, next: [`Check the node's kubelet (journalctl -u kubelet), then: ${resume[0]}`, ...ctx.advice.rollback()] };
+    return {
+      outcome: 'paused',
+      message: `${ns.node} did not become Ready at ${ns.to} within ${Math.round(ctx.settings.nodeReadyTimeoutMs / 1000)}s (${msg})`,
+      next: [`Check the node's kubelet (journalctl -u kubelet), then: ${resume[0]}`, ...ctx.advice.rollback()],
+    };
   }
-  return { outcome: 'failed', message: `${step} of ${ns.node} failed: ${msg}`, next: [...resume, ...ctx.advice.rollback()] };
+  return {
+    outcome: 'failed',
+    message: `${step} of ${ns.node} failed: ${msg}`,
+    next: [...resume, ...ctx.advice.rollback()],
+  };
 }
 
 function isWaitTimeout(e: unknown): boolean {

@@ -20,8 +20,15 @@ export function nodeAtVersion(node: NodeInfo, version: string): boolean {
 }
 
 /** Every static control-plane pod on `node` runs `version` (and, with `ready`, is Ready); true when it has none. */
-export function controlPlaneAt(kubeSystemPods: readonly PodInfo[], node: string, version: string, ready: boolean): boolean {
-  const mine = findComponents(kubeSystemPods, []).filter((c) => c.node === node && (STATIC as readonly string[]).includes(c.component));
+export function controlPlaneAt(
+  kubeSystemPods: readonly PodInfo[],
+  node: string,
+  version: string,
+  ready: boolean,
+): boolean {
+  const mine = findComponents(kubeSystemPods, []).filter(
+    (c) => c.node === node && (STATIC as readonly string[]).includes(c.component),
+  );
   // No mirror pods on the node (a control plane not run as static pods): the kubelet's version decides.
   if (mine.length === 0) return true;
   return STATIC.every((name) => {

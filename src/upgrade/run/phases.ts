@@ -12,7 +12,8 @@ export const ETCD_PHASE_ID = 'etcd-snapshot';
 export const POSTFLIGHT_PHASE_ID = 'postflight';
 
 /** A group's label for ids and titles: its selector, or `other workers` for the implicit last group. */
-export const groupLabel = (g: Pick<PlanGroup, 'selector' | 'implicit'>): string => (g.implicit || g.selector === '' ? 'other workers' : g.selector);
+export const groupLabel = (g: Pick<PlanGroup, 'selector' | 'implicit'>): string =>
+  g.implicit || g.selector === '' ? 'other workers' : g.selector;
 
 function node(name: string, role: NodeRunState['role'], to: string): NodeRunState {
   return { node: name, role, to, status: 'pending', cordonedByUs: false, evictions: 0, blockedMs: 0, driverRuns: 0 };
@@ -26,9 +27,23 @@ export function buildPhases(plan: UpgradePlan): PhaseRunState[] {
       const { to, nodes } = step.hop;
       // A verified etcd snapshot right before the first control-plane change (and before every hop with perHop).
       if (cpHops++ === 0 || plan.options.etcdSnapshot.perHop) {
-        phases.push({ id: `${ETCD_PHASE_ID}/${to}`, kind: 'etcd-snapshot', title: `etcd snapshot before ${to}`, to, status: 'pending', nodes: [] });
+        phases.push({
+          id: `${ETCD_PHASE_ID}/${to}`,
+          kind: 'etcd-snapshot',
+          title: `etcd snapshot before ${to}`,
+          to,
+          status: 'pending',
+          nodes: [],
+        });
       }
-      phases.push({ id: `control-plane/${to}`, kind: 'control-plane', title: `control plane → ${to}`, to, status: 'pending', nodes: nodes.map((n) => node(n, 'control-plane', to)) });
+      phases.push({
+        id: `control-plane/${to}`,
+        kind: 'control-plane',
+        title: `control plane → ${to}`,
+        to,
+        status: 'pending',
+        nodes: nodes.map((n) => node(n, 'control-plane', to)),
+      });
       continue;
     }
     const { to, nodes } = step.hop;

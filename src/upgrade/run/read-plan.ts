@@ -8,7 +8,10 @@ export function readPlan(path: string): UpgradePlan {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ApplyInputError(`cannot read the plan ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}. Write one with k8s-upgrade plan --to vX.Y.Z`, { cause: e });
+    throw new ApplyInputError(
+      `cannot read the plan ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}. Write one with k8s-upgrade plan --to vX.Y.Z`,
+      { cause: e },
+    );
   }
   return parsePlan(text, { source: path });
 }

@@ -113,13 +113,34 @@ export class StateMirror {
       const gz = plain ? undefined : gzipSync(json);
       // binaryData travels base64-encoded: 4/3 of the gzip size.
       if (gz && Math.ceil(gz.length / 3) * 4 > MAX_MIRROR_BYTES) {
-        throw new StateMirrorError(`The run state is ${Buffer.byteLength(json)} bytes (${gz.length} gzipped), too large for ${where} (1 MiB at most); the cluster mirror is not updated. The local state file stays the authority.`);
+        throw new StateMirrorError(
+          `The run state is ${Buffer.byteLength(json)} bytes (${gz.length} gzipped), too large for ${where} (1 MiB at most); the cluster mirror is not updated. The local state file stays the authority.`,
+        );
       }
       const labels = { ...MIRROR_LABELS };
-      if (gz) await this.client.putConfigMap({ namespace: this.namespace, name: this.name, labels, data: {}, binaryData: { [MIRROR_GZIP_KEY]: gz } });
-      else await this.client.putConfigMap({ namespace: this.namespace, name: this.name, labels, data: { [MIRROR_KEY]: json } });
+      if (gz)
+        await this.client.putConfigMap({
+          namespace: this.namespace,
+          name: this.name,
+          labels,
+          data: {},
+          binaryData: { [MIRROR_GZIP_KEY]: gz },
+        });
+      else
+        await this.client.putConfigMap({
+          namespace: this.namespace,
+          name: this.name,
+          labels,
+          data: { [MIRROR_KEY]: json },
+        });
     } catch (e) {
-      const err = e instanceof StateMirrorError ? e : new StateMirrorError(`Could not mirror the run state to ${where}: ${(e as Error).message}. The local state file stays the authority; the run goes on.`, { cause: e });
+      const err =
+        e instanceof StateMirrorError
+          ? e
+          : new StateMirrorError(
+              `Could not mirror the run state to ${where}: ${(e as Error).message}. The local state file stays the authority; the run goes on.`,
+              { cause: e },
+            );
       try {
         this.opts.onError?.(err);
       } catch {
@@ -133,7 +154,11 @@ export class StateMirror {
  * Reads the mirrored run state of `planName` (e.g. a CI runner resuming on another machine); `undefined`
  * when there is none. Throws StateFileError when the mirror holds something that is not a run state.
  */
-export async function readMirror(client: ConfigMapStore, planName: string, namespace = MIRROR_NAMESPACE): Promise<RunState | undefined> {
+export async function readMirror(
+  client: ConfigMapStore,
+  planName: string,
+  namespace = MIRROR_NAMESPACE,
+): Promise<RunState | undefined> {
   const name = mirrorNameFor(planName);
   const cm = await client.getConfigMap(namespace, name);
   if (!cm) return undefined;
@@ -143,7 +168,11 @@ export async function readMirror(client: ConfigMapStore, planName: string, names
     try {
       text = gunzipSync(gz).toString('utf8');
     } catch (e) {
-      throw new StateFileError(`The run state in ConfigMap ${namespace}/${name} (key ${MIRROR_GZIP_KEY}) is not valid gzip (${(e as Error).message}); use the local state file, or delete the ConfigMap to start a new run.`, `ConfigMap ${namespace}/${name}`, { cause: e });
+      throw new StateFileError(
+        `The run state in ConfigMap ${namespace}/${name} (key ${MIRROR_GZIP_KEY}) is not valid gzip (${(e as Error).message}); use the local state file, or delete the ConfigMap to start a new run.`,
+        `ConfigMap ${namespace}/${name}`,
+        { cause: e },
+      );
     }
     return parseRunState(text, `ConfigMap ${namespace}/${name} (key ${MIRROR_GZIP_KEY})`);
   }

@@ -44,7 +44,11 @@ export async function writeStateFile(path: string, state: RunState): Promise<voi
   try {
     await writeFileAtomically(path, tmp, data);
   } catch (e) {
-    throw new StateFileError(`Cannot write the run state ${path}: ${(e as Error).message}. Check that the folder exists and is writable; the run stops so that no step goes unrecorded.`, path, { cause: e });
+    throw new StateFileError(
+      `Cannot write the run state ${path}: ${(e as Error).message}. Check that the folder exists and is writable; the run stops so that no step goes unrecorded.`,
+      path,
+      { cause: e },
+    );
   }
 }
 
@@ -66,12 +70,19 @@ export function parseRunState(text: string, source: string): RunState {
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new StateFileError(`The run state ${source} is not valid JSON (${(e as Error).message}). It may have been edited or truncated; restore it from the cluster mirror or move it aside to start a new run.`, source, { cause: e });
+    throw new StateFileError(
+      `The run state ${source} is not valid JSON (${(e as Error).message}). It may have been edited or truncated; restore it from the cluster mirror or move it aside to start a new run.`,
+      source,
+      { cause: e },
+    );
   }
   const problems = runStateProblems(v);
   if (problems.length > 0) {
     const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? ` (and ${problems.length - 3} more)` : '');
-    throw new StateFileError(`The run state ${source} is not a k8s-upgrade run state: ${shown}. Move it aside to start a new run, or restore it from the cluster mirror.`, source);
+    throw new StateFileError(
+      `The run state ${source} is not a k8s-upgrade run state: ${shown}. Move it aside to start a new run, or restore it from the cluster mirror.`,
+      source,
+    );
   }
   // The document itself, not zod's copy: fields a newer release wrote are kept when this one rewrites the state.
   return v as RunState;

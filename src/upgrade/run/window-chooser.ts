@@ -36,7 +36,13 @@ export function prefetchPlacement(ctx: ApplyContext, next: PhaseRunState | undef
  * budgets the nodes in flight are spending (disruption-spread.ts). Nodes an earlier attempt left in progress
  * still go first. Without the pod placement (the list failed) the window keeps plan order, with a warning.
  */
-export async function windowChooser(ctx: ApplyContext, phase: PhaseRunState, nodes: string[], window: number, startedEarlier: (status: string) => boolean): Promise<WindowChooser<string> | undefined> {
+export async function windowChooser(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  nodes: string[],
+  window: number,
+  startedEarlier: (status: string) => boolean,
+): Promise<WindowChooser<string> | undefined> {
   const status = new Map(phase.nodes.map((n) => [n.node, n.status]));
   const todo = nodes.filter((n) => status.get(n) !== 'done' && status.get(n) !== 'skipped');
   if (phase.kind !== 'workers' || window < 2 || todo.length <= window) return undefined;
@@ -46,7 +52,10 @@ export async function windowChooser(ctx: ApplyContext, phase: PhaseRunState, nod
     prefetchesOf(ctx).delete(phase.id);
     spread = await spreadFor(ctx, todo, window, await early?.catch(() => undefined));
   } catch (e) {
-    ctx.emit({ type: 'warning', message: `could not read where the pods are (${(e as Error).message}); the window takes the nodes in plan order` });
+    ctx.emit({
+      type: 'warning',
+      message: `could not read where the pods are (${(e as Error).message}); the window takes the nodes in plan order`,
+    });
     return undefined;
   }
   const first = new Set(nodes.filter((n) => startedEarlier(status.get(n) ?? '')));

@@ -40,7 +40,14 @@ export function openingPace(items: number, size: number): number {
   return Math.min(size, Math.max(remainder, Math.ceil(size / 8)));
 }
 
-export async function runRolling<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, shouldStop: () => boolean, chooser?: WindowChooser<T>, opening?: WindowOpening<T>): Promise<void> {
+export async function runRolling<T>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<void>,
+  shouldStop: () => boolean,
+  chooser?: WindowChooser<T>,
+  opening?: WindowOpening<T>,
+): Promise<void> {
   const waiting = [...items];
   const lanes = Math.max(1, Math.min(size, items.length));
   // Permits for the lanes' first nodes beyond `atOnce`: one is handed back as each paced drain ends.
@@ -88,7 +95,11 @@ export async function runRolling<T>(items: readonly T[], size: number, work: (it
   await Promise.all(Array.from({ length: lanes }, lane));
 }
 
-export async function runBatches<T>(batches: readonly (readonly T[])[], work: (item: T) => Promise<void>, shouldStop: () => boolean): Promise<void> {
+export async function runBatches<T>(
+  batches: readonly (readonly T[])[],
+  work: (item: T) => Promise<void>,
+  shouldStop: () => boolean,
+): Promise<void> {
   for (const batch of batches) {
     if (shouldStop()) return;
     await Promise.all(batch.map(work));

@@ -20,20 +20,50 @@ describe('KubeClusterClient preflight reads', () => {
   it('lists pods like the typed client, with every filter', async () => {
     const typed = (await env.core.listPodForAllNamespaces()).items;
     const all = await env.client.listPods();
-    expect(all.map((p) => `${p.namespace}/${p.name}`).sort()).toEqual(typed.map((p) => `${p.metadata!.namespace}/${p.metadata!.name}`).sort());
+    expect(all.map((p) => `${p.namespace}/${p.name}`).sort()).toEqual(
+      typed.map((p) => `${p.metadata!.namespace}/${p.metadata!.name}`).sort(),
+    );
     const mirror = all.find((p) => p.name === 'kube-apiserver-cp-1');
-    expect(mirror).toMatchObject({ mirror: true, nodeName: 'cp-1', ready: true, labels: { component: 'kube-apiserver' } });
+    expect(mirror).toMatchObject({
+      mirror: true,
+      nodeName: 'cp-1',
+      ready: true,
+      labels: { component: 'kube-apiserver' },
+    });
     expect(mirror?.requests.cpuMilli).toBe(250);
     expect((await env.client.listPods({ namespace: 'payments' })).every((p) => p.namespace === 'payments')).toBe(true);
     expect((await env.client.listPods({ nodeName: 'blue-1' })).every((p) => p.nodeName === 'blue-1')).toBe(true);
-    expect((await env.client.listPods({ labelSelector: 'app=ledger' })).map((p) => p.labels.app)).toEqual(['ledger', 'ledger']);
+    expect((await env.client.listPods({ labelSelector: 'app=ledger' })).map((p) => p.labels.app)).toEqual([
+      'ledger',
+      'ledger',
+    ]);
   });
 
   it('reads pods in protobuf, into the same views as the JSON list gives', async () => {
     const ns = 'default';
-    const pod = (name: string, spec: object, metadata: object = {}) => env.core.createNamespacedPod({ namespace: ns, body: { metadata: { name, ...metadata }, spec: { containers: [{ name: 'c', image: 'img:1' }], ...spec } } });
-    await pod('pb-volumes', { volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'x' } }], nodeSelector: { pool: 'blue' }, tolerations: [{ operator: 'Exists' }, { key: 'gpu', operator: 'Equal', value: 'yes', effect: 'NoSchedule', tolerationSeconds: 60 }] });
-    await pod('pb-init', { initContainers: [{ name: 'i', image: 'busybox', resources: { requests: { cpu: '2', memory: '1Gi' } } }], containers: [{ name: 'a', image: 'a', resources: { requests: { cpu: '100m', memory: '3Gi' } } }, { name: 'b', image: 'b' }] });
+    const pod = (name: string, spec: object, metadata: object = {}) =>
+      env.core.createNamespacedPod({
+        namespace: ns,
+        body: { metadata: { name, ...metadata }, spec: { containers: [{ name: 'c', image: 'img:1' }], ...spec } },
+      });
+    await pod('pb-volumes', {
+      volumes: [
+        { name: 'scratch', emptyDir: {} },
+        { name: 'cfg', configMap: { name: 'x' } },
+      ],
+      nodeSelector: { pool: 'blue' },
+      tolerations: [
+        { operator: 'Exists' },
+        { key: 'gpu', operator: 'Equal', value: 'yes', effect: 'NoSchedule', tolerationSeconds: 60 },
+      ],
+    });
+    await pod('pb-init', {
+      initContainers: [{ name: 'i', image: 'busybox', resources: { requests: { cpu: '2', memory: '1Gi' } } }],
+      containers: [
+        { name: 'a', image: 'a', resources: { requests: { cpu: '100m', memory: '3Gi' } } },
+        { name: 'b', image: 'b' },
+      ],
+    });
     await pod('pb-unicode', {}, { labels: { team: 'équipe', emoji: '🚀' }, annotations: { note: 'ünïcödé' } });
     const answers: RawResponse[] = [];
     const client: KubeClusterClient = env.client;
@@ -53,17 +83,30 @@ describe('KubeClusterClient preflight reads', () => {
     expect(answers.every((r) => r.bytes !== undefined)).toBe(true);
     const viaJson = await rawPaginate(rawGet, 'list pods', '/api/v1/pods', {}, 500, toPodInfo);
     expect(viaProtobuf).toEqual(viaJson);
-    expect(viaProtobuf.find((p) => p.name === 'pb-volumes')).toMatchObject({ emptyDirVolumes: ['scratch'], nodeSelector: { pool: 'blue' } });
-    expect(viaProtobuf.find((p) => p.name === 'pb-init')?.requests).toEqual({ cpuMilli: 2000, memoryBytes: 3 * 2 ** 30, pods: 1 });
+    expect(viaProtobuf.find((p) => p.name === 'pb-volumes')).toMatchObject({
+      emptyDirVolumes: ['scratch'],
+      nodeSelector: { pool: 'blue' },
+    });
+    expect(viaProtobuf.find((p) => p.name === 'pb-init')?.requests).toEqual({
+      cpuMilli: 2000,
+      memoryBytes: 3 * 2 ** 30,
+      pods: 1,
+    });
     expect(viaProtobuf.find((p) => p.name === 'pb-unicode')?.labels).toEqual({ team: 'équipe', emoji: '🚀' });
-    for (const name of ['pb-volumes', 'pb-init', 'pb-unicode']) await env.core.deleteNamespacedPod({ namespace: ns, name, gracePeriodSeconds: 0 });
+    for (const name of ['pb-volumes', 'pb-init', 'pb-unicode'])
+      await env.core.deleteNamespacedPod({ namespace: ns, name, gracePeriodSeconds: 0 });
   });
 
   it('turns API failures into ClusterApiError', async () => {
     const admin = SandboxAdminClient.fromKubeconfig(env.t.kubeconfigPath);
     await admin.addFault({ type: 'api-errors', rate: 1, code: 503, pathPrefix: '/api/v1/pods' });
     try {
-      await expect(env.client.listPods()).rejects.toSatisfy((e) => e instanceof ClusterApiError && e.status === 503 && e.message.startsWith('list pods: sandbox: injected fault'));
+      await expect(env.client.listPods()).rejects.toSatisfy(
+        (e) =>
+          e instanceof ClusterApiError &&
+          e.status === 503 &&
+          e.message.startsWith('list pods: sandbox: injected fault'),
+      );
     } finally {
       await admin.clearFaults();
     }
@@ -77,15 +120,25 @@ describe('KubeClusterClient preflight reads', () => {
 
   it('reads secrets by label, page by page', async () => {
     for (let i = 0; i < 60; i++) {
-      await env.core.createNamespacedSecret({ namespace: 'default', body: { metadata: { name: `s-${i}`, labels: { owner: i % 2 ? 'helm' : 'me' } }, data: { k: Buffer.from(String(i)).toString('base64') } } });
+      await env.core.createNamespacedSecret({
+        namespace: 'default',
+        body: {
+          metadata: { name: `s-${i}`, labels: { owner: i % 2 ? 'helm' : 'me' } },
+          data: { k: Buffer.from(String(i)).toString('base64') },
+        },
+      });
     }
     const seen: string[] = [];
-    await env.client.forEachSecret('owner=helm', (s) => seen.push(`${s.name}=${Buffer.from(s.data.k ?? '', 'base64').toString()}`));
+    await env.client.forEachSecret('owner=helm', (s) =>
+      seen.push(`${s.name}=${Buffer.from(s.data.k ?? '', 'base64').toString()}`),
+    );
     expect(seen).toHaveLength(30);
     expect(seen).toContain('s-59=59');
   });
 
   it('answers access reviews', async () => {
-    expect(await env.client.canI({ verb: 'create', group: '', resource: 'pods', subresource: 'eviction' })).toMatchObject({ allowed: true });
+    expect(
+      await env.client.canI({ verb: 'create', group: '', resource: 'pods', subresource: 'eviction' }),
+    ).toMatchObject({ allowed: true });
   });
 });

@@ -23,15 +23,26 @@ describe('demo workload', () => {
     expect(inv.serverVersion).toBe('v1.31.4');
     expect(inv.nodes.filter((n) => n.controlPlane).map((n) => n.name)).toEqual(['cp-1', 'cp-2', 'cp-3']);
     const byComponent = (c: string) => inv.components.filter((x) => x.component === c);
-    expect(byComponent('kube-apiserver').map((c) => `${c.node} ${c.version} ${c.ready}`)).toEqual(['cp-1 v1.31.4 true', 'cp-2 v1.31.4 true', 'cp-3 v1.31.4 true']);
+    expect(byComponent('kube-apiserver').map((c) => `${c.node} ${c.version} ${c.ready}`)).toEqual([
+      'cp-1 v1.31.4 true',
+      'cp-2 v1.31.4 true',
+      'cp-3 v1.31.4 true',
+    ]);
     expect(byComponent('etcd').map((c) => c.version)).toEqual(['3.5.15-0', '3.5.15-0', '3.5.15-0']);
-    expect(byComponent('kube-proxy')).toEqual([{ component: 'kube-proxy', version: 'v1.31.4', image: 'registry.k8s.io/kube-proxy:v1.31.4' }]);
+    expect(byComponent('kube-proxy')).toEqual([
+      { component: 'kube-proxy', version: 'v1.31.4', image: 'registry.k8s.io/kube-proxy:v1.31.4' },
+    ]);
     expect(byComponent('coredns')[0]?.image).toMatch(/coredns:v\d+\.\d+\.\d+$/);
   });
 
   it('shows the demo findings', async () => {
     const findings = await preflight(env, { target: 'v1.32.0' });
-    expect(ids(findings)).toEqual(['pdb-never-allows-eviction', 'pod-emptydir', 'pod-unmanaged', 'single-replica-no-pdb']);
+    expect(ids(findings)).toEqual([
+      'pdb-never-allows-eviction',
+      'pod-emptydir',
+      'pod-unmanaged',
+      'single-replica-no-pdb',
+    ]);
     expect(names(withId(findings, 'pdb-never-allows-eviction')[0], 'PodDisruptionBudget')).toEqual(['payments/ledger']);
     expect(names(withId(findings, 'pod-unmanaged')[0])).toEqual(['default/debug-toolbox']);
     expect(names(withId(findings, 'pod-emptydir')[0]).every((n) => n.startsWith('shop/catalog-'))).toBe(true);
@@ -39,7 +50,10 @@ describe('demo workload', () => {
   });
 
   it('finds no room when three workers drain at once', async () => {
-    const findings = await preflight(env, { target: 'v1.32.0', batching: { groups: ['pool=blue', 'pool=green'], maxUnavailable: 3 } });
+    const findings = await preflight(env, {
+      target: 'v1.32.0',
+      batching: { groups: ['pool=blue', 'pool=green'], maxUnavailable: 3 },
+    });
     const capacity = withId(findings, 'capacity-insufficient');
     expect(capacity.map((f) => names(f, 'Node'))).toEqual([
       ['blue-1', 'blue-2', 'blue-3'],
@@ -57,7 +71,14 @@ describe('demo workload', () => {
       return requests.reduce((n, r) => n + r.count, 0);
     };
     const small = await startEnv({ controlPlanes: 1, pools: [{ name: 'blue', count: 2 }], workload: { kind: 'none' } });
-    const large = await startEnv({ controlPlanes: 3, pools: [{ name: 'blue', count: 20 }, { name: 'green', count: 20 }], workload: { kind: 'none' } });
+    const large = await startEnv({
+      controlPlanes: 3,
+      pools: [
+        { name: 'blue', count: 20 },
+        { name: 'green', count: 20 },
+      ],
+      workload: { kind: 'none' },
+    });
     try {
       const [a, b] = [await count(small), await count(large)];
       expect(a).toBeGreaterThan(0);

@@ -18,7 +18,12 @@ describe('drain checks', () => {
   let scenario: Finding[];
 
   beforeAll(async () => {
-    env = await startEnv({ version: 'v1.31.4', controlPlanes: 1, pools: [{ name: 'blue', count: 3 }], workload: { kind: 'none' } });
+    env = await startEnv({
+      version: 'v1.31.4',
+      controlPlanes: 1,
+      pools: [{ name: 'blue', count: 3 }],
+      workload: { kind: 'none' },
+    });
     await ensureNamespace(env, 'web');
     for (const app of ['front', 'api']) {
       await createApp(env, 'web', app, { replicas: 3 });
@@ -52,7 +57,15 @@ describe('drain checks', () => {
 
   it('fires every drain check on the scenario', () => {
     expect(ids(scenario)).toEqual(
-      expect.arrayContaining(['pdb-never-allows-eviction', 'pdb-multiple-match', 'pod-unmanaged', 'pod-emptydir', 'single-replica-no-pdb', 'capacity-insufficient', 'node-cordoned']),
+      expect.arrayContaining([
+        'pdb-never-allows-eviction',
+        'pdb-multiple-match',
+        'pod-unmanaged',
+        'pod-emptydir',
+        'single-replica-no-pdb',
+        'capacity-insufficient',
+        'node-cordoned',
+      ]),
     );
   });
 
@@ -85,7 +98,9 @@ describe('drain checks', () => {
     expect(capacity.length).toBeGreaterThan(0);
     for (const f of capacity) {
       expect(names(f, 'Pod').some((n) => n.startsWith('scn/big-'))).toBe(true);
-      expect(f.message).toMatch(/requesting cpu [\d.m]+, memory \S+, \d+ pods?; the nodes that stay schedulable have cpu/);
+      expect(f.message).toMatch(
+        /requesting cpu [\d.m]+, memory \S+, \d+ pods?; the nodes that stay schedulable have cpu/,
+      );
     }
   });
 
@@ -94,7 +109,10 @@ describe('drain checks', () => {
   });
 
   it('turns emptyDir and unmanaged pods into warnings with the drain flags', async () => {
-    const flagged = await preflight(env, { target: TARGET, options: { deleteEmptyDirData: true, forceUnmanaged: true } });
+    const flagged = await preflight(env, {
+      target: TARGET,
+      options: { deleteEmptyDirData: true, forceUnmanaged: true },
+    });
     expect(withId(flagged, 'pod-emptydir')[0]?.severity).toBe('warning');
     expect(withId(flagged, 'pod-unmanaged')[0]?.severity).toBe('warning');
   });

@@ -16,7 +16,12 @@ const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const noCommand = async () => ({ ok: true, output: '' });
 
 /** A local HTTP server whose answer the test sets: a status code, or `hang` (never answers). */
-async function gateServer(): Promise<{ url: string; set(s: number | 'hang'): void; lastAuth(): string | undefined; close(): Promise<void> }> {
+async function gateServer(): Promise<{
+  url: string;
+  set(s: number | 'hang'): void;
+  lastAuth(): string | undefined;
+  close(): Promise<void>;
+}> {
   let answer: number | 'hang' = 200;
   let auth: string | undefined;
   const server: Server = createServer((req, res) => {
@@ -66,7 +71,10 @@ describe('checkHttpGate', () => {
     const failed = await checkHttpGate(withCreds, 2_000);
     expect(failed.detail).not.toMatch(/s3cr|hunter2|gate-user/);
     expect((await checkHttpGate('http://127.0.0.1:1/x', 2_000)).ok).toBe(false);
-    expect(await checkHttpGate('not a url', 2_000)).toEqual({ ok: false, detail: expect.stringMatching(/not a valid URL/) });
+    expect(await checkHttpGate('not a url', 2_000)).toEqual({
+      ok: false,
+      detail: expect.stringMatching(/not a valid URL/),
+    });
   });
 });
 
@@ -96,7 +104,10 @@ describe('health gates on a sandbox', () => {
   });
 
   const healthyNow = (input: { inFlight?: Set<string>; touched?: OwnerRef[] } = {}) =>
-    cache.waitFor(() => evaluateHealth(cache, { inFlight: input.inFlight ?? new Set(), touched: input.touched ?? [] }).healthy, { timeoutMs: 20_000, what: 'a healthy cluster' });
+    cache.waitFor(
+      () => evaluateHealth(cache, { inFlight: input.inFlight ?? new Set(), touched: input.touched ?? [] }).healthy,
+      { timeoutMs: 20_000, what: 'a healthy cluster' },
+    );
 
   it('fails while a node is NotReady (unless it is in flight) and passes once it is back, with no API request while waiting', async () => {
     await healthyNow();
@@ -108,7 +119,16 @@ describe('health gates on a sandbox', () => {
 
     await raw(t, '/sandbox/v1/stats', { method: 'DELETE' });
     const waiting: string[][] = [];
-    const result = waitForHealth(cache, { inFlight: new Set(), touched: [], timeoutMs: 20_000, soakMs: 200, http: [], commands: [], runCommand: noCommand, onWaiting: (f) => waiting.push(f) });
+    const result = waitForHealth(cache, {
+      inFlight: new Set(),
+      touched: [],
+      timeoutMs: 20_000,
+      soakMs: 200,
+      http: [],
+      commands: [],
+      runCommand: noCommand,
+      onWaiting: (f) => waiting.push(f),
+    });
     await new Promise((r) => setTimeout(r, 300));
     t.sandbox.cluster.faults.clear();
     await expect(result).resolves.toEqual({ healthy: true, failing: [] });
@@ -120,26 +140,53 @@ describe('health gates on a sandbox', () => {
   it('fails while a drained Deployment is below its replicas and its budget unhealthy, passes once they recover', async () => {
     await apps.createNamespacedDeployment({
       namespace: 'default',
-      body: { metadata: { name: 'web' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1' }] } } } },
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1' }] } },
+        },
+      },
     });
-    await policy.createNamespacedPodDisruptionBudget({ namespace: 'default', body: { metadata: { name: 'web' }, spec: { minAvailable: 3, selector: { matchLabels: { app: 'web' } } } } });
-    const rs = await cache.waitFor(() => cache.workloads.ReplicaSet.all().find((w) => w.owner?.name === 'web' && w.availableReplicas === 2), { timeoutMs: 20_000, what: 'web available' });
+    await policy.createNamespacedPodDisruptionBudget({
+      namespace: 'default',
+      body: { metadata: { name: 'web' }, spec: { minAvailable: 3, selector: { matchLabels: { app: 'web' } } } },
+    });
+    const rs = await cache.waitFor(
+      () => cache.workloads.ReplicaSet.all().find((w) => w.owner?.name === 'web' && w.availableReplicas === 2),
+      { timeoutMs: 20_000, what: 'web available' },
+    );
     const touched = [{ kind: 'ReplicaSet', name: rs.name, uid: rs.uid, apiVersion: 'apps/v1' }];
     // Nowhere to schedule the third replica: every worker cordoned.
-    for (const n of ['blue-1', 'blue-2']) await core.patchNode({ name: n, body: { spec: { unschedulable: true } } }, merge);
+    for (const n of ['blue-1', 'blue-2'])
+      await core.patchNode({ name: n, body: { spec: { unschedulable: true } } }, merge);
     await apps.patchNamespacedDeployment({ namespace: 'default', name: 'web', body: { spec: { replicas: 3 } } }, merge);
     const failing = await cache.waitFor(
       () => {
         const r = evaluateHealth(cache, { inFlight: new Set(), touched });
-        return r.failing.includes('deployment default/web: 2/3 available') && r.failing.some((f) => f.startsWith('pdb ')) ? r.failing : undefined;
+        return r.failing.includes('deployment default/web: 2/3 available') &&
+          r.failing.some((f) => f.startsWith('pdb '))
+          ? r.failing
+          : undefined;
       },
       { timeoutMs: 20_000, what: 'web and its budget failing' },
     );
     expect(failing).toEqual(['deployment default/web: 2/3 available', 'pdb default/web: 2/3 healthy']);
 
     const waiting: string[][] = [];
-    const result = waitForHealth(cache, { inFlight: new Set(), touched, timeoutMs: 20_000, soakMs: 200, http: [], commands: [], runCommand: noCommand, onWaiting: (f) => waiting.push(f) });
-    for (const n of ['blue-1', 'blue-2']) await core.patchNode({ name: n, body: { spec: { unschedulable: null } } }, merge);
+    const result = waitForHealth(cache, {
+      inFlight: new Set(),
+      touched,
+      timeoutMs: 20_000,
+      soakMs: 200,
+      http: [],
+      commands: [],
+      runCommand: noCommand,
+      onWaiting: (f) => waiting.push(f),
+    });
+    for (const n of ['blue-1', 'blue-2'])
+      await core.patchNode({ name: n, body: { spec: { unschedulable: null } } }, merge);
     await expect(result).resolves.toEqual({ healthy: true, failing: [] });
     expect(waiting[0]).toEqual(['deployment default/web: 2/3 available', 'pdb default/web: 2/3 healthy']);
   });
@@ -182,7 +229,10 @@ describe('health gates on a sandbox', () => {
         return { ok: false, output: 'app says no' };
       },
     });
-    expect(timedOut).toEqual({ healthy: false, failing: [`http gate ${srv.url}: HTTP 503`, 'command "check-app --strict" failed: app says no'] });
+    expect(timedOut).toEqual({
+      healthy: false,
+      failing: [`http gate ${srv.url}: HTTP 503`, 'command "check-app --strict" failed: app says no'],
+    });
     expect(commandRuns[0]).toEqual(['check-app', '--strict']);
   });
 });

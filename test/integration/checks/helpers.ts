@@ -4,8 +4,21 @@
  */
 import { AppsV1Api, CoreV1Api, PolicyV1Api, type V1Pod } from '@kubernetes/client-node';
 import { KubeClusterClient, type ClusterReads } from '../../../src/cluster/index.js';
-import { batchNodes, gatherInventory, runPreflight, versionPathInput, type PreflightContext, type PreflightOptions } from '../../../src/checks/index.js';
-import { computeVersionPath, parseTargetVersion, planWorkerBatches, type BatchingOptions, type Finding } from '../../../src/plan/index.js';
+import {
+  batchNodes,
+  gatherInventory,
+  runPreflight,
+  versionPathInput,
+  type PreflightContext,
+  type PreflightOptions,
+} from '../../../src/checks/index.js';
+import {
+  computeVersionPath,
+  parseTargetVersion,
+  planWorkerBatches,
+  type BatchingOptions,
+  type Finding,
+} from '../../../src/plan/index.js';
 import { startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
 import type { StartOptions } from '../../../src/sandbox/index.js';
 
@@ -19,7 +32,13 @@ export interface Env {
 
 export async function startEnv(opts: StartOptions): Promise<Env> {
   const t = await startTestSandbox(opts);
-  const env = { t, client: new KubeClusterClient(t.kc, t.sandbox.url), core: t.kc.makeApiClient(CoreV1Api), apps: t.kc.makeApiClient(AppsV1Api), policy: t.kc.makeApiClient(PolicyV1Api) };
+  const env = {
+    t,
+    client: new KubeClusterClient(t.kc, t.sandbox.url),
+    core: t.kc.makeApiClient(CoreV1Api),
+    apps: t.kc.makeApiClient(AppsV1Api),
+    policy: t.kc.makeApiClient(PolicyV1Api),
+  };
   await settled(env);
   return env;
 }
@@ -31,7 +50,10 @@ export async function settled(env: Env, what = 'pods Ready and PDB status curren
   await waitFor(async () => {
     const pods = (await env.core.listPodForAllNamespaces()).items;
     const pdbs = (await env.policy.listPodDisruptionBudgetForAllNamespaces()).items;
-    return pods.every((p) => p.status?.phase === 'Succeeded' || podReady(p)) && pdbs.every((b) => (b.status?.observedGeneration ?? 0) >= (b.metadata?.generation ?? 1));
+    return (
+      pods.every((p) => p.status?.phase === 'Succeeded' || podReady(p)) &&
+      pdbs.every((b) => (b.status?.observedGeneration ?? 0) >= (b.metadata?.generation ?? 1))
+    );
   }, what);
 }
 
@@ -65,4 +87,6 @@ export async function preflight(env: Env, o: RunOptions): Promise<Finding[]> {
 export const ids = (findings: Finding[]): string[] => [...new Set(findings.map((f) => f.id))].sort();
 export const withId = (findings: Finding[], id: string): Finding[] => findings.filter((f) => f.id === id);
 export const names = (f: Finding | undefined, kind?: string): string[] =>
-  (f?.objects ?? []).filter((o) => !kind || o.kind === kind).map((o) => (o.namespace ? `${o.namespace}/${o.name}` : o.name));
+  (f?.objects ?? [])
+    .filter((o) => !kind || o.kind === kind)
+    .map((o) => (o.namespace ? `${o.namespace}/${o.name}` : o.name));

@@ -15,7 +15,12 @@ describe('node and control-plane checks (1.31)', () => {
   let env: Env;
   let admin: SandboxAdminClient;
   beforeAll(async () => {
-    env = await startEnv({ version: 'v1.31.4', controlPlanes: 1, pools: [{ name: 'blue', count: 3 }], workload: { kind: 'none' } });
+    env = await startEnv({
+      version: 'v1.31.4',
+      controlPlanes: 1,
+      pools: [{ name: 'blue', count: 3 }],
+      workload: { kind: 'none' },
+    });
     admin = SandboxAdminClient.fromKubeconfig(env.t.kubeconfigPath);
   });
   afterAll(() => env?.t.stop());
@@ -26,7 +31,11 @@ describe('node and control-plane checks (1.31)', () => {
 
   it('reports a node whose kubelet never comes back as not Ready', async () => {
     await admin.upgrade('cp-1', 'v1.31.5');
-    await waitFor(async () => (await env.client.getNode('cp-1'))?.kubeletVersion === 'v1.31.5' && (await env.client.getNode('cp-1'))?.ready, 'cp-1 back at v1.31.5');
+    await waitFor(
+      async () =>
+        (await env.client.getNode('cp-1'))?.kubeletVersion === 'v1.31.5' && (await env.client.getNode('cp-1'))?.ready,
+      'cp-1 back at v1.31.5',
+    );
     await admin.addFault({ type: 'node-never-ready', node: 'blue-1' });
     await admin.upgrade('blue-1', 'v1.31.5');
     await waitFor(async () => !(await env.client.getNode('blue-1'))?.ready, 'blue-1 NotReady');
@@ -40,18 +49,27 @@ describe('node and control-plane checks (1.31)', () => {
   });
 
   it('reports a kubelet already too old for the control plane', async () => {
-    await env.core.patchNodeStatus({ name: 'blue-2', body: { status: { nodeInfo: { kubeletVersion: 'v1.27.9' } } } }, merge);
+    await env.core.patchNodeStatus(
+      { name: 'blue-2', body: { status: { nodeInfo: { kubeletVersion: 'v1.27.9' } } } },
+      merge,
+    );
     const findings = await preflight(env, { target: 'v1.32.0' });
     const now = withId(findings, 'skew-violated-now').filter((f) => f.severity === 'blocker');
     expect(now.map((f) => names(f))).toEqual([['blue-2']]);
     expect(now[0]?.message).toContain('kubelet v1.27.9 on blue-2');
-    await env.core.patchNodeStatus({ name: 'blue-2', body: { status: { nodeInfo: { kubeletVersion: 'v1.31.4' } } } }, merge);
+    await env.core.patchNodeStatus(
+      { name: 'blue-2', body: { status: { nodeInfo: { kubeletVersion: 'v1.31.4' } } } },
+      merge,
+    );
   });
 
   it('reports a control-plane mirror pod that is not Ready', async () => {
     const pod = await env.core.readNamespacedPodStatus({ namespace: 'kube-system', name: 'kube-scheduler-cp-1' });
     const conditions = (pod.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
-    await env.core.patchNamespacedPodStatus({ namespace: 'kube-system', name: 'kube-scheduler-cp-1', body: { status: { conditions } } }, merge);
+    await env.core.patchNamespacedPodStatus(
+      { namespace: 'kube-system', name: 'kube-scheduler-cp-1', body: { status: { conditions } } },
+      merge,
+    );
     const findings = await preflight(env, { target: 'v1.32.0' });
     const [f] = withId(findings, 'control-plane-unhealthy');
     expect(f?.severity).toBe('blocker');
@@ -62,7 +80,12 @@ describe('node and control-plane checks (1.31)', () => {
 describe('container runtime (1.23 → 1.24)', () => {
   let env: Env;
   beforeAll(async () => {
-    env = await startEnv({ version: 'v1.23.17', controlPlanes: 1, pools: [{ name: 'blue', count: 2 }], workload: { kind: 'none' } });
+    env = await startEnv({
+      version: 'v1.23.17',
+      controlPlanes: 1,
+      pools: [{ name: 'blue', count: 2 }],
+      workload: { kind: 'none' },
+    });
   });
   afterAll(() => env?.t.stop());
 
@@ -71,8 +94,17 @@ describe('container runtime (1.23 → 1.24)', () => {
   });
 
   it('blocks a node still on dockershim', async () => {
-    await env.core.patchNode({ name: 'blue-1', body: { metadata: { annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': '/var/run/dockershim.sock' } } } }, merge);
-    await env.core.patchNodeStatus({ name: 'blue-1', body: { status: { nodeInfo: { containerRuntimeVersion: 'docker://20.10.7' } } } }, merge);
+    await env.core.patchNode(
+      {
+        name: 'blue-1',
+        body: { metadata: { annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': '/var/run/dockershim.sock' } } },
+      },
+      merge,
+    );
+    await env.core.patchNodeStatus(
+      { name: 'blue-1', body: { status: { nodeInfo: { containerRuntimeVersion: 'docker://20.10.7' } } } },
+      merge,
+    );
     const [f] = withId(await preflight(env, { target: 'v1.24.17' }), 'runtime-unsupported');
     expect(f?.severity).toBe('blocker');
     expect(names(f)).toEqual(['blue-1']);

@@ -8,7 +8,11 @@ import { connect } from '../../../src/cluster/index.js';
 import { raw } from '../../helpers/sandbox.js';
 import { ids, preflight, startEnv, withId, type Env } from './helpers.js';
 
-const REVIEW = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'list', resource: 'nodes' } } };
+const REVIEW = {
+  apiVersion: 'authorization.k8s.io/v1',
+  kind: 'SelfSubjectAccessReview',
+  spec: { resourceAttributes: { verb: 'list', resource: 'nodes' } },
+};
 
 describe('permissions', () => {
   let env: Env;
@@ -19,7 +23,11 @@ describe('permissions', () => {
   let reviewsRefused = false;
   beforeAll(async () => {
     env = await startEnv({ controlPlanes: 1, pools: [{ name: 'blue', count: 2 }], workload: { kind: 'none' } });
-    const r = await raw(env.t, '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { method: 'POST', body: REVIEW, token: env.t.sandbox.readonlyToken });
+    const r = await raw(env.t, '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      method: 'POST',
+      body: REVIEW,
+      token: env.t.sandbox.readonlyToken,
+    });
     reviewsRefused = r.status === 403;
   });
   afterAll(() => env?.t.stop());
@@ -35,7 +43,15 @@ describe('permissions', () => {
     expect(rest).toEqual([]);
     expect(f?.severity).toBe('blocker');
     const missing = f?.objects.map((o) => o.name) ?? [];
-    expect(missing).toEqual(expect.arrayContaining(['patch nodes', 'delete pods', 'create pods/eviction', 'update leases.coordination.k8s.io in kube-system', 'create configmaps in kube-system']));
+    expect(missing).toEqual(
+      expect.arrayContaining([
+        'patch nodes',
+        'delete pods',
+        'create pods/eviction',
+        'update leases.coordination.k8s.io in kube-system',
+        'create configmaps in kube-system',
+      ]),
+    );
     if (reviewsRefused) {
       expect(f?.message).toContain('could not confirm');
     } else {

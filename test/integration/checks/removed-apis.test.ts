@@ -14,7 +14,12 @@ import { raw } from '../../helpers/sandbox.js';
 import { ids, names, preflight, startEnv, withId, type Env } from './helpers.js';
 
 const TARGET = 'v1.25.16';
-const PDB_V1BETA1 = { apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'legacy' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'legacy' } } } };
+const PDB_V1BETA1 = {
+  apiVersion: 'policy/v1beta1',
+  kind: 'PodDisruptionBudget',
+  metadata: { name: 'legacy' },
+  spec: { minAvailable: 1, selector: { matchLabels: { app: 'legacy' } } },
+};
 const MANIFEST = [
   '---',
   '# Source: shop/templates/pdb.yaml',
@@ -38,20 +43,41 @@ describe('removed APIs (1.24 → 1.25)', () => {
   let before: string[];
 
   beforeAll(async () => {
-    env = await startEnv({ version: 'v1.24.17', controlPlanes: 1, pools: [{ name: 'blue', count: 2 }], workload: { kind: 'none' } });
+    env = await startEnv({
+      version: 'v1.24.17',
+      controlPlanes: 1,
+      pools: [{ name: 'blue', count: 2 }],
+      workload: { kind: 'none' },
+    });
     dir = mkdtempSync(join(tmpdir(), 'manifests-'));
     mkdirSync(join(dir, 'base'));
-    writeFileSync(join(dir, 'base', 'ok.yaml'), 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: fine\n');
+    writeFileSync(
+      join(dir, 'base', 'ok.yaml'),
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: fine\n',
+    );
     before = ids(await preflight(env, { target: TARGET, manifestsDir: dir }));
 
-    const created = await raw(env.t, '/apis/policy/v1beta1/namespaces/default/poddisruptionbudgets', { method: 'POST', body: PDB_V1BETA1 });
+    const created = await raw(env.t, '/apis/policy/v1beta1/namespaces/default/poddisruptionbudgets', {
+      method: 'POST',
+      body: PDB_V1BETA1,
+    });
     expect(created.status).toBe(201);
-    const release = { name: 'shop', namespace: 'default', version: 4, info: { status: 'deployed' }, chart: { metadata: { name: 'shop', version: '0.3.0' } }, manifest: MANIFEST };
+    const release = {
+      name: 'shop',
+      namespace: 'default',
+      version: 4,
+      info: { status: 'deployed' },
+      chart: { metadata: { name: 'shop', version: '0.3.0' } },
+      manifest: MANIFEST,
+    };
     const stored = gzipSync(Buffer.from(JSON.stringify(release))).toString('base64');
     await env.core.createNamespacedSecret({
       namespace: 'default',
       body: {
-        metadata: { name: 'sh.helm.release.v1.shop.v4', labels: { owner: 'helm', name: 'shop', version: '4', status: 'deployed' } },
+        metadata: {
+          name: 'sh.helm.release.v1.shop.v4',
+          labels: { owner: 'helm', name: 'shop', version: '4', status: 'deployed' },
+        },
         type: 'helm.sh/release.v1',
         data: { release: Buffer.from(stored).toString('base64') },
       },
@@ -70,7 +96,9 @@ describe('removed APIs (1.24 → 1.25)', () => {
 
   it('reports each source with the object, the API, the release that removes it and the replacement', async () => {
     const findings = await preflight(env, { target: TARGET, manifestsDir: dir });
-    expect(ids(findings)).toEqual(expect.arrayContaining(['removed-api-in-use', 'removed-api-stored', 'removed-api-helm', 'removed-api-manifest']));
+    expect(ids(findings)).toEqual(
+      expect.arrayContaining(['removed-api-in-use', 'removed-api-stored', 'removed-api-helm', 'removed-api-manifest']),
+    );
 
     const live = withId(findings, 'removed-api-in-use');
     expect(live).toHaveLength(1);
@@ -83,11 +111,26 @@ describe('removed APIs (1.24 → 1.25)', () => {
     expect(stored?.objects[0]?.detail).toContain('wrote through policy/v1beta1');
 
     const helm = withId(findings, 'removed-api-helm');
-    expect(helm.map((f) => f.message.split(' is ')[0])).toEqual(['batch/v1beta1 CronJob', 'policy/v1beta1 PodDisruptionBudget']);
-    expect(helm[1]!.objects).toEqual([{ kind: 'HelmRelease', name: 'shop', namespace: 'default', detail: 'revision 4 (shop-0.3.0): PodDisruptionBudget shop as policy/v1beta1' }]);
+    expect(helm.map((f) => f.message.split(' is ')[0])).toEqual([
+      'batch/v1beta1 CronJob',
+      'policy/v1beta1 PodDisruptionBudget',
+    ]);
+    expect(helm[1]!.objects).toEqual([
+      {
+        kind: 'HelmRelease',
+        name: 'shop',
+        namespace: 'default',
+        detail: 'revision 4 (shop-0.3.0): PodDisruptionBudget shop as policy/v1beta1',
+      },
+    ]);
 
-    const files = withId(findings, 'removed-api-manifest').flatMap((f) => f.objects.map((o) => `${o.name} ${o.detail}`));
-    expect(files).toEqual(['apps/shop/all.yml document 2: CronJob report as batch/v1beta1', 'apps/shop/all.yml document 1: PodDisruptionBudget shop as policy/v1beta1']);
+    const files = withId(findings, 'removed-api-manifest').flatMap((f) =>
+      f.objects.map((o) => `${o.name} ${o.detail}`),
+    );
+    expect(files).toEqual([
+      'apps/shop/all.yml document 2: CronJob report as batch/v1beta1',
+      'apps/shop/all.yml document 1: PodDisruptionBudget shop as policy/v1beta1',
+    ]);
   });
 
   it('reports an unreadable /metrics as info, not as a failure', async () => {

@@ -34,15 +34,36 @@ export async function createApp(env: Env, namespace: string, name: string, spec:
     namespace,
     body: {
       metadata: { name, labels: { app: name } },
-      spec: { replicas: spec.replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec(name, spec) } },
+      spec: {
+        replicas: spec.replicas,
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: podSpec(name, spec) },
+      },
     },
   });
 }
 
-export async function createPdb(env: Env, namespace: string, name: string, matchLabels: Record<string, string>, budget: { minAvailable: number | string } | { maxUnavailable: number | string }): Promise<V1PodDisruptionBudget> {
-  return env.policy.createNamespacedPodDisruptionBudget({ namespace, body: { metadata: { name }, spec: { ...budget, selector: { matchLabels } } } });
+export async function createPdb(
+  env: Env,
+  namespace: string,
+  name: string,
+  matchLabels: Record<string, string>,
+  budget: { minAvailable: number | string } | { maxUnavailable: number | string },
+): Promise<V1PodDisruptionBudget> {
+  return env.policy.createNamespacedPodDisruptionBudget({
+    namespace,
+    body: { metadata: { name }, spec: { ...budget, selector: { matchLabels } } },
+  });
 }
 
-export async function createBarePod(env: Env, namespace: string, name: string, o: Omit<AppSpec, 'replicas'> = {}): Promise<void> {
-  await env.core.createNamespacedPod({ namespace, body: { metadata: { name, labels: { app: name } }, spec: podSpec(name, o) } });
+export async function createBarePod(
+  env: Env,
+  namespace: string,
+  name: string,
+  o: Omit<AppSpec, 'replicas'> = {},
+): Promise<void> {
+  await env.core.createNamespacedPod({
+    namespace,
+    body: { metadata: { name, labels: { app: name } }, spec: podSpec(name, o) },
+  });
 }

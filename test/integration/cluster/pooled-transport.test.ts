@@ -31,14 +31,22 @@ describe('pooled transport of the typed clients', () => {
           ? core.listSecretForAllNamespaces({ limit: 50 }).then((l) => l.items.length >= 0)
           : i % 3 === 1
             ? core.readNamespace({ name: 'kube-system' }).then((n) => n.metadata?.name === 'kube-system')
-            : authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'list', resource: 'pods' } } } }).then((r) => r.status?.allowed === true),
+            : authz
+                .createSelfSubjectAccessReview({
+                  body: { spec: { resourceAttributes: { verb: 'list', resource: 'pods' } } },
+                })
+                .then((r) => r.status?.allowed === true),
       );
       expect(await Promise.all(calls)).toEqual(Array.from({ length: 60 }, () => true));
     }
   });
 
   it('writes and reads back through the pool, and maps API errors as before', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => putConfigMap(client, { namespace: 'default', name: `pool-${i}`, data: { i: String(i) } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        putConfigMap(client, { namespace: 'default', name: `pool-${i}`, data: { i: String(i) } }),
+      ),
+    );
     const back = await Promise.all(Array.from({ length: 20 }, (_, i) => getConfigMap(client, 'default', `pool-${i}`)));
     expect(back.map((c) => c?.data.i)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
     const err = await client.getNode('no-such-node').then(

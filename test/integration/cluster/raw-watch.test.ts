@@ -28,7 +28,12 @@ describe('raw watch', () => {
   it('delivers the initial ADDED events and later changes, and reports the abort once', async () => {
     const events: string[] = [];
     const done: unknown[] = [];
-    const ac = await client.watch<{ metadata: { name: string } }>('/api/v1/nodes', { allowWatchBookmarks: true }, (type, o) => events.push(`${type} ${o.metadata.name}`), (err) => done.push(err));
+    const ac = await client.watch<{ metadata: { name: string } }>(
+      '/api/v1/nodes',
+      { allowWatchBookmarks: true },
+      (type, o) => events.push(`${type} ${o.metadata.name}`),
+      (err) => done.push(err),
+    );
     await waitFor(() => events.length >= 3, '3 ADDED');
     expect(events.slice(0, 3).sort()).toEqual(['ADDED blue-1', 'ADDED blue-2', 'ADDED cp-1']);
     await core.patchNode({ name: 'blue-2', body: { metadata: { labels: { seen: 'yes' } } } }, merge);
@@ -41,7 +46,12 @@ describe('raw watch', () => {
 
   it('ends with null when the server closes the stream (timeoutSeconds)', async () => {
     const done: unknown[] = [];
-    await client.watch('/api/v1/nodes', { timeoutSeconds: 1, resourceVersion: '999999999' }, () => {}, (err) => done.push(err));
+    await client.watch(
+      '/api/v1/nodes',
+      { timeoutSeconds: 1, resourceVersion: '999999999' },
+      () => {},
+      (err) => done.push(err),
+    );
     await waitFor(() => done.length > 0, 'server end', 5000);
     expect(done).toEqual([null]);
   });
@@ -50,14 +60,24 @@ describe('raw watch', () => {
     const events: { type: string; code?: number }[] = [];
     const done: unknown[] = [];
     // The sandbox answers a resourceVersion it cannot resume from (here: not a number) as an expired one.
-    await client.watch<{ code?: number }>('/api/v1/nodes', { resourceVersion: 'not-a-version' }, (type, o) => events.push({ type, code: o.code }), (err) => done.push(err));
+    await client.watch<{ code?: number }>(
+      '/api/v1/nodes',
+      { resourceVersion: 'not-a-version' },
+      (type, o) => events.push({ type, code: o.code }),
+      (err) => done.push(err),
+    );
     await waitFor(() => done.length > 0, 'end after ERROR');
     expect(events).toEqual([{ type: 'ERROR', code: 410 }]);
   });
 
   it('reports an HTTP error status as an error with statusCode', async () => {
     const done: (Error & { statusCode?: number })[] = [];
-    await client.watch('/api/v1/nosuchthings', {}, () => {}, (err) => done.push(err!));
+    await client.watch(
+      '/api/v1/nosuchthings',
+      {},
+      () => {},
+      (err) => done.push(err!),
+    );
     await waitFor(() => done.length > 0, 'error');
     expect(done[0]!.statusCode).toBe(404);
   });
@@ -74,7 +94,12 @@ describe('raw watch', () => {
     try {
       for (let i = 0; i < 3; i++) {
         const events: string[] = [];
-        const ac = await client.watch('/api/v1/nodes', {}, (type) => events.push(type), () => {});
+        const ac = await client.watch(
+          '/api/v1/nodes',
+          {},
+          (type) => events.push(type),
+          () => {},
+        );
         await waitFor(() => events.length >= 3, 'ADDED events');
         ac.abort();
       }

@@ -4,8 +4,27 @@
  * terminate in time (TIMEOUT) and an abort (ABORTED).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cordonNode, DrainError, drainNode, uncordonNode, type DrainEvent, type DrainOptions } from '../../../src/drain/index.js';
-import { deploymentOn, drain, fault, namespace, OPTS, resetStats, settled, startDrainEnv, stats, waitFor, type Env } from './helpers.js';
+import {
+  cordonNode,
+  DrainError,
+  drainNode,
+  uncordonNode,
+  type DrainEvent,
+  type DrainOptions,
+} from '../../../src/drain/index.js';
+import {
+  deploymentOn,
+  drain,
+  fault,
+  namespace,
+  OPTS,
+  resetStats,
+  settled,
+  startDrainEnv,
+  stats,
+  waitFor,
+  type Env,
+} from './helpers.js';
 
 async function appOn(env: Env, name: string, node: string, replicas = 2): Promise<void> {
   await deploymentOn(env, 'apps', name, replicas, node);
@@ -65,11 +84,15 @@ describe('drain under faults', () => {
     await appOn(env, 'dropped', 'blue-2');
     await resetStats(env);
     // The drain opens its watch alongside the evictions: drop it once it is surely open (the pods take 20 s).
-    const { result, error, events } = await drainWith(env, 'blue-2', {}, () => setTimeout(() => env.t.sandbox.cluster.faults.add({ type: 'drop-watches' }), 500));
+    const { result, error, events } = await drainWith(env, 'blue-2', {}, () =>
+      setTimeout(() => env.t.sandbox.cluster.faults.add({ type: 'drop-watches' }), 500),
+    );
     expect(error).toBeUndefined();
     const evicted = result!.evicted.filter((p) => p.startsWith('apps/dropped-'));
     expect(evicted).toHaveLength(2);
-    expect(events.filter((e) => e.type === 'pod-gone').map((e) => (e as { pod: string }).pod)).toEqual(expect.arrayContaining(evicted));
+    expect(events.filter((e) => e.type === 'pod-gone').map((e) => (e as { pod: string }).pod)).toEqual(
+      expect.arrayContaining(evicted),
+    );
     const s = await countedStats(env, 2);
     expect(s.get('watch pods')).toBe(2);
     expect(s.get('list pods')).toBe(1);
@@ -105,7 +128,9 @@ describe('drain after the watch history is lost', () => {
 
   it('re-lists the node’s pods on 410 and still sees every pod gone', async () => {
     await resetStats(env);
-    const { result, error } = await drainWith(env, 'blue-1', {}, () => env.t.sandbox.cluster.faults.add({ type: 'drop-watches' }));
+    const { result, error } = await drainWith(env, 'blue-1', {}, () =>
+      env.t.sandbox.cluster.faults.add({ type: 'drop-watches' }),
+    );
     expect(error).toBeUndefined();
     expect(result!.evicted.filter((p) => p.startsWith('apps/expired-'))).toHaveLength(2);
     const s = await stats(env);

@@ -5,11 +5,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uncordonNode, cordonNode } from '../../../src/drain/index.js';
-import { deploymentOn, drain, namespace, pdb, podsOn, resetStats, settled, startDrainEnv, stats, waitFor, type Env } from './helpers.js';
+import {
+  deploymentOn,
+  drain,
+  namespace,
+  pdb,
+  podsOn,
+  resetStats,
+  settled,
+  startDrainEnv,
+  stats,
+  waitFor,
+  type Env,
+} from './helpers.js';
 
 /** The worker running the most `web` pods. */
 async function busiestWorker(env: Env): Promise<string> {
-  const counts = await Promise.all(['blue-1', 'blue-2', 'blue-3'].map(async (n) => [n, (await podsOn(env, n)).filter((p) => p.namespace === 'web').length] as const));
+  const counts = await Promise.all(
+    ['blue-1', 'blue-2', 'blue-3'].map(
+      async (n) => [n, (await podsOn(env, n)).filter((p) => p.namespace === 'web').length] as const,
+    ),
+  );
   return [...counts].sort((a, b) => b[1] - a[1])[0][0];
 }
 
@@ -29,7 +45,10 @@ describe('drainNode', () => {
           replicas: 1,
           serviceName: 'db',
           selector: { matchLabels: { app: 'db' } },
-          template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'registry.example.com/db:1.0' }] } },
+          template: {
+            metadata: { labels: { app: 'db' } },
+            spec: { containers: [{ name: 'db', image: 'registry.example.com/db:1.0' }] },
+          },
         },
       },
     });
@@ -40,7 +59,10 @@ describe('drainNode', () => {
   it('evicts the Deployment pods, leaves the DaemonSet pod, and stays within the request budget', async () => {
     const node = await busiestWorker(env);
     const before = await podsOn(env, node);
-    const app = before.filter((p) => p.namespace === 'web').map((p) => `${p.namespace}/${p.name}`).sort();
+    const app = before
+      .filter((p) => p.namespace === 'web')
+      .map((p) => `${p.namespace}/${p.name}`)
+      .sort();
     const daemon = before.filter((p) => p.controller?.kind === 'DaemonSet').map((p) => `${p.namespace}/${p.name}`);
     expect(app.length).toBeGreaterThan(0);
     expect(daemon.length).toBeGreaterThan(0);
@@ -52,7 +74,9 @@ describe('drainNode', () => {
     expect(result!.deleted).toEqual([]);
     expect(result!.ignored).toEqual(expect.arrayContaining(daemon));
     expect(result!.evictionRequests).toBeGreaterThanOrEqual(result!.evicted.length);
-    expect(result!.touched?.filter((o) => o.kind === 'ReplicaSet').map((o) => o.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^front-/)]));
+    expect(result!.touched?.filter((o) => o.kind === 'ReplicaSet').map((o) => o.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^front-/)]),
+    );
     const gone = events.filter((e) => e.type === 'pod-gone').map((e) => (e as { pod: string }).pod);
     expect(gone.sort()).toEqual([...result!.evicted].sort());
     expect(events).toContainEqual({ type: 'pods-ignored', reason: 'daemonset', pods: daemon });
@@ -66,7 +90,9 @@ describe('drainNode', () => {
     expect(s.get('watch pods')).toBe(1);
     expect(s.get('create pods/eviction')).toBe(result!.evictionRequests);
     expect(s.get('get daemonsets')).toBe(1);
-    const podRequests = [...s].filter(([k]) => k.endsWith(' pods') || k.endsWith(' pods/eviction')).reduce((n, [, c]) => n + c, 0);
+    const podRequests = [...s]
+      .filter(([k]) => k.endsWith(' pods') || k.endsWith(' pods/eviction'))
+      .reduce((n, [, c]) => n + c, 0);
     expect(podRequests).toBe(2 + result!.evictionRequests);
     await settled(env, 'evicted pods recreated on other nodes');
     const after = await podsOn(env, node);
@@ -76,7 +102,10 @@ describe('drainNode', () => {
   });
 
   it('counts a StatefulSet pod recreated under the same name as gone (by UID)', async () => {
-    const old = await waitFor(async () => (await env.client.listPods({ namespace: 'web', labelSelector: 'app=db' })).find((p) => p.ready), 'db-0 Ready');
+    const old = await waitFor(
+      async () => (await env.client.listPods({ namespace: 'web', labelSelector: 'app=db' })).find((p) => p.ready),
+      'db-0 Ready',
+    );
     const node = old.nodeName!;
     const { result, error, events } = await drain(env, node);
     expect(error).toBeUndefined();
@@ -92,7 +121,9 @@ describe('drainNode', () => {
     const { result, error, events } = await drain(env, 'cp-1');
     expect(error).toBeUndefined();
     const mirror = events.find((e) => e.type === 'pods-ignored' && e.reason === 'mirror');
-    expect(mirror && 'pods' in mirror && mirror.pods.some((p) => p.startsWith('kube-system/kube-apiserver'))).toBe(true);
+    expect(mirror && 'pods' in mirror && mirror.pods.some((p) => p.startsWith('kube-system/kube-apiserver'))).toBe(
+      true,
+    );
     expect(result!.ignored.some((p) => p.startsWith('kube-system/kube-apiserver'))).toBe(true);
     expect((await podsOn(env, 'cp-1')).some((p) => p.mirror)).toBe(true);
     await uncordonNode(env.client, 'cp-1');

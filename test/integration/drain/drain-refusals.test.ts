@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrainError } from '../../../src/drain/index.js';
 import { barePodOn, deploymentOn, drain, namespace, pdb, podsOn, settled, startDrainEnv, type Env } from './helpers.js';
 
-const webPods = async (env: Env, node: string, ns: string) => (await podsOn(env, node)).filter((p) => p.namespace === ns);
+const webPods = async (env: Env, node: string, ns: string) =>
+  (await podsOn(env, node)).filter((p) => p.namespace === ns);
 
 describe('drain refusals', () => {
   let env: Env;
@@ -43,7 +44,9 @@ describe('drain refusals', () => {
     const { result, error } = await drain(env, 'blue-1', { forceUnmanaged: true, deleteEmptyDirData: true });
     expect(error).toBeUndefined();
     expect(result!.deleted).toEqual(['unsafe/lonely']);
-    expect(result!.evicted).toEqual(expect.arrayContaining([expect.stringMatching(/^unsafe\/scratch-/), expect.stringMatching(/^unsafe\/plain-/)]));
+    expect(result!.evicted).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^unsafe\/scratch-/), expect.stringMatching(/^unsafe\/plain-/)]),
+    );
     expect(await webPods(env, 'blue-1', 'unsafe')).toEqual([]);
     expect(await env.client.getPod('unsafe', 'lonely')).toBeUndefined();
   });
@@ -61,12 +64,18 @@ describe('drain refusals', () => {
     expect(e.message).toContain('strict-pdb');
     const blocked = events.filter((x) => x.type === 'eviction-blocked');
     expect(blocked.length).toBeGreaterThan(2);
-    expect(blocked[0]).toMatchObject({ pdb: 'strict-pdb', pod: expect.stringMatching(/^strict\//), message: expect.stringContaining('needs 2 healthy pods') });
+    expect(blocked[0]).toMatchObject({
+      pdb: 'strict-pdb',
+      pod: expect.stringMatching(/^strict\//),
+      message: expect.stringContaining('needs 2 healthy pods'),
+    });
     expect(e.partial.evictionRequests).toBeGreaterThan(2);
     expect(e.partial.blockedMs).toBeGreaterThan(0);
     expect(e.partial.evicted.filter((p) => p.startsWith('strict/'))).toEqual([]);
     expect(e.partial.deleted).toEqual([]);
-    expect((await webPods(env, 'blue-2', 'strict')).map((p) => p.name).sort()).toEqual(e.pods.map((p) => p.pod.split('/')[1]).sort());
+    expect((await webPods(env, 'blue-2', 'strict')).map((p) => p.name).sort()).toEqual(
+      e.pods.map((p) => p.pod.split('/')[1]).sort(),
+    );
   });
 
   it('with disableEvictionAfterMs, deletes the refused pods once that time has passed', async () => {
@@ -75,7 +84,9 @@ describe('drain refusals', () => {
     expect(error).toBeUndefined();
     expect(events.some((x) => x.type === 'eviction-blocked')).toBe(true);
     expect(result!.deleted.sort()).toEqual(before.map((p) => `strict/${p.name}`).sort());
-    expect(events.filter((x) => x.type === 'pod-evicted').every((x) => x.type === 'pod-evicted' && x.how === 'deleted')).toBe(true);
+    expect(
+      events.filter((x) => x.type === 'pod-evicted').every((x) => x.type === 'pod-evicted' && x.how === 'deleted'),
+    ).toBe(true);
     expect(await webPods(env, 'blue-2', 'strict')).toEqual([]);
   });
 
@@ -83,7 +94,13 @@ describe('drain refusals', () => {
     const { error } = await drain(env, 'blue-3', { timeoutMs: 5_000 });
     const e = error as DrainError;
     expect(e.code).toBe('MULTIPLE_PDBS');
-    expect(e.pods).toEqual([{ pod: expect.stringMatching(/^double\/double-/), pdb: 'double-a, double-b', message: expect.stringContaining('double-a, double-b') }]);
+    expect(e.pods).toEqual([
+      {
+        pod: expect.stringMatching(/^double\/double-/),
+        pdb: 'double-a, double-b',
+        message: expect.stringContaining('double-a, double-b'),
+      },
+    ]);
     expect(e.message).toMatch(/double\/double-\S+ \(PodDisruptionBudgets double-a, double-b\)/);
     expect((await webPods(env, 'blue-3', 'double')).length).toBe(1);
   });

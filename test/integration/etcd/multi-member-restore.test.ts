@@ -7,8 +7,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectTools, endpointHealth, localRunner, restoreSnapshot, saveSnapshot, verifySnapshot } from '../../../src/etcd/index.js';
-import { dumpKeys, etcdMissing, etcdctl, freePorts, spawnMember, startEtcdCluster, waitHealthy, type EtcdCluster, type EtcdMember } from '../../helpers/etcd.js';
+import {
+  detectTools,
+  endpointHealth,
+  localRunner,
+  restoreSnapshot,
+  saveSnapshot,
+  verifySnapshot,
+} from '../../../src/etcd/index.js';
+import {
+  dumpKeys,
+  etcdMissing,
+  etcdctl,
+  freePorts,
+  spawnMember,
+  startEtcdCluster,
+  waitHealthy,
+  type EtcdCluster,
+  type EtcdMember,
+} from '../../helpers/etcd.js';
 
 const missing = etcdMissing();
 const mustRun = process.env.CI === 'true';
@@ -39,7 +56,12 @@ describe.skipIf(!!missing)(`3-member etcd restore${missing ? ` — SKIPPED: ${mi
     expect(Object.keys(before)).toHaveLength(10);
 
     const tools = await detectTools(runner);
-    const record = await saveSnapshot({ endpoints: eps }, { dir: join(work, 'snaps'), name: 'pre-upgrade.db' }, runner, { timeoutMs: 30_000 });
+    const record = await saveSnapshot(
+      { endpoints: eps },
+      { dir: join(work, 'snaps'), name: 'pre-upgrade.db' },
+      runner,
+      { timeoutMs: 30_000 },
+    );
     expect(eps).toContain(record.endpoint);
     await verifySnapshot(record.path, runner, record, { tools });
 
@@ -48,17 +70,33 @@ describe.skipIf(!!missing)(`3-member etcd restore${missing ? ` — SKIPPED: ${mi
     await cluster.stop();
 
     const ports = await freePorts(6);
-    const specs = [0, 1, 2].map((i) => ({ name: `cp-${i + 1}`, clientPort: ports[i * 2]!, peerPort: ports[i * 2 + 1]!, dataDir: join(work, `restored-${i + 1}`) }));
+    const specs = [0, 1, 2].map((i) => ({
+      name: `cp-${i + 1}`,
+      clientPort: ports[i * 2]!,
+      peerPort: ports[i * 2 + 1]!,
+      dataDir: join(work, `restored-${i + 1}`),
+    }));
     const initialCluster = specs.map((s) => `${s.name}=http://127.0.0.1:${s.peerPort}`).join(',');
     for (const s of specs) {
       const r = await restoreSnapshot(
         tools,
         record.path,
-        { name: s.name, dataDir: s.dataDir, initialCluster, initialAdvertisePeerUrls: `http://127.0.0.1:${s.peerPort}`, initialClusterToken: 'restore-after-failed-upgrade' },
+        {
+          name: s.name,
+          dataDir: s.dataDir,
+          initialCluster,
+          initialAdvertisePeerUrls: `http://127.0.0.1:${s.peerPort}`,
+          initialClusterToken: 'restore-after-failed-upgrade',
+        },
         runner,
         { timeoutMs: 30_000 },
       );
-      expect(r.argv).toEqual(expect.arrayContaining([`--initial-cluster=${initialCluster}`, '--initial-cluster-token=restore-after-failed-upgrade']));
+      expect(r.argv).toEqual(
+        expect.arrayContaining([
+          `--initial-cluster=${initialCluster}`,
+          '--initial-cluster-token=restore-after-failed-upgrade',
+        ]),
+      );
     }
     restored = specs.map((s) => spawnMember(s));
     await waitHealthy(restored, 30_000);

@@ -3,7 +3,16 @@
  * what comes back from a restore is exactly the state at the snapshot, damaged files are refused, and a dead
  * member is reported and skipped.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+  existsSync,
+  readdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +28,16 @@ import {
   type EtcdTools,
   type SnapshotRecord,
 } from '../../../src/etcd/index.js';
-import { dumpKeys, etcdMissing, etcdctl, freePorts, spawnMember, startEtcdCluster, waitHealthy, type EtcdCluster } from '../../helpers/etcd.js';
+import {
+  dumpKeys,
+  etcdMissing,
+  etcdctl,
+  freePorts,
+  spawnMember,
+  startEtcdCluster,
+  waitHealthy,
+  type EtcdCluster,
+} from '../../helpers/etcd.js';
 
 const missing = etcdMissing();
 const mustRun = process.env.CI === 'true';
@@ -90,7 +108,19 @@ describe.skipIf(!!missing)(`etcd snapshot and restore on a real etcd${missing ? 
     const [clientPort, peerPort] = await freePorts(2);
     const peerUrl = `http://127.0.0.1:${peerPort}`;
     const dataDir = join(work, 'restored-1');
-    const result = await restoreSnapshot(tools, record.path, { name: 'r1', dataDir, initialCluster: `r1=${peerUrl}`, initialAdvertisePeerUrls: peerUrl, initialClusterToken: 'restore-1' }, runner, { timeoutMs: 30_000 });
+    const result = await restoreSnapshot(
+      tools,
+      record.path,
+      {
+        name: 'r1',
+        dataDir,
+        initialCluster: `r1=${peerUrl}`,
+        initialAdvertisePeerUrls: peerUrl,
+        initialClusterToken: 'restore-1',
+      },
+      runner,
+      { timeoutMs: 30_000 },
+    );
     expect(result.argv).toContain('--name=r1');
     const member = spawnMember({ name: 'r1', clientPort: clientPort!, peerPort: peerPort!, dataDir });
     try {
@@ -105,8 +135,16 @@ describe.skipIf(!!missing)(`etcd snapshot and restore on a real etcd${missing ? 
     const dataDir = join(work, 'not-empty');
     mkdirSync(dataDir);
     writeFileSync(join(dataDir, 'keep-me'), 'old data');
-    const member = { name: 'x1', dataDir, initialCluster: 'x1=http://127.0.0.1:1', initialAdvertisePeerUrls: 'http://127.0.0.1:1', initialClusterToken: 't' };
-    const err = await restoreSnapshot(tools, record.path, member, runner, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    const member = {
+      name: 'x1',
+      dataDir,
+      initialCluster: 'x1=http://127.0.0.1:1',
+      initialAdvertisePeerUrls: 'http://127.0.0.1:1',
+      initialClusterToken: 't',
+    };
+    const err = await restoreSnapshot(tools, record.path, member, runner, { timeoutMs: 30_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(EtcdError);
     expect(err).toMatchObject({ code: 'RESTORE_FAILED' });
     expect((err as Error).message).toMatch(/not empty.*new path/s);
@@ -138,18 +176,27 @@ describe.skipIf(!!missing)(`etcd snapshot and restore on a real etcd${missing ? 
     bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
     const corrupt = join(work, 'corrupt.db');
     writeFileSync(corrupt, bytes);
-    await expect(verifySnapshot(corrupt, runner)).rejects.toMatchObject({ name: 'SnapshotVerificationError', reason: 'CORRUPT' });
+    await expect(verifySnapshot(corrupt, runner)).rejects.toMatchObject({
+      name: 'SnapshotVerificationError',
+      reason: 'CORRUPT',
+    });
   });
 
   it('catches a sha256 mismatch against the record, and a missing file', async () => {
-    await expect(verifySnapshot(record.path, runner, { ...record, sha256: 'a'.repeat(64) })).rejects.toMatchObject({ reason: 'SHA256_MISMATCH' });
-    await expect(verifySnapshot(record.path, runner, { ...record, revision: record.revision + 1 })).rejects.toMatchObject({ reason: 'REVISION_MISMATCH' });
+    await expect(verifySnapshot(record.path, runner, { ...record, sha256: 'a'.repeat(64) })).rejects.toMatchObject({
+      reason: 'SHA256_MISMATCH',
+    });
+    await expect(
+      verifySnapshot(record.path, runner, { ...record, revision: record.revision + 1 }),
+    ).rejects.toMatchObject({ reason: 'REVISION_MISMATCH' });
     await expect(verifySnapshot(join(work, 'nope.db'), runner)).rejects.toMatchObject({ reason: 'NOT_FOUND' });
   });
 
   it('never overwrites an existing snapshot', async () => {
     const dir = join(work, 'snaps');
-    const err = await saveSnapshot({ endpoints: cluster.endpoints }, { dir, name: 'before.db' }, runner, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    const err = await saveSnapshot({ endpoints: cluster.endpoints }, { dir, name: 'before.db' }, runner, {
+      timeoutMs: 30_000,
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SAVE_FAILED' });
     expect((err as Error).message).toMatch(/already exists/);
     expect(readdirSync(dir)).toEqual(['before.db']);
@@ -164,17 +211,26 @@ describe.skipIf(!!missing)(`etcd snapshot and restore on a real etcd${missing ? 
       { endpoint: dead, healthy: false, error: expect.any(String) },
       { endpoint: cluster.endpoints[0], healthy: true },
     ]);
-    const rec = await saveSnapshot(conn, { dir: join(work, 'snaps'), name: 'skip-dead.db' }, runner, { timeoutMs: 30_000, endpointTimeoutMs: 1_000 });
+    const rec = await saveSnapshot(conn, { dir: join(work, 'snaps'), name: 'skip-dead.db' }, runner, {
+      timeoutMs: 30_000,
+      endpointTimeoutMs: 1_000,
+    });
     expect(rec.endpoint).toBe(cluster.endpoints[0]);
     expect(rec.verified).toBe(true);
 
-    const allDead = await saveSnapshot({ endpoints: [dead] }, { dir: join(work, 'snaps'), name: 'never.db' }, runner, { timeoutMs: 30_000, endpointTimeoutMs: 1_000 }).catch((e: unknown) => e);
+    const allDead = await saveSnapshot({ endpoints: [dead] }, { dir: join(work, 'snaps'), name: 'never.db' }, runner, {
+      timeoutMs: 30_000,
+      endpointTimeoutMs: 1_000,
+    }).catch((e: unknown) => e);
     expect(allDead).toMatchObject({ code: 'UNHEALTHY' });
     expect((allDead as Error).message).toContain(dead);
     expect(existsSync(join(work, 'snaps', 'never.db'))).toBe(false);
   });
 
   it('names the package to install when etcdctl is missing', async () => {
-    await expect(detectTools(runner, { etcdctl: 'etcdctl-not-installed' })).rejects.toMatchObject({ code: 'TOOL_MISSING', message: expect.stringContaining('apt-get install etcd-client') });
+    await expect(detectTools(runner, { etcdctl: 'etcdctl-not-installed' })).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+      message: expect.stringContaining('apt-get install etcd-client'),
+    });
   });
 });

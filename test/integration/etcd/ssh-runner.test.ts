@@ -18,8 +18,12 @@ const mustRun = process.env.CI === 'true';
 
 describe('sshRemoteCommand', () => {
   it('quotes every word, wraps env and sudo so a missing program still exits 127', () => {
-    expect(sshRemoteCommand(['etcdctl', 'snapshot', 'save', '/tmp/a b'], false)).toBe("etcdctl snapshot save '/tmp/a b'");
-    expect(sshRemoteCommand(['etcdctl', 'version'], false, { ETCDCTL_API: '3' })).toBe('env ETCDCTL_API=3 etcdctl version');
+    expect(sshRemoteCommand(['etcdctl', 'snapshot', 'save', '/tmp/a b'], false)).toBe(
+      "etcdctl snapshot save '/tmp/a b'",
+    );
+    expect(sshRemoteCommand(['etcdctl', 'version'], false, { ETCDCTL_API: '3' })).toBe(
+      'env ETCDCTL_API=3 etcdctl version',
+    );
     expect(sshRemoteCommand(['cat', '--', "/x'y"], true)).toBe(`sudo -n env cat -- '/x'\\''y'`);
     expect(() => sshRemoteCommand(['x'], false, { 'A B': '1' })).toThrow(/not valid/);
   });
@@ -48,10 +52,17 @@ describe.skipIf(!!missing)(`etcd snapshot over ssh${missing ? ` — SKIPPED: ${m
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'k8s-upgrade-etcd-ssh-'));
-    [sshd, cluster] = await Promise.all([startTestSshd({ env: { PATH: '/usr/local/bin:/usr/bin:/bin' } }), startEtcdCluster(1)]);
+    [sshd, cluster] = await Promise.all([
+      startTestSshd({ env: { PATH: '/usr/local/bin:/usr/bin:/bin' } }),
+      startEtcdCluster(1),
+    ]);
     knownHosts = join(work, 'known_hosts');
     writeFileSync(knownHosts, `${sshd.knownHostsLine('127.0.0.1')}\n`);
-    runner = sshRunner(settings(), '127.0.0.1', { knownHostsFile: knownHosts, identityFile: sshd.clientKey, label: 'cp-1' });
+    runner = sshRunner(settings(), '127.0.0.1', {
+      knownHostsFile: knownHosts,
+      identityFile: sshd.clientKey,
+      label: 'cp-1',
+    });
     await etcdctl(['put', '/demo/over-ssh', 'yes'], cluster.endpoints);
   });
   afterAll(async () => {
@@ -61,20 +72,38 @@ describe.skipIf(!!missing)(`etcd snapshot over ssh${missing ? ` — SKIPPED: ${m
   });
 
   it('takes the snapshot on the node, fetches it (0600), verifies it and records where it ran', async () => {
-    const record = await saveSnapshot({ endpoints: cluster.endpoints }, { dir: join(work, 'snaps'), name: 'cp-1.db' }, runner, { timeoutMs: 30_000 });
-    expect(record).toMatchObject({ takenOn: 'ssh:cp-1', endpoint: cluster.endpoints[0], verified: true, path: join(work, 'snaps', 'cp-1.db') });
+    const record = await saveSnapshot(
+      { endpoints: cluster.endpoints },
+      { dir: join(work, 'snaps'), name: 'cp-1.db' },
+      runner,
+      { timeoutMs: 30_000 },
+    );
+    expect(record).toMatchObject({
+      takenOn: 'ssh:cp-1',
+      endpoint: cluster.endpoints[0],
+      verified: true,
+      path: join(work, 'snaps', 'cp-1.db'),
+    });
     expect(statSync(record.path).mode & 0o777).toBe(0o600);
     // The operator's copy verifies on this machine against the record.
-    await expect(verifySnapshot(record.path, localRunner(), record)).resolves.toMatchObject({ sha256: record.sha256, revision: record.revision });
+    await expect(verifySnapshot(record.path, localRunner(), record)).resolves.toMatchObject({
+      sha256: record.sha256,
+      revision: record.revision,
+    });
   });
 
   it('reports a missing etcdctl on the node by name', async () => {
-    await expect(detectTools(runner, { etcdctl: 'etcdctl-missing' })).rejects.toMatchObject({ code: 'TOOL_MISSING', message: expect.stringContaining('(ssh:cp-1)') });
+    await expect(detectTools(runner, { etcdctl: 'etcdctl-missing' })).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+      message: expect.stringContaining('(ssh:cp-1)'),
+    });
   });
 
   it('fails fetch with a clear error for a missing remote file, leaving no local file', async () => {
     const local = join(work, 'nothing.db');
-    await expect(runner.fetch('/nonexistent/snap.db', local, { timeoutMs: 10_000 })).rejects.toThrow(/exited with code 1.*No such file/);
+    await expect(runner.fetch('/nonexistent/snap.db', local, { timeoutMs: 10_000 })).rejects.toThrow(
+      /exited with code 1.*No such file/,
+    );
     expect(() => statSync(local)).toThrow();
   });
 

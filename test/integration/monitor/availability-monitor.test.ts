@@ -5,9 +5,22 @@
  * for the replacement to be Ready) and an idle cluster show none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiException, AppsV1Api, CoreV1Api, PatchStrategy, PolicyV1Api, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  PolicyV1Api,
+  setHeaderOptions,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
-import { matchesSelector, pdbMinimum, startAvailabilityMonitor, type AvailabilityReport } from '../../helpers/availability-monitor.js';
+import {
+  matchesSelector,
+  pdbMinimum,
+  startAvailabilityMonitor,
+  type AvailabilityReport,
+} from '../../helpers/availability-monitor.js';
 
 const NS = 'avail';
 const SCALE = 0.05;
@@ -15,15 +28,22 @@ let t: TestSandbox;
 let core: CoreV1Api;
 let apps: AppsV1Api;
 
-const isReady = (p: V1Pod) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-const isDaemon = (p: V1Pod) => p.metadata?.ownerReferences?.some((o) => o.controller && o.kind === 'DaemonSet') === true;
+const isReady = (p: V1Pod) =>
+  !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+const isDaemon = (p: V1Pod) =>
+  p.metadata?.ownerReferences?.some((o) => o.controller && o.kind === 'DaemonSet') === true;
 const isMirror = (p: V1Pod) => p.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined;
-const poolNodes = async (pool: string) => (await core.listNode({ labelSelector: `pool=${pool}` })).items.map((n) => n.metadata!.name!);
-const podsOn = async (node: string) => (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
+const poolNodes = async (pool: string) =>
+  (await core.listNode({ labelSelector: `pool=${pool}` })).items.map((n) => n.metadata!.name!);
+const podsOn = async (node: string) =>
+  (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
 
 async function setCordon(nodes: string[], unschedulable: boolean): Promise<void> {
   for (const name of nodes) {
-    await core.patchNode({ name, body: { spec: { unschedulable: unschedulable ? true : null } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await core.patchNode(
+      { name, body: { spec: { unschedulable: unschedulable ? true : null } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
   }
 }
 
@@ -52,7 +72,18 @@ async function placeWorkload(): Promise<void> {
       spec: {
         replicas: 3,
         selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'registry.example.com/web:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'web',
+                image: 'registry.example.com/web:1.0',
+                resources: { requests: { cpu: '100m', memory: '64Mi' } },
+              },
+            ],
+          },
+        },
       },
     },
   });
@@ -60,7 +91,10 @@ async function placeWorkload(): Promise<void> {
     namespace: NS,
     body: { metadata: { name: 'web', namespace: NS }, spec: { minAvailable: 2, selector: { matchLabels: labels } } },
   });
-  await waitFor(async () => (await core.listNamespacedPod({ namespace: NS })).items.filter(isReady).length === 3, 'web Ready on blue');
+  await waitFor(
+    async () => (await core.listNamespacedPod({ namespace: NS })).items.filter(isReady).length === 3,
+    'web Ready on blue',
+  );
   const nodes = new Set((await core.listNamespacedPod({ namespace: NS })).items.map((p) => p.spec!.nodeName));
   expect(nodes.size).toBe(3); // spread: one pod per blue node
   await setCordon(green, false);
@@ -71,18 +105,19 @@ async function placeWorkload(): Promise<void> {
 async function evict(p: V1Pod): Promise<void> {
   const name = p.metadata!.name!;
   const namespace = p.metadata!.namespace!;
-  await waitFor(
-    async () => {
-      try {
-        await core.createNamespacedPodEviction({ name, namespace, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } } });
-        return true;
-      } catch (e) {
-        if (e instanceof ApiException && (e.code === 429 || e.code === 404)) return e.code === 404;
-        throw e;
-      }
-    },
-    `eviction of ${namespace}/${name}`,
-  );
+  await waitFor(async () => {
+    try {
+      await core.createNamespacedPodEviction({
+        name,
+        namespace,
+        body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof ApiException && (e.code === 429 || e.code === 404)) return e.code === 404;
+      throw e;
+    }
+  }, `eviction of ${namespace}/${name}`);
 }
 
 /** cordon, then evict the pool's pods one at a time, waiting for each to be gone and its replacement Ready. */
@@ -91,7 +126,10 @@ async function carefulDrain(nodes: string[]): Promise<void> {
   for (const node of nodes) {
     for (const p of (await podsOn(node)).filter((x) => !isDaemon(x) && !isMirror(x))) {
       await evict(p);
-      await waitFor(async () => !(await podsOn(node)).some((x) => x.metadata!.uid === p.metadata!.uid), `${p.metadata!.name} gone`);
+      await waitFor(
+        async () => !(await podsOn(node)).some((x) => x.metadata!.uid === p.metadata!.uid),
+        `${p.metadata!.name} gone`,
+      );
       await waitFor(allAvailable, 'replacements Ready');
     }
   }
@@ -101,13 +139,26 @@ async function carefulDrain(nodes: string[]): Promise<void> {
 async function naiveDrain(nodes: string[]): Promise<void> {
   await setCordon(nodes, true);
   const victims = (await Promise.all(nodes.map(podsOn))).flat().filter((x) => !isDaemon(x) && !isMirror(x));
-  await Promise.all(victims.map((p) => core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: p.metadata!.namespace! })));
-  await waitFor(async () => (await Promise.all(nodes.map(podsOn))).flat().filter((x) => !isDaemon(x) && !isMirror(x)).length === 0, 'pool emptied');
+  await Promise.all(
+    victims.map((p) => core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: p.metadata!.namespace! })),
+  );
+  await waitFor(
+    async () => (await Promise.all(nodes.map(podsOn))).flat().filter((x) => !isDaemon(x) && !isMirror(x)).length === 0,
+    'pool emptied',
+  );
   await waitFor(allAvailable, 'replacements Ready');
 }
 
 beforeAll(async () => {
-  t = await startTestSandbox({ timeScale: SCALE, controlPlanes: 1, pools: [{ name: 'blue', count: 3 }, { name: 'green', count: 3 }], workload: { kind: 'none' } });
+  t = await startTestSandbox({
+    timeScale: SCALE,
+    controlPlanes: 1,
+    pools: [
+      { name: 'blue', count: 3 },
+      { name: 'green', count: 3 },
+    ],
+    workload: { kind: 'none' },
+  });
   core = t.kc.makeApiClient(CoreV1Api);
   apps = t.kc.makeApiClient(AppsV1Api);
   await core.createNamespace({ body: { metadata: { name: NS } } });
@@ -165,7 +216,9 @@ describe('availability monitor', () => {
 
     const byKind = (k: string) => report.violations.filter((v) => v.kind === k);
     const webBelow = byKind('pdb-below-minimum').filter((v) => v.namespace === NS);
-    expect(webBelow, report.format()).toContainEqual(expect.objectContaining({ namespace: NS, name: 'web', minimum: 2, lowest: 0, ended: true }));
+    expect(webBelow, report.format()).toContainEqual(
+      expect.objectContaining({ namespace: NS, name: 'web', minimum: 2, lowest: 0, ended: true }),
+    );
     for (const v of webBelow) expect(v).toMatchObject({ name: 'web', minimum: 2 });
     expect(report.pdbSecondsBelow).toBeGreaterThan(0);
     expect(byKind('workload-unavailable'), report.format()).toContainEqual(
@@ -173,7 +226,11 @@ describe('availability monitor', () => {
     );
     const lostWeb = byKind('pod-lost').filter((v) => v.namespace === NS);
     expect(lostWeb.map((v) => v.name).sort()).toEqual(before);
-    for (const v of lostWeb) expect(v).toMatchObject({ reason: 'deleted-without-eviction', owner: expect.stringMatching(/^ReplicaSet\/web-/) });
+    for (const v of lostWeb)
+      expect(v).toMatchObject({
+        reason: 'deleted-without-eviction',
+        owner: expect.stringMatching(/^ReplicaSet\/web-/),
+      });
     expect(report.podsLost).toBe(byKind('pod-lost').length);
     expect(report.format()).toContain('pdb-below-minimum avail/web: down to 0 ready, minimum 2');
     expect(report.format()).toContain('deleted without the Eviction API');
@@ -183,16 +240,36 @@ describe('availability monitor', () => {
     const green = await poolNodes('green');
     await core.createNamespacedPod({
       namespace: NS,
-      body: { metadata: { name: 'bare', namespace: NS, labels: { app: 'bare' } }, spec: { nodeName: green[0], containers: [{ name: 'c', image: 'registry.example.com/bare:1' }] } },
+      body: {
+        metadata: { name: 'bare', namespace: NS, labels: { app: 'bare' } },
+        spec: { nodeName: green[0], containers: [{ name: 'c', image: 'registry.example.com/bare:1' }] },
+      },
     });
-    await waitFor(async () => isReady((await core.readNamespacedPod({ name: 'bare', namespace: NS }))), 'bare pod Ready');
+    await waitFor(async () => isReady(await core.readNamespacedPod({ name: 'bare', namespace: NS })), 'bare pod Ready');
     const monitor = await startAvailabilityMonitor(t.kc, { timeScale: SCALE });
-    await apps.patchNamespacedDeployment({ name: 'web', namespace: NS, body: { spec: { replicas: 2 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-    await waitFor(async () => (await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=web' })).items.length === 2, 'web scaled to 2');
+    await apps.patchNamespacedDeployment(
+      { name: 'web', namespace: NS, body: { spec: { replicas: 2 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitFor(
+      async () => (await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=web' })).items.length === 2,
+      'web scaled to 2',
+    );
     await evict(await core.readNamespacedPod({ name: 'bare', namespace: NS }));
-    await waitFor(async () => (await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=bare' })).items.length === 0, 'bare pod gone');
+    await waitFor(
+      async () => (await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=bare' })).items.length === 0,
+      'bare pod gone',
+    );
     const report = await monitor.stop();
-    expect(report.violations, report.format()).toEqual([expect.objectContaining({ kind: 'pod-lost', namespace: NS, name: 'bare', reason: 'unmanaged-pod-gone', node: green[0] })]);
+    expect(report.violations, report.format()).toEqual([
+      expect.objectContaining({
+        kind: 'pod-lost',
+        namespace: NS,
+        name: 'bare',
+        reason: 'unmanaged-pod-gone',
+        node: green[0],
+      }),
+    ]);
     expect(report.podsLost).toBe(1);
   });
 });
@@ -214,8 +291,15 @@ describe('PDB minimum and selectors, as the disruption controller computes them'
   it('matches label selectors with policy/v1 semantics', () => {
     expect(matchesSelector(undefined, { a: '1' })).toBe(false);
     expect(matchesSelector({}, { a: '1' })).toBe(true);
-    expect(matchesSelector({ matchLabels: { a: '1' }, matchExpressions: [{ key: 'b', operator: 'NotIn', values: ['x'] }] }, { a: '1', b: 'y' })).toBe(true);
-    expect(matchesSelector({ matchExpressions: [{ key: 'b', operator: 'In', values: ['x'] }] }, { a: '1' })).toBe(false);
+    expect(
+      matchesSelector(
+        { matchLabels: { a: '1' }, matchExpressions: [{ key: 'b', operator: 'NotIn', values: ['x'] }] },
+        { a: '1', b: 'y' },
+      ),
+    ).toBe(true);
+    expect(matchesSelector({ matchExpressions: [{ key: 'b', operator: 'In', values: ['x'] }] }, { a: '1' })).toBe(
+      false,
+    );
     expect(matchesSelector({ matchExpressions: [{ key: 'b', operator: 'DoesNotExist' }] }, { a: '1' })).toBe(true);
   });
 });

@@ -13,7 +13,14 @@ const node = process.execPath;
 const dir = mkdtempSync(join(tmpdir(), 'k8s-upgrade-exec-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const target: NodeTarget = { node: 'blue-1', role: 'worker', version: 'v1.32.0', first: false, internalIP: '10.0.0.21', labels: {} };
+const target: NodeTarget = {
+  node: 'blue-1',
+  role: 'worker',
+  version: 'v1.32.0',
+  first: false,
+  internalIP: '10.0.0.21',
+  labels: {},
+};
 
 const collect = () => {
   const lines: [string, string][] = [];
@@ -33,7 +40,24 @@ const failure = async (p: Promise<unknown>): Promise<NodeDriverError> => {
 describe('exec driver', () => {
   it('runs the expanded argv without a shell and streams every line', async () => {
     const script = `const a = process.argv.slice(1); for (const x of a) console.log('arg:' + x); console.error('to stderr'); console.log('last')`;
-    const d = createDriver({ type: 'exec', exec: { upgrade: [node, '-e', script, '{node}', '{address}', '{version}', '{role}', 'first={first}', 'x; rm -rf /', '$(id) `id` *'], timeoutSeconds: 20 } });
+    const d = createDriver({
+      type: 'exec',
+      exec: {
+        upgrade: [
+          node,
+          '-e',
+          script,
+          '{node}',
+          '{address}',
+          '{version}',
+          '{role}',
+          'first={first}',
+          'x; rm -rf /',
+          '$(id) `id` *',
+        ],
+        timeoutSeconds: 20,
+      },
+    });
     const { lines, io } = collect();
     const r = await d.upgrade(target, io);
     expect(lines.filter(([s]) => s === 'stdout').map(([, l]) => l)).toEqual([
@@ -85,7 +109,10 @@ describe('exec driver', () => {
   });
 
   it('stops on abort (ABORTED)', async () => {
-    const d = createDriver({ type: 'exec', exec: { upgrade: [node, '-e', 'console.log("up"); setInterval(() => {}, 1000)'], timeoutSeconds: 30 } });
+    const d = createDriver({
+      type: 'exec',
+      exec: { upgrade: [node, '-e', 'console.log("up"); setInterval(() => {}, 1000)'], timeoutSeconds: 30 },
+    });
     const ac = new AbortController();
     const e = await failure(
       d.upgrade(target, {
@@ -99,7 +126,10 @@ describe('exec driver', () => {
   });
 
   it('reports a missing program as NOT_FOUND with advice', async () => {
-    const d = createDriver({ type: 'exec', exec: { upgrade: ['k8s-upgrade-no-such-program', '{node}'], timeoutSeconds: 5 } });
+    const d = createDriver({
+      type: 'exec',
+      exec: { upgrade: ['k8s-upgrade-no-such-program', '{node}'], timeoutSeconds: 5 },
+    });
     const e = await failure(d.upgrade(target, collect().io));
     expect(e.code).toBe('NOT_FOUND');
     expect(e.message).toContain('k8s-upgrade-no-such-program was not found');
@@ -109,19 +139,28 @@ describe('exec driver', () => {
 
 describe('runCommandGate', () => {
   it('exit 0 is healthy, anything else is not; output is kept', async () => {
-    expect(await runCommandGate([node, '-e', 'console.log("ok")'], { timeoutMs: 10_000 })).toEqual({ ok: true, exitCode: 0, output: 'ok' });
+    expect(await runCommandGate([node, '-e', 'console.log("ok")'], { timeoutMs: 10_000 })).toEqual({
+      ok: true,
+      exitCode: 0,
+      output: 'ok',
+    });
     const bad = await runCommandGate([node, '-e', 'console.error("sick"); process.exit(2)'], { timeoutMs: 10_000 });
     expect(bad).toEqual({ ok: false, exitCode: 2, output: 'sick' });
   });
 
   it('passes arguments literally, times out, and reports a missing program', async () => {
-    const literal = await runCommandGate([node, '-e', 'console.log(process.argv[1])', '; exit 1 $(id)'], { timeoutMs: 10_000 });
+    const literal = await runCommandGate([node, '-e', 'console.log(process.argv[1])', '; exit 1 $(id)'], {
+      timeoutMs: 10_000,
+    });
     expect(literal.output).toBe('; exit 1 $(id)');
     const hung = await runCommandGate([node, '-e', 'setInterval(() => {}, 1000)'], { timeoutMs: 300 });
     expect(hung.ok).toBe(false);
     expect(hung.output).toMatch(/killed after/);
     const missing = await runCommandGate(['k8s-upgrade-no-such-gate'], { timeoutMs: 1_000 });
-    expect(missing).toEqual({ ok: false, output: 'k8s-upgrade-no-such-gate was not found (install it or give its absolute path)' });
+    expect(missing).toEqual({
+      ok: false,
+      output: 'k8s-upgrade-no-such-gate was not found (install it or give its absolute path)',
+    });
   });
 });
 

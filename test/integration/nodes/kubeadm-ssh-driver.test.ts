@@ -41,14 +41,27 @@ describe.skipIf(!!missing)(`kubeadm-ssh driver against a real sshd${missing ? ` 
   let admin: SandboxAdminClient;
 
   beforeAll(async () => {
-    t = await startTestSandbox({ version: FROM, workload: { kind: 'none' }, controlPlanes: 1, pools: [{ name: 'blue', count: 2 }] });
+    t = await startTestSandbox({
+      version: FROM,
+      workload: { kind: 'none' },
+      controlPlanes: 1,
+      pools: [{ name: 'blue', count: 2 }],
+    });
     core = t.kc.makeApiClient(CoreV1Api);
     admin = SandboxAdminClient.fromKubeconfig(t.kubeconfigPath);
     for (const [node, address] of Object.entries(ADDRESSES)) {
-      await core.patchNode({ name: node, body: { metadata: { labels: { [LABEL]: address } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await core.patchNode(
+        { name: node, body: { metadata: { labels: { [LABEL]: address } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     }
     state = mkdtempSync(join(tmpdir(), 'k8s-upgrade-shims-'));
-    writeFileSync(join(state, 'address-map'), Object.entries(ADDRESSES).map(([n, a]) => `${a} ${n}\n`).join(''));
+    writeFileSync(
+      join(state, 'address-map'),
+      Object.entries(ADDRESSES)
+        .map(([n, a]) => `${a} ${n}\n`)
+        .join(''),
+    );
     writeFileSync(join(state, 'calls.log'), '');
     writeFileSync(join(state, 'node-bin'), process.execPath);
     writeFileSync(join(state, 'repo'), REPO);
@@ -84,7 +97,8 @@ describe.skipIf(!!missing)(`kubeadm-ssh driver against a real sshd${missing ? ` 
 
   const targetFor = async (node: string, first: boolean): Promise<NodeTarget> => {
     const n = await core.readNode({ name: node });
-    const role = n.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined ? 'control-plane' : 'worker';
+    const role =
+      n.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined ? 'control-plane' : 'worker';
     const internalIP = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     return { node, role, version: TO, first, internalIP, labels: n.metadata?.labels ?? {} };
   };
@@ -116,7 +130,10 @@ describe.skipIf(!!missing)(`kubeadm-ssh driver against a real sshd${missing ? ` 
   it('upgrades the first control-plane node with kubeadm upgrade apply (apt, sudo)', async () => {
     const target = await targetFor('cp-1', true);
     expect(target.role).toBe('control-plane');
-    const d = createDriver({ type: 'kubeadm-ssh', ssh: settings({ sudo: true, identityFile: sshd.clientKey }) }, { knownHostsFile: knownHosts('cp-1') });
+    const d = createDriver(
+      { type: 'kubeadm-ssh', ssh: settings({ sudo: true, identityFile: sshd.clientKey }) },
+      { knownHostsFile: knownHosts('cp-1') },
+    );
     const { lines, sink } = io();
     const r = await d.upgrade(target, sink);
     expect(lines).toContain(`stdout: ==> [5/10] kubeadm upgrade apply ${TO} -y`);
@@ -133,13 +150,19 @@ describe.skipIf(!!missing)(`kubeadm-ssh driver against a real sshd${missing ? ` 
     expect(cp.some((c) => c.startsWith('kubeadm upgrade node'))).toBe(false);
 
     expect((await machine('cp-1')).controlPlaneVersion).toBe(TO);
-    await waitFor(async () => (await core.readNode({ name: 'cp-1' })).status?.nodeInfo?.kubeletVersion === TO, `cp-1 kubelet at ${TO}`);
+    await waitFor(
+      async () => (await core.readNode({ name: 'cp-1' })).status?.nodeInfo?.kubeletVersion === TO,
+      `cp-1 kubelet at ${TO}`,
+    );
   });
 
   it('upgrades a worker with kubeadm upgrade node, at the version of the kubeadm package installed (yum)', async () => {
     const target = await targetFor('blue-1', false);
     expect(target.role).toBe('worker');
-    const d = createDriver({ type: 'kubeadm-ssh', ssh: settings({ packageManager: 'yum' }) }, { knownHostsFile: knownHosts('blue-1'), identityFile: sshd.clientKey });
+    const d = createDriver(
+      { type: 'kubeadm-ssh', ssh: settings({ packageManager: 'yum' }) },
+      { knownHostsFile: knownHosts('blue-1'), identityFile: sshd.clientKey },
+    );
     const { lines, sink } = io();
     await d.upgrade(target, sink);
     expect(lines).toContain('stdout: ==> [2/5] kubeadm upgrade node');
@@ -151,34 +174,55 @@ describe.skipIf(!!missing)(`kubeadm-ssh driver against a real sshd${missing ? ` 
       'systemctl restart kubelet',
     ]);
     await waitFor(async () => (await machine('blue-1')).kubeletVersion === TO, `blue-1 kubelet at ${TO}`);
-    await waitFor(async () => (await core.readNode({ name: 'blue-1' })).status?.nodeInfo?.kubeletVersion === TO, `blue-1 node at ${TO}`);
+    await waitFor(
+      async () => (await core.readNode({ name: 'blue-1' })).status?.nodeInfo?.kubeletVersion === TO,
+      `blue-1 node at ${TO}`,
+    );
   });
 
   it('refuses an unknown host key with strict checking (HOST_KEY), and accept-new trusts it', async () => {
     const target = await targetFor('blue-2', false);
     const file = knownHosts();
-    const strict = createDriver({ type: 'kubeadm-ssh', ssh: settings() }, { knownHostsFile: file, identityFile: sshd.clientKey });
+    const strict = createDriver(
+      { type: 'kubeadm-ssh', ssh: settings() },
+      { knownHostsFile: file, identityFile: sshd.clientKey },
+    );
     const e = await failure(strict.upgrade(target, io().sink));
     expect(e.code).toBe('HOST_KEY');
     expect(e.message).toContain('known_hosts');
     expect(e.message).toContain('--ssh-accept-new-host-keys');
     expect(calls('blue-2')).toEqual([]);
 
-    const acceptNew = createDriver({ type: 'kubeadm-ssh', ssh: settings({ strictHostKeyChecking: 'accept-new' }) }, { knownHostsFile: file, identityFile: sshd.clientKey });
+    const acceptNew = createDriver(
+      { type: 'kubeadm-ssh', ssh: settings({ strictHostKeyChecking: 'accept-new' }) },
+      { knownHostsFile: file, identityFile: sshd.clientKey },
+    );
     await acceptNew.upgrade(target, io().sink);
     expect(calls('blue-2')).toContain('kubeadm upgrade node');
     expect(readFileSync(file, 'utf8')).toContain(sshd.hostPublicKey);
     await waitFor(async () => (await machine('blue-2')).kubeletVersion === TO, `blue-2 kubelet at ${TO}`);
 
     // The key is now known: strict checking accepts it.
-    execFileSync('ssh', [...sshOptions(settings(), { knownHostsFile: file, identityFile: sshd.clientKey }), '--', ADDRESSES['blue-2']!, 'true'], { stdio: 'ignore' });
+    execFileSync(
+      'ssh',
+      [
+        ...sshOptions(settings(), { knownHostsFile: file, identityFile: sshd.clientKey }),
+        '--',
+        ADDRESSES['blue-2']!,
+        'true',
+      ],
+      { stdio: 'ignore' },
+    );
   });
 
   it('fails with the failing step named when a node-side step fails, and runs nothing after it', async () => {
     writeFileSync(join(state, 'fail'), 'blue-1 apt-get install -y kubeadm\n');
     try {
       const before = calls('blue-1').length;
-      const d = createDriver({ type: 'kubeadm-ssh', ssh: settings() }, { knownHostsFile: knownHosts('blue-1'), identityFile: sshd.clientKey });
+      const d = createDriver(
+        { type: 'kubeadm-ssh', ssh: settings() },
+        { knownHostsFile: knownHosts('blue-1'), identityFile: sshd.clientKey },
+      );
       const e = await failure(d.upgrade(await targetFor('blue-1', false), io().sink));
       expect(e.code).toBe('FAILED');
       expect(e.exitCode).toBe(100);
@@ -196,7 +240,14 @@ describe.skipIf(!!missing)(`kubeadm-ssh driver against a real sshd${missing ? ` 
       { type: 'kubeadm-ssh', ssh: settings({ port: 1, addressFrom: 'InternalIP' }) },
       { knownHostsFile: knownHosts(), identityFile: sshd.clientKey },
     );
-    const target: NodeTarget = { node: 'blue-1', role: 'worker', version: TO, first: false, internalIP: '127.0.0.1', labels: {} };
+    const target: NodeTarget = {
+      node: 'blue-1',
+      role: 'worker',
+      version: TO,
+      first: false,
+      internalIP: '127.0.0.1',
+      labels: {},
+    };
     const e = await failure(d.upgrade(target, io().sink));
     expect(e.code).toBe('FAILED');
     expect(e.exitCode).toBe(255);

@@ -42,17 +42,31 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
   let core: CoreV1Api;
   let admin: SandboxAdminClient;
 
-  const manifest = (image: string) => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: registry.k8s.io/${image}\n`;
+  const manifest = (image: string) =>
+    `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: registry.k8s.io/${image}\n`;
 
   beforeAll(async () => {
-    t = await startTestSandbox({ version: FROM, workload: { kind: 'none' }, controlPlanes: 1, pools: [{ name: 'blue', count: 1 }] });
+    t = await startTestSandbox({
+      version: FROM,
+      workload: { kind: 'none' },
+      controlPlanes: 1,
+      pools: [{ name: 'blue', count: 1 }],
+    });
     core = t.kc.makeApiClient(CoreV1Api);
     admin = SandboxAdminClient.fromKubeconfig(t.kubeconfigPath);
     for (const [node, address] of Object.entries(ADDRESSES)) {
-      await core.patchNode({ name: node, body: { metadata: { labels: { [LABEL]: address } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await core.patchNode(
+        { name: node, body: { metadata: { labels: { [LABEL]: address } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     }
     state = mkdtempSync(join(tmpdir(), 'k8s-upgrade-rollback-shims-'));
-    writeFileSync(join(state, 'address-map'), Object.entries(ALL_ADDRESSES).map(([n, a]) => `${a} ${n}\n`).join(''));
+    writeFileSync(
+      join(state, 'address-map'),
+      Object.entries(ALL_ADDRESSES)
+        .map(([n, a]) => `${a} ${n}\n`)
+        .join(''),
+    );
     writeFileSync(join(state, 'calls.log'), '');
     writeFileSync(join(state, 'node-bin'), process.execPath);
     writeFileSync(join(state, 'repo'), REPO);
@@ -74,7 +88,10 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
     }
     // cp-2's tree: running at FROM (only its etcd member matters here).
     root2 = join(state, 'cp-2-root');
-    const files2: Record<string, string> = { 'etc/kubernetes/manifests/etcd.yaml': files['etc/kubernetes/manifests/etcd.yaml']!, 'var/lib/etcd/member/snap/db': 'cp-2 data before the restore' };
+    const files2: Record<string, string> = {
+      'etc/kubernetes/manifests/etcd.yaml': files['etc/kubernetes/manifests/etcd.yaml']!,
+      'var/lib/etcd/member/snap/db': 'cp-2 data before the restore',
+    };
     for (const c of COMPONENTS) files2[`etc/kubernetes/manifests/${c}.yaml`] = manifest(`${c}:${FROM}`);
     for (const [p, c] of Object.entries(files2)) {
       mkdirSync(join(root2, p, '..'), { recursive: true });
@@ -106,13 +123,19 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
 
   const driver = (over: Partial<SshSettings> = {}, nodeRoot = root) => {
     const knownHosts = join(state, 'known_hosts');
-    writeFileSync(knownHosts, Object.values(ALL_ADDRESSES).map((a) => `${sshd.knownHostsLine(a)}\n`).join(''));
+    writeFileSync(
+      knownHosts,
+      Object.values(ALL_ADDRESSES)
+        .map((a) => `${sshd.knownHostsLine(a)}\n`)
+        .join(''),
+    );
     return new KubeadmSshNodeDriver(settings(over), { knownHostsFile: knownHosts, nodeRoot });
   };
 
   const targetFor = async (node: string, version: string): Promise<NodeTarget> => {
     const n = await core.readNode({ name: node });
-    const role = n.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined ? 'control-plane' : 'worker';
+    const role =
+      n.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined ? 'control-plane' : 'worker';
     const internalIP = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     return { node, role, version, first: false, internalIP, labels: n.metadata?.labels ?? {} };
   };
@@ -159,11 +182,16 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
       'systemctl daemon-reload',
       'systemctl restart kubelet',
     ]);
-    expect(lines).toContain('stdout: ==> [3/6] apt-get install -y --allow-downgrades kubeadm=1.30.6-* kubelet=1.30.6-* kubectl=1.30.6-*');
+    expect(lines).toContain(
+      'stdout: ==> [3/6] apt-get install -y --allow-downgrades kubeadm=1.30.6-* kubelet=1.30.6-* kubectl=1.30.6-*',
+    );
     expect(lines).toContain('stdout: ==> done');
     expect(r.commands).toContain('systemctl restart kubelet');
     await waitFor(async () => (await machine('blue-1')).kubeletVersion === FROM, `blue-1 kubelet back at ${FROM}`);
-    await waitFor(async () => (await core.readNode({ name: 'blue-1' })).status?.nodeInfo?.kubeletVersion === FROM, `blue-1 node at ${FROM}`);
+    await waitFor(
+      async () => (await core.readNode({ name: 'blue-1' })).status?.nodeInfo?.kubeletVersion === FROM,
+      `blue-1 node at ${FROM}`,
+    );
   });
 
   it('refuses a control-plane downgrade when no kubeadm backup holds that version, before any package changes', async () => {
@@ -175,7 +203,11 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
     expect(e.message).toContain('Nothing was changed on the node');
     expect(e.tail.join('\n')).toContain('no kubeadm backup of the static-pod manifests for v1.30.1');
     expect(e.tail.join('\n')).toContain(`kubeadm-backup-manifests-2025-01-15-10-30-00 (${FROM})`);
-    expect(calls('cp-1').slice(before).some((c) => c.startsWith('yum'))).toBe(false);
+    expect(
+      calls('cp-1')
+        .slice(before)
+        .some((c) => c.startsWith('yum')),
+    ).toBe(false);
     expect(readFileSync(join(root, 'etc/kubernetes/manifests/kube-apiserver.yaml'), 'utf8')).toContain(TO);
   });
 
@@ -183,14 +215,34 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
     const before = calls('cp-1').length;
     const { lines, sink } = io();
     await driver({ packageManager: 'yum', sudo: true }).downgrade(await targetFor('cp-1', FROM), sink);
-    const after = calls('cp-1').slice(before).filter((c) => !c.startsWith('sudo '));
-    expect(after).toEqual(['yum downgrade -y kubeadm-1.30.6-* kubelet-1.30.6-* kubectl-1.30.6-* --disableexcludes=kubernetes', 'systemctl daemon-reload', 'systemctl restart kubelet']);
-    expect(calls('cp-1').slice(before).filter((c) => c.startsWith('sudo -n ')).length).toBe(5);
-    for (const c of COMPONENTS) expect(readFileSync(join(root, `etc/kubernetes/manifests/${c}.yaml`), 'utf8')).toContain(`${c}:${FROM}`);
-    const kept = readdirSync(join(root, 'etc/kubernetes/tmp')).find((d) => d.startsWith('k8s-upgrade-before-downgrade-'))!;
-    expect(readFileSync(join(root, 'etc/kubernetes/tmp', kept, 'kube-apiserver.yaml'), 'utf8')).toContain(`kube-apiserver:${TO}`);
-    expect(lines.some((l) => l.includes('restored from') && l.includes('kubeadm-backup-manifests-2025-01-15-10-30-00'))).toBe(true);
-    await waitFor(async () => (await machine('cp-1')).controlPlaneVersion === FROM, `cp-1 control plane back at ${FROM}`);
+    const after = calls('cp-1')
+      .slice(before)
+      .filter((c) => !c.startsWith('sudo '));
+    expect(after).toEqual([
+      'yum downgrade -y kubeadm-1.30.6-* kubelet-1.30.6-* kubectl-1.30.6-* --disableexcludes=kubernetes',
+      'systemctl daemon-reload',
+      'systemctl restart kubelet',
+    ]);
+    expect(
+      calls('cp-1')
+        .slice(before)
+        .filter((c) => c.startsWith('sudo -n ')).length,
+    ).toBe(5);
+    for (const c of COMPONENTS)
+      expect(readFileSync(join(root, `etc/kubernetes/manifests/${c}.yaml`), 'utf8')).toContain(`${c}:${FROM}`);
+    const kept = readdirSync(join(root, 'etc/kubernetes/tmp')).find((d) =>
+      d.startsWith('k8s-upgrade-before-downgrade-'),
+    )!;
+    expect(readFileSync(join(root, 'etc/kubernetes/tmp', kept, 'kube-apiserver.yaml'), 'utf8')).toContain(
+      `kube-apiserver:${TO}`,
+    );
+    expect(
+      lines.some((l) => l.includes('restored from') && l.includes('kubeadm-backup-manifests-2025-01-15-10-30-00')),
+    ).toBe(true);
+    await waitFor(
+      async () => (await machine('cp-1')).controlPlaneVersion === FROM,
+      `cp-1 control plane back at ${FROM}`,
+    );
     await waitFor(async () => (await machine('cp-1')).kubeletVersion === FROM, `cp-1 kubelet back at ${FROM}`);
   });
 
@@ -217,7 +269,9 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
       expect.stringMatching(/^stdout: ==> \[7\/7\] rm -f -- /),
       'stdout: ==> done',
     ]);
-    const restore = calls('cp-1').slice(before).find((c) => c.startsWith('etcdutl snapshot restore /'))!;
+    const restore = calls('cp-1')
+      .slice(before)
+      .find((c) => c.startsWith('etcdutl snapshot restore /'))!;
     const remote = restore.split(' ')[3]!;
     expect(remote).toMatch(new RegExp(`^${root}/var/lib/k8s-upgrade-snapshot-\\d{8}T\\d{9}Z\\.db$`));
     expect(restore).toMatch(
@@ -233,7 +287,9 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
     expect(readFileSync(join(root, 'var/lib', old, 'member/snap/db'), 'utf8')).toBe('the data before the restore');
     expect(lines.some((l) => l.includes(`the old etcd data dir is kept at ${root}/var/lib/${old}`))).toBe(true);
     expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual(MANIFESTS);
-    expect(calls('cp-1').slice(before)).toContain('crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$');
+    expect(calls('cp-1').slice(before)).toContain(
+      'crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$',
+    );
     expect(r.commands.some((c) => c.includes('<script: restore the snapshot into'))).toBe(true);
   });
 
@@ -248,12 +304,16 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
       expect(e.exitCode).toBe(100);
       expect(e.message).toMatch(/^etcd restore of cp-1 over ssh failed at step 4\/7 "restore the snapshot into /);
       const aside = `${root}/etc/kubernetes/tmp/k8s-upgrade-etcd-restore-${sha.slice(0, 12)}-manifests`;
-      expect(e.message).toContain(`etcd and the apiserver are stopped: their manifests are in ${aside}; ${root}/var/lib/etcd is untouched`);
+      expect(e.message).toContain(
+        `etcd and the apiserver are stopped: their manifests are in ${aside}; ${root}/var/lib/etcd is untouched`,
+      );
       expect(e.tail.some((l) => l.includes('injected failure'))).toBe(true);
       expect(readdirSync(aside).sort()).toEqual(MANIFESTS);
       expect(readdirSync(join(root, 'etc/kubernetes/manifests'))).toEqual([]);
       // Without a member list: this node alone at its InternalIP.
-      const restore = calls('cp-1').filter((c) => c.startsWith('etcdutl snapshot restore /')).at(-1)!;
+      const restore = calls('cp-1')
+        .filter((c) => c.startsWith('etcdutl snapshot restore /'))
+        .at(-1)!;
       const ip = (await targetFor('cp-1', FROM)).internalIP!;
       expect(restore).toContain(`--name cp-1 --initial-cluster cp-1=https://${ip}:2380 `);
       // The uploaded snapshot is removed on failure too.
@@ -275,7 +335,13 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
       { node: 'cp-1', peerUrl: 'https://10.0.0.11:2380' },
       { node: 'cp-2', peerUrl: 'https://10.0.0.12:2380' },
     ];
-    const cp2: NodeTarget = { node: CP2.node, role: 'control-plane', version: FROM, first: false, labels: { [LABEL]: CP2.address } };
+    const cp2: NodeTarget = {
+      node: CP2.node,
+      role: 'control-plane',
+      version: FROM,
+      first: false,
+      labels: { [LABEL]: CP2.address },
+    };
     const nodes = [
       { target: await targetFor('cp-1', FROM), d: driver({ sudo: true }), root },
       { target: cp2, d: driver({ sudo: true }, root2), root: root2 },
@@ -286,7 +352,9 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
     for (const n of nodes) {
       const { lines, sink } = io();
       const r = await n.d.prepareEtcdRestore(n.target, snapshot, sink);
-      expect(lines.filter((l) => l.startsWith('stdout: ==> ')).map((l) => l.replace(/ \(.*$/, '').replace(/ to .*$/, ''))).toEqual([
+      expect(
+        lines.filter((l) => l.startsWith('stdout: ==> ')).map((l) => l.replace(/ \(.*$/, '').replace(/ to .*$/, '')),
+      ).toEqual([
         expect.stringMatching(/^stdout: ==> upload /),
         'stdout: ==> [1/4] check the uploaded snapshot',
         'stdout: ==> [2/4] stop kube-apiserver and etcd: move their static-pod manifests',
@@ -312,15 +380,34 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
     const log = readFileSync(join(state, 'calls.log'), 'utf8').split('\n').slice(logFrom).filter(Boolean);
     const firstRestore = log.findIndex((l) => / etcdutl snapshot restore \//.test(l));
     expect(firstRestore).toBeGreaterThan(0);
-    expect(log[firstRestore]).toMatch(/^cp-1 etcdutl snapshot restore .* --name cp-1 --initial-cluster cp-1=https:\/\/10\.0\.0\.11:2380,cp-2=https:\/\/10\.0\.0\.12:2380 /);
+    expect(log[firstRestore]).toMatch(
+      /^cp-1 etcdutl snapshot restore .* --name cp-1 --initial-cluster cp-1=https:\/\/10\.0\.0\.11:2380,cp-2=https:\/\/10\.0\.0\.12:2380 /,
+    );
     // The manifest moves (the sudo'd stop script, recorded by the sudo shim) and the wait, on both nodes, before it.
     const before = log.slice(0, firstRestore);
     for (const node of ['cp-1', 'cp-2']) {
       const at = aside(node === 'cp-1' ? root : root2);
-      expect(before.some((l) => l.startsWith(`${node} sudo -n sh -c `) && l.includes('mv -f "$man/$f" "$aside/$f"') && l.includes(` ${at} kube-apiserver.yaml`))).toBe(true);
-      expect(before).toContain(`${node} crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$`);
+      expect(
+        before.some(
+          (l) =>
+            l.startsWith(`${node} sudo -n sh -c `) &&
+            l.includes('mv -f "$man/$f" "$aside/$f"') &&
+            l.includes(` ${at} kube-apiserver.yaml`),
+        ),
+      ).toBe(true);
+      expect(before).toContain(
+        `${node} crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$`,
+      );
     }
-    expect(log.slice(firstRestore + 1).some((l) => /^cp-2 etcdutl snapshot restore .* --name cp-2 .* --initial-advertise-peer-urls https:\/\/10\.0\.0\.12:2380 /.test(l))).toBe(true);
+    expect(
+      log
+        .slice(firstRestore + 1)
+        .some((l) =>
+          /^cp-2 etcdutl snapshot restore .* --name cp-2 .* --initial-advertise-peer-urls https:\/\/10\.0\.0\.12:2380 /.test(
+            l,
+          ),
+        ),
+    ).toBe(true);
     for (const n of nodes) {
       expect(readFileSync(join(n.root, 'var/lib/etcd/member/snap/db'), 'utf8')).toBe('third snapshot');
       expect(readdirSync(join(n.root, 'etc/kubernetes/manifests')).sort()).toEqual(MANIFESTS);
@@ -330,11 +417,10 @@ describe.skipIf(!!missing)(`kubeadm-ssh rollback against a real sshd${missing ? 
 
   it('fails at the upload with nothing run when the node cannot take the file', async () => {
     const e = await failure(
-      new KubeadmSshNodeDriver(settings(), { knownHostsFile: join(state, 'known_hosts'), nodeRoot: join(state, 'no-such-dir') }).restoreEtcd(
-        await targetFor('cp-1', FROM),
-        join(state, 'snapshot.db'),
-        io().sink,
-      ),
+      new KubeadmSshNodeDriver(settings(), {
+        knownHostsFile: join(state, 'known_hosts'),
+        nodeRoot: join(state, 'no-such-dir'),
+      }).restoreEtcd(await targetFor('cp-1', FROM), join(state, 'snapshot.db'), io().sink),
     );
     expect(e.message).toContain('failed while uploading the snapshot');
     expect(e.message).toContain('Nothing else ran on the node');

@@ -29,7 +29,9 @@ describe('runProcess (helper process)', () => {
     const pool = pathToFileURL(fileURLToPath(new URL('../../../src/nodes/process-pool.ts', import.meta.url))).href;
     // The parent runs a program that prints its pid and sleeps; the program's parent is the helper.
     const script = `const { runProcess } = await import(${JSON.stringify(pool)}); runProcess('sh', ['-c', 'echo $$; exec sleep 30'], { timeoutMs: 60000, onLine: (_s, l) => console.log('pid ' + l) });`;
-    const parent = spawn(node, ['--import', tsx, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(node, ['--import', tsx, '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
     let program = 0;
@@ -40,10 +42,14 @@ describe('runProcess (helper process)', () => {
       expect(helper).not.toBe(parent.pid);
       expect(procStat(helper)?.ppid).toBe(parent.pid);
       parent.kill('SIGKILL');
-      await waitFor(() => {
-        const st = procStat(helper);
-        return st === undefined || st.state === 'Z';
-      }, 'the helper to exit', 10_000);
+      await waitFor(
+        () => {
+          const st = procStat(helper);
+          return st === undefined || st.state === 'Z';
+        },
+        'the helper to exit',
+        10_000,
+      );
     } finally {
       parent.kill('SIGKILL');
       if (program) {
@@ -75,7 +81,11 @@ describe('runProcess (helper process)', () => {
 
   it('aborts one program and lets the others finish', async () => {
     const ac = new AbortController();
-    const slow = runProcess(node, ['-e', 'setTimeout(() => {}, 30000)'], { timeoutMs: 60_000, signal: ac.signal, killGraceMs: 200 });
+    const slow = runProcess(node, ['-e', 'setTimeout(() => {}, 30000)'], {
+      timeoutMs: 60_000,
+      signal: ac.signal,
+      killGraceMs: 200,
+    });
     const quick = runProcess(node, ['-e', 'setTimeout(() => console.log("done"), 300)'], { timeoutMs: 60_000 });
     setTimeout(() => ac.abort(), 100);
     const [s, q] = await Promise.all([slow, quick]);
@@ -93,6 +103,9 @@ describe('runProcess (helper process)', () => {
   it('answers an already aborted signal without starting anything', async () => {
     const ac = new AbortController();
     ac.abort();
-    expect(await runProcess(node, ['-e', 'process.exit(3)'], { timeoutMs: 5_000, signal: ac.signal })).toMatchObject({ aborted: true, tail: [] });
+    expect(await runProcess(node, ['-e', 'process.exit(3)'], { timeoutMs: 5_000, signal: ac.signal })).toMatchObject({
+      aborted: true,
+      tail: [],
+    });
   });
 });

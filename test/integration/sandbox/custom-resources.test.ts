@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiextensionsV1Api, CustomObjectsApi, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { raw, startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
 
-const crd = (plural: string, kind: string, scope: 'Namespaced' | 'Cluster', versions = ['v1']): V1CustomResourceDefinition => ({
+const crd = (
+  plural: string,
+  kind: string,
+  scope: 'Namespaced' | 'Cluster',
+  versions = ['v1'],
+): V1CustomResourceDefinition => ({
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
   metadata: { name: `${plural}.example.com` },
@@ -25,7 +30,13 @@ const crd = (plural: string, kind: string, scope: 'Namespaced' | 'Cluster', vers
         openAPIV3Schema: {
           type: 'object',
           properties: {
-            spec: { type: 'object', properties: { size: { type: 'integer' }, extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+            spec: {
+              type: 'object',
+              properties: {
+                size: { type: 'integer' },
+                extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+              },
+            },
             status: { type: 'object', properties: { phase: { type: 'string' } } },
           },
         },
@@ -62,32 +73,62 @@ describe('custom resources', () => {
       const c = await ext.readCustomResourceDefinition({ name: 'widgets.example.com' });
       return c.status?.conditions?.find((x) => x.type === 'Established' && x.status === 'True') ? c : undefined;
     }, 'widgets Established');
-    expect(est.status?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual(['NamesAccepted=True', 'Established=True']);
+    expect(est.status?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual([
+      'NamesAccepted=True',
+      'Established=True',
+    ]);
     expect(est.status?.acceptedNames?.kind).toBe('Widget');
 
     const legacy = JSON.parse((await raw(t, '/apis')).text);
     expect(legacy.groups.find((g: { name: string }) => g.name === 'example.com')).toEqual({
       name: 'example.com',
-      versions: [{ groupVersion: 'example.com/v1', version: 'v1' }, { groupVersion: 'example.com/v1beta1', version: 'v1beta1' }],
+      versions: [
+        { groupVersion: 'example.com/v1', version: 'v1' },
+        { groupVersion: 'example.com/v1beta1', version: 'v1beta1' },
+      ],
       preferredVersion: { groupVersion: 'example.com/v1', version: 'v1' },
     });
     const v1 = JSON.parse((await raw(t, '/apis/example.com/v1')).text);
     expect(v1.resources.map((r: { name: string; namespaced: boolean }) => `${r.name}:${r.namespaced}`).sort()).toEqual([
-      'gadgets/status:false', 'gadgets:false', 'widgets/status:true', 'widgets:true',
+      'gadgets/status:false',
+      'gadgets:false',
+      'widgets/status:true',
+      'widgets:true',
     ]);
-    const agg = JSON.parse((await raw(t, '/apis', { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).text);
+    const agg = JSON.parse(
+      (await raw(t, '/apis', { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).text,
+    );
     const group = agg.items.find((g: { metadata: { name: string } }) => g.metadata.name === 'example.com');
-    expect(group.versions[0].resources.find((r: { resource: string }) => r.resource === 'gadgets').scope).toBe('Cluster');
+    expect(group.versions[0].resources.find((r: { resource: string }) => r.resource === 'gadgets').scope).toBe(
+      'Cluster',
+    );
 
-    const g = await custom.createClusterCustomObject({ group: 'example.com', version: 'v1', plural: 'gadgets', body: { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1' }, spec: { size: 1 } } });
+    const g = await custom.createClusterCustomObject({
+      group: 'example.com',
+      version: 'v1',
+      plural: 'gadgets',
+      body: { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1' }, spec: { size: 1 } },
+    });
     expect((g as { metadata: { namespace?: string } }).metadata.namespace).toBeUndefined();
     expect((await raw(t, '/apis/example.com/v1/gadgets/g1')).status).toBe(200);
   });
 
   it('stores custom resources with resourceVersions, selectors, watch replay, a status subresource and schema checks', async () => {
     const base = '/apis/example.com/v1/namespaces/default/widgets';
-    const body = (name: string, labels: Record<string, string>, spec: Record<string, unknown>) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, labels }, spec });
-    const a = JSON.parse((await raw(t, base, { method: 'POST', body: body('a', { tier: 'x' }, { size: 1, extra: { any: { thing: true } } }) })).text);
+    const body = (name: string, labels: Record<string, string>, spec: Record<string, unknown>) => ({
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name, labels },
+      spec,
+    });
+    const a = JSON.parse(
+      (
+        await raw(t, base, {
+          method: 'POST',
+          body: body('a', { tier: 'x' }, { size: 1, extra: { any: { thing: true } } }),
+        })
+      ).text,
+    );
     await raw(t, base, { method: 'POST', body: body('b', { tier: 'y' }, { size: 2 }) });
     expect(Number(a.metadata.resourceVersion)).toBeGreaterThan(0);
     expect(a.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
@@ -101,20 +142,38 @@ describe('custom resources', () => {
     expect(beta.apiVersion).toBe('example.com/v1beta1');
 
     // The status subresource: the main resource keeps status, /status changes only status.
-    const withStatus = JSON.parse((await raw(t, `${base}/a/status`, { method: 'PUT', body: { ...a, status: { phase: 'Ready' } } })).text);
+    const withStatus = JSON.parse(
+      (await raw(t, `${base}/a/status`, { method: 'PUT', body: { ...a, status: { phase: 'Ready' } } })).text,
+    );
     expect(withStatus.status).toEqual({ phase: 'Ready' });
-    const put = JSON.parse((await raw(t, `${base}/a`, { method: 'PUT', body: { ...withStatus, status: { phase: 'Ignored' }, spec: { size: 5 } } })).text);
+    const put = JSON.parse(
+      (
+        await raw(t, `${base}/a`, {
+          method: 'PUT',
+          body: { ...withStatus, status: { phase: 'Ignored' }, spec: { size: 5 } },
+        })
+      ).text,
+    );
     expect(put.status).toEqual({ phase: 'Ready' });
     expect(put.spec.size).toBe(5);
 
     // Watch replay from the first resourceVersion: b's ADDED and a's two changes, with a watch=True spelling.
     const w = await raw(t, `${base}?watch=True&resourceVersion=${a.metadata.resourceVersion}&timeoutSeconds=1`);
-    const events = w.text.trim().split('\n').map((l) => JSON.parse(l)).map((e) => `${e.type} ${e.object.metadata.name}`);
+    const events = w.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((e) => `${e.type} ${e.object.metadata.name}`);
     expect(events).toEqual(['ADDED b', 'MODIFIED a', 'MODIFIED a']);
 
-    const strict = await raw(t, `${base}?fieldValidation=Strict`, { method: 'POST', body: body('c', {}, { size: 1, colour: 'red' }) });
+    const strict = await raw(t, `${base}?fieldValidation=Strict`, {
+      method: 'POST',
+      body: body('c', {}, { size: 1, colour: 'red' }),
+    });
     expect(strict.status).toBe(400);
-    expect(JSON.parse(strict.text).message).toBe('Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.colour"');
+    expect(JSON.parse(strict.text).message).toBe(
+      'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.colour"',
+    );
     const warned = await raw(t, base, { method: 'POST', body: body('d', {}, { size: 1, colour: 'red' }) });
     expect(warned.status).toBe(201);
     expect(warned.headers.warning).toBe('299 - "unknown field \\"spec.colour\\""');

@@ -26,11 +26,19 @@ describe('sandbox node downgrade', () => {
   const nodeAt = (name: string, version: string) =>
     waitFor(async () => {
       const n = await core.readNode({ name });
-      return n.status?.nodeInfo?.kubeletVersion === version && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      return (
+        n.status?.nodeInfo?.kubeletVersion === version &&
+        n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      );
     }, `${name} Ready at ${version}`);
 
   beforeAll(async () => {
-    t = await startTestSandbox({ version: 'v1.31.4', controlPlanes: 2, pools: [{ name: 'blue', count: 2 }], workload: { kind: 'none' } });
+    t = await startTestSandbox({
+      version: 'v1.31.4',
+      controlPlanes: 2,
+      pools: [{ name: 'blue', count: 2 }],
+      workload: { kind: 'none' },
+    });
     core = t.kc.makeApiClient(CoreV1Api);
     admin = SandboxAdminClient.fromKubeconfig(t.kubeconfigPath);
     for (const n of ['cp-1', 'cp-2', 'blue-1']) await admin.upgrade(n, 'v1.32.0');
@@ -44,7 +52,12 @@ describe('sandbox node downgrade', () => {
     expect(r.message).toMatch(/downgraded blue-1 from v1\.32\.0 to v1\.31\.4/);
     expect((await machine('blue-1')).kubelet).toBe('restarting');
     await nodeAt('blue-1', 'v1.31.4');
-    expect(await machine('blue-1')).toMatchObject({ kubeletVersion: 'v1.31.4', kubelet: 'running', upgrades: 1, downgrades: 1 });
+    expect(await machine('blue-1')).toMatchObject({
+      kubeletVersion: 'v1.31.4',
+      kubelet: 'running',
+      upgrades: 1,
+      downgrades: 1,
+    });
     // Already there: accepted, not counted.
     expect((await admin.downgrade('blue-1', 'v1.31.4')).message).toMatch(/already runs v1\.31\.4/);
     expect((await machine('blue-1')).downgrades).toBe(1);
@@ -60,7 +73,9 @@ describe('sandbox node downgrade', () => {
     await nodeAt('cp-1', 'v1.31.4');
     await admin.downgrade('cp-2', 'v1.31.4');
     await nodeAt('cp-2', 'v1.31.4');
-    expect((await admin.machines()).machines.map((m) => [m.name, m.controlPlaneVersion ?? m.kubeletVersion, m.downgrades])).toEqual([
+    expect(
+      (await admin.machines()).machines.map((m) => [m.name, m.controlPlaneVersion ?? m.kubeletVersion, m.downgrades]),
+    ).toEqual([
       ['cp-1', 'v1.31.4', 1],
       ['cp-2', 'v1.31.4', 1],
       ['blue-1', 'v1.31.4', 1],

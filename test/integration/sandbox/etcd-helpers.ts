@@ -10,8 +10,13 @@ function installed(bin: string): boolean {
 export const etcdInstalled = installed('etcd') && installed('etcdctl');
 
 if (!etcdInstalled) {
-  if (process.env.CI === 'true') throw new Error('etcd/etcdctl are not on the PATH but CI=true: install them (apt-get install etcd-server etcd-client)');
-  console.warn('SKIPPED: the etcd sandbox tests need etcd and etcdctl on the PATH (Debian: apt-get install etcd-server etcd-client)');
+  if (process.env.CI === 'true')
+    throw new Error(
+      'etcd/etcdctl are not on the PATH but CI=true: install them (apt-get install etcd-server etcd-client)',
+    );
+  console.warn(
+    'SKIPPED: the etcd sandbox tests need etcd and etcdctl on the PATH (Debian: apt-get install etcd-server etcd-client)',
+  );
 }
 
 export async function etcdctl(endpoint: string, ...args: string[]): Promise<string> {

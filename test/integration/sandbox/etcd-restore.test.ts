@@ -57,18 +57,31 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
 
   it('keeps every object in etcd under /registry, as kube-apiserver does', async () => {
     expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await admin.etcd()).toMatchObject({ endpoints: [endpoint], member: 'cp-1', dataDir: t.sandbox.etcd!.dataDir() });
+    expect(await admin.etcd()).toMatchObject({
+      endpoints: [endpoint],
+      member: 'cp-1',
+      dataDir: t.sandbox.etcd!.dataDir(),
+    });
     await t.sandbox.etcd!.flushed();
-    const keys = new Set((await etcdctl(endpoint, 'get', '/registry/', '--prefix', '--keys-only')).split('\n').filter(Boolean));
+    const keys = new Set(
+      (await etcdctl(endpoint, 'get', '/registry/', '--prefix', '--keys-only')).split('\n').filter(Boolean),
+    );
     const pods = (await core.listPodForAllNamespaces()).items;
     for (const p of pods) expect(keys).toContain(`/registry/pods/${p.metadata!.namespace}/${p.metadata!.name}`);
     for (const n of (await core.listNode()).items) expect(keys).toContain(`/registry/minions/${n.metadata!.name}`);
-    for (const d of (await apps.listDeploymentForAllNamespaces()).items) expect(keys).toContain(`/registry/deployments/${d.metadata!.namespace}/${d.metadata!.name}`);
+    for (const d of (await apps.listDeploymentForAllNamespaces()).items)
+      expect(keys).toContain(`/registry/deployments/${d.metadata!.namespace}/${d.metadata!.name}`);
     expect(keys).toContain('/registry/namespaces/shop');
     expect(keys).toContain('/registry/poddisruptionbudgets/shop/frontend');
     expect(keys).toContain('/registry/leases/kube-node-lease/blue-1');
-    const value = JSON.parse(await etcdctl(endpoint, 'get', '/registry/deployments/shop/frontend', '--print-value-only'));
-    expect(value).toMatchObject({ kind: 'Deployment', metadata: { name: 'frontend', namespace: 'shop' }, spec: { replicas: 5 } });
+    const value = JSON.parse(
+      await etcdctl(endpoint, 'get', '/registry/deployments/shop/frontend', '--print-value-only'),
+    );
+    expect(value).toMatchObject({
+      kind: 'Deployment',
+      metadata: { name: 'frontend', namespace: 'shop' },
+      spec: { replicas: 5 },
+    });
     expect(value.metadata.resourceVersion).toBeUndefined();
   });
 
@@ -76,7 +89,11 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
     const kubectl = kubectlRunner(t.kubeconfigPath);
     const r = await kubectl('get', 'deployments', '-n', 'shop', '-o', 'name');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.split('\n').sort()).toEqual(['deployment.apps/cart', 'deployment.apps/catalog', 'deployment.apps/frontend']);
+    expect(r.stdout.split('\n').sort()).toEqual([
+      'deployment.apps/cart',
+      'deployment.apps/catalog',
+      'deployment.apps/frontend',
+    ]);
     const pods = await kubectl('get', 'pods', '-A', '--no-headers');
     expect(pods.exitCode).toBe(0);
     expect(pods.stdout).toMatch(/shop\s+frontend-\S+\s+1\/1\s+Running/);
@@ -84,9 +101,15 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
 
   it('follows creates, updates and deletes in order', async () => {
     await core.createNamespace({ body: { metadata: { name: 'etcd-follow', labels: { step: '1' } } } });
-    await core.patchNamespace({ name: 'etcd-follow', body: [{ op: 'replace', path: '/metadata/labels/step', value: '2' }] });
+    await core.patchNamespace({
+      name: 'etcd-follow',
+      body: [{ op: 'replace', path: '/metadata/labels/step', value: '2' }],
+    });
     await t.sandbox.etcd!.flushed();
-    expect(JSON.parse(await etcdctl(endpoint, 'get', '/registry/namespaces/etcd-follow', '--print-value-only')).metadata.labels).toEqual({ step: '2' });
+    expect(
+      JSON.parse(await etcdctl(endpoint, 'get', '/registry/namespaces/etcd-follow', '--print-value-only')).metadata
+        .labels,
+    ).toEqual({ step: '2' });
     await core.deleteNamespace({ name: 'etcd-follow' });
     await waitFor(() => notFound(core.readNamespace({ name: 'etcd-follow' })), 'namespace gone');
     await t.sandbox.etcd!.flushed();
@@ -104,22 +127,34 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
       namespace: 'after-snapshot',
       body: {
         metadata: { name: 'late' },
-        spec: { replicas: 2, selector: { matchLabels: { app: 'late' } }, template: { metadata: { labels: { app: 'late' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'late' } },
+          template: { metadata: { labels: { app: 'late' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+        },
       },
     });
     const victim = (await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=cart' })).items[0];
     const victimName = victim.metadata!.name!;
     await core.deleteNamespacedPod({ namespace: 'shop', name: victimName, gracePeriodSeconds: 0 });
     await waitFor(() => notFound(core.readNamespacedPod({ namespace: 'shop', name: victimName })), 'victim pod gone');
-    await waitFor(async () => (await core.listNamespacedPod({ namespace: 'after-snapshot' })).items.length === 2, 'late pods');
+    await waitFor(
+      async () => (await core.listNamespacedPod({ namespace: 'after-snapshot' })).items.length === 2,
+      'late pods',
+    );
     const before = await core.listPodForAllNamespaces();
     const oldRv = before.metadata!.resourceVersion!;
 
     // A watch opened before the restore.
     let watchEnded = false;
-    const w = await new Watch(t.kc).watch('/api/v1/pods', { resourceVersion: oldRv }, () => {}, () => {
-      watchEnded = true;
-    });
+    const w = await new Watch(t.kc).watch(
+      '/api/v1/pods',
+      { resourceVersion: oldRv },
+      () => {},
+      () => {
+        watchEnded = true;
+      },
+    );
 
     // The API is down while the apiserver is stopped; the admin API keeps answering.
     const restoring = admin.restoreEtcd('cp-1', snapshot);
@@ -140,23 +175,40 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
     // Later objects are gone; the deleted pod is back, as in the snapshot.
     expect(await notFound(core.readNamespace({ name: 'after-snapshot' }))).toBe(true);
     expect(await notFound(apps.readNamespacedDeployment({ namespace: 'after-snapshot', name: 'late' }))).toBe(true);
-    expect((await core.readNamespacedPod({ namespace: 'shop', name: victimName })).metadata!.uid).toBe(victim.metadata!.uid);
+    expect((await core.readNamespacedPod({ namespace: 'shop', name: victimName })).metadata!.uid).toBe(
+      victim.metadata!.uid,
+    );
 
     // Watches ended; a re-watch from the old resourceVersion gets 410 Expired; a fresh list works, at a higher RV.
     await waitFor(() => watchEnded, 'the watch opened before the restore to end');
     w.abort();
     const rewatch = await raw(t, `/api/v1/pods?watch=1&resourceVersion=${oldRv}`);
-    expect(JSON.parse(rewatch.text.trim().split('\n')[0])).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });
+    expect(JSON.parse(rewatch.text.trim().split('\n')[0])).toMatchObject({
+      type: 'ERROR',
+      object: { code: 410, reason: 'Expired' },
+    });
     const after = await core.listPodForAllNamespaces();
     expect(Number(after.metadata!.resourceVersion)).toBeGreaterThan(Number(oldRv));
     expect(after.items.some((p) => p.metadata!.name === victimName)).toBe(true);
 
     // Controllers keep working: a deployment scaled after the restore gets its pods, Ready.
-    await apps.patchNamespacedDeployment({ namespace: 'payments', name: 'api', body: [{ op: 'replace', path: '/spec/replicas', value: 5 }] });
-    await waitFor(async () => (await core.listNamespacedPod({ namespace: 'payments', labelSelector: 'app=api' })).items.filter(ready).length === 5, 'payments/api at 5 Ready pods');
+    await apps.patchNamespacedDeployment({
+      namespace: 'payments',
+      name: 'api',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 5 }],
+    });
+    await waitFor(
+      async () =>
+        (await core.listNamespacedPod({ namespace: 'payments', labelSelector: 'app=api' })).items.filter(ready)
+          .length === 5,
+      'payments/api at 5 Ready pods',
+    );
     // … and what they write reaches the restored etcd.
     await t.sandbox.etcd!.flushed();
-    expect(JSON.parse(await etcdctl(endpoint, 'get', '/registry/deployments/payments/api', '--print-value-only')).spec.replicas).toBe(5);
+    expect(
+      JSON.parse(await etcdctl(endpoint, 'get', '/registry/deployments/payments/api', '--print-value-only')).spec
+        .replicas,
+    ).toBe(5);
     expect(await etcdctl(endpoint, 'get', '/registry/namespaces/after-snapshot', '--keys-only')).toBe('');
   }, 60_000);
 
@@ -197,15 +249,24 @@ describe.skipIf(!etcdInstalled)('sandbox --etcd', () => {
     expect((await admin.etcd()).restores).toBe(2);
     // The snapshot's Node object said v1.31.4, but the kubelet on cp-1 runs v1.32.0 and re-posts it.
     expect(await nodeVersion('cp-1')).toBe('v1.32.0');
-    expect((await admin.machines()).machines.find((m) => m.name === 'cp-1')).toMatchObject({ kubeletVersion: 'v1.32.0', controlPlaneVersion: 'v1.32.0' });
+    expect((await admin.machines()).machines.find((m) => m.name === 'cp-1')).toMatchObject({
+      kubeletVersion: 'v1.32.0',
+      controlPlaneVersion: 'v1.32.0',
+    });
     await waitFor(
-      async () => (await core.readNamespacedPod({ namespace: 'kube-system', name: 'kube-apiserver-cp-1' })).spec!.containers[0].image === 'registry.k8s.io/kube-apiserver:v1.32.0',
+      async () =>
+        (await core.readNamespacedPod({ namespace: 'kube-system', name: 'kube-apiserver-cp-1' })).spec!.containers[0]
+          .image === 'registry.k8s.io/kube-apiserver:v1.32.0',
       'the kube-apiserver mirror pod of cp-1 to show the manifest on disk',
     );
 
     await admin.downgrade('cp-1', 'v1.31.4');
     await waitFor(async () => (await nodeVersion('cp-1')) === 'v1.31.4', 'cp-1 kubelet back at v1.31.4');
-    expect((await admin.machines()).machines.find((m) => m.name === 'cp-1')).toMatchObject({ controlPlaneVersion: 'v1.31.4', upgrades: 1, downgrades: 1 });
+    expect((await admin.machines()).machines.find((m) => m.name === 'cp-1')).toMatchObject({
+      controlPlaneVersion: 'v1.31.4',
+      upgrades: 1,
+      downgrades: 1,
+    });
     // The same snapshot for cp-1 afterwards: cp-1 is not yet in this session (cp-3 started it), so no second restore.
     expect(await admin.restoreEtcd('cp-1', snapshot)).toMatchObject({ restored: false });
     expect((await admin.etcd()).restores).toBe(2);

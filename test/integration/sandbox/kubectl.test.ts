@@ -35,7 +35,9 @@ describe.skipIf(!hasKubectl)('sandbox ↔ kubectl', () => {
     const r = await kubectl('get', 'nodes', '-o', 'wide');
     expect(r.exitCode, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\s+INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME/);
+    expect(lines[0]).toMatch(
+      /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\s+INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME/,
+    );
     expect(lines).toHaveLength(10);
     expect(r.stdout).toMatch(/cp-1\s+Ready\s+control-plane\s+\S+\s+v1\.32\.4\s+10\.\d+\.\d+\.\d+/);
     expect(r.stdout).toMatch(/blue-1\s+Ready\s+<none>\s+\S+\s+v1\.32\.4/);
@@ -48,7 +50,9 @@ describe.skipIf(!hasKubectl)('sandbox ↔ kubectl', () => {
     expect(pods.stdout).toMatch(/kube-system\s+kube-apiserver-cp-1\s+1\/1\s+Running/);
     const pdb = await kubectl('get', 'pdb', '-A');
     expect(pdb.exitCode, pdb.stderr).toBe(0);
-    expect(pdb.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE/);
+    expect(pdb.stdout.split('\n')[0]).toMatch(
+      /^NAMESPACE\s+NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE/,
+    );
     expect(pdb.stdout).toMatch(/kube-system\s+coredns\s+N\/A\s+1\s+1/);
   });
 
@@ -65,11 +69,18 @@ describe.skipIf(!hasKubectl)('sandbox ↔ kubectl', () => {
     const pdbs = (await t.kc.makeApiClient(PolicyV1Api).listPodDisruptionBudgetForAllNamespaces()).items;
     const never = pdbs.find((p) => p.status?.disruptionsAllowed === 0 && (p.status?.expectedPods ?? 0) > 0)!;
     const guarded = (p: V1Pod) =>
-      p.metadata?.namespace === never.metadata?.namespace && Object.entries(never.spec!.selector!.matchLabels!).every(([k, v]) => p.metadata?.labels?.[k] === v);
+      p.metadata?.namespace === never.metadata?.namespace &&
+      Object.entries(never.spec!.selector!.matchLabels!).every(([k, v]) => p.metadata?.labels?.[k] === v);
     const bare = (p: V1Pod) => !p.metadata?.ownerReferences?.length;
-    const workers = (await core.listNode({ labelSelector: '!node-role.kubernetes.io/control-plane' })).items.map((n) => n.metadata!.name!);
+    const workers = (await core.listNode({ labelSelector: '!node-role.kubernetes.io/control-plane' })).items.map(
+      (n) => n.metadata!.name!,
+    );
     const onNode = (n: string) => pods.filter((p) => p.spec?.nodeName === n);
-    const free = workers.find((n) => onNode(n).some((p) => p.metadata?.ownerReferences?.[0]?.kind === 'ReplicaSet') && !onNode(n).some((p) => guarded(p) || bare(p)))!;
+    const free = workers.find(
+      (n) =>
+        onNode(n).some((p) => p.metadata?.ownerReferences?.[0]?.kind === 'ReplicaSet') &&
+        !onNode(n).some((p) => guarded(p) || bare(p)),
+    )!;
     const blocked = workers.find((n) => onNode(n).some(guarded) && !onNode(n).some(bare))!;
     expect(free).toBeTruthy();
     expect(blocked).toBeTruthy();
@@ -82,17 +93,31 @@ describe.skipIf(!hasKubectl)('sandbox ↔ kubectl', () => {
     expect(r.stdout).toContain(`node/${free} drained`);
     expect(r.stderr).toMatch(/Warning: ignoring DaemonSet-managed Pods: /);
     await waitFor(async () => {
-      const now = (await core.listPodForAllNamespaces()).items.filter((p) => p.metadata?.ownerReferences?.[0]?.kind === 'ReplicaSet' || p.metadata?.ownerReferences?.[0]?.kind === 'StatefulSet');
-      return now.every((p) => ready(p) && p.spec?.nodeName !== free) && now.length >= pods.filter((p) => ['ReplicaSet', 'StatefulSet'].includes(p.metadata?.ownerReferences?.[0]?.kind ?? '')).length;
+      const now = (await core.listPodForAllNamespaces()).items.filter(
+        (p) =>
+          p.metadata?.ownerReferences?.[0]?.kind === 'ReplicaSet' ||
+          p.metadata?.ownerReferences?.[0]?.kind === 'StatefulSet',
+      );
+      return (
+        now.every((p) => ready(p) && p.spec?.nodeName !== free) &&
+        now.length >=
+          pods.filter((p) => ['ReplicaSet', 'StatefulSet'].includes(p.metadata?.ownerReferences?.[0]?.kind ?? ''))
+            .length
+      );
     }, 'replacement pods Ready on other nodes');
     await kubectl('uncordon', free);
 
     const g = onNode(blocked).find(guarded)!;
     const b = await kubectl('drain', blocked, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=7s');
     expect(b.exitCode).toBe(1);
-    expect(b.stderr).toContain(`error when evicting pods/"${g.metadata!.name}" -n "${g.metadata!.namespace}" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`);
+    expect(b.stderr).toContain(
+      `error when evicting pods/"${g.metadata!.name}" -n "${g.metadata!.namespace}" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`,
+    );
     expect(b.stderr).toContain('global timeout reached: 7s');
-    expect((await core.readNamespacedPod({ name: g.metadata!.name!, namespace: g.metadata!.namespace! })).metadata?.deletionTimestamp).toBeUndefined();
+    expect(
+      (await core.readNamespacedPod({ name: g.metadata!.name!, namespace: g.metadata!.namespace! })).metadata
+        ?.deletionTimestamp,
+    ).toBeUndefined();
     await kubectl('uncordon', blocked);
   });
 });

@@ -16,7 +16,15 @@ afterEach(async () => {
 });
 
 const bare = (seed: number, nodeTimeJitter?: number) =>
-  new SandboxCluster({ version: 'v1.31.4', controlPlanes: 1, pools: [], workload: { kind: 'none' }, seed, timeScale: 1, timings: { nodeTimeJitter } });
+  new SandboxCluster({
+    version: 'v1.31.4',
+    controlPlanes: 1,
+    pools: [],
+    workload: { kind: 'none' },
+    seed,
+    timeScale: 1,
+    timings: { nodeTimeJitter },
+  });
 
 describe('node time jitter', () => {
   it('is 1 for every node without jitter, and deterministic within [1 − j, 1 + j] with it', () => {
@@ -38,7 +46,16 @@ describe('node time jitter', () => {
     expect(() => bare(1, 1)).toThrow(/nodeTimeJitter must be in \[0, 1\)/);
     expect(() => bare(1, -0.1)).toThrow(/nodeTimeJitter/);
     expect(
-      () => new SandboxCluster({ version: 'v1.31.4', controlPlanes: 1, pools: [], workload: { kind: 'none' }, seed: 1, timeScale: 1, timings: { podStartupMs: -1 } }),
+      () =>
+        new SandboxCluster({
+          version: 'v1.31.4',
+          controlPlanes: 1,
+          pools: [],
+          workload: { kind: 'none' },
+          seed: 1,
+          timeScale: 1,
+          timings: { podStartupMs: -1 },
+        }),
     ).toThrow(/podStartupMs/);
   });
 
@@ -59,16 +76,22 @@ describe('node time jitter', () => {
     const back = new Map<string, number>();
     const start = c.clock.now();
     await Promise.all(['w-1', 'w-2'].map((n) => admin.upgrade(n, 'v1.31.5')));
-    await waitFor(async () => {
-      const nodes = (await core.listNode()).items;
-      for (const n of nodes) {
-        const name = n.metadata!.name!;
-        if (!name.startsWith('w-')) continue;
-        const ready = n.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True';
-        if (ready && n.status?.nodeInfo?.kubeletVersion === 'v1.31.5' && !back.has(name)) back.set(name, c.clock.now() - start);
-      }
-      return back.size === 2;
-    }, 'both nodes Ready at v1.31.5', 20_000, 10);
+    await waitFor(
+      async () => {
+        const nodes = (await core.listNode()).items;
+        for (const n of nodes) {
+          const name = n.metadata!.name!;
+          if (!name.startsWith('w-')) continue;
+          const ready = n.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True';
+          if (ready && n.status?.nodeInfo?.kubeletVersion === 'v1.31.5' && !back.has(name))
+            back.set(name, c.clock.now() - start);
+        }
+        return back.size === 2;
+      },
+      'both nodes Ready at v1.31.5',
+      20_000,
+      10,
+    );
     expect([...back.keys()]).toEqual(['w-1', 'w-2']);
     // Simulated lower bounds: 0.5 × 6,000 and 1.5 × 6,000 ms (timers never fire early by more than rounding).
     expect(back.get('w-1')!).toBeGreaterThanOrEqual(0.5 * 6_000 * 0.95);

@@ -89,7 +89,8 @@ function pythonWithKubernetes(): string | undefined {
       // try the next one
     }
   }
-  if (process.env.CI === 'true') throw new Error('no python3 with the kubernetes client but CI=true: install python3-kubernetes');
+  if (process.env.CI === 'true')
+    throw new Error('no python3 with the kubernetes client but CI=true: install python3-kubernetes');
   return undefined;
 }
 
@@ -136,19 +137,27 @@ describe.skipIf(!hasKubectl)('sandbox OpenAPI, field validation and CRDs against
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe('deployment.apps/web-apply created');
     expect((await kubectl('apply', '-f', f)).stdout).toBe('deployment.apps/web-apply unchanged');
-    const changed = await kubectl('apply', '-f', file('web3.yaml', deployment('web-apply').replace('replicas: 2', 'replicas: 3')));
+    const changed = await kubectl(
+      'apply',
+      '-f',
+      file('web3.yaml', deployment('web-apply').replace('replicas: 2', 'replicas: 3')),
+    );
     expect(changed.stdout, changed.stderr).toBe('deployment.apps/web-apply configured');
     const apps = t.kc.makeApiClient(AppsV1Api);
     expect((await apps.readNamespacedDeployment({ name: 'web-apply', namespace: 'default' })).spec?.replicas).toBe(3);
 
     const c = file('created.yaml', deployment('web-create'));
     expect((await kubectl('create', '-f', c)).stdout).toBe('deployment.apps/web-create created');
-    const replaced = await kubectl('replace', '-f', file('replaced.yaml', deployment('web-create').replace('replicas: 2', 'replicas: 1')));
+    const replaced = await kubectl(
+      'replace',
+      '-f',
+      file('replaced.yaml', deployment('web-create').replace('replicas: 2', 'replicas: 1')),
+    );
     expect(replaced.stdout, replaced.stderr).toBe('deployment.apps/web-create replaced');
     expect((await apps.readNamespacedDeployment({ name: 'web-create', namespace: 'default' })).spec?.replicas).toBe(1);
   });
 
-  it('an unknown field is refused with kube-apiserver\'s strict decoding error (a warning with --validate=warn)', async () => {
+  it("an unknown field is refused with kube-apiserver's strict decoding error (a warning with --validate=warn)", async () => {
     const bad = file('bad.yaml', deployment('web-bad', '\n  foo: bar'));
     const created = await kubectl('create', '-f', bad);
     expect(created.exitCode).toBe(1);
@@ -157,14 +166,23 @@ describe.skipIf(!hasKubectl)('sandbox OpenAPI, field validation and CRDs against
     );
     const applied = await kubectl('apply', '-f', bad);
     expect(applied.exitCode).toBe(1);
-    expect(applied.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"');
+    expect(applied.stderr).toContain(
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"',
+    );
     // On an existing object the patch is refused (422, as the strategic-merge patcher words it).
     const patched = await kubectl('apply', '-f', file('bad2.yaml', deployment('web-apply', '\n  foo: bar')));
     expect(patched.exitCode).toBe(1);
-    expect(patched.stderr).toMatch(/^The request is invalid: patch: Invalid value: "map\[.*\]": strict decoding error: unknown field "spec.foo"$/s);
+    expect(patched.stderr).toMatch(
+      /^The request is invalid: patch: Invalid value: "map\[.*\]": strict decoding error: unknown field "spec.foo"$/s,
+    );
     expect((await kubectl('get', 'deploy', 'web-bad')).exitCode).toBe(1);
     // --validate=warn: created, with a warning per unknown field.
-    const warned = await kubectl('create', '--validate=warn', '-f', file('warn.yaml', deployment('web-warn', '\n  foo: bar')));
+    const warned = await kubectl(
+      'create',
+      '--validate=warn',
+      '-f',
+      file('warn.yaml', deployment('web-warn', '\n  foo: bar')),
+    );
     expect(warned.stdout).toBe('deployment.apps/web-warn created');
     expect(warned.stderr).toBe('Warning: unknown field "spec.foo"');
   });
@@ -177,18 +195,29 @@ describe.skipIf(!hasKubectl)('sandbox OpenAPI, field validation and CRDs against
   });
 
   const binaries = kubectlMinors();
-  it.skipIf(binaries.length === 0)('kubectl of every installed minor applies, refuses an unknown field and explains', async () => {
-    for (const { minor, path } of binaries) {
-      const cacheDir = join(t.dir, `cache-${minor}`);
-      const run = (...args: string[]) => execa(path, args, { env: { KUBECONFIG: t.kubeconfigPath, KUBECACHEDIR: cacheDir, HOME: cacheDir }, reject: false });
-      const ok = await run('apply', '-f', file(`m${minor}.yaml`, deployment(`web-${minor}`)));
-      expect(ok.stdout, `kubectl 1.${minor}: ${ok.stderr}`).toBe(`deployment.apps/web-${minor} created`);
-      const bad = await run('create', '-f', file(`m${minor}-bad.yaml`, deployment(`web-${minor}-bad`, '\n  foo: bar')));
-      expect(bad.stderr, `kubectl 1.${minor}`).toContain('strict decoding error: unknown field "spec.foo"');
-      const explain = await run('explain', 'deployment.spec.replicas');
-      expect(explain.stdout, `kubectl 1.${minor}: ${explain.stderr}`).toContain('Number of desired pods.');
-    }
-  });
+  it.skipIf(binaries.length === 0)(
+    'kubectl of every installed minor applies, refuses an unknown field and explains',
+    async () => {
+      for (const { minor, path } of binaries) {
+        const cacheDir = join(t.dir, `cache-${minor}`);
+        const run = (...args: string[]) =>
+          execa(path, args, {
+            env: { KUBECONFIG: t.kubeconfigPath, KUBECACHEDIR: cacheDir, HOME: cacheDir },
+            reject: false,
+          });
+        const ok = await run('apply', '-f', file(`m${minor}.yaml`, deployment(`web-${minor}`)));
+        expect(ok.stdout, `kubectl 1.${minor}: ${ok.stderr}`).toBe(`deployment.apps/web-${minor} created`);
+        const bad = await run(
+          'create',
+          '-f',
+          file(`m${minor}-bad.yaml`, deployment(`web-${minor}-bad`, '\n  foo: bar')),
+        );
+        expect(bad.stderr, `kubectl 1.${minor}`).toContain('strict decoding error: unknown field "spec.foo"');
+        const explain = await run('explain', 'deployment.spec.replicas');
+        expect(explain.stdout, `kubectl 1.${minor}: ${explain.stderr}`).toContain('Number of desired pods.');
+      }
+    },
+  );
 
   it('serves /openapi/v2 as protobuf and JSON, /openapi/v3 per group-version, each for what discovery serves', async () => {
     const pb = await raw(t, '/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
@@ -198,7 +227,9 @@ describe.skipIf(!hasKubectl)('sandbox OpenAPI, field validation and CRDs against
     const doc = JSON.parse(v2.text);
     expect(doc.swagger).toBe('2.0');
     expect(doc.info.version).toBe('v1.32.4');
-    expect(doc.definitions['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', version: 'v1', kind: 'Deployment' }]);
+    expect(doc.definitions['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'apps', version: 'v1', kind: 'Deployment' },
+    ]);
     expect((await raw(t, '/openapi/v2', { accept: 'text/html' })).status).toBe(406);
     const index = JSON.parse((await raw(t, '/openapi/v3')).text);
     const groups = JSON.parse((await raw(t, '/apis')).text).groups as { versions: { groupVersion: string }[] }[];
@@ -214,15 +245,30 @@ describe.skipIf(!hasKubectl)('sandbox OpenAPI, field validation and CRDs against
 
   it('a CRD applied, then a custom resource of it applied, listed, watched, validated against its schema', async () => {
     const crd = await kubectl('apply', '-f', file('crd.yaml', CRD));
-    expect(crd.stdout, crd.stderr).toBe('customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created');
-    const est = await kubectl('wait', '--for', 'condition=established', '--timeout=20s', 'crd/crontabs.stable.example.com');
-    expect(est.stdout, est.stderr).toBe('customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com condition met');
+    expect(crd.stdout, crd.stderr).toBe(
+      'customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created',
+    );
+    const est = await kubectl(
+      'wait',
+      '--for',
+      'condition=established',
+      '--timeout=20s',
+      'crd/crontabs.stable.example.com',
+    );
+    expect(est.stdout, est.stderr).toBe(
+      'customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com condition met',
+    );
 
     const custom = t.kc.makeApiClient(CustomObjectsApi);
     const events: string[] = [];
-    const ac = await new Watch(t.kc).watch('/apis/stable.example.com/v1/namespaces/default/crontabs', { labelSelector: 'team=a' }, (type, obj) => {
-      events.push(`${type} ${(obj as { metadata: { name: string } }).metadata.name}`);
-    }, () => undefined);
+    const ac = await new Watch(t.kc).watch(
+      '/apis/stable.example.com/v1/namespaces/default/crontabs',
+      { labelSelector: 'team=a' },
+      (type, obj) => {
+        events.push(`${type} ${(obj as { metadata: { name: string } }).metadata.name}`);
+      },
+      () => undefined,
+    );
 
     const applied = await kubectl('apply', '-f', file('ct.yaml', cronTab('nightly')));
     expect(applied.stdout, applied.stderr).toBe('crontab.stable.example.com/nightly created');
@@ -230,9 +276,19 @@ describe.skipIf(!hasKubectl)('sandbox OpenAPI, field validation and CRDs against
     expect(listed.stdout, listed.stderr).toBe('crontab.stable.example.com/nightly');
     const changed = await kubectl('apply', '-f', file('ct2.yaml', cronTab('nightly').replace('cron:1', 'cron:2')));
     expect(changed.stdout, changed.stderr).toBe('crontab.stable.example.com/nightly configured');
-    await waitFor(() => events.includes('ADDED nightly') && events.includes('MODIFIED nightly'), 'watch events for the custom resource', 10_000);
+    await waitFor(
+      () => events.includes('ADDED nightly') && events.includes('MODIFIED nightly'),
+      'watch events for the custom resource',
+      10_000,
+    );
     ac.abort();
-    const obj = (await custom.getNamespacedCustomObject({ group: 'stable.example.com', version: 'v1', namespace: 'default', plural: 'crontabs', name: 'nightly' })) as {
+    const obj = (await custom.getNamespacedCustomObject({
+      group: 'stable.example.com',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'crontabs',
+      name: 'nightly',
+    })) as {
       spec: { image: string };
       metadata: { resourceVersion: string };
     };
@@ -240,7 +296,9 @@ describe.skipIf(!hasKubectl)('sandbox OpenAPI, field validation and CRDs against
     expect(Number(obj.metadata.resourceVersion)).toBeGreaterThan(0);
 
     const bad = await kubectl('create', '-f', file('ct-bad.yaml', cronTab('broken', '\n  bogus: 1')));
-    expect(bad.stderr).toContain('CronTab in version "v1" cannot be handled as a CronTab: strict decoding error: unknown field "spec.bogus"');
+    expect(bad.stderr).toContain(
+      'CronTab in version "v1" cannot be handled as a CronTab: strict decoding error: unknown field "spec.bogus"',
+    );
     const resources = await kubectl('api-resources', '--api-group=stable.example.com');
     expect(resources.stdout).toMatch(/crontabs\s+ct\s+stable\.example\.com\/v1\s+true\s+CronTab/);
     const explain = await kubectl('explain', 'crontab.spec.image');
@@ -253,9 +311,15 @@ describe.skipIf(!hasKubectl)('sandbox OpenAPI, field validation and CRDs against
     await kubectl('wait', '--for', 'condition=established', '--timeout=20s', 'crd/crontabs.stable.example.com');
     await kubectl('apply', '-f', file('ct-py.yaml', cronTab('from-kubectl')));
     const script = join(here, 'python', 'watch_true.py');
-    const r = await execa(python!, [script, t.kubeconfigPath, 'default', 'stable.example.com', 'v1', 'crontabs'], { reject: false, timeout: 60_000 });
+    const r = await execa(python!, [script, t.kubeconfigPath, 'default', 'stable.example.com', 'v1', 'crontabs'], {
+      reject: false,
+      timeout: 60_000,
+    });
     expect(r.exitCode, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toEqual({ raw: 'ADDED', kind: 'ConfigMap' });
     expect(lines).toContainEqual({ type: 'ADDED', kind: 'ConfigMap', name: 'py-watch' });
     expect(lines).toContainEqual({ type: 'ADDED', kind: 'CronTab', name: 'from-kubectl' });

@@ -38,7 +38,9 @@ function call(t: TestSandbox, method: string, path: string, accept: string, body
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       },
     );
     req.on('error', reject);
@@ -57,10 +59,14 @@ function podList(r: RawResponse): { metadata: Json; items: Json[] } {
   const env = decodeEnvelope(r.body);
   expect(env).toMatchObject({ apiVersion: 'v1', kind: 'PodList', contentEncoding: '', contentType: '' });
   const list = decodeMessage(env.raw, PodList) as { metadata?: Json; items?: Json[] };
-  return { metadata: list.metadata ?? {}, items: (list.items ?? []).map((p) => ({ apiVersion: 'v1', kind: 'Pod', ...p })) };
+  return {
+    metadata: list.metadata ?? {},
+    items: (list.items ?? []).map((p) => ({ apiVersion: 'v1', kind: 'Pod', ...p })),
+  };
 }
 
-const byName = (items: Json[]) => new Map(items.map((p) => [`${(p.metadata as Json).namespace}/${(p.metadata as Json).name}`, p]));
+const byName = (items: Json[]) =>
+  new Map(items.map((p) => [`${(p.metadata as Json).namespace}/${(p.metadata as Json).name}`, p]));
 const ready = (p: V1Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 describe('pods in protobuf', () => {
@@ -70,19 +76,31 @@ describe('pods in protobuf', () => {
   beforeAll(async () => {
     t = await startTestSandbox();
     core = t.kc.makeApiClient(CoreV1Api);
-    await waitFor(async () => (await core.listPodForAllNamespaces()).items.filter((p) => p.metadata?.ownerReferences?.[0]?.kind !== 'Node').every(ready), 'demo pods Ready');
+    await waitFor(
+      async () =>
+        (await core.listPodForAllNamespaces()).items
+          .filter((p) => p.metadata?.ownerReferences?.[0]?.kind !== 'Node')
+          .every(ready),
+      'demo pods Ready',
+    );
   });
   afterAll(() => t?.stop());
 
   it('round-trips every pod of the demo workload', () => {
     const pods = t.sandbox.cluster.store.list('pods');
     expect(pods.length).toBeGreaterThan(20);
-    for (const p of pods) expect({ apiVersion: 'v1', kind: 'Pod', ...decodeMessage(encodePod(p), Pod) }, p.metadata.name).toStrictEqual(withoutEmptyCollections(p, Pod));
+    for (const p of pods)
+      expect({ apiVersion: 'v1', kind: 'Pod', ...decodeMessage(encodePod(p), Pod) }, p.metadata.name).toStrictEqual(
+        withoutEmptyCollections(p, Pod),
+      );
   });
 
   it('lists pods in the envelope, the items equal to the JSON list', async () => {
     const pb = podList(await get(t, '/api/v1/pods', PROTOBUF_OR_JSON));
-    const json = JSON.parse((await get(t, '/api/v1/pods', 'application/json')).body.toString('utf8')) as { metadata: Json; items: Json[] };
+    const json = JSON.parse((await get(t, '/api/v1/pods', 'application/json')).body.toString('utf8')) as {
+      metadata: Json;
+      items: Json[];
+    };
     expect(pb.items.length).toBe(json.items.length);
     expect(pb.metadata.resourceVersion).toMatch(/^\d+$/);
     const jsonByName = byName(json.items);
@@ -105,7 +123,9 @@ describe('pods in protobuf', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = podList(await get(t, `/api/v1/pods?limit=7${token ? `&continue=${encodeURIComponent(token)}` : ''}`, PROTOBUF_OR_JSON));
+      const page = podList(
+        await get(t, `/api/v1/pods?limit=7${token ? `&continue=${encodeURIComponent(token)}` : ''}`, PROTOBUF_OR_JSON),
+      );
       expect(page.items.length).toBeLessThanOrEqual(7);
       token = page.metadata.continue as string | undefined;
       if (token) expect(page.metadata.remainingItemCount).toBe(all.length - seen.length - page.items.length);
@@ -117,7 +137,8 @@ describe('pods in protobuf', () => {
   });
 
   it('serves a namespaced list and a single pod', async () => {
-    const ns = t.sandbox.cluster.store.list('pods').find((p) => p.metadata.namespace !== 'kube-system')!.metadata.namespace!;
+    const ns = t.sandbox.cluster.store.list('pods').find((p) => p.metadata.namespace !== 'kube-system')!.metadata
+      .namespace!;
     const list = podList(await get(t, `/api/v1/namespaces/${ns}/pods`, PROTOBUF_OR_JSON));
     expect(list.items.length).toBeGreaterThan(0);
     expect(list.items.every((p) => (p.metadata as Json).namespace === ns)).toBe(true);
@@ -128,13 +149,19 @@ describe('pods in protobuf', () => {
     const env = decodeEnvelope(r.body);
     expect(env).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
     const stored = t.sandbox.cluster.store.get('pods', ns, name)!;
-    expect({ apiVersion: 'v1', kind: 'Pod', ...decodeMessage(env.raw, Pod) }).toStrictEqual(withoutEmptyCollections(stored, Pod));
+    expect({ apiVersion: 'v1', kind: 'Pod', ...decodeMessage(env.raw, Pod) }).toStrictEqual(
+      withoutEmptyCollections(stored, Pod),
+    );
   });
 
   it('shows a pod change at once (the cached bytes are replaced)', async () => {
     const p = t.sandbox.cluster.store.list('pods').find((x) => x.metadata.namespace !== 'kube-system')!;
     const path = `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`;
-    await core.patchNamespacedPod({ name: p.metadata.name, namespace: p.metadata.namespace!, body: [{ op: 'add', path: '/metadata/labels/protobuf-test', value: 'çа-marche' }] });
+    await core.patchNamespacedPod({
+      name: p.metadata.name,
+      namespace: p.metadata.namespace!,
+      body: [{ op: 'add', path: '/metadata/labels/protobuf-test', value: 'çа-marche' }],
+    });
     const env = decodeEnvelope((await get(t, path, PROTOBUF)).body);
     expect(((decodeMessage(env.raw, Pod).metadata as Json).labels as Json)['protobuf-test']).toBe('çа-marche');
   });
@@ -157,7 +184,11 @@ describe('pods in protobuf', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'odd', namespace: ns },
-      spec: { containers: [{ name: 'c', image: 'nginx:1.27' }], tolerations: [{ operator: 'Exists' }], bogusField: { from: 'a newer client' } },
+      spec: {
+        containers: [{ name: 'c', image: 'nginx:1.27' }],
+        tolerations: [{ operator: 'Exists' }],
+        bogusField: { from: 'a newer client' },
+      },
     };
 
     beforeAll(async () => {
@@ -185,7 +216,9 @@ describe('pods in protobuf', () => {
       expect(all.headers['content-type']).toBe('application/json');
       expect(stats.fallbacks).toBe(before + 2);
       const metrics = await get(t, '/metrics', 'text/plain');
-      expect(metrics.body.toString('utf8')).toContain(`sandbox_protobuf_responses_total{answer="json-fallback"} ${before + 2}`);
+      expect(metrics.body.toString('utf8')).toContain(
+        `sandbox_protobuf_responses_total{answer="json-fallback"} ${before + 2}`,
+      );
     });
 
     it('falls back to JSON for a get too', async () => {

@@ -18,7 +18,11 @@ import { upgradeMachine } from '../../../src/sandbox/node-side/upgrade.js';
 export const BIN = resolve('bin/run.js');
 
 /** Fast settings for tests (the defaults wait seconds between retries); the sandbox plans take no etcd snapshot. */
-export const FAST: Partial<ApplySettings> = { evictionRetryDelayMs: 200, driverRetryDelayMs: 200, skipEtcdSnapshot: true };
+export const FAST: Partial<ApplySettings> = {
+  evictionRetryDelayMs: 200,
+  driverRetryDelayMs: 200,
+  skipEtcdSnapshot: true,
+};
 
 /** A sandbox with no demo workload (system pods only) unless told otherwise. */
 export function startApplySandbox(opts: StartOptions = {}): Promise<TestSandbox> {
@@ -48,7 +52,17 @@ export function options(spec: PlanSpec = {}): PlanOptions {
 
 /** Plans against `t` with the real planner and writes the plan file; returns its path and the plan. */
 export async function writePlan(t: TestSandbox, spec: PlanSpec = {}): Promise<{ path: string; plan: UpgradePlan }> {
-  const argv = [process.execPath, BIN, 'sandbox', 'node', 'upgrade', '--kubeconfig', t.kubeconfigPath, '{node}', '{version}'];
+  const argv = [
+    process.execPath,
+    BIN,
+    'sandbox',
+    'node',
+    'upgrade',
+    '--kubeconfig',
+    t.kubeconfigPath,
+    '{node}',
+    '{version}',
+  ];
   const { plan } = await planUpgrade({
     access: { kubeconfig: t.kubeconfigPath },
     to: spec.to ?? 'v1.32.0',
@@ -101,7 +115,14 @@ export async function runApply(t: TestSandbox, planPath: string, o: RunOptions =
 
 export const stateOf = (planPath: string): RunState | undefined => readStateFile(statePathFor(planPath));
 
-export function machines(t: TestSandbox): { name: string; role: string; kubeletVersion: string; controlPlaneVersion?: string; upgrades: number; upgradeCommands: number }[] {
+export function machines(t: TestSandbox): {
+  name: string;
+  role: string;
+  kubeletVersion: string;
+  controlPlaneVersion?: string;
+  upgrades: number;
+  upgradeCommands: number;
+}[] {
   return [...t.sandbox.cluster.machines.values()].map((m) => ({
     name: m.name,
     role: m.role,
@@ -115,23 +136,40 @@ export function machines(t: TestSandbox): { name: string; role: string; kubeletV
 /** Names of the cordoned nodes, read through the API. */
 export async function cordoned(t: TestSandbox): Promise<string[]> {
   const nodes = (await t.kc.makeApiClient(CoreV1Api).listNode()).items;
-  return nodes.filter((n) => n.spec?.unschedulable).map((n) => n.metadata!.name!).sort();
+  return nodes
+    .filter((n) => n.spec?.unschedulable)
+    .map((n) => n.metadata!.name!)
+    .sort();
 }
 
 /** Waits until every pod is Ready and none is terminating. */
 export async function waitSettled(t: TestSandbox): Promise<void> {
   const core = t.kc.makeApiClient(CoreV1Api);
-  await waitFor(async () => {
-    const pods = (await core.listPodForAllNamespaces()).items;
-    return pods.length > 0 && pods.every((p) => p.metadata?.deletionTimestamp === undefined && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-  }, 'pods Ready', 30_000);
+  await waitFor(
+    async () => {
+      const pods = (await core.listPodForAllNamespaces()).items;
+      return (
+        pods.length > 0 &&
+        pods.every(
+          (p) =>
+            p.metadata?.deletionTimestamp === undefined &&
+            p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        )
+      );
+    },
+    'pods Ready',
+    30_000,
+  );
 }
 
 /**
  * The highest number of nodes cordoned at the same time, read from the sandbox store on every change of a
  * node (its change feed, so no cordon is missed); stop() returns the peak and the nodes cordoned together then.
  */
-export function watchCordons(t: TestSandbox, filter: (node: string) => boolean = () => true): { stop(): { peak: number; together: string[] } } {
+export function watchCordons(
+  t: TestSandbox,
+  filter: (node: string) => boolean = () => true,
+): { stop(): { peak: number; together: string[] } } {
   const store = t.sandbox.cluster.store;
   const now = new Set<string>();
   let peak = 0;
@@ -139,7 +177,8 @@ export function watchCordons(t: TestSandbox, filter: (node: string) => boolean =
   const off = store.subscribe((ev) => {
     if (ev.resource !== 'nodes' || !filter(ev.object.metadata.name)) return;
     const name = ev.object.metadata.name;
-    if (ev.type !== 'DELETED' && (ev.object as { spec?: { unschedulable?: boolean } }).spec?.unschedulable) now.add(name);
+    if (ev.type !== 'DELETED' && (ev.object as { spec?: { unschedulable?: boolean } }).spec?.unschedulable)
+      now.add(name);
     else now.delete(name);
     if (now.size > peak) {
       peak = now.size;
@@ -154,7 +193,10 @@ export function watchCordons(t: TestSandbox, filter: (node: string) => boolean =
   };
 }
 
-export const ofType = <T extends UpgradeEvent['type']>(events: UpgradeEvent[], type: T): Extract<UpgradeEvent, { type: T }>[] =>
+export const ofType = <T extends UpgradeEvent['type']>(
+  events: UpgradeEvent[],
+  type: T,
+): Extract<UpgradeEvent, { type: T }>[] =>
   events.filter((e): e is Extract<UpgradeEvent, { type: T }> => e.type === type);
 
 /** Upgrades nodes out of band (as an operator would by hand) and waits until they are Ready at `version`. */
@@ -163,8 +205,13 @@ export async function upgradeOutOfBand(t: TestSandbox, nodes: string[], version:
   await waitFor(
     () =>
       nodes.every((name) => {
-        const n = t.sandbox.cluster.node(name) as { status?: { nodeInfo?: { kubeletVersion?: string }; conditions?: { type: string; status: string }[] } } | undefined;
-        return n?.status?.nodeInfo?.kubeletVersion === version && n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        const n = t.sandbox.cluster.node(name) as
+          | { status?: { nodeInfo?: { kubeletVersion?: string }; conditions?: { type: string; status: string }[] } }
+          | undefined;
+        return (
+          n?.status?.nodeInfo?.kubeletVersion === version &&
+          n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+        );
       }),
     `${nodes.join(', ')} Ready at ${version}`,
   );

@@ -26,11 +26,26 @@ it('upgrades the control plane twice and the worker once, everything ends at v1.
     ['workers/v1.32.0/pool=blue', 'blue-1', 'done'],
   ]);
   // Phases ran in the plan's order, and each control-plane hop ran the driver with its own version.
-  expect(ofType(events, 'phase-started').map((e) => e.phase)).toEqual(['etcd-snapshot/v1.31.0', 'control-plane/v1.31.0', 'control-plane/v1.32.0', 'workers/v1.32.0/pool=blue', 'postflight']);
-  expect(ofType(events, 'node-started').map((e) => `${e.node}@${e.version}`)).toEqual(['cp-1@v1.31.0', 'cp-1@v1.32.0', 'blue-1@v1.32.0']);
+  expect(ofType(events, 'phase-started').map((e) => e.phase)).toEqual([
+    'etcd-snapshot/v1.31.0',
+    'control-plane/v1.31.0',
+    'control-plane/v1.32.0',
+    'workers/v1.32.0/pool=blue',
+    'postflight',
+  ]);
+  expect(ofType(events, 'node-started').map((e) => `${e.node}@${e.version}`)).toEqual([
+    'cp-1@v1.31.0',
+    'cp-1@v1.32.0',
+    'blue-1@v1.32.0',
+  ]);
 
   const m = new Map(machines(t).map((x) => [x.name, x]));
-  expect(m.get('cp-1')).toMatchObject({ kubeletVersion: 'v1.32.0', controlPlaneVersion: 'v1.32.0', upgrades: 2, upgradeCommands: 2 });
+  expect(m.get('cp-1')).toMatchObject({
+    kubeletVersion: 'v1.32.0',
+    controlPlaneVersion: 'v1.32.0',
+    upgrades: 2,
+    upgradeCommands: 2,
+  });
   expect(m.get('blue-1')).toMatchObject({ kubeletVersion: 'v1.32.0', upgrades: 1, upgradeCommands: 1 });
   expect(await cordoned(t)).toEqual([]);
   const state = stateOf(path)!;

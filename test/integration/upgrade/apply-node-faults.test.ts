@@ -6,7 +6,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestSandbox } from '../../helpers/sandbox.js';
-import { cordoned, machines, ofType, runApply, startApplySandbox, stateOf, upgradeOutOfBand, writePlan } from './apply-helpers.js';
+import {
+  cordoned,
+  machines,
+  ofType,
+  runApply,
+  startApplySandbox,
+  stateOf,
+  upgradeOutOfBand,
+  writePlan,
+} from './apply-helpers.js';
 
 let t: TestSandbox | undefined;
 afterEach(async () => {
@@ -16,7 +25,11 @@ afterEach(async () => {
 
 /** A sandbox whose control plane already runs v1.32.0, with `workers` nodes in pool blue at v1.31.4. */
 async function workersOnly(workers: number): Promise<TestSandbox> {
-  const s = await startApplySandbox({ version: 'v1.31.4', controlPlanes: 1, pools: [{ name: 'blue', count: workers }] });
+  const s = await startApplySandbox({
+    version: 'v1.31.4',
+    controlPlanes: 1,
+    pools: [{ name: 'blue', count: workers }],
+  });
   await upgradeOutOfBand(s, ['cp-1'], 'v1.32.0');
   return s;
 }
@@ -45,7 +58,12 @@ describe('a node that never comes back Ready', () => {
     expect(await cordoned(t)).toEqual(['blue-1']);
     const m = new Map(machines(t).map((x) => [x.name, x]));
     expect(m.get('blue-2')!.upgradeCommands).toBe(0);
-    expect(state.phases.flatMap((p) => p.nodes).filter((n) => n.node !== 'blue-1').map((n) => n.status)).toEqual(['pending']);
+    expect(
+      state.phases
+        .flatMap((p) => p.nodes)
+        .filter((n) => n.node !== 'blue-1')
+        .map((n) => n.status),
+    ).toEqual(['pending']);
 
     // The kubelet is fixed: the resumed run (its preflight does not count the run's own NotReady, cordoned
     // node as a blocker) finishes blue-1 without running its driver again, then does blue-2.
@@ -53,7 +71,8 @@ describe('a node that never comes back Ready', () => {
     const resumed = await runApply(t, path);
     expect(resumed.summary.outcome, JSON.stringify(resumed.summary.stoppedBy)).toBe('done');
     expect(ofType(resumed.events, 'preflight-finished')[0]!.blockers).toBe(0);
-    for (const x of machines(t).filter((y) => y.role === 'worker')) expect(x, x.name).toMatchObject({ kubeletVersion: 'v1.32.0', upgrades: 1, upgradeCommands: 1 });
+    for (const x of machines(t).filter((y) => y.role === 'worker'))
+      expect(x, x.name).toMatchObject({ kubeletVersion: 'v1.32.0', upgrades: 1, upgradeCommands: 1 });
     expect(await cordoned(t)).toEqual([]);
   }, 120_000);
 });
@@ -66,9 +85,19 @@ describe('the node driver fails', () => {
 
     const { summary, events } = await runApply(t, path);
     expect(summary.outcome, JSON.stringify(summary.stoppedBy)).toBe('done');
-    expect(ofType(events, 'warning').some((w) => /node driver failed on blue-1 \(attempt 1\)/.test(w.message))).toBe(true);
-    expect(stateOf(path)!.phases.flatMap((p) => p.nodes).find((n) => n.node === 'blue-1')!.driverRuns).toBe(2);
-    expect(machines(t).find((m) => m.name === 'blue-1')).toMatchObject({ kubeletVersion: 'v1.32.0', upgrades: 1, upgradeCommands: 2 });
+    expect(ofType(events, 'warning').some((w) => /node driver failed on blue-1 \(attempt 1\)/.test(w.message))).toBe(
+      true,
+    );
+    expect(
+      stateOf(path)!
+        .phases.flatMap((p) => p.nodes)
+        .find((n) => n.node === 'blue-1')!.driverRuns,
+    ).toBe(2);
+    expect(machines(t).find((m) => m.name === 'blue-1')).toMatchObject({
+      kubeletVersion: 'v1.32.0',
+      upgrades: 1,
+      upgradeCommands: 2,
+    });
     expect(await cordoned(t)).toEqual([]);
   }, 120_000);
 
@@ -84,8 +113,16 @@ describe('the node driver fails', () => {
     expect(summary.stoppedBy!.message).toContain('injected fault on blue-1'); // the driver's output tail
     expect(summary.stoppedBy!.next.join('\n')).toContain('rollback');
     expect(stateOf(path)!.status).toBe('failed');
-    expect(stateOf(path)!.phases.flatMap((p) => p.nodes).find((n) => n.node === 'blue-1')).toMatchObject({ status: 'failed', cordonedByUs: true, driverRuns: 2 });
-    expect(machines(t).find((m) => m.name === 'blue-1')).toMatchObject({ kubeletVersion: 'v1.31.4', upgrades: 0, upgradeCommands: 2 });
+    expect(
+      stateOf(path)!
+        .phases.flatMap((p) => p.nodes)
+        .find((n) => n.node === 'blue-1'),
+    ).toMatchObject({ status: 'failed', cordonedByUs: true, driverRuns: 2 });
+    expect(machines(t).find((m) => m.name === 'blue-1')).toMatchObject({
+      kubeletVersion: 'v1.31.4',
+      upgrades: 0,
+      upgradeCommands: 2,
+    });
     expect(await cordoned(t)).toEqual(['blue-1']);
   }, 120_000);
 });

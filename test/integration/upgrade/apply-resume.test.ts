@@ -7,7 +7,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KubeClusterClient, getLease } from '../../../src/cluster/index.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
-import { cordoned, machines, ofType, runApply, startApplySandbox, stateOf, upgradeOutOfBand, writePlan } from './apply-helpers.js';
+import {
+  cordoned,
+  machines,
+  ofType,
+  runApply,
+  startApplySandbox,
+  stateOf,
+  upgradeOutOfBand,
+  writePlan,
+} from './apply-helpers.js';
 
 let t: TestSandbox;
 beforeAll(async () => {
@@ -61,7 +70,11 @@ it('an abort while waiting to retry a failed driver pauses without running it ag
   });
   expect(first.summary.outcome, JSON.stringify(first.summary.stoppedBy)).toBe('paused');
   expect(first.summary.stoppedBy).toMatchObject({ node: 'blue-1', step: 'upgrade' });
-  expect(stateOf(path)!.phases.flatMap((p) => p.nodes).find((n) => n.node === 'blue-1')).toMatchObject({ driverRuns: 1, cordonedByUs: true });
+  expect(
+    stateOf(path)!
+      .phases.flatMap((p) => p.nodes)
+      .find((n) => n.node === 'blue-1'),
+  ).toMatchObject({ driverRuns: 1, cordonedByUs: true });
   expect(machines(t).find((m) => m.name === 'blue-1')!.upgradeCommands).toBe(2); // one from the first test, one failed here
   expect(await cordoned(t)).toEqual(['blue-1']);
 

@@ -10,7 +10,16 @@ import { KubeClusterClient, getLease } from '../../../src/cluster/index.js';
 import { ApplyInputError } from '../../../src/upgrade/apply/index.js';
 import { statePathFor } from '../../../src/upgrade/run/state-store.js';
 import { waitFor, type TestSandbox } from '../../helpers/sandbox.js';
-import { cordoned, machines, ofType, runApply, startApplySandbox, stateOf, upgradeOutOfBand, writePlan } from './apply-helpers.js';
+import {
+  cordoned,
+  machines,
+  ofType,
+  runApply,
+  startApplySandbox,
+  stateOf,
+  upgradeOutOfBand,
+  writePlan,
+} from './apply-helpers.js';
 
 let t: TestSandbox;
 beforeAll(async () => {
@@ -21,7 +30,12 @@ afterAll(() => t?.stop());
 describe('apply refuses before changing anything', () => {
   it('a plan made for another cluster is an ApplyInputError', async () => {
     // Another seed: another kube-system uid (same-seed sandboxes are the same cluster by identity).
-    const other = await startApplySandbox({ version: 'v1.31.4', controlPlanes: 1, pools: [{ name: 'blue', count: 1 }], seed: 2 });
+    const other = await startApplySandbox({
+      version: 'v1.31.4',
+      controlPlanes: 1,
+      pools: [{ name: 'blue', count: 1 }],
+      seed: 2,
+    });
     try {
       const { path } = await writePlan(t, { file: `${t.dir}/other-cluster.yaml` });
       const err = await runApply(t, path, { kubeconfig: other.kubeconfigPath }).catch((e: unknown) => e);
@@ -39,7 +53,10 @@ describe('apply refuses before changing anything', () => {
     const core = t.kc.makeApiClient(CoreV1Api);
     await core.createNamespacedPod({
       namespace: 'default',
-      body: { metadata: { name: 'debug-shell' }, spec: { nodeName: 'blue-1', containers: [{ name: 'sh', image: 'busybox' }] } },
+      body: {
+        metadata: { name: 'debug-shell' },
+        spec: { nodeName: 'blue-1', containers: [{ name: 'sh', image: 'busybox' }] },
+      },
     });
     try {
       const { summary, events } = await runApply(t, path);

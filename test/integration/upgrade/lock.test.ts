@@ -39,7 +39,9 @@ describe('acquireRunLock', () => {
       expect(l?.leaseDurationSeconds).toBe(30);
       expect(l?.renewTime).toBeInstanceOf(Date);
       // MicroTime on the wire: RFC 3339 with six fractional digits, as kube-apiserver requires.
-      const wire = JSON.parse((await raw(t, '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/k8s-upgrade')).text);
+      const wire = JSON.parse(
+        (await raw(t, '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/k8s-upgrade')).text,
+      );
       expect(wire.spec.renewTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
       expect(wire.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'k8s-upgrade' });
     } finally {
@@ -73,7 +75,13 @@ describe('acquireRunLock', () => {
 
   it('takes over an expired lease and says from whom', async () => {
     const name = lockName();
-    const stale = await acquireRunLock(client, { runId: 'stale', name, holder: 'elsewhere/1/stale', leaseSeconds: 1, renewEveryMs: 60_000 });
+    const stale = await acquireRunLock(client, {
+      runId: 'stale',
+      name,
+      holder: 'elsewhere/1/stale',
+      leaseSeconds: 1,
+      renewEveryMs: 60_000,
+    });
     await new Promise((r) => setTimeout(r, 1200));
     const lock = await acquireRunLock(client, { runId: 'fresh', name });
     try {
@@ -93,7 +101,12 @@ describe('acquireRunLock', () => {
     const name = lockName();
     const now = new Date();
     const dead = `${hostname()}/${await deadPid()}/killed-run`;
-    await createLease(client, 'kube-system', name, { holderIdentity: dead, leaseDurationSeconds: 30, acquireTime: now, renewTime: now });
+    await createLease(client, 'kube-system', name, {
+      holderIdentity: dead,
+      leaseDurationSeconds: 30,
+      acquireTime: now,
+      renewTime: now,
+    });
     const lock = await acquireRunLock(client, { runId: 'resumed', name });
     expect(lock.takenOverFrom).toBe(dead);
     await lock.release();
@@ -111,7 +124,12 @@ describe('acquireRunLock', () => {
   it('renews while held, and reports the loss when another holder takes the lease', async () => {
     const name = lockName();
     const lost: Error[] = [];
-    const lock = await acquireRunLock(client, { runId: 'renewing', name, renewEveryMs: 50, onLost: (e) => lost.push(e) });
+    const lock = await acquireRunLock(client, {
+      runId: 'renewing',
+      name,
+      renewEveryMs: 50,
+      onLost: (e) => lost.push(e),
+    });
     const first = (await getLease(client, 'kube-system', name))!.renewTime!.getTime();
     await waitFor(async () => (await getLease(client, 'kube-system', name))!.renewTime!.getTime() > first, 'a renewal');
 
@@ -119,7 +137,11 @@ describe('acquireRunLock', () => {
     for (;;) {
       const cur = (await getLease(client, 'kube-system', name))!;
       try {
-        await replaceLease(client, cur, { holderIdentity: 'other/1/thief', leaseDurationSeconds: 30, renewTime: new Date() });
+        await replaceLease(client, cur, {
+          holderIdentity: 'other/1/thief',
+          leaseDurationSeconds: 30,
+          renewTime: new Date(),
+        });
         break;
       } catch {
         // Raced with a renewal: read again.

@@ -21,8 +21,12 @@ afterAll(async () => {
 
 /** ConfigMap writes (create + update) the sandbox has counted since the last reset. */
 async function configMapWrites(): Promise<number> {
-  const { requests } = JSON.parse((await raw(t, '/sandbox/v1/stats')).text) as { requests: { verb: string; resource: string; count: number }[] };
-  return requests.filter((r) => r.resource === 'configmaps' && (r.verb === 'create' || r.verb === 'update')).reduce((a, r) => a + r.count, 0);
+  const { requests } = JSON.parse((await raw(t, '/sandbox/v1/stats')).text) as {
+    requests: { verb: string; resource: string; count: number }[];
+  };
+  return requests
+    .filter((r) => r.resource === 'configmaps' && (r.verb === 'create' || r.verb === 'update'))
+    .reduce((a, r) => a + r.count, 0);
 }
 const resetStats = () => raw(t, '/sandbox/v1/stats', { method: 'DELETE' });
 
@@ -45,7 +49,8 @@ describe('StateMirror', () => {
     const errors: Error[] = [];
     const mirror = new StateMirror(client, { planName: 'burst-plan', onError: (e) => errors.push(e) });
     await resetStats();
-    for (let i = 1; i <= 100; i++) mirror.update(sampleState({ runId: `r-${i}`, updatedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString() }));
+    for (let i = 1; i <= 100; i++)
+      mirror.update(sampleState({ runId: `r-${i}`, updatedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString() }));
     await mirror.flush();
     expect(errors).toEqual([]);
     const writes = await configMapWrites();
@@ -75,7 +80,11 @@ describe('StateMirror', () => {
 
   it('reports a failed write through onError and never throws', async () => {
     const errors: Error[] = [];
-    const mirror = new StateMirror(client, { planName: 'p', namespace: 'no-such-namespace', onError: (e) => errors.push(e) });
+    const mirror = new StateMirror(client, {
+      planName: 'p',
+      namespace: 'no-such-namespace',
+      onError: (e) => errors.push(e),
+    });
     mirror.update(sampleState());
     await expect(mirror.flush()).resolves.toBeUndefined();
     expect(errors).toHaveLength(1);
@@ -93,7 +102,12 @@ describe('StateMirror', () => {
     const nodes = Array.from({ length: 500 }, (_, i) => ({
       ...phase.nodes[0]!,
       node: `blue-${i}`,
-      touched: Array.from({ length: 20 }, (_, k) => ({ kind: 'ReplicaSet', name: `app-${i}-${k}-7c9d5b4f8`, uid: `0b6f2a44-1c2d-4e5f-8a9b-${String(i * 100 + k).padStart(12, '0')}`, apiVersion: 'apps/v1' })),
+      touched: Array.from({ length: 20 }, (_, k) => ({
+        kind: 'ReplicaSet',
+        name: `app-${i}-${k}-7c9d5b4f8`,
+        uid: `0b6f2a44-1c2d-4e5f-8a9b-${String(i * 100 + k).padStart(12, '0')}`,
+        apiVersion: 'apps/v1',
+      })),
     }));
     const big = sampleState({ phases: [{ ...phase, nodes }] });
     expect(JSON.stringify(big).length).toBeGreaterThan(1_000_000);
@@ -123,7 +137,11 @@ describe('readMirror', () => {
   });
 
   it('rejects a mirror that does not hold a run state', async () => {
-    await putConfigMap(client, { namespace: 'kube-system', name: mirrorNameFor('garbled'), data: { 'state.json': '{"apiVersion":"v1"}' } });
+    await putConfigMap(client, {
+      namespace: 'kube-system',
+      name: mirrorNameFor('garbled'),
+      data: { 'state.json': '{"apiVersion":"v1"}' },
+    });
     await expect(readMirror(client, 'garbled')).rejects.toBeInstanceOf(StateFileError);
     await expect(readMirror(client, 'garbled')).rejects.toThrow(/ConfigMap kube-system\/k8s-upgrade-run-garbled/);
   });

@@ -1,13 +1,25 @@
 /** A hand-filled ClusterCache for the health gates: a control plane, workers, a Deployment with its budget. */
-import { ClusterCache, memoryCacheParts, type PodInfo, type WorkloadView, type OwnerRef } from '../../../src/cluster/index.js';
+import {
+  ClusterCache,
+  memoryCacheParts,
+  type PodInfo,
+  type WorkloadView,
+  type OwnerRef,
+} from '../../../src/cluster/index.js';
 import { node, pdb, pod } from './fixtures.js';
 
 export const COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
 
 export const mirrorPod = (component: string, nodeName: string, ready = true): PodInfo =>
-  pod('kube-system', `${component}-${nodeName}`, nodeName, { mirror: true, ready, labels: { component, tier: 'control-plane' } });
+  pod('kube-system', `${component}-${nodeName}`, nodeName, {
+    mirror: true,
+    ready,
+    labels: { component, tier: 'control-plane' },
+  });
 
-export const workload = (o: Partial<WorkloadView> & Pick<WorkloadView, 'kind' | 'namespace' | 'name'>): WorkloadView => ({
+export const workload = (
+  o: Partial<WorkloadView> & Pick<WorkloadView, 'kind' | 'namespace' | 'name'>,
+): WorkloadView => ({
   uid: `${o.kind}-${o.namespace}-${o.name}`,
   replicas: 3,
   readyReplicas: 3,
@@ -29,7 +41,12 @@ export function healthyCache(): { cache: ClusterCache; web: WorkloadView; webRs:
   parts.nodes.set(node('blue-2'));
   for (const c of COMPONENTS) parts.systemPods.set(mirrorPod(c, 'cp-1'));
   const web = workload({ kind: 'Deployment', namespace: 'shop', name: 'web' });
-  const webRs = workload({ kind: 'ReplicaSet', namespace: 'shop', name: 'web-abc', owner: { kind: 'Deployment', name: 'web', uid: web.uid, apiVersion: 'apps/v1' } });
+  const webRs = workload({
+    kind: 'ReplicaSet',
+    namespace: 'shop',
+    name: 'web-abc',
+    owner: { kind: 'Deployment', name: 'web', uid: web.uid, apiVersion: 'apps/v1' },
+  });
   parts.workloads.Deployment.set(web);
   parts.workloads.ReplicaSet.set(webRs);
   parts.pdbs.set(pdb('shop', 'web', { app: 'web' }, { currentHealthy: 3, desiredHealthy: 2 }));

@@ -58,7 +58,9 @@ describe('waitForHealth', () => {
     const { runCommand, gate } = fakeCommand();
     const waiting: string[][] = [];
     let result: unknown;
-    void waitForHealth(cache, { ...base(runCommand), touched: [ref(webRs)], onWaiting: (f) => waiting.push(f) }).then((r) => (result = r));
+    void waitForHealth(cache, { ...base(runCommand), touched: [ref(webRs)], onWaiting: (f) => waiting.push(f) }).then(
+      (r) => (result = r),
+    );
     await settle(5_000);
     expect(gate.runs).toBe(0);
     expect(waiting).toEqual([['deployment shop/web: 1/3 available']]); // told once, not on every evaluation
@@ -77,7 +79,9 @@ describe('waitForHealth', () => {
     const { runCommand, gate } = fakeCommand();
     const waiting: string[][] = [];
     let result: unknown;
-    void waitForHealth(cache, { ...base(runCommand), touched: [], onWaiting: (f) => waiting.push(f) }).then((r) => (result = r));
+    void waitForHealth(cache, { ...base(runCommand), touched: [], onWaiting: (f) => waiting.push(f) }).then(
+      (r) => (result = r),
+    );
     await settle(8_000);
     gate.ok = false;
     await settle(1_000);

@@ -15,14 +15,46 @@ describe('budgetOf', () => {
   const three = app('ns', 'web', ['w1', 'w2', 'w3']).pods;
   const scale = () => 3;
   it.each([
-    { name: 'minAvailable = replicas never allows', budget: { minAvailable: 3 }, want: { expectedPods: 3, desiredHealthy: 3, bestCaseAllowed: 0 } },
-    { name: 'minAvailable 2 of 3 allows 1', budget: { minAvailable: 2 }, want: { expectedPods: 3, desiredHealthy: 2, bestCaseAllowed: 1 } },
-    { name: 'minAvailable 100% never allows', budget: { minAvailable: '100%' }, want: { expectedPods: 3, desiredHealthy: 3, bestCaseAllowed: 0 } },
-    { name: 'minAvailable 60% rounds up (2 of 3)', budget: { minAvailable: '60%' }, want: { expectedPods: 3, desiredHealthy: 2, bestCaseAllowed: 1 } },
-    { name: 'maxUnavailable 0 never allows', budget: { maxUnavailable: 0 }, want: { expectedPods: 3, desiredHealthy: 3, bestCaseAllowed: 0 } },
-    { name: 'maxUnavailable 25% rounds up to 1', budget: { maxUnavailable: '25%' }, want: { expectedPods: 3, desiredHealthy: 2, bestCaseAllowed: 1 } },
-    { name: 'maxUnavailable 0% never allows', budget: { maxUnavailable: '0%' }, want: { expectedPods: 3, desiredHealthy: 3, bestCaseAllowed: 0 } },
-    { name: 'neither field allows nothing', budget: {}, want: { expectedPods: 0, desiredHealthy: 0, bestCaseAllowed: 0 } },
+    {
+      name: 'minAvailable = replicas never allows',
+      budget: { minAvailable: 3 },
+      want: { expectedPods: 3, desiredHealthy: 3, bestCaseAllowed: 0 },
+    },
+    {
+      name: 'minAvailable 2 of 3 allows 1',
+      budget: { minAvailable: 2 },
+      want: { expectedPods: 3, desiredHealthy: 2, bestCaseAllowed: 1 },
+    },
+    {
+      name: 'minAvailable 100% never allows',
+      budget: { minAvailable: '100%' },
+      want: { expectedPods: 3, desiredHealthy: 3, bestCaseAllowed: 0 },
+    },
+    {
+      name: 'minAvailable 60% rounds up (2 of 3)',
+      budget: { minAvailable: '60%' },
+      want: { expectedPods: 3, desiredHealthy: 2, bestCaseAllowed: 1 },
+    },
+    {
+      name: 'maxUnavailable 0 never allows',
+      budget: { maxUnavailable: 0 },
+      want: { expectedPods: 3, desiredHealthy: 3, bestCaseAllowed: 0 },
+    },
+    {
+      name: 'maxUnavailable 25% rounds up to 1',
+      budget: { maxUnavailable: '25%' },
+      want: { expectedPods: 3, desiredHealthy: 2, bestCaseAllowed: 1 },
+    },
+    {
+      name: 'maxUnavailable 0% never allows',
+      budget: { maxUnavailable: '0%' },
+      want: { expectedPods: 3, desiredHealthy: 3, bestCaseAllowed: 0 },
+    },
+    {
+      name: 'neither field allows nothing',
+      budget: {},
+      want: { expectedPods: 0, desiredHealthy: 0, bestCaseAllowed: 0 },
+    },
   ])('$name', ({ budget, want }) => {
     expect(budgetOf(budget, three, scale)).toEqual(want);
   });
@@ -36,7 +68,8 @@ describe('budgetOf', () => {
 
 describe('checkPdbs', () => {
   const web = app('shop', 'web', ['w1', 'w2', 'w3']);
-  const run = (pdbs: ReturnType<typeof pdb>[], extra = web) => checkPdbs(context(inventory({ nodes, pods: extra.pods, workloads: extra.workloads, pdbs })));
+  const run = (pdbs: ReturnType<typeof pdb>[], extra = web) =>
+    checkPdbs(context(inventory({ nodes, pods: extra.pods, workloads: extra.workloads, pdbs })));
 
   it('is quiet for a budget that allows a disruption', () => {
     expect(run([pdb('shop', 'web', { app: 'web' }, { maxUnavailable: 1 })])).toEqual([]);
@@ -47,7 +80,9 @@ describe('checkPdbs', () => {
     expect(f?.id).toBe('pdb-never-allows-eviction');
     expect(f?.objects[0]).toMatchObject({ kind: 'PodDisruptionBudget', namespace: 'shop', name: 'web' });
     expect(f?.objects.filter((o) => o.kind === 'Pod')).toHaveLength(3);
-    expect(f?.remediation).toContain(`kubectl patch pdb web -n shop --type merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}'`);
+    expect(f?.remediation).toContain(
+      `kubectl patch pdb web -n shop --type merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}'`,
+    );
     expect(f?.remediation).toContain('kubectl scale deployment/web -n shop --replicas=4');
   });
 
@@ -58,21 +93,42 @@ describe('checkPdbs', () => {
 
   it('warns when unhealthy pods block it for now', () => {
     const sick = { ...web, pods: web.pods.map((p, i) => (i === 0 ? { ...p, ready: false } : p)) };
-    const [f] = run([pdb('shop', 'web', { app: 'web' }, { maxUnavailable: 1, disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 2 })], sick);
+    const [f] = run(
+      [
+        pdb(
+          'shop',
+          'web',
+          { app: 'web' },
+          { maxUnavailable: 1, disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 2 },
+        ),
+      ],
+      sick,
+    );
     expect(f).toMatchObject({ id: 'pdb-currently-blocked', severity: 'warning' });
     expect(f?.message).toContain('web-abc-0');
   });
 
   it('reports pods under two budgets once, with both budgets', () => {
-    const findings = run([pdb('shop', 'web', { app: 'web' }, { maxUnavailable: 1 }), pdb('shop', 'all', {}, { maxUnavailable: 1 })]);
+    const findings = run([
+      pdb('shop', 'web', { app: 'web' }, { maxUnavailable: 1 }),
+      pdb('shop', 'all', {}, { maxUnavailable: 1 }),
+    ]);
     expect(findings.map((f) => f.id)).toEqual(['pdb-multiple-match']);
-    expect(findings[0]!.objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.name)).toEqual(['all', 'web']);
+    expect(findings[0]!.objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.name)).toEqual([
+      'all',
+      'web',
+    ]);
     expect(findings[0]!.objects.filter((o) => o.kind === 'Pod')).toHaveLength(3);
   });
 
   it('ignores budgets in other namespaces and budgets over pods nobody drains', () => {
     expect(run([pdb('other', 'web', { app: 'web' }, { minAvailable: 3 })])).toEqual([]);
-    const ds = { workloads: [], pods: ['w1', 'w2'].map((n) => pod('shop', `agent-${n}`, n, { owner: { kind: 'DaemonSet', name: 'agent' }, labels: { app: 'agent' } })) };
+    const ds = {
+      workloads: [],
+      pods: ['w1', 'w2'].map((n) =>
+        pod('shop', `agent-${n}`, n, { owner: { kind: 'DaemonSet', name: 'agent' }, labels: { app: 'agent' } }),
+      ),
+    };
     expect(run([pdb('shop', 'agent', { app: 'agent' }, { minAvailable: 2 })], ds)).toEqual([]);
   });
 });
@@ -81,24 +137,37 @@ describe('pod checks', () => {
   const cache = app('shop', 'cache', ['w1', 'w2'], { emptyDir: true });
   const lone = app('pay', 'fraud', ['w3']);
   const bare = pod('default', 'toolbox', 'w1');
-  const inv = inventory({ nodes, pods: [...cache.pods, ...lone.pods, bare], workloads: [...cache.workloads, ...lone.workloads] });
+  const inv = inventory({
+    nodes,
+    pods: [...cache.pods, ...lone.pods, bare],
+    workloads: [...cache.workloads, ...lone.workloads],
+  });
 
   it('blocks unmanaged pods unless --force, then warns', () => {
-    expect(checkUnmanaged(context(inv))).toMatchObject([{ id: 'pod-unmanaged', severity: 'blocker', objects: [{ name: 'toolbox', namespace: 'default' }] }]);
+    expect(checkUnmanaged(context(inv))).toMatchObject([
+      { id: 'pod-unmanaged', severity: 'blocker', objects: [{ name: 'toolbox', namespace: 'default' }] },
+    ]);
     expect(checkUnmanaged(context(inv, { forceUnmanaged: true }))[0]?.severity).toBe('warning');
   });
 
   it('blocks emptyDir pods unless --delete-emptydir-data, then warns', () => {
     const [f] = checkEmptyDir(context(inv));
     expect(f).toMatchObject({ id: 'pod-emptydir', severity: 'blocker' });
-    expect(f?.objects.map((o) => o.detail)).toEqual([expect.stringContaining('emptyDir: cache'), expect.stringContaining('emptyDir: cache')]);
+    expect(f?.objects.map((o) => o.detail)).toEqual([
+      expect.stringContaining('emptyDir: cache'),
+      expect.stringContaining('emptyDir: cache'),
+    ]);
     expect(checkEmptyDir(context(inv, { deleteEmptyDirData: true }))[0]?.severity).toBe('warning');
   });
 
   it('warns about single-replica workloads without a budget, by Deployment', () => {
     const [f, ...rest] = checkSingleReplica(context(inv));
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ id: 'single-replica-no-pdb', severity: 'warning', objects: [{ kind: 'Deployment', name: 'fraud', namespace: 'pay' }, { kind: 'Pod' }] });
+    expect(f).toMatchObject({
+      id: 'single-replica-no-pdb',
+      severity: 'warning',
+      objects: [{ kind: 'Deployment', name: 'fraud', namespace: 'pay' }, { kind: 'Pod' }],
+    });
     expect(f?.remediation).toContain('kubectl scale deployment/fraud -n pay --replicas=2');
     const covered = { ...inv, pdbs: [pdb('pay', 'fraud', { app: 'fraud' }, { maxUnavailable: 1 })] };
     expect(checkSingleReplica(context(covered))).toEqual([]);

@@ -30,7 +30,14 @@ describe('AsyncFdOutput', () => {
   });
 
   it('keeps up with a slow reader of a pipe, and loses nothing', async () => {
-    const reader = spawn(process.execPath, ['-e', 'setTimeout(() => { let n = 0; process.stdin.on("data", (d) => (n += d.length)); process.stdin.on("end", () => console.log(n)); }, 1500)'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const reader = spawn(
+      process.execPath,
+      [
+        '-e',
+        'setTimeout(() => { let n = 0; process.stdin.on("data", (d) => (n += d.length)); process.stdin.on("end", () => console.log(n)); }, 1500)',
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     const fd = (reader.stdin as unknown as { _handle: { fd: number } })._handle.fd;
     const out = new AsyncFdOutput(fd);
     const line = `${'x'.repeat(199)}\n`;
@@ -46,7 +53,11 @@ describe('AsyncFdOutput', () => {
 
   it('stops writing, without failing, when the reader has gone away', async () => {
     // The reader closes its end of the pipe and stays alive, so our end stays a valid descriptor.
-    const reader = spawn(process.execPath, ['-e', 'require("fs").closeSync(0); console.log("closed"); setTimeout(() => {}, 2000)'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const reader = spawn(
+      process.execPath,
+      ['-e', 'require("fs").closeSync(0); console.log("closed"); setTimeout(() => {}, 2000)'],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     reader.stdin.on('error', () => undefined);
     await new Promise((r) => reader.stdout.once('data', r));
     const fd = (reader.stdin as unknown as { _handle: { fd: number } })._handle.fd;

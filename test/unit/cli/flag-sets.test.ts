@@ -28,7 +28,8 @@ import {
   sandboxAccessFlags,
 } from '../../../src/cli/flags/index.js';
 
-const parsePlanFlags = async (argv: string[]) => (await Parser.parse(argv, { flags: planSettingsFlags, strict: true })).flags;
+const parsePlanFlags = async (argv: string[]) =>
+  (await Parser.parse(argv, { flags: planSettingsFlags, strict: true })).flags;
 const ctx = { access: { kubeconfig: '/k' }, generator: 'k8s-upgrade test', now: new Date('2026-01-01T00:00:00Z') };
 const EXEC = JSON.stringify(['/bin/upgrade', '{node}', '{version}']);
 
@@ -38,20 +39,56 @@ describe('plan settings', () => {
     expect(to).toBe('v1.32.0');
     const given = Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined));
     expect(given).toEqual(PLAN_SETTING_DEFAULTS);
-    expect(PLAN_SETTING_DEFAULTS).toMatchObject({ strategy: 'rolling', driver: 'exec', 'drain-timeout': 600, 'gate-timeout': 300, 'max-unavailable': '1', workers: [] });
+    expect(PLAN_SETTING_DEFAULTS).toMatchObject({
+      strategy: 'rolling',
+      driver: 'exec',
+      'drain-timeout': 600,
+      'gate-timeout': 300,
+      'max-unavailable': '1',
+      workers: [],
+    });
   });
 
   it('the demo (defaults + what it sets) and plan (parsed flags) build the same plan request', async () => {
-    const argv = ['--to', 'v1.32.0', '--workers', 'pool=blue', '--workers', 'pool=green', '--canary', '1', '--exec-command', EXEC];
+    const argv = [
+      '--to',
+      'v1.32.0',
+      '--workers',
+      'pool=blue',
+      '--workers',
+      'pool=green',
+      '--canary',
+      '1',
+      '--exec-command',
+      EXEC,
+    ];
     const fromPlan = planRequestFrom(await parsePlanFlags(argv), ctx);
-    const fromDemo = planRequestFrom({ ...PLAN_SETTING_DEFAULTS, to: 'v1.32.0', workers: ['pool=blue', 'pool=green'], canary: 1, 'exec-command': EXEC }, ctx);
+    const fromDemo = planRequestFrom(
+      {
+        ...PLAN_SETTING_DEFAULTS,
+        to: 'v1.32.0',
+        workers: ['pool=blue', 'pool=green'],
+        canary: 1,
+        'exec-command': EXEC,
+      },
+      ctx,
+    );
     expect(fromDemo).toEqual(fromPlan);
-    expect(fromPlan).toMatchObject({ maxUnavailable: '1', strict: false, ignoreChecks: [], options: { strategy: 'rolling', drain: { timeoutSeconds: 600 } } });
-    expect(fromPlan.driver).toEqual({ type: 'exec', exec: { upgrade: ['/bin/upgrade', '{node}', '{version}'], timeoutSeconds: 900 } });
+    expect(fromPlan).toMatchObject({
+      maxUnavailable: '1',
+      strict: false,
+      ignoreChecks: [],
+      options: { strategy: 'rolling', drain: { timeoutSeconds: 600 } },
+    });
+    expect(fromPlan.driver).toEqual({
+      type: 'exec',
+      exec: { upgrade: ['/bin/upgrade', '{node}', '{version}'], timeoutSeconds: 900 },
+    });
   });
 
   it('plan declares every plan setting through the shared declarations, and the demo uses the shared log format', () => {
-    for (const [name, flag] of Object.entries(planSettingsFlags)) expect(Plan.flags[name as keyof typeof Plan.flags], name).toBe(flag);
+    for (const [name, flag] of Object.entries(planSettingsFlags))
+      expect(Plan.flags[name as keyof typeof Plan.flags], name).toBe(flag);
     expect(Demo.flags['log-format']).toBe(runSettingsFlags['log-format']);
   });
 
@@ -76,7 +113,9 @@ describe('plan settings', () => {
   });
 
   it('oclif infers the closed sets: a value outside them is a parse error', async () => {
-    await expect(parsePlanFlags(['--to', 'v1.32.0', '--strategy', 'big-bang'])).rejects.toThrow(/Expected --strategy=big-bang to be one of: rolling, batch/);
+    await expect(parsePlanFlags(['--to', 'v1.32.0', '--strategy', 'big-bang'])).rejects.toThrow(
+      /Expected --strategy=big-bang to be one of: rolling, batch/,
+    );
   });
 });
 
@@ -86,7 +125,14 @@ describe('access flags', () => {
       expect(cmd.flags.kubeconfig, cmd.name).toBe(accessFlags.kubeconfig);
       expect(cmd.flags.context, cmd.name).toBe(accessFlags.context);
     }
-    for (const cmd of [SandboxMachines, SandboxFaultClear, SandboxFaultInject, SandboxNodeDowngrade, SandboxNodeRestoreEtcd, SandboxNodeUpgrade]) {
+    for (const cmd of [
+      SandboxMachines,
+      SandboxFaultClear,
+      SandboxFaultInject,
+      SandboxNodeDowngrade,
+      SandboxNodeRestoreEtcd,
+      SandboxNodeUpgrade,
+    ]) {
       expect(cmd.flags.kubeconfig, cmd.name).toBe(sandboxAccessFlags.kubeconfig);
       expect(cmd.flags.context, cmd.name).toBe(accessFlags.context);
     }
@@ -109,8 +155,13 @@ describe('run settings', () => {
 
   it('become the use cases’ settings in milliseconds, and ssh files only when given', async () => {
     const { flags } = await Parser.parse(['--node-ready-timeout', '30'], { flags: runSettingsFlags });
-    expect(runSettingsFrom(flags)).toEqual({ settings: { nodeReadyTimeoutMs: 30_000, evictionRetryDelayMs: 5_000 }, driverOptions: {} });
-    const withSsh = await Parser.parse(['--ssh-known-hosts', '/kh', '--ssh-identity', '/id'], { flags: runSettingsFlags });
+    expect(runSettingsFrom(flags)).toEqual({
+      settings: { nodeReadyTimeoutMs: 30_000, evictionRetryDelayMs: 5_000 },
+      driverOptions: {},
+    });
+    const withSsh = await Parser.parse(['--ssh-known-hosts', '/kh', '--ssh-identity', '/id'], {
+      flags: runSettingsFlags,
+    });
     expect(runSettingsFrom(withSsh.flags).driverOptions).toEqual({ knownHostsFile: '/kh', identityFile: '/id' });
     expect(flags['log-format']).toBe('auto');
   });

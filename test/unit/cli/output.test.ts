@@ -62,7 +62,12 @@ describe('renderOutput', () => {
 
   it('uses the command’s own renderer for a format when it has one', () => {
     const r = { human, wide: () => 'wide\n', json: () => 'J\n', yaml: () => 'Y\n' };
-    expect(['human', 'wide', 'json', 'yaml'].map((f) => renderOutput(f as 'human', data, r))).toEqual(['human a\n', 'wide\n', 'J\n', 'Y\n']);
+    expect(['human', 'wide', 'json', 'yaml'].map((f) => renderOutput(f as 'human', data, r))).toEqual([
+      'human a\n',
+      'wide\n',
+      'J\n',
+      'Y\n',
+    ]);
   });
 
   it('nothing to show is null in json and yaml', () => {
@@ -73,8 +78,28 @@ describe('renderOutput', () => {
 
 describe('sandbox machines table', () => {
   const machines = [
-    { name: 'cp-1', role: 'control-plane', zone: 'z-a', address: '10.0.0.1', kubeletVersion: 'v1.31.4', controlPlaneVersion: 'v1.31.4', kubelet: 'running', upgrades: 0, upgradeCommands: 2, downgrades: 0 },
-    { name: 'blue-1', role: 'worker', pool: 'blue', zone: 'z-b', address: '10.0.0.12', kubeletVersion: 'v1.32.0', kubelet: 'restarting', upgrades: 1 },
+    {
+      name: 'cp-1',
+      role: 'control-plane',
+      zone: 'z-a',
+      address: '10.0.0.1',
+      kubeletVersion: 'v1.31.4',
+      controlPlaneVersion: 'v1.31.4',
+      kubelet: 'running',
+      upgrades: 0,
+      upgradeCommands: 2,
+      downgrades: 0,
+    },
+    {
+      name: 'blue-1',
+      role: 'worker',
+      pool: 'blue',
+      zone: 'z-b',
+      address: '10.0.0.12',
+      kubeletVersion: 'v1.32.0',
+      kubelet: 'restarting',
+      upgrades: 1,
+    },
   ];
 
   it('human: the columns it always had, aligned', () => {

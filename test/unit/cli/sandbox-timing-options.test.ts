@@ -20,7 +20,10 @@ function invalid(fn: () => unknown): CliError {
 describe('--timing', () => {
   it('parses repeated NAME=MS', () => {
     expect(parseTimings(undefined, NAMES)).toEqual({});
-    expect(parseTimings(['upgradeCommandMs=500', 'podStartupMs=200.5'], NAMES)).toEqual({ upgradeCommandMs: 500, podStartupMs: 200.5 });
+    expect(parseTimings(['upgradeCommandMs=500', 'podStartupMs=200.5'], NAMES)).toEqual({
+      upgradeCommandMs: 500,
+      podStartupMs: 200.5,
+    });
     expect(parseTimings(['podStartupMs=0'], NAMES)).toEqual({ podStartupMs: 0 });
   });
 

@@ -77,7 +77,11 @@ describe('k8s-upgrade status output', () => {
 
   it('nothing recorded: --json prints null and says why on stderr (exit 0)', async () => {
     const r = await status('--json');
-    expect(r).toMatchObject({ code: 0, stdout: 'null\n', stderr: 'no run recorded in plans/; run k8s-upgrade apply <plan>\n' });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: 'null\n',
+      stderr: 'no run recorded in plans/; run k8s-upgrade apply <plan>\n',
+    });
   });
 
   it('--json with -o yaml is invalid input: exit 3, the message on stderr and the error as JSON on stdout', async () => {
@@ -85,7 +89,9 @@ describe('k8s-upgrade status output', () => {
     const r = await status('plans/a.yaml', '--json', '-o', 'yaml');
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('--json and -o yaml disagree');
-    expect(JSON.parse(r.stdout)).toMatchObject({ error: { exitCode: 3, message: expect.stringContaining('disagree') } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      error: { exitCode: 3, message: expect.stringContaining('disagree') },
+    });
   });
 
   it('oclif parse errors stay exit 3, with or without --json; our errors keep their codes under --json', async () => {

@@ -15,7 +15,10 @@ describe('LineSplitter', () => {
   });
 
   it('keeps a partial line until the chunk that ends it', () => {
-    expect(split([Buffer.from('{"a":'), Buffer.from('1}\n{"b"'), Buffer.from(':2}'), Buffer.from('\n')])).toEqual(['{"a":1}', '{"b":2}']);
+    expect(split([Buffer.from('{"a":'), Buffer.from('1}\n{"b"'), Buffer.from(':2}'), Buffer.from('\n')])).toEqual([
+      '{"a":1}',
+      '{"b":2}',
+    ]);
   });
 
   it('joins a UTF-8 character split between two chunks', () => {

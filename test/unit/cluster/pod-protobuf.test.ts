@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
-import { decodePodListPage, podListDecoder, protobufListHead, protobufStatus } from '../../../src/cluster/protobuf/pod-protobuf.js';
+import {
+  decodePodListPage,
+  podListDecoder,
+  protobufListHead,
+  protobufStatus,
+} from '../../../src/cluster/protobuf/pod-protobuf.js';
 import { ProtobufError, ProtobufReader } from '../../../src/cluster/protobuf/protobuf-reader.js';
 import { toPodInfo } from '../../../src/cluster/adapter/views.js';
 
@@ -70,17 +75,46 @@ function container(c: NonNullable<V1Pod['spec']>['containers'][number]): Writer 
     .message(8, res)
     .string(13, '/dev/termination-log')
     .string(14, 'IfNotPresent')
-    .message(10, w().int(5, 3).int(6, 10).message(1, w().message(1, w().string(1, '/healthz')))); // a probe, skipped
+    .message(
+      10,
+      w()
+        .int(5, 3)
+        .int(6, 10)
+        .message(1, w().message(1, w().string(1, '/healthz'))),
+    ); // a probe, skipped
 }
 
 /** A Pod message as kube-apiserver writes it, with fields the decoder must skip mixed in. */
 function pod(p: V1Pod): Buffer {
   const m = p.metadata!;
-  const meta = w().string(1, m.name).string(2, '').string(3, m.namespace).string(5, m.uid).string(6, '42').int(7, 1).message(8, time('2026-01-01T00:00:00Z'));
+  const meta = w()
+    .string(1, m.name)
+    .string(2, '')
+    .string(3, m.namespace)
+    .string(5, m.uid)
+    .string(6, '42')
+    .int(7, 1)
+    .message(8, time('2026-01-01T00:00:00Z'));
   if (m.deletionTimestamp) meta.message(9, time('2026-01-02T00:00:00Z')).int(10, 30);
   meta.map(11, m.labels).map(12, m.annotations);
-  for (const o of m.ownerReferences ?? []) meta.message(13, w().string(1, o.kind).string(3, o.name).string(4, o.uid).string(5, o.apiVersion).int(6, o.controller ? 1 : 0).int(7, 1));
-  meta.message(17, w().string(1, 'kube-controller-manager').string(2, 'Update').message(7, w().bytes(1, Buffer.from('{"f:metadata":{"f:labels":{}}}'))));
+  for (const o of m.ownerReferences ?? [])
+    meta.message(
+      13,
+      w()
+        .string(1, o.kind)
+        .string(3, o.name)
+        .string(4, o.uid)
+        .string(5, o.apiVersion)
+        .int(6, o.controller ? 1 : 0)
+        .int(7, 1),
+    );
+  meta.message(
+    17,
+    w()
+      .string(1, 'kube-controller-manager')
+      .string(2, 'Update')
+      .message(7, w().bytes(1, Buffer.from('{"f:metadata":{"f:labels":{}}}'))),
+  );
   const s = p.spec!;
   const spec = w();
   for (const v of s.volumes ?? []) {
@@ -91,40 +125,117 @@ function pod(p: V1Pod): Buffer {
     spec.message(1, w().string(1, v.name).message(2, src));
   }
   for (const c of s.containers) spec.message(2, container(c));
-  spec.string(3, 'Always').int(4, 30).map(7, s.nodeSelector).string(8, 'default').string(10, s.nodeName ?? '');
+  spec
+    .string(3, 'Always')
+    .int(4, 30)
+    .map(7, s.nodeSelector)
+    .string(8, 'default')
+    .string(10, s.nodeName ?? '');
   for (const c of s.initContainers ?? []) spec.message(20, container(c));
-  for (const t of s.tolerations ?? []) spec.message(22, w().string(1, t.key).string(2, t.operator).string(3, t.value).string(4, t.effect).int(5, t.tolerationSeconds));
+  for (const t of s.tolerations ?? [])
+    spec.message(
+      22,
+      w().string(1, t.key).string(2, t.operator).string(3, t.value).string(4, t.effect).int(5, t.tolerationSeconds),
+    );
   spec.int(25, 0).tag(99, 5).raw(Buffer.alloc(4)).tag(98, 1).raw(Buffer.alloc(8)); // unknown fixed32/fixed64 fields, skipped
   const st = p.status ?? {};
   const status = w().string(1, st.phase);
-  for (const c of st.conditions ?? []) status.message(2, w().string(1, c.type).string(2, c.status).message(4, time('2026-01-01T00:00:00Z')));
+  for (const c of st.conditions ?? [])
+    status.message(2, w().string(1, c.type).string(2, c.status).message(4, time('2026-01-01T00:00:00Z')));
   status.string(5, '10.0.0.1').message(8, w().string(1, 'app').int(5, 0).string(6, 'img').string(7, 'sha256:abc'));
   return w().message(1, meta).message(2, spec).message(3, status).done();
 }
 
 function podList(pods: V1Pod[], meta: { resourceVersion?: string; continue?: string } = {}, kind = 'PodList'): Buffer {
-  const list = w().message(1, w().string(2, meta.resourceVersion ?? '7').string(3, meta.continue ?? '').int(4, meta.continue ? 99 : undefined));
+  const list = w().message(
+    1,
+    w()
+      .string(2, meta.resourceVersion ?? '7')
+      .string(3, meta.continue ?? '')
+      .int(4, meta.continue ? 99 : undefined),
+  );
   for (const p of pods) list.bytes(2, pod(p));
   const unknown = w().message(1, w().string(1, 'v1').string(2, kind)).message(2, list).string(3, '').string(4, '');
   return Buffer.concat([Buffer.from('k8s\0', 'latin1'), unknown.done()]);
 }
 
-const base = (name: string, extra: Partial<V1Pod['spec']> = {}, metaExtra: Partial<V1Pod['metadata']> = {}, status?: V1Pod['status']): V1Pod => ({
-  metadata: { name, namespace: 'team-a', uid: `uid-${name}`, labels: { app: name, 'pod-template-hash': 'abc' }, ...metaExtra },
-  spec: { nodeName: 'node-1', containers: [{ name: 'app', image: `registry/${name}:1`, resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '1' } } }], ...extra },
-  status: status ?? { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }] },
+const base = (
+  name: string,
+  extra: Partial<V1Pod['spec']> = {},
+  metaExtra: Partial<V1Pod['metadata']> = {},
+  status?: V1Pod['status'],
+): V1Pod => ({
+  metadata: {
+    name,
+    namespace: 'team-a',
+    uid: `uid-${name}`,
+    labels: { app: name, 'pod-template-hash': 'abc' },
+    ...metaExtra,
+  },
+  spec: {
+    nodeName: 'node-1',
+    containers: [
+      {
+        name: 'app',
+        image: `registry/${name}:1`,
+        resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '1' } },
+      },
+    ],
+    ...extra,
+  },
+  status: status ?? {
+    phase: 'Running',
+    conditions: [
+      { type: 'Ready', status: 'True' },
+      { type: 'PodScheduled', status: 'True' },
+    ],
+  },
 });
 
 const PODS: V1Pod[] = [
   base('plain'),
-  base('rs-owned', {}, { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u0' }, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }] }),
-  base('two-controllers', {}, { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'a', uid: 'u1', controller: true }, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'b', uid: 'u2', controller: true }] }),
-  base('mirror', {}, { annotations: { 'kubernetes.io/config.mirror': 'abc123', 'kubernetes.io/config.source': 'file' } }),
+  base(
+    'rs-owned',
+    {},
+    {
+      ownerReferences: [
+        { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u0' },
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true },
+      ],
+    },
+  ),
+  base(
+    'two-controllers',
+    {},
+    {
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'a', uid: 'u1', controller: true },
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'b', uid: 'u2', controller: true },
+      ],
+    },
+  ),
+  base(
+    'mirror',
+    {},
+    { annotations: { 'kubernetes.io/config.mirror': 'abc123', 'kubernetes.io/config.source': 'file' } },
+  ),
   base('terminating', {}, { deletionTimestamp: new Date('2026-01-02T00:00:00Z') }),
-  base('pending', { nodeName: undefined }, {}, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False' }] }),
+  base(
+    'pending',
+    { nodeName: undefined },
+    {},
+    { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False' }] },
+  ),
   base('not-ready', {}, {}, { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] }),
   base('no-status', {}, {}, {}),
-  base('volumes', { volumes: [{ name: 'cache', emptyDir: {} }, { name: 'cfg', configMap: { name: 'c' } }, { name: 'scratch', emptyDir: {} }, { name: 'host', hostPath: { path: '/var' } }] }),
+  base('volumes', {
+    volumes: [
+      { name: 'cache', emptyDir: {} },
+      { name: 'cfg', configMap: { name: 'c' } },
+      { name: 'scratch', emptyDir: {} },
+      { name: 'host', hostPath: { path: '/var' } },
+    ],
+  }),
   base('init', {
     initContainers: [
       { name: 'setup', image: 'busybox', resources: { requests: { cpu: '2', memory: '1Gi' } } },
@@ -138,9 +249,13 @@ const PODS: V1Pod[] = [
   }),
   base('scheduling', {
     nodeSelector: { pool: 'blue', 'kubernetes.io/os': 'linux' },
-    tolerations: [{ operator: 'Exists' }, { key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+    tolerations: [
+      { operator: 'Exists' },
+      { key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' },
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ],
   }),
-  base('unicode', {}, { labels: { team: 'équipe-ü', 'emoji': '🚀' }, namespace: 'ns-ä' }),
+  base('unicode', {}, { labels: { team: 'équipe-ü', emoji: '🚀' }, namespace: 'ns-ä' }),
 ];
 
 describe('decodePodListPage', () => {
@@ -167,7 +282,14 @@ describe('decodePodListPage', () => {
     expect(a[0]!.labels).not.toBe(a[1]!.labels); // app=a vs app=b
     expect(b[0]!.labels).toBe(a[0]!.labels); // the same labels on the next page
     expect(b[0]).toEqual(a[0]);
-    const owned = decode(podList([PODS[1]!, { ...PODS[1]!, metadata: { ...PODS[1]!.metadata, name: 'other' } }, PODS[10]!, { ...PODS[10]!, metadata: { ...PODS[10]!.metadata, name: 'x' } }])).items;
+    const owned = decode(
+      podList([
+        PODS[1]!,
+        { ...PODS[1]!, metadata: { ...PODS[1]!.metadata, name: 'other' } },
+        PODS[10]!,
+        { ...PODS[10]!, metadata: { ...PODS[10]!.metadata, name: 'x' } },
+      ]),
+    ).items;
     expect(owned[0]!.controller).toBe(owned[1]!.controller);
     expect(owned[2]!.tolerations).toBe(owned[3]!.tolerations);
     expect(owned[2]!.tolerations).toHaveLength(3);
@@ -175,13 +297,19 @@ describe('decodePodListPage', () => {
   });
 
   it('reads an empty last page with no continue token', () => {
-    expect(decodePodListPage(podList([], { resourceVersion: '9' }))).toEqual({ items: [], resourceVersion: '9', continue: undefined });
+    expect(decodePodListPage(podList([], { resourceVersion: '9' }))).toEqual({
+      items: [],
+      resourceVersion: '9',
+      continue: undefined,
+    });
   });
 
   it('refuses a body without the magic, another kind, and a truncated body', () => {
     const good = podList(PODS.slice(0, 2));
     expect(() => decodePodListPage(Buffer.from('{"kind":"PodList"}'))).toThrow(ProtobufError);
-    expect(() => decodePodListPage(podList(PODS.slice(0, 1), {}, 'NodeList'))).toThrow(/expected a PodList, the body holds a NodeList/);
+    expect(() => decodePodListPage(podList(PODS.slice(0, 1), {}, 'NodeList'))).toThrow(
+      /expected a PodList, the body holds a NodeList/,
+    );
     expect(() => decodePodListPage(good.subarray(0, good.length - 7))).toThrow(ProtobufError);
   });
 });
@@ -206,8 +334,16 @@ describe('protobufListHead', () => {
 
 describe('protobufStatus', () => {
   it('reads the message and reason of a protobuf Status', () => {
-    const status = w().message(1, w()).string(2, 'Failure').string(3, 'pods is forbidden: User "x" cannot list').string(4, 'Forbidden').int(6, 403);
-    const body = Buffer.concat([Buffer.from('k8s\0', 'latin1'), w().message(1, w().string(1, 'v1').string(2, 'Status')).message(2, status).done()]);
+    const status = w()
+      .message(1, w())
+      .string(2, 'Failure')
+      .string(3, 'pods is forbidden: User "x" cannot list')
+      .string(4, 'Forbidden')
+      .int(6, 403);
+    const body = Buffer.concat([
+      Buffer.from('k8s\0', 'latin1'),
+      w().message(1, w().string(1, 'v1').string(2, 'Status')).message(2, status).done(),
+    ]);
     expect(protobufStatus(body)).toEqual({ message: 'pods is forbidden: User "x" cannot list', reason: 'Forbidden' });
     expect(protobufStatus(Buffer.from('garbage'))).toEqual({});
   });
@@ -215,7 +351,12 @@ describe('protobufStatus', () => {
 
 describe('ProtobufReader', () => {
   it('reads varints up to 2^53 and negative int64 as ten-byte two’s complement', () => {
-    const b = w().varint(300).varint(2 ** 40 + 5).varint(-1n).varint(-300).done();
+    const b = w()
+      .varint(300)
+      .varint(2 ** 40 + 5)
+      .varint(-1n)
+      .varint(-300)
+      .done();
     const r = new ProtobufReader(b);
     expect([r.varint(), r.varint(), r.int(), r.int()]).toEqual([300, 2 ** 40 + 5, -1, -300]);
   });

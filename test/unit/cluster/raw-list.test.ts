@@ -1,6 +1,12 @@
 /** Paged raw lists: later pages are asked for while earlier ones stream in and are parsed (at most LOOKAHEAD ahead), following the right token, with no extra requests. */
 import { describe, expect, it } from 'vitest';
-import { continueToken, LOOKAHEAD, rawPaginate, rawPaginateVersioned, type RawGet } from '../../../src/cluster/transport/raw-list.js';
+import {
+  continueToken,
+  LOOKAHEAD,
+  rawPaginate,
+  rawPaginateVersioned,
+  type RawGet,
+} from '../../../src/cluster/transport/raw-list.js';
 import { ClusterApiError } from '../../../src/cluster/errors.js';
 
 /**
@@ -8,7 +14,10 @@ import { ClusterApiError } from '../../../src/cluster/errors.js';
  * `streamHead` hands the head of each body to `onHead` before the rest "arrives" (as rawGet does);
  * `lyingHead` makes that head show a token the body then contradicts.
  */
-function server(n: number, opts: { itemsFirst?: boolean; failPage?: number; status?: number; streamHead?: boolean; lyingHead?: boolean } = {}) {
+function server(
+  n: number,
+  opts: { itemsFirst?: boolean; failPage?: number; status?: number; streamHead?: boolean; lyingHead?: boolean } = {},
+) {
   const log: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -20,7 +29,9 @@ function server(n: number, opts: { itemsFirst?: boolean; failPage?: number; stat
     if (opts.streamHead && res.status === 200) {
       const head = res.body.slice(0, Math.max(0, res.body.indexOf('"items"')));
       await new Promise((r) => setTimeout(r, 1));
-      const shown = opts.lyingHead ? head.replace(/"continue":"[^"]*"/, `"continue":"${Buffer.from('7').toString('base64url')}"`) : head;
+      const shown = opts.lyingHead
+        ? head.replace(/"continue":"[^"]*"/, `"continue":"${Buffer.from('7').toString('base64url')}"`)
+        : head;
       onHead?.(Buffer.from(`${shown}"items":[`));
     }
     await new Promise((r) => setTimeout(r, 5));
@@ -31,12 +42,18 @@ function server(n: number, opts: { itemsFirst?: boolean; failPage?: number; stat
     const q = new URL(path, 'http://x').searchParams;
     const limit = Number(q.get('limit'));
     const start = q.get('continue') ? Number(Buffer.from(q.get('continue')!, 'base64url').toString()) : 0;
-    if (opts.status) return { status: opts.status, body: JSON.stringify({ kind: 'Status', message: 'nope', reason: 'Forbidden' }) };
-    if (opts.failPage !== undefined && start / limit === opts.failPage) return { status: 500, body: JSON.stringify({ kind: 'Status', message: 'boom', reason: 'InternalError' }) };
-    const items = Array.from({ length: Math.min(limit, n - start) }, (_, i) => ({ metadata: { name: `o-${start + i}` } }));
+    if (opts.status)
+      return { status: opts.status, body: JSON.stringify({ kind: 'Status', message: 'nope', reason: 'Forbidden' }) };
+    if (opts.failPage !== undefined && start / limit === opts.failPage)
+      return { status: 500, body: JSON.stringify({ kind: 'Status', message: 'boom', reason: 'InternalError' }) };
+    const items = Array.from({ length: Math.min(limit, n - start) }, (_, i) => ({
+      metadata: { name: `o-${start + i}` },
+    }));
     const next = start + limit < n ? Buffer.from(String(start + limit)).toString('base64url') : undefined;
     const metadata = { resourceVersion: '42', ...(next ? { continue: next } : {}) };
-    const body = opts.itemsFirst ? JSON.stringify({ kind: 'List', items, metadata }) : JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata, items });
+    const body = opts.itemsFirst
+      ? JSON.stringify({ kind: 'List', items, metadata })
+      : JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata, items });
     return { status: 200, body };
   };
   return { get, log, maxInFlight: () => maxInFlight };
@@ -46,7 +63,11 @@ const name = (o: { metadata: { name: string } }) => o.metadata.name;
 
 describe('continueToken', () => {
   it('reads metadata.continue from the head of a list body', () => {
-    expect(continueToken('{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1","continue":"eyJ2Ijo","remainingItemCount":5},"items":[{"continue":"no"}]}')).toBe('eyJ2Ijo');
+    expect(
+      continueToken(
+        '{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1","continue":"eyJ2Ijo","remainingItemCount":5},"items":[{"continue":"no"}]}',
+      ),
+    ).toBe('eyJ2Ijo');
   });
   it.each([
     ['the last page', '{"metadata":{"resourceVersion":"1"},"items":[]}'],
@@ -59,7 +80,14 @@ describe('continueToken', () => {
 describe('rawPaginateVersioned', () => {
   it('reads every page in order, one request per page, with the next page requested while this one is parsed', async () => {
     const s = server(1234);
-    const r = await rawPaginateVersioned(s.get, 'list things', '/api/v1/things', { labelSelector: 'a=b', fieldSelector: undefined }, 100, name);
+    const r = await rawPaginateVersioned(
+      s.get,
+      'list things',
+      '/api/v1/things',
+      { labelSelector: 'a=b', fieldSelector: undefined },
+      100,
+      name,
+    );
     expect(r?.items).toHaveLength(1234);
     expect(r?.items[0]).toBe('o-0');
     expect(r?.items.at(-1)).toBe('o-1233');
@@ -112,8 +140,12 @@ describe('rawPaginateVersioned', () => {
 
   it('is undefined for a collection that is not served, and throws a ClusterApiError for other failures', async () => {
     expect(await rawPaginate(server(10, { status: 404 }).get, 'list things', '/x', {}, 5, name)).toBeUndefined();
-    await expect(rawPaginate(server(10, { status: 403 }).get, 'list things', '/x', {}, 5, name)).rejects.toThrow(/list things: nope \(the kubeconfig user lacks this permission\)/);
-    const err = await rawPaginate(server(1000, { failPage: 3 }).get, 'list things', '/x', {}, 100, name).catch((e) => e);
+    await expect(rawPaginate(server(10, { status: 403 }).get, 'list things', '/x', {}, 5, name)).rejects.toThrow(
+      /list things: nope \(the kubeconfig user lacks this permission\)/,
+    );
+    const err = await rawPaginate(server(1000, { failPage: 3 }).get, 'list things', '/x', {}, 100, name).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(ClusterApiError);
     expect(err.status).toBe(500);
   });

@@ -44,7 +44,16 @@ describe('helpers', () => {
   });
 
   it('finds the budgets selecting a pod (null selects nothing, {} everything in the namespace)', () => {
-    const b = (name: string, selector: object | undefined, namespace = 'ns') => ({ namespace, name, selector, disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, current: true });
+    const b = (name: string, selector: object | undefined, namespace = 'ns') => ({
+      namespace,
+      name,
+      selector,
+      disruptionsAllowed: 0,
+      currentHealthy: 0,
+      desiredHealthy: 0,
+      expectedPods: 0,
+      current: true,
+    });
     const p = pod('a', { labels: { app: 'web', tier: 'front' } });
     const pdbs = [
       b('by-app', { matchLabels: { app: 'web' } }),

@@ -1,6 +1,15 @@
 /** Pure parts of the etcd module: argv building (flags, one endpoint, restore flags) and parsing tool output. */
 import { describe, expect, it } from 'vitest';
-import { endpointHealthArgv, parseEndpointHealth, parseSnapshotStatus, parseToolVersion, restoreArgv, snapshotSaveArgv, snapshotStatusArgv, tlsFlags } from '../../../src/etcd/index.js';
+import {
+  endpointHealthArgv,
+  parseEndpointHealth,
+  parseSnapshotStatus,
+  parseToolVersion,
+  restoreArgv,
+  snapshotSaveArgv,
+  snapshotStatusArgv,
+  tlsFlags,
+} from '../../../src/etcd/index.js';
 
 const v34 = { etcdctl: 'etcdctl', version: '3.4.23' };
 const v35 = { etcdctl: '/usr/local/bin/etcdctl', etcdutl: '/usr/local/bin/etcdutl', version: '3.5.17' };
@@ -21,8 +30,20 @@ describe('restoreArgv', () => {
       '--initial-advertise-peer-urls=https://10.0.0.1:2380',
       '--initial-cluster-token=restore-1',
     ];
-    expect(restoreArgv(v34, '/backup/snap.db', member)).toEqual(['etcdctl', 'snapshot', 'restore', '/backup/snap.db', ...flags]);
-    expect(restoreArgv(v35, '/backup/snap.db', member)).toEqual(['/usr/local/bin/etcdutl', 'snapshot', 'restore', '/backup/snap.db', ...flags]);
+    expect(restoreArgv(v34, '/backup/snap.db', member)).toEqual([
+      'etcdctl',
+      'snapshot',
+      'restore',
+      '/backup/snap.db',
+      ...flags,
+    ]);
+    expect(restoreArgv(v35, '/backup/snap.db', member)).toEqual([
+      '/usr/local/bin/etcdutl',
+      'snapshot',
+      'restore',
+      '/backup/snap.db',
+      ...flags,
+    ]);
   });
 
   it.each([
@@ -36,13 +57,23 @@ describe('restoreArgv', () => {
   });
 
   it('accepts several peer URLs when the initial cluster lists each', () => {
-    const m = { ...member, initialCluster: 'a=http://x:1,a=http://y:1', initialAdvertisePeerUrls: 'http://x:1,http://y:1', name: 'a' };
+    const m = {
+      ...member,
+      initialCluster: 'a=http://x:1,a=http://y:1',
+      initialAdvertisePeerUrls: 'http://x:1,http://y:1',
+      name: 'a',
+    };
     expect(restoreArgv(v34, '/s.db', m)).toContain('--initial-advertise-peer-urls=http://x:1,http://y:1');
   });
 });
 
 describe('save / status / health argv', () => {
-  const conn = { endpoints: ['https://10.0.0.1:2379', 'https://10.0.0.2:2379'], cacert: '/etc/kubernetes/pki/etcd/ca.crt', cert: '/p/client.crt', key: '/p/client.key' };
+  const conn = {
+    endpoints: ['https://10.0.0.1:2379', 'https://10.0.0.2:2379'],
+    cacert: '/etc/kubernetes/pki/etcd/ca.crt',
+    cert: '/p/client.crt',
+    key: '/p/client.key',
+  };
 
   it('saves from exactly one endpoint, with certificate paths', () => {
     expect(snapshotSaveArgv(v34, conn, conn.endpoints[1]!, '/tmp/x/snapshot.db')).toEqual([
@@ -94,8 +125,17 @@ describe('parsing', () => {
   });
 
   it('reads snapshot status JSON (totalKey → totalKeys), with log lines around it', () => {
-    expect(parseSnapshotStatus('{"hash":573337023,"revision":4,"totalKey":7,"totalSize":20480}\n')).toEqual({ hash: 573337023, revision: 4, totalKeys: 7, totalSize: 20480 });
-    expect(parseSnapshotStatus('Deprecated: Use `etcdutl snapshot status` instead.\n\n{"hash":1,"revision":2,"totalKey":3,"totalSize":4,"version":"3.5.0"}')).toEqual({ hash: 1, revision: 2, totalKeys: 3, totalSize: 4 });
+    expect(parseSnapshotStatus('{"hash":573337023,"revision":4,"totalKey":7,"totalSize":20480}\n')).toEqual({
+      hash: 573337023,
+      revision: 4,
+      totalKeys: 7,
+      totalSize: 20480,
+    });
+    expect(
+      parseSnapshotStatus(
+        'Deprecated: Use `etcdutl snapshot status` instead.\n\n{"hash":1,"revision":2,"totalKey":3,"totalSize":4,"version":"3.5.0"}',
+      ),
+    ).toEqual({ hash: 1, revision: 2, totalKeys: 3, totalSize: 4 });
     expect(() => parseSnapshotStatus('Error: stat nope.db: no such file or directory')).toThrow(/no JSON/);
     expect(() => parseSnapshotStatus('{"hash":1}')).toThrow(/revision/);
   });

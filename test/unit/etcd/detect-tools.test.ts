@@ -21,17 +21,26 @@ describe('detectTools', () => {
   it('uses etcdctl for everything on 3.4', async () => {
     const r = scripted({ etcdctl: ok('etcdctl version: 3.4.23\nAPI version: 3.4\n') });
     expect(await detectTools(r)).toEqual({ etcdctl: 'etcdctl', version: '3.4.23' });
-    expect(r.calls).toEqual([['etcdctl', 'version'], ['etcdutl', 'version']]);
+    expect(r.calls).toEqual([
+      ['etcdctl', 'version'],
+      ['etcdutl', 'version'],
+    ]);
   });
 
   it('prefers etcdutl when present', async () => {
-    const r = scripted({ etcdctl: ok('etcdctl version: 3.5.17\n'), etcdutl: ok('etcdutl version: 3.5.17\nAPI version: 3.5\n') });
+    const r = scripted({
+      etcdctl: ok('etcdctl version: 3.5.17\n'),
+      etcdutl: ok('etcdutl version: 3.5.17\nAPI version: 3.5\n'),
+    });
     expect(await detectTools(r)).toEqual({ etcdctl: 'etcdctl', etcdutl: 'etcdutl', version: '3.5.17' });
   });
 
   it('refuses 3.6 without etcdutl', async () => {
     const r = scripted({ etcdctl: ok('etcdctl version: 3.6.1\n') });
-    await expect(detectTools(r)).rejects.toMatchObject({ code: 'TOOL_MISSING', message: expect.stringMatching(/install etcdutl 3\.6/) });
+    await expect(detectTools(r)).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+      message: expect.stringMatching(/install etcdutl 3\.6/),
+    });
   });
 
   it('names the package and where when etcdctl is missing', async () => {
@@ -41,6 +50,9 @@ describe('detectTools', () => {
   });
 
   it('refuses a program that is not etcdctl', async () => {
-    await expect(detectTools(scripted({ etcdctl: ok('hello') }))).rejects.toMatchObject({ code: 'TOOL_MISSING', message: expect.stringMatching(/printed no version/) });
+    await expect(detectTools(scripted({ etcdctl: ok('hello') }))).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+      message: expect.stringMatching(/printed no version/),
+    });
   });
 });

@@ -11,13 +11,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('localRunner', () => {
   it('runs an argv with no shell and the given env', async () => {
-    const r = await runner.run(['sh', '-c', 'printf "%s|%s" "$1" "$ETCDCTL_API"', 'sh', '$(echo no); rm -rf /'], { timeoutMs: 5_000, env: { ETCDCTL_API: '3' } });
+    const r = await runner.run(['sh', '-c', 'printf "%s|%s" "$1" "$ETCDCTL_API"', 'sh', '$(echo no); rm -rf /'], {
+      timeoutMs: 5_000,
+      env: { ETCDCTL_API: '3' },
+    });
     expect(r).toMatchObject({ exitCode: 0, stdout: '$(echo no); rm -rf /|3' });
     expect(runner.where).toBe('local');
   });
 
   it('reports a missing program as 127 and passes exit codes through', async () => {
-    expect(await runner.run(['k8s-upgrade-no-such-program'], { timeoutMs: 5_000 })).toMatchObject({ exitCode: 127, stderr: expect.stringMatching(/command not found/) });
+    expect(await runner.run(['k8s-upgrade-no-such-program'], { timeoutMs: 5_000 })).toMatchObject({
+      exitCode: 127,
+      stderr: expect.stringMatching(/command not found/),
+    });
     expect((await runner.run(['sh', '-c', 'echo oops >&2; exit 3'], { timeoutMs: 5_000 })).exitCode).toBe(3);
   });
 
@@ -25,7 +31,9 @@ describe('localRunner', () => {
     expect(await runner.run(['sleep', '30'], { timeoutMs: 200 })).toMatchObject({ exitCode: 124, timedOut: true });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
-    expect(await runner.run(['sleep', '30'], { timeoutMs: 30_000, signal: ac.signal })).toMatchObject({ aborted: true });
+    expect(await runner.run(['sleep', '30'], { timeoutMs: 30_000, signal: ac.signal })).toMatchObject({
+      aborted: true,
+    });
   });
 
   it('fetch copies the file with mode 0600', async () => {

@@ -47,26 +47,146 @@ const gone = () => false;
 describe('classifyPod', () => {
   it.each([
     ['a replicated pod is evicted', pod('a'), none, exists, { action: 'evict' }],
-    ['a DaemonSet pod is ignored', pod('d', { controller: ds }), none, exists, { action: 'ignore', reason: 'daemonset' }],
-    ['a DaemonSet pod with emptyDir is still ignored (DaemonSet filter first)', pod('d', { controller: ds, emptyDirVolumes: ['x'] }), none, exists, { action: 'ignore', reason: 'daemonset' }],
-    ['a DaemonSet pod of a gone DaemonSet is unsafe', pod('d', { controller: ds }), none, gone, { action: 'unsafe', kind: 'daemonset-gone' }],
-    ['… and deleted with forceUnmanaged', pod('d', { controller: ds }), all, gone, { action: 'delete', why: 'daemonset-gone' }],
-    ['… but with emptyDir still needs deleteEmptyDirData', pod('d', { controller: ds, emptyDirVolumes: ['x'] }), { ...none, forceUnmanaged: true }, gone, { action: 'unsafe', kind: 'local-storage' }],
-    ['a DaemonSet of another group is not a DaemonSet pod', pod('x', { controller: { ...ds, apiVersion: 'example.com/v1' } }), none, exists, { action: 'evict' }],
-    ['a terminal DaemonSet pod is evicted (deleted by the API)', pod('d', { controller: ds, phase: 'Succeeded' }), none, gone, { action: 'evict' }],
-    ['a mirror pod is ignored', pod('m', { controller: undefined, mirror: true }), none, exists, { action: 'ignore', reason: 'mirror' }],
-    ['a terminal mirror pod is still ignored', pod('m', { controller: undefined, mirror: true, phase: 'Failed' }), none, exists, { action: 'ignore', reason: 'mirror' }],
-    ['emptyDir needs deleteEmptyDirData', pod('e', { emptyDirVolumes: ['scratch'] }), none, exists, { action: 'unsafe', kind: 'local-storage' }],
-    ['emptyDir with the option is evicted', pod('e', { emptyDirVolumes: ['scratch'] }), { ...none, deleteEmptyDirData: true }, exists, { action: 'evict' }],
-    ['an unmanaged pod needs forceUnmanaged', pod('u', { controller: undefined }), none, exists, { action: 'unsafe', kind: 'unmanaged' }],
-    ['an unmanaged pod with the option is deleted, not evicted', pod('u', { controller: undefined }), all, exists, { action: 'delete', why: 'unmanaged' }],
-    ['unmanaged + emptyDir stops at local storage first', pod('u', { controller: undefined, emptyDirVolumes: ['x'] }), none, exists, { action: 'unsafe', kind: 'local-storage' }],
-    ['unmanaged + emptyDir with only deleteEmptyDirData is still unsafe', pod('u', { controller: undefined, emptyDirVolumes: ['x'] }), { ...none, deleteEmptyDirData: true }, exists, { action: 'unsafe', kind: 'unmanaged' }],
-    ['a terminal unmanaged pod passes the filters', pod('t', { controller: undefined, phase: 'Failed', emptyDirVolumes: ['x'] }), none, exists, { action: 'evict' }],
-    ['a terminating unmanaged pod with emptyDir passes the filters', pod('t', { controller: undefined, terminating: true, emptyDirVolumes: ['x'] }), none, exists, { action: 'evict' }],
-    ['a terminating pod of a gone DaemonSet passes the filters', pod('t', { controller: ds, terminating: true }), none, gone, { action: 'evict' }],
-    ['a terminating pod of a live DaemonSet stays', pod('t', { controller: ds, terminating: true }), none, exists, { action: 'ignore', reason: 'daemonset' }],
-    ['a terminating mirror pod stays', pod('t', { controller: undefined, mirror: true, terminating: true }), none, exists, { action: 'ignore', reason: 'mirror' }],
+    [
+      'a DaemonSet pod is ignored',
+      pod('d', { controller: ds }),
+      none,
+      exists,
+      { action: 'ignore', reason: 'daemonset' },
+    ],
+    [
+      'a DaemonSet pod with emptyDir is still ignored (DaemonSet filter first)',
+      pod('d', { controller: ds, emptyDirVolumes: ['x'] }),
+      none,
+      exists,
+      { action: 'ignore', reason: 'daemonset' },
+    ],
+    [
+      'a DaemonSet pod of a gone DaemonSet is unsafe',
+      pod('d', { controller: ds }),
+      none,
+      gone,
+      { action: 'unsafe', kind: 'daemonset-gone' },
+    ],
+    [
+      '… and deleted with forceUnmanaged',
+      pod('d', { controller: ds }),
+      all,
+      gone,
+      { action: 'delete', why: 'daemonset-gone' },
+    ],
+    [
+      '… but with emptyDir still needs deleteEmptyDirData',
+      pod('d', { controller: ds, emptyDirVolumes: ['x'] }),
+      { ...none, forceUnmanaged: true },
+      gone,
+      { action: 'unsafe', kind: 'local-storage' },
+    ],
+    [
+      'a DaemonSet of another group is not a DaemonSet pod',
+      pod('x', { controller: { ...ds, apiVersion: 'example.com/v1' } }),
+      none,
+      exists,
+      { action: 'evict' },
+    ],
+    [
+      'a terminal DaemonSet pod is evicted (deleted by the API)',
+      pod('d', { controller: ds, phase: 'Succeeded' }),
+      none,
+      gone,
+      { action: 'evict' },
+    ],
+    [
+      'a mirror pod is ignored',
+      pod('m', { controller: undefined, mirror: true }),
+      none,
+      exists,
+      { action: 'ignore', reason: 'mirror' },
+    ],
+    [
+      'a terminal mirror pod is still ignored',
+      pod('m', { controller: undefined, mirror: true, phase: 'Failed' }),
+      none,
+      exists,
+      { action: 'ignore', reason: 'mirror' },
+    ],
+    [
+      'emptyDir needs deleteEmptyDirData',
+      pod('e', { emptyDirVolumes: ['scratch'] }),
+      none,
+      exists,
+      { action: 'unsafe', kind: 'local-storage' },
+    ],
+    [
+      'emptyDir with the option is evicted',
+      pod('e', { emptyDirVolumes: ['scratch'] }),
+      { ...none, deleteEmptyDirData: true },
+      exists,
+      { action: 'evict' },
+    ],
+    [
+      'an unmanaged pod needs forceUnmanaged',
+      pod('u', { controller: undefined }),
+      none,
+      exists,
+      { action: 'unsafe', kind: 'unmanaged' },
+    ],
+    [
+      'an unmanaged pod with the option is deleted, not evicted',
+      pod('u', { controller: undefined }),
+      all,
+      exists,
+      { action: 'delete', why: 'unmanaged' },
+    ],
+    [
+      'unmanaged + emptyDir stops at local storage first',
+      pod('u', { controller: undefined, emptyDirVolumes: ['x'] }),
+      none,
+      exists,
+      { action: 'unsafe', kind: 'local-storage' },
+    ],
+    [
+      'unmanaged + emptyDir with only deleteEmptyDirData is still unsafe',
+      pod('u', { controller: undefined, emptyDirVolumes: ['x'] }),
+      { ...none, deleteEmptyDirData: true },
+      exists,
+      { action: 'unsafe', kind: 'unmanaged' },
+    ],
+    [
+      'a terminal unmanaged pod passes the filters',
+      pod('t', { controller: undefined, phase: 'Failed', emptyDirVolumes: ['x'] }),
+      none,
+      exists,
+      { action: 'evict' },
+    ],
+    [
+      'a terminating unmanaged pod with emptyDir passes the filters',
+      pod('t', { controller: undefined, terminating: true, emptyDirVolumes: ['x'] }),
+      none,
+      exists,
+      { action: 'evict' },
+    ],
+    [
+      'a terminating pod of a gone DaemonSet passes the filters',
+      pod('t', { controller: ds, terminating: true }),
+      none,
+      gone,
+      { action: 'evict' },
+    ],
+    [
+      'a terminating pod of a live DaemonSet stays',
+      pod('t', { controller: ds, terminating: true }),
+      none,
+      exists,
+      { action: 'ignore', reason: 'daemonset' },
+    ],
+    [
+      'a terminating mirror pod stays',
+      pod('t', { controller: undefined, mirror: true, terminating: true }),
+      none,
+      exists,
+      { action: 'ignore', reason: 'mirror' },
+    ],
   ] as const)('%s', (_what, p, opts, lookup, want) => {
     expect(classifyPod(p, opts, lookup)).toEqual(want);
   });
@@ -74,7 +194,14 @@ describe('classifyPod', () => {
 
 describe('selectPods', () => {
   it('groups and sorts every pod of the node', () => {
-    const pods = [pod('z'), pod('u', { controller: undefined }), pod('d', { controller: ds }), pod('m', { controller: undefined, mirror: true }), pod('e', { emptyDirVolumes: ['x'] }), pod('a')];
+    const pods = [
+      pod('z'),
+      pod('u', { controller: undefined }),
+      pod('d', { controller: ds }),
+      pod('m', { controller: undefined, mirror: true }),
+      pod('e', { emptyDirVolumes: ['x'] }),
+      pod('a'),
+    ];
     const s = selectPods(pods, none, exists);
     expect(s.evict.map((p) => p.name)).toEqual(['a', 'z']);
     expect(s.delete).toEqual([]);
@@ -87,7 +214,12 @@ describe('selectPods', () => {
   });
 
   it('asks about each running DaemonSet pod’s DaemonSet once', () => {
-    const pods = [pod('d1', { controller: ds }), pod('d2', { controller: ds }), pod('d3', { controller: ds, phase: 'Succeeded' }), pod('a')];
+    const pods = [
+      pod('d1', { controller: ds }),
+      pod('d2', { controller: ds }),
+      pod('d3', { controller: ds, phase: 'Succeeded' }),
+      pod('a'),
+    ];
     expect(daemonSetsToCheck(pods)).toEqual([{ namespace: 'ns', name: 'proxy' }]);
   });
 });
@@ -95,14 +227,70 @@ describe('selectPods', () => {
 describe('what a drain takes away', () => {
   it.each([
     { name: 'a replicated pod', p: pod('a'), lookup: exists, active: true, takes: true, evicted: true },
-    { name: 'a pod with emptyDir (evicted once allowed)', p: pod('e', { emptyDirVolumes: ['x'] }), lookup: exists, active: true, takes: true, evicted: true },
-    { name: 'an unmanaged pod (deleted, not evicted)', p: pod('u', { controller: undefined }), lookup: exists, active: true, takes: true, evicted: false },
-    { name: 'a pod whose DaemonSet is gone', p: pod('d', { controller: ds }), lookup: gone, active: true, takes: true, evicted: false },
-    { name: '… with emptyDir too', p: pod('d', { controller: ds, emptyDirVolumes: ['x'] }), lookup: gone, active: true, takes: true, evicted: false },
-    { name: 'a pod of a live DaemonSet', p: pod('d', { controller: ds }), lookup: exists, active: true, takes: false, evicted: false },
-    { name: 'a mirror pod', p: pod('m', { controller: undefined, mirror: true }), lookup: exists, active: true, takes: false, evicted: false },
-    { name: 'a terminal pod', p: pod('t', { phase: 'Succeeded' }), lookup: exists, active: false, takes: false, evicted: false },
-    { name: 'a terminating pod', p: pod('t', { terminating: true }), lookup: exists, active: false, takes: false, evicted: false },
+    {
+      name: 'a pod with emptyDir (evicted once allowed)',
+      p: pod('e', { emptyDirVolumes: ['x'] }),
+      lookup: exists,
+      active: true,
+      takes: true,
+      evicted: true,
+    },
+    {
+      name: 'an unmanaged pod (deleted, not evicted)',
+      p: pod('u', { controller: undefined }),
+      lookup: exists,
+      active: true,
+      takes: true,
+      evicted: false,
+    },
+    {
+      name: 'a pod whose DaemonSet is gone',
+      p: pod('d', { controller: ds }),
+      lookup: gone,
+      active: true,
+      takes: true,
+      evicted: false,
+    },
+    {
+      name: '… with emptyDir too',
+      p: pod('d', { controller: ds, emptyDirVolumes: ['x'] }),
+      lookup: gone,
+      active: true,
+      takes: true,
+      evicted: false,
+    },
+    {
+      name: 'a pod of a live DaemonSet',
+      p: pod('d', { controller: ds }),
+      lookup: exists,
+      active: true,
+      takes: false,
+      evicted: false,
+    },
+    {
+      name: 'a mirror pod',
+      p: pod('m', { controller: undefined, mirror: true }),
+      lookup: exists,
+      active: true,
+      takes: false,
+      evicted: false,
+    },
+    {
+      name: 'a terminal pod',
+      p: pod('t', { phase: 'Succeeded' }),
+      lookup: exists,
+      active: false,
+      takes: false,
+      evicted: false,
+    },
+    {
+      name: 'a terminating pod',
+      p: pod('t', { terminating: true }),
+      lookup: exists,
+      active: false,
+      takes: false,
+      evicted: false,
+    },
   ])('$name', ({ p, lookup, active, takes, evicted }) => {
     expect(isActive(p)).toBe(active);
     for (const opts of [none, all, { ...none, forceUnmanaged: true }, { ...none, deleteEmptyDirData: true }]) {
@@ -127,11 +315,26 @@ describe('plan and apply agree', () => {
     checksPod('shop', 'job-1', 'w1', { ...owner('Job', 'nightly'), phase: 'Succeeded' }),
     checksPod('shop', 'web-old', 'w1', { ...owner('ReplicaSet', 'web-abc'), terminating: true }),
   ];
-  const proxy: WorkloadInfo = { kind: 'DaemonSet', namespace: 'kube-system', name: 'proxy', uid: 'ds-proxy', replicas: 2, readyReplicas: 2, availableReplicas: 2, images: [] };
-  const inv = inventory({ nodes: [node('cp-1', { controlPlane: true }), node('w1'), node('w2', { cpu: 64, memGi: 256 })], pods, workloads: [proxy] });
+  const proxy: WorkloadInfo = {
+    kind: 'DaemonSet',
+    namespace: 'kube-system',
+    name: 'proxy',
+    uid: 'ds-proxy',
+    replicas: 2,
+    readyReplicas: 2,
+    availableReplicas: 2,
+    images: [],
+  };
+  const inv = inventory({
+    nodes: [node('cp-1', { controlPlane: true }), node('w1'), node('w2', { cpu: 64, memGi: 256 })],
+    pods,
+    workloads: [proxy],
+  });
   /** What apply's drain of w1 asks the cluster: the same DaemonSets exist. */
-  const clusterHas = (namespace: string, name: string) => inv.workloads.some((w) => w.kind === 'DaemonSet' && w.namespace === namespace && w.name === name);
-  const names = (ps: readonly { namespace: string; name: string }[]) => ps.map((p) => `${p.namespace}/${p.name}`).sort();
+  const clusterHas = (namespace: string, name: string) =>
+    inv.workloads.some((w) => w.kind === 'DaemonSet' && w.namespace === namespace && w.name === name);
+  const names = (ps: readonly { namespace: string; name: string }[]) =>
+    ps.map((p) => `${p.namespace}/${p.name}`).sort();
 
   it.each([
     { name: 'without options', options: none },
@@ -144,7 +347,11 @@ describe('plan and apply agree', () => {
     const batch = model.batches.findIndex((b) => b.nodes.includes('w1'));
     expect(batch).toBeGreaterThanOrEqual(0);
     const planned = model.evicted[batch]!;
-    const applied = selectPods(pods.filter((p) => p.nodeName === 'w1'), options, clusterHas);
+    const applied = selectPods(
+      pods.filter((p) => p.nodeName === 'w1'),
+      options,
+      clusterHas,
+    );
 
     // The same disposition for every pod the plan looks at.
     for (const p of planned) expect(model.disposition(p)).toEqual(classifyPod(p, options, clusterHas));
@@ -153,11 +360,16 @@ describe('plan and apply agree', () => {
     expect(names(planned)).toEqual(names(removedOrRefused.filter(isActive)));
     expect(names(planned)).toEqual(['default/toolbox', 'kube-system/old-agent-w1', 'shop/cache-1', 'shop/web-1']);
     // Both leave the live DaemonSet's pod and the mirror pod alone.
-    expect(names([...applied.ignored.daemonset, ...applied.ignored.mirror])).toEqual(['kube-system/proxy-w1', 'kube-system/static-w1']);
+    expect(names([...applied.ignored.daemonset, ...applied.ignored.mirror])).toEqual([
+      'kube-system/proxy-w1',
+      'kube-system/static-w1',
+    ]);
 
     // The plan blocks exactly when apply's drain would refuse pods, and names the same ones.
     const blockers = [...checkUnmanaged(ctx), ...checkEmptyDir(ctx)].filter((f) => f.severity === 'blocker');
-    const blocked = blockers.flatMap((f) => f.objects.filter((o) => o.kind === 'Pod').map((o) => `${o.namespace}/${o.name}`));
+    const blocked = blockers.flatMap((f) =>
+      f.objects.filter((o) => o.kind === 'Pod').map((o) => `${o.namespace}/${o.name}`),
+    );
     expect(blockers.length > 0).toBe(applied.unsafe.length > 0);
     for (const u of applied.unsafe) expect(blocked).toContain(`${u.pod.namespace}/${u.pod.name}`);
   });
@@ -175,9 +387,15 @@ describe('plan and apply agree', () => {
   });
 
   it('asks for room only for the pods a controller recreates (not the gone DaemonSet’s pod)', () => {
-    const tight = inventory({ ...inv, nodes: [node('cp-1', { controlPlane: true }), node('w1'), node('w2', { cpu: 1, pods: 4 })] });
+    const tight = inventory({
+      ...inv,
+      nodes: [node('cp-1', { controlPlane: true }), node('w1'), node('w2', { cpu: 1, pods: 4 })],
+    });
     const big = { cpu: 3 };
-    const orphan = checksPod('kube-system', 'old-agent-w1', 'w1', { owner: { kind: 'DaemonSet', name: 'old-agent' }, ...big });
+    const orphan = checksPod('kube-system', 'old-agent-w1', 'w1', {
+      owner: { kind: 'DaemonSet', name: 'old-agent' },
+      ...big,
+    });
     expect(checkCapacity(context({ ...tight, pods: [orphan] }, all))).toEqual([]);
     const web = checksPod('shop', 'web-1', 'w1', { owner: { kind: 'ReplicaSet', name: 'web-abc' }, ...big });
     expect(checkCapacity(context({ ...tight, pods: [web] }, all)).map((f) => f.id)).toEqual(['capacity-insufficient']);

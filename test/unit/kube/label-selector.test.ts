@@ -20,11 +20,19 @@ describe('parseLabelSelector', () => {
     { name: 'double equals', input: 'pool==blue', want: [{ key: 'pool', operator: '=', values: ['blue'] }] },
     { name: 'inequality', input: 'pool!=blue', want: [{ key: 'pool', operator: '!=', values: ['blue'] }] },
     { name: 'set membership', input: 'tier in (a,b)', want: [{ key: 'tier', operator: 'in', values: ['a', 'b'] }] },
-    { name: 'set exclusion', input: 'tier notin (a,b)', want: [{ key: 'tier', operator: 'notin', values: ['a', 'b'] }] },
+    {
+      name: 'set exclusion',
+      input: 'tier notin (a,b)',
+      want: [{ key: 'tier', operator: 'notin', values: ['a', 'b'] }],
+    },
     { name: 'existence', input: 'gpu', want: [{ key: 'gpu', operator: 'exists', values: [] }] },
     { name: 'absence', input: '!gpu', want: [{ key: 'gpu', operator: 'doesnotexist', values: [] }] },
     { name: 'an empty value', input: 'pool=', want: [{ key: 'pool', operator: '=', values: [''] }] },
-    { name: 'a prefixed key', input: 'node.kubernetes.io/instance-type=m5.large', want: [{ key: 'node.kubernetes.io/instance-type', operator: '=', values: ['m5.large'] }] },
+    {
+      name: 'a prefixed key',
+      input: 'node.kubernetes.io/instance-type=m5.large',
+      want: [{ key: 'node.kubernetes.io/instance-type', operator: '=', values: ['m5.large'] }],
+    },
     {
       name: 'ANDs with generous whitespace',
       input: '  pool = blue ,  tier  in ( a , b ) , ! gpu ',
@@ -154,16 +162,31 @@ describe('specSelects', () => {
     { name: '{}', spec: {}, want: true },
     { name: 'matching matchLabels', spec: { matchLabels: { app: 'web' } }, want: true },
     { name: 'other matchLabels', spec: { matchLabels: { app: 'db' } }, want: false },
-    { name: 'labels and expressions ANDed', spec: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['back'] }] }, want: false },
-    { name: 'NotIn on a missing label', spec: { matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, want: true },
+    {
+      name: 'labels and expressions ANDed',
+      spec: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['back'] }] },
+      want: false,
+    },
+    {
+      name: 'NotIn on a missing label',
+      spec: { matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] },
+      want: true,
+    },
     { name: 'DoesNotExist', spec: { matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }] }, want: true },
-    { name: 'Exists on a missing label', spec: { matchExpressions: [{ key: 'canary', operator: 'Exists' }] }, want: false },
+    {
+      name: 'Exists on a missing label',
+      spec: { matchExpressions: [{ key: 'canary', operator: 'Exists' }] },
+      want: false,
+    },
   ])('$name → $want', ({ spec, want }) => {
     expect(specSelects(spec, labels)).toBe(want);
   });
 
   it('agrees with the kubectl syntax for the same requirements', () => {
-    const spec = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] };
+    const spec = {
+      matchLabels: { app: 'web' },
+      matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }],
+    };
     const text = fromLabelSelectorSpec(spec)!.source;
     const cases: Record<string, string>[] = [labels, { app: 'web', tier: 'db' }, { tier: 'front' }, {}];
     for (const l of cases) {

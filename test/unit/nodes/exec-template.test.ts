@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createDriver, displayArgv, DriverConfigError, execArgv, NodeDriverError, type NodeTarget } from '../../../src/nodes/index.js';
+import {
+  createDriver,
+  displayArgv,
+  DriverConfigError,
+  execArgv,
+  NodeDriverError,
+  type NodeTarget,
+} from '../../../src/nodes/index.js';
 
 const target = (over: Partial<NodeTarget> = {}): NodeTarget => ({
   node: 'cp-1',
@@ -13,9 +20,24 @@ const target = (over: Partial<NodeTarget> = {}): NodeTarget => ({
 
 describe('exec driver argv templates', () => {
   it('replaces every placeholder, whole or inside an element', () => {
-    const argv = execArgv(['upgrade-node', '{node}', '--addr={address}', '{version}', 'role:{role}', '--first={first}', '{}', '{"a":1}'], target());
-    expect(argv).toEqual(['upgrade-node', 'cp-1', '--addr=10.0.0.11', 'v1.32.0', 'role:control-plane', '--first=true', '{}', '{"a":1}']);
-    expect(execArgv(['x', '{first}/{role}'], target({ node: 'w-1', role: 'worker', first: false }))).toEqual(['x', 'false/worker']);
+    const argv = execArgv(
+      ['upgrade-node', '{node}', '--addr={address}', '{version}', 'role:{role}', '--first={first}', '{}', '{"a":1}'],
+      target(),
+    );
+    expect(argv).toEqual([
+      'upgrade-node',
+      'cp-1',
+      '--addr=10.0.0.11',
+      'v1.32.0',
+      'role:control-plane',
+      '--first=true',
+      '{}',
+      '{"a":1}',
+    ]);
+    expect(execArgv(['x', '{first}/{role}'], target({ node: 'w-1', role: 'worker', first: false }))).toEqual([
+      'x',
+      'false/worker',
+    ]);
   });
 
   it('keeps values literal: nothing is re-split or interpreted', () => {
@@ -36,7 +58,9 @@ describe('exec driver argv templates', () => {
   });
 
   it('refuses an invalid template when the driver is made', () => {
-    expect(() => createDriver({ type: 'exec', exec: { upgrade: ['x', '{nod}'], timeoutSeconds: 5 } })).toThrow(DriverConfigError);
+    expect(() => createDriver({ type: 'exec', exec: { upgrade: ['x', '{nod}'], timeoutSeconds: 5 } })).toThrow(
+      DriverConfigError,
+    );
     expect(() => createDriver({ type: 'exec', exec: { upgrade: ['{node}'], timeoutSeconds: 5 } })).toThrow(/literal/);
     expect(() => createDriver({ type: 'exec', exec: { upgrade: [], timeoutSeconds: 5 } })).toThrow(/non-empty/);
     expect(createDriver({ type: 'exec', exec: { upgrade: ['x'], timeoutSeconds: 5 } }).type).toBe('exec');

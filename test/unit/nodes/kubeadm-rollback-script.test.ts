@@ -1,11 +1,29 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { kubeadmScript, remoteCommand } from '../../../src/nodes/kubeadm-script.js';
-import { downgradeSteps, etcdMemberCheck, kubeadmPaths, peerUrlFor, prepareEtcdRestoreSteps, restoreEtcdPaths, restoreEtcdSteps } from '../../../src/nodes/kubeadm-rollback-script.js';
+import {
+  downgradeSteps,
+  etcdMemberCheck,
+  kubeadmPaths,
+  peerUrlFor,
+  prepareEtcdRestoreSteps,
+  restoreEtcdPaths,
+  restoreEtcdSteps,
+} from '../../../src/nodes/kubeadm-rollback-script.js';
 import { uploadCommand } from '../../../src/nodes/ssh-upload.js';
 import type { NodeTarget } from '../../../src/nodes/index.js';
 
@@ -13,7 +31,8 @@ const cp1: NodeTarget = { node: 'cp-1', role: 'control-plane', version: 'v1.31.4
 const w1: NodeTarget = { node: 'blue-1', role: 'worker', version: 'v1.31.4', first: false, labels: {} };
 const STAMP = '20250101T120000Z';
 const opts = (packageManager: 'apt' | 'yum', sudo = false, root = '') => ({ packageManager, sudo, root, stamp: STAMP });
-const titles = (t: NodeTarget, pm: 'apt' | 'yum', sudo = false) => downgradeSteps(t, opts(pm, sudo)).map((s) => s.title);
+const titles = (t: NodeTarget, pm: 'apt' | 'yum', sudo = false) =>
+  downgradeSteps(t, opts(pm, sudo)).map((s) => s.title);
 
 describe('downgrade steps', () => {
   it('apt worker: unhold, update, install --allow-downgrades pinned to the older version, hold, restart', () => {
@@ -26,8 +45,20 @@ describe('downgrade steps', () => {
       'systemctl restart kubelet',
     ]);
     const install = downgradeSteps(w1, opts('apt'))[2]!;
-    expect(install.argv).toEqual(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '--allow-downgrades', 'kubeadm=1.31.4-*', 'kubelet=1.31.4-*', 'kubectl=1.31.4-*']);
-    expect(install.display).toBe("env DEBIAN_FRONTEND=noninteractive apt-get install -y --allow-downgrades 'kubeadm=1.31.4-*' 'kubelet=1.31.4-*' 'kubectl=1.31.4-*'");
+    expect(install.argv).toEqual([
+      'env',
+      'DEBIAN_FRONTEND=noninteractive',
+      'apt-get',
+      'install',
+      '-y',
+      '--allow-downgrades',
+      'kubeadm=1.31.4-*',
+      'kubelet=1.31.4-*',
+      'kubectl=1.31.4-*',
+    ]);
+    expect(install.display).toBe(
+      "env DEBIAN_FRONTEND=noninteractive apt-get install -y --allow-downgrades 'kubeadm=1.31.4-*' 'kubelet=1.31.4-*' 'kubectl=1.31.4-*'",
+    );
   });
 
   it('yum worker: yum downgrade with --disableexcludes=kubernetes', () => {
@@ -49,14 +80,25 @@ describe('downgrade steps', () => {
     expect(t.slice(3)).toEqual(['systemctl daemon-reload', 'systemctl restart kubelet']);
     const s = downgradeSteps(cp1, opts('yum'))[2]!;
     expect(s.argv.slice(0, 2)).toEqual(['sh', '-c']);
-    expect(s.argv.slice(3)).toEqual(['sh', '/etc/kubernetes/tmp', 'v1.31.4', '/etc/kubernetes/manifests', `/etc/kubernetes/tmp/k8s-upgrade-before-downgrade-${STAMP}`, 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
+    expect(s.argv.slice(3)).toEqual([
+      'sh',
+      '/etc/kubernetes/tmp',
+      'v1.31.4',
+      '/etc/kubernetes/manifests',
+      `/etc/kubernetes/tmp/k8s-upgrade-before-downgrade-${STAMP}`,
+      'kube-apiserver.yaml',
+      'kube-controller-manager.yaml',
+      'kube-scheduler.yaml',
+    ]);
     expect(s.display).toMatch(/^sh -c <script: restore the static-pod manifests/);
     // The values are arguments, never part of the script text.
     expect(s.argv[2]).not.toContain('v1.31.4');
   });
 
   it('sudo: every step runs under sudo -n (script steps too)', () => {
-    for (const t of [cp1, w1]) for (const pm of ['apt', 'yum'] as const) for (const s of downgradeSteps(t, opts(pm, true))) expect(s.argv.slice(0, 2)).toEqual(['sudo', '-n']);
+    for (const t of [cp1, w1])
+      for (const pm of ['apt', 'yum'] as const)
+        for (const s of downgradeSteps(t, opts(pm, true))) expect(s.argv.slice(0, 2)).toEqual(['sudo', '-n']);
     expect(downgradeSteps(cp1, opts('apt', true))[0]!.display).toMatch(/^sudo -n sh -c <script: check/);
   });
 
@@ -90,8 +132,13 @@ describe('restore etcd steps', () => {
       'rm -f -- /var/lib/snap.db',
     ]);
     expect(steps[3]!.argv.slice(3)).toEqual([
-      'sh', '/var/lib/snap.db', `/var/lib/etcd.k8s-upgrade-restored-${STAMP}`, 'cp-1',
-      'cp-1=https://10.0.0.1:2380,cp-2=https://10.0.0.2:2380', 'k8s-upgrade-restore-aaaaaaaaaaaa', 'https://10.0.0.1:2380',
+      'sh',
+      '/var/lib/snap.db',
+      `/var/lib/etcd.k8s-upgrade-restored-${STAMP}`,
+      'cp-1',
+      'cp-1=https://10.0.0.1:2380,cp-2=https://10.0.0.2:2380',
+      'k8s-upgrade-restore-aaaaaaaaaaaa',
+      'https://10.0.0.1:2380',
     ]);
     expect(restoreEtcdPaths(SHA, opts('apt')).token).toBe('k8s-upgrade-restore-aaaaaaaaaaaa');
   });
@@ -106,23 +153,32 @@ describe('restore etcd steps', () => {
     expect(go({ members: [{ node: 'cp-1;x', peerUrl: 'https://10.0.0.1:2380' }] })).toThrow(/DNS-1123/);
     expect(go({ sha256: 'nope' })).toThrow(/sha256/);
     expect(go({ remoteSnapshot: 'snap.db' })).toThrow(/absolute/);
-    expect(etcdMemberCheck('cp-1', [{ node: 'cp-1', peerUrl: peerUrlFor('fd00::1') }]).peerUrl).toBe('https://[fd00::1]:2380');
+    expect(etcdMemberCheck('cp-1', [{ node: 'cp-1', peerUrl: peerUrlFor('fd00::1') }]).peerUrl).toBe(
+      'https://[fd00::1]:2380',
+    );
   });
 
   it('prepare: the first three restore steps (check, manifests aside to the same dir, wait), then the upload removed', () => {
     const input = { remoteSnapshot: '/var/lib/snap.db', sha256: SHA };
     const prepare = prepareEtcdRestoreSteps(cp1, input, opts('apt', true));
     const restore = restoreEtcdSteps(cp1, { ...input, members }, opts('apt', true));
-    expect(prepare.map((s) => s.title)).toEqual([...restore.slice(0, 3).map((s) => s.title), 'rm -f -- /var/lib/snap.db']);
+    expect(prepare.map((s) => s.title)).toEqual([
+      ...restore.slice(0, 3).map((s) => s.title),
+      'rm -f -- /var/lib/snap.db',
+    ]);
     expect(prepare.slice(0, 3).map((s) => s.argv)).toEqual(restore.slice(0, 3).map((s) => s.argv));
     for (const s of prepare) expect(s.argv.slice(0, 2)).toEqual(['sudo', '-n']);
     expect(() => prepareEtcdRestoreSteps(cp1, { ...input, sha256: 'nope' }, opts('apt'))).toThrow(/sha256/);
-    expect(() => prepareEtcdRestoreSteps(cp1, { ...input, remoteSnapshot: 'snap.db' }, opts('apt'))).toThrow(/absolute/);
+    expect(() => prepareEtcdRestoreSteps(cp1, { ...input, remoteSnapshot: 'snap.db' }, opts('apt'))).toThrow(
+      /absolute/,
+    );
     expect(() => prepareEtcdRestoreSteps({ ...cp1, node: 'a b' }, input, opts('apt'))).toThrow(/DNS-1123/);
   });
 
   it('upload: the path is a quoted argument of a fixed sh -c, under sudo when asked', () => {
-    expect(uploadCommand("/tmp/it's.db", false)).toBe(`sh -c 'umask 077 && cat > "$1" && chmod 600 "$1"' sh '/tmp/it'\\''s.db'`);
+    expect(uploadCommand("/tmp/it's.db", false)).toBe(
+      `sh -c 'umask 077 && cat > "$1" && chmod 600 "$1"' sh '/tmp/it'\\''s.db'`,
+    );
     expect(uploadCommand('/var/lib/s.db', true)).toMatch(/^sudo -n sh -c /);
   });
 });
@@ -139,7 +195,8 @@ describe('rollback scripts against a fake node tree', () => {
     writeFileSync(join(bin, name), `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> "${log}"\n${body}\n`);
     chmodSync(join(bin, name), 0o755);
   };
-  for (const c of ['apt-get', 'apt-mark', 'yum', 'systemctl', 'crictl']) shim(c, `[ -f "${dir}/fail-${c}" ] && exit 7\nexit 0`);
+  for (const c of ['apt-get', 'apt-mark', 'yum', 'systemctl', 'crictl'])
+    shim(c, `[ -f "${dir}/fail-${c}" ] && exit 7\nexit 0`);
   shim('sudo', 'shift\nexec "$@"');
   shim(
     'etcdutl',
@@ -150,7 +207,8 @@ while [ $# -gt 0 ]; do [ "$1" = --data-dir ] && d=$2; shift; done
 mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
   );
 
-  const manifest = (image: string) => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: x\n    image: "registry.k8s.io/${image}"\n`;
+  const manifest = (image: string) =>
+    `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: x\n    image: "registry.k8s.io/${image}"\n`;
   const writeTree = (files: Record<string, string>) => {
     for (const [p, c] of Object.entries(files)) {
       mkdirSync(join(root, p, '..'), { recursive: true });
@@ -161,7 +219,15 @@ mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
   const run = (script: string) => {
     writeFileSync(log, '');
     try {
-      return { status: 0, out: execFileSync('/bin/sh', ['-c', remoteCommand(script)], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` }, stdio: 'pipe' }), err: '' };
+      return {
+        status: 0,
+        out: execFileSync('/bin/sh', ['-c', remoteCommand(script)], {
+          encoding: 'utf8',
+          env: { PATH: `${bin}:/usr/bin:/bin` },
+          stdio: 'pipe',
+        }),
+        err: '',
+      };
     } catch (e) {
       const x = e as { status: number; stdout: string; stderr: string };
       return { status: x.status, out: x.stdout, err: x.stderr };
@@ -172,7 +238,9 @@ mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
     rmSync(root, { recursive: true, force: true });
     for (const f of readdirSync(dir)) if (f.startsWith('fail-')) rmSync(join(dir, f));
     const cps = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
-    const files: Record<string, string> = { 'etc/kubernetes/manifests/etcd.yaml': `${manifest('etcd:3.5.15-0')}    command:\n    - --data-dir=/var/lib/etcd\n` };
+    const files: Record<string, string> = {
+      'etc/kubernetes/manifests/etcd.yaml': `${manifest('etcd:3.5.15-0')}    command:\n    - --data-dir=/var/lib/etcd\n`,
+    };
     for (const c of cps) {
       files[`etc/kubernetes/manifests/${c}.yaml`] = manifest(`${c}:v1.32.0`);
       files[`etc/kubernetes/tmp/kubeadm-backup-manifests-2025-01-01-10-00-00/${c}.yaml`] = manifest(`${c}:v1.30.9`);
@@ -189,9 +257,16 @@ mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
     expect(r.out).toContain('==> done');
     for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
       expect(readFileSync(join(root, `etc/kubernetes/manifests/${c}.yaml`), 'utf8')).toContain(`${c}:v1.31.4"`);
-      expect(readFileSync(join(root, `etc/kubernetes/tmp/k8s-upgrade-before-downgrade-${STAMP}/${c}.yaml`), 'utf8')).toContain(`${c}:v1.32.0`);
+      expect(
+        readFileSync(join(root, `etc/kubernetes/tmp/k8s-upgrade-before-downgrade-${STAMP}/${c}.yaml`), 'utf8'),
+      ).toContain(`${c}:v1.32.0`);
     }
-    expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
+    expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual([
+      'etcd.yaml',
+      'kube-apiserver.yaml',
+      'kube-controller-manager.yaml',
+      'kube-scheduler.yaml',
+    ]);
     expect(r.out).toContain('kubeadm-backup-manifests-2025-02-01-10-00-00');
     const c = calls();
     expect(c).toContain('apt-get install -y --allow-downgrades kubeadm=1.31.4-* kubelet=1.31.4-* kubectl=1.31.4-*');
@@ -214,19 +289,28 @@ mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
     const sha256 = createHash('sha256').update('SNAPSHOT').digest('hex');
     const o = opts('apt', true, root);
     const p = restoreEtcdPaths(sha256, o);
-    const r = run(kubeadmScript(restoreEtcdSteps(cp1, { remoteSnapshot: snap, sha256, members }, o), { cleanup: ['sudo', '-n', 'rm', '-f', '--', snap] }));
+    const r = run(
+      kubeadmScript(restoreEtcdSteps(cp1, { remoteSnapshot: snap, sha256, members }, o), {
+        cleanup: ['sudo', '-n', 'rm', '-f', '--', snap],
+      }),
+    );
     expect(r.err).toBe('');
     expect(r.status).toBe(0);
     expect(readFileSync(join(root, 'var/lib/etcd/member/snap/db'), 'utf8')).toBe('SNAPSHOT');
     expect(readFileSync(join(p.old, 'member/old'), 'utf8')).toBe('old data');
     expect(statSync(join(root, 'var/lib/etcd')).mode & 0o777).toBe(0o700);
-    expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
+    expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual([
+      'etcd.yaml',
+      'kube-apiserver.yaml',
+      'kube-controller-manager.yaml',
+      'kube-scheduler.yaml',
+    ]);
     expect(existsSync(p.aside)).toBe(false);
     expect(existsSync(snap)).toBe(false);
     expect(calls()).toContain(
       `etcdutl snapshot restore ${snap} --data-dir ${p.restored} --name cp-1 --initial-cluster cp-1=https://10.0.0.1:2380,cp-2=https://10.0.0.2:2380 --initial-cluster-token ${p.token} --initial-advertise-peer-urls https://10.0.0.1:2380 --bump-revision 1000000000 --mark-compacted`,
     );
-    expect(calls()).toContain("crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$");
+    expect(calls()).toContain('crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$');
   });
 
   it('etcd restore: a damaged upload stops at the check; a failing restore leaves the data untouched and the manifests aside', () => {
@@ -245,7 +329,12 @@ mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
     expect(r.out.trim().split('\n').at(-1)).toMatch(/^==> \[4\/7\] restore the snapshot/);
     const p = restoreEtcdPaths(sha256, o);
     expect(readdirSync(join(root, 'etc/kubernetes/manifests'))).toEqual([]);
-    expect(readdirSync(p.aside).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
+    expect(readdirSync(p.aside).sort()).toEqual([
+      'etcd.yaml',
+      'kube-apiserver.yaml',
+      'kube-controller-manager.yaml',
+      'kube-scheduler.yaml',
+    ]);
     expect(readFileSync(join(root, 'var/lib/etcd/member/old'), 'utf8')).toBe('old data');
 
     // A re-run finds etcd.yaml in the aside dir and finishes.
@@ -253,7 +342,12 @@ mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
     r = run(kubeadmScript(restoreEtcdSteps(cp1, { remoteSnapshot: snap, sha256, members }, o)));
     expect(r.status).toBe(0);
     expect(r.out).toContain('etcd.yaml is still in');
-    expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
+    expect(readdirSync(join(root, 'etc/kubernetes/manifests')).sort()).toEqual([
+      'etcd.yaml',
+      'kube-apiserver.yaml',
+      'kube-controller-manager.yaml',
+      'kube-scheduler.yaml',
+    ]);
   });
 
   it('etcd prepare: stops etcd and the apiserver without restoring, twice harmlessly; the restore afterwards finishes', () => {
@@ -283,7 +377,9 @@ mkdir -p "$d/member/snap" && cp "$snap" "$d/member/snap/db"`,
       expect(readFileSync(join(root, 'var/lib/etcd/member/old'), 'utf8')).toBe('old data');
       expect(existsSync(snap)).toBe(false);
       // Nothing restored: the only tool run is crictl.
-      expect(calls().filter((c) => /^(etcdutl|crictl|systemctl|apt-get|yum) /.test(c))).toEqual(["crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$"]);
+      expect(calls().filter((c) => /^(etcdutl|crictl|systemctl|apt-get|yum) /.test(c))).toEqual([
+        'crictl ps -q --name ^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)$',
+      ]);
     }
 
     writeFileSync(snap, 'SNAPSHOT');

@@ -9,7 +9,8 @@ const cp1: NodeTarget = { node: 'cp-1', role: 'control-plane', version: 'v1.32.3
 const cp2: NodeTarget = { ...cp1, node: 'cp-2', first: false };
 const w1: NodeTarget = { node: 'blue-1', role: 'worker', version: 'v1.32.3', first: false, labels: {} };
 
-const titles = (t: NodeTarget, packageManager: 'apt' | 'yum', sudo = false) => kubeadmSteps(t, { packageManager, sudo }).map((s) => s.title);
+const titles = (t: NodeTarget, packageManager: 'apt' | 'yum', sudo = false) =>
+  kubeadmSteps(t, { packageManager, sudo }).map((s) => s.title);
 
 describe('kubeadm steps', () => {
   it('apt, first control-plane node: kubeadm pinned, upgrade apply, kubelet+kubectl pinned, restart', () => {
@@ -48,14 +49,35 @@ describe('kubeadm steps', () => {
   it('sudo: every command runs under sudo -n; apt-get install gets a non-interactive frontend', () => {
     const steps = kubeadmSteps(cp1, { packageManager: 'apt', sudo: true });
     for (const s of steps) expect(s.argv.slice(0, 2)).toEqual(['sudo', '-n']);
-    expect(steps[2]!.argv).toEqual(['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', 'kubeadm=1.32.3-*']);
-    expect(kubeadmSteps(cp1, { packageManager: 'apt', sudo: false })[4]!.argv).toEqual(['kubeadm', 'upgrade', 'apply', 'v1.32.3', '-y']);
+    expect(steps[2]!.argv).toEqual([
+      'sudo',
+      '-n',
+      'env',
+      'DEBIAN_FRONTEND=noninteractive',
+      'apt-get',
+      'install',
+      '-y',
+      'kubeadm=1.32.3-*',
+    ]);
+    expect(kubeadmSteps(cp1, { packageManager: 'apt', sudo: false })[4]!.argv).toEqual([
+      'kubeadm',
+      'upgrade',
+      'apply',
+      'v1.32.3',
+      '-y',
+    ]);
   });
 
   it('refuses a version or node name that could smuggle shell syntax', () => {
-    expect(() => kubeadmSteps({ ...cp1, version: 'v1.32.3; reboot' }, { packageManager: 'apt', sudo: false })).toThrow(/not like v1.32.0/);
-    expect(() => kubeadmSteps({ ...cp1, version: '1.32.3' }, { packageManager: 'apt', sudo: false })).toThrow(/not like/);
-    expect(() => kubeadmSteps({ ...cp1, node: 'cp-1$(id)' }, { packageManager: 'apt', sudo: false })).toThrow(/DNS-1123/);
+    expect(() => kubeadmSteps({ ...cp1, version: 'v1.32.3; reboot' }, { packageManager: 'apt', sudo: false })).toThrow(
+      /not like v1.32.0/,
+    );
+    expect(() => kubeadmSteps({ ...cp1, version: '1.32.3' }, { packageManager: 'apt', sudo: false })).toThrow(
+      /not like/,
+    );
+    expect(() => kubeadmSteps({ ...cp1, node: 'cp-1$(id)' }, { packageManager: 'apt', sudo: false })).toThrow(
+      /DNS-1123/,
+    );
   });
 });
 

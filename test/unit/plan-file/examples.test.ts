@@ -11,7 +11,10 @@ import { examplePlans } from './plan-builder.js';
 
 const DIR = fileURLToPath(new URL('../../../plans/examples/', import.meta.url));
 const EXAMPLES = Object.keys(examplePlans()).sort();
-const listed = (): string[] => readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const listed = (): string[] =>
+  readdirSync(DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 
 describe('plans/examples', () => {
   it.each(EXAMPLES)('%s is what the serializer writes', async (file) => {
@@ -38,7 +41,19 @@ describe('plans/examples', () => {
     const plan = parsePlan(readFileSync(`${DIR}exec-driver.yaml`, 'utf8'));
     expect(plan.driver).toEqual({
       type: 'exec',
-      exec: { upgrade: ['k8s-upgrade', 'sandbox', 'node', 'upgrade', '--kubeconfig', '.sandbox/kubeconfig', '{node}', '{version}'], timeoutSeconds: 600 },
+      exec: {
+        upgrade: [
+          'k8s-upgrade',
+          'sandbox',
+          'node',
+          'upgrade',
+          '--kubeconfig',
+          '.sandbox/kubeconfig',
+          '{node}',
+          '{version}',
+        ],
+        timeoutSeconds: 600,
+      },
     });
     expect(plan.cluster.context).toBe('sandbox');
     expect(plan.metadata.name).toBe('sandbox-v1.31.4-to-v1.32.0');

@@ -22,7 +22,9 @@ import { blockedPlan, safePlan } from './plan-builder.js';
 const ROOT = new URL('../../../', import.meta.url);
 const SCHEMA_FILE = fileURLToPath(new URL('schemas/plan.schema.json', ROOT));
 const EXAMPLES_DIR = fileURLToPath(new URL('plans/examples/', ROOT));
-const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml')).sort();
+const EXAMPLES = readdirSync(EXAMPLES_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 type Doc = Record<string, unknown>;
 const committed = (): Doc => JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Doc;

@@ -50,17 +50,42 @@ export interface FixtureInput {
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 
 /** The sandbox's default shape: cp-1..N, and pools NAME-1..K labelled pool=NAME, zones round-robin. */
-export const sandboxNodes = (version: string, controlPlanes = 3, pools: Record<string, number> = { blue: 3, green: 3 }, workerVersion = version): FixtureNode[] => [
-  ...Array.from({ length: controlPlanes }, (_, i) => ({ name: `cp-${i + 1}`, role: 'control-plane' as const, version, zone: ZONES[i % 3] })),
+export const sandboxNodes = (
+  version: string,
+  controlPlanes = 3,
+  pools: Record<string, number> = { blue: 3, green: 3 },
+  workerVersion = version,
+): FixtureNode[] => [
+  ...Array.from({ length: controlPlanes }, (_, i) => ({
+    name: `cp-${i + 1}`,
+    role: 'control-plane' as const,
+    version,
+    zone: ZONES[i % 3],
+  })),
   ...Object.entries(pools).flatMap(([pool, count]) =>
-    Array.from({ length: count }, (_, i) => ({ name: `${pool}-${i + 1}`, role: 'worker' as const, version: workerVersion, pool, zone: ZONES[i % 3] })),
+    Array.from({ length: count }, (_, i) => ({
+      name: `${pool}-${i + 1}`,
+      role: 'worker' as const,
+      version: workerVersion,
+      pool,
+      zone: ZONES[i % 3],
+    })),
   ),
 ];
 
 export const SANDBOX_EXEC_DRIVER: PlanDriver = {
   type: 'exec',
   exec: {
-    upgrade: ['k8s-upgrade', 'sandbox', 'node', 'upgrade', '--kubeconfig', '.sandbox/kubeconfig', '{node}', '{version}'],
+    upgrade: [
+      'k8s-upgrade',
+      'sandbox',
+      'node',
+      'upgrade',
+      '--kubeconfig',
+      '.sandbox/kubeconfig',
+      '{node}',
+      '{version}',
+    ],
     timeoutSeconds: 600,
   },
 };
@@ -110,17 +135,30 @@ export const buildPlan = (input: FixtureInput): UpgradePlan => {
     for (const n of nodes) cpAt.set(n, s.to);
     return [{ to: s.to.raw, nodes }];
   });
-  const workerHops = path.steps.flatMap((s) => (s.kind === 'workers' ? [{ to: s.to.raw, reason: s.reason, nodes: s.nodes.map((n) => n.node) }] : []));
+  const workerHops = path.steps.flatMap((s) =>
+    s.kind === 'workers' ? [{ to: s.to.raw, reason: s.reason, nodes: s.nodes.map((n) => n.node) }] : [],
+  );
   const batches = planWorkerBatches(
-    input.nodes.map((n) => ({ name: n.name, labels: (n.pool ? { pool: n.pool } : {}) as Record<string, string>, controlPlane: n.role === 'control-plane', ...(n.zone ? { zone: n.zone } : {}) })),
-    { groups: input.groups, maxUnavailable: input.maxUnavailable ?? '1', ...(input.canary === undefined ? {} : { canary: input.canary }) },
+    input.nodes.map((n) => ({
+      name: n.name,
+      labels: (n.pool ? { pool: n.pool } : {}) as Record<string, string>,
+      controlPlane: n.role === 'control-plane',
+      ...(n.zone ? { zone: n.zone } : {}),
+    })),
+    {
+      groups: input.groups,
+      maxUnavailable: input.maxUnavailable ?? '1',
+      ...(input.canary === undefined ? {} : { canary: input.canary }),
+    },
   );
   const specs = input.groups.map((g) => (typeof g === 'string' ? { selector: g } : g));
   const groups = batches.groups.map((g) => ({
     selector: g.selector,
     implicit: g.implicit,
     maxUnavailable: g.maxUnavailable,
-    maxUnavailableSpec: String(specs.find((s) => s.selector === g.selector && !g.implicit)?.maxUnavailable ?? input.maxUnavailable ?? '1'),
+    maxUnavailableSpec: String(
+      specs.find((s) => s.selector === g.selector && !g.implicit)?.maxUnavailable ?? input.maxUnavailable ?? '1',
+    ),
     nodes: [...g.nodes],
     batches: g.batches.map((b) => [...b]),
   }));
@@ -133,7 +171,11 @@ export const buildPlan = (input: FixtureInput): UpgradePlan => {
     { component: 'etcd', current: [ETCD[oldestCp.minor] ?? '3.5.15-0'], target: ETCD[target.minor] ?? '3.5.16-0' },
     { component: 'kube-proxy', current: [oldestCp.raw], target: target.raw },
     { component: 'kubelet', current: distinct(input.nodes.map((n) => n.version)), target: target.raw },
-    { component: 'coredns', current: [COREDNS[oldestCp.minor] ?? 'v1.11.3'], target: COREDNS[target.minor] ?? 'v1.11.3' },
+    {
+      component: 'coredns',
+      current: [COREDNS[oldestCp.minor] ?? 'v1.11.3'],
+      target: COREDNS[target.minor] ?? 'v1.11.3',
+    },
   ];
   const cluster = {
     server: input.server ?? 'https://127.0.0.1:6443',
@@ -169,7 +211,13 @@ export const buildPlan = (input: FixtureInput): UpgradePlan => {
   return sealPlan(plan);
 };
 
-export const finding = (id: string, severity: Finding['severity'], message: string, objects: Finding['objects'] = [], extra: Partial<Finding> = {}): Finding => ({
+export const finding = (
+  id: string,
+  severity: Finding['severity'],
+  message: string,
+  objects: Finding['objects'] = [],
+  extra: Partial<Finding> = {},
+): Finding => ({
   id,
   severity,
   message,
@@ -187,20 +235,34 @@ export const safePlan = (): UpgradePlan =>
     groups: ['pool=blue', { selector: 'pool=green', maxUnavailable: '2' }],
     canary: 1,
     findings: [
-      finding('etcd-snapshot-local', 'info', 'An etcd snapshot is taken on cp-1 before the control plane changes and verified with `etcdutl snapshot status`.', [], {
-        remediation: 'Nothing to do; copy the snapshot off the node if you want a second copy.',
-      }),
+      finding(
+        'etcd-snapshot-local',
+        'info',
+        'An etcd snapshot is taken on cp-1 before the control plane changes and verified with `etcdutl snapshot status`.',
+        [],
+        {
+          remediation: 'Nothing to do; copy the snapshot off the node if you want a second copy.',
+        },
+      ),
       finding(
         'single-replica-workload',
         'warning',
         'Deployment shop/cart runs one replica: it is briefly unavailable while its node drains.',
         [{ kind: 'Deployment', namespace: 'shop', name: 'cart' }],
-        { remediation: 'Scale it to 2 or more replicas with a PodDisruptionBudget before applying, or accept the short outage.' },
+        {
+          remediation:
+            'Scale it to 2 or more replicas with a PodDisruptionBudget before applying, or accept the short outage.',
+        },
       ),
     ],
   });
 
-const pdb = (i: number) => ({ kind: 'PodDisruptionBudget', namespace: i % 2 === 0 ? 'shop' : 'billing', name: `pdb-${i}`, detail: 'minAvailable equals replicas' });
+const pdb = (i: number) => ({
+  kind: 'PodDisruptionBudget',
+  namespace: i % 2 === 0 ? 'shop' : 'billing',
+  name: `pdb-${i}`,
+  detail: 'minAvailable equals replicas',
+});
 
 /** A multi-hop plan with blockers (one waived), warnings and infos. */
 export const blockedPlan = (): UpgradePlan =>
@@ -222,7 +284,10 @@ export const blockedPlan = (): UpgradePlan =>
         'blocker',
         '7 PodDisruptionBudgets allow no disruption at all, so their pods can never be evicted and the drain would hang.',
         Array.from({ length: 7 }, (_, i) => pdb(i + 1)),
-        { remediation: 'Lower minAvailable (or raise maxUnavailable) so that at least one pod may be evicted, or scale the workload up.' },
+        {
+          remediation:
+            'Lower minAvailable (or raise maxUnavailable) so that at least one pod may be evicted, or scale the workload up.',
+        },
       ),
       finding(
         'removed-api-in-use',
@@ -238,15 +303,26 @@ export const blockedPlan = (): UpgradePlan =>
         [{ kind: 'Pod', namespace: 'ops', name: 'debug-shell' }],
         { remediation: 'Delete it yourself, or waive the check with --ignore-check unreplicated-pods.', waived: true },
       ),
-      finding('worker-skew-hop', 'warning', 'Workers in pool=blue run v1.28.15, too old for a 1.32 control plane: they are upgraded twice (to v1.31.4 first).', [
-        { kind: 'Node', name: 'blue-1' },
-        { kind: 'Node', name: 'blue-2' },
-        { kind: 'Node', name: 'blue-3' },
-        { kind: 'Node', name: 'blue-4' },
-      ]),
-      finding('implicit-worker-group', 'info', '1 worker matches no --workers selector and is upgraded last, in a group of its own.', [{ kind: 'Node', name: 'edge-1' }], {
-        remediation: 'Add a --workers selector for it to choose its place in the order.',
-      }),
+      finding(
+        'worker-skew-hop',
+        'warning',
+        'Workers in pool=blue run v1.28.15, too old for a 1.32 control plane: they are upgraded twice (to v1.31.4 first).',
+        [
+          { kind: 'Node', name: 'blue-1' },
+          { kind: 'Node', name: 'blue-2' },
+          { kind: 'Node', name: 'blue-3' },
+          { kind: 'Node', name: 'blue-4' },
+        ],
+      ),
+      finding(
+        'implicit-worker-group',
+        'info',
+        '1 worker matches no --workers selector and is upgraded last, in a group of its own.',
+        [{ kind: 'Node', name: 'edge-1' }],
+        {
+          remediation: 'Add a --workers selector for it to choose its place in the order.',
+        },
+      ),
     ],
     waivers: ['unreplicated-pods'],
     options: { strategy: 'batch', etcdSnapshot: { mode: 'ssh', perHop: true } },
@@ -272,14 +348,20 @@ export const examplePlans = (): Record<string, UpgradePlan> => ({
         'warning',
         'No etcd snapshot is taken before the control plane changes (--etcd-snapshot none): a rollback cannot restore etcd.',
         [],
-        { remediation: 'Plan again with --etcd-snapshot local (or ssh) unless the cluster is disposable, like this sandbox.' },
+        {
+          remediation:
+            'Plan again with --etcd-snapshot local (or ssh) unless the cluster is disposable, like this sandbox.',
+        },
       ),
       finding(
         'single-replica-workload',
         'warning',
         'Deployment shop/cart runs one replica: it is briefly unavailable while its node drains.',
         [{ kind: 'Deployment', namespace: 'shop', name: 'cart' }],
-        { remediation: 'Scale it to 2 or more replicas with a PodDisruptionBudget before applying, or accept the short outage.' },
+        {
+          remediation:
+            'Scale it to 2 or more replicas with a PodDisruptionBudget before applying, or accept the short outage.',
+        },
       ),
     ],
     driver: SANDBOX_EXEC_DRIVER,
@@ -294,19 +376,46 @@ export const examplePlans = (): Record<string, UpgradePlan> => ({
     canary: 1,
     options: {
       strategy: 'rolling',
-      drain: { timeoutSeconds: 900, gracePeriodSeconds: 60, deleteEmptyDirData: true, forceUnmanaged: false, disableEvictionAfterSeconds: 1800 },
+      drain: {
+        timeoutSeconds: 900,
+        gracePeriodSeconds: 60,
+        deleteEmptyDirData: true,
+        forceUnmanaged: false,
+        disableEvictionAfterSeconds: 1800,
+      },
       healthGates: {
         timeoutSeconds: 300,
         soakSeconds: 60,
         http: [{ url: 'https://shop.example.com/healthz', timeoutSeconds: 5 }],
-        commands: [{ argv: ['kubectl', '--context', 'prod', '-n', 'shop', 'rollout', 'status', 'deployment/web', '--timeout=120s'], timeoutSeconds: 150 }],
+        commands: [
+          {
+            argv: [
+              'kubectl',
+              '--context',
+              'prod',
+              '-n',
+              'shop',
+              'rollout',
+              'status',
+              'deployment/web',
+              '--timeout=120s',
+            ],
+            timeoutSeconds: 150,
+          },
+        ],
       },
       etcdSnapshot: { mode: 'ssh', perHop: true },
     },
     findings: [
-      finding('etcd-snapshot-ssh', 'info', 'An etcd snapshot is taken over ssh on cp-1 before each control-plane hop and verified with `etcdutl snapshot status`.', [], {
-        remediation: 'Nothing to do; copy the snapshots off the node after the run if you want to keep them.',
-      }),
+      finding(
+        'etcd-snapshot-ssh',
+        'info',
+        'An etcd snapshot is taken over ssh on cp-1 before each control-plane hop and verified with `etcdutl snapshot status`.',
+        [],
+        {
+          remediation: 'Nothing to do; copy the snapshots off the node after the run if you want to keep them.',
+        },
+      ),
     ],
     driver: SSH_DRIVER,
   }),

@@ -61,7 +61,9 @@ describe('serializePlan / parsePlan', () => {
   it('writes short node lists on one line and argv templates as lists, never as a shell string', () => {
     const text = serializePlan(safePlan());
     expect(text).toContain('nodes: [ cp-1, cp-2, cp-3 ]');
-    expect(text).toMatch(/upgrade: \[ k8s-upgrade, sandbox, node, upgrade, --kubeconfig, \.sandbox\/kubeconfig, "\{node\}", "\{version\}" \]/);
+    expect(text).toMatch(
+      /upgrade: \[ k8s-upgrade, sandbox, node, upgrade, --kubeconfig, \.sandbox\/kubeconfig, "\{node\}", "\{version\}" \]/,
+    );
   });
 
   it('writes long node lists one per line', () => {
@@ -70,7 +72,9 @@ describe('serializePlan / parsePlan', () => {
     const text = serializePlan({
       ...plan,
       workers: { hops: [{ to: 'v1.32.0', reason: 'target', nodes: many }] },
-      groups: [{ selector: '', implicit: true, maxUnavailable: 30, maxUnavailableSpec: '100%', nodes: many, batches: [many] }],
+      groups: [
+        { selector: '', implicit: true, maxUnavailable: 30, maxUnavailableSpec: '100%', nodes: many, batches: [many] },
+      ],
       summary: { ...plan.summary, nodesToUpgrade: 33 },
     });
     expect(text).toContain('    nodes:\n      - worker-node-1\n');
@@ -86,12 +90,16 @@ describe('serializePlan / parsePlan', () => {
 describe('content hash', () => {
   it('is sha256 over canonical JSON without the hash itself', () => {
     const plan = safePlan();
-    expect(computeContentHash(plan)).toBe(computeContentHash({ ...plan, metadata: { ...plan.metadata, contentHash: 'sha256:whatever' } }));
+    expect(computeContentHash(plan)).toBe(
+      computeContentHash({ ...plan, metadata: { ...plan.metadata, contentHash: 'sha256:whatever' } }),
+    );
     expect(computeContentHash(plan)).not.toBe(computeContentHash({ ...plan, to: 'v1.32.1' }));
   });
 
   it('canonical JSON sorts keys recursively and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson({ b: 1, a: 2 })).toBe(canonicalJson({ a: 2, b: 1 }));
   });
 
@@ -101,12 +109,20 @@ describe('content hash', () => {
   });
 
   it.each([
-    { name: 'a drain timeout', from: 'timeoutSeconds: 600\n    deleteEmptyDirData', to: 'timeoutSeconds: 60\n    deleteEmptyDirData' },
+    {
+      name: 'a drain timeout',
+      from: 'timeoutSeconds: 600\n    deleteEmptyDirData',
+      to: 'timeoutSeconds: 60\n    deleteEmptyDirData',
+    },
     { name: 'the driver argv', from: '.sandbox/kubeconfig', to: '/tmp/other/kubeconfig' },
     { name: 'the target of a component', from: 'target: 3.5.16-0', to: 'target: 3.5.17-0' },
     { name: 'the creation time', from: '2025-11-23T14:00:00.000Z', to: '2025-11-24T14:00:00.000Z' },
     { name: 'a finding message', from: 'runs one replica', to: 'runs 1 replica' },
-    { name: 'the batch order', from: '      - [ blue-2 ]\n      - [ blue-3 ]', to: '      - [ blue-3 ]\n      - [ blue-2 ]' },
+    {
+      name: 'the batch order',
+      from: '      - [ blue-2 ]\n      - [ blue-3 ]',
+      to: '      - [ blue-3 ]\n      - [ blue-2 ]',
+    },
   ])('refuses a plan whose $name was edited', ({ from, to }) => {
     const text = serializePlan(safePlan());
     expect(text).toContain(from);
@@ -144,7 +160,10 @@ describe('parse errors', () => {
 
 describe('apiVersion', () => {
   it('refuses a newer plan format with advice', () => {
-    const err = planError(() => parseRaw(edited(safePlan(), { apiVersion: 'k8s-upgrade/v2', futureField: 1 })), 'PLAN_API_VERSION');
+    const err = planError(
+      () => parseRaw(edited(safePlan(), { apiVersion: 'k8s-upgrade/v2', futureField: 1 })),
+      'PLAN_API_VERSION',
+    );
     expect(err.message).toContain('"k8s-upgrade/v2"');
     expect(err.message).toContain('k8s-upgrade/v1');
     expect(err.problems).toEqual([{ path: 'apiVersion', message: expect.stringContaining('unsupported') }]);

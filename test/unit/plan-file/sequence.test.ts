@@ -11,7 +11,12 @@ describe('planSequence', () => {
   });
 
   it('puts a skew hop between the control-plane hops it sits between', () => {
-    expect(order(planSequence(blockedPlan()))).toEqual(['control-plane v1.31.4', 'workers v1.31.4', 'control-plane v1.32.0', 'workers v1.32.0']);
+    expect(order(planSequence(blockedPlan()))).toEqual([
+      'control-plane v1.31.4',
+      'workers v1.31.4',
+      'control-plane v1.32.0',
+      'workers v1.32.0',
+    ]);
   });
 
   it('puts a skew hop to the current version before every control-plane hop', () => {
@@ -25,6 +30,11 @@ describe('planSequence', () => {
 
   it('keeps indexes into the document', () => {
     const steps = planSequence(blockedPlan());
-    expect(steps.map((s) => `${s.kind}[${s.index}]`)).toEqual(['control-plane[0]', 'workers[0]', 'control-plane[1]', 'workers[1]']);
+    expect(steps.map((s) => `${s.kind}[${s.index}]`)).toEqual([
+      'control-plane[0]',
+      'workers[0]',
+      'control-plane[1]',
+      'workers[1]',
+    ]);
   });
 });

@@ -19,7 +19,11 @@ const worker = (name: string, labels: Record<string, string> = {}, zone?: string
   controlPlane: false,
   ...(zone === undefined ? {} : { zone }),
 });
-const controlPlane = (name: string): BatchNode => ({ name, labels: { 'node-role.kubernetes.io/control-plane': '' }, controlPlane: true });
+const controlPlane = (name: string): BatchNode => ({
+  name,
+  labels: { 'node-role.kubernetes.io/control-plane': '' },
+  controlPlane: true,
+});
 const pool = (prefix: string, count: number, labels: Record<string, string>): BatchNode[] =>
   Array.from({ length: count }, (_, i) => worker(`${prefix}-${i + 1}`, labels));
 
@@ -79,7 +83,13 @@ describe('planWorkerBatches', () => {
     {
       name: 'no selectors: every worker in one implicit group, control plane excluded',
       groups: [],
-      want: [{ selector: '', implicit: true, nodes: ['blue-1', 'blue-2', 'blue-3', 'blue-4', 'gpu-1', 'green-1', 'green-2', 'odd-1'] }],
+      want: [
+        {
+          selector: '',
+          implicit: true,
+          nodes: ['blue-1', 'blue-2', 'blue-3', 'blue-4', 'gpu-1', 'green-1', 'green-2', 'odd-1'],
+        },
+      ],
     },
   ])('$name', ({ groups, want }) => {
     const result = planWorkerBatches(cluster, { groups });
@@ -94,15 +104,32 @@ describe('planWorkerBatches', () => {
   });
 
   it('passes selector errors through', () => {
-    expect(() => planWorkerBatches(cluster, { groups: ['pool in blue'] })).toThrow(expect.objectContaining({ code: 'INVALID_SELECTOR' }));
+    expect(() => planWorkerBatches(cluster, { groups: ['pool in blue'] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_SELECTOR' }),
+    );
   });
 
   it.each([
     { name: 'default of one node at a time', options: {}, want: [['blue-1'], ['blue-2'], ['blue-3'], ['blue-4']] },
     { name: 'a count', options: { maxUnavailable: 3 }, want: [['blue-1', 'blue-2', 'blue-3'], ['blue-4']] },
-    { name: 'a percentage of the group', options: { maxUnavailable: '50%' }, want: [['blue-1', 'blue-2'], ['blue-3', 'blue-4']] },
-    { name: 'a canary first', options: { maxUnavailable: 2, canary: 1 }, want: [['blue-1'], ['blue-2', 'blue-3'], ['blue-4']] },
-    { name: 'a canary larger than maxUnavailable is still exact', options: { maxUnavailable: 1, canary: 3 }, want: [['blue-1', 'blue-2', 'blue-3'], ['blue-4']] },
+    {
+      name: 'a percentage of the group',
+      options: { maxUnavailable: '50%' },
+      want: [
+        ['blue-1', 'blue-2'],
+        ['blue-3', 'blue-4'],
+      ],
+    },
+    {
+      name: 'a canary first',
+      options: { maxUnavailable: 2, canary: 1 },
+      want: [['blue-1'], ['blue-2', 'blue-3'], ['blue-4']],
+    },
+    {
+      name: 'a canary larger than maxUnavailable is still exact',
+      options: { maxUnavailable: 1, canary: 3 },
+      want: [['blue-1', 'blue-2', 'blue-3'], ['blue-4']],
+    },
   ])('batches by $name', ({ options, want }) => {
     const [group] = planWorkerBatches(pool('blue', 4, { pool: 'blue' }), { groups: ['pool=blue'], ...options }).groups;
     expect(group?.batches).toEqual(want);
@@ -134,9 +161,19 @@ describe('planWorkerBatches', () => {
   it.each([
     {
       name: 'round-robin across zones',
-      nodes: [worker('a1', {}, 'z-a'), worker('a2', {}, 'z-a'), worker('b1', {}, 'z-b'), worker('b2', {}, 'z-b'), worker('c1', {}, 'z-c'), worker('c2', {}, 'z-c')],
+      nodes: [
+        worker('a1', {}, 'z-a'),
+        worker('a2', {}, 'z-a'),
+        worker('b1', {}, 'z-b'),
+        worker('b2', {}, 'z-b'),
+        worker('c1', {}, 'z-c'),
+        worker('c2', {}, 'z-c'),
+      ],
       maxUnavailable: 3,
-      want: [['a1', 'b1', 'c1'], ['a2', 'b2', 'c2']],
+      want: [
+        ['a1', 'b1', 'c1'],
+        ['a2', 'b2', 'c2'],
+      ],
     },
     {
       name: 'zone from the topology label',
@@ -147,19 +184,34 @@ describe('planWorkerBatches', () => {
         worker('n4', { 'failure-domain.beta.kubernetes.io/zone': 'z-b' }),
       ],
       maxUnavailable: 2,
-      want: [['n1', 'n3'], ['n2', 'n4']],
+      want: [
+        ['n1', 'n3'],
+        ['n2', 'n4'],
+      ],
     },
     {
       name: 'a batch never takes a whole zone when a smaller batch avoids it',
-      nodes: [worker('a1', {}, 'z-a'), worker('a2', {}, 'z-a'), worker('a3', {}, 'z-a'), worker('b1', {}, 'z-b'), worker('b2', {}, 'z-b')],
+      nodes: [
+        worker('a1', {}, 'z-a'),
+        worker('a2', {}, 'z-a'),
+        worker('a3', {}, 'z-a'),
+        worker('b1', {}, 'z-b'),
+        worker('b2', {}, 'z-b'),
+      ],
       maxUnavailable: 4,
-      want: [['a1', 'b1', 'a2'], ['b2', 'a3']],
+      want: [
+        ['a1', 'b1', 'a2'],
+        ['b2', 'a3'],
+      ],
     },
     {
       name: 'a single-node zone is unavoidable',
       nodes: [worker('a1', {}, 'z-a'), worker('b1', {}, 'z-b'), worker('b2', {}, 'z-b'), worker('b3', {}, 'z-b')],
       maxUnavailable: 2,
-      want: [['a1', 'b1'], ['b2', 'b3']],
+      want: [
+        ['a1', 'b1'],
+        ['b2', 'b3'],
+      ],
     },
     {
       name: 'a group in one zone is limited by maxUnavailable only',
@@ -176,11 +228,14 @@ describe('planWorkerBatches', () => {
     const nodes = [
       controlPlane('cp-2'),
       controlPlane('cp-1'),
-      ...['a', 'b', 'c'].flatMap((z) => [1, 2, 3, 4].map((i) => worker(`${z}${i}`, { pool: i % 2 ? 'blue' : 'green' }, `zone-${z}`))),
+      ...['a', 'b', 'c'].flatMap((z) =>
+        [1, 2, 3, 4].map((i) => worker(`${z}${i}`, { pool: i % 2 ? 'blue' : 'green' }, `zone-${z}`)),
+      ),
     ];
     const options = { groups: ['pool=blue'], maxUnavailable: '50%', canary: 1 };
     const expected = planWorkerBatches(nodes, options);
-    for (let seed = 1; seed <= 20; seed += 1) expect(planWorkerBatches(shuffle(nodes, seed), options)).toEqual(expected);
+    for (let seed = 1; seed <= 20; seed += 1)
+      expect(planWorkerBatches(shuffle(nodes, seed), options)).toEqual(expected);
     expect(expected.controlPlaneNodes).toEqual(['cp-1', 'cp-2']);
   });
 

@@ -15,14 +15,21 @@ describe('removedBetween', () => {
       name: '1.24 → 1.25 includes policy/v1beta1 PodDisruptionBudget',
       from: 24,
       to: 25,
-      includes: [key('policy/v1beta1', 'PodDisruptionBudget'), key('batch/v1beta1', 'CronJob'), key('policy/v1beta1', 'PodSecurityPolicy')],
+      includes: [
+        key('policy/v1beta1', 'PodDisruptionBudget'),
+        key('batch/v1beta1', 'CronJob'),
+        key('policy/v1beta1', 'PodSecurityPolicy'),
+      ],
       excludes: [key('autoscaling/v2beta2', 'HorizontalPodAutoscaler')],
     },
     {
       name: '1.31 → 1.32 includes flowcontrol v1beta3',
       from: 31,
       to: 32,
-      includes: [key('flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema'), key('flowcontrol.apiserver.k8s.io/v1beta3', 'PriorityLevelConfiguration')],
+      includes: [
+        key('flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema'),
+        key('flowcontrol.apiserver.k8s.io/v1beta3', 'PriorityLevelConfiguration'),
+      ],
       excludes: [key('flowcontrol.apiserver.k8s.io/v1beta2', 'FlowSchema')],
     },
     {
@@ -41,7 +48,11 @@ describe('removedBetween', () => {
       name: '1.21 → 1.22 has the big v1beta1 cleanup',
       from: 21,
       to: 22,
-      includes: [key('networking.k8s.io/v1beta1', 'Ingress'), key('extensions/v1beta1', 'Ingress'), key('apiextensions.k8s.io/v1beta1', 'CustomResourceDefinition')],
+      includes: [
+        key('networking.k8s.io/v1beta1', 'Ingress'),
+        key('extensions/v1beta1', 'Ingress'),
+        key('apiextensions.k8s.io/v1beta1', 'CustomResourceDefinition'),
+      ],
       excludes: [key('storage.k8s.io/v1beta1', 'CSIStorageCapacity')],
     },
   ])('$name', ({ from, to, includes, excludes }) => {
@@ -88,10 +99,28 @@ describe('isServed', () => {
   it.each([
     { name: 'PDB v1beta1 on 1.24', gv: 'policy/v1beta1', kind: 'PodDisruptionBudget', minor: 24, want: true },
     { name: 'PDB v1beta1 on 1.25', gv: 'policy/v1beta1', kind: 'PodDisruptionBudget', minor: 25, want: false },
-    { name: 'PDB v1 on 1.20 (before it existed)', gv: 'policy/v1', kind: 'PodDisruptionBudget', minor: 20, want: false },
+    {
+      name: 'PDB v1 on 1.20 (before it existed)',
+      gv: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      minor: 20,
+      want: false,
+    },
     { name: 'PDB v1 on 1.21', gv: 'policy/v1', kind: 'PodDisruptionBudget', minor: 21, want: true },
-    { name: 'flowcontrol v1beta3 on 1.31', gv: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'FlowSchema', minor: 31, want: true },
-    { name: 'flowcontrol v1beta3 on 1.32', gv: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'FlowSchema', minor: 32, want: false },
+    {
+      name: 'flowcontrol v1beta3 on 1.31',
+      gv: 'flowcontrol.apiserver.k8s.io/v1beta3',
+      kind: 'FlowSchema',
+      minor: 31,
+      want: true,
+    },
+    {
+      name: 'flowcontrol v1beta3 on 1.32',
+      gv: 'flowcontrol.apiserver.k8s.io/v1beta3',
+      kind: 'FlowSchema',
+      minor: 32,
+      want: false,
+    },
     { name: 'a core kind the table does not know', gv: 'v1', kind: 'ConfigMap', minor: 32, want: true },
     { name: 'a custom resource', gv: 'example.com/v1', kind: 'Widget', minor: 35, want: true },
   ])('$name', ({ gv, kind, minor, want }) => {
@@ -102,11 +131,41 @@ describe('isServed', () => {
 describe('replacementFor', () => {
   it.each([
     { name: 'PDB v1beta1', gv: 'policy/v1beta1', kind: 'PodDisruptionBudget', at: undefined, want: 'policy/v1' },
-    { name: 'flowcontrol v1beta1 on a 1.26 cluster', gv: 'flowcontrol.apiserver.k8s.io/v1beta1', kind: 'FlowSchema', at: 26, want: 'flowcontrol.apiserver.k8s.io/v1beta3' },
-    { name: 'flowcontrol v1beta1 in the long run', gv: 'flowcontrol.apiserver.k8s.io/v1beta1', kind: 'FlowSchema', at: undefined, want: 'flowcontrol.apiserver.k8s.io/v1' },
-    { name: 'flowcontrol v1beta3 on 1.32', gv: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'PriorityLevelConfiguration', at: 32, want: 'flowcontrol.apiserver.k8s.io/v1' },
-    { name: 'PodSecurityPolicy (none)', gv: 'policy/v1beta1', kind: 'PodSecurityPolicy', at: undefined, want: undefined },
-    { name: 'extensions PodSecurityPolicy on 1.25 (its replacement is gone too)', gv: 'extensions/v1beta1', kind: 'PodSecurityPolicy', at: 25, want: undefined },
+    {
+      name: 'flowcontrol v1beta1 on a 1.26 cluster',
+      gv: 'flowcontrol.apiserver.k8s.io/v1beta1',
+      kind: 'FlowSchema',
+      at: 26,
+      want: 'flowcontrol.apiserver.k8s.io/v1beta3',
+    },
+    {
+      name: 'flowcontrol v1beta1 in the long run',
+      gv: 'flowcontrol.apiserver.k8s.io/v1beta1',
+      kind: 'FlowSchema',
+      at: undefined,
+      want: 'flowcontrol.apiserver.k8s.io/v1',
+    },
+    {
+      name: 'flowcontrol v1beta3 on 1.32',
+      gv: 'flowcontrol.apiserver.k8s.io/v1beta3',
+      kind: 'PriorityLevelConfiguration',
+      at: 32,
+      want: 'flowcontrol.apiserver.k8s.io/v1',
+    },
+    {
+      name: 'PodSecurityPolicy (none)',
+      gv: 'policy/v1beta1',
+      kind: 'PodSecurityPolicy',
+      at: undefined,
+      want: undefined,
+    },
+    {
+      name: 'extensions PodSecurityPolicy on 1.25 (its replacement is gone too)',
+      gv: 'extensions/v1beta1',
+      kind: 'PodSecurityPolicy',
+      at: 25,
+      want: undefined,
+    },
     { name: 'an API that was never removed', gv: 'apps/v1', kind: 'Deployment', at: undefined, want: undefined },
   ])('$name', ({ gv, kind, at, want }) => {
     expect(replacementFor(gv, kind, at)?.groupVersion).toBe(want);

@@ -42,7 +42,10 @@ describe('kubelet window', () => {
 });
 
 describe('checkSkew', () => {
-  type SnapshotText = Omit<SkewSnapshot, 'apiservers' | 'kubelets'> & { apiservers: string[]; kubelets?: [string, string][] };
+  type SnapshotText = Omit<SkewSnapshot, 'apiservers' | 'kubelets'> & {
+    apiservers: string[];
+    kubelets?: [string, string][];
+  };
   const snap = ({ apiservers, kubelets = [], ...rest }: SnapshotText): SkewSnapshot => ({
     ...rest,
     apiservers: apiservers.map(v),
@@ -52,7 +55,13 @@ describe('checkSkew', () => {
   it.each([
     {
       name: 'a healthy n-3 cluster',
-      snapshot: snap({ apiservers: ['v1.31.4', 'v1.31.4'], kubelets: [['w1', 'v1.28.9'], ['w2', 'v1.31.4']] }),
+      snapshot: snap({
+        apiservers: ['v1.31.4', 'v1.31.4'],
+        kubelets: [
+          ['w1', 'v1.28.9'],
+          ['w2', 'v1.31.4'],
+        ],
+      }),
       rules: [],
     },
     {
@@ -129,7 +138,15 @@ describe('checkSkew', () => {
   });
 
   it('lists kubelet violations by node name whatever the input order', () => {
-    const found = checkSkew(snap({ apiservers: ['v1.31.0'], kubelets: [['w2', 'v1.26.0'], ['w1', 'v1.25.0']] }));
+    const found = checkSkew(
+      snap({
+        apiservers: ['v1.31.0'],
+        kubelets: [
+          ['w2', 'v1.26.0'],
+          ['w1', 'v1.25.0'],
+        ],
+      }),
+    );
     expect(found.map((x) => x.node)).toEqual(['w1', 'w2']);
   });
 

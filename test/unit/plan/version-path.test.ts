@@ -17,7 +17,12 @@ import {
   type VersionPathInput,
 } from '../../../src/plan/index.js';
 
-const input = (controlPlane: string[], kubelets: Record<string, string>, target: string, intermediatePatches?: Record<number, number>): VersionPathInput => ({
+const input = (
+  controlPlane: string[],
+  kubelets: Record<string, string>,
+  target: string,
+  intermediatePatches?: Record<number, number>,
+): VersionPathInput => ({
   controlPlane: controlPlane.map(v),
   kubelets: Object.entries(kubelets).map(([node, version]) => ({ node, version: v(version) })),
   target: parseTargetVersion(target),
@@ -26,34 +31,72 @@ const input = (controlPlane: string[], kubelets: Record<string, string>, target:
 
 /** One line per step: "control-plane v1.28.0" or "workers v1.30.0 w1,w2". */
 const lines = (path: VersionPath): string[] =>
-  path.steps.map((s) => (s.kind === 'control-plane' ? `control-plane ${s.to.raw}` : `workers ${s.to.raw} ${s.nodes.map((n) => n.node).join(',')}`));
+  path.steps.map((s) =>
+    s.kind === 'control-plane'
+      ? `control-plane ${s.to.raw}`
+      : `workers ${s.to.raw} ${s.nodes.map((n) => n.node).join(',')}`,
+  );
 
 describe('computeVersionPath', () => {
   it.each([
     {
       name: '1.27 → 1.31 with kubelets at 1.27: four control-plane hops, workers move once before 1.31',
       path: input(['v1.27.3'], { w1: 'v1.27.3', w2: 'v1.27.3' }, 'v1.31.4'),
-      want: ['control-plane v1.28.0', 'control-plane v1.29.0', 'control-plane v1.30.0', 'workers v1.30.0 w1,w2', 'control-plane v1.31.4', 'workers v1.31.4 w1,w2'],
+      want: [
+        'control-plane v1.28.0',
+        'control-plane v1.29.0',
+        'control-plane v1.30.0',
+        'workers v1.30.0 w1,w2',
+        'control-plane v1.31.4',
+        'workers v1.31.4 w1,w2',
+      ],
     },
     {
       name: '1.27 → 1.31 with kubelets at 1.28: workers skip straight to the target (1.28.2 is known to exist)',
       path: input(['v1.27.3'], { w1: 'v1.28.2' }, 'v1.31.4'),
-      want: ['control-plane v1.28.2', 'control-plane v1.29.0', 'control-plane v1.30.0', 'control-plane v1.31.4', 'workers v1.31.4 w1'],
+      want: [
+        'control-plane v1.28.2',
+        'control-plane v1.29.0',
+        'control-plane v1.30.0',
+        'control-plane v1.31.4',
+        'workers v1.31.4 w1',
+      ],
     },
     {
       name: 'kubelets at 1.25 must move before the control plane passes 1.28',
       path: input(['v1.27.3'], { w1: 'v1.25.16' }, 'v1.31.4'),
-      want: ['control-plane v1.28.0', 'workers v1.28.0 w1', 'control-plane v1.29.0', 'control-plane v1.30.0', 'control-plane v1.31.4', 'workers v1.31.4 w1'],
+      want: [
+        'control-plane v1.28.0',
+        'workers v1.28.0 w1',
+        'control-plane v1.29.0',
+        'control-plane v1.30.0',
+        'control-plane v1.31.4',
+        'workers v1.31.4 w1',
+      ],
     },
     {
       name: 'kubelets at 1.25 and 1.26 share one intermediate hop',
       path: input(['v1.27.3'], { a: 'v1.25.16', b: 'v1.26.9' }, 'v1.31.4'),
-      want: ['control-plane v1.28.0', 'workers v1.28.0 a,b', 'control-plane v1.29.0', 'control-plane v1.30.0', 'control-plane v1.31.4', 'workers v1.31.4 a,b'],
+      want: [
+        'control-plane v1.28.0',
+        'workers v1.28.0 a,b',
+        'control-plane v1.29.0',
+        'control-plane v1.30.0',
+        'control-plane v1.31.4',
+        'workers v1.31.4 a,b',
+      ],
     },
     {
       name: 'only the kubelets that must move take the intermediate hop',
       path: input(['v1.27.3'], { old: 'v1.27.3', fresh: 'v1.30.1' }, 'v1.31.4'),
-      want: ['control-plane v1.28.0', 'control-plane v1.29.0', 'control-plane v1.30.1', 'workers v1.30.1 old', 'control-plane v1.31.4', 'workers v1.31.4 fresh,old'],
+      want: [
+        'control-plane v1.28.0',
+        'control-plane v1.29.0',
+        'control-plane v1.30.1',
+        'workers v1.30.1 old',
+        'control-plane v1.31.4',
+        'workers v1.31.4 fresh,old',
+      ],
     },
     {
       name: 'patch-only upgrade: one hop for each side; nodes at the target are left alone',
@@ -63,7 +106,13 @@ describe('computeVersionPath', () => {
     {
       name: 'HA with mixed apiservers starts from the oldest; the newer ones skip the first hop',
       path: input(['v1.27.3', 'v1.28.5', 'v1.28.5'], { w1: 'v1.28.5' }, 'v1.31.4'),
-      want: ['control-plane v1.28.5', 'control-plane v1.29.0', 'control-plane v1.30.0', 'control-plane v1.31.4', 'workers v1.31.4 w1'],
+      want: [
+        'control-plane v1.28.5',
+        'control-plane v1.29.0',
+        'control-plane v1.30.0',
+        'control-plane v1.31.4',
+        'workers v1.31.4 w1',
+      ],
     },
     {
       name: 'kubelets already three behind move before the only hop',
@@ -73,7 +122,13 @@ describe('computeVersionPath', () => {
     {
       name: 'before 1.28 kubelets may only lag two minors',
       path: input(['v1.24.17'], { w1: 'v1.24.17' }, 'v1.27.3'),
-      want: ['control-plane v1.25.0', 'control-plane v1.26.0', 'workers v1.26.0 w1', 'control-plane v1.27.3', 'workers v1.27.3 w1'],
+      want: [
+        'control-plane v1.25.0',
+        'control-plane v1.26.0',
+        'workers v1.26.0 w1',
+        'control-plane v1.27.3',
+        'workers v1.27.3 w1',
+      ],
     },
     {
       name: 'from 1.28 a 1.25 kubelet may wait three minors',
@@ -103,7 +158,10 @@ describe('computeVersionPath', () => {
 
   it('says which apiservers each hop upgrades', () => {
     const path = computeVersionPath(input(['v1.27.3', 'v1.28.5'], {}, 'v1.29.1'));
-    expect(path.steps.map((s) => (s.kind === 'control-plane' ? s.upgrading.map((u) => u.raw) : []))).toEqual([['v1.27.3'], ['v1.28.5', 'v1.28.5']]);
+    expect(path.steps.map((s) => (s.kind === 'control-plane' ? s.upgrading.map((u) => u.raw) : []))).toEqual([
+      ['v1.27.3'],
+      ['v1.28.5', 'v1.28.5'],
+    ]);
   });
 
   it('summarises the hops', () => {
@@ -114,9 +172,21 @@ describe('computeVersionPath', () => {
   });
 
   it.each([
-    { name: 'an older target than the apiserver', path: input(['v1.31.2'], {}, 'v1.30.5'), newer: ['kube-apiserver at v1.31.2'] },
-    { name: 'an older patch than the apiserver', path: input(['v1.31.2'], {}, 'v1.31.1'), newer: ['kube-apiserver at v1.31.2'] },
-    { name: 'a kubelet ahead of the target', path: input(['v1.30.1'], { w9: 'v1.30.6' }, 'v1.30.4'), newer: ['kubelet on w9 at v1.30.6'] },
+    {
+      name: 'an older target than the apiserver',
+      path: input(['v1.31.2'], {}, 'v1.30.5'),
+      newer: ['kube-apiserver at v1.31.2'],
+    },
+    {
+      name: 'an older patch than the apiserver',
+      path: input(['v1.31.2'], {}, 'v1.31.1'),
+      newer: ['kube-apiserver at v1.31.2'],
+    },
+    {
+      name: 'a kubelet ahead of the target',
+      path: input(['v1.30.1'], { w9: 'v1.30.6' }, 'v1.30.4'),
+      newer: ['kubelet on w9 at v1.30.6'],
+    },
   ])('refuses a downgrade: $name', ({ path, newer }) => {
     const run = (): unknown => computeVersionPath(path);
     expect(run).toThrow(DowngradeRefusedError);
@@ -131,8 +201,16 @@ describe('computeVersionPath', () => {
   });
 
   it.each([
-    { name: 'no apiservers', path: { ...input(['v1.30.0'], {}, 'v1.31.0'), controlPlane: [] }, message: /kube-apiserver/ },
-    { name: 'a bad intermediate patch', path: input(['v1.29.0'], {}, 'v1.31.0', { 30: -1 }), message: /intermediatePatches\[30\]/ },
+    {
+      name: 'no apiservers',
+      path: { ...input(['v1.30.0'], {}, 'v1.31.0'), controlPlane: [] },
+      message: /kube-apiserver/,
+    },
+    {
+      name: 'a bad intermediate patch',
+      path: input(['v1.29.0'], {}, 'v1.31.0', { 30: -1 }),
+      message: /intermediatePatches\[30\]/,
+    },
   ])('refuses $name', ({ path, message }) => {
     expect(() => computeVersionPath(path)).toThrow(PlanInputError);
     expect(() => computeVersionPath(path)).toThrow(message);
@@ -149,7 +227,9 @@ describe('computeVersionPath', () => {
           const path = input([`v1.${cp}.1`], kubelets, `v1.${target}.2`);
           const result = computeVersionPath(path);
           expectSkewHoldsThroughout(path, result);
-          expect(result.summary.workerHops, `cp 1.${cp}, target 1.${target}, kubelets ${chosen.join(',')}`).toBe(fewestWorkerHops(cp, target, chosen));
+          expect(result.summary.workerHops, `cp 1.${cp}, target 1.${target}, kubelets ${chosen.join(',')}`).toBe(
+            fewestWorkerHops(cp, target, chosen),
+          );
         }
       }
     }
@@ -165,7 +245,9 @@ function fewestWorkerHops(cp: number, target: number, kubeletMinors: readonly nu
   const hops = target === cp ? [target] : Array.from({ length: target - cp }, (_, i) => cp + 1 + i);
   const goal = target * 100 + 2;
   const key = (hop: number, ks: readonly number[]): string => `${hop}|${[...ks].sort((a, b) => a - b).join(',')}`;
-  const queue: { hop: number; ks: number[]; cost: number }[] = [{ hop: 0, ks: kubeletMinors.map((k) => k * 100 + 1), cost: 0 }];
+  const queue: { hop: number; ks: number[]; cost: number }[] = [
+    { hop: 0, ks: kubeletMinors.map((k) => k * 100 + 1), cost: 0 },
+  ];
   const seen = new Set<string>();
   while (queue.length > 0) {
     const { hop, ks, cost } = queue.shift() as { hop: number; ks: number[]; cost: number };

@@ -48,7 +48,11 @@ describe('parseReportedVersion', () => {
   it.each([
     { name: 'plain', input: 'v1.30.2', want: { minor: 30, patch: 2, prerelease: undefined } },
     { name: 'EKS suffix', input: 'v1.27.1-eks-2f008fe', want: { minor: 27, patch: 1, prerelease: undefined } },
-    { name: 'OpenShift build metadata', input: 'v1.30.2+6143dea', want: { minor: 30, patch: 2, prerelease: undefined } },
+    {
+      name: 'OpenShift build metadata',
+      input: 'v1.30.2+6143dea',
+      want: { minor: 30, patch: 2, prerelease: undefined },
+    },
     { name: 'GKE suffix', input: 'v1.29.3-gke.100', want: { minor: 29, patch: 3, prerelease: undefined } },
     { name: 'no leading v', input: '1.28.5', want: { minor: 28, patch: 5, prerelease: undefined } },
     { name: 'a real prerelease', input: 'v1.32.0-rc.1+abc', want: { minor: 32, patch: 0, prerelease: 'rc.1' } },

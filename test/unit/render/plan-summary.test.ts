@@ -21,17 +21,29 @@ const bigPlan = (): UpgradePlan =>
   });
 
 /** Every node already at the target. */
-const noopPlan = (): UpgradePlan => buildPlan({ context: 'sandbox', nodes: sandboxNodes('v1.32.0'), target: 'v1.32.0', groups: ['pool=blue', 'pool=green'] });
+const noopPlan = (): UpgradePlan =>
+  buildPlan({
+    context: 'sandbox',
+    nodes: sandboxNodes('v1.32.0'),
+    target: 'v1.32.0',
+    groups: ['pool=blue', 'pool=green'],
+  });
 
 describe('renderPlanSummary golden files', () => {
   it.each([
     { file: 'plan-summary-blockers.txt', plan: blockedPlan, planPath: undefined },
     { file: 'plan-summary-safe.txt', plan: safePlan, planPath: 'plans/sandbox-v1.31.4-to-v1.32.0.yaml' },
-    { file: 'plan-summary-ssh-example.txt', plan: () => examplePlans()['kubeadm-ssh-driver.yaml']!, planPath: 'plans/examples/kubeadm-ssh-driver.yaml' },
+    {
+      file: 'plan-summary-ssh-example.txt',
+      plan: () => examplePlans()['kubeadm-ssh-driver.yaml']!,
+      planPath: 'plans/examples/kubeadm-ssh-driver.yaml',
+    },
     { file: 'plan-summary-many-batches.txt', plan: bigPlan, planPath: 'my plans/big.yaml' },
     { file: 'plan-summary-nothing-to-do.txt', plan: noopPlan, planPath: undefined },
   ])('$file', async ({ file, plan, planPath }) => {
-    await expect(renderPlanSummary(plan(), planPath === undefined ? {} : { planPath })).toMatchFileSnapshot(golden(file));
+    await expect(renderPlanSummary(plan(), planPath === undefined ? {} : { planPath })).toMatchFileSnapshot(
+      golden(file),
+    );
   });
 });
 
@@ -43,7 +55,9 @@ describe('renderPlanSummary', () => {
 
   it('defaults the plan path to plans/<name>.yaml and quotes paths that need it', () => {
     expect(renderPlanSummary(safePlan())).toContain('k8s-upgrade apply plans/sandbox-v1.31.4-to-v1.32.0.yaml');
-    expect(renderPlanSummary(safePlan(), { planPath: "my plans/it's.yaml" })).toContain(`k8s-upgrade apply 'my plans/it'\\''s.yaml'`);
+    expect(renderPlanSummary(safePlan(), { planPath: "my plans/it's.yaml" })).toContain(
+      `k8s-upgrade apply 'my plans/it'\\''s.yaml'`,
+    );
   });
 
   it('names the blockers to fix or waive when not safe', () => {
@@ -64,7 +78,9 @@ describe('renderPlanSummary', () => {
     expect(renderPlanSummary(blockedPlan())).not.toContain('\u001b[');
     const coloured = renderPlanSummary(blockedPlan(), { color: true });
     expect(coloured).toContain('\u001b[31m');
-    expect(coloured.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g'), '')).toBe(renderPlanSummary(blockedPlan()));
+    expect(coloured.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g'), '')).toBe(
+      renderPlanSummary(blockedPlan()),
+    );
   });
 
   it('is deterministic', () => {
@@ -90,9 +106,27 @@ describe('-o json / -o yaml', () => {
     expect(doc.from).toBe('v1.30.6');
     expect(doc.to).toBe('v1.32.0');
     expect(doc.controlPlane.hops.map((h) => h.to)).toEqual(['v1.31.4', 'v1.32.0']);
-    expect(doc.workers.hops.map((h) => [h.to, h.reason])).toEqual([['v1.31.4', 'skew'], ['v1.32.0', 'target']]);
-    expect(doc.groups[0]).toMatchObject({ selector: 'pool=blue', maxUnavailable: 2, batches: [['blue-1', 'blue-2'], ['blue-3', 'blue-4']] });
-    expect(doc.findings[0]).toEqual(expect.objectContaining({ id: 'pdb-never-allows-eviction', severity: 'blocker', waived: false, objects: expect.any(Array), message: expect.any(String) }));
+    expect(doc.workers.hops.map((h) => [h.to, h.reason])).toEqual([
+      ['v1.31.4', 'skew'],
+      ['v1.32.0', 'target'],
+    ]);
+    expect(doc.groups[0]).toMatchObject({
+      selector: 'pool=blue',
+      maxUnavailable: 2,
+      batches: [
+        ['blue-1', 'blue-2'],
+        ['blue-3', 'blue-4'],
+      ],
+    });
+    expect(doc.findings[0]).toEqual(
+      expect.objectContaining({
+        id: 'pdb-never-allows-eviction',
+        severity: 'blocker',
+        waived: false,
+        objects: expect.any(Array),
+        message: expect.any(String),
+      }),
+    );
     expect(doc.summary).toEqual({ blockers: 2, warnings: 1, infos: 1, nodesToUpgrade: 10, safe: false });
   });
 

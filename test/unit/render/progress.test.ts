@@ -40,9 +40,13 @@ describe('plain lines', () => {
 
   it('prefix every line with HH:MM:SS and name the phase and node of pod and driver events', () => {
     const format = createPlainFormatter({ color: false });
-    const lines = pausedRun().map(format).filter((l): l is string => l !== undefined);
+    const lines = pausedRun()
+      .map(format)
+      .filter((l): l is string => l !== undefined);
     expect(lines.every((l) => /^\d\d:\d\d:\d\d /.test(l))).toBe(true);
-    expect(lines).toContain('19:40:25 [workers/v1.32.0/pool=blue] blue-2 drain: eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s');
+    expect(lines).toContain(
+      '19:40:25 [workers/v1.32.0/pool=blue] blue-2 drain: eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s',
+    );
     expect(lines).toContain('19:40:30 [workers/v1.32.0/pool=blue] blue-2 err| kubelet: restarting');
   });
 
@@ -113,8 +117,13 @@ describe('TTY tree (listr2 default renderer on a non-TTY stream)', () => {
     const r = createProgressRenderer({ mode: 'tty', out, color: false });
     for (const e of events.slice(0, cut + 1)) r.sink(e);
     // Frames are drawn on listr2's spinner tick: wait for the one that shows the draining node.
-    await vi.waitFor(() => expect(lastFrame(text())).toContain('blue-2  draining · 1/3 pods evicted'), { timeout: 10_000, interval: 50 });
-    expect(lastFrame(text())).toContain('eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s');
+    await vi.waitFor(() => expect(lastFrame(text())).toContain('blue-2  draining · 1/3 pods evicted'), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(lastFrame(text())).toContain(
+      'eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s',
+    );
     await r.close();
   });
 

@@ -11,7 +11,9 @@ const golden = (name: string) => `../../golden/${name}`;
 
 describe('renderRunSummary', () => {
   it('golden: a paused run says what stopped it and what to run next', async () => {
-    await expect(renderRunSummary(pausedSummary(), { color: false })).toMatchFileSnapshot(golden('run-summary-paused.txt'));
+    await expect(renderRunSummary(pausedSummary(), { color: false })).toMatchFileSnapshot(
+      golden('run-summary-paused.txt'),
+    );
   });
 
   it('golden: a finished run', async () => {
@@ -24,8 +26,22 @@ describe('renderRunSummary', () => {
   });
 
   it('has no table for a run that never reached a node, and colours only when asked', () => {
-    const text = renderRunSummary({ runId: 'r1', plan: PLAN, outcome: 'locked', durationMs: 300, nodes: [], evictions: 0, blockedMs: 0, stoppedBy: { step: 'lock', message: 'held by bob@ci/7', next: [] } }, { color: false });
-    expect(text).toBe(`Upgrade not started: another run holds the cluster lock  run r1, ${PLAN}\n\nStopped by: lock: held by bob@ci/7\n`);
+    const text = renderRunSummary(
+      {
+        runId: 'r1',
+        plan: PLAN,
+        outcome: 'locked',
+        durationMs: 300,
+        nodes: [],
+        evictions: 0,
+        blockedMs: 0,
+        stoppedBy: { step: 'lock', message: 'held by bob@ci/7', next: [] },
+      },
+      { color: false },
+    );
+    expect(text).toBe(
+      `Upgrade not started: another run holds the cluster lock  run r1, ${PLAN}\n\nStopped by: lock: held by bob@ci/7\n`,
+    );
     expect(text).not.toContain('\u001b[');
     expect(renderRunSummary(doneSummary(), { color: true })).toContain('\u001b[32m');
   });
@@ -41,7 +57,16 @@ describe('renderRunStatus', () => {
       ...pausedState(),
       status: 'done',
       finishedAt: '2026-08-21T20:02:00.000Z',
-      phases: pausedState().phases.map((p) => ({ ...p, status: 'done', nodes: p.nodes.map((n) => ({ ...n, status: n.status === 'skipped' ? 'skipped' : 'done', cordonedByUs: false, error: undefined })) })),
+      phases: pausedState().phases.map((p) => ({
+        ...p,
+        status: 'done',
+        nodes: p.nodes.map((n) => ({
+          ...n,
+          status: n.status === 'skipped' ? 'skipped' : 'done',
+          cordonedByUs: false,
+          error: undefined,
+        })),
+      })),
       stop: undefined,
     };
     const text = renderRunStatus(done, { color: false });
@@ -53,6 +78,8 @@ describe('renderRunStatus', () => {
   it('names the nodes this run cordoned and the node in progress with its step', () => {
     const text = renderRunStatus(pausedState(), { color: false });
     expect(text).toContain('Cordoned by this run: blue-2');
-    expect(text).toMatch(/paused +workers\/v1\.32\.0\/pool=blue +1\/3 +blue-2 failed at health-gate \(3 evictions, blocked 5s\)/);
+    expect(text).toMatch(
+      /paused +workers\/v1\.32\.0\/pool=blue +1\/3 +blue-2 failed at health-gate \(3 evictions, blocked 5s\)/,
+    );
   });
 });

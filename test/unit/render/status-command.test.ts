@@ -80,8 +80,14 @@ describe('k8s-upgrade status', () => {
 
   it('says how to start a run when none is recorded (exit 0)', async () => {
     writeFileSync(join('plans', 'b.yaml'), 'apiVersion: k8s-upgrade/v1\n');
-    expect(await status('plans/b.yaml')).toMatchObject({ code: 0, stdout: 'no run recorded for plans/b.yaml; run k8s-upgrade apply plans/b.yaml\n' });
-    expect(await status()).toMatchObject({ code: 0, stdout: 'no run recorded in plans/; run k8s-upgrade apply <plan>\n' });
+    expect(await status('plans/b.yaml')).toMatchObject({
+      code: 0,
+      stdout: 'no run recorded for plans/b.yaml; run k8s-upgrade apply plans/b.yaml\n',
+    });
+    expect(await status()).toMatchObject({
+      code: 0,
+      stdout: 'no run recorded in plans/; run k8s-upgrade apply <plan>\n',
+    });
     expect(await status('plans/b.yaml', '-o', 'json')).toMatchObject({ code: 0, stdout: 'null\n' });
   });
 

@@ -8,7 +8,11 @@ import { cloneJson, draftOf, sameJson, sameTree, settle } from '../../../src/san
 import { ObjectStore } from '../../../src/sandbox/store/object-store.js';
 import type { KObject } from '../../../src/sandbox/store/types.js';
 
-const pod = (name: string, labels: Record<string, string>, spec: Record<string, unknown> = { containers: [{ name: 'app', image: 'a:1' }] }): KObject => ({
+const pod = (
+  name: string,
+  labels: Record<string, string>,
+  spec: Record<string, unknown> = { containers: [{ name: 'app', image: 'a:1' }] },
+): KObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace: 'ns', uid: '', resourceVersion: '', creationTimestamp: '', labels },
@@ -44,8 +48,14 @@ describe('cloneJson / sameTree / sameJson', () => {
 
   it('agrees with comparing JSON', () => {
     const cases: [unknown, unknown][] = [
-      [{ a: 1, b: [1, 2] }, { a: 1, b: [1, 2] }],
-      [{ a: 1, b: 2 }, { b: 2, a: 1 }], // key order differs: the JSON differs
+      [
+        { a: 1, b: [1, 2] },
+        { a: 1, b: [1, 2] },
+      ],
+      [
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ], // key order differs: the JSON differs
       [{ a: 1, u: undefined }, { a: 1 }], // undefined is left out of JSON
       [[undefined], [null]],
       [{ a: [1, { b: 'x' }] }, { a: [1, { b: 'y' }] }],
@@ -56,7 +66,8 @@ describe('cloneJson / sameTree / sameJson', () => {
       [{ a: NaN }, { a: null }],
       [[1, 2], { 0: 1, 1: 2 }],
     ];
-    for (const [a, b] of cases) expect(sameJson(a, b), JSON.stringify([a, b])).toBe(JSON.stringify(a) === JSON.stringify(b));
+    for (const [a, b] of cases)
+      expect(sameJson(a, b), JSON.stringify([a, b])).toBe(JSON.stringify(a) === JSON.stringify(b));
     expect(sameTree({ a: 1, u: undefined }, { a: 1 })).toBe(false);
     expect(sameTree({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toBe(true);
   });
@@ -64,7 +75,14 @@ describe('cloneJson / sameTree / sameJson', () => {
 
 describe('draftOf / settle', () => {
   it('copies a field when it is first read, not when it is replaced, and shares what was not changed', () => {
-    const orig = { kind: 'X', metadata: { name: 'a' }, spec: { n: [1] }, status: { s: { deep: 1 } }, data: { k: 'v' }, extra: { e: 1 } };
+    const orig = {
+      kind: 'X',
+      metadata: { name: 'a' },
+      spec: { n: [1] },
+      status: { s: { deep: 1 } },
+      data: { k: 'v' },
+      extra: { e: 1 },
+    };
     const d = draftOf(orig, 'metadata');
     expect(d.metadata).not.toBe(orig.metadata);
     const spec = d.spec;
@@ -83,7 +101,14 @@ describe('draftOf / settle', () => {
     expect(out.spec).toEqual({ n: [1, 2] });
     expect(out.status).toEqual({ s: { deep: 2 } });
     expect(out.data).toBe(orig.data);
-    expect(orig).toEqual({ kind: 'X', metadata: { name: 'a' }, spec: { n: [1] }, status: { s: { deep: 1 } }, data: { k: 'v' }, extra: { e: 1 } });
+    expect(orig).toEqual({
+      kind: 'X',
+      metadata: { name: 'a' },
+      spec: { n: [1] },
+      status: { s: { deep: 1 } },
+      data: { k: 'v' },
+      extra: { e: 1 },
+    });
     expect(Object.getOwnPropertyDescriptor(out, 'spec')?.get).toBeUndefined();
   });
 });

@@ -29,7 +29,9 @@ describe('catalog', () => {
   it('gives a removed group-version the schema of the same kind in a served one, under its own name and GVK', () => {
     const { definitions } = buildCatalog(RESOURCES, 24);
     const old = definitions['io.k8s.api.policy.v1beta1.PodDisruptionBudget'];
-    expect(old['x-kubernetes-group-version-kind']).toEqual([{ group: 'policy', version: 'v1beta1', kind: 'PodDisruptionBudget' }]);
+    expect(old['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'policy', version: 'v1beta1', kind: 'PodDisruptionBudget' },
+    ]);
     expect(old.properties?.spec?.$ref).toBe('#/definitions/io.k8s.api.policy.v1.PodDisruptionBudgetSpec');
   });
 
@@ -49,25 +51,41 @@ describe('unknownFields', () => {
     ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', ...metadata }, spec }) as unknown as KObject;
 
   it('reports unknown fields at any depth, with kube-apiserver paths', () => {
-    const o = obj({
-      replicas: 1,
-      foo: 1,
-      selector: { matchLabels: { a: 'b' } },
-      template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }, { name: 'd', image: 'i', bar: true }] } },
-    }, { nope: 'x' });
+    const o = obj(
+      {
+        replicas: 1,
+        foo: 1,
+        selector: { matchLabels: { a: 'b' } },
+        template: {
+          metadata: { labels: { a: 'b' } },
+          spec: {
+            containers: [
+              { name: 'c', image: 'i' },
+              { name: 'd', image: 'i', bar: true },
+            ],
+          },
+        },
+      },
+      { nope: 'x' },
+    );
     const unknown = unknownFields(o, deployment, definitions);
     expect(unknown).toEqual(['metadata.nope', 'spec.foo', 'spec.template.spec.containers[1].bar']);
-    expect(strictDecodingError(unknown)).toBe('strict decoding error: unknown field "metadata.nope", unknown field "spec.foo", unknown field "spec.template.spec.containers[1].bar"');
+    expect(strictDecodingError(unknown)).toBe(
+      'strict decoding error: unknown field "metadata.nope", unknown field "spec.foo", unknown field "spec.template.spec.containers[1].bar"',
+    );
     expect(o.spec.foo).toBe(1);
   });
 
   it('keeps map values, IntOrString, quantities and objects of any shape', () => {
-    const o = obj({
-      replicas: 1,
-      selector: { matchLabels: { anything: 'goes' } },
-      strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
-      template: { spec: { containers: [{ name: 'c', resources: { limits: { cpu: 1, 'example.com/gpu': '2' } } }] } },
-    }, { annotations: { x: 'y' }, managedFields: [{ manager: 'm', fieldsV1: { 'f:spec': {} } }] });
+    const o = obj(
+      {
+        replicas: 1,
+        selector: { matchLabels: { anything: 'goes' } },
+        strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
+        template: { spec: { containers: [{ name: 'c', resources: { limits: { cpu: 1, 'example.com/gpu': '2' } } }] } },
+      },
+      { annotations: { x: 'y' }, managedFields: [{ manager: 'm', fieldsV1: { 'f:spec': {} } }] },
+    );
     expect(unknownFields(o, deployment, definitions)).toEqual([]);
   });
 
@@ -80,14 +98,24 @@ describe('unknownFields', () => {
           type: 'object',
           properties: {
             free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-            template: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object' } } },
+            template: {
+              type: 'object',
+              'x-kubernetes-embedded-resource': true,
+              properties: { spec: { type: 'object' } },
+            },
           },
         },
       },
     };
     const o = {
-      apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' },
-      spec: { free: { a: { b: 1 } }, template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bad: 1 }, spec: { any: 1 } }, other: 2 },
+      apiVersion: 'x/v1',
+      kind: 'X',
+      metadata: { name: 'x' },
+      spec: {
+        free: { a: { b: 1 } },
+        template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bad: 1 }, spec: { any: 1 } },
+        other: 2,
+      },
     } as unknown as KObject;
     expect(unknownFields(o, schema, definitions)).toEqual(['spec.template.metadata.bad', 'spec.other']);
   });
@@ -96,7 +124,16 @@ describe('unknownFields', () => {
 describe('compareKubeAwareVersions', () => {
   it('orders GA, then beta, then alpha, newest first, then anything else', () => {
     const versions = ['v1alpha1', 'v2beta1', 'foo', 'v1', 'v1beta2', 'v2', 'v1beta1', 'v11alpha2'];
-    expect(versions.sort(compareKubeAwareVersions)).toEqual(['v2', 'v1', 'v2beta1', 'v1beta2', 'v1beta1', 'v11alpha2', 'v1alpha1', 'foo']);
+    expect(versions.sort(compareKubeAwareVersions)).toEqual([
+      'v2',
+      'v1',
+      'v2beta1',
+      'v1beta2',
+      'v1beta1',
+      'v11alpha2',
+      'v1alpha1',
+      'foo',
+    ]);
   });
 });
 

@@ -24,13 +24,29 @@ const HAND_MADE: Record<string, object> = {
   'volumes of every common kind, init containers, probes, env': {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'web-0', namespace: 'shop', uid: '5e4a0c1e-0000-4000-8000-000000000001', resourceVersion: '42', generation: 3, creationTimestamp: T, labels: { app: 'web' } },
+    metadata: {
+      name: 'web-0',
+      namespace: 'shop',
+      uid: '5e4a0c1e-0000-4000-8000-000000000001',
+      resourceVersion: '42',
+      generation: 3,
+      creationTimestamp: T,
+      labels: { app: 'web' },
+    },
     spec: {
       volumes: [
         { name: 'scratch', emptyDir: {} },
         { name: 'ram', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
         { name: 'logs', hostPath: { path: '/var/log', type: 'DirectoryOrCreate' } },
-        { name: 'cfg', configMap: { name: 'web-config', items: [{ key: 'a.yaml', path: 'a.yaml', mode: 420 }], defaultMode: 292, optional: false } },
+        {
+          name: 'cfg',
+          configMap: {
+            name: 'web-config',
+            items: [{ key: 'a.yaml', path: 'a.yaml', mode: 420 }],
+            defaultMode: 292,
+            optional: false,
+          },
+        },
         { name: 'tls', secret: { secretName: 'web-tls', defaultMode: 256 } },
         { name: 'data', persistentVolumeClaim: { claimName: 'web-data', readOnly: true } },
         {
@@ -40,13 +56,29 @@ const HAND_MADE: Record<string, object> = {
             sources: [
               { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
               { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+              {
+                downwardAPI: {
+                  items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                },
+              },
             ],
           },
         },
-        { name: 'podinfo', downwardAPI: { items: [{ path: 'cpu', resourceFieldRef: { containerName: 'web', resource: 'limits.cpu', divisor: '1m' } }] } },
+        {
+          name: 'podinfo',
+          downwardAPI: {
+            items: [{ path: 'cpu', resourceFieldRef: { containerName: 'web', resource: 'limits.cpu', divisor: '1m' } }],
+          },
+        },
       ],
-      initContainers: [{ name: 'migrate', image: 'registry.example.com/web:2.1', command: ['/bin/migrate', '--up'], resources: { limits: { memory: '128Mi' } } }],
+      initContainers: [
+        {
+          name: 'migrate',
+          image: 'registry.example.com/web:2.1',
+          command: ['/bin/migrate', '--up'],
+          resources: { limits: { memory: '128Mi' } },
+        },
+      ],
       containers: [
         {
           name: 'web',
@@ -65,16 +97,43 @@ const HAND_MADE: Record<string, object> = {
             { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'web-secret', key: 'token' } } },
             { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'requests.memory', divisor: '1Mi' } } },
           ],
-          envFrom: [{ prefix: 'CFG_', configMapRef: { name: 'web-env' } }, { secretRef: { name: 'web-secret-env', optional: false } }],
-          resources: { requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' }, limits: { cpu: '1', memory: '512Mi' } },
+          envFrom: [
+            { prefix: 'CFG_', configMapRef: { name: 'web-env' } },
+            { secretRef: { name: 'web-secret-env', optional: false } },
+          ],
+          resources: {
+            requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
+            limits: { cpu: '1', memory: '512Mi' },
+          },
           volumeMounts: [
             { name: 'cfg', mountPath: '/etc/web', readOnly: true },
             { name: 'data', mountPath: '/data', subPath: 'web', mountPropagation: 'None' },
-            { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true, recursiveReadOnly: 'Disabled' },
+            {
+              name: 'kube-api-access',
+              mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+              readOnly: true,
+              recursiveReadOnly: 'Disabled',
+            },
           ],
-          livenessProbe: { httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP', httpHeaders: [{ name: 'X-Probe', value: 'live' }] }, initialDelaySeconds: 10, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+          livenessProbe: {
+            httpGet: {
+              path: '/healthz',
+              port: 8080,
+              scheme: 'HTTP',
+              httpHeaders: [{ name: 'X-Probe', value: 'live' }],
+            },
+            initialDelaySeconds: 10,
+            timeoutSeconds: 1,
+            periodSeconds: 10,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
           readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 5 },
-          startupProbe: { exec: { command: ['cat', '/tmp/started'] }, failureThreshold: 30, terminationGracePeriodSeconds: 15 },
+          startupProbe: {
+            exec: { command: ['cat', '/tmp/started'] },
+            failureThreshold: 30,
+            terminationGracePeriodSeconds: 15,
+          },
           lifecycle: { preStop: { sleep: { seconds: 5 } }, postStart: { exec: { command: ['/bin/warm'] } } },
           securityContext: {
             runAsUser: 1000,
@@ -92,7 +151,12 @@ const HAND_MADE: Record<string, object> = {
           stdin: false,
           tty: false,
         },
-        { name: 'grpc-sidecar', image: 'registry.example.com/sidecar:1', livenessProbe: { grpc: { port: 9000, service: '' } }, readinessProbe: { tcpSocket: { port: 9000 } } },
+        {
+          name: 'grpc-sidecar',
+          image: 'registry.example.com/sidecar:1',
+          livenessProbe: { grpc: { port: 9000, service: '' } },
+          readinessProbe: { tcpSocket: { port: 9000 } },
+        },
       ],
       restartPolicy: 'Always',
       terminationGracePeriodSeconds: 5_000_000_000,
@@ -103,7 +167,12 @@ const HAND_MADE: Record<string, object> = {
       serviceAccount: 'web',
       automountServiceAccountToken: false,
       nodeName: 'worker-blue-1',
-      securityContext: { fsGroup: 2000, supplementalGroups: [4000, 5000], sysctls: [{ name: 'net.core.somaxconn', value: '1024' }], fsGroupChangePolicy: 'OnRootMismatch' },
+      securityContext: {
+        fsGroup: 2000,
+        supplementalGroups: [4000, 5000],
+        sysctls: [{ name: 'net.core.somaxconn', value: '1024' }],
+        fsGroupChangePolicy: 'OnRootMismatch',
+      },
       imagePullSecrets: [{ name: 'registry' }],
       hostname: 'web-0',
       subdomain: 'web',
@@ -111,7 +180,11 @@ const HAND_MADE: Record<string, object> = {
       hostAliases: [{ ip: '10.0.0.5', hostnames: ['db.local', 'cache.local'] }],
       priorityClassName: 'high',
       priority: 1000,
-      dnsConfig: { nameservers: ['1.1.1.1'], searches: ['svc.cluster.local'], options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] },
+      dnsConfig: {
+        nameservers: ['1.1.1.1'],
+        searches: ['svc.cluster.local'],
+        options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }],
+      },
       readinessGates: [{ conditionType: 'example.com/ready' }],
       enableServiceLinks: true,
       preemptionPolicy: 'PreemptLowerPriority',
@@ -123,7 +196,14 @@ const HAND_MADE: Record<string, object> = {
       phase: 'Running',
       conditions: [
         { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: T },
-        { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: T, reason: 'ContainersNotReady', message: 'containers with unready status: [web]' },
+        {
+          type: 'Ready',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: T,
+          reason: 'ContainersNotReady',
+          message: 'containers with unready status: [web]',
+        },
       ],
       hostIP: '10.0.1.7',
       hostIPs: [{ ip: '10.0.1.7' }],
@@ -133,7 +213,15 @@ const HAND_MADE: Record<string, object> = {
       initContainerStatuses: [
         {
           name: 'migrate',
-          state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: T, finishedAt: '2025-03-04T05:06:09Z', containerID: 'containerd://abc' } },
+          state: {
+            terminated: {
+              exitCode: 0,
+              reason: 'Completed',
+              startedAt: T,
+              finishedAt: '2025-03-04T05:06:09Z',
+              containerID: 'containerd://abc',
+            },
+          },
           lastState: {},
           ready: true,
           restartCount: 0,
@@ -147,7 +235,16 @@ const HAND_MADE: Record<string, object> = {
         {
           name: 'web',
           state: { running: { startedAt: T } },
-          lastState: { terminated: { exitCode: 137, signal: 9, reason: 'OOMKilled', message: 'out of memory', startedAt: T, finishedAt: T } },
+          lastState: {
+            terminated: {
+              exitCode: 137,
+              signal: 9,
+              reason: 'OOMKilled',
+              message: 'out of memory',
+              startedAt: T,
+              finishedAt: T,
+            },
+          },
           ready: false,
           restartCount: 2,
           image: 'registry.example.com/web:2.1',
@@ -159,7 +256,16 @@ const HAND_MADE: Record<string, object> = {
           volumeMounts: [{ name: 'cfg', mountPath: '/etc/web', readOnly: true, recursiveReadOnly: 'Disabled' }],
           user: { linux: { uid: 1000, gid: 3000, supplementalGroups: [2000, 4000] } },
         },
-        { name: 'grpc-sidecar', state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } }, lastState: {}, ready: false, restartCount: 7, image: 'registry.example.com/sidecar:1', imageID: '', started: false },
+        {
+          name: 'grpc-sidecar',
+          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } },
+          lastState: {},
+          ready: false,
+          restartCount: 7,
+          image: 'registry.example.com/sidecar:1',
+          imageID: '',
+          started: false,
+        },
       ],
       qosClass: 'Burstable',
       observedGeneration: 3,
@@ -178,9 +284,24 @@ const HAND_MADE: Record<string, object> = {
       creationTimestamp: T,
       deletionTimestamp: '2025-03-04T05:10:00Z',
       deletionGracePeriodSeconds: 30,
-      labels: { app: 'agent', 'team.example.com/owner': 'équipe-réseau', 'región': 'sudamérica', 'emoji.example.com/mood': '🙂', 日本: '東京' },
+      labels: {
+        app: 'agent',
+        'team.example.com/owner': 'équipe-réseau',
+        región: 'sudamérica',
+        'emoji.example.com/mood': '🙂',
+        日本: '東京',
+      },
       annotations: { 'kubernetes.io/config.seen': T, note: 'line one\nline "two"\ttabbed', empty: '' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: '5e4a0c1e-0000-4000-8000-0000000000aa', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'DaemonSet',
+          name: 'agent',
+          uid: '5e4a0c1e-0000-4000-8000-0000000000aa',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
       finalizers: ['example.com/cleanup', 'foregroundDeletion'],
       managedFields: [
         {
@@ -189,9 +310,23 @@ const HAND_MADE: Record<string, object> = {
           apiVersion: 'v1',
           time: T,
           fieldsType: 'FieldsV1',
-          fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} }, 'f:ownerReferences': { 'k:{"uid":"5e4a0c1e-0000-4000-8000-0000000000aa"}': {} } }, 'f:spec': { 'f:tolerations': {} } },
+          fieldsV1: {
+            'f:metadata': {
+              'f:labels': { '.': {}, 'f:app': {} },
+              'f:ownerReferences': { 'k:{"uid":"5e4a0c1e-0000-4000-8000-0000000000aa"}': {} },
+            },
+            'f:spec': { 'f:tolerations': {} },
+          },
         },
-        { manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: T, fieldsType: 'FieldsV1', fieldsV1: {}, subresource: 'status' },
+        {
+          manager: 'kubelet',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: T,
+          fieldsType: 'FieldsV1',
+          fieldsV1: {},
+          subresource: 'status',
+        },
       ],
     },
     spec: {
@@ -206,22 +341,65 @@ const HAND_MADE: Record<string, object> = {
       affinity: {
         nodeAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: {
-            nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['worker-1'] }] }],
+            nodeSelectorTerms: [
+              {
+                matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }],
+                matchFields: [{ key: 'metadata.name', operator: 'In', values: ['worker-1'] }],
+              },
+            ],
           },
-          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['zone-c', 'zone-d'] }] } }],
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 10,
+              preference: { matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['zone-c', 'zone-d'] }] },
+            },
+          ],
         },
-        podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'topology.kubernetes.io/zone', namespaces: ['data'] } }] },
+        podAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 50,
+              podAffinityTerm: {
+                labelSelector: { matchLabels: { app: 'db' } },
+                topologyKey: 'topology.kubernetes.io/zone',
+                namespaces: ['data'],
+              },
+            },
+          ],
+        },
         podAntiAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: [
-            { labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['agent'] }, { key: 'canary', operator: 'DoesNotExist' }] }, topologyKey: 'kubernetes.io/hostname', namespaceSelector: {}, matchLabelKeys: ['pod-template-hash'] },
+            {
+              labelSelector: {
+                matchExpressions: [
+                  { key: 'app', operator: 'In', values: ['agent'] },
+                  { key: 'canary', operator: 'DoesNotExist' },
+                ],
+              },
+              topologyKey: 'kubernetes.io/hostname',
+              namespaceSelector: {},
+              matchLabelKeys: ['pod-template-hash'],
+            },
           ],
         },
       },
-      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'agent' } }, minDomains: 3, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore' }],
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'DoNotSchedule',
+          labelSelector: { matchLabels: { app: 'agent' } },
+          minDomains: 3,
+          nodeAffinityPolicy: 'Honor',
+          nodeTaintsPolicy: 'Ignore',
+        },
+      ],
       hostNetwork: true,
       hostPID: false,
       dnsPolicy: 'ClusterFirstWithHostNet',
-      ephemeralContainers: [{ name: 'debugger', image: 'busybox', command: ['sh'], stdin: true, tty: true, targetContainerName: 'agent' }],
+      ephemeralContainers: [
+        { name: 'debugger', image: 'busybox', command: ['sh'], stdin: true, tty: true, targetContainerName: 'agent' },
+      ],
       schedulingGates: [{ name: 'example.com/quota' }],
       resourceClaims: [{ name: 'gpu', resourceClaimTemplateName: 'gpu-template' }],
       resources: { limits: { cpu: '2' } },
@@ -232,13 +410,40 @@ const HAND_MADE: Record<string, object> = {
       message: 'The node was low on resource: memory.',
       nominatedNodeName: 'worker-2',
       qosClass: 'BestEffort',
-      conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: null, reason: 'SchedulingGated', observedGeneration: 1 }],
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: null,
+          reason: 'SchedulingGated',
+          observedGeneration: 1,
+        },
+      ],
     },
   },
 
   'a bare pod as a user applies it (no status, no timestamps)': {
     metadata: { name: 'bare', namespace: 'default' },
-    spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'v', csi: { driver: 'example.csi', volumeAttributes: { size: '1' } } }, { name: 'e', ephemeral: { volumeClaimTemplate: { metadata: { labels: { a: 'b' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: '' } } } }] },
+    spec: {
+      containers: [{ name: 'c', image: 'nginx' }],
+      volumes: [
+        { name: 'v', csi: { driver: 'example.csi', volumeAttributes: { size: '1' } } },
+        {
+          name: 'e',
+          ephemeral: {
+            volumeClaimTemplate: {
+              metadata: { labels: { a: 'b' } },
+              spec: {
+                accessModes: ['ReadWriteOnce'],
+                resources: { requests: { storage: '1Gi' } },
+                storageClassName: '',
+              },
+            },
+          },
+        },
+      ],
+    },
   },
 };
 
@@ -250,7 +455,10 @@ describe('pod protobuf round trip', () => {
   });
 
   it('writes empty lists and maps as nothing (read back as absent), and keeps empty messages', () => {
-    const pod = asJson(HAND_MADE[Object.keys(HAND_MADE)[0]!]) as KObject & { spec: Record<string, unknown>; metadata: Record<string, unknown> };
+    const pod = asJson(HAND_MADE[Object.keys(HAND_MADE)[0]!]) as KObject & {
+      spec: Record<string, unknown>;
+      metadata: Record<string, unknown>;
+    };
     pod.spec.tolerations = [];
     pod.spec.nodeSelector = {};
     pod.metadata.labels = {};

@@ -64,13 +64,16 @@ describe('varints', () => {
 });
 
 describe('strings', () => {
-  it.each(['', 'a', 'kube-system', 'café', '日本語', 'emoji 😀', 'x'.repeat(127), 'y'.repeat(128), 'é'.repeat(100)])('prefixes %j with its UTF-8 length', (s) => {
-    const b = written((w) => expect(w.string(s)).toBe(true));
-    const r = new ProtoReader(b);
-    expect(r.string()).toBe(s);
-    expect(r.done).toBe(true);
-    expect(Number(new ProtoReader(b).varint())).toBe(Buffer.byteLength(s));
-  });
+  it.each(['', 'a', 'kube-system', 'café', '日本語', 'emoji 😀', 'x'.repeat(127), 'y'.repeat(128), 'é'.repeat(100)])(
+    'prefixes %j with its UTF-8 length',
+    (s) => {
+      const b = written((w) => expect(w.string(s)).toBe(true));
+      const r = new ProtoReader(b);
+      expect(r.string()).toBe(s);
+      expect(r.done).toBe(true);
+      expect(Number(new ProtoReader(b).varint())).toBe(Buffer.byteLength(s));
+    },
+  );
 
   it('refuses a lone surrogate, which has no UTF-8 form', () => {
     const w = new ProtoWriter();
@@ -129,7 +132,15 @@ describe('nested messages', () => {
 
 describe('maps', () => {
   it('writes entries {1 key, 2 value} with keys in UTF-8 byte order', () => {
-    const labels = { b: '2', 'app.kubernetes.io/name': 'x', Z: 'upper', a: '1', ä: 'umlaut', '\uff5e': 'bmp', '😀': 'astral' };
+    const labels = {
+      b: '2',
+      'app.kubernetes.io/name': 'x',
+      Z: 'upper',
+      a: '1',
+      ä: 'umlaut',
+      '\uff5e': 'bmp',
+      '😀': 'astral',
+    };
     const w = new ProtoWriter();
     encodeMessage(w, { labels }, ObjectMeta);
     const keys: string[] = [];
@@ -166,7 +177,11 @@ describe('golden bytes (numbers from the upstream generated.proto, written by ha
   it('writes an int port as IntOrString {type 0, intVal, strVal ""} and a named one as {type 1, intVal 0, strVal}', () => {
     const pod = {
       metadata: { name: 'p' },
-      spec: { containers: [{ name: 'c', livenessProbe: { httpGet: { port: 8080 } }, readinessProbe: { tcpSocket: { port: 'http' } } }] },
+      spec: {
+        containers: [
+          { name: 'c', livenessProbe: { httpGet: { port: 8080 } }, readinessProbe: { tcpSocket: { port: 'http' } } },
+        ],
+      },
     } as unknown as KObject;
     const b = hex(encodePod(pod));
     // livenessProbe (10) → handler (1) → httpGet (2) → port (2) = {08 00 10 90 3f 1a 00}
@@ -198,7 +213,11 @@ describe('golden bytes (numbers from the upstream generated.proto, written by ha
 });
 
 describe('refusals', () => {
-  const base = () => ({ metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'i', tolerations: undefined }] } }) as unknown as KObject;
+  const base = () =>
+    ({
+      metadata: { name: 'p', namespace: 'ns' },
+      spec: { containers: [{ name: 'c', image: 'i', tolerations: undefined }] },
+    }) as unknown as KObject;
 
   function refusal(mutate: (p: KObject) => void): ProtobufEncodeError {
     const p = base();
@@ -229,15 +248,24 @@ describe('refusals', () => {
     expect(refusal((p) => (p.spec.priority = 1.5)).detail).toMatch(/int32/);
     expect(refusal((p) => (p.spec.priority = 2 ** 31)).detail).toMatch(/int32/);
     expect(refusal((p) => (p.spec.hostNetwork = 'true')).detail).toMatch(/boolean/);
-    expect(refusal((p) => (p.metadata.creationTimestamp = '2024-01-01T00:00:00.5Z')).field).toBe('metadata.creationTimestamp');
-    expect(refusal((p) => (p.metadata.creationTimestamp = '2024-13-01T00:00:00Z')).field).toBe('metadata.creationTimestamp');
-    expect(refusal((p) => (p.spec.containers[0].resources = { requests: { cpu: 1 } })).field).toBe('spec.containers[0].resources.requests');
+    expect(refusal((p) => (p.metadata.creationTimestamp = '2024-01-01T00:00:00.5Z')).field).toBe(
+      'metadata.creationTimestamp',
+    );
+    expect(refusal((p) => (p.metadata.creationTimestamp = '2024-13-01T00:00:00Z')).field).toBe(
+      'metadata.creationTimestamp',
+    );
+    expect(refusal((p) => (p.spec.containers[0].resources = { requests: { cpu: 1 } })).field).toBe(
+      'spec.containers[0].resources.requests',
+    );
     expect(refusal((p) => (p.spec.containers[0].name = 'x\udc00')).detail).toMatch(/surrogate/);
   });
 
   it('treats undefined properties as absent, as JSON does', () => {
     const p = base();
-    expect(decodeMessage(encodePod(p), Pod)).toEqual({ metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    expect(decodeMessage(encodePod(p), Pod)).toEqual({
+      metadata: { name: 'p', namespace: 'ns' },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    });
   });
 });
 

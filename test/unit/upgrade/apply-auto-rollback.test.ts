@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { applyExitCode } from '../../../src/cli/outcome.js';
 import { ApplyInputError } from '../../../src/upgrade/run/errors.js';
-import { applyWithAutoRollback, stoppedByFailedGate } from '../../../src/upgrade/auto-rollback/apply-with-auto-rollback.js';
+import {
+  applyWithAutoRollback,
+  stoppedByFailedGate,
+} from '../../../src/upgrade/auto-rollback/apply-with-auto-rollback.js';
 import type { RunSummary } from '../../../src/upgrade/run/events.js';
 
 const summary = (outcome: RunSummary['outcome'], step?: NonNullable<RunSummary['stoppedBy']>['step']): RunSummary => ({
@@ -45,7 +48,13 @@ describe('apply --auto-rollback', () => {
   it('an apply that cannot start is not rolled back: the error reaches the caller, only the apply was presented', async () => {
     const presented: string[] = [];
     const run = applyWithAutoRollback(
-      { planPath: '/nonexistent/plan.yaml', access: {}, generator: 'test', confirm: async () => true, autoRollback: true },
+      {
+        planPath: '/nonexistent/plan.yaml',
+        access: {},
+        generator: 'test',
+        confirm: async () => true,
+        autoRollback: true,
+      },
       (which, execute) => {
         presented.push(which);
         return execute(() => {});

@@ -14,7 +14,19 @@ function state(): RunState {
       title: 'control plane → v1.32.0',
       to: 'v1.32.0',
       status: 'done',
-      nodes: [{ node: 'cp-1', role: 'control-plane', to: 'v1.32.0', status: 'done', cordonedByUs: false, evictions: 2, blockedMs: 0, driverRuns: 1, durationMs: 1500 }],
+      nodes: [
+        {
+          node: 'cp-1',
+          role: 'control-plane',
+          to: 'v1.32.0',
+          status: 'done',
+          cordonedByUs: false,
+          evictions: 2,
+          blockedMs: 0,
+          driverRuns: 1,
+          durationMs: 1500,
+        },
+      ],
     },
     {
       id: 'workers/v1.32.0/pool=blue',
@@ -24,9 +36,39 @@ function state(): RunState {
       group: { selector: 'pool=blue', maxUnavailable: 1 },
       status: 'paused',
       nodes: [
-        { node: 'blue-1', role: 'worker', to: 'v1.32.0', status: 'skipped', cordonedByUs: false, evictions: 0, blockedMs: 0, driverRuns: 0, durationMs: 0 },
-        { node: 'blue-2', role: 'worker', to: 'v1.32.0', status: 'failed', step: 'drain', cordonedByUs: true, evictions: 5, blockedMs: 4000, driverRuns: 0, durationMs: 9000 },
-        { node: 'blue-3', role: 'worker', to: 'v1.32.0', status: 'pending', cordonedByUs: false, evictions: 0, blockedMs: 0, driverRuns: 0 },
+        {
+          node: 'blue-1',
+          role: 'worker',
+          to: 'v1.32.0',
+          status: 'skipped',
+          cordonedByUs: false,
+          evictions: 0,
+          blockedMs: 0,
+          driverRuns: 0,
+          durationMs: 0,
+        },
+        {
+          node: 'blue-2',
+          role: 'worker',
+          to: 'v1.32.0',
+          status: 'failed',
+          step: 'drain',
+          cordonedByUs: true,
+          evictions: 5,
+          blockedMs: 4000,
+          driverRuns: 0,
+          durationMs: 9000,
+        },
+        {
+          node: 'blue-3',
+          role: 'worker',
+          to: 'v1.32.0',
+          status: 'pending',
+          cordonedByUs: false,
+          evictions: 0,
+          blockedMs: 0,
+          driverRuns: 0,
+        },
       ],
     },
     { id: 'postflight', kind: 'postflight', title: 'postflight', status: 'pending', nodes: [] },
@@ -37,12 +79,40 @@ function state(): RunState {
 describe('summarize', () => {
   it('lists every node of every phase with its status and totals evictions and blocked time', () => {
     const s = summarize(state(), 'done', 12_345);
-    expect(s).toMatchObject({ runId: 'r-1', plan: 'sandbox-v1.31.4-to-v1.32.0', outcome: 'done', durationMs: 12_345, evictions: 7, blockedMs: 4000 });
+    expect(s).toMatchObject({
+      runId: 'r-1',
+      plan: 'sandbox-v1.31.4-to-v1.32.0',
+      outcome: 'done',
+      durationMs: 12_345,
+      evictions: 7,
+      blockedMs: 4000,
+    });
     expect(s.nodes).toEqual([
       { phase: 'control-plane/v1.32.0', node: 'cp-1', status: 'done', durationMs: 1500, evictions: 2, blockedMs: 0 },
-      { phase: 'workers/v1.32.0/pool=blue', node: 'blue-1', status: 'skipped', durationMs: 0, evictions: 0, blockedMs: 0 },
-      { phase: 'workers/v1.32.0/pool=blue', node: 'blue-2', status: 'failed', durationMs: 9000, evictions: 5, blockedMs: 4000 },
-      { phase: 'workers/v1.32.0/pool=blue', node: 'blue-3', status: 'pending', durationMs: 0, evictions: 0, blockedMs: 0 },
+      {
+        phase: 'workers/v1.32.0/pool=blue',
+        node: 'blue-1',
+        status: 'skipped',
+        durationMs: 0,
+        evictions: 0,
+        blockedMs: 0,
+      },
+      {
+        phase: 'workers/v1.32.0/pool=blue',
+        node: 'blue-2',
+        status: 'failed',
+        durationMs: 9000,
+        evictions: 5,
+        blockedMs: 4000,
+      },
+      {
+        phase: 'workers/v1.32.0/pool=blue',
+        node: 'blue-3',
+        status: 'pending',
+        durationMs: 0,
+        evictions: 0,
+        blockedMs: 0,
+      },
     ]);
     expect(s.stoppedBy).toBeUndefined();
   });
@@ -57,7 +127,13 @@ describe('summarize', () => {
       next: ['k8s-upgrade apply plans/p.yaml'],
     });
     expect(s.outcome).toBe('paused');
-    expect(s.stoppedBy).toEqual({ phase: 'workers/v1.32.0/pool=blue', node: 'blue-2', step: 'drain', message: 'drain of blue-2 did not finish', next: ['k8s-upgrade apply plans/p.yaml'] });
+    expect(s.stoppedBy).toEqual({
+      phase: 'workers/v1.32.0/pool=blue',
+      node: 'blue-2',
+      step: 'drain',
+      message: 'drain of blue-2 did not finish',
+      next: ['k8s-upgrade apply plans/p.yaml'],
+    });
   });
 
   it('leaves out what the stop does not name', () => {
@@ -68,8 +144,24 @@ describe('summarize', () => {
 
 describe('summarizeEarlyStop', () => {
   it('summarises a run that stopped before its journal: no nodes, the step and the advice', () => {
-    const s = summarizeEarlyStop('p', 'blocked', { outcome: 'blocked', step: 'preflight', message: 'blockers', next: ['fix'] });
-    expect(s).toEqual({ runId: '', plan: 'p', outcome: 'blocked', durationMs: 0, nodes: [], evictions: 0, blockedMs: 0, stoppedBy: { step: 'preflight', message: 'blockers', next: ['fix'] } });
-    expect(summarizeEarlyStop('p', 'locked', { outcome: 'locked', message: 'm', next: [] }, 'run-9').runId).toBe('run-9');
+    const s = summarizeEarlyStop('p', 'blocked', {
+      outcome: 'blocked',
+      step: 'preflight',
+      message: 'blockers',
+      next: ['fix'],
+    });
+    expect(s).toEqual({
+      runId: '',
+      plan: 'p',
+      outcome: 'blocked',
+      durationMs: 0,
+      nodes: [],
+      evictions: 0,
+      blockedMs: 0,
+      stoppedBy: { step: 'preflight', message: 'blockers', next: ['fix'] },
+    });
+    expect(summarizeEarlyStop('p', 'locked', { outcome: 'locked', message: 'm', next: [] }, 'run-9').runId).toBe(
+      'run-9',
+    );
   });
 });

@@ -8,11 +8,24 @@ import { disruptionSpreadOf } from '../../../src/upgrade/run/disruption-placemen
 import { runRolling } from '../../../src/upgrade/run/window.js';
 import type { PdbInfo, PodInfo } from '../../../src/cluster/index.js';
 
-const d = (pdbs: Record<string, number>, controllers: Record<string, number> = {}): NodeDisruption => ({ pdbs: new Map(Object.entries(pdbs)), controllers: new Map(Object.entries(controllers)) });
+const d = (pdbs: Record<string, number>, controllers: Record<string, number> = {}): NodeDisruption => ({
+  pdbs: new Map(Object.entries(pdbs)),
+  controllers: new Map(Object.entries(controllers)),
+});
 
 describe('DisruptionSpread', () => {
   it('keeps plan order while nothing is shared', () => {
-    const s = new DisruptionSpread(new Map([['a', d({ 'ns/p1': 1 })], ['b', d({ 'ns/p2': 1 })]]), new Map([['ns/p1', 1], ['ns/p2', 1]]), 8);
+    const s = new DisruptionSpread(
+      new Map([
+        ['a', d({ 'ns/p1': 1 })],
+        ['b', d({ 'ns/p2': 1 })],
+      ]),
+      new Map([
+        ['ns/p1', 1],
+        ['ns/p2', 1],
+      ]),
+      8,
+    );
     s.start('a');
     expect(s.pick(['b', 'c'])).toBe(0);
   });
@@ -23,7 +36,14 @@ describe('DisruptionSpread', () => {
       ['n2', d({ 'ns/web': 1 })],
       ['n3', d({ 'ns/db': 1 })],
     ]);
-    const s = new DisruptionSpread(nodes, new Map([['ns/web', 1], ['ns/db', 1]]), 8);
+    const s = new DisruptionSpread(
+      nodes,
+      new Map([
+        ['ns/web', 1],
+        ['ns/db', 1],
+      ]),
+      8,
+    );
     s.start('n1');
     expect(s.pick(['n2', 'n3'])).toBe(1); // n2 would wait for n1's web pod to be replaced
     s.finish('n1');
@@ -67,17 +87,40 @@ describe('DisruptionSpread, live budgets and a refreshed placement', () => {
       ['n2', d({ 'ns/db': 1 })],
     ]);
     const live = new Map([['ns/web', 0]]);
-    const s = new DisruptionSpread(nodes, new Map([['ns/web', 1], ['ns/db', 1]]), 8, (k) => live.get(k));
+    const s = new DisruptionSpread(
+      nodes,
+      new Map([
+        ['ns/web', 1],
+        ['ns/db', 1],
+      ]),
+      8,
+      (k) => live.get(k),
+    );
     expect(s.pick(['n1', 'n2'])).toBe(1);
     live.set('ns/web', 1);
     expect(s.pick(['n1', 'n2'])).toBe(0);
   });
 
   it('uses a refreshed placement for the next picks and releases what a node was counted for when it started', () => {
-    const s = new DisruptionSpread(new Map([['n1', d({ 'ns/web': 1 })], ['n2', d({})], ['n3', d({})]]), new Map([['ns/web', 1]]), 8);
+    const s = new DisruptionSpread(
+      new Map([
+        ['n1', d({ 'ns/web': 1 })],
+        ['n2', d({})],
+        ['n3', d({})],
+      ]),
+      new Map([['ns/web', 1]]),
+      8,
+    );
     s.start('n1');
     // Evicted web pods have landed on n2 meanwhile.
-    s.refresh(new Map([['n1', d({})], ['n2', d({ 'ns/web': 1 })], ['n3', d({})]]), new Map([['ns/web', 1]]));
+    s.refresh(
+      new Map([
+        ['n1', d({})],
+        ['n2', d({ 'ns/web': 1 })],
+        ['n3', d({})],
+      ]),
+      new Map([['ns/web', 1]]),
+    );
     expect(s.pick(['n2', 'n3'])).toBe(1); // n1 still counts its web pod until it finishes
     s.finish('n1');
     expect(s.pick(['n2', 'n3'])).toBe(0);
@@ -148,9 +191,19 @@ describe('disruptionSpreadOf', () => {
       pod('web-2', 'n2', { app: 'web' }),
       pod('web-3', 'n9', { app: 'web' }), // not in the phase
       pod('db-1', 'n3', { app: 'db' }),
-      pod('ds-1', 'n2', { app: 'web' }, { controller: { kind: 'DaemonSet', name: 'ds', uid: 'ds', apiVersion: 'apps/v1' } }),
+      pod(
+        'ds-1',
+        'n2',
+        { app: 'web' },
+        { controller: { kind: 'DaemonSet', name: 'ds', uid: 'ds', apiVersion: 'apps/v1' } },
+      ),
     ];
-    const s = disruptionSpreadOf(pods, [pdb('web', 'web'), pdb('db', 'db', { expectedPods: 1, desiredHealthy: 1 })], ['n1', 'n2', 'n3'], 2);
+    const s = disruptionSpreadOf(
+      pods,
+      [pdb('web', 'web'), pdb('db', 'db', { expectedPods: 1, desiredHealthy: 1 })],
+      ['n1', 'n2', 'n3'],
+      2,
+    );
     s.start('n1');
     expect(s.pick(['n2', 'n3'])).toBe(1); // web allows 1 and n1 holds it
     s.finish('n1');

@@ -18,13 +18,23 @@ vi.mock('../../../src/etcd/index.js', async (orig) => ({
 
 const snapshot = { path: '/backups/snap.db', revision: 42 } as SnapshotRecord;
 const node = (name: string, status: NodeRunState['status'] = 'pending'): NodeRunState => ({
-  node: name, role: 'control-plane', to: 'v1.31.4', status, cordonedByUs: false, evictions: 0, blockedMs: 0, driverRuns: 0,
+  node: name,
+  role: 'control-plane',
+  to: 'v1.31.4',
+  status,
+  cordonedByUs: false,
+  evictions: 0,
+  blockedMs: 0,
+  driverRuns: 0,
 });
 
 const setup = (opts: { prepare: boolean; failPrepareOn?: string; done?: string[] }) => {
   const log: string[] = [];
   const events: Record<string, unknown>[] = [];
-  const phase = { id: 'rollback/etcd-restore', nodes: ['cp-1', 'cp-2', 'cp-3'].map((n) => node(n, opts.done?.includes(n) ? 'done' : 'pending')) } as unknown as PhaseRunState;
+  const phase = {
+    id: 'rollback/etcd-restore',
+    nodes: ['cp-1', 'cp-2', 'cp-3'].map((n) => node(n, opts.done?.includes(n) ? 'done' : 'pending')),
+  } as unknown as PhaseRunState;
   const driver: NodeDriver = {
     type: 'kubeadm-ssh',
     upgrade: async () => ({ durationMs: 0, commands: [] }),
@@ -55,7 +65,10 @@ const setup = (opts: { prepare: boolean; failPrepareOn?: string; done?: string[]
     journal: { update: (f: () => void) => f(), commit: (f: () => void) => f() },
     emit: (e: Record<string, unknown>) => events.push(e),
   } as unknown as ApplyContext;
-  const hooks = { beforeRestore: async () => void log.push('beforeRestore'), afterRestore: async () => void log.push('afterRestore') };
+  const hooks = {
+    beforeRestore: async () => void log.push('beforeRestore'),
+    afterRestore: async () => void log.push('afterRestore'),
+  };
   return { log, events, phase, run: () => restoreEtcdPhase(ctx, phase, snapshot, hooks) };
 };
 
@@ -66,9 +79,12 @@ describe('etcd restore phase', () => {
     const journal = `  journal in-progress restore-etcd ${PREPARE_DETAIL}`;
     expect(log).toEqual([
       'beforeRestore',
-      'prepare cp-1 /backups/snap.db', journal,
-      'prepare cp-2 /backups/snap.db', journal,
-      'prepare cp-3 /backups/snap.db', journal,
+      'prepare cp-1 /backups/snap.db',
+      journal,
+      'prepare cp-2 /backups/snap.db',
+      journal,
+      'prepare cp-3 /backups/snap.db',
+      journal,
       'restore cp-1 /backups/snap.db cp-1,cp-2,cp-3',
       'restore cp-2 /backups/snap.db cp-1,cp-2,cp-3',
       'restore cp-3 /backups/snap.db cp-1,cp-2,cp-3',
@@ -101,7 +117,9 @@ describe('etcd restore phase', () => {
     const { log, events, phase, run } = setup({ prepare: true, failPrepareOn: 'cp-2' });
     const stop = await run();
     expect(stop).toMatchObject({ outcome: 'failed', node: 'cp-2', step: 'etcd-restore' });
-    expect(stop?.message).toBe('stopping etcd and the apiserver for the restore on cp-2 failed: crictl still lists etcd');
+    expect(stop?.message).toBe(
+      'stopping etcd and the apiserver for the restore on cp-2 failed: crictl still lists etcd',
+    );
     expect(log.some((l) => l.startsWith('restore '))).toBe(false);
     expect(log).not.toContain('afterRestore');
     expect(phase.nodes.map((n) => n.status)).toEqual(['in-progress', 'failed', 'pending']);
@@ -111,7 +129,11 @@ describe('etcd restore phase', () => {
   it('a driver without prepareEtcdRestore restores member by member', async () => {
     const { log, events, phase, run } = setup({ prepare: false });
     expect(await run()).toBeUndefined();
-    expect(log).toEqual(['beforeRestore', ...['cp-1', 'cp-2', 'cp-3'].map((n) => `restore ${n} /backups/snap.db cp-1,cp-2,cp-3`), 'afterRestore']);
+    expect(log).toEqual([
+      'beforeRestore',
+      ...['cp-1', 'cp-2', 'cp-3'].map((n) => `restore ${n} /backups/snap.db cp-1,cp-2,cp-3`),
+      'afterRestore',
+    ]);
     expect(events.some((e) => e.detail === PREPARE_DETAIL)).toBe(false);
     expect(phase.nodes.every((n) => n.driverRuns === 1 && n.detail === undefined)).toBe(true);
   });

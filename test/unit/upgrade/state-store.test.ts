@@ -58,13 +58,21 @@ describe('writeStateFile / readStateFile', () => {
   it.each([
     ['truncated JSON', '{"apiVersion":"k8s-upgrade/v1","kind":', /not valid JSON/],
     ['an array', '[]', /not a JSON object/],
-    ['another apiVersion', JSON.stringify(sampleState({ apiVersion: 'v2' as never })), /apiVersion is "v2", expected k8s-upgrade\/v1/],
+    [
+      'another apiVersion',
+      JSON.stringify(sampleState({ apiVersion: 'v2' as never })),
+      /apiVersion is "v2", expected k8s-upgrade\/v1/,
+    ],
     ['another kind', JSON.stringify(sampleState({ kind: 'Plan' as never })), /kind is "Plan"/],
     ['no runId', JSON.stringify({ ...sampleState(), runId: undefined }), /runId is missing/],
     ['a bad status', JSON.stringify(sampleState({ status: 'weird' as never })), /status "weird"/],
     ['no plan', JSON.stringify({ ...sampleState(), plan: undefined }), /plan is missing/],
     ['phases not a list', JSON.stringify({ ...sampleState(), phases: {} }), /phases is not a list/],
-    ['a node without a name', JSON.stringify(sampleState({ phases: [{ ...sampleState().phases[0], nodes: [{ status: 'done' } as never] }] })), /phases\[0\]\.nodes\[0\]/],
+    [
+      'a node without a name',
+      JSON.stringify(sampleState({ phases: [{ ...sampleState().phases[0], nodes: [{ status: 'done' } as never] }] })),
+      /phases\[0\]\.nodes\[0\]/,
+    ],
   ])('rejects %s with a StateFileError that names the file', (_what, text, message) => {
     const path = join(dir, 'bad.state.json');
     writeFileSync(path, text);

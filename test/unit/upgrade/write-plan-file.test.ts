@@ -3,7 +3,16 @@
  * YAML, an existing file replaced atomically (a new inode renamed over it, no temp file left behind), the folder
  * created when missing; a failed write replaces nothing and says what to do.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tmpdir } from 'node:os';
@@ -79,7 +88,9 @@ describe('durableWriteSync (shared with the state file writer)', () => {
     const tmp = join(dir, '.f.tmp');
     writeFileSync(file, 'target');
     writeFileSync(tmp, 'someone else');
-    expect(() => durableWriteSync(fs, path, file, tmp, 'new', 0o600)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(() => durableWriteSync(fs, path, file, tmp, 'new', 0o600)).toThrow(
+      expect.objectContaining({ code: 'EEXIST' }),
+    );
     expect(readFileSync(file, 'utf8')).toBe('target');
   });
 

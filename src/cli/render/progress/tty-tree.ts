@@ -176,9 +176,11 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
           // Let listr2 record the nodes' final states before the phase's own.
           await new Promise((r) => setImmediate(r));
           const done = p.nodes.filter((n) => n.end.value?.kind === 'done').length;
-          if (end.kind === 'done') w.title = `${p.title}  ${s.dim(p.nodes.length > 0 ? `${done}/${p.nodes.length} nodes` : 'done')}`;
+          if (end.kind === 'done')
+            w.title = `${p.title}  ${s.dim(p.nodes.length > 0 ? `${done}/${p.nodes.length} nodes` : 'done')}`;
           else if (end.kind === 'skip') w.skip(`${p.title}  ${s.dim(end.reason ?? 'skipped')}`);
-          else if (end.kind === 'paused') w.skip(`${p.title}  ${s.yellow(`paused${end.reason ? `: ${end.reason}` : ''}`)}`);
+          else if (end.kind === 'paused')
+            w.skip(`${p.title}  ${s.yellow(`paused${end.reason ? `: ${end.reason}` : ''}`)}`);
           else {
             w.title = `${p.title}  ${s.red(`failed${end.reason ? `: ${end.reason}` : ''}`)}`;
             throw new Error(w.title);
@@ -205,7 +207,14 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
     for (const ph of e.phases) {
       const slot: PhaseSlot = { id: ph.id, title: ph.title, nodes: [], start: deferred(), end: deferred() };
       for (const node of ph.nodes) {
-        const n: NodeSlot = { phase: ph.id, node, start: deferred(), end: deferred(), settledInTree: deferred(), evicted: 0 };
+        const n: NodeSlot = {
+          phase: ph.id,
+          node,
+          start: deferred(),
+          end: deferred(),
+          settledInTree: deferred(),
+          evicted: 0,
+        };
         slot.nodes.push(n);
         nodeSlots.set(slotKey(ph.id, node), n);
       }
@@ -224,7 +233,11 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
 
   /** Ends a node that got no end event: never started (skipped), or interrupted midway (shown as failed). */
   const stopNode = (n: NodeSlot, why: string) => {
-    if (n.start.value?.kind === 'start') n.end.settle({ kind: 'fail', text: `${n.node}  interrupted${n.step ? ` at ${n.step}` : ''}: ${why.replace(/^not reached: /, '')}` });
+    if (n.start.value?.kind === 'start')
+      n.end.settle({
+        kind: 'fail',
+        text: `${n.node}  interrupted${n.step ? ` at ${n.step}` : ''}: ${why.replace(/^not reached: /, '')}`,
+      });
     n.start.settle({ kind: 'skip', reason: why });
     n.end.settle({ kind: 'skip', text: `${n.node}  ${s.dim(why)}` });
   };
@@ -239,7 +252,13 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
       if (!reached) p.end.settle({ kind: 'skip', reason: why });
       else {
         const reason = outcome ? undefined : 'run stopped';
-        p.end.settle(outcome === 'failed' ? { kind: 'failed', reason } : outcome === 'done' ? { kind: 'done' } : { kind: 'paused', reason });
+        p.end.settle(
+          outcome === 'failed'
+            ? { kind: 'failed', reason }
+            : outcome === 'done'
+              ? { kind: 'done' }
+              : { kind: 'paused', reason },
+        );
       }
     }
   };
@@ -285,7 +304,11 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
         if (!p) return;
         reach(e.phase);
         p.start.settle({ kind: 'start' });
-        for (const n of p.nodes) stopNode(n, e.status === 'done' || e.status === 'skipped' ? 'nothing to do' : `not reached: phase ${e.status}`);
+        for (const n of p.nodes)
+          stopNode(
+            n,
+            e.status === 'done' || e.status === 'skipped' ? 'nothing to do' : `not reached: phase ${e.status}`,
+          );
         p.end.settle({ kind: e.status === 'skipped' ? 'skip' : e.status });
         return;
       }
@@ -314,9 +337,15 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
           n.end.settle({ kind: 'skip', text: `${n.node}  ${s.dim(`skipped${e.detail ? `: ${e.detail}` : ''}`)}` });
           return;
         }
-        const extra = [e.evictions > 0 ? plural(e.evictions, 'eviction') : undefined, e.blockedMs > 0 ? `blocked ${formatDuration(e.blockedMs)}` : undefined].filter(Boolean);
+        const extra = [
+          e.evictions > 0 ? plural(e.evictions, 'eviction') : undefined,
+          e.blockedMs > 0 ? `blocked ${formatDuration(e.blockedMs)}` : undefined,
+        ].filter(Boolean);
         n.start.settle({ kind: 'start' });
-        n.end.settle({ kind: 'done', text: `${n.node}  ${s.dim(['done', formatDuration(e.durationMs), ...extra].join(' · '))}` });
+        n.end.settle({
+          kind: 'done',
+          text: `${n.node}  ${s.dim(['done', formatDuration(e.durationMs), ...extra].join(' · '))}`,
+        });
         return;
       }
       case 'node-failed': {
@@ -355,7 +384,10 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
         return;
       case 'run-finished':
         summary = e.summary;
-        settleAll(e.summary.outcome === 'done' ? 'not needed' : `not reached: run ${e.summary.outcome}`, e.summary.outcome);
+        settleAll(
+          e.summary.outcome === 'done' ? 'not needed' : `not reached: run ${e.summary.outcome}`,
+          e.summary.outcome,
+        );
         return;
     }
   };
@@ -378,7 +410,11 @@ const identity = (m?: string): string => m ?? '';
 
 const rendererOptions = (out: NodeJS.WritableStream, color: boolean): ListrDefaultRendererOptions => {
   const stream = out as NodeJS.WriteStream;
-  const logger = new ListrLogger<ListrDefaultRendererLogLevels>({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(stream, stream, { leaveEmptyLine: false }) });
+  const logger = new ListrLogger<ListrDefaultRendererLogLevels>({
+    useIcons: true,
+    toStderr: [],
+    processOutput: new ProcessOutput(stream, stream, { leaveEmptyLine: false }),
+  });
   const noColor = Object.fromEntries(Object.values(ListrDefaultRendererLogLevels).map((l) => [l, identity]));
   return {
     logger,

@@ -21,7 +21,9 @@ export default class SandboxFaultInject extends BaseCommand {
     '<%= config.bin %> sandbox fault inject api-errors --rate 0.2 --kubeconfig .sandbox/kubeconfig',
   ];
 
-  static override args = { type: Args.string({ description: 'Fault type.', required: true, options: [...FAULT_TYPES] }) };
+  static override args = {
+    type: Args.string({ description: 'Fault type.', required: true, options: [...FAULT_TYPES] }),
+  };
 
   static override flags = {
     ...sandboxAccessFlags,
@@ -32,7 +34,10 @@ export default class SandboxFaultInject extends BaseCommand {
     code: Flags.integer({ description: 'api-errors: HTTP status (500, 502, 503, 504).' }),
     'path-prefix': Flags.string({ description: 'Only requests whose path starts with this.' }),
     count: Flags.integer({ description: 'stall-requests: number of requests.', min: 1 }),
-    'stall-ms': Flags.integer({ description: 'stall-requests: real milliseconds to hang (default: until cleared).', min: 1 }),
+    'stall-ms': Flags.integer({
+      description: 'stall-requests: real milliseconds to hang (default: until cleared).',
+      min: 1,
+    }),
   };
 
   async run(): Promise<void> {
@@ -52,7 +57,8 @@ export default class SandboxFaultInject extends BaseCommand {
       const f = await SandboxAdminClient.fromKubeconfig(flags.kubeconfig, flags.context).addFault(spec);
       this.log(`fault ${f.id} injected: ${f.type}${f.node ? ` on ${f.node}` : ''}`);
     } catch (e) {
-      if (e instanceof AdminError) throw new CliError(e.message, e.status === 400 ? EXIT.INVALID_INPUT : EXIT.FAILED, { cause: e });
+      if (e instanceof AdminError)
+        throw new CliError(e.message, e.status === 400 ? EXIT.INVALID_INPUT : EXIT.FAILED, { cause: e });
       throw e;
     }
   }

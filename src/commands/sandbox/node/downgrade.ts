@@ -6,7 +6,8 @@ import { EXIT, exitCodeHelp } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError } from '../../../sandbox/index.js';
 
 export default class SandboxNodeDowngrade extends BaseCommand {
-  static override summary = 'Downgrade one sandbox node to an older version (the node side of a rollback through the exec driver).';
+  static override summary =
+    'Downgrade one sandbox node to an older version (the node side of a rollback through the exec driver).';
 
   static override description = `The inverse of \`sandbox node upgrade\`: on a control-plane node the static pods (etcd, kube-apiserver,
 kube-controller-manager, kube-scheduler) are replaced by VERSION one by one, each briefly not Ready; on every node
@@ -16,7 +17,9 @@ per machine (DOWNGRADES in \`sandbox machines\`). Restoring the cluster's data i
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
 
-  static override examples = ['<%= config.bin %> sandbox node downgrade --kubeconfig .sandbox/kubeconfig blue-1 v1.31.4'];
+  static override examples = [
+    '<%= config.bin %> sandbox node downgrade --kubeconfig .sandbox/kubeconfig blue-1 v1.31.4',
+  ];
 
   static override args = {
     node: Args.string({ description: 'Node name.', required: true }),

@@ -7,7 +7,8 @@ import { EXIT, exitCodeHelp } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError } from '../../../sandbox/index.js';
 
 export default class SandboxNodeRestoreEtcd extends BaseCommand {
-  static override summary = "Restore the sandbox's etcd from a snapshot, as the node side of a control-plane node (needs `sandbox up --etcd`).";
+  static override summary =
+    "Restore the sandbox's etcd from a snapshot, as the node side of a control-plane node (needs `sandbox up --etcd`).";
 
   static override description = `What an operator does on a kubeadm control plane: stop the kube-apiserver (the API answers 503 meanwhile and
 every watch ends), stop etcd, \`etcdctl snapshot restore SNAPSHOT\` into a new data dir, start etcd there, and start
@@ -22,7 +23,9 @@ snapshot.
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
 
-  static override examples = ['<%= config.bin %> sandbox node restore-etcd --kubeconfig .sandbox/kubeconfig cp-1 /backups/etcd-before-upgrade.db'];
+  static override examples = [
+    '<%= config.bin %> sandbox node restore-etcd --kubeconfig .sandbox/kubeconfig cp-1 /backups/etcd-before-upgrade.db',
+  ];
 
   static override args = {
     node: Args.string({ description: 'Control-plane node name.', required: true }),

@@ -6,7 +6,8 @@ import { EXIT, exitCodeHelp } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError } from '../../../sandbox/index.js';
 
 export default class SandboxNodeUpgrade extends BaseCommand {
-  static override summary = 'Upgrade one sandbox node the way kubeadm and a kubelet restart would (the node side of the exec driver).';
+  static override summary =
+    'Upgrade one sandbox node the way kubeadm and a kubelet restart would (the node side of the exec driver).';
 
   static override description = `On a control-plane node the static pods (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) are
 replaced one by one, each briefly not Ready; on every node the kubelet then restarts (NotReady for a while) and

@@ -50,7 +50,12 @@ export function encodeMessage(w: ProtoWriter, obj: unknown, schema: MessageSchem
  * Encodes a top-level object: like encodeMessage, but its `apiVersion`/`kind` (which the protobuf form keeps
  * in the envelope, not in the message) are accepted when they have the given values.
  */
-export function encodeRoot(w: ProtoWriter, obj: unknown, schema: MessageSchema, typeMeta: Readonly<Record<string, string>>): void {
+export function encodeRoot(
+  w: ProtoWriter,
+  obj: unknown,
+  schema: MessageSchema,
+  typeMeta: Readonly<Record<string, string>>,
+): void {
   const o = asObject(obj, schema);
   let consumed = 0;
   for (const [k, want] of Object.entries(typeMeta)) {
@@ -67,7 +72,8 @@ export function encodeRoot(w: ProtoWriter, obj: unknown, schema: MessageSchema, 
 }
 
 function asObject(v: unknown, schema: MessageSchema): Json {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid(`expected an object (${schema.name}), got ${describe(v)}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw invalid(`expected an object (${schema.name}), got ${describe(v)}`);
   return v as Json;
 }
 
@@ -154,12 +160,14 @@ function encodeValue(w: ProtoWriter, f: CompiledField, v: unknown): void {
       w.byte(v ? 1 : 0);
       return;
     case 'int32':
-      if (!Number.isInteger(v) || (v as number) < INT32_MIN || (v as number) > INT32_MAX) throw invalid(`expected an int32, got ${describe(v)}`);
+      if (!Number.isInteger(v) || (v as number) < INT32_MIN || (v as number) > INT32_MAX)
+        throw invalid(`expected an int32, got ${describe(v)}`);
       w.key(f.tag);
       w.svarint(v as number);
       return;
     case 'int64':
-      if (!Number.isInteger(v) || Math.abs(v as number) >= INT64_LIMIT) throw invalid(`expected an int64, got ${describe(v)}`);
+      if (!Number.isInteger(v) || Math.abs(v as number) >= INT64_LIMIT)
+        throw invalid(`expected an int64, got ${describe(v)}`);
       w.key(f.tag);
       w.svarint(v as number);
       return;
@@ -200,7 +208,8 @@ function writeQuantity(w: ProtoWriter, s: string): void {
 function writeIntOrString(w: ProtoWriter, v: unknown): void {
   const start = w.begin();
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw invalid(`expected an int32 or a string, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX)
+      throw invalid(`expected an int32 or a string, got ${describe(v)}`);
     w.byte(0x08);
     w.byte(0);
     w.byte(0x10);
@@ -245,7 +254,8 @@ function writeTime(w: ProtoWriter, v: unknown): void {
   const start = w.begin();
   if (v !== null) {
     const seconds = typeof v === 'string' ? parseTimeSeconds(v) : undefined;
-    if (seconds === undefined) throw invalid(`expected an RFC 3339 time in whole seconds (or null), got ${describe(v)}`);
+    if (seconds === undefined)
+      throw invalid(`expected an RFC 3339 time in whole seconds (or null), got ${describe(v)}`);
     w.byte(0x08);
     w.svarint(seconds);
     w.byte(0x10);
@@ -257,7 +267,8 @@ function writeTime(w: ProtoWriter, v: unknown): void {
 /** Sorts map keys by their UTF-8 bytes (UTF-16 order differs only around surrogates). */
 function sortKeys(keys: string[]): void {
   keys.sort();
-  if (keys.some((k) => /[\uD800-\uFFFF]/.test(k))) keys.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  if (keys.some((k) => /[\uD800-\uFFFF]/.test(k)))
+    keys.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 }
 
 function countKeys(o: Json): number {

@@ -17,7 +17,12 @@ const TYPE_META_API_VERSION = 1;
 const TYPE_META_KIND = 2;
 
 /** What follows the raw bytes: contentEncoding "" and contentType "" (the gogo marshaller always writes both). */
-export const ENVELOPE_TAIL = Buffer.from([(UNKNOWN_CONTENT_ENCODING << 3) | WIRE_LEN, 0, (UNKNOWN_CONTENT_TYPE << 3) | WIRE_LEN, 0]);
+export const ENVELOPE_TAIL = Buffer.from([
+  (UNKNOWN_CONTENT_ENCODING << 3) | WIRE_LEN,
+  0,
+  (UNKNOWN_CONTENT_TYPE << 3) | WIRE_LEN,
+  0,
+]);
 
 /** The bytes before the raw object: magic, Unknown.typeMeta, then Unknown.raw's tag and length. */
 export function envelopeHead(apiVersion: string, kind: string, rawLength: number): Buffer {

@@ -4,7 +4,16 @@
  * Field numbers transcribed from the upstream file; the JSON names are the Go structs' json tags.
  */
 import { message } from './schema.js';
-import { AppArmorProfile, Container, EphemeralContainer, LocalObjectReference, ResourceRequirements, SELinuxOptions, SeccompProfile, WindowsSecurityContextOptions } from './container-schema.js';
+import {
+  AppArmorProfile,
+  Container,
+  EphemeralContainer,
+  LocalObjectReference,
+  ResourceRequirements,
+  SELinuxOptions,
+  SeccompProfile,
+  WindowsSecurityContextOptions,
+} from './container-schema.js';
 import { Affinity, Toleration, TopologySpreadConstraint } from './scheduling-schema.js';
 import { Volume } from './volume-schema.js';
 

@@ -13,9 +13,18 @@ import { chunkPool } from '../chunk-pool.js';
 
 const ITEMS_PER_WRITE = 256;
 
-export function sendProtobufObject(res: ServerResponse, code: number, apiVersion: string, kind: string, bytes: Buffer): void {
+export function sendProtobufObject(
+  res: ServerResponse,
+  code: number,
+  apiVersion: string,
+  kind: string,
+  bytes: Buffer,
+): void {
   const head = envelopeHead(apiVersion, kind, bytes.length);
-  res.writeHead(code, { 'Content-Type': PROTOBUF_CONTENT_TYPE, 'Content-Length': head.length + bytes.length + ENVELOPE_TAIL.length });
+  res.writeHead(code, {
+    'Content-Type': PROTOBUF_CONTENT_TYPE,
+    'Content-Length': head.length + bytes.length + ENVELOPE_TAIL.length,
+  });
   res.end(Buffer.concat([head, bytes, ENVELOPE_TAIL]));
 }
 
@@ -23,7 +32,13 @@ export function sendProtobufObject(res: ServerResponse, code: number, apiVersion
  * Streams `<Kind>List {1 metadata: ListMeta, 2 items}` (numbers taken from `listSchema`) in its envelope.
  * `meta` is the list's metadata as JSON (resourceVersion, continue, remainingItemCount).
  */
-export function streamProtobufList(res: ServerResponse, apiVersion: string, listSchema: MessageSchema, meta: Record<string, unknown>, items: Buffer[]): void {
+export function streamProtobufList(
+  res: ServerResponse,
+  apiVersion: string,
+  listSchema: MessageSchema,
+  meta: Record<string, unknown>,
+  items: Buffer[],
+): void {
   const metaTag = tagOf(listSchema, 'metadata');
   const itemTag = tagOf(listSchema, 'items');
   const w = new ProtoWriter(256);
@@ -36,7 +51,10 @@ export function streamProtobufList(res: ServerResponse, apiVersion: string, list
   let rawLength = metaField.length;
   for (const b of items) rawLength += itemTagSize + varintSize(b.length) + b.length;
   const head = Buffer.concat([envelopeHead(apiVersion, listSchema.name, rawLength), metaField]);
-  res.writeHead(200, { 'Content-Type': PROTOBUF_CONTENT_TYPE, 'Content-Length': head.length - metaField.length + rawLength + ENVELOPE_TAIL.length });
+  res.writeHead(200, {
+    'Content-Type': PROTOBUF_CONTENT_TYPE,
+    'Content-Length': head.length - metaField.length + rawLength + ENVELOPE_TAIL.length,
+  });
   let i = 0;
   const pump = () => {
     while (i < items.length) {

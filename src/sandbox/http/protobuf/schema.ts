@@ -78,6 +78,8 @@ function compile(specs: Readonly<Record<string, FieldSpec>>): CompiledField[] {
     return { name, no, kind, mode: mode ?? 'single', message, tag: no * 8 + (varint ? WIRE_VARINT : WIRE_LEN) };
   });
   out.sort((a, b) => a.no - b.no);
-  for (let i = 1; i < out.length; i++) if (out[i].no === out[i - 1].no) throw new Error(`duplicate field number ${out[i].no} (${out[i - 1].name}, ${out[i].name})`);
+  for (let i = 1; i < out.length; i++)
+    if (out[i].no === out[i - 1].no)
+      throw new Error(`duplicate field number ${out[i].no} (${out[i - 1].name}, ${out[i].name})`);
   return out;
 }

@@ -15,7 +15,12 @@ export class ProtobufStats {
   }
 
   snapshot(): { responses: number; fallbacks: number; refusals: number; lastFailure?: string } {
-    return { responses: this.responses, fallbacks: this.fallbacks, refusals: this.refusals, ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}) };
+    return {
+      responses: this.responses,
+      fallbacks: this.fallbacks,
+      refusals: this.refusals,
+      ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
+    };
   }
 
   /** Prometheus text lines. */

@@ -16,19 +16,30 @@ afterEach(() => {
 
 const app = { image: 'registry.example.com/web:1', cpu: '100m', memory: '64Mi' };
 const budget = (c: SandboxCluster, name: string) => c.store.get('policy/poddisruptionbudgets', 'default', name)!;
-const allowedCond = (c: SandboxCluster, name: string) => budget(c, name).status?.conditions?.find((x: { type: string }) => x.type === 'DisruptionAllowed');
-const readyCount = (c: SandboxCluster, label: string) => c.store.list('pods', 'default').filter((p) => p.metadata.labels?.app === label && ready(p)).length;
+const allowedCond = (c: SandboxCluster, name: string) =>
+  budget(c, name).status?.conditions?.find((x: { type: string }) => x.type === 'DisruptionAllowed');
+const readyCount = (c: SandboxCluster, label: string) =>
+  c.store.list('pods', 'default').filter((p) => p.metadata.labels?.app === label && ready(p)).length;
 
-function withApp(c: SandboxCluster, name: string, replicas: number, b: { minAvailable: number | string } | { maxUnavailable: number | string }): void {
+function withApp(
+  c: SandboxCluster,
+  name: string,
+  replicas: number,
+  b: { minAvailable: number | string } | { maxUnavailable: number | string },
+): void {
   c.store.create('apps/deployments', deployment('default', name, replicas, app));
   c.store.create('policy/poddisruptionbudgets', pdb('default', name, { app: name }, b));
 }
 
 async function settled(c: SandboxCluster, name: string, healthy: number): Promise<Record<string, unknown>> {
-  return waitFor(() => {
-    const s = budget(c, name).status;
-    return s?.currentHealthy === healthy && readyCount(c, name) === healthy && s;
-  }, 10_000, `${name} settled at ${healthy} healthy`);
+  return waitFor(
+    () => {
+      const s = budget(c, name).status;
+      return s?.currentHealthy === healthy && readyCount(c, name) === healthy && s;
+    },
+    10_000,
+    `${name} settled at ${healthy} healthy`,
+  );
 }
 
 describe('disruption controller', () => {
@@ -82,12 +93,20 @@ describe('disruption controller', () => {
     await waitFor(() => budget(c, 'web').status.currentHealthy === 1, 5_000, 'disrupted pods not healthy');
     expect(budget(c, 'web').status.disruptionsAllowed).toBe(0);
     deletePodGracefully(c, p1);
-    await waitFor(() => !(p1.metadata.name in (budget(c, 'web').status.disruptedPods ?? {})), 5_000, 'entry dropped once the pod terminates');
+    await waitFor(
+      () => !(p1.metadata.name in (budget(c, 'web').status.disruptedPods ?? {})),
+      5_000,
+      'entry dropped once the pod terminates',
+    );
     // p2's entry expires after 2 simulated minutes (2.4 s at this time scale) and p2 counts again.
-    const s = await waitFor(() => {
-      const st = budget(c, 'web').status;
-      return !st.disruptedPods && st.currentHealthy === 3 && st;
-    }, 10_000, 'stale entry dropped');
+    const s = await waitFor(
+      () => {
+        const st = budget(c, 'web').status;
+        return !st.disruptedPods && st.currentHealthy === 3 && st;
+      },
+      10_000,
+      'stale entry dropped',
+    );
     expect(s).toMatchObject({ expectedPods: 3, desiredHealthy: 2, disruptionsAllowed: 1 });
   });
 
@@ -133,7 +152,11 @@ describe('disruption controller', () => {
       d.metadata.labels = { ...d.metadata.labels, app: 'quarantined' };
     });
     // The web budget no longer counts the relabelled pod (only the new labels' budgets would be marked otherwise).
-    await waitFor(() => budget(c, 'web').status?.currentHealthy === readyCount(c, 'web'), 10_000, 'web budget to count only the pods it still selects');
+    await waitFor(
+      () => budget(c, 'web').status?.currentHealthy === readyCount(c, 'web'),
+      10_000,
+      'web budget to count only the pods it still selects',
+    );
     expect(readyCount(c, 'web')).toBeLessThan(3);
     expect(budget(c, 'api').metadata.resourceVersion).toBe(apiVersion);
   });

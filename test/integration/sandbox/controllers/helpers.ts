@@ -10,7 +10,11 @@ import type { KObject } from '../../../../src/sandbox/store/types.js';
 export const SCALE = 0.02;
 
 /** Polls `cond` every 10 ms until it returns a truthy value; fails with `what` after `timeoutMs` real ms. */
-export async function waitFor<T>(cond: () => T | undefined | null | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  cond: () => T | undefined | null | false,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = cond();
@@ -40,7 +44,9 @@ export function startCluster(opts: Partial<SandboxOptions> = {}): TestCluster {
   });
   buildCluster(cluster);
   const errors: string[] = [];
-  const controllers = startControllers(cluster, { onError: (c, k, e) => errors.push(`${c} ${k}: ${e instanceof Error ? e.stack : String(e)}`) });
+  const controllers = startControllers(cluster, {
+    onError: (c, k, e) => errors.push(`${c} ${k}: ${e instanceof Error ? e.stack : String(e)}`),
+  });
   return {
     cluster,
     controllers,
@@ -53,7 +59,8 @@ export function startCluster(opts: Partial<SandboxOptions> = {}): TestCluster {
 }
 
 export const pods = (c: SandboxCluster, ns?: string): KObject[] => c.store.list('pods', ns);
-export const ready = (p: KObject): boolean => (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+export const ready = (p: KObject): boolean =>
+  (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
 export const owned = (c: SandboxCluster, uid: string): KObject[] => c.store.byIndex('pods', 'owner', uid);
 
 /** Sets spec.unschedulable like `kubectl cordon` (through the store; the API layer does the same). */

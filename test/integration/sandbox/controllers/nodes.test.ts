@@ -14,8 +14,10 @@ afterEach(() => {
   t?.stop();
 });
 
-const readyCond = (c: SandboxCluster, node: string) => c.node(node)!.status.conditions.find((x: { type: string }) => x.type === 'Ready');
-const taintKeys = (c: SandboxCluster, node: string) => (c.node(node)!.spec.taints ?? []).map((x: { key: string }) => x.key);
+const readyCond = (c: SandboxCluster, node: string) =>
+  c.node(node)!.status.conditions.find((x: { type: string }) => x.type === 'Ready');
+const taintKeys = (c: SandboxCluster, node: string) =>
+  (c.node(node)!.spec.taints ?? []).map((x: { key: string }) => x.key);
 
 describe('kubelet restart', () => {
   it('goes NotReady, then Ready at the new version', async () => {
@@ -38,7 +40,11 @@ describe('kubelet restart', () => {
     const n = c.node('w-1')!;
     expect(n.status.nodeInfo).toMatchObject({ kubeletVersion: 'v1.32.1', kubeProxyVersion: 'v1.32.1' });
     expect(c.machines.get('w-1')).toMatchObject({ kubelet: 'running', kubeletVersion: 'v1.32.1' });
-    await waitFor(() => !taintKeys(c, 'w-1').includes('node.kubernetes.io/not-ready'), 5_000, 'not-ready taint removed');
+    await waitFor(
+      () => !taintKeys(c, 'w-1').includes('node.kubernetes.io/not-ready'),
+      5_000,
+      'not-ready taint removed',
+    );
   });
 
   it('leaves kubeProxyVersion empty from 1.33 on', async () => {
@@ -66,7 +72,8 @@ describe('kubelet restart', () => {
   it('renews node Leases while the kubelet runs, and not while it restarts', async () => {
     t = startCluster();
     const c = t.cluster;
-    const renew = (n: string) => c.store.get('coordination.k8s.io/leases', 'kube-node-lease', n)!.spec.renewTime as string;
+    const renew = (n: string) =>
+      c.store.get('coordination.k8s.io/leases', 'kube-node-lease', n)!.spec.renewTime as string;
     const lease = c.store.get('coordination.k8s.io/leases', 'kube-node-lease', 'w-1')!;
     expect(lease.spec).toMatchObject({ holderIdentity: 'w-1', leaseDurationSeconds: 40 });
     expect(lease.metadata.ownerReferences![0]).toMatchObject({ kind: 'Node', name: 'w-1' });
@@ -84,7 +91,14 @@ describe('kubelet restart', () => {
     t = startCluster({ pools: [{ name: 'w', count: 1 }] });
     const c = t.cluster;
     c.store.create('pods', barePod('default', 'p', { image: 'busybox', cpu: '10m', memory: '8Mi' }));
-    await waitFor(() => { const p = c.store.get('pods', 'default', 'p'); return p && ready(p); }, 5_000, 'pod Ready');
+    await waitFor(
+      () => {
+        const p = c.store.get('pods', 'default', 'p');
+        return p && ready(p);
+      },
+      5_000,
+      'pod Ready',
+    );
     const fault = c.faults.add({ type: 'node-never-ready', node: 'w-1' });
     t.controllers.restartKubelet('w-1', 'v1.32.1');
     deletePodGracefully(c, c.store.get('pods', 'default', 'p')!);
@@ -98,7 +112,14 @@ describe('kubelet restart', () => {
     t = startCluster({ pools: [{ name: 'w', count: 1 }] });
     const c = t.cluster;
     c.store.create('pods', barePod('default', 'p', { image: 'busybox', cpu: '10m', memory: '8Mi' }));
-    await waitFor(() => { const p = c.store.get('pods', 'default', 'p'); return p && ready(p); }, 5_000, 'pod Ready');
+    await waitFor(
+      () => {
+        const p = c.store.get('pods', 'default', 'p');
+        return p && ready(p);
+      },
+      5_000,
+      'pod Ready',
+    );
     c.faults.add({ type: 'slow-eviction', delayMs: 30_000 }); // 600 ms real
     deletePodGracefully(c, c.store.get('pods', 'default', 'p')!);
     await new Promise((r) => setTimeout(r, 200));

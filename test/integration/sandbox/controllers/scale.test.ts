@@ -17,7 +17,10 @@ describe('scale workload', () => {
     const cluster = new SandboxCluster({
       version: 'v1.31.4',
       controlPlanes: 3,
-      pools: [{ name: 'blue', count: 1 }, { name: 'green', count: 1 }],
+      pools: [
+        { name: 'blue', count: 1 },
+        { name: 'green', count: 1 },
+      ],
       workload: { kind: 'scale', nodes: 200, podsPerNode: 20 },
       seed: 3,
       timeScale: SCALE,
@@ -44,18 +47,27 @@ describe('scale workload', () => {
     const d = s.list('apps/deployments', 'team-01')[0];
     const rs = s.byIndex('apps/replicasets', 'owner', d.metadata.uid)[0];
     expect(rs.metadata.name).toBe(`${d.metadata.name}-${rs.metadata.labels!['pod-template-hash']}`);
-    expect(s.byIndex('pods', 'owner', rs.metadata.uid).every((p) => controllerOf(p)?.uid === rs.metadata.uid)).toBe(true);
-    expect(d.status).toMatchObject({ replicas: d.spec.replicas, availableReplicas: d.spec.replicas, observedGeneration: 1 });
+    expect(s.byIndex('pods', 'owner', rs.metadata.uid).every((p) => controllerOf(p)?.uid === rs.metadata.uid)).toBe(
+      true,
+    );
+    expect(d.status).toMatchObject({
+      replicas: d.spec.replicas,
+      availableReplicas: d.spec.replicas,
+      observedGeneration: 1,
+    });
     const pdbs = s.list('policy/poddisruptionbudgets');
     expect(pdbs.length).toBeGreaterThan(50);
     expect(pdbs.every((p) => p.status.expectedPods > 0 && p.status.disruptionsAllowed >= 1)).toBe(true);
 
     const writes: string[] = [];
     s.subscribe((ev) => {
-      if (ev.resource !== 'coordination.k8s.io/leases') writes.push(`${ev.type} ${ev.resource} ${ev.object.metadata.name}`);
+      if (ev.resource !== 'coordination.k8s.io/leases')
+        writes.push(`${ev.type} ${ev.resource} ${ev.object.metadata.name}`);
     });
     const errors: string[] = [];
-    const controllers: Controllers = startControllers(cluster, { onError: (c, k, e) => errors.push(`${c} ${k}: ${String(e)}`) });
+    const controllers: Controllers = startControllers(cluster, {
+      onError: (c, k, e) => errors.push(`${c} ${k}: ${String(e)}`),
+    });
     stop = () => {
       controllers.stop();
       cluster.clock.stop();

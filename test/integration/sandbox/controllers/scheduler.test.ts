@@ -18,7 +18,10 @@ function createPod(c: SandboxCluster, name: string, cpu = '100m', extra: Record<
   return c.store.create('pods', p);
 }
 const get = (c: SandboxCluster, name: string) => c.store.get('pods', 'default', name);
-const scheduledMessage = (p: KObject | undefined) => p?.status?.conditions?.find((x: { type: string; status: string }) => x.type === 'PodScheduled' && x.status === 'False')?.message as string | undefined;
+const scheduledMessage = (p: KObject | undefined) =>
+  p?.status?.conditions?.find(
+    (x: { type: string; status: string }) => x.type === 'PodScheduled' && x.status === 'False',
+  )?.message as string | undefined;
 const CP_TAINT = '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
 
 describe('scheduler', () => {
@@ -26,14 +29,23 @@ describe('scheduler', () => {
     t = startCluster();
     const c = t.cluster;
     createPod(c, 'web');
-    const p = await waitFor(() => { const x = get(c, 'web'); return x && ready(x) && x; }, 10_000, 'pod Ready');
+    const p = await waitFor(
+      () => {
+        const x = get(c, 'web');
+        return x && ready(x) && x;
+      },
+      10_000,
+      'pod Ready',
+    );
     expect(p.spec.nodeName).toMatch(/^w-\d$/);
     expect(p.status.phase).toBe('Running');
     expect(p.status.podIP).toMatch(/^10\.\d+\.\d+\.\d+$/);
     expect(p.status.hostIP).toBe(c.machines.get(p.spec.nodeName)!.address);
     expect(p.status.qosClass).toBe('Burstable');
     expect(p.status.containerStatuses[0]).toMatchObject({ image: 'busybox:1.36', ready: true, state: { running: {} } });
-    expect(p.status.conditions.map((x: { type: string }) => x.type)).toEqual(expect.arrayContaining(['PodScheduled', 'Initialized', 'ContainersReady', 'Ready']));
+    expect(p.status.conditions.map((x: { type: string }) => x.type)).toEqual(
+      expect.arrayContaining(['PodScheduled', 'Initialized', 'ContainersReady', 'Ready']),
+    );
   });
 
   it('skips cordoned nodes and keeps a pod Pending with the reasons when every worker is cordoned', async () => {
@@ -48,7 +60,9 @@ describe('scheduler', () => {
     const msg = await waitFor(() => scheduledMessage(get(c, 'b')), 5_000, 'Unschedulable condition');
     expect(msg).toBe(`0/4 nodes are available: ${CP_TAINT}, 3 node(s) were unschedulable.`);
     expect(get(c, 'b')!.status.phase).toBe('Pending');
-    expect(get(c, 'b')!.status.conditions.find((x: { type: string }) => x.type === 'PodScheduled').reason).toBe('Unschedulable');
+    expect(get(c, 'b')!.status.conditions.find((x: { type: string }) => x.type === 'PodScheduled').reason).toBe(
+      'Unschedulable',
+    );
     cordon(c, 'w-2', false); // uncordon: the pending pod is retried
     expect(await waitFor(() => get(c, 'b')?.spec.nodeName, 5_000, 'bound after uncordon')).toBe('w-2');
   });
@@ -73,14 +87,23 @@ describe('scheduler', () => {
     expect(await waitFor(() => scheduledMessage(get(c, 'plain')), 5_000, 'unschedulable')).toBe(
       `0/2 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, ${CP_TAINT}.`,
     );
-    createPod(c, 'tolerant', '100m', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] });
+    createPod(c, 'tolerant', '100m', {
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }],
+    });
     expect(await waitFor(() => get(c, 'tolerant')?.spec.nodeName, 5_000, 'bound')).toBe('w-1');
-    createPod(c, 'on-cp', '100m', { tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }] });
+    createPod(c, 'on-cp', '100m', {
+      tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+    });
     expect(await waitFor(() => get(c, 'on-cp')?.spec.nodeName, 5_000, 'bound')).toBe('cp-1');
   });
 
   it('honours nodeSelector', async () => {
-    t = startCluster({ pools: [{ name: 'a', count: 2 }, { name: 'b', count: 2 }] });
+    t = startCluster({
+      pools: [
+        { name: 'a', count: 2 },
+        { name: 'b', count: 2 },
+      ],
+    });
     const c = t.cluster;
     createPod(c, 'in-b', '100m', { nodeSelector: { pool: 'b' } });
     expect(await waitFor(() => get(c, 'in-b')?.spec.nodeName, 5_000, 'bound')).toMatch(/^b-/);
@@ -119,19 +142,32 @@ describe('scheduler', () => {
     t = startCluster();
     const c = t.cluster;
     for (const n of ['x', 'y', 'z']) createPod(c, n, '3');
-    const nodes = await waitFor(() => {
-      const ns = ['x', 'y', 'z'].map((n) => get(c, n)?.spec.nodeName);
-      return ns.every(Boolean) && ns;
-    }, 5_000, 'three big pods bound');
+    const nodes = await waitFor(
+      () => {
+        const ns = ['x', 'y', 'z'].map((n) => get(c, n)?.spec.nodeName);
+        return ns.every(Boolean) && ns;
+      },
+      5_000,
+      'three big pods bound',
+    );
     expect(new Set(nodes).size).toBe(3); // one per worker: least allocated first
     createPod(c, 'big', '2');
-    expect(await waitFor(() => scheduledMessage(get(c, 'big')), 5_000, 'unschedulable')).toBe(`0/4 nodes are available: ${CP_TAINT}, 3 Insufficient cpu.`);
-    createPod(c, 'huge', '1', { containers: [{ name: 'm', image: 'busybox', resources: { requests: { cpu: '10m', memory: '64Gi' } } }] });
-    expect(await waitFor(() => scheduledMessage(get(c, 'huge')), 5_000, 'unschedulable')).toBe(`0/4 nodes are available: ${CP_TAINT}, 3 Insufficient memory.`);
+    expect(await waitFor(() => scheduledMessage(get(c, 'big')), 5_000, 'unschedulable')).toBe(
+      `0/4 nodes are available: ${CP_TAINT}, 3 Insufficient cpu.`,
+    );
+    createPod(c, 'huge', '1', {
+      containers: [{ name: 'm', image: 'busybox', resources: { requests: { cpu: '10m', memory: '64Gi' } } }],
+    });
+    expect(await waitFor(() => scheduledMessage(get(c, 'huge')), 5_000, 'unschedulable')).toBe(
+      `0/4 nodes are available: ${CP_TAINT}, 3 Insufficient memory.`,
+    );
     c.store.remove('pods', 'default', 'y');
     expect(await waitFor(() => get(c, 'big')?.spec.nodeName, 5_000, 'bound after capacity freed')).toBe(nodes[1]);
     // A new node with room is used as soon as it appears.
-    c.store.create('nodes', nodeObject({ name: 'w-9', role: 'worker', pool: 'w', zone: 'zone-a' }, 50, 'v1.31.4', Math.random));
+    c.store.create(
+      'nodes',
+      nodeObject({ name: 'w-9', role: 'worker', pool: 'w', zone: 'zone-a' }, 50, 'v1.31.4', Math.random),
+    );
     c.store.mutate('nodes', undefined, 'w-9', (d) => {
       d.status.allocatable.memory = '128Gi';
     });

@@ -38,10 +38,24 @@ describe('ReplicaSet and Deployment', () => {
     for (const p of owned(c, rs.metadata.uid)) {
       expect(p.metadata.name).toMatch(new RegExp(`^web-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
       expect(p.metadata.labels).toMatchObject({ app: 'web', 'pod-template-hash': hash });
-      expect(controllerOf(p)).toMatchObject({ apiVersion: 'apps/v1', kind: 'ReplicaSet', uid: rs.metadata.uid, controller: true });
+      expect(controllerOf(p)).toMatchObject({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        uid: rs.metadata.uid,
+        controller: true,
+      });
     }
-    expect(d.status).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
-    expect(d.status.conditions.find((x: { type: string }) => x.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
+    expect(d.status).toMatchObject({
+      replicas: 3,
+      updatedReplicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      observedGeneration: 1,
+    });
+    expect(d.status.conditions.find((x: { type: string }) => x.type === 'Available')).toMatchObject({
+      status: 'True',
+      reason: 'MinimumReplicasAvailable',
+    });
     expect(d.metadata.annotations!['deployment.kubernetes.io/revision']).toBe('1');
   });
 
@@ -55,7 +69,11 @@ describe('ReplicaSet and Deployment', () => {
     cordon(c, node);
     deletePodGracefully(c, victim);
     // The replacement exists while the victim still terminates.
-    await waitFor(() => live(podsOfDeploy(c, deploy(c))).length === 2 && c.store.get('pods', 'default', victim.metadata.name), 5_000, 'replacement created during termination');
+    await waitFor(
+      () => live(podsOfDeploy(c, deploy(c))).length === 2 && c.store.get('pods', 'default', victim.metadata.name),
+      5_000,
+      'replacement created during termination',
+    );
     await waitFor(() => !c.store.get('pods', 'default', victim.metadata.name), 5_000, 'victim removed by the kubelet');
     await waitFor(() => deploy(c).status?.readyReplicas === 2, 10_000, 'ready again');
     for (const p of podsOfDeploy(c, deploy(c))) expect(p.spec.nodeName).not.toBe(node);
@@ -78,10 +96,19 @@ describe('ReplicaSet and Deployment', () => {
     c.store.mutate('apps/deployments', 'default', 'web', (d) => {
       d.spec.template.spec.containers[0].image = 'registry.example.com/web:2';
     });
-    await waitFor(() => {
-      const d = deploy(c);
-      return d.status?.updatedReplicas === 4 && d.status?.availableReplicas === 4 && d.status?.replicas === 4 && d.status.observedGeneration === 2;
-    }, 20_000, 'rollout complete');
+    await waitFor(
+      () => {
+        const d = deploy(c);
+        return (
+          d.status?.updatedReplicas === 4 &&
+          d.status?.availableReplicas === 4 &&
+          d.status?.replicas === 4 &&
+          d.status.observedGeneration === 2
+        );
+      },
+      20_000,
+      'rollout complete',
+    );
     off();
     const rss = rsOf(c, deploy(c));
     expect(rss).toHaveLength(2);
@@ -90,7 +117,11 @@ describe('ReplicaSet and Deployment', () => {
     expect(rss.find((rs) => rs !== newRS)!.spec.replicas).toBe(0);
     expect(maxPods).toBeLessThanOrEqual(5);
     expect(minReady).toBeGreaterThanOrEqual(3);
-    await waitFor(() => podsOfDeploy(c, deploy(c)).every((p) => p.spec.containers[0].image.endsWith(':2')), 5_000, 'old pods gone');
+    await waitFor(
+      () => podsOfDeploy(c, deploy(c)).every((p) => p.spec.containers[0].image.endsWith(':2')),
+      5_000,
+      'old pods gone',
+    );
   });
 
   it('deletes dependents when the owner goes (garbage collection)', async () => {
@@ -112,22 +143,36 @@ describe('StatefulSet', () => {
     const c = t.cluster;
     const order: string[] = [];
     const off = c.store.subscribe((ev) => {
-      if (ev.type === 'ADDED' && ev.resource === 'pods' && ev.object.metadata.name.startsWith('db-')) order.push(ev.object.metadata.name);
+      if (ev.type === 'ADDED' && ev.resource === 'pods' && ev.object.metadata.name.startsWith('db-'))
+        order.push(ev.object.metadata.name);
     });
     c.store.create('apps/statefulsets', statefulSet('default', 'db', 3, app));
     const sts = () => c.store.get('apps/statefulsets', 'default', 'db')!;
     await waitFor(() => sts().status?.readyReplicas === 3, 10_000, 'sts ready');
     off();
     expect(order).toEqual(['db-0', 'db-1', 'db-2']);
-    expect(sts().status).toMatchObject({ replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+    expect(sts().status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 3,
+      currentReplicas: 3,
+      updatedReplicas: 3,
+      availableReplicas: 3,
+    });
     const old = c.store.get('pods', 'default', 'db-1')!;
-    expect(old.metadata.labels).toMatchObject({ 'statefulset.kubernetes.io/pod-name': 'db-1', 'apps.kubernetes.io/pod-index': '1' });
+    expect(old.metadata.labels).toMatchObject({
+      'statefulset.kubernetes.io/pod-name': 'db-1',
+      'apps.kubernetes.io/pod-index': '1',
+    });
     cordon(c, old.spec.nodeName);
     deletePodGracefully(c, old);
-    const fresh = await waitFor(() => {
-      const p = c.store.get('pods', 'default', 'db-1');
-      return p && p.metadata.uid !== old.metadata.uid && ready(p) && p;
-    }, 10_000, 'db-1 recreated and Ready');
+    const fresh = await waitFor(
+      () => {
+        const p = c.store.get('pods', 'default', 'db-1');
+        return p && p.metadata.uid !== old.metadata.uid && ready(p) && p;
+      },
+      10_000,
+      'db-1 recreated and Ready',
+    );
     expect(fresh.spec.nodeName).not.toBe(old.spec.nodeName);
   });
 });
@@ -142,8 +187,19 @@ describe('DaemonSet', () => {
     await waitFor(() => ds().status?.numberReady === 4, 10_000, 'ds ready');
     const ps = owned(c, ds().metadata.uid);
     expect(ps.map((p) => p.spec.nodeName).sort()).toEqual(['cp-1', 'w-1', 'w-2', 'w-3']);
-    expect(ds().status).toMatchObject({ desiredNumberScheduled: 4, currentNumberScheduled: 4, numberReady: 4, updatedNumberScheduled: 4, numberAvailable: 4, numberMisscheduled: 0 });
-    expect(ps[0].spec.tolerations).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })]));
+    expect(ds().status).toMatchObject({
+      desiredNumberScheduled: 4,
+      currentNumberScheduled: 4,
+      numberReady: 4,
+      updatedNumberScheduled: 4,
+      numberAvailable: 4,
+      numberMisscheduled: 0,
+    });
+    expect(ps[0].spec.tolerations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }),
+      ]),
+    );
   });
 
   it('follows node label and taint changes, and keeps its pods through node status changes', async () => {
@@ -167,7 +223,10 @@ describe('DaemonSet', () => {
 
     // A status-only change (a heartbeat) moves nothing.
     setNode('w-1', (n) => {
-      n.status.conditions = n.status.conditions.map((x: Record<string, unknown>) => ({ ...x, lastHeartbeatTime: '2030-01-01T00:00:00Z' }));
+      n.status.conditions = n.status.conditions.map((x: Record<string, unknown>) => ({
+        ...x,
+        lastHeartbeatTime: '2030-01-01T00:00:00Z',
+      }));
     });
     await new Promise((r) => setTimeout(r, 100));
     expect(podsNow().map((p) => p.metadata.uid)).toEqual([first.metadata.uid]);
@@ -175,7 +234,11 @@ describe('DaemonSet', () => {
     setNode('w-1', (n) => {
       n.spec.taints = [...(n.spec.taints ?? []), { key: 'evict', effect: 'NoExecute' }];
     });
-    await waitFor(() => podsNow().length === 0 && ds().status?.desiredNumberScheduled === 0, 10_000, 'pod gone from the NoExecute-tainted node');
+    await waitFor(
+      () => podsNow().length === 0 && ds().status?.desiredNumberScheduled === 0,
+      10_000,
+      'pod gone from the NoExecute-tainted node',
+    );
 
     setNode('w-1', (n) => {
       n.spec.taints = n.spec.taints.filter((x: { key: string }) => x.key !== 'evict');
@@ -186,7 +249,11 @@ describe('DaemonSet', () => {
     setNode('w-1', (n) => {
       delete n.metadata.labels!.role;
     });
-    await waitFor(() => podsNow().length === 0 && ds().status?.desiredNumberScheduled === 0, 10_000, 'pod gone once the label is');
+    await waitFor(
+      () => podsNow().length === 0 && ds().status?.desiredNumberScheduled === 0,
+      10_000,
+      'pod gone once the label is',
+    );
   });
 
   it('leaves control planes alone when the DaemonSet does not tolerate their taint', async () => {
@@ -195,6 +262,10 @@ describe('DaemonSet', () => {
     c.store.create('apps/daemonsets', daemonSet('default', 'agent', app));
     const ds = () => c.store.get('apps/daemonsets', 'default', 'agent')!;
     await waitFor(() => ds().status?.numberReady === 3, 10_000, 'ds ready');
-    expect(owned(c, ds().metadata.uid).map((p) => p.spec.nodeName).sort()).toEqual(['w-1', 'w-2', 'w-3']);
+    expect(
+      owned(c, ds().metadata.uid)
+        .map((p) => p.spec.nodeName)
+        .sort(),
+    ).toEqual(['w-1', 'w-2', 'w-3']);
   });
 });
