@@ -75,7 +75,12 @@ export function checkPdbs(ctx: PreflightContext): Finding[] {
     const selected = coverage.selected.get(pdbKey(b)) ?? [];
     const budget = budgetOf(b, selected, model.workloads.scaleOf);
     const allHealthy = selected.every((p) => p.ready);
-    const statusSaysNever = b.current && b.disruptionsAllowed === 0 && allHealthy && selected.length > 0;
+    // The status is trusted to say "never" only when it has counted every selected pod as healthy: right
+    // after an eviction the replacement can be Ready before the disruption controller has seen it, and that
+    // lag is not a budget that never allows anything.
+    const statusCaughtUp = b.currentHealthy >= selected.length;
+    const statusSaysNever =
+      b.current && b.disruptionsAllowed === 0 && allHealthy && selected.length > 0 && statusCaughtUp;
     const pods = hits.map((h) => podObj(h.pod, `on ${h.pod.nodeName}, ${h.batch}`));
     const spec =
       b.minAvailable !== undefined
@@ -99,6 +104,16 @@ export function checkPdbs(ctx: PreflightContext): Finding[] {
             ...pods,
           ],
           fixBudget(b, model.workloads.topOwner(hits[0]!.pod)),
+        ),
+      );
+    } else if (b.current && b.disruptionsAllowed === 0 && allHealthy) {
+      out.push(
+        finding(
+          'pdb-currently-blocked',
+          'warning',
+          `PodDisruptionBudget ${b.namespace}/${b.name} allows no disruption right now: its status counts ${b.currentHealthy} healthy of ${selected.length} Ready pods (${b.desiredHealthy} needed) and has not caught up with them yet. Drains of its pods will wait until it does.`,
+          [obj('PodDisruptionBudget', b.name, b.namespace, `${b.currentHealthy}/${b.desiredHealthy} healthy`)],
+          `Check it again in a few seconds (\`kubectl get pdb ${b.name} -n ${b.namespace}\`); if it stays at ${b.currentHealthy}, check that the disruption controller in kube-controller-manager is running.`,
         ),
       );
     } else if (b.current && b.disruptionsAllowed === 0) {

@@ -1,9 +1,10 @@
 /**
  * The `apply` use case. In order, and changing nothing in the cluster until the lock is held and the
- * operator confirmed: read the plan (schema, content hash), check it is this cluster, re-run preflight
- * (blockers stop unless the plan waived them), take the cluster lease, ask for confirmation, then create or
- * resume the run journal and execute the phases. Returns the run summary (its outcome maps to an exit code);
- * it emits events and never prints. Invalid input throws `ApplyInputError`.
+ * operator confirmed: read the plan (schema, content hash), check it is this cluster, refuse at once if
+ * another live run holds the lock, re-run preflight (blockers stop unless the plan waived them), take the
+ * cluster lease, ask for confirmation, then create or resume the run journal and execute the phases.
+ * Returns the run summary (its outcome maps to an exit code); it emits events and never prints. Invalid
+ * input throws `ApplyInputError`.
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -11,6 +12,7 @@ import { connect, startClusterCache, type AccessOptions, type ClusterCache } fro
 import type { UpgradePlan } from '../../plan/index.js';
 import {
   acquireRunLock,
+  assertRunLockFree,
   buildPhases,
   checkSameCluster,
   executePhases,
@@ -110,8 +112,28 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
   let cache: ClusterCache | undefined;
   let mirror: StateMirror | undefined;
   const lockLost = new AbortController();
+  const lockedOut = (e: LockHeldError, runId: string): RunSummary =>
+    finishEarly(
+      'locked',
+      {
+        outcome: 'locked',
+        step: 'lock',
+        message: e.message,
+        next: [
+          `Wait for that run to finish (or for its lease to expire), then run ${bin} apply ${req.planPath} again.`,
+        ],
+      },
+      runId,
+    );
+  const runId = existing?.runId ?? randomUUID();
   try {
     await checkSameCluster(client, plan, (message) => emit({ type: 'warning', message }));
+    try {
+      await assertRunLockFree(client, { runId });
+    } catch (e) {
+      if (e instanceof LockHeldError) return lockedOut(e, runId);
+      throw e;
+    }
 
     const runNodes = existing
       ? new Set(existing.phases.flatMap((p) => p.nodes.filter((n) => n.status !== 'pending').map((n) => n.node)))
@@ -151,24 +173,10 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       );
     }
 
-    const runId = existing?.runId ?? randomUUID();
     try {
       lock = await acquireRunLock(client, { runId, onLost: (err) => lockLost.abort(err) });
     } catch (e) {
-      if (e instanceof LockHeldError) {
-        return finishEarly(
-          'locked',
-          {
-            outcome: 'locked',
-            step: 'lock',
-            message: e.message,
-            next: [
-              `Wait for that run to finish (or for its lease to expire), then run ${bin} apply ${req.planPath} again.`,
-            ],
-          },
-          runId,
-        );
-      }
+      if (e instanceof LockHeldError) return lockedOut(e, runId);
       throw e;
     }
     emit({

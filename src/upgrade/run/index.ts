@@ -25,6 +25,7 @@ export { parseRunState, readStateFile, statePathFor, writeStateFile, StateFileEr
 export { StateMirror, StateMirrorError, mirrorNameFor, readMirror, type StateMirrorOptions } from './state-mirror.js';
 export {
   acquireRunLock,
+  assertRunLockFree,
   LockHeldError,
   LockLostError,
   LOCK_NAME,

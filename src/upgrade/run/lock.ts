@@ -97,6 +97,31 @@ export function holderIsDeadLocalProcess(holder: string): boolean {
 
 const isConflict = (e: unknown) => e instanceof ClusterApiError && e.isConflict;
 
+/** True when the lease names a holder other than `holder` whose lease has not expired and is not a dead local process. */
+function isHeldByLiveOther(cur: LeaseInfo, holder: string, now: Date): boolean {
+  if (cur.holderIdentity === '' || cur.holderIdentity === holder) return false;
+  const expiresAt = leaseExpiry(cur);
+  const expired = !expiresAt || expiresAt.getTime() <= now.getTime();
+  return !expired && !holderIsDeadLocalProcess(cur.holderIdentity);
+}
+
+/**
+ * Throws LockHeldError when another live run holds the lock, changing nothing. Called before the preflight
+ * re-run, so a second apply started during a run is refused for the lock, not for what that run's drains
+ * look like from outside (a pod being recreated, a budget whose status lags).
+ */
+export async function assertRunLockFree(
+  client: LeaseStore,
+  opts: { runId: string; holder?: string; namespace?: string; name?: string },
+): Promise<void> {
+  const namespace = opts.namespace ?? LOCK_NAMESPACE;
+  const name = opts.name ?? LOCK_NAME;
+  const cur = await client.getLease(namespace, name);
+  if (cur && isHeldByLiveOther(cur, opts.holder ?? defaultHolder(opts.runId), new Date())) {
+    throw new LockHeldError(cur.holderIdentity, `${namespace}/${name}`, cur.renewTime, leaseExpiry(cur));
+  }
+}
+
 export async function acquireRunLock(client: LeaseStore, opts: AcquireRunLockOptions): Promise<RunLock> {
   const namespace = opts.namespace ?? LOCK_NAMESPACE;
   const name = opts.name ?? LOCK_NAME;
@@ -121,11 +146,9 @@ export async function acquireRunLock(client: LeaseStore, opts: AcquireRunLockOpt
           LABELS,
         );
       } else {
-        const expiresAt = leaseExpiry(cur);
         const free = cur.holderIdentity === '';
-        const expired = !expiresAt || expiresAt.getTime() <= now.getTime();
-        if (!free && !expired && !holderIsDeadLocalProcess(cur.holderIdentity)) {
-          throw new LockHeldError(cur.holderIdentity, where, cur.renewTime, expiresAt);
+        if (isHeldByLiveOther(cur, holder, now)) {
+          throw new LockHeldError(cur.holderIdentity, where, cur.renewTime, leaseExpiry(cur));
         }
         lease = await client.replaceLease(cur, { ...spec, leaseTransitions: cur.leaseTransitions + 1 }, LABELS);
         if (!free) takenOverFrom = cur.holderIdentity;

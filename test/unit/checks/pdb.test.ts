@@ -86,9 +86,25 @@ describe('checkPdbs', () => {
     expect(f?.remediation).toContain('kubectl scale deployment/web -n shop --replicas=4');
   });
 
-  it('trusts a current status that allows nothing while every pod is healthy', () => {
-    const [f] = run([pdb('shop', 'web', { app: 'web' }, { minAvailable: 1, disruptionsAllowed: 0, current: true })]);
+  it('trusts a current status that allows nothing while it counts every pod healthy', () => {
+    const [f] = run([
+      pdb('shop', 'web', { app: 'web' }, { minAvailable: 1, disruptionsAllowed: 0, currentHealthy: 3, current: true }),
+    ]);
     expect(f?.id).toBe('pdb-never-allows-eviction');
+  });
+
+  it('only warns when the status lags behind pods that are all Ready again (right after an eviction)', () => {
+    const findings = run([
+      pdb(
+        'shop',
+        'web',
+        { app: 'web' },
+        { minAvailable: 2, disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 2, current: true },
+      ),
+    ]);
+    expect(findings.map((f) => [f.id, f.severity])).toEqual([['pdb-currently-blocked', 'warning']]);
+    expect(findings[0]!.message).toContain('has not caught up');
+    expect(findings[0]!.message).not.toMatch(/undefined|NaN/);
   });
 
   it('warns when unhealthy pods block it for now', () => {
