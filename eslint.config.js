@@ -17,6 +17,7 @@ const FOLDERS = [
   'upgrade',
   'nodes',
   'etcd',
+  'fleet',
   'sandbox',
 ];
 
@@ -82,7 +83,7 @@ function boundary(folder, { allow = [], forbidFolders = [], extra = [] } = {}) {
     });
   }
   if (!folder.startsWith('cluster') && !folder.startsWith('sandbox')) patterns.push(clusterIndexOnly);
-  if (/^(checks|drain|upgrade)/.test(folder)) patterns.push(portOnly);
+  if (/^(checks|drain|upgrade|fleet)/.test(folder)) patterns.push(portOnly);
   patterns.push(...extra);
   return {
     files: [`src/${folder}/**/*.ts`],
@@ -149,6 +150,12 @@ export default tseslint.config(
       extra: [useCasePatterns('run', ['plan', 'apply', 'rollback'])],
     }),
     files: ['src/upgrade/**/run-state-schema.ts'],
+  },
+  // The fleet drives the use cases; it never reaches past them to the checks, drains or the CLI.
+  boundary('fleet', { forbidFolders: ['commands', 'cli', 'checks', 'drain', 'etcd'] }),
+  {
+    ...boundary('fleet', { allow: ['zod'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'etcd'] }),
+    files: ['src/fleet/**/*-schema.ts'],
   },
   boundary('nodes', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'etcd'] }),
   boundary('etcd', { allow: ['execa'], forbidFolders: ['commands', 'cli', 'checks', 'drain', 'upgrade', 'nodes'] }),
