@@ -68,20 +68,27 @@ describe('KubeClusterClient preflight reads', () => {
     const answers: RawResponse[] = [];
     const client: KubeClusterClient = env.client;
     const rawGet = client.rawGet.bind(client);
-    client.rawGet = async (path, accept, onHead) => {
-      const r = await rawGet(path, accept, onHead);
-      answers.push(r);
-      return r;
-    };
-    let viaProtobuf;
-    try {
-      viaProtobuf = await client.listPods();
-    } finally {
-      delete (client as Partial<KubeClusterClient>).rawGet; // back to the prototype's
+    // The two lists are taken one after the other while the sandbox's scheduler and kubelets act on the new
+    // pods, so they are compared once two consecutive reads agree (a wrong decoding never agrees).
+    let viaProtobuf: Awaited<ReturnType<KubeClusterClient['listPods']>> = [];
+    let viaJson: typeof viaProtobuf = [];
+    for (let attempt = 0; attempt < 40; attempt++) {
+      client.rawGet = async (path, accept, onHead) => {
+        const r = await rawGet(path, accept, onHead);
+        answers.push(r);
+        return r;
+      };
+      try {
+        viaProtobuf = await client.listPods();
+      } finally {
+        delete (client as Partial<KubeClusterClient>).rawGet; // back to the prototype's
+      }
+      viaJson = (await rawPaginate(rawGet, 'list pods', '/api/v1/pods', {}, 500, toPodInfo)) ?? [];
+      if (JSON.stringify(viaProtobuf) === JSON.stringify(viaJson)) break;
+      await new Promise((r) => setTimeout(r, 250));
     }
     expect(answers.length).toBeGreaterThan(0);
     expect(answers.every((r) => r.bytes !== undefined)).toBe(true);
-    const viaJson = await rawPaginate(rawGet, 'list pods', '/api/v1/pods', {}, 500, toPodInfo);
     expect(viaProtobuf).toEqual(viaJson);
     expect(viaProtobuf.find((p) => p.name === 'pb-volumes')).toMatchObject({
       emptyDirVolumes: ['scratch'],
