@@ -36,7 +36,15 @@ export { budgetOf, PodSelectorIndex, type Budget } from './pdb-math.js';
 export { decodeHelmRelease, type HelmRelease } from './helm.js';
 export { scanManifestText, listManifestFiles, type ManifestObject } from './manifests.js';
 export { parseDeprecatedApiMetrics, type DeprecatedApiSample } from './removed-apis-live.js';
-export { REQUIRED_ACCESS } from './permissions.js';
+export { REQUIRED_ACCESS, describeAccess } from './permissions.js';
+export {
+  APPLY_ACCESS,
+  PLAN_NON_RESOURCE_ACCESS,
+  planAccess,
+  storedCollectionAccess,
+  type NonResourceAccess,
+  type ResourceAccess,
+} from './required-access.js';
 
 /** Every check family, in the order they run. */
 export const CHECK_FUNCTIONS: readonly Check[] = [

@@ -7,21 +7,11 @@
 import { ClusterApiError, type AccessCheck } from '../cluster/index.js';
 import type { Finding } from '../plan/index.js';
 import { count, finding, obj } from './finding.js';
+import { APPLY_ACCESS } from './required-access.js';
 import type { PreflightContext } from './types.js';
 
-const each = (group: string, resource: string, verbs: string[], extra: Partial<AccessCheck> = {}): AccessCheck[] =>
-  verbs.map((verb) => ({ verb, group, resource, ...extra }));
-
-/** What apply does with the API, as access checks. */
-export const REQUIRED_ACCESS: readonly AccessCheck[] = [
-  ...each('', 'nodes', ['get', 'list', 'watch', 'patch']),
-  ...each('', 'pods', ['list', 'get', 'delete']),
-  ...each('', 'pods', ['create'], { subresource: 'eviction' }),
-  ...each('policy', 'poddisruptionbudgets', ['list']),
-  ...each('coordination.k8s.io', 'leases', ['create', 'get', 'update'], { namespace: 'kube-system' }),
-  ...each('', 'configmaps', ['create', 'get', 'update'], { namespace: 'kube-system' }),
-  ...['deployments', 'replicasets', 'statefulsets', 'daemonsets'].flatMap((r) => each('apps', r, ['list'])),
-];
+/** What apply does with the API, as access checks (the list lives in required-access.ts). */
+export const REQUIRED_ACCESS: readonly AccessCheck[] = APPLY_ACCESS.map(({ why: _why, ...a }) => a);
 
 export const describeAccess = (a: AccessCheck): string =>
   `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.group ? `.${a.group}` : ''}${a.namespace ? ` in ${a.namespace}` : ''}`;
