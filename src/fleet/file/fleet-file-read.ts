@@ -72,7 +72,7 @@ function parseYaml(text: string, path: string): unknown {
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length > 1)
     throw new FleetFileError('FLEET_PARSE', `Fleet file ${path} holds ${list.length} YAML documents; write one.`, [
-      { path: '(root)', message: 'several documents' },
+      { path: '(root)', message: `${list.length} YAML documents, expected one` },
     ]);
   const doc = list[0];
   const errors = doc?.errors ?? [];
