@@ -11,6 +11,7 @@ import { ClusterAccessError } from '../../cluster/index.js';
 import { LabelSelectorError, matchesLabels, parseLabelSelector } from '../../kube/index.js';
 import {
   DEFAULT_PLAN_DIR,
+  canonicalPlan,
   PlanInputError,
   formatVersion,
   parseTargetVersion,
@@ -127,9 +128,11 @@ async function planOne(
       blockers,
       safe: plan.summary.safe,
       planPath,
-      contentHash: plan.metadata.contentHash,
+      // The hash the written file carries (writePlanFile stamps it on the canonical plan).
+      contentHash: canonicalPlan(plan).metadata.contentHash,
     };
   } catch (e) {
+    if (e instanceof ReferenceError) throw e; // a bug, not a cluster's problem
     const invalid = e instanceof PlanInputError || e instanceof ClusterAccessError || e instanceof LabelSelectorError;
     return { ...base, status: invalid ? 'invalid' : 'unreachable', error: (e as Error).message.split('\n')[0] };
   }
