@@ -11,7 +11,7 @@ import { ClusterAccessError } from '../../cluster/index.js';
 import { LabelSelectorError, matchesLabels, parseLabelSelector } from '../../kube/index.js';
 import {
   DEFAULT_PLAN_DIR,
-  canonicalPlan,
+  sealPlan,
   PlanInputError,
   formatVersion,
   parseTargetVersion,
@@ -128,8 +128,8 @@ async function planOne(
       blockers,
       safe: plan.summary.safe,
       planPath,
-      // The hash the written file carries (writePlanFile stamps it on the canonical plan).
-      contentHash: canonicalPlan(plan).metadata.contentHash,
+      // The hash the written file carries (writePlanFile stamps the same canonical-JSON hash).
+      contentHash: sealPlan(plan).metadata.contentHash,
     };
   } catch (e) {
     if (e instanceof ReferenceError) throw e; // a bug, not a cluster's problem
