@@ -7,6 +7,8 @@ import { ClusterAccessError, ClusterApiError } from '../cluster/index.js';
 // Not run/index.js: it would load the executor into every command.
 import { ApplyInputError } from '../upgrade/run/errors.js';
 import { RunLookupError } from '../upgrade/status/errors.js';
+import { FleetFileError } from '../fleet/file/fleet-file-errors.js';
+import { FleetPlanFileError } from '../fleet/plan/fleet-plan-errors.js';
 
 /** The engine's errors that mean invalid input (flags, versions, a plan or state file, a kubeconfig): exit 3. */
 const INVALID_INPUT_ERRORS = [
@@ -16,6 +18,8 @@ const INVALID_INPUT_ERRORS = [
   ApplyInputError,
   RunLookupError,
   LabelSelectorError,
+  FleetFileError,
+  FleetPlanFileError,
 ];
 
 export function toCliError(e: unknown): CliError {

@@ -122,14 +122,14 @@ export function fromLabelSelectorSpec(spec: LabelSelectorSpec | null | undefined
   if (!spec) return undefined;
   const requirements: LabelRequirement[] = [];
   for (const [key, value] of Object.entries(spec.matchLabels ?? {})) {
-    if (keyProblem(key) || valueProblem(value)) return undefined;
+    if (labelKeyProblem(key) || labelValueProblem(value)) return undefined;
     requirements.push({ key, operator: '=', values: [value] });
   }
   for (const e of spec.matchExpressions ?? []) {
     const known = Object.prototype.hasOwnProperty.call(API_OPERATORS, e.operator);
     const operator = known ? API_OPERATORS[e.operator] : undefined;
     const values = e.values ?? [];
-    if (!operator || keyProblem(e.key) || values.some((v) => valueProblem(v))) return undefined;
+    if (!operator || labelKeyProblem(e.key) || values.some((v) => labelValueProblem(v))) return undefined;
     const setOperator = operator === 'in' || operator === 'notin';
     if (setOperator ? values.length === 0 : values.length > 0) return undefined;
     requirements.push({ key: e.key, operator, values: [...values] });
@@ -205,16 +205,17 @@ const parseValueSet = (source: string, peek: Reader, next: Reader): string[] => 
 
 const expectKey = (source: string, t: Token): string => {
   if (t.kind !== 'ident') return fail(source, t.pos, `expected a label key, found ${describe(t)}`);
-  const problem = keyProblem(t.text);
+  const problem = labelKeyProblem(t.text);
   return problem ? fail(source, t.pos, problem) : t.text;
 };
 
 const expectValue = (source: string, t: Token): string => {
-  const problem = valueProblem(t.text);
+  const problem = labelValueProblem(t.text);
   return problem ? fail(source, t.pos, problem) : t.text;
 };
 
-const valueProblem = (value: string): string | undefined => {
+/** Why a label value is not one the API server accepts, or undefined. */
+export const labelValueProblem = (value: string): string | undefined => {
   if (value.length > 63) return `label value "${value}" is longer than 63 characters`;
   if (value !== '' && !NAME.test(value)) {
     return `label value "${value}" must be alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric`;
@@ -222,7 +223,8 @@ const valueProblem = (value: string): string | undefined => {
   return undefined;
 };
 
-const keyProblem = (key: string): string | undefined => {
+/** Why a label key is not one the API server accepts (`prefix/name`), or undefined. */
+export const labelKeyProblem = (key: string): string | undefined => {
   const slash = key.indexOf('/');
   const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
   if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {

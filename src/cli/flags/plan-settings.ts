@@ -2,13 +2,16 @@
  * Every `plan` flag, declared once: the version and worker groups, drain and health-gate settings, the etcd
  * snapshot, the node driver, and where the plan file goes. Their types are what oclif infers (`PlanSettings`);
  * their defaults (`PLAN_SETTING_DEFAULTS`) are read from the same declarations, so `demo` plans with exactly
- * what `plan` defaults to. `planRequestFrom` turns parsed settings into the plan use case's request.
+ * what `plan` defaults to; they are the plan settings' defaults (`src/upgrade/plan/plan-settings.ts`), which the
+ * fleet file shares. `planRequestFrom` turns parsed settings into the plan use case's request, through the same
+ * translation the fleet uses.
  */
 import { Flags, type Interfaces } from '@oclif/core';
 import { DEFAULT_PLAN_DIR } from '../../plan/index.js';
 import type { AccessOptions } from '../../cluster/index.js';
 import type { PlanRequest } from '../../upgrade/plan/index.js';
-import { buildDriver, buildOptions } from './plan-options.js';
+import { DEFAULT_PLAN_SETTINGS as D, planRequestFromSettings } from '../../upgrade/plan/plan-settings.js';
+import { asFlagInput, flagName, settingsFromFlags } from './plan-options.js';
 
 export const planSettingsFlags = {
   to: Flags.string({ description: 'Target Kubernetes version, full: vX.Y.Z.', required: true }),
@@ -19,14 +22,17 @@ export const planSettingsFlags = {
   }),
   'strict-groups': Flags.boolean({
     description: 'Refuse workers that match no --workers selector (default: a last implicit group).',
-    default: false,
+    default: D.strictGroups,
   }),
-  'max-unavailable': Flags.string({ description: 'Nodes per group upgraded at once: N or N%.', default: '1' }),
+  'max-unavailable': Flags.string({
+    description: 'Nodes per group upgraded at once: N or N%.',
+    default: String(D.maxUnavailable),
+  }),
   canary: Flags.integer({ description: 'Make the very first worker batch exactly N nodes.', min: 1 }),
   strategy: Flags.option({
     description: 'rolling: a new node starts as soon as one finishes; batch: fixed batches.',
     options: ['rolling', 'batch'] as const,
-    default: 'rolling',
+    default: D.strategy,
   })(),
   'ignore-check': Flags.string({
     description: 'Waive a waivable check by id (repeatable; recorded in the plan).',
@@ -38,20 +44,20 @@ export const planSettingsFlags = {
   }),
   'delete-emptydir-data': Flags.boolean({
     description: 'Allow evicting pods with emptyDir volumes (their data is lost).',
-    default: false,
+    default: D.deleteEmptydirData,
   }),
   force: Flags.boolean({
     description: 'Allow deleting pods that have no controller (they are not recreated).',
-    default: false,
+    default: D.force,
   }),
-  'drain-timeout': Flags.integer({ description: 'Seconds a node may take to drain.', default: 600 }),
+  'drain-timeout': Flags.integer({ description: 'Seconds a node may take to drain.', default: D.drainTimeout }),
   'disable-eviction-after': Flags.integer({
     description:
       'Seconds after which a pod the Eviction API keeps refusing is deleted anyway (bypasses its PDB). ' +
       'Off by default.',
   }),
-  'gate-timeout': Flags.integer({ description: 'Seconds a health gate may take.', default: 300 }),
-  soak: Flags.integer({ description: 'Seconds to wait after each node before the next health gate.', default: 0 }),
+  'gate-timeout': Flags.integer({ description: 'Seconds a health gate may take.', default: D.gateTimeout }),
+  soak: Flags.integer({ description: 'Seconds to wait after each node before the next health gate.', default: D.soak }),
   'gate-url': Flags.string({
     description: 'Custom health gate: an HTTP(S) URL that must answer 2xx (repeatable).',
     multiple: true,
@@ -63,7 +69,7 @@ export const planSettingsFlags = {
     multiple: true,
     default: [],
   }),
-  driver: Flags.option({ description: 'Node driver.', options: ['exec', 'kubeadm-ssh'] as const, default: 'exec' })(),
+  driver: Flags.option({ description: 'Node driver.', options: ['exec', 'kubeadm-ssh'] as const, default: D.driver })(),
   'exec-downgrade-command': Flags.string({
     description: 'exec driver, for rollback: argv template (JSON array) that takes a node back to {version}.',
   }),
@@ -77,11 +83,11 @@ export const planSettingsFlags = {
       'Take a verified etcd snapshot before the control plane: none, local (etcdctl here) or ssh (etcdctl ' +
       'on a control-plane node, copied back).',
     options: ['none', 'local', 'ssh'] as const,
-    default: 'none',
+    default: D.etcdSnapshot,
   })(),
   'etcd-snapshot-per-hop': Flags.boolean({
     description: 'A snapshot before every control-plane hop, not only the first.',
-    default: false,
+    default: D.etcdSnapshotPerHop,
   }),
   'etcd-endpoints': Flags.string({
     description:
@@ -103,8 +109,8 @@ export const planSettingsFlags = {
       'exec driver: argv template as a JSON array, placeholders {node} {address} {version} {role} ' +
       '{first}. Never run through a shell.',
   }),
-  'ssh-user': Flags.string({ description: 'kubeadm-ssh: remote user.', default: 'root' }),
-  'ssh-port': Flags.integer({ description: 'kubeadm-ssh: port.', default: 22 }),
+  'ssh-user': Flags.string({ description: 'kubeadm-ssh: remote user.', default: D.sshUser }),
+  'ssh-port': Flags.integer({ description: 'kubeadm-ssh: port.', default: D.sshPort }),
   'ssh-identity': Flags.string({
     description: 'kubeadm-ssh: private key file (its path is recorded, never its content).',
   }),
@@ -114,12 +120,12 @@ export const planSettingsFlags = {
   }),
   'ssh-accept-new-host-keys': Flags.boolean({
     description: 'kubeadm-ssh: accept unknown host keys (StrictHostKeyChecking=accept-new).',
-    default: false,
+    default: D.sshAcceptNewHostKeys,
   }),
   'package-manager': Flags.option({
     description: 'kubeadm-ssh: apt or yum.',
     options: ['apt', 'yum'] as const,
-    default: 'apt',
+    default: D.packageManager,
   })(),
   out: Flags.string({ description: `Plan file path (default: ${DEFAULT_PLAN_DIR}/<cluster>-<from>-to-<to>.yaml).` }),
 };
@@ -149,18 +155,5 @@ export function planRequestFrom(
   f: PlanSettingValues,
   ctx: { access: AccessOptions; generator: string; now: Date },
 ): PlanRequest {
-  return {
-    access: ctx.access,
-    to: f.to,
-    workers: f.workers,
-    maxUnavailable: f['max-unavailable'],
-    canary: f.canary,
-    strict: f['strict-groups'],
-    ignoreChecks: f['ignore-check'],
-    manifestsDir: f.manifests,
-    options: buildOptions(f),
-    driver: buildDriver(f),
-    generator: ctx.generator,
-    now: ctx.now,
-  };
+  return asFlagInput(() => planRequestFromSettings(settingsFromFlags(f), { ...ctx, to: f.to }, flagName));
 }

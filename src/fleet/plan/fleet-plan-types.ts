@@ -32,8 +32,16 @@ export interface FleetPlanCluster {
 export interface FleetPlanSkipped {
   name: string;
   stage?: string;
+  /** Why, by kind: blocked (unwaived blockers), unreachable (its API did not answer), invalid (its access or
+   * settings were refused by the planner), at-target (nothing to upgrade). */
+  kind: FleetPlanSkipKind;
   reason: string;
+  /** The plan that was written for it (blocked, at-target), relative to the fleet plan's folder. */
+  planPath?: string;
 }
+
+export const FLEET_PLAN_SKIP_KINDS = ['blocked', 'unreachable', 'invalid', 'at-target'] as const;
+export type FleetPlanSkipKind = (typeof FLEET_PLAN_SKIP_KINDS)[number];
 
 export interface FleetPlanStage extends Omit<FleetStage, 'selector'> {
   selector: string;
