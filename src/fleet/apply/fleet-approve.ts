@@ -1,0 +1,23 @@
+/**
+ * `fleet approve FLEET-PLAN --stage NAME`: records an approval (who: `os.userInfo().username@host`, when) in the
+ * fleet state, which a running or the next `fleet apply` reads. An unknown stage is invalid input.
+ */
+import { readFleetPlanMinimal } from './read-fleet-plan-minimal.js';
+import { FleetInputError } from './errors.js';
+import { newFleetState, whoAmI } from './new-fleet-state.js';
+import { fleetStatePathFor, readFleetState, writeFleetState, type FleetApproval } from '../state/index.js';
+
+export function approveStage(fleetPlanPath: string, stage: string, now = new Date()): FleetApproval {
+  const plan = readFleetPlanMinimal(fleetPlanPath);
+  if (!plan.stages.some((s) => s.name === stage))
+    throw new FleetInputError(
+      `the fleet plan has no stage ${JSON.stringify(stage)}; its stages: ${plan.stages.map((s) => s.name).join(', ')}`,
+    );
+  const path = fleetStatePathFor(fleetPlanPath);
+  const state = readFleetState(path) ?? newFleetState(plan, fleetPlanPath, now);
+  if (!readFleetState(path)) state.status = 'paused';
+  const approval = { stage, by: whoAmI(), at: now.toISOString() };
+  state.approvals.push(approval);
+  writeFleetState(path, state);
+  return approval;
+}
