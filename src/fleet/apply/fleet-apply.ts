@@ -286,7 +286,12 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
     rec.state = 'Done';
     rec.finishedAt = clock.now().toISOString();
     persist();
-    emit({ type: 'fleet-stage-finished', stage: stage.name, state: 'Done', ...(rec.message ? { message: rec.message } : {}) });
+    emit({
+      type: 'fleet-stage-finished',
+      stage: stage.name,
+      state: 'Done',
+      ...(rec.message ? { message: rec.message } : {}),
+    });
     return undefined;
   }
 
@@ -312,9 +317,19 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
         const c = clusterRecord(state, w.name);
         const opens = w.opensAt?.toISOString();
         if (c.state !== 'Waiting' || c.windowOpensAt !== opens) {
-          setClusterState(c, 'Waiting', `outside its maintenance window${opens ? `; the next opens ${opens}` : ''}`, clock.now());
+          setClusterState(
+            c,
+            'Waiting',
+            `outside its maintenance window${opens ? `; the next opens ${opens}` : ''}`,
+            clock.now(),
+          );
           if (opens) c.windowOpensAt = opens;
-          emit({ type: 'fleet-cluster-waiting', stage: stage.name, cluster: w.name, ...(opens ? { opensAt: opens } : {}) });
+          emit({
+            type: 'fleet-cluster-waiting',
+            stage: stage.name,
+            cluster: w.name,
+            ...(opens ? { opensAt: opens } : {}),
+          });
           persist();
         }
       }
@@ -322,13 +337,20 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
 
       if ((d.verdict === 'draining' || d.verdict === policy.onFailure) && !budgetReported && d.failed > d.budget) {
         budgetReported = true;
-        emit({ type: 'fleet-budget-spent', stage: stage.name, failed: d.failed, budget: d.budget, onFailure: policy.onFailure });
+        emit({
+          type: 'fleet-budget-spent',
+          stage: stage.name,
+          failed: d.failed,
+          budget: d.budget,
+          onFailure: policy.onFailure,
+        });
       }
       if (running.size > 0) {
         await Promise.race(running.values());
         continue;
       }
-      if (interrupt.aborted) return pauseStage(rec, 'interrupted: the running clusters paused at a safe point', [cmd('apply')]);
+      if (interrupt.aborted)
+        return pauseStage(rec, 'interrupted: the running clusters paused at a safe point', [cmd('apply')]);
       switch (d.verdict) {
         case 'run':
         case 'draining':
@@ -348,11 +370,9 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
           return undefined;
         case 'paused': {
           const paused = records.filter((c) => c.state === 'Paused');
-          return pauseStage(
-            rec,
-            `${paused.map((c) => `${c.name} (${c.message ?? 'paused'})`).join(', ')} paused`,
-            [cmd('apply')],
-          );
+          return pauseStage(rec, `${paused.map((c) => `${c.name} (${c.message ?? 'paused'})`).join(', ')} paused`, [
+            cmd('apply'),
+          ]);
         }
         case 'continue':
           return continuePastBudget(stage, rec, records, d.failed, d.budget);
@@ -409,7 +429,12 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
     const onEvent = (e: UpgradeEvent) => {
       if (e.type === 'run-started') for (const p of e.phases) for (const n of p.nodes) total.add(n);
       if (e.type === 'node-finished') done.add(e.node);
-      if (e.type === 'run-started' || e.type === 'node-started' || e.type === 'node-step' || e.type === 'node-finished') {
+      if (
+        e.type === 'run-started' ||
+        e.type === 'node-started' ||
+        e.type === 'node-step' ||
+        e.type === 'node-finished'
+      ) {
         c.progress = {
           nodesDone: done.size,
           nodesTotal: total.size || (c.progress?.nodesTotal ?? 0),
@@ -457,7 +482,14 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
         delete c.progress.step;
       }
       persist();
-      emit({ type: 'fleet-cluster-finished', stage: stage.name, cluster: name, outcome, state: to, ...(message ? { message } : {}) });
+      emit({
+        type: 'fleet-cluster-finished',
+        stage: stage.name,
+        cluster: name,
+        outcome,
+        state: to,
+        ...(message ? { message } : {}),
+      });
     })().finally(() => running.delete(name));
     return run;
   }
@@ -499,12 +531,21 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
       }
       const failed = records.filter((x) => x.state === 'Failed').length;
       if (failed > policy.failureBudget) {
-        emit({ type: 'fleet-budget-spent', stage: stage.name, failed, budget: policy.failureBudget, onFailure: policy.onFailure });
+        emit({
+          type: 'fleet-budget-spent',
+          stage: stage.name,
+          failed,
+          budget: policy.failureBudget,
+          onFailure: policy.onFailure,
+        });
         const text = budgetText(stage, failed, policy.failureBudget);
         if (policy.onFailure === 'stop') {
           rec.state = 'Failed';
           rec.message = text;
-          return finish('failed', `stage ${stage.name}: ${text}; the fleet stopped`, [`${cmd('status')}`, `${cmd('retry')}`]);
+          return finish('failed', `stage ${stage.name}: ${text}; the fleet stopped`, [
+            `${cmd('status')}`,
+            `${cmd('retry')}`,
+          ]);
         }
         if (policy.onFailure === 'pause') return pauseStage(rec, text, [cmd('status'), cmd('retry')]);
         rec.message = `${text}; onFailure continue`;
@@ -529,11 +570,25 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
     for (const g of gates) {
       for (;;) {
         if ('approval' in g && req.autoApprove && !approvalFor(state, stage.name)) {
-          state.approvals.push({ stage: stage.name, by: `--auto-approve by ${whoAmI()}`, at: clock.now().toISOString() });
+          state.approvals.push({
+            stage: stage.name,
+            by: `--auto-approve by ${whoAmI()}`,
+            at: clock.now().toISOString(),
+          });
           persist();
         }
-        const r = await checkGate(g, { approved: () => approvalFor(state, stage.name) !== undefined, signal: interrupt });
-        emit({ type: 'fleet-gate', stage: stage.name, when, gate: describeGate(g), passed: r.passed, ...(r.passed ? {} : { reason: r.reason }) });
+        const r = await checkGate(g, {
+          approved: () => approvalFor(state, stage.name) !== undefined,
+          signal: interrupt,
+        });
+        emit({
+          type: 'fleet-gate',
+          stage: stage.name,
+          when,
+          gate: describeGate(g),
+          passed: r.passed,
+          ...(r.passed ? {} : { reason: r.reason }),
+        });
         if (r.passed) break;
         if (r.approval && req.wait && !interrupt.aborted) {
           rec.state = 'Waiting';
@@ -541,7 +596,8 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
           persist();
           await clock.sleep(req.approvalPollMs ?? 2000, interrupt);
           const disk = readFleetState(statePath);
-          for (const a of disk?.approvals ?? []) if (!state.approvals.some((x) => x.stage === a.stage && x.at === a.at)) state.approvals.push(a);
+          for (const a of disk?.approvals ?? [])
+            if (!state.approvals.some((x) => x.stage === a.stage && x.at === a.at)) state.approvals.push(a);
           continue;
         }
         if (r.approval)

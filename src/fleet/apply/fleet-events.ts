@@ -10,7 +10,13 @@ export type FleetOutcome = 'done' | 'failed' | 'paused' | 'locked';
 
 export type FleetOwnEvent = { at: string } & (
   | { type: 'fleet-started'; fleet: string; resumed: boolean; stages: { name: string; clusters: string[] }[] }
-  | { type: 'fleet-inventory-changed'; fleetFileChanged: boolean; removed: string[]; added: string[]; unreadable?: string }
+  | {
+      type: 'fleet-inventory-changed';
+      fleetFileChanged: boolean;
+      removed: string[];
+      added: string[];
+      unreadable?: string;
+    }
   | { type: 'fleet-cluster-rebuilt'; cluster: string; state: ClusterState; reason: string }
   | { type: 'fleet-stage-started'; stage: string }
   | { type: 'fleet-cluster-started'; stage: string; cluster: string; attempt: number }

@@ -72,7 +72,8 @@ export function decideStage(clusters: ScheduledCluster[], policy: StagePolicy, n
     .filter((d): d is Date => d !== undefined)
     .sort((a, b) => a.getTime() - b.getTime())[0];
   const remaining = clusters.filter((c) => c.state === 'NotStarted' || c.state === 'Waiting').length;
-  if (running > 0 || start.length > 0) return { ...base, verdict: 'run', start, waiting, ...(opensAt ? { opensAt } : {}) };
+  if (running > 0 || start.length > 0)
+    return { ...base, verdict: 'run', start, waiting, ...(opensAt ? { opensAt } : {}) };
   if (remaining > 0) return { ...base, verdict: 'wait-window', start, waiting, ...(opensAt ? { opensAt } : {}) };
   const paused = clusters.some((c) => c.state === 'Paused');
   return { ...base, verdict: paused ? 'paused' : 'done', start, waiting };

@@ -7,4 +7,5 @@ export const STAGE_STATES = ['NotStarted', 'Waiting', 'Running', 'Soaking', 'Pau
 export type StageState = (typeof STAGE_STATES)[number];
 
 /** Finished for this run: nothing more happens to the cluster until `fleet retry` (Failed) or a resume (Paused). */
-export const isSettled = (s: ClusterState): boolean => s === 'Done' || s === 'Failed' || s === 'Skipped' || s === 'Paused';
+export const isSettled = (s: ClusterState): boolean =>
+  s === 'Done' || s === 'Failed' || s === 'Skipped' || s === 'Paused';
