@@ -1,0 +1,283 @@
+/**
+ * `fleet apply` in-process against 3 sandboxes started with different seeds (control planes already at the
+ * target, so only workers run; the exec driver calls the built CLI's `sandbox node upgrade`), with a fleet plan
+ * written by hand in 2 stages: all clusters done with every machine upgraded once; a canary whose node never
+ * becomes Ready stops the fleet with budget 0 and is passed with budget 1; an approval gate holds until
+ * `fleet approve`; a maintenance window (fake clock) delays a cluster; an abort mid-stage and again mid-soak,
+ * then resume: every cluster at the target, every machine upgraded once, the soak not restarted.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import type { TestSandbox } from '../../helpers/sandbox.js';
+import { FAST, machines, startApplySandbox, upgradeOutOfBand, writePlan } from '../upgrade/apply-helpers.js';
+import {
+  applyFleet,
+  approveStage,
+  fleetStatus,
+  resetFailedClusters,
+  systemClock,
+  type FleetClock,
+  type FleetEvent,
+} from '../../../src/fleet/apply/index.js';
+import { readFleetState, fleetStatePathFor } from '../../../src/fleet/state/index.js';
+import type { FleetPlan, FleetPlanStage } from '../../../src/fleet/plan/fleet-plan-types.js';
+import type { MaintenanceWindow, StageGate } from '../../../src/fleet/file/fleet-file-types.js';
+
+let sandboxes: TestSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(sandboxes.map((s) => s.stop()));
+  sandboxes = [];
+});
+
+async function cluster(seed: number, workers = 2): Promise<TestSandbox> {
+  const s = await startApplySandbox({
+    seed,
+    version: 'v1.31.4',
+    controlPlanes: 1,
+    pools: [{ name: 'blue', count: workers }],
+  });
+  sandboxes.push(s);
+  await upgradeOutOfBand(s, ['cp-1'], 'v1.32.0');
+  return s;
+}
+
+interface StageSpec {
+  name: string;
+  clusters: string[];
+  maxConcurrency?: number | `${number}%`;
+  failureBudget?: number | `${number}%`;
+  soak?: string;
+  gates?: { before?: StageGate[]; after?: StageGate[] };
+  windows?: Record<string, MaintenanceWindow>;
+}
+
+/** Plans every cluster with the real planner into `<dir>/plans/` and writes the fleet plan and a fleet file. */
+async function fleetPlan(dir: string, named: Record<string, TestSandbox>, stages: StageSpec[]): Promise<string> {
+  mkdirSync(join(dir, 'plans'), { recursive: true });
+  const fleetFile = join(dir, 'fleet.yaml');
+  const fleetFileText = stringify({
+    apiVersion: 'k8s-upgrade/v1',
+    kind: 'Fleet',
+    metadata: { name: 'test' },
+    clusters: Object.entries(named).map(([name, t]) => ({ name, kubeconfig: t.kubeconfigPath, labels: {} })),
+  });
+  writeFileSync(fleetFile, fleetFileText);
+  const fleetPlanPath = join(dir, 'fleet-plan.yaml');
+  const planStages: FleetPlanStage[] = [];
+  for (const st of stages) {
+    const clusters = [];
+    for (const name of st.clusters) {
+      const t = named[name]!;
+      const file = join(dir, 'plans', `${name}.yaml`);
+      const { plan } = await writePlan(t, { file });
+      clusters.push({
+        name,
+        labels: {},
+        kubeconfig: t.kubeconfigPath,
+        planPath: relative(dir, file),
+        contentHash: plan.metadata.contentHash,
+        from: plan.from,
+        to: plan.to,
+        nodes: 2,
+        blockers: [],
+        safe: true,
+        ...(st.windows?.[name] ? { maintenanceWindow: st.windows[name] } : {}),
+      });
+    }
+    planStages.push({
+      name: st.name,
+      selector: '',
+      maxConcurrency: st.maxConcurrency ?? 1,
+      failureBudget: st.failureBudget ?? 0,
+      onFailure: 'stop',
+      ...(st.soak ? { soak: st.soak } : {}),
+      ...(st.gates ? { gates: st.gates } : {}),
+      clusters,
+    });
+  }
+  const fp: FleetPlan = {
+    apiVersion: 'k8s-upgrade/v1',
+    kind: 'FleetPlan',
+    metadata: {
+      name: 'test',
+      createdAt: new Date().toISOString(),
+      generator: 'test',
+      fleetFile,
+      fleetFileHash: `sha256:${createHash('sha256').update(fleetFileText).digest('hex')}`,
+      contentHash: 'sha256:test',
+    },
+    to: 'v1.32.0',
+    stages: planStages,
+    skipped: [],
+  };
+  writeFileSync(fleetPlanPath, stringify(fp));
+  return fleetPlanPath;
+}
+
+function run(
+  path: string,
+  o: { signal?: AbortSignal; clock?: FleetClock; onEvent?: (e: FleetEvent) => void; autoApprove?: boolean } = {},
+) {
+  const events: FleetEvent[] = [];
+  return applyFleet(
+    {
+      fleetPlanPath: path,
+      generator: 'k8s-upgrade test',
+      settings: { ...FAST, nodeReadyTimeoutMs: 3000 },
+      wait: false,
+      soakCheckEveryMs: 100,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.clock ? { clock: o.clock } : {}),
+      ...(o.autoApprove ? { autoApprove: true } : {}),
+    },
+    (e) => {
+      events.push(e);
+      o.onEvent?.(e);
+    },
+  ).then((r) => ({ ...r, events }));
+}
+
+const workers = (t: TestSandbox) => machines(t).filter((m) => m.role === 'worker');
+
+function expectUpgradedOnce(...ts: TestSandbox[]): void {
+  for (const t of ts)
+    for (const m of workers(t)) expect(m, m.name).toMatchObject({ kubeletVersion: 'v1.32.0', upgrades: 1 });
+}
+
+describe('fleet apply', () => {
+  it('runs the stages in order under the caps and finishes every cluster once', async () => {
+    const [a, b, c] = await Promise.all([cluster(1), cluster(2), cluster(3)]);
+    const dir = a!.dir;
+    const path = await fleetPlan(dir, { a: a!, b: b!, c: c! }, [
+      { name: 'canary', clusters: ['a'] },
+      { name: 'rest', clusters: ['b', 'c'], maxConcurrency: 2 },
+    ]);
+    let inFlight = 0;
+    let peak = 0;
+    const r = await run(path, {
+      onEvent: (e) => {
+        if (e.type === 'fleet-cluster-started') peak = Math.max(peak, ++inFlight);
+        if (e.type === 'fleet-cluster-finished') inFlight--;
+      },
+    });
+    expect(r.outcome, r.message).toBe('done');
+    expect(peak).toBe(2);
+    const started = r.events
+      .filter((e) => e.type === 'fleet-cluster-started')
+      .map((e) => (e as { cluster: string }).cluster);
+    expect(started[0]).toBe('a');
+    // every cluster event carries its cluster
+    expect(r.events.some((e) => e.type === 'node-finished' && (e as { cluster?: string }).cluster === 'b')).toBe(true);
+    expectUpgradedOnce(a!, b!, c!);
+    const view = fleetStatus(path);
+    expect(view.stages.map((s) => [s.name, s.state, s.done, s.total])).toEqual([
+      ['canary', 'Done', 1, 1],
+      ['rest', 'Done', 2, 2],
+    ]);
+    // a second run finds everything done and upgrades nothing
+    const again = await run(path);
+    expect(again.outcome).toBe('done');
+    expectUpgradedOnce(a!, b!, c!);
+  }, 180_000);
+
+  it('a canary whose node never becomes Ready stops the fleet with budget 0, and is passed with budget 1', async () => {
+    const [a, b] = await Promise.all([cluster(4), cluster(5)]);
+    a!.sandbox.cluster.faults.add({ type: 'node-never-ready', node: 'blue-1' });
+    const p0 = await fleetPlan(join(a!.dir, 'b0'), { a: a!, b: b! }, [
+      { name: 'canary', clusters: ['a'], failureBudget: 0 },
+      { name: 'rest', clusters: ['b'] },
+    ]);
+    const r0 = await run(p0);
+    expect(r0.outcome).toBe('failed');
+    expect(r0.message).toContain('over the failure budget of 0');
+    expect(r0.state.clusters.find((c) => c.name === 'a')!.state).toBe('Failed');
+    expect(workers(b!).every((m) => m.upgrades === 0)).toBe(true); // the next stage never started
+
+    const p1 = await fleetPlan(join(b!.dir, 'b1'), { a: a!, b: b! }, [
+      { name: 'canary', clusters: ['a'], failureBudget: 1 },
+      { name: 'rest', clusters: ['b'] },
+    ]);
+    const r1 = await run(p1);
+    expect(r1.outcome, r1.message).toBe('done');
+    expect(r1.state.clusters.map((c) => [c.name, c.state])).toEqual([
+      ['a', 'Failed'],
+      ['b', 'Done'],
+    ]);
+    expectUpgradedOnce(b!);
+    // retry resets only the failed canary
+    expect(resetFailedClusters(p1)).toEqual(['a']);
+  }, 180_000);
+
+  it('an approval gate holds until fleet approve; a maintenance window (fake clock) delays a cluster', async () => {
+    const [a, b] = await Promise.all([cluster(6), cluster(7)]);
+    let now = new Date('2026-12-07T00:00:00Z'); // Monday
+    const clock: FleetClock = { now: () => now, sleep: systemClock.sleep };
+    const window: MaintenanceWindow = { days: ['Mon'], start: '06:00', duration: '2h', timeZone: 'Asia/Tokyo' };
+    const path = await fleetPlan(a!.dir, { a: a!, b: b! }, [
+      { name: 'canary', clusters: ['a'] },
+      { name: 'rest', clusters: ['b'], gates: { before: [{ approval: true }] }, windows: { b: window } },
+    ]);
+    const r1 = await run(path, { clock });
+    expect(r1.outcome).toBe('paused');
+    expect(r1.next.join('\n')).toContain('fleet approve');
+    expect(workers(b!).every((m) => m.upgrades === 0)).toBe(true);
+
+    const approval = approveStage(path, 'rest');
+    expect(approval.by).toMatch(/.+@.+/);
+    // 00:00 UTC Monday is 09:00 in Tokyo: the window (06:00–08:00 JST) has closed, next Monday's opens.
+    const r2 = await run(path, { clock });
+    expect(r2.outcome).toBe('paused');
+    expect(r2.message).toContain('2026-12-13T21:00:00.000Z');
+    expect(fleetStatus(path).stages[1]!.clusters[0]).toMatchObject({
+      state: 'Waiting',
+      windowOpensAt: '2026-12-13T21:00:00.000Z',
+    });
+    expect(workers(b!).every((m) => m.upgrades === 0)).toBe(true);
+
+    now = new Date('2026-12-13T21:30:00Z');
+    const r3 = await run(path, { clock });
+    expect(r3.outcome, r3.message).toBe('done');
+    expect(r3.state.approvals.map((x) => x.stage)).toEqual(['rest']);
+    expectUpgradedOnce(a!, b!);
+  }, 180_000);
+
+  it('aborted mid-stage and mid-soak, a resume finishes every cluster once and does not restart the soak', async () => {
+    const [a, b, c] = await Promise.all([cluster(8), cluster(9), cluster(10)]);
+    const path = await fleetPlan(a!.dir, { a: a!, b: b!, c: c! }, [
+      { name: 'canary', clusters: ['a'], soak: '3s' },
+      { name: 'rest', clusters: ['b', 'c'], maxConcurrency: 2 },
+    ]);
+    // 1: abort in the canary once its first node is done.
+    const ac1 = new AbortController();
+    const r1 = await run(path, {
+      signal: ac1.signal,
+      onEvent: (e) => {
+        if (e.type === 'node-finished' && (e as { cluster?: string }).cluster === 'a') ac1.abort();
+      },
+    });
+    expect(r1.outcome).toBe('paused');
+    expect(r1.state.clusters.find((x) => x.name === 'a')!.state).toBe('Paused');
+    // 2: resume; abort once the soak started.
+    const ac2 = new AbortController();
+    const r2 = await run(path, {
+      signal: ac2.signal,
+      onEvent: (e) => {
+        if (e.type === 'fleet-soak-started') setTimeout(() => ac2.abort(), 300);
+      },
+    });
+    expect(r2.outcome, r2.message).toBe('paused');
+    const soakUntil = readFleetState(fleetStatePathFor(path))!.stages[0]!.soakUntil!;
+    expect(soakUntil).toBeDefined();
+    // 3: resume to the end; the soak keeps its end.
+    const r3 = await run(path);
+    expect(r3.outcome, r3.message).toBe('done');
+    const soak = r3.events.find((e) => e.type === 'fleet-soak-started') as { until: string; resumed: boolean };
+    expect(soak).toMatchObject({ until: soakUntil, resumed: true });
+    expect(r3.state.stages[0]!.soakUntil).toBe(soakUntil);
+    expectUpgradedOnce(a!, b!, c!);
+    expect(r3.state.clusters.find((x) => x.name === 'a')!.attempts.length).toBe(2);
+  }, 240_000);
+});
