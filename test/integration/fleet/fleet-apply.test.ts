@@ -22,6 +22,7 @@ import {
   type FleetClock,
   type FleetEvent,
 } from '../../../src/fleet/apply/index.js';
+import { readPlan } from '../../../src/upgrade/run/index.js';
 import { readFleetState, fleetStatePathFor } from '../../../src/fleet/state/index.js';
 import type { FleetPlan, FleetPlanStage } from '../../../src/fleet/plan/fleet-plan-types.js';
 import type { MaintenanceWindow, StageGate } from '../../../src/fleet/file/fleet-file-types.js';
@@ -78,7 +79,7 @@ async function fleetPlan(dir: string, named: Record<string, TestSandbox>, stages
         labels: {},
         kubeconfig: t.kubeconfigPath,
         planPath: relative(dir, file),
-        contentHash: plan.metadata.contentHash,
+        contentHash: readPlan(file).metadata.contentHash,
         from: plan.from,
         to: plan.to,
         nodes: 2,
