@@ -179,6 +179,7 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
       stages: plan.stages.map((s) => ({ name: s.name, clusters: s.clusters.map((c) => c.name) })),
     });
 
+    await rebuildFromClusters();
     // A changed inventory: reported, and a cluster gone from the fleet file is skipped (with the reason).
     const inv = checkInventory(req.fleetPlanPath, plan, clock.now());
     state.inventory = inv;
@@ -191,7 +192,6 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
       }
     }
 
-    if (existing) await rebuildFromClusters();
     persist();
 
     for (const stage of plan.stages) {
@@ -205,7 +205,10 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
     await lease?.release().catch(() => undefined);
   }
 
-  /** Resume: each unsettled cluster's truth from the cluster (mirror done ⇒ Done), else it runs again. */
+  /**
+   * Each unsettled cluster's truth from the cluster, on every run (a first run too: someone may have applied a
+   * plan by hand): its mirror says done ⇒ Done; an interrupted one runs again (its own run resumes).
+   */
   async function rebuildFromClusters(): Promise<void> {
     const open = state.clusters.filter((c) => c.state !== 'Done' && c.state !== 'Skipped' && c.state !== 'Failed');
     await mapLimit(open, 8, async (c) => {

@@ -8,11 +8,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { TestSandbox } from '../../helpers/sandbox.js';
-import { FAST, machines, startApplySandbox, upgradeOutOfBand, writePlan } from '../upgrade/apply-helpers.js';
+import { FAST, machines, runApply, startApplySandbox, upgradeOutOfBand, writePlan } from '../upgrade/apply-helpers.js';
 import {
   applyFleet,
   approveStage,
@@ -281,4 +281,30 @@ describe('fleet apply', () => {
     expectUpgradedOnce(a!, b!, c!);
     expect(r3.state.clusters.find((x) => x.name === 'a')!.attempts.length).toBe(2);
   }, 240_000);
+});
+
+describe('fleet apply refuses and reports', () => {
+  it('a changed plan file is invalid input; a cluster finished by someone else counts as done; a removed cluster is reported', async () => {
+    const [a, b] = await Promise.all([cluster(11), cluster(12)]);
+    const path = await fleetPlan(a!.dir, { a: a!, b: b! }, [{ name: 'all', clusters: ['a', 'b'], maxConcurrency: 2 }]);
+    const planA = join(a!.dir, 'plans', 'a.yaml');
+    const original = readFileSync(planA, 'utf8');
+    await new Promise((r) => setTimeout(r, 5)); // a later createdAt: a re-planned file, valid but not the reviewed one
+    await writePlan(a!, { file: planA });
+    await expect(run(path)).rejects.toThrow(/cluster a: .*changed since the fleet plan was made/);
+    expect(workers(a!).every((m) => m.upgrades === 0)).toBe(true);
+    writeFileSync(planA, original);
+
+    // b applied by hand (another runner), and removed from the fleet file: a is run, b is done and reported.
+    await runApply(b!, join(a!.dir, 'plans', 'b.yaml'));
+    const fleetFile = join(a!.dir, 'fleet.yaml');
+    writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace(/- name: b[\s\S]*$/, ''));
+    const r = await run(path);
+    expect(r.outcome, r.message).toBe('done');
+    const inv = r.events.find((e) => e.type === 'fleet-inventory-changed') as { removed: string[] } | undefined;
+    expect(inv?.removed).toEqual(['b']);
+    expect(r.events.find((e) => e.type === 'fleet-cluster-rebuilt')).toMatchObject({ cluster: 'b', state: 'Done' });
+    expect(fleetStatus(path).inventory).toMatchObject({ fleetFileChanged: true, removed: ['b'] });
+    expectUpgradedOnce(a!, b!);
+  }, 180_000);
 });
