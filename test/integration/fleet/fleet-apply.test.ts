@@ -7,12 +7,10 @@
  * then resume: every cluster at the target, every machine upgraded once, the soak not restarted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { stringify } from 'yaml';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestSandbox } from '../../helpers/sandbox.js';
-import { FAST, machines, runApply, startApplySandbox, upgradeOutOfBand, writePlan } from '../upgrade/apply-helpers.js';
+import { FAST, machines, runApply, writePlan } from '../upgrade/apply-helpers.js';
 import {
   applyFleet,
   approveStage,
@@ -22,101 +20,11 @@ import {
   type FleetClock,
   type FleetEvent,
 } from '../../../src/fleet/apply/index.js';
-import { readPlan } from '../../../src/upgrade/run/index.js';
 import { readFleetState, fleetStatePathFor } from '../../../src/fleet/state/index.js';
-import type { FleetPlan, FleetPlanStage } from '../../../src/fleet/plan/fleet-plan-types.js';
-import type { MaintenanceWindow, StageGate } from '../../../src/fleet/file/fleet-file-types.js';
+import type { MaintenanceWindow } from '../../../src/fleet/file/fleet-file-types.js';
+import { cluster, fleetPlan, stopClusters } from './fleet-helpers.js';
 
-let sandboxes: TestSandbox[] = [];
-afterEach(async () => {
-  await Promise.all(sandboxes.map((s) => s.stop()));
-  sandboxes = [];
-});
-
-async function cluster(seed: number, workers = 2): Promise<TestSandbox> {
-  const s = await startApplySandbox({
-    seed,
-    version: 'v1.31.4',
-    controlPlanes: 1,
-    pools: [{ name: 'blue', count: workers }],
-  });
-  sandboxes.push(s);
-  await upgradeOutOfBand(s, ['cp-1'], 'v1.32.0');
-  return s;
-}
-
-interface StageSpec {
-  name: string;
-  clusters: string[];
-  maxConcurrency?: number | `${number}%`;
-  failureBudget?: number | `${number}%`;
-  soak?: string;
-  gates?: { before?: StageGate[]; after?: StageGate[] };
-  windows?: Record<string, MaintenanceWindow>;
-}
-
-/** Plans every cluster with the real planner into `<dir>/plans/` and writes the fleet plan and a fleet file. */
-async function fleetPlan(dir: string, named: Record<string, TestSandbox>, stages: StageSpec[]): Promise<string> {
-  mkdirSync(join(dir, 'plans'), { recursive: true });
-  const fleetFile = join(dir, 'fleet.yaml');
-  const fleetFileText = stringify({
-    apiVersion: 'k8s-upgrade/v1',
-    kind: 'Fleet',
-    metadata: { name: 'test' },
-    clusters: Object.entries(named).map(([name, t]) => ({ name, kubeconfig: t.kubeconfigPath, labels: {} })),
-  });
-  writeFileSync(fleetFile, fleetFileText);
-  const fleetPlanPath = join(dir, 'fleet-plan.yaml');
-  const planStages: FleetPlanStage[] = [];
-  for (const st of stages) {
-    const clusters = [];
-    for (const name of st.clusters) {
-      const t = named[name]!;
-      const file = join(dir, 'plans', `${name}.yaml`);
-      const { plan } = await writePlan(t, { file });
-      clusters.push({
-        name,
-        labels: {},
-        kubeconfig: t.kubeconfigPath,
-        planPath: relative(dir, file),
-        contentHash: readPlan(file).metadata.contentHash,
-        from: plan.from,
-        to: plan.to,
-        nodes: 2,
-        blockers: [],
-        safe: true,
-        ...(st.windows?.[name] ? { maintenanceWindow: st.windows[name] } : {}),
-      });
-    }
-    planStages.push({
-      name: st.name,
-      selector: '',
-      maxConcurrency: st.maxConcurrency ?? 1,
-      failureBudget: st.failureBudget ?? 0,
-      onFailure: 'stop',
-      ...(st.soak ? { soak: st.soak } : {}),
-      ...(st.gates ? { gates: st.gates } : {}),
-      clusters,
-    });
-  }
-  const fp: FleetPlan = {
-    apiVersion: 'k8s-upgrade/v1',
-    kind: 'FleetPlan',
-    metadata: {
-      name: 'test',
-      createdAt: new Date().toISOString(),
-      generator: 'test',
-      fleetFile,
-      fleetFileHash: `sha256:${createHash('sha256').update(fleetFileText).digest('hex')}`,
-      contentHash: 'sha256:test',
-    },
-    to: 'v1.32.0',
-    stages: planStages,
-    skipped: [],
-  };
-  writeFileSync(fleetPlanPath, stringify(fp));
-  return fleetPlanPath;
-}
+afterEach(stopClusters);
 
 function run(
   path: string,
