@@ -23,12 +23,21 @@ import {
 import { readFleetState, fleetStatePathFor } from '../../../src/fleet/state/index.js';
 import type { MaintenanceWindow } from '../../../src/fleet/file/fleet-file-types.js';
 import { cluster, fleetPlan, stopClusters } from './fleet-helpers.js';
+import { acquireFleetLease } from '../../../src/fleet/state/index.js';
+import type { AccessOptions } from '../../../src/cluster/index.js';
 
 afterEach(stopClusters);
 
 function run(
   path: string,
-  o: { signal?: AbortSignal; clock?: FleetClock; onEvent?: (e: FleetEvent) => void; autoApprove?: boolean } = {},
+  o: {
+    signal?: AbortSignal;
+    clock?: FleetClock;
+    onEvent?: (e: FleetEvent) => void;
+    autoApprove?: boolean;
+    wait?: boolean;
+    lease?: AccessOptions;
+  } = {},
 ) {
   const events: FleetEvent[] = [];
   return applyFleet(
@@ -36,8 +45,10 @@ function run(
       fleetPlanPath: path,
       generator: 'k8s-upgrade test',
       settings: { ...FAST, nodeReadyTimeoutMs: 3000 },
-      wait: false,
+      wait: o.wait ?? false,
       soakCheckEveryMs: 100,
+      approvalPollMs: 100,
+      ...(o.lease ? { lease: o.lease } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.clock ? { clock: o.clock } : {}),
       ...(o.autoApprove ? { autoApprove: true } : {}),
@@ -214,5 +225,38 @@ describe('fleet apply refuses and reports', () => {
     expect(r.events.find((e) => e.type === 'fleet-cluster-rebuilt')).toMatchObject({ cluster: 'b', state: 'Done' });
     expect(fleetStatus(path).inventory).toMatchObject({ fleetFileChanged: true, removed: ['b'] });
     expectUpgradedOnce(a!, b!);
+  }, 180_000);
+});
+
+describe('fleet apply while it waits', () => {
+  it('an interactive run waits on the approval gate until fleet approve; the fleet Lease refuses a second run', async () => {
+    const [a, b] = await Promise.all([cluster(13), cluster(14)]);
+    const path = await fleetPlan(a!.dir, { a: a!, b: b! }, [
+      { name: 'canary', clusters: ['a'] },
+      { name: 'rest', clusters: ['b'], gates: { before: [{ approval: true }] } },
+    ]);
+    const lease = { kubeconfig: a!.kubeconfigPath }; // cluster a doubles as the management cluster
+    let second: Promise<{ outcome: string }> | undefined;
+    let approvedWhileWaiting = false;
+    const r = await run(path, {
+      wait: true,
+      lease,
+      onEvent: (e) => {
+        if (e.type === 'fleet-gate' && !e.passed && !second) {
+          second = run(path, { lease }); // refused: the first run holds the fleet Lease
+          void second.then(() => {
+            approveStage(path, 'rest');
+            approvedWhileWaiting = true;
+          });
+        }
+      },
+    });
+    expect(await second).toMatchObject({ outcome: 'locked' });
+    expect(approvedWhileWaiting).toBe(true);
+    expect(r.outcome, r.message).toBe('done');
+    expectUpgradedOnce(a!, b!);
+    // released at the end: another run can take it
+    const l = await acquireFleetLease(lease, 'test', 'x', () => undefined);
+    await l.release();
   }, 180_000);
 });
