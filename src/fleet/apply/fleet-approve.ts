@@ -14,8 +14,13 @@ export function approveStage(fleetPlanPath: string, stage: string, now = new Dat
       `the fleet plan has no stage ${JSON.stringify(stage)}; its stages: ${plan.stages.map((s) => s.name).join(', ')}`,
     );
   const path = fleetStatePathFor(fleetPlanPath);
-  const state = readFleetState(path) ?? newFleetState(plan, fleetPlanPath, now);
-  if (!readFleetState(path)) state.status = 'paused';
+  const saved = readFleetState(path);
+  if (saved && saved.fleet.contentHash !== plan.metadata.contentHash)
+    throw new FleetInputError(
+      `${path} belongs to another version of this fleet plan (${saved.fleet.contentHash}); approve with the fleet plan it was made from`,
+    );
+  // Not applied yet: the approval waits in a new state for the first fleet apply.
+  const state = saved ?? { ...newFleetState(plan, fleetPlanPath, now), status: 'paused' as const };
   const approval = { stage, by: whoAmI(), at: now.toISOString() };
   state.approvals.push(approval);
   writeFleetState(path, state);
