@@ -23,6 +23,7 @@ import {
 import { readFleetState, fleetStatePathFor } from '../../../src/fleet/state/index.js';
 import type { MaintenanceWindow } from '../../../src/fleet/file/fleet-file-types.js';
 import { cluster, fleetPlan, stopClusters } from './fleet-helpers.js';
+import { downgradeMachine } from '../../../src/sandbox/node-side/downgrade.js';
 import { acquireFleetLease } from '../../../src/fleet/state/index.js';
 import type { AccessOptions } from '../../../src/cluster/index.js';
 
@@ -258,5 +259,28 @@ describe('fleet apply while it waits', () => {
     // released at the end: another run can take it
     const l = await acquireFleetLease(lease, 'test', 'x', () => undefined);
     await l.release();
+  }, 180_000);
+});
+
+describe('the soak', () => {
+  it('a done cluster that regresses during the soak is a failure against the budget: budget 0 stops the fleet', async () => {
+    const [a, b] = await Promise.all([cluster(15), cluster(16)]);
+    const path = await fleetPlan(a!.dir, { a: a!, b: b! }, [
+      { name: 'canary', clusters: ['a'], soak: '30s' },
+      { name: 'rest', clusters: ['b'] },
+    ]);
+    const r = await run(path, {
+      onEvent: (e) => {
+        // someone rolls blue-1 back by hand while the canary soaks
+        if (e.type === 'fleet-soak-started')
+          void downgradeMachine(a!.sandbox.cluster, a!.sandbox.controllers, 'blue-1', 'v1.31.4');
+      },
+    });
+    expect(r.outcome, r.message).toBe('failed');
+    const regression = r.events.find((e) => e.type === 'fleet-soak-regression') as { cluster: string; reason: string };
+    expect(regression.cluster).toBe('a');
+    expect(regression.reason).toContain('blue-1');
+    expect(r.state.clusters.find((c) => c.name === 'a')).toMatchObject({ state: 'Failed' });
+    expect(workers(b!).every((m) => m.upgrades === 0)).toBe(true);
   }, 180_000);
 });
