@@ -47,7 +47,8 @@ import type { FleetEventBody, FleetEventSink, FleetOutcome } from './fleet-event
 import { checkGate, describeGate } from './gates.js';
 import { checkInventory, inventoryChanged } from './inventory.js';
 import { newFleetState, whoAmI } from './new-fleet-state.js';
-import { clusterPlanPath, readFleetPlanMinimal } from './read-fleet-plan-minimal.js';
+import { readFleetPlan } from '../plan/fleet-plan-file.js';
+import { clusterPlanPath } from './cluster-plan-path.js';
 
 export interface FleetApplyRequest {
   fleetPlanPath: string;
@@ -128,7 +129,7 @@ async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void
 export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): Promise<FleetApplyResult> {
   const clock = req.clock ?? systemClock;
   const bin = req.bin ?? 'k8s-upgrade';
-  const plan = readFleetPlanMinimal(req.fleetPlanPath);
+  const plan = readFleetPlan(req.fleetPlanPath);
   const verified = verifyPlans(req.fleetPlanPath, plan);
   const statePath = fleetStatePathFor(req.fleetPlanPath);
   const existing = readFleetState(statePath);

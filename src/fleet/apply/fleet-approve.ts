@@ -2,13 +2,13 @@
  * `fleet approve FLEET-PLAN --stage NAME`: records an approval (who: `os.userInfo().username@host`, when) in the
  * fleet state, which a running or the next `fleet apply` reads. An unknown stage is invalid input.
  */
-import { readFleetPlanMinimal } from './read-fleet-plan-minimal.js';
+import { readFleetPlan } from '../plan/fleet-plan-file.js';
 import { FleetInputError } from './errors.js';
 import { newFleetState, whoAmI } from './new-fleet-state.js';
 import { fleetStatePathFor, readFleetState, writeFleetState, type FleetApproval } from '../state/index.js';
 
 export function approveStage(fleetPlanPath: string, stage: string, now = new Date()): FleetApproval {
-  const plan = readFleetPlanMinimal(fleetPlanPath);
+  const plan = readFleetPlan(fleetPlanPath);
   if (!plan.stages.some((s) => s.name === stage))
     throw new FleetInputError(
       `the fleet plan has no stage ${JSON.stringify(stage)}; its stages: ${plan.stages.map((s) => s.name).join(', ')}`,

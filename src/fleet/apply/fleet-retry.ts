@@ -4,11 +4,11 @@
  */
 import { fleetStatePathFor, readFleetState, resetFailed, writeFleetState } from '../state/index.js';
 import { FleetInputError } from './errors.js';
-import { readFleetPlanMinimal } from './read-fleet-plan-minimal.js';
+import { readFleetPlan } from '../plan/fleet-plan-file.js';
 
 /** Resets the failed clusters; returns their names. */
 export function resetFailedClusters(fleetPlanPath: string, now = new Date()): string[] {
-  readFleetPlanMinimal(fleetPlanPath);
+  readFleetPlan(fleetPlanPath);
   const path = fleetStatePathFor(fleetPlanPath);
   const state = readFleetState(path);
   if (!state) throw new FleetInputError(`${fleetPlanPath} has not been applied yet (no ${path}); run fleet apply`);

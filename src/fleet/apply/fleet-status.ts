@@ -6,7 +6,7 @@
 import type { ClusterState, StageState } from '../schedule/index.js';
 import { fleetStatePathFor, readFleetState, type ClusterProgress, type FleetState } from '../state/index.js';
 import { newFleetState } from './new-fleet-state.js';
-import { readFleetPlanMinimal } from './read-fleet-plan-minimal.js';
+import { readFleetPlan } from '../plan/fleet-plan-file.js';
 
 export interface FleetStatusView {
   fleet: string;
@@ -36,7 +36,7 @@ export interface FleetStatusView {
 }
 
 export function fleetStatus(fleetPlanPath: string, now = new Date()): FleetStatusView {
-  const plan = readFleetPlanMinimal(fleetPlanPath);
+  const plan = readFleetPlan(fleetPlanPath);
   const saved = readFleetState(fleetStatePathFor(fleetPlanPath));
   const state = saved ?? newFleetState(plan, fleetPlanPath, now);
   return {

@@ -9,6 +9,6 @@ export { resetFailedClusters } from './fleet-retry.js';
 export { fleetStatus, type FleetStatusView } from './fleet-status.js';
 export { FleetInputError, FleetLockedError } from './errors.js';
 export { systemClock, type FleetClock } from './clock.js';
-export { readFleetPlanMinimal } from './read-fleet-plan-minimal.js';
+export { clusterPlanPath } from './cluster-plan-path.js';
 export { readClusterTruth, regressionOf, type ClusterTruth } from './cluster-truth.js';
 export * from './fleet-events.js';
