@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
+import { sealFleetPlan, writeFleetPlan } from '../../../src/fleet/plan/index.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { startApplySandbox, upgradeOutOfBand, writePlan } from '../upgrade/apply-helpers.js';
 import { readPlan } from '../../../src/upgrade/run/index.js';
@@ -90,12 +91,12 @@ export async function fleetPlan(dir: string, named: Record<string, TestSandbox>,
       generator: 'test',
       fleetFile,
       fleetFileHash: `sha256:${createHash('sha256').update(fleetFileText).digest('hex')}`,
-      contentHash: 'sha256:test',
+      contentHash: 'sha256:' + '0'.repeat(64), // sealed below
     },
     to: 'v1.32.0',
     stages: planStages,
     skipped: [],
   };
-  writeFileSync(fleetPlanPath, stringify(fp));
+  writeFleetPlan(sealFleetPlan(fp), fleetPlanPath);
   return fleetPlanPath;
 }
