@@ -11,13 +11,15 @@ import { tryParseReportedVersion } from './versions.js';
 
 /** How a value is named in a message: `null`, `a list`, `a mapping`, `string "x"`, `number 7`. */
 export const describeValue = (v: unknown): string =>
-  v === null
-    ? 'null'
-    : Array.isArray(v)
-      ? 'a list'
-      : typeof v === 'object'
-        ? 'a mapping'
-        : `${typeof v} ${JSON.stringify(v)}`;
+  v === undefined
+    ? 'nothing'
+    : v === null
+      ? 'null'
+      : Array.isArray(v)
+        ? 'a list'
+        : typeof v === 'object'
+          ? 'a mapping'
+          : `${typeof v} ${JSON.stringify(v)}`;
 
 type Issue = { readonly input?: unknown };
 /** An error message for a type or value mismatch: `required` when absent, else `expected <what>, got <value>`. */

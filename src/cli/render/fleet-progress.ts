@@ -1,6 +1,6 @@
 /**
- * Live progress of `fleet apply`: plain lines (CI and terminals alike; many clusters at once do not fit one live
- * tree), each cluster's events through the single-cluster plain formatter prefixed with `[cluster]`, the fleet's
+ * Live progress of `fleet apply` off a terminal (the listr2 view on one is `fleet-tree.ts`): plain lines, each
+ * cluster's events through the single-cluster plain formatter prefixed with `[cluster]`, the fleet's
  * own events as their own lines; or, for `--log-format json`, every event as one JSON line (cluster events carry
  * `cluster`). Returns a sink; the command decides where the text goes.
  */

@@ -6,6 +6,8 @@ import { toCliError } from '../../cli/error-mapping.js';
 import { runSettingsFlags, applySettingsFlags, runSettingsFrom } from '../../cli/flags/run-settings.js';
 import { pauseOnSignals } from '../../cli/interrupt.js';
 import { createFleetProgressSink } from '../../cli/render/fleet-progress.js';
+import { createFleetTree } from '../../cli/render/fleet-tree.js';
+import { progressMode } from '../../cli/render/index.js';
 import { applyFleet, FleetInputError, type FleetApplyResult } from '../../fleet/apply/index.js';
 import { FleetStateError } from '../../fleet/state/index.js';
 
@@ -64,11 +66,12 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     if (flags['auto-rollback'])
       throw new CliError('fleet apply does not take --auto-rollback yet (nothing was changed)', EXIT.INVALID_INPUT);
     const stream = json ? process.stderr : process.stdout;
-    const sink = createFleetProgressSink({
-      json: flags['log-format'] === 'json',
-      color: stream.isTTY === true && !process.env.NO_COLOR,
-      write: (line) => stream.write(`${line}\n`),
-    });
+    const color = stream.isTTY === true && !process.env.NO_COLOR;
+    const mode = progressMode(flags['log-format'], stream.isTTY === true, process.env);
+    const tree = mode === 'tty' ? createFleetTree({ out: stream, color }) : undefined;
+    const sink =
+      tree?.sink ??
+      createFleetProgressSink({ json: mode === 'json', color, write: (line) => stream.write(`${line}\n`) });
     const { settings, driverOptions } = runSettingsFrom(flags);
     const interrupt = pauseOnSignals('fleet run');
     let result: FleetApplyResult;
@@ -98,6 +101,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
       throw toCliError(e);
     } finally {
       interrupt.dispose();
+      await tree?.close();
     }
     if (json) this.emitJson(result.state);
     else if (result.outcome === 'locked') process.stderr.write(`${result.message}\n`);

@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { labelKeyProblem, labelValueProblem, parseLabelSelector, LabelSelectorError } from '../../kube/index.js';
 import {
-  describeValue,
   expected,
   httpUrl,
   list,
@@ -29,18 +28,13 @@ const name = (what: string) =>
   );
 
 /** Any mapping (its keys are checked later): plan settings. */
-const settings = () =>
-  z.record(z.string(), z.unknown(), { error: (iss) => `expected a mapping, got ${describeValue(iss.input)}` });
+const settings = () => z.record(z.string(), z.unknown(), { error: expected('a mapping') });
 
 const labels = () =>
   z
-    .record(
-      z.string(),
-      z.string({ error: (iss) => `expected a label value string, got ${describeValue(iss.input)}` }),
-      {
-        error: (iss) => `expected a mapping of labels, got ${describeValue(iss.input)}`,
-      },
-    )
+    .record(z.string(), z.string({ error: expected('a label value string') }), {
+      error: expected('a mapping of labels'),
+    })
     .check((ctx) => {
       for (const [key, value] of Object.entries(ctx.value)) {
         const problem = labelKeyProblem(key) ?? labelValueProblem(value);
@@ -51,15 +45,13 @@ const labels = () =>
 const duration = (max?: number) => nonBlankWhere('a duration such as 30m', (s) => durationProblem(s, 1, max));
 
 const countOrPercent = (min: number) =>
-  z
-    .union([z.number(), z.string()], { error: (iss) => `expected N or N%, got ${describeValue(iss.input)}` })
-    .check((ctx) => {
-      const problem = countOrPercentProblem(ctx.value, min);
-      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
-    });
+  z.union([z.number(), z.string()], { error: expected('N or N%') }).check((ctx) => {
+    const problem = countOrPercentProblem(ctx.value, min);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
 
 const selector = () =>
-  z.string({ error: (iss) => `expected a label selector string, got ${describeValue(iss.input)}` }).check((ctx) => {
+  z.string({ error: expected('a label selector string') }).check((ctx) => {
     try {
       parseLabelSelector(ctx.value);
     } catch (e) {

@@ -7,50 +7,11 @@
  * promise still open (pending tasks end as skipped), so listr2 always finishes, whether the run finished,
  * paused or stopped midway. It never reads the environment and writes only to the stream it is given.
  */
-import {
-  DefaultRenderer,
-  Listr,
-  ListrDefaultRendererLogLevels,
-  ListrLogger,
-  ListrTaskState,
-  ProcessOutput,
-  type ListrDefaultRendererOptions,
-  type ListrTask,
-  type ListrTaskWrapper,
-} from 'listr2';
+import { Listr, ListrTaskState, type ListrTask } from 'listr2';
 import type { EventOf, NodeStep, RunSummary, UpgradeEvent } from '../../../upgrade/run/index.js';
 import { makeStyle, plural } from '../style.js';
 import { blockedText, evictedCount, formatDuration, gateText, STEP_ACTIVITY } from './format.js';
-
-/** The DefaultRenderer, usable on any stream: the caller already decided that this output is a terminal. */
-class AnyStreamRenderer extends DefaultRenderer {
-  static override nonTTY = true;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Wrapper = ListrTaskWrapper<any, any, any>;
-
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  settled: boolean;
-  value?: T;
-  settle(value: T): void;
-}
-
-const deferred = <T>(): Deferred<T> => {
-  let resolve!: (v: T) => void;
-  const d: Deferred<T> = {
-    promise: new Promise<T>((r) => (resolve = r)),
-    settled: false,
-    settle(value) {
-      if (d.settled) return;
-      d.settled = true;
-      d.value = value;
-      resolve(value);
-    },
-  };
-  return d;
-};
+import { AnyStreamRenderer, deferred, rendererOptions, type Deferred, type Wrapper } from './listr-parts.js';
 
 type Start = { kind: 'start' } | { kind: 'skip'; reason: string };
 type NodeEnd = { kind: 'done'; text: string } | { kind: 'skip'; text: string } | { kind: 'fail'; text: string };
@@ -403,27 +364,5 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
       })();
       return closed;
     },
-  };
-};
-
-const identity = (m?: string): string => m ?? '';
-
-const rendererOptions = (out: NodeJS.WritableStream, color: boolean): ListrDefaultRendererOptions => {
-  const stream = out as NodeJS.WriteStream;
-  const logger = new ListrLogger<ListrDefaultRendererLogLevels>({
-    useIcons: true,
-    toStderr: [],
-    processOutput: new ProcessOutput(stream, stream, { leaveEmptyLine: false }),
-  });
-  const noColor = Object.fromEntries(Object.values(ListrDefaultRendererLogLevels).map((l) => [l, identity]));
-  return {
-    logger,
-    collapseSubtasks: true,
-    collapseSkips: true,
-    showSkipMessage: true,
-    collapseErrors: true,
-    showErrorMessage: true,
-    formatOutput: 'wrap',
-    ...(color ? {} : { color: noColor }),
   };
 };
