@@ -6,11 +6,11 @@
  * `close()` settles every open stage (never reached: skipped) so the tree always finishes, then prints the
  * warnings and the fleet's last word (its outcome and the next commands). Writes only to the stream given.
  */
-import { Listr, ListrTaskState, type ListrTask } from 'listr2';
+import { ListrTaskState, type ListrTask } from 'listr2';
 import type { FleetEvent } from '../../fleet/apply/index.js';
 import { emptyBoard, foldFleetEvent, stageText, type BoardStage } from './fleet-board.js';
 import { fleetLine } from './fleet-progress.js';
-import { AnyStreamRenderer, deferred, rendererOptions, type Deferred, type Wrapper } from './progress/listr-parts.js';
+import { deferred, runTree, type Deferred, type Wrapper } from './progress/listr-parts.js';
 import { makeStyle, plural } from './style.js';
 
 type StageEnd = { kind: 'done' | 'skip' | 'fail'; text: string };
@@ -58,14 +58,7 @@ export const createFleetTree = (opts: { out: NodeJS.WritableStream; color: boole
 
   const begin = () => {
     for (const s of board.stages) slots.set(s.name, { stage: s, start: deferred(), end: deferred() });
-    const list = new Listr([...slots.values()].map(stageTask), {
-      concurrent: false,
-      exitOnError: false,
-      registerSignalListeners: false,
-      renderer: AnyStreamRenderer,
-      rendererOptions: rendererOptions(opts.out, opts.color),
-    });
-    running = list.run().catch(() => undefined);
+    running = runTree([...slots.values()].map(stageTask), opts.out, opts.color);
   };
 
   /** A stage that finished (or was found finished on resume): its last title, kept as the tree's record. */

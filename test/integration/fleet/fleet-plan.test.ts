@@ -14,6 +14,7 @@ import { readFleetFile } from '../../../src/fleet/file/index.js';
 import { FleetPlanFileError, planFleet, readFleetPlan, type FleetPlanResult } from '../../../src/fleet/plan/index.js';
 import { readPlan } from '../../../src/upgrade/run/read-plan.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { sandboxDriverArgv } from '../upgrade/apply-helpers.js';
 
 const small = { controlPlanes: 1, pools: [{ name: 'blue', count: 2 }] };
 let sandboxes: Record<'a' | 'b' | 'c' | 'd', TestSandbox>;
@@ -29,17 +30,7 @@ beforeAll(async () => {
   ]);
   sandboxes = { a: a!, b: b!, c: c!, d: d! };
   const dir = a!.dir;
-  const argv = (t: TestSandbox) => [
-    process.execPath,
-    'bin/run.js',
-    'sandbox',
-    'node',
-    'upgrade',
-    '--kubeconfig',
-    t.kubeconfigPath,
-    '{node}',
-    '{version}',
-  ];
+  const argv = sandboxDriverArgv;
   fleetPath = join(dir, 'fleet.yaml');
   writeFileSync(
     fleetPath,

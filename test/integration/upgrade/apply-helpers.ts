@@ -50,19 +50,22 @@ export function options(spec: PlanSpec = {}): PlanOptions {
   };
 }
 
+/** The exec driver's argv that upgrades a node of `t` (`sandbox node upgrade`), as the demo uses it. */
+export const sandboxDriverArgv = (t: TestSandbox): string[] => [
+  process.execPath,
+  BIN,
+  'sandbox',
+  'node',
+  'upgrade',
+  '--kubeconfig',
+  t.kubeconfigPath,
+  '{node}',
+  '{version}',
+];
+
 /** Plans against `t` with the real planner and writes the plan file; returns its path and the plan. */
 export async function writePlan(t: TestSandbox, spec: PlanSpec = {}): Promise<{ path: string; plan: UpgradePlan }> {
-  const argv = [
-    process.execPath,
-    BIN,
-    'sandbox',
-    'node',
-    'upgrade',
-    '--kubeconfig',
-    t.kubeconfigPath,
-    '{node}',
-    '{version}',
-  ];
+  const argv = sandboxDriverArgv(t);
   const { plan } = await planUpgrade({
     access: { kubeconfig: t.kubeconfigPath },
     to: spec.to ?? 'v1.32.0',

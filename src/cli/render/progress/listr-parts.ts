@@ -5,10 +5,12 @@
  */
 import {
   DefaultRenderer,
+  Listr,
   ListrDefaultRendererLogLevels,
   ListrLogger,
   ProcessOutput,
   type ListrDefaultRendererOptions,
+  type ListrTask,
   type ListrTaskWrapper,
 } from 'listr2';
 
@@ -64,3 +66,15 @@ export const rendererOptions = (out: NodeJS.WritableStream, color: boolean): Lis
     ...(color ? {} : { color: noColor }),
   };
 };
+
+/** Runs the top-level tasks in order on `out` (no signal listeners: the command owns signals); never rejects. */
+export const runTree = (tasks: ListrTask[], out: NodeJS.WritableStream, color: boolean): Promise<unknown> =>
+  new Listr(tasks, {
+    concurrent: false,
+    exitOnError: false,
+    registerSignalListeners: false,
+    renderer: AnyStreamRenderer,
+    rendererOptions: rendererOptions(out, color),
+  })
+    .run()
+    .catch(() => undefined);

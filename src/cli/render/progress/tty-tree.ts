@@ -7,11 +7,11 @@
  * promise still open (pending tasks end as skipped), so listr2 always finishes, whether the run finished,
  * paused or stopped midway. It never reads the environment and writes only to the stream it is given.
  */
-import { Listr, ListrTaskState, type ListrTask } from 'listr2';
+import { ListrTaskState, type ListrTask } from 'listr2';
 import type { EventOf, NodeStep, RunSummary, UpgradeEvent } from '../../../upgrade/run/index.js';
 import { makeStyle, plural } from '../style.js';
 import { blockedText, evictedCount, formatDuration, gateText, STEP_ACTIVITY } from './format.js';
-import { AnyStreamRenderer, deferred, rendererOptions, type Deferred, type Wrapper } from './listr-parts.js';
+import { deferred, runTree, type Deferred, type Wrapper } from './listr-parts.js';
 
 type Start = { kind: 'start' } | { kind: 'skip'; reason: string };
 type NodeEnd = { kind: 'done'; text: string } | { kind: 'skip'; text: string } | { kind: 'fail'; text: string };
@@ -182,14 +182,7 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
       phases.push(slot);
       phaseById.set(ph.id, slot);
     }
-    const list = new Listr([preflightTask(), ...phases.map(phaseTask)], {
-      concurrent: false,
-      exitOnError: false,
-      registerSignalListeners: false,
-      renderer: AnyStreamRenderer,
-      rendererOptions: rendererOptions(opts.out, opts.color),
-    });
-    running = list.run().catch(() => undefined);
+    running = runTree([preflightTask(), ...phases.map(phaseTask)], opts.out, opts.color);
   };
 
   /** Ends a node that got no end event: never started (skipped), or interrupted midway (shown as failed). */
