@@ -30,7 +30,7 @@ describe('k8s-upgrade rbac', () => {
       'RoleBinding',
     ]);
 
-    const py = await execa('/usr/bin/python3', [resolve('test/e2e/python/rbac_roundtrip.py')], {
+    const py = await execa('/usr/bin/python3', [resolve('test/e2e/python/model_roundtrip.py')], {
       input: json.stdout,
       reject: false,
     });

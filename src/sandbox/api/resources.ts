@@ -252,6 +252,16 @@ export const RESOURCES: ResourceDef[] = [
     ],
   },
   {
+    group: 'batch',
+    plural: 'jobs',
+    singular: 'job',
+    kind: 'Job',
+    namespaced: true,
+    verbs: RW,
+    categories: ['all'],
+    versions: [{ version: 'v1' }],
+  },
+  {
     group: 'autoscaling',
     plural: 'horizontalpodautoscalers',
     singular: 'horizontalpodautoscaler',
