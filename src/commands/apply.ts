@@ -1,5 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { reportFlags } from '../cli/flags/report.js';
+import { reportAfterRun } from '../cli/report/index.js';
 import { confirmApply } from '../cli/confirm.js';
 import { CliError } from '../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
@@ -24,6 +26,7 @@ The run state is saved after every step next to the plan (<plan>.state.json, mir
 run log with every event and the node drivers' output goes to <plan>.log. Run the same command again to resume a
 paused or interrupted run: every step reads the cluster first, so nothing is done twice. --json prints the
 run summary (and the rollback's, after --auto-rollback) as one JSON document; the progress then goes to stderr.
+At the end of the run it writes the run report (see report; --report-dir, --no-report).
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCKED, EXIT.ROLLED_BACK])}`;
 
@@ -42,6 +45,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     ...accessFlags,
     ...runSettingsFlags,
     ...applySettingsFlags,
+    ...reportFlags,
   };
 
   async run(): Promise<AutoRollbackApplyResult> {
@@ -91,6 +95,13 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     } finally {
       interrupt.dispose();
     }
+    const reportLines = reportAfterRun(shownPath(args.plan), flags, {
+      generator: `k8s-upgrade ${this.config.version}`,
+      env: process.env,
+    });
+    // Beside JSON events (or the --json document) on stdout, the report's paths go to stderr.
+    const reportStream = json || mode === 'json' ? process.stderr : process[stream];
+    for (const line of reportLines) reportStream.write(`${line}\n`);
     if (json) this.emitJson(result);
     const code = applyExitCode(result);
     if (code !== EXIT.OK) this.exit(code);

@@ -1,5 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { reportFlags } from '../cli/flags/report.js';
+import { reportAfterRun } from '../cli/report/index.js';
 import { confirmRollback } from '../cli/confirm.js';
 import { CliError } from '../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
@@ -28,6 +30,7 @@ EVERY WRITE TO THE CLUSTER AFTER THE SNAPSHOT IS LOST: objects created, changed 
 controllers and workloads) return to their state at the snapshot. Kubernetes has no supported control-plane
 downgrade; this is the only way back. Asks for confirmation on a terminal (--yes otherwise). Resumable: run the same
 command again after any stop. --json prints the run summary as one JSON document (the progress goes to stderr).
+At the end it writes the run report, the rollback included (see report; --report-dir, --no-report).
 
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCKED])}`;
 
@@ -42,7 +45,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
 
   static override enableJsonFlag = true;
 
-  static override flags = { ...accessFlags, ...runSettingsFlags };
+  static override flags = { ...accessFlags, ...runSettingsFlags, ...reportFlags };
 
   async run(): Promise<RunSummary> {
     const { args, flags } = await this.parse(Rollback);
@@ -80,6 +83,13 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     } finally {
       interrupt.dispose();
     }
+    const reportLines = reportAfterRun(shownPath(args.plan), flags, {
+      generator: `k8s-upgrade ${this.config.version}`,
+      env: process.env,
+    });
+    // Beside JSON events (or the --json document) on stdout, the report's paths go to stderr.
+    const reportStream = json || mode === 'json' ? process.stderr : process[stream];
+    for (const line of reportLines) reportStream.write(`${line}\n`);
     if (json) this.emitJson(summary);
     const code = outcomeExitCode(summary.outcome);
     if (code !== EXIT.OK) this.exit(code);

@@ -196,6 +196,9 @@ describe.skipIf(!haveEtcd)('etcd snapshot and rollback on a sandbox backed by a 
       },
     );
     expect(rolled.exitCode, rolled.stdout.slice(-3000) + rolled.stderr).toBe(0);
+    // The rollback wrote the run report; its paths go to stderr, beside the JSON events on stdout.
+    expect(rolled.stderr).toMatch(/Report: \S+\.report\.html, \S+\.report\.md, \S+\.junit\.xml/);
+    expect(readFileSync(plan.replace(/\.yaml$/, '.report.html'), 'utf8')).toContain('<svg');
     if (monitor) reports.push(await monitor.stop());
     for (const r of reports) expect(r.violations, r.format()).toEqual([]);
 

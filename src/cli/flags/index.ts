@@ -6,4 +6,5 @@ export * from './access.js';
 export * from './output.js';
 export * from './plan-settings.js';
 export * from './plan-options.js';
+export * from './report.js';
 export * from './run-settings.js';

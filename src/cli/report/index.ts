@@ -16,3 +16,4 @@ export {
   type WriteReportsOptions,
   type WrittenReports,
 } from './write-reports.js';
+export { reportAfterRun, type ReportAfterRunOptions } from './after-run.js';

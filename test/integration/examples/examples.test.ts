@@ -201,7 +201,7 @@ describe('examples/in-cluster', () => {
   describe('with real clients', () => {
     let t: TestSandbox;
     beforeAll(async () => {
-      t = await startTestSandbox({ workloads: 'none' } as never);
+      t = await startTestSandbox({ workload: { kind: 'none' } });
     });
     afterAll(async () => t?.stop());
 
