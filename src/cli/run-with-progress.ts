@@ -5,12 +5,19 @@
  * JSON lines to stdout go through AsyncFdOutput, so a slow reader of the output never stalls the run; they are
  * all written out before this returns.
  */
-import type { EventSink, RunSummary, UpgradeEvent } from '../upgrade/run/index.js';
+import type { EventSink, NodeStep, RunSummary, UpgradeEvent } from '../upgrade/run/index.js';
 import { createProgressRenderer, renderRunSummary, type ProgressMode } from './render/index.js';
 import { AsyncFdOutput } from './async-output.js';
 
 export async function runWithProgress(
-  opts: { mode: ProgressMode; color: boolean; out?: NodeJS.WritableStream; stream?: 'stdout' | 'stderr' },
+  opts: {
+    mode: ProgressMode;
+    color: boolean;
+    out?: NodeJS.WritableStream;
+    stream?: 'stdout' | 'stderr';
+    /** Step limits for the plain lines' heartbeats (e.g. `wait-ready`: --node-ready-timeout). */
+    limits?: Partial<Record<NodeStep, number>>;
+  },
   run: (sink: EventSink) => Promise<RunSummary>,
 ): Promise<RunSummary> {
   // `stream: 'stderr'` keeps stdout for one JSON document (`--json`).
@@ -25,7 +32,12 @@ export async function runWithProgress(
       return;
     }
     if (!renderer) {
-      renderer = createProgressRenderer({ mode: opts.mode, out, color: opts.color });
+      renderer = createProgressRenderer({
+        mode: opts.mode,
+        out,
+        color: opts.color,
+        ...(opts.limits ? { limits: opts.limits } : {}),
+      });
       for (const x of early.splice(0)) renderer.sink(x);
     }
     renderer.sink(e);

@@ -87,7 +87,10 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
           if (run === 'rollback' && mode !== 'json') {
             process[stream].write('\nA health gate failed and --auto-rollback was given: rolling back.\n');
           }
-          return runWithProgress({ mode, color, stream }, execute);
+          return runWithProgress(
+            { mode, color, stream, limits: { 'wait-ready': settings.nodeReadyTimeoutMs } },
+            execute,
+          );
         },
       );
     } catch (e) {

@@ -63,7 +63,8 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     const interrupt = pauseOnSignals('rollback');
     let summary: RunSummary;
     try {
-      summary = await runWithProgress({ mode, color, stream }, (sink) =>
+      const limits = { 'wait-ready': flags['node-ready-timeout'] * 1000 };
+      summary = await runWithProgress({ mode, color, stream, limits }, (sink) =>
         rollbackRun(
           {
             planPath: shownPath(args.plan),

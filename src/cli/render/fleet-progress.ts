@@ -5,8 +5,8 @@
  * `cluster`). Returns a sink; the command decides where the text goes.
  */
 import type { FleetEvent, FleetOwnEvent } from '../../fleet/apply/index.js';
-import { createPlainFormatter } from './progress/index.js';
-import { clockOf } from './progress/format.js';
+import { createEventContext, createPlainFormatter } from './progress/index.js';
+import { stampOf } from './progress/format.js';
 import { makeStyle } from './style.js';
 
 export function createFleetProgressSink(opts: {
@@ -14,7 +14,17 @@ export function createFleetProgressSink(opts: {
   color: boolean;
   write: (line: string) => void;
 }): (e: FleetEvent) => void {
-  if (opts.json) return (e) => opts.write(JSON.stringify(e));
+  if (opts.json) {
+    // Each cluster's events carry that cluster's run context (runId, phase), as a single apply's JSON lines do.
+    const contexts = new Map<string, ReturnType<typeof createEventContext>>();
+    return (e) => {
+      if (e.type.startsWith('fleet-')) return opts.write(JSON.stringify(e));
+      const c = (e as { cluster: string }).cluster;
+      let withContext = contexts.get(c);
+      if (!withContext) contexts.set(c, (withContext = createEventContext()));
+      opts.write(JSON.stringify({ ...withContext(e as never), cluster: c }));
+    };
+  }
   const s = makeStyle(opts.color);
   const perCluster = new Map<string, ReturnType<typeof createPlainFormatter>>();
   return (e) => {
@@ -23,11 +33,11 @@ export function createFleetProgressSink(opts: {
       let f = perCluster.get(c);
       if (!f) perCluster.set(c, (f = createPlainFormatter({ color: opts.color })));
       const line = f(e as never);
-      if (line !== undefined) opts.write(`${s.bold(`[${c}]`)} ${line}`);
+      if (line !== undefined) for (const l of line.split('\n')) opts.write(`${s.bold(`[${c}]`)} ${l}`);
       return;
     }
     const line = fleetLine(e as FleetOwnEvent);
-    if (line) opts.write(`${s.dim(clockOf(e.at))} ${s.cyan('fleet')} ${line}`);
+    if (line) opts.write(`${s.dim(stampOf(e.at))} ${s.cyan('fleet')} ${line}`);
   };
 }
 

@@ -6,6 +6,7 @@
  * Returns the run summary (its outcome maps to an exit code); it emits events and never prints. Invalid
  * input throws `ApplyInputError`.
  */
+import { clusterLabel } from '../run/cluster-label.js';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { connect, startClusterCache, type AccessOptions, type ClusterCache } from '../../cluster/index.js';
@@ -243,6 +244,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       type: 'run-started',
       runId,
       plan: plan.metadata.name,
+      cluster: clusterLabel(plan),
       from: plan.from,
       to: plan.to,
       resumed: !!existing,

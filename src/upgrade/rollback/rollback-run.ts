@@ -6,6 +6,7 @@
  * the verified etcd snapshot on every member and takes the control-plane nodes back, then postflight. The
  * rollback is journalled in the same state file and resumes like apply. Emits events; never prints.
  */
+import { clusterLabel } from '../run/cluster-label.js';
 import { setMaxListeners } from 'node:events';
 import { findComponents } from '../../checks/index.js';
 import {
@@ -186,6 +187,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
       type: 'run-started',
       runId: state.runId,
       plan: plan.metadata.name,
+      cluster: clusterLabel(plan),
       from: plan.to,
       to: plan.from,
       resumed: rb.attempts.length > 1,

@@ -61,6 +61,8 @@ export type UpgradeEvent = Base &
         type: 'run-started';
         runId: string;
         plan: string;
+        /** The cluster's name as the plan knows it: its kubeconfig context, else the API server's host. */
+        cluster?: string;
         from: string;
         to: string;
         resumed: boolean;

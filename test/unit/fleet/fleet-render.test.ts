@@ -24,15 +24,15 @@ describe('fleet progress', () => {
     const lines: string[] = [];
     const sink = createFleetProgressSink({ json: false, color: false, write: (l) => lines.push(l) });
     events.forEach(sink);
-    expect(lines[0]).toBe('10:00:00 fleet [tokyo-1] started (stage canary, attempt 1)');
-    expect(lines[1]).toMatch(/^\[tokyo-1\] 10:00:00 \[workers\/v1.32.0\/pool=blue\] blue-1 started/);
+    expect(lines[0]).toBe('2026-12-07T10:00:00Z fleet [tokyo-1] started (stage canary, attempt 1)');
+    expect(lines[1]).toMatch(/^\[tokyo-1\] 2026-12-07T10:00:00Z \[workers\/v1.32.0\/pool=blue\] blue-1 started/);
     expect(lines[2]).toContain('over its budget of 0: no new cluster starts');
   });
-  it('JSON lines are the events, with the cluster', () => {
+  it('JSON lines are the events, with the cluster (and the phase of a cluster event)', () => {
     const lines: string[] = [];
     const sink = createFleetProgressSink({ json: true, color: false, write: (l) => lines.push(l) });
     events.forEach(sink);
-    expect(lines.map((l) => JSON.parse(l) as FleetEvent)).toEqual(events);
+    lines.forEach((l, i) => expect(JSON.parse(l) as FleetEvent).toMatchObject(events[i]!));
     expect((JSON.parse(lines[1]!) as { cluster: string }).cluster).toBe('tokyo-1');
   });
 });

@@ -38,16 +38,77 @@ describe('plain lines', () => {
     await expect(await feed('plain', pausedRun())).toMatchFileSnapshot(golden('progress-plain-paused.txt'));
   });
 
-  it('prefix every line with HH:MM:SS and name the phase and node of pod and driver events', () => {
+  it('stamp every line with ISO-8601 UTC (zone included) and name the phase and node of pod and driver events', () => {
     const format = createPlainFormatter({ color: false });
     const lines = pausedRun()
       .map(format)
       .filter((l): l is string => l !== undefined);
-    expect(lines.every((l) => /^\d\d:\d\d:\d\d /.test(l))).toBe(true);
+    expect(lines.every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /.test(l))).toBe(true);
     expect(lines).toContain(
-      '19:40:25 [workers/v1.32.0/pool=blue] blue-2 drain: eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s',
+      '2026-08-21T19:40:25Z [workers/v1.32.0/pool=blue] blue-2 drain: eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s',
     );
-    expect(lines).toContain('19:40:30 [workers/v1.32.0/pool=blue] blue-2 err| kubelet: restarting');
+    expect(lines).toContain('2026-08-21T19:40:30Z [workers/v1.32.0/pool=blue] blue-2 err| kubelet: restarting');
+  });
+
+  it('merge repeated refusals of one eviction into one line, then one line with their count', () => {
+    const format = createPlainFormatter({ color: false });
+    const events = pausedRun();
+    const at = events.findIndex((e) => e.type === 'eviction-blocked');
+    const blocked = events[at]!;
+    const t0 = Date.parse(blocked.at);
+    const repeats = Array.from({ length: 11 }, (_, i) => ({
+      ...blocked,
+      at: new Date(t0 + (i + 1) * 5000).toISOString(),
+    }));
+    const evicted = { ...events[at + 1]!, at: new Date(t0 + 60_000).toISOString() };
+    const lines = [...events.slice(0, at + 1), ...repeats, evicted]
+      .map(format)
+      .filter((l): l is string => l !== undefined)
+      .join('\n')
+      .split('\n');
+    expect(lines.filter((l) => l.includes('refused by PDB shop/web-pdb: needs'))).toHaveLength(1);
+    expect(lines.at(-2)).toBe(
+      '2026-08-21T19:41:25Z [workers/v1.32.0/pool=blue] blue-2 drain: eviction of shop/web-1 refused 12 times by PDB shop/web-pdb over 1m00s (last: needs 2 healthy, has 2)',
+    );
+    expect(lines.at(-1)).toMatch(/blue-2 drain: evicted shop\/web-1 \(2\/3\)$/);
+  });
+
+  it('say a silent step is still going after 30 s: elapsed/limit, the refusals so far, the phase done/total', () => {
+    const format = createPlainFormatter({ color: false, limits: { 'wait-ready': 600_000 } });
+    const events = pausedRun();
+    const upTo = events.findIndex((e) => e.type === 'node-step' && e.step === 'wait-ready' && e.node === 'blue-2');
+    for (const e of events.slice(0, upTo + 1)) format(e);
+    const t = Date.parse(events[upTo]!.at);
+    expect(format.heartbeat(t + 29_000)).toEqual([]);
+    expect(format.heartbeat(t + 130_000)).toEqual([
+      '2026-08-21T19:42:41Z [workers/v1.32.0/pool=blue] blue-2 still waiting for Ready: 2m10s/10m00s, phase 1/3 done',
+    ]);
+    expect(format.heartbeat(t + 140_000)).toEqual([]); // not again before another 30 s of silence
+    expect(format.heartbeat(t + 161_000)).toHaveLength(1);
+  });
+
+  it('heartbeat a drain blocked by a PDB with the refusal count, and a phase without nodes by its elapsed time', () => {
+    const format = createPlainFormatter({ color: false });
+    const events = pausedRun();
+    const at = events.findIndex((e) => e.type === 'eviction-blocked');
+    for (const e of events.slice(0, at + 1)) format(e);
+    const blocked = events[at]!;
+    const t0 = Date.parse(blocked.at);
+    format({ ...blocked, at: new Date(t0 + 5000).toISOString() });
+    expect(format.heartbeat(t0 + 45_000)).toEqual([
+      '2026-08-21T19:41:10Z [workers/v1.32.0/pool=blue] blue-2 still draining: 47s, eviction of shop/web-1 refused 2 times by PDB shop/web-pdb over 45s (last: needs 2 healthy, has 2), phase 1/3 done',
+    ]);
+    const snapshot = createPlainFormatter({ color: false });
+    snapshot({
+      type: 'phase-started',
+      at: '2026-08-21T19:40:03.000Z',
+      phase: 'etcd-snapshot',
+      kind: 'etcd-snapshot',
+      title: 'etcd snapshot',
+    });
+    expect(snapshot.heartbeat(Date.parse('2026-08-21T19:41:13.000Z'))).toEqual([
+      '2026-08-21T19:41:13Z [etcd-snapshot] still running: 1m10s',
+    ]);
   });
 
   it('have no ANSI escapes unless colour is on', async () => {
@@ -57,11 +118,17 @@ describe('plain lines', () => {
 });
 
 describe('JSON lines', () => {
-  it('are exactly the events, one per line', async () => {
+  it('are the events, one per line, each with its run id, cluster and phase', async () => {
     const events = pausedRun();
     const lines = (await feed('json', events)).trimEnd().split('\n');
     expect(lines).toHaveLength(events.length);
-    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(events);
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    parsed.forEach((p, i) => expect(p).toMatchObject(events[i]!));
+    const runId = (events[0] as { runId: string }).runId;
+    expect(parsed.every((p) => p.runId === runId)).toBe(true);
+    const evicted = parsed.find((p) => p.type === 'pod-evicted' && p.node === 'blue-2');
+    expect(evicted).toMatchObject({ phase: 'workers/v1.32.0/pool=blue', node: 'blue-2' });
+    expect(Object.keys(parsed[0]!).slice(0, 3)).toEqual(['type', 'at', 'runId']);
   });
 });
 

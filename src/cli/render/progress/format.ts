@@ -25,6 +25,12 @@ export const clockOf = (at: string): string => {
   return Number.isNaN(d.getTime()) ? '--:--:--' : d.toISOString().slice(11, 19);
 };
 
+/** `2026-08-21T19:40:00Z`: an event's `at` as ISO-8601 UTC to the second, with its zone, for CI logs. */
+export const stampOf = (at: string): string => {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? at : `${d.toISOString().slice(0, 19)}Z`;
+};
+
 /** What a node is doing during a step, for live titles (`draining`, `waiting for Ready`). */
 export const STEP_ACTIVITY: Record<NodeStep, string> = {
   cordon: 'cordoning',

@@ -3,20 +3,23 @@
  * lines in CI, JSON lines for `--log-format json`) behind one factory. The renderers consume the executor's
  * event stream and write only to the stream they are given; they must not decide anything about the run.
  */
-import type { EventSink } from '../../../upgrade/run/index.js';
+import type { EventSink, NodeStep } from '../../../upgrade/run/index.js';
 import { createJsonLinesSink } from './json-lines.js';
 import { createPlainSink } from './plain-lines.js';
 import type { ProgressMode } from './progress-mode.js';
 import { createTreeRenderer } from './tty-tree.js';
 
 export { progressMode, type ProgressFlag, type ProgressMode } from './progress-mode.js';
-export { createPlainFormatter } from './plain-lines.js';
-export { blockedText, clockOf, formatDuration } from './format.js';
+export { createPlainFormatter, HEARTBEAT_AFTER_MS, type PlainFormatter } from './plain-lines.js';
+export { createEventContext, type EventWithContext } from './json-lines.js';
+export { blockedText, clockOf, formatDuration, stampOf } from './format.js';
 
 export interface ProgressRendererOptions {
   readonly mode: ProgressMode;
   readonly out: NodeJS.WritableStream;
   readonly color: boolean;
+  /** Step limits shown in the plain lines' heartbeats (`still waiting for Ready: 2m10s/10m`). */
+  readonly limits?: Partial<Record<NodeStep, number>>;
 }
 
 export interface ProgressRenderer {
@@ -28,6 +31,7 @@ export interface ProgressRenderer {
 
 export const createProgressRenderer = (opts: ProgressRendererOptions): ProgressRenderer => {
   if (opts.mode === 'tty') return createTreeRenderer({ out: opts.out, color: opts.color });
-  const sink = opts.mode === 'json' ? createJsonLinesSink(opts.out) : createPlainSink(opts.out, { color: opts.color });
-  return { sink, close: async () => undefined };
+  if (opts.mode === 'json') return { sink: createJsonLinesSink(opts.out), close: async () => undefined };
+  const plain = createPlainSink(opts.out, { color: opts.color, ...(opts.limits ? { limits: opts.limits } : {}) });
+  return { sink: plain.sink, close: async () => plain.dispose() };
 };
