@@ -7,10 +7,24 @@
 import { Command } from '@oclif/core';
 import { CliError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { closest } from './suggest.js';
 import { renderJson, renderOutput, resolveOutput, type OutputFormat, type Renderers } from './flags/output.js';
 
-/** oclif's own parse errors (unknown flag, missing argument, a value not among the options): invalid input. */
-const PARSE_ERROR = /Unexpected argument|Nonexistent flag|Missing \d+ required arg|Expected --|Missing required flag/;
+/**
+ * oclif's own parse errors — an unknown flag, a missing argument, a value not among the options or not a number,
+ * a flag given twice, two flags that exclude each other: invalid input (exit 3), said on one line.
+ */
+const PARSE_ERROR =
+  /Unexpected argument|Nonexistent flags?|Missing \d+ required arg|Expected --|Missing required flag|^Parsing --|can only be specified once|cannot also be provided|must also be provided|Expected an? |to be one of/;
+
+/** oclif's multi-line parse messages (`Parsing --x \n\tExpected …\nSee more help with --help`) as one line. */
+export const oneLine = (message: string): string =>
+  message
+    .replace(/\n?See more help with --help/g, '')
+    .replace(/^The following errors? occurred:\s*/, '')
+    .replace(/^Parsing (--\S+)\s*\n\s*/, '$1: ')
+    .replace(/\s*\n\s*/g, '; ')
+    .trim();
 
 type CaughtError = Error & { exitCode?: number; code?: string; oclif?: { exit?: number } };
 
@@ -38,10 +52,25 @@ export abstract class BaseCommand extends Command {
     if (err.code === 'EEXIT') throw err;
     if (err instanceof CliError) return this.fail(err.message, err.exitCode, err.suggestions ?? [], err);
     if (PARSE_ERROR.test(err.message)) {
-      return this.fail(err.message, EXIT.INVALID_INPUT, ['See --help for usage.'], err, false);
+      const unknown = /Nonexistent flags?: (\S+)/.exec(err.message)?.[1];
+      const near = unknown ? closest(unknown.replace(/^-+/, '').split('=')[0]!, this.flagNames()) : [];
+      const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `--${n}`).join(', ')}?` : '';
+      const usage = ` See ${this.config.bin}${this.id ? ` ${this.id.split(':').join(' ')}` : ''} --help.`;
+      const text = `${oneLine(err.message).replace(/\.$/, '')}.${hint}${usage}`;
+      return this.fail(text, EXIT.INVALID_INPUT, [], err, false);
     }
     if (this.jsonEnabled()) return this.fail(err.message, (err.oclif?.exit ?? EXIT.FAILED) as ExitCode, [], err);
     return super.catch(err);
+  }
+
+  /** This command's flag names, for "did you mean". */
+  private flagNames(): string[] {
+    const ctor = this.constructor as typeof Command;
+    return Object.keys({
+      ...(ctor.baseFlags ?? {}),
+      ...(ctor.flags ?? {}),
+      ...(ctor.enableJsonFlag ? { json: true } : {}),
+    });
   }
 
   private fail(message: string, exitCode: ExitCode, suggestions: readonly string[], err: Error, indent = true): never {
