@@ -11,6 +11,7 @@ export * from './preflight-types.js';
 export type * from './port/index.js';
 export { loadAccess, type AccessOptions, type LoadedAccess } from './adapter/index.js';
 export { KubeClusterClient, PAGE_SIZE } from './adapter/index.js';
+export { RetryPolicy, type RetryOptions } from './transport/index.js';
 export type {
   EvictionOutcome,
   EvictOptions,

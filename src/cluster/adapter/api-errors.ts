@@ -1,21 +1,21 @@
-/** Turns client-node's ApiException (raw string body) into a ClusterApiError with the Status fields. */
+/**
+ * Turns client-node's ApiException (raw string body) into a ClusterApiError with the Status fields; a
+ * server that was unreachable or answered 429/5xx (after the transport's retries) gives a TransientApiError.
+ */
 import { ApiException } from '@kubernetes/client-node';
-import { ClusterApiError, type StatusCause } from '../errors.js';
+import { apiFailure, ClusterApiError, type StatusCause } from '../errors.js';
+import { attemptsOf, isConnectionError } from '../transport/index.js';
 
 export function toClusterError(e: unknown, what: string): unknown {
   if (!(e instanceof ApiException)) {
-    if (
-      e instanceof Error &&
-      /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|certificate|socket hang up|ECONNRESET/.test(e.message)
-    ) {
-      return new ClusterApiError(
-        `${what}: cannot reach the API server (${e.message}). Check the kubeconfig's server URL and that the cluster is up.`,
-        0,
-        'Unreachable',
-        [],
-        { cause: e },
-      );
-    }
+    const unreachable = (e: Error) =>
+      `${what}: cannot reach the API server (${e.message}). Check the kubeconfig's server URL and that the cluster is up.`;
+    // Reset, refused, timed out: the server's passing state. A name that does not resolve or a certificate
+    // that is refused is the kubeconfig's fault and stays a plain ClusterApiError.
+    if (isConnectionError(e))
+      return apiFailure(what, unreachable(e as Error), 0, 'Unreachable', [], { cause: e, attempts: attemptsOf(e) });
+    if (e instanceof Error && /ENOTFOUND|certificate/.test(e.message))
+      return new ClusterApiError(unreachable(e), 0, 'Unreachable', [], { cause: e });
     return e;
   }
   let body: { message?: string; reason?: string; details?: { causes?: StatusCause[] } } = {};
@@ -30,7 +30,8 @@ export function toClusterError(e: unknown, what: string): unknown {
       : e.code === 403
         ? ' (the kubeconfig user lacks this permission)'
         : '';
-  return new ClusterApiError(
+  return apiFailure(
+    what,
     `${what}: ${body.message ?? `HTTP ${e.code}`}${hint}`,
     e.code,
     body.reason ?? '',

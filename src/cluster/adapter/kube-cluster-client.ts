@@ -50,7 +50,7 @@ import type {
   PodWatchEvent,
   PodWatchOptions,
 } from '../eviction-types.js';
-import { ClusterApiError } from '../errors.js';
+import { apiFailure, ClusterApiError } from '../errors.js';
 import type {
   ClusterClient,
   ConfigMapInfo,
@@ -60,8 +60,14 @@ import type {
   NodeWatchEvent,
 } from '../port/index.js';
 import {
+  attemptsOf,
+  isConnectionError,
+  isRepeatable,
   isStaleSocketError,
   pooledHttpLibrary,
+  RequestTimeoutError,
+  RetryPolicy,
+  verdictOnStatus,
   rawPaginate,
   rawPaginateVersioned,
   rawWatch,
@@ -92,10 +98,18 @@ export class KubeClusterClient implements ClusterClient {
   /** Watch streams (raw-watch.ts): every stream shares one TLS secure context and session cache. */
   readonly watch: RawWatch;
 
+  /**
+   * The one retry policy of this client's requests (typed clients, raw GETs, list pages): see
+   * transport/retry-policy.ts. Its `retried` counts the attempts sent again.
+   */
+  readonly retries: RetryPolicy;
+
   constructor(
     readonly kc: KubeConfig,
     readonly server: string,
+    retries: RetryPolicy = new RetryPolicy(),
   ) {
+    this.retries = retries;
     this.core = this.api(CoreV1Api);
     this.apps = this.api(AppsV1Api);
     this.watch = rawWatch({
@@ -106,6 +120,7 @@ export class KubeClusterClient implements ClusterClient {
         return opts;
       },
       agent: () => this.streams(),
+      timeoutMs: retries.options.timeoutMs,
     });
   }
 
@@ -132,7 +147,7 @@ export class KubeClusterClient implements ClusterClient {
         createConfiguration({
           baseServer: new ServerConfiguration(this.server, {}),
           authMethods: { default: auth },
-          httpApi: pooledHttpLibrary(),
+          httpApi: pooledHttpLibrary(this.retries),
         }),
       );
       this.apis.set(cls, api);
@@ -505,35 +520,39 @@ export class KubeClusterClient implements ClusterClient {
     // One keep-alive connection pool: a 200-page list must not pay 200 TLS handshakes.
     if (https) opts.agent = await this.pool();
     const req = https ? httpsRequest : httpRequest;
+    const timeoutMs = this.retries.options.timeoutMs;
     const once = () =>
       new Promise<RawResponse>((resolve, reject) => {
         const r = req(opts, (res) => {
           const body = new BodyText(res.statusCode === 200 ? onHead : undefined);
           const protobuf = (res.headers['content-type'] ?? '').startsWith(PROTOBUF_CONTENT_TYPE);
+          const retryAfter = res.headers['retry-after'];
+          const extra = retryAfter ? { retryAfter } : {};
           res.on('data', (c: Buffer) => body.add(c));
           res.on('end', () =>
             resolve(
               protobuf
-                ? { status: res.statusCode ?? 0, body: '', bytes: body.bytes() }
-                : { status: res.statusCode ?? 0, body: body.end() },
+                ? { status: res.statusCode ?? 0, body: '', bytes: body.bytes(), ...extra }
+                : { status: res.statusCode ?? 0, body: body.end(), ...extra },
             ),
           );
           res.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
         });
         r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
+        // Idle that long (no answer, or a body that stopped arriving): the attempt fails with a clear error.
+        r.setTimeout(timeoutMs, () => r.destroy(new RequestTimeoutError(timeoutMs)));
         r.end();
       });
+    // A pooled keep-alive socket the server closed meanwhile: a GET is sent once more at once, on a new one.
+    const attempt = () => once().catch((e: unknown) => (isStaleSocketError(e) ? once() : Promise.reject(e)));
     try {
-      return await once();
+      return await this.retries.run(attempt, (res) => verdictOnStatus(res.status, res.retryAfter), {
+        repeatable: isRepeatable('GET', path),
+      });
     } catch (e) {
-      // A pooled keep-alive socket the server closed meanwhile: a GET is safe to send once more on a new one.
-      if (!isStaleSocketError(e))
-        throw new ClusterApiError(`GET ${path}: ${(e as Error).message}`, 0, 'Unreachable', [], { cause: e });
-      try {
-        return await once();
-      } catch (e2) {
-        throw new ClusterApiError(`GET ${path}: ${(e2 as Error).message}`, 0, 'Unreachable', [], { cause: e2 });
-      }
+      const message = `GET ${path}: ${(e as Error).message}`;
+      if (!isConnectionError(e)) throw new ClusterApiError(message, 0, 'Unreachable', [], { cause: e });
+      throw apiFailure(`GET ${path}`, message, 0, 'Unreachable', [], { cause: e, attempts: attemptsOf(e) });
     }
   }
 }

@@ -5,16 +5,36 @@
  * with a connection pool it would fail good requests; without a pool every request paid a TLS handshake.
  * Bodies are buffered (API objects are small; large lists go through raw-list.ts). A request that failed on a
  * reused socket the server had just closed is sent again once, but only when repeating it is harmless (GET,
- * HEAD, PUT, DELETE are idempotent; POST and PATCH are never re-sent).
+ * HEAD, PUT, DELETE are idempotent; POST and PATCH are never re-sent). Above that, every request goes through
+ * the retry policy (retry-policy.ts): transient failures and 429/5xx answers are sent again when repeating is
+ * harmless, and each attempt has a timeout, so a server that accepts and never answers cannot hang a call.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ResponseContext, wrapHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
+import { isRepeatable, RequestTimeoutError, RetryPolicy, verdictOnStatus } from './retry-policy.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
-export function pooledHttpLibrary(): HttpLibrary {
-  return wrapHttpLibrary({ send });
+export function pooledHttpLibrary(policy: RetryPolicy = new RetryPolicy()): HttpLibrary {
+  return wrapHttpLibrary({ send: (req) => sendWithRetries(req, policy) });
+}
+
+/** A header of the request whatever the case it was set in. */
+function header(req: RequestContext, name: string): string {
+  const h = req.getHeaders();
+  const key = Object.keys(h).find((k) => k.toLowerCase() === name);
+  return key ? String(h[key]) : '';
+}
+
+function sendWithRetries(req: RequestContext, policy: RetryPolicy): Promise<ResponseContext> {
+  const method = String(req.getHttpMethod());
+  const path = new URL(req.getUrl()).pathname;
+  return policy.run(
+    () => send(req, policy.options.timeoutMs),
+    (res) => verdictOnStatus(res.httpStatusCode, res.headers['retry-after']),
+    { repeatable: isRepeatable(method, path, header(req, 'content-type')), signal: req.getSignal() },
+  );
 }
 
 /**
@@ -29,16 +49,16 @@ export function isStaleSocketError(e: unknown): boolean {
   );
 }
 
-async function send(req: RequestContext): Promise<ResponseContext> {
+async function send(req: RequestContext, timeoutMs: number): Promise<ResponseContext> {
   try {
-    return await once(req);
+    return await once(req, timeoutMs);
   } catch (e) {
     if (!isStaleSocketError(e) || !IDEMPOTENT.has(String(req.getHttpMethod()))) throw e;
-    return once(req);
+    return once(req, timeoutMs);
   }
 }
 
-function once(req: RequestContext): Promise<ResponseContext> {
+function once(req: RequestContext, timeoutMs: number): Promise<ResponseContext> {
   const url = new URL(req.getUrl());
   const body = req.getBody();
   const signal = req.getSignal();
@@ -69,6 +89,8 @@ function once(req: RequestContext): Promise<ResponseContext> {
     };
     const r = url.protocol === 'https:' ? httpsRequest(url, opts, onResponse) : httpRequest(url, opts, onResponse);
     r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
+    // Idle that long (no answer, or a body that stopped arriving): the attempt fails with a clear error.
+    r.setTimeout(timeoutMs, () => r.destroy(new RequestTimeoutError(timeoutMs)));
     r.end(payload);
   });
 }

@@ -21,5 +21,18 @@ export {
   type WatchEventHandler,
   type WatchTransport,
 } from './raw-watch.js';
+export {
+  attemptsOf,
+  isConnectionError,
+  isRepeatable,
+  retryAfterMs,
+  verdictOnStatus,
+  RequestTimeoutError,
+  RetryPolicy,
+  DEFAULT_RETRY_OPTIONS,
+  RETRYABLE_STATUSES,
+  type RetryOptions,
+  type Verdict,
+} from './retry-policy.js';
 export { listVersioned, type VersionedItem, type VersionedList } from './versioned-list.js';
 export { toWatchError } from './watch-errors.js';

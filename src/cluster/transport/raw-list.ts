@@ -4,7 +4,8 @@
  * to views as it arrives and then dropped, so memory holds the views, not the wire objects. The wire JSON
  * uses the same field names as client-node's models for everything the views read.
  */
-import { ClusterApiError, type StatusCause } from '../errors.js';
+import { apiFailure, ClusterApiError, type StatusCause } from '../errors.js';
+import { attemptsOf } from './retry-policy.js';
 import { PROTOBUF_CONTENT_TYPE, protobufListHead, protobufStatus, type ProtobufListPage } from '../protobuf/index.js';
 
 /**
@@ -15,6 +16,8 @@ export interface RawResponse {
   status: number;
   body: string;
   bytes?: Buffer;
+  /** The Retry-After header of a 429/503, for the retry policy. */
+  retryAfter?: string;
 }
 
 /**
@@ -27,8 +30,17 @@ export type RawGet = (path: string, accept?: string, onHead?: (head: Buffer) => 
 /** What a list request accepts when the collection has a protobuf decoder: protobuf first, JSON if the server has no protobuf. */
 export const PROTOBUF_OR_JSON = `${PROTOBUF_CONTENT_TYPE}, application/json`;
 
-/** The apiserver's Status body (JSON or protobuf) as a ClusterApiError (same messages as api-errors.ts). */
-export function statusError(what: string, status: number, body: string, bytes?: Buffer): ClusterApiError {
+/**
+ * The apiserver's Status body (JSON or protobuf) as a ClusterApiError (same messages as api-errors.ts); a
+ * TransientApiError for 429/5xx. `answer`, when given, is the response, marked with the attempts it took.
+ */
+export function statusError(
+  what: string,
+  status: number,
+  body: string,
+  bytes?: Buffer,
+  answer?: RawResponse,
+): ClusterApiError {
   let s: { message?: string; reason?: string; details?: { causes?: StatusCause[] } } = {};
   if (bytes) s = protobufStatus(bytes);
   else
@@ -43,11 +55,13 @@ export function statusError(what: string, status: number, body: string, bytes?: 
       : status === 403
         ? ' (the kubeconfig user lacks this permission)'
         : '';
-  return new ClusterApiError(
+  return apiFailure(
+    what,
     `${what}: ${s.message || `HTTP ${status}`}${hint}`,
     status,
     s.reason ?? '',
     s.details?.causes ?? [],
+    { attempts: attemptsOf(answer) },
   );
 }
 
@@ -155,7 +169,7 @@ export async function rawPaginateVersioned<T>(
       // Settled with the response at the latest; awaiting it first lets the next request leave before the parse.
       const guessed = await page.token;
       if (res.status === 404) return undefined;
-      if (res.status !== 200) throw statusError(what, res.status, res.body, res.bytes);
+      if (res.status !== 200) throw statusError(what, res.status, res.body, res.bytes, res);
       let cont: string | undefined;
       if (res.bytes) {
         if (!protobuf)

@@ -28,6 +28,8 @@ export interface WatchTransport {
   server: string;
   requestOptions: () => Promise<RequestOptions>;
   agent: () => Promise<HttpsAgent>;
+  /** How long the response head may take (a stream is then idle for as long as nothing changes). */
+  timeoutMs?: number;
 }
 
 const NEWLINE = 0x0a;
@@ -70,6 +72,7 @@ export function rawWatch(transport: WatchTransport): RawWatch {
         opts,
         (res: IncomingMessage) => {
           resolve();
+          req.setTimeout(0);
           if (res.statusCode !== 200) {
             res.resume();
             const err = Object.assign(new Error(res.statusMessage || `HTTP ${res.statusCode}`), {
@@ -96,6 +99,13 @@ export function rawWatch(transport: WatchTransport): RawWatch {
         },
       );
       req.on('socket', (s) => s.setKeepAlive(true, 30_000));
+      // A server that accepts and never answers: the stream fails (its watcher re-opens it) instead of hanging.
+      const headTimeout = transport.timeoutMs ?? 20_000;
+      req.setTimeout(headTimeout, () =>
+        req.destroy(
+          new Error(`watch ${path}: no answer from the API server within ${Math.round(headTimeout / 1000)}s`),
+        ),
+      );
       // The caller's abort closes the connection without an error: the agent forgets the TLS session of a
       // socket closed with one, and every stream of a drain ends this way.
       ac.signal.addEventListener('abort', () => {

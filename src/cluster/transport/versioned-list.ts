@@ -36,7 +36,7 @@ export async function listVersioned<T>(
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
     if (cont) q.set('continue', cont);
     const res = await get(`${path}?${q}`, 'application/json');
-    if (res.status !== 200) throw statusError(what, res.status, res.body);
+    if (res.status !== 200) throw statusError(what, res.status, res.body, undefined, res);
     const page = JSON.parse(res.body) as {
       items?: WireObject[];
       metadata?: { continue?: string; resourceVersion?: string };
