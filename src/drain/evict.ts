@@ -2,10 +2,13 @@
  * Removing one pod the way the drain allows: through the Eviction API, retrying after a PodDisruptionBudget
  * refusal (429) every `retryDelayMs` ±20 % until the drain's deadline, or by DELETE with the UID
  * precondition (unmanaged pods with forceUnmanaged, and refused pods once `disableEvictionAfterMs` has
- * elapsed for them). A refused pod is never deleted otherwise. Transient API failures (unreachable, 502,
- * 503, 504) are retried like refusals; any other failure stops the drain.
+ * elapsed for them). A refused pod is never deleted otherwise. Transient API failures (unreachable, a 500
+ * that is not the several-budgets answer, 502, 503, 504, a 429 without a DisruptionBudget cause: the
+ * adapter's TransientApiError) are retried after the same delay, as kubectl drain retries a 429; they are
+ * not budget refusals, so they neither count as blocked time nor start `disableEvictionAfterMs`. Any other
+ * failure stops the drain.
  */
-import { ClusterApiError, type PodInfo } from '../cluster/index.js';
+import { TransientApiError, type PodInfo } from '../cluster/index.js';
 import { podKey, type DrainClient } from './client.js';
 import type { DrainState } from './drain-state.js';
 import { jitter, sleepRejectingOnAbort } from './sleep.js';
@@ -37,8 +40,6 @@ export interface EvictContext {
   onEvent: (e: DrainEvent) => void;
   random?: () => number;
 }
-
-const TRANSIENT = new Set([0, 502, 503, 504]);
 
 export async function deletePod(ctx: EvictContext, pod: PodInfo): Promise<Removal> {
   const key = podKey(pod);
@@ -73,7 +74,7 @@ export async function evictPod(ctx: EvictContext, pod: PodInfo): Promise<Removal
         gracePeriodSeconds: opts.gracePeriodSeconds,
       });
     } catch (e) {
-      if (!(e instanceof ClusterApiError && TRANSIENT.has(e.status)))
+      if (!(e instanceof TransientApiError))
         throw new PodFailure('EVICTION_FAILED', pod, `evicting pod ${key} failed: ${(e as Error).message}`, {
           cause: e,
         });

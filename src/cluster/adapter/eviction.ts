@@ -1,7 +1,9 @@
 /**
  * Reads the Eviction API's answer (kubernetes-facts §5) into an EvictionOutcome: 429 is a PDB refusal (the
  * budget's name is parsed from the DisruptionBudget cause), 500 "more than one PodDisruptionBudget" and 403
- * NamespaceTerminating are outcomes too; anything else is left to the caller to throw.
+ * NamespaceTerminating are outcomes too; anything else is left to the caller to throw. A 429 without a
+ * DisruptionBudget cause is not a budget's answer but the apiserver's overload protection (API Priority and
+ * Fairness, max-requests-inflight): it is thrown like a 503, as a TransientApiError, and retried by the drain.
  */
 import { ApiException } from '@kubernetes/client-node';
 import type { EvictionOutcome } from '../eviction-types.js';
@@ -31,13 +33,13 @@ export function evictionOutcomeOf(e: unknown): EvictionOutcome | undefined {
   if (e.code === 404) return { result: 'not-found' };
   // A UID precondition that failed: the pod that had this name is gone (a newer one took it).
   if (e.code === 409 && /precondition/i.test(body.message ?? '')) return { result: 'not-found' };
-  if (e.code === 429) {
-    const cause = causes.find((c) => c.reason === 'DisruptionBudget');
-    const pdb = cause?.message ? PDB_CAUSE.exec(cause.message)?.[1] : undefined;
+  const cause = causes.find((c) => c.reason === 'DisruptionBudget');
+  if (e.code === 429 && cause) {
+    const pdb = cause.message ? PDB_CAUSE.exec(cause.message)?.[1] : undefined;
     const retryAfterSeconds = body.details?.retryAfterSeconds;
     return {
       result: 'blocked',
-      message: cause?.message ?? body.message ?? 'Too many requests',
+      message: cause.message ?? body.message ?? 'Too many requests',
       ...(pdb ? { pdb } : {}),
       ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
     };
