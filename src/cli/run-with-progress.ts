@@ -1,7 +1,8 @@
 /**
  * How `apply` and `rollback` show a run: the progress renderer starts with the run itself (after any
  * confirmation question), with the events that came before it (preflight, lock) held until then; it is always
- * closed, also when the run throws; the closing summary follows unless the output is JSON lines. Plain and
+ * closed, also when the run throws; the closing summary follows unless the output is JSON lines, where the
+ * reason of a run that did not finish goes to stderr as one line (a CI log shows why without parsing). Plain and
  * JSON lines to stdout go through AsyncFdOutput, so a slow reader of the output never stalls the run; they are
  * all written out before this returns.
  */
@@ -17,6 +18,8 @@ export async function runWithProgress(
     stream?: 'stdout' | 'stderr';
     /** Step limits for the plain lines' heartbeats (e.g. `wait-ready`: --node-ready-timeout). */
     limits?: Partial<Record<NodeStep, number>>;
+    /** Where the one-line reason of an unfinished run goes in JSON-lines mode (process.stderr). */
+    err?: NodeJS.WritableStream;
   },
   run: (sink: EventSink) => Promise<RunSummary>,
 ): Promise<RunSummary> {
@@ -46,6 +49,11 @@ export async function runWithProgress(
     const summary = await run(sink);
     await renderer?.close();
     if (opts.mode !== 'json') out.write(`\n${renderRunSummary(summary, { color: opts.color })}\n`);
+    // With the JSON lines on stderr (--json) that stream is the events' alone; the summary is on stdout.
+    else if (opts.stream !== 'stderr') {
+      const line = reasonLine(summary);
+      if (line) (opts.err ?? process.stderr).write(`${line}\n`);
+    }
     return summary;
   } catch (e) {
     await renderer?.close();
@@ -53,4 +61,13 @@ export async function runWithProgress(
   } finally {
     await queued?.flush();
   }
+}
+
+/** One line saying why a run did not finish and what to run next; `undefined` for a finished run. */
+export function reasonLine(summary: RunSummary): string | undefined {
+  const stop = summary.stoppedBy;
+  if (summary.outcome === 'done' || !stop) return undefined;
+  const flat = (t: string) => t.replace(/\s*\n\s*/g, '; ').trim();
+  const next = stop.next[0] ? ` Next: ${flat(stop.next[0])}` : '';
+  return `run ${summary.outcome}${stop.transient ? ' (transient API failure)' : ''}: ${flat(stop.message)}.${next}`;
 }

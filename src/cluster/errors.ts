@@ -83,3 +83,10 @@ export function apiFailure(
   const tries = options.attempts && options.attempts > 1 ? ` (still failing after ${options.attempts} attempts)` : '';
   return new TransientApiError(what, `${message}${tries}`, status, reason, causes, options);
 }
+
+/** The TransientApiError behind `e` (itself or along its `cause` chain), if any. */
+export function findTransient(e: unknown): TransientApiError | undefined {
+  for (let c = e, depth = 0; c && depth < 8; c = (c as { cause?: unknown }).cause, depth++)
+    if (c instanceof TransientApiError) return c;
+  return undefined;
+}

@@ -110,10 +110,15 @@ const accessOf = (c: FleetPlanCluster): AccessOptions => ({
   ...(c.context ? { context: c.context } : {}),
 });
 
-function clusterStateFor(outcome: RunOutcome, interrupted: boolean): ClusterState {
+/**
+ * A run that paused because the fleet was interrupted, or because its API server kept failing (transient:
+ * the same apply resumes it), is Paused; one that paused on its own for a reason in the cluster (a node
+ * never Ready) counts against the failure budget like a failure.
+ */
+export function clusterStateFor(outcome: RunOutcome, interrupted: boolean, transient = false): ClusterState {
   if (outcome === 'done') return 'Done';
   if (outcome === 'locked') return 'Paused';
-  if (outcome === 'paused' && interrupted) return 'Paused';
+  if (outcome === 'paused' && (interrupted || transient)) return 'Paused';
   return 'Failed'; // failed, blocked, invalid, and a run that paused on its own (a node never Ready)
 }
 
@@ -478,7 +483,7 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
         outcome === 'done'
           ? undefined
           : (summary?.stoppedBy?.message ?? error?.message ?? outcome).split('\n')[0]!.slice(0, 500);
-      const to = clusterStateFor(outcome, interrupt.aborted);
+      const to = clusterStateFor(outcome, interrupt.aborted, summary?.stoppedBy?.transient === true);
       closeAttempt(c, outcome, message);
       setClusterState(c, to, message, clock.now());
       if (to === 'Done' && c.progress) {

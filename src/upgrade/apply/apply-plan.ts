@@ -42,6 +42,7 @@ import {
 import { makeAdvice } from './advice.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { preflightAgain } from './preflight-again.js';
+import { transientStop } from '../run/transient-stop.js';
 
 export interface ConfirmInfo {
   plan: UpgradePlan;
@@ -127,6 +128,8 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       runId,
     );
   const runId = existing?.runId ?? randomUUID();
+  let journal: RunJournal | undefined;
+  let started = Date.now();
   try {
     await checkSameCluster(client, plan, (message) => emit({ type: 'warning', message }));
     try {
@@ -233,13 +236,13 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       onError: (err) =>
         emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }),
     });
-    const journal = new RunJournal(state, statePath, mirror);
+    journal = new RunJournal(state, statePath, mirror);
     journal.update((s) => {
       s.status = 'running';
       delete s.stop;
       s.attempts.push({ startedAt: now, holder: lock!.holder });
     });
-    const started = Date.now();
+    started = Date.now();
     emit({
       type: 'run-started',
       runId,
@@ -279,6 +282,23 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       }
     });
     const summary = summarize(state, outcome, Date.now() - started, stop);
+    emit({ type: 'run-finished', summary });
+    return summary;
+  } catch (e) {
+    // The API server unavailable for longer than the retries: the run pauses (resumable), it does not fail.
+    const stop = transientStop(e, 'the run', advice.resume());
+    if (!stop) throw e;
+    if (!journal) return finishEarly('paused', stop, runId);
+    await journal.commit((s) => {
+      s.status = 'paused';
+      s.stop = stop;
+      const a = s.attempts.at(-1);
+      if (a) {
+        a.endedAt = new Date().toISOString();
+        a.outcome = 'paused';
+      }
+    });
+    const summary = summarize(journal.state, 'paused', Date.now() - started, stop);
     emit({ type: 'run-finished', summary });
     return summary;
   } finally {

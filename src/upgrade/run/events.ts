@@ -48,6 +48,8 @@ export interface RunSummary {
     step?: NodeStep | 'preflight' | 'lock' | 'etcd-snapshot' | 'etcd-restore';
     message: string;
     next: string[];
+    /** A transient API failure (unavailable, overloaded, unreachable) outlasted its retries: apply again to resume. */
+    transient?: true;
   };
 }
 

@@ -21,6 +21,7 @@ import type { NodeRunState, PhaseRunState, RunStop } from './run-state-types.js'
 import type { NodeStep } from './events.js';
 import type { ApplyContext } from './context.js';
 import { controlPlaneAt, nodeAtVersion } from './node-version.js';
+import { transientStop } from './transient-stop.js';
 
 export type NodeOutcome = { kind: 'done' | 'skipped' } | { kind: 'stopped'; stop: RunStop };
 
@@ -297,6 +298,8 @@ function classify(ctx: ApplyContext, ns: NodeRunState, step: NodeStep, e: unknow
   const resume = ctx.advice.resume();
   if (ctx.signal.aborted)
     return { outcome: 'paused', message: `interrupted during ${step} of ${ns.node}`, next: resume };
+  const transient = transientStop(e, `${step} of ${ns.node}`, resume);
+  if (transient && !(e instanceof DrainError)) return transient;
   if (e instanceof DrainError) {
     const pods = e.pods.map((p) => `${p.pod}${p.pdb ? ` (PDB ${p.pdb})` : ''}: ${p.message}`);
     const detail = pods.length ? `\n  ${pods.join('\n  ')}` : '';
@@ -316,6 +319,7 @@ function classify(ctx: ApplyContext, ns: NodeRunState, step: NodeStep, e: unknow
     if (e.code === 'EVICTION_FAILED')
       return {
         outcome: 'paused',
+        ...(transient ? { transient: true } : {}),
         message: `drain of ${ns.node} stopped: ${msg}${detail}`,
         next: [`Check the API server and the pods named, then: ${resume[0]}`, ...ctx.advice.rollback()],
       };

@@ -127,6 +127,8 @@ export const runStopSchema = mapping({
   message: str(),
   /** Commands/advice for the operator (resume, rollback, …). */
   next: list(str()),
+  /** Stopped by a transient API failure that outlasted its retries: re-running apply resumes. */
+  transient: bool().optional(),
 });
 
 /** One `apply` (or `rollback`) invocation on a run. */

@@ -35,6 +35,7 @@ export function summarize(
             ...(stop.step ? { step: stop.step as NonNullable<RunSummary['stoppedBy']>['step'] } : {}),
             message: stop.message,
             next: stop.next,
+            ...(stop.transient ? { transient: true as const } : {}),
           },
         }
       : {}),
@@ -55,6 +56,7 @@ export function summarizeEarlyStop(plan: string, outcome: RunOutcome, stop: RunS
       ...(stop.step ? { step: stop.step as NonNullable<RunSummary['stoppedBy']>['step'] } : {}),
       message: stop.message,
       next: stop.next,
+      ...(stop.transient ? { transient: true as const } : {}),
     },
   };
 }
