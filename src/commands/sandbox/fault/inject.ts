@@ -12,9 +12,11 @@ export default class SandboxFaultInject extends BaseCommand {
   node-never-ready  --node N            the node's kubelet never returns Ready after its next restart
   upgrade-fails     [--node N] [--times K]  the node upgrade command fails (K times, default until cleared)
   slow-eviction     --delay-ms MS       evictions answer MS (simulated) later and evicted pods terminate MS later
-  api-errors        --rate R [--code C] [--path-prefix P]  a fraction R of API requests get HTTP C (default 503)
-  drop-watches                          closes every open watch stream now
-  stall-requests    [--count K] [--stall-ms MS] [--path-prefix P]  the next K requests hang (until cleared)`;
+  api-errors        --rate R [--code C | --codes C1,C2] [--path-prefix P]  a fraction R of API requests get HTTP C
+                    (default 503; with --codes, one of them at random)
+  drop-watches      [--every-ms MS]     closes every open watch stream now (and again every MS until cleared)
+  stall-requests    [--count K] [--stall-ms MS] [--path-prefix P]  the next K requests hang (until cleared)
+                    --rate R --stall-ms MS: a fraction R of requests hang MS each, until cleared`;
 
   static override examples = [
     '<%= config.bin %> sandbox fault inject node-never-ready --node blue-2 --kubeconfig .sandbox/kubeconfig',
@@ -30,8 +32,10 @@ export default class SandboxFaultInject extends BaseCommand {
     node: Flags.string({ description: 'Node the fault applies to.' }),
     times: Flags.integer({ description: 'upgrade-fails: number of failing attempts.', min: 1 }),
     'delay-ms': Flags.integer({ description: 'slow-eviction: extra simulated milliseconds.', min: 1 }),
-    rate: Flags.string({ description: 'api-errors: fraction of requests in (0, 1].' }),
+    rate: Flags.string({ description: 'api-errors, stall-requests: fraction of requests in (0, 1].' }),
     code: Flags.integer({ description: 'api-errors: HTTP status (500, 502, 503, 504).' }),
+    codes: Flags.string({ description: 'api-errors: several HTTP statuses, comma-separated (500,503).' }),
+    'every-ms': Flags.integer({ description: 'drop-watches: drop them again every MS real milliseconds.', min: 10 }),
     'path-prefix': Flags.string({ description: 'Only requests whose path starts with this.' }),
     count: Flags.integer({ description: 'stall-requests: number of requests.', min: 1 }),
     'stall-ms': Flags.integer({
@@ -49,6 +53,8 @@ export default class SandboxFaultInject extends BaseCommand {
       delayMs: flags['delay-ms'],
       rate: flags.rate === undefined ? undefined : Number(flags.rate),
       code: flags.code,
+      ...(flags.codes ? { codes: flags.codes.split(',').map((c) => Number(c.trim())) } : {}),
+      ...(flags['every-ms'] ? { everyMs: flags['every-ms'] } : {}),
       pathPrefix: flags['path-prefix'],
       count: flags.count,
       stallMs: flags['stall-ms'],
