@@ -101,8 +101,8 @@ export function attemptsOf(v: unknown): number | undefined {
 const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     if (signal?.aborted) return resolve();
+    // Not unref'd: a CLI waiting only on this back-off must stay alive (Node would exit 13 mid-await).
     const t = setTimeout(done, ms);
-    t.unref?.();
     signal?.addEventListener('abort', done, { once: true });
     function done() {
       clearTimeout(t);

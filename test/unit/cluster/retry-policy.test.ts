@@ -190,3 +190,21 @@ describe('RetryPolicy.run', () => {
     expect(n).toBe(2);
   });
 });
+
+describe('the default back-off sleep', () => {
+  it('keeps a process alive while it waits (a CLI awaiting only a retry must not exit mid-await)', async () => {
+    const { execa } = await import('execa');
+    const script = [
+      "import { RetryPolicy } from './src/cluster/transport/retry-policy.ts';",
+      'let n = 0;',
+      'const r = await new RetryPolicy({ baseDelayMs: 50 }).run(async () => ({ status: n++ < 2 ? 503 : 200 }), (a) =>',
+      '  a.status === 503 ? { retry: true } : { retry: false }, { repeatable: true });',
+      'console.log(r.status, n);',
+    ].join('\n');
+    const r = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      reject: false,
+    });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(String(r.stdout).trim()).toBe('200 3');
+  }, 30_000);
+});
