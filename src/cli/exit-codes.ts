@@ -16,10 +16,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export const EXIT_DESCRIPTIONS: Record<ExitCode, string> = {
   0: 'success',
-  1: 'failure (an unexpected error, an unreachable cluster)',
+  1: 'failure (an unexpected error; a server name that does not resolve, a refused certificate)',
   2: 'blocked: the plan has blocker findings, or a step cannot proceed',
   3: 'invalid input (flags, versions, plan file)',
-  4: 'paused, resumable: run the same command again to continue',
+  4: 'paused, resumable (also: the API server stayed unavailable past the retries): run the same command again to continue',
   5: 'locked: another run holds the cluster lease',
   6: 'rolled back: apply --auto-rollback undid the run after a failed health gate',
 };
