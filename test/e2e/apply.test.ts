@@ -282,6 +282,11 @@ describe('k8s-upgrade apply: a drain blocked by a PDB', () => {
     expect(summary.outcome).toBe('paused');
     expect(summary.stoppedBy.message).toContain('shop/cart-');
     expect(summary.stoppedBy.message).toContain('cart');
+    // --log-format json: stdout is the events' alone; the reason goes to stderr as one line.
+    const reason = first.result.stderr.split('\n').filter((l) => l.startsWith('run paused: '));
+    expect(reason, first.result.stderr).toHaveLength(1);
+    expect(reason[0]).toContain('shop/cart-');
+    expect(reason[0]).toContain(`Next: `);
     // the refused pod still exists
     const pod = String(blocked!.pod).split('/')[1];
     expect(
