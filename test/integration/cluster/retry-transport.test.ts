@@ -45,18 +45,16 @@ function client(timeoutMs = 2_000): KubeClusterClient {
 }
 
 const status = (res: ServerResponse, code: number, message: string, headers: Record<string, string> = {}) =>
-  res
-    .writeHead(code, { 'Content-Type': 'application/json', ...headers })
-    .end(
-      JSON.stringify({
-        kind: 'Status',
-        apiVersion: 'v1',
-        status: 'Failure',
-        code,
-        message,
-        reason: 'ServiceUnavailable',
-      }),
-    );
+  res.writeHead(code, { 'Content-Type': 'application/json', ...headers }).end(
+    JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      code,
+      message,
+      reason: 'ServiceUnavailable',
+    }),
+  );
 
 /** Fails the first `n` requests with `fail`, then answers with `ok`. */
 function failing(n: number, fail: Handler, ok: Handler): Handler {
