@@ -40,6 +40,7 @@ import {
   type RunSummary,
 } from '../run/index.js';
 import { makeAdvice } from './advice.js';
+import { settleFinishedRun } from './clean-end.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { preflightAgain } from './preflight-again.js';
 import { transientStop } from '../run/transient-stop.js';
@@ -88,6 +89,12 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     existing = undefined; // a finished run of an older plan: this is a new run
   }
   if (existing?.status === 'done') {
+    const client = connect(req.access);
+    try {
+      await settleFinishedRun(client, existing, (message) => emit({ type: 'warning', message }));
+    } finally {
+      client.close();
+    }
     return finishEarly(
       'done',
       {

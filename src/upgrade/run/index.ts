@@ -25,6 +25,8 @@ export { parseRunState, readStateFile, statePathFor, writeStateFile, StateFileEr
 export { StateMirror, StateMirrorError, mirrorNameFor, readMirror, type StateMirrorOptions } from './state-mirror.js';
 export {
   acquireRunLock,
+  holderRunId,
+  releaseRunLockOf,
   assertRunLockFree,
   LockHeldError,
   LockLostError,
