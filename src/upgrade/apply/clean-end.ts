@@ -20,12 +20,12 @@ export async function settleFinishedRun(
     warn(`could not release the lock left by run ${state.runId}: ${(e as Error).message}`);
   }
   try {
-    const recorded = await readMirror(client, state.plan.name).catch(() => undefined);
+    const recorded = await readMirror(client, state.plan).catch(() => undefined);
     // Another run's record is never overwritten; our own is brought up to the journal when it lags.
     if (recorded && recorded.runId !== state.runId) return;
     if (recorded && recorded.updatedAt === state.updatedAt) return;
     const mirror = new StateMirror(client, {
-      planName: state.plan.name,
+      plan: state.plan,
       onError: (err) => warn(`could not mirror the run state to the cluster: ${err.message}`),
     });
     mirror.update(state);

@@ -340,3 +340,17 @@ export async function releaseRunLockOf(
   }
   return undefined;
 }
+
+/**
+ * The holder of the lock when it is a live run `runId` (its lease not expired, and not a process of this host
+ * that is gone); undefined otherwise.
+ */
+export async function liveHolderOf(
+  client: LeaseStore,
+  runId: string,
+  opts: { namespace?: string; name?: string } = {},
+): Promise<string | undefined> {
+  const cur = await client.getLease(opts.namespace ?? LOCK_NAMESPACE, opts.name ?? LOCK_NAME);
+  if (!cur || holderRunId(cur.holderIdentity) !== runId) return undefined;
+  return isHeldByLiveOther(cur, '', new Date()) ? cur.holderIdentity : undefined;
+}

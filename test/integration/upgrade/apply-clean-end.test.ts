@@ -13,6 +13,7 @@ import { LOCK_NAME, LOCK_NAMESPACE, StateMirror, readMirror, writeStateFile } fr
 import { statePathFor } from '../../../src/upgrade/run/state-store.js';
 import type { UpgradeEvent } from '../../../src/upgrade/run/index.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
+import { readPlan } from '../../../src/upgrade/run/index.js';
 import { cordoned, machines, runApply, startApplySandbox, stateOf, writePlan } from './apply-helpers.js';
 
 type Boundary = { event: 'phase-started' | 'phase-finished'; kind: string } | { event: 'run-finished' };
@@ -51,7 +52,7 @@ async function undoTheEnd(t: TestSandbox, planPath: string): Promise<string> {
     });
     const running = { ...state, status: 'running' as const, updatedAt: new Date(Date.now() - 5000).toISOString() };
     delete running.stop;
-    const mirror = new StateMirror(client, { planName: state.plan.name });
+    const mirror = new StateMirror(client, { plan: state.plan });
     mirror.update(running);
     await mirror.flush();
     if (state.status !== 'done') await writeStateFile(statePathFor(planPath), running);
@@ -61,12 +62,12 @@ async function undoTheEnd(t: TestSandbox, planPath: string): Promise<string> {
   }
 }
 
-async function leaseAndMirror(t: TestSandbox, planName: string) {
+async function leaseAndMirror(t: TestSandbox, plan: { name: string; contentHash: string }) {
   const client = new KubeClusterClient(t.kc, t.sandbox.url);
   try {
     return {
       holder: (await client.getLease(LOCK_NAMESPACE, LOCK_NAME))?.holderIdentity ?? '',
-      mirror: await readMirror(client, planName),
+      mirror: await readMirror(client, plan),
     };
   } finally {
     client.close();
@@ -79,7 +80,7 @@ describe('the run that finishes releases the Lease and writes the mirror, whatev
     async (_, boundary) => {
       const t = await startApplySandbox({ version: 'v1.31.4', controlPlanes: 1, pools: [{ name: 'blue', count: 2 }] });
       try {
-        const { path, plan } = await writePlan(t);
+        const { path, plan } = await sealedPlan(t);
         const abort = new AbortController();
         const kinds = new Map<string, string>();
         await runApply(t, path, {
@@ -89,11 +90,11 @@ describe('the run that finishes releases the Lease and writes the mirror, whatev
           },
         });
         const runId = await undoTheEnd(t, path);
-        expect((await leaseAndMirror(t, plan.metadata.name)).holder).toContain(runId);
+        expect((await leaseAndMirror(t, plan.metadata)).holder).toContain(runId);
 
         const again = await runApply(t, path);
         expect(again.summary.outcome, JSON.stringify(again.summary.stoppedBy)).toBe('done');
-        const after = await leaseAndMirror(t, plan.metadata.name);
+        const after = await leaseAndMirror(t, plan.metadata);
         expect(after.holder).toBe('');
         expect(after.mirror).toMatchObject({ runId, status: 'done' });
         expect(stateOf(path)).toMatchObject({ runId, status: 'done' });
@@ -106,3 +107,9 @@ describe('the run that finishes releases the Lease and writes the mirror, whatev
     120_000,
   );
 });
+
+/** The plan as apply reads it back (sealed: its content hash names its record). */
+async function sealedPlan(...a: Parameters<typeof writePlan>) {
+  const { path } = await writePlan(...a);
+  return { path, plan: readPlan(path) };
+}
