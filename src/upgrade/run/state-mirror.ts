@@ -100,18 +100,35 @@ export class StateMirror {
   /** Queues `state` for mirroring; returns at once. Only the newest queued state is written. */
   update(state: RunState): void {
     this.pending = state;
+    this.queued++;
     this.pump ??= this.drain();
   }
 
-  /** Resolves once every state queued so far has been written (or has failed and been reported). */
+  /**
+   * Resolves once every state queued so far has been written (or has failed and been reported) — not the ones
+   * queued while it waits, so a busy run's commits never wait on each other's later updates.
+   */
   async flush(): Promise<void> {
+    const upTo = this.queued;
+    if (this.written >= upTo || !this.pump) return;
     this.flushing++;
     try {
       this.hurry?.();
-      while (this.pump) await this.pump;
+      await new Promise<void>((resolve) => this.waiters.push({ upTo, resolve }));
     } finally {
       this.flushing--;
     }
+  }
+
+  /** Updates queued, and the count the last finished write carried. */
+  private queued = 0;
+  private written = 0;
+  private waiters: { upTo: number; resolve: () => void }[] = [];
+
+  private settleWaiters(all: boolean): void {
+    const still = this.waiters.filter((w) => !all && w.upTo > this.written);
+    for (const w of this.waiters) if (!still.includes(w)) w.resolve();
+    this.waiters = still;
   }
 
   private lastWrite = 0;
@@ -136,12 +153,16 @@ export class StateMirror {
         }
         const state = this.pending;
         if (!state) break;
+        const carries = this.queued;
         this.pending = undefined;
         this.lastWrite = Date.now();
         await this.write(state);
+        this.written = carries;
+        this.settleWaiters(false);
       }
     } finally {
       this.pump = undefined;
+      this.settleWaiters(true); // nothing is left to write
     }
   }
 

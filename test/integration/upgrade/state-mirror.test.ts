@@ -93,6 +93,26 @@ describe('StateMirror', () => {
     expect((await readMirror(client, key('sequence-plan')))?.runId).toBe('b');
   });
 
+  it('flush waits for what was queued before it, not for updates that keep coming while it waits', async () => {
+    const mirror = new StateMirror(client, { plan: key('busy-plan'), minIntervalMs: 0 });
+    let i = 0;
+    let stop = false;
+    const spin = (async () => {
+      while (!stop) {
+        mirror.update(sampleState({ runId: `b-${++i}` }));
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    const before = i;
+    await mirror.flush(); // a busy run's commit: resolves although the updates do not stop
+    const recorded = Number((await readMirror(client, key('busy-plan')))!.runId.slice(2));
+    stop = true;
+    await spin;
+    await mirror.flush();
+    expect(recorded).toBeGreaterThanOrEqual(before);
+  }, 10_000);
+
   it('reports a failed write through onError and never throws', async () => {
     const errors: Error[] = [];
     const mirror = new StateMirror(client, {
