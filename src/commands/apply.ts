@@ -7,7 +7,7 @@ import { CliError } from '../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { accessFlags, accessFrom } from '../cli/flags/access.js';
-import { applySettingsFlags, runSettingsFlags, runSettingsFrom } from '../cli/flags/run-settings.js';
+import { applyRunFlags, applySettingsFlags, runSettingsFlags, runSettingsFrom } from '../cli/flags/run-settings.js';
 import { applyExitCode } from '../cli/outcome.js';
 import { shownPath } from '../cli/paths.js';
 import { progressMode, renderRollbackWarning } from '../cli/render/index.js';
@@ -24,7 +24,10 @@ then upgrades the control plane one node at a time and the worker groups in a ro
 nodes: cordon → drain through the Eviction API → node driver → wait Ready at the target → uncordon → health gate.
 The run state is saved after every step next to the plan (<plan>.state.json, mirrored to a ConfigMap), and the
 run log with every event and the node drivers' output goes to <plan>.log. Run the same command again to resume a
-paused or interrupted run: every step reads the cluster first, so nothing is done twice. --json prints the
+paused or interrupted run: every step reads the cluster first, so nothing is done twice. Without the local state
+file (a fresh CI runner, another folder) the run is continued from the cluster's record of the plan (ConfigMap
+kube-system/k8s-upgrade-run-<cluster>-<plan hash>). A plan whose run was rolled back stops with exit 2 and asks for
+a new plan, or --again to apply it once more as a new run. --json prints the
 run summary (and the rollback's, after --auto-rollback) as one JSON document; the progress then goes to stderr.
 At the end of the run it writes the run report (see report; --report-dir, --no-report).
 
@@ -46,6 +49,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     ...runSettingsFlags,
     ...applySettingsFlags,
     ...reportFlags,
+    ...applyRunFlags,
   };
 
   async run(): Promise<AutoRollbackApplyResult> {
@@ -75,7 +79,9 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
             ...settings,
             driverRetries: flags['driver-retries'],
             skipEtcdSnapshot: flags['skip-etcd-snapshot'],
+            ...(flags['etcd-snapshot-dir'] ? { etcdSnapshotDir: shownPath(flags['etcd-snapshot-dir']) } : {}),
           },
+          again: flags.again,
           signal: interrupt.signal,
           driverOptions,
           autoRollback: flags['auto-rollback'],

@@ -25,6 +25,12 @@ export interface SaveSnapshotOptions {
   tools?: EtcdTools;
   /** Per-endpoint limit of the health check that picks the member (default 5 s). */
   endpointTimeoutMs?: number;
+  /**
+   * A folder on the runner's side (a control-plane node over ssh) where a copy of the verified snapshot stays
+   * (mode 0600), so a lost runner does not lose the only copy. Ignored for the local runner. A copy that cannot
+   * be kept is not an error: the record then has no `nodeCopy`.
+   */
+  keepRemoteCopyIn?: string;
 }
 
 const saveError = (msg: string, cause?: unknown): EtcdError =>
@@ -117,6 +123,10 @@ export async function saveSnapshot(
       }
     }
     const { sha256, sizeBytes } = await sha256File(partial);
+    const nodeCopy =
+      runner.where !== 'local' && opts.keepRemoteCopyIn
+        ? await keepRemoteCopy(runner, remoteFile, opts.keepRemoteCopyIn, target.name, step)
+        : undefined;
     try {
       await link(partial, finalPath);
     } catch (e) {
@@ -143,11 +153,29 @@ export async function saveSnapshot(
       takenOn: opts.takenOn ?? runner.where,
       tool: tools.etcdutl ? `etcdctl+etcdutl ${tools.version}` : `etcdctl ${tools.version}`,
       verified: true,
+      ...(nodeCopy ? { nodeCopy } : {}),
     };
   } finally {
     await rm(partial, { force: true });
     await runner.run(['rm', '-rf', '--', remoteDir], { timeoutMs: opts.timeoutMs }).catch(() => undefined);
   }
+}
+
+/** Moves the verified file into `dir` on the runner's side; its path there, or undefined when that failed. */
+async function keepRemoteCopy(
+  runner: CommandRunner,
+  remoteFile: string,
+  dir: string,
+  name: string,
+  step: { timeoutMs: number; signal?: AbortSignal },
+): Promise<string | undefined> {
+  const dest = `${dir.replace(/\/+$/, '')}/${name}`;
+  const mkdir = await runner.run(['mkdir', '-p', '-m', '0700', '--', dir], step).catch(() => undefined);
+  if (mkdir?.exitCode !== 0) return undefined;
+  const mv = await runner.run(['mv', '-n', '--', remoteFile, dest], step).catch(() => undefined);
+  if (mv?.exitCode !== 0) return undefined;
+  await runner.run(['chmod', '0600', '--', dest], step).catch(() => undefined);
+  return dest;
 }
 
 async function fetchTo(

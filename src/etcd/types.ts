@@ -66,6 +66,15 @@ export interface SnapshotRecord extends SnapshotStatus {
   takenOn: string;
   tool: string;
   verified: boolean;
+  /** Where a copy stays on the node etcdctl ran on (ssh): the path there. */
+  nodeCopy?: string;
+  /** The machine that holds `path` (the runner's host name). */
+  host?: string;
+  /**
+   * The only copy is on the runner's disk (the default folder next to the plan, no copy on a node): an
+   * ephemeral CI runner that goes away takes rollback's snapshot with it.
+   */
+  runnerOnly?: boolean;
 }
 
 export interface RestoreMember {

@@ -160,6 +160,10 @@ describe.skipIf(!haveEtcd)('etcd snapshot and rollback on a sandbox backed by a 
     const snap = applied.events.find((e) => e.type === 'snapshot-taken')!;
     expect(snap).toBeDefined();
     expect(snap.revision).toBeGreaterThan(0);
+    // No --etcd-snapshot-dir and a local snapshot: apply warns that the only copy is on this machine.
+    expect(applied.events.filter((e) => e.type === 'warning').map((e) => String(e.message))).toContainEqual(
+      expect.stringMatching(/exists only on this machine's disk/),
+    );
     const summary = applied.events.find((e) => e.type === 'run-finished')!.summary as {
       stoppedBy: { node: string; next: string[] };
     };

@@ -1,6 +1,7 @@
 /**
  * The settings `apply` and `rollback` share (and `demo` for its apply): confirmation, progress output, node
- * timing and the ssh client's files, declared once; and apply's own (`applySettingsFlags`). `runSettingsFrom`
+ * timing and the ssh client's files, declared once; and apply's own (`applySettingsFlags`, shared with fleet
+ * apply, and `applyRunFlags`, apply only). `runSettingsFrom`
  * turns them into the use cases' settings and driver options. Cluster access is `accessFlags` (access.ts).
  */
 import { Flags } from '@oclif/core';
@@ -51,6 +52,21 @@ export const applySettingsFlags = {
     description: 'Extra attempts of a failed node driver (kubeadm upgrade is idempotent).',
     default: 2,
     min: 0,
+  }),
+};
+
+/** `apply`'s flags about one plan's run (not the fleet's): re-applying deliberately, where the etcd snapshot goes. */
+export const applyRunFlags = {
+  again: Flags.boolean({
+    description:
+      'Apply a plan whose run finished or was rolled back once more, as a new run (a new run id; the earlier ' +
+      'run stays in the record). Without it, apply of a rolled-back plan stops with exit 2.',
+    default: false,
+  }),
+  'etcd-snapshot-dir': Flags.string({
+    description:
+      "Durable folder for the etcd snapshot (shared or backed-up storage), instead of the plan's setting or " +
+      '<plan>.etcd/ next to the plan on this machine (apply warns when the only copy is on the runner).',
   }),
 };
 

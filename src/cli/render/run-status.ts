@@ -4,7 +4,7 @@
  * the nodes this run cordoned (they must be uncordoned), and why the run stopped with what to run next.
  * Deterministic (no clock), plain text unless `color`: golden-tested.
  */
-import type { NodeRunState, PhaseRunState, RunState } from '../../upgrade/run/index.js';
+import type { NodeRunState, PhaseRunState, RunRecord, RunState } from '../../upgrade/run/index.js';
 import { formatDuration } from './progress/format.js';
 import { paintNode } from './run-summary.js';
 import { shellQuote } from '../../nodes/shell-quote.js';
@@ -19,6 +19,7 @@ export const renderRunStatus = (state: RunState, opts: { color: boolean }): stri
     cordoned(state, s),
     stop(state, s),
     ...rollback(state, s),
+    previousRuns(state, s),
   ];
   return `${sections
     .filter((x) => x.length > 0)
@@ -41,11 +42,54 @@ const header = (st: RunState, s: Style): string[] => {
         'Run:',
         `${st.runId}, started ${st.startedAt}, updated ${st.updatedAt}${st.finishedAt ? `, finished ${st.finishedAt}` : ''}`,
       ],
-      ['Status:', `${paintNode(s, st.status, st.status)}, ${finished}/${plural(progressed.length, 'node')} done`],
+      [
+        'Status:',
+        `${paintNode(s, st.status, st.status)}, ${finished}/${plural(progressed.length, 'node')} done${rolledBack(st)}`,
+      ],
       ['Attempts:', attempts],
     ],
     { paint: (_, c, t) => (c === 0 ? s.bold(t) : t) },
   );
+};
+
+/** `, ROLLED BACK …` when a rollback of the run finished (the cluster is back where it was), `, rollback …` while one runs. */
+const rolledBack = (st: RunState): string =>
+  !st.rollback
+    ? ''
+    : st.rollback.status === 'done'
+      ? `, ROLLED BACK at ${st.rollback.finishedAt ?? st.rollback.updatedAt}: the cluster is back at ${st.plan.from}`
+      : `, rollback ${st.rollback.status}`;
+
+const previousRuns = (st: RunState, s: Style): string[] => {
+  const list = st.previousRuns ?? [];
+  if (list.length === 0) return [];
+  return [
+    s.bold('Earlier runs of this plan:'),
+    ...list.map(
+      (r) =>
+        `  ${r.runId}  ${r.status}, started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''}${r.rollback ? `, rollback ${r.rollback}${r.rolledBackAt ? ` at ${r.rolledBackAt}` : ''}` : ''}`,
+    ),
+  ];
+};
+
+/** What `status --context X` prints: every run recorded in the cluster, newest first. */
+export const renderRunList = (records: readonly RunRecord[], opts: { color: boolean }): string => {
+  const s = makeStyle(opts.color);
+  if (records.length === 0) return 'no run recorded in this cluster\n';
+  const rows = records.map((r) =>
+    r.state
+      ? [
+          r.state.plan.name,
+          r.state.runId,
+          `${r.state.status}${r.state.rollback ? ` (rollback ${r.state.rollback.status})` : ''}`,
+          r.state.updatedAt,
+          r.configMap,
+        ]
+      : ['?', '?', `unreadable: ${r.problem ?? ''}`, '', r.configMap],
+  );
+  return `${columns([['PLAN', 'RUN', 'STATUS', 'UPDATED', 'RECORD'], ...rows], {
+    paint: (r, c, t) => (r === 0 ? s.bold(t) : t),
+  }).join('\n')}\n`;
 };
 
 const phases = (list: readonly PhaseRunState[], s: Style): string[] => {

@@ -1,6 +1,6 @@
 /**
- * ConfigMaps as plain views: read one, write one (create, or replace when it exists), delete one. Used for
- * the run-state mirror; what goes in them is decided in src/upgrade/, not here.
+ * ConfigMaps as plain views: read one, list by label selector, write one (create, or replace when it exists),
+ * delete one. Used for the run-state mirror; what goes in them is decided in src/upgrade/, not here.
  */
 import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
 import { call, getOrUndefined } from './api-errors.js';
@@ -29,6 +29,29 @@ export async function getConfigMap(
     api(client).readNamespacedConfigMap({ namespace, name }),
   );
   return c && toConfigMapInfo(c);
+}
+
+/** The ConfigMaps of `namespace` that match `labelSelector` (every page). */
+export async function listConfigMaps(
+  client: KubeClusterClient,
+  namespace: string,
+  labelSelector: string,
+): Promise<ConfigMapInfo[]> {
+  const out: ConfigMapInfo[] = [];
+  let _continue: string | undefined;
+  do {
+    const page = await call(`list configmaps in ${namespace} (${labelSelector})`, () =>
+      api(client).listNamespacedConfigMap({
+        namespace,
+        labelSelector,
+        limit: 100,
+        ...(_continue ? { _continue } : {}),
+      }),
+    );
+    out.push(...page.items.map(toConfigMapInfo));
+    _continue = page.metadata?._continue || undefined;
+  } while (_continue);
+  return out;
 }
 
 /**

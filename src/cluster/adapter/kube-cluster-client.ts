@@ -78,7 +78,7 @@ import {
 } from '../transport/index.js';
 import { PROTOBUF_CONTENT_TYPE, podListDecoder } from '../protobuf/index.js';
 import { createLease, deleteLease, getLease, replaceLease } from './leases.js';
-import { deleteConfigMap, getConfigMap, putConfigMap } from './config-maps.js';
+import { deleteConfigMap, getConfigMap, listConfigMaps, putConfigMap } from './config-maps.js';
 
 export const PAGE_SIZE = 500;
 
@@ -482,6 +482,10 @@ export class KubeClusterClient implements ClusterClient {
 
   getConfigMap(namespace: string, name: string): Promise<ConfigMapInfo | undefined> {
     return getConfigMap(this, namespace, name);
+  }
+
+  listConfigMaps(namespace: string, labelSelector: string): Promise<ConfigMapInfo[]> {
+    return listConfigMaps(this, namespace, labelSelector);
   }
 
   putConfigMap(cm: ConfigMapInput): Promise<ConfigMapInfo> {

@@ -1,5 +1,5 @@
 /**
- * ConfigMaps as plain views: read one, write one whole (last writer wins), delete one. Used for the run-state
+ * ConfigMaps as plain views: read one, list by label, write one whole (last writer wins), delete one. Used for the run-state
  * mirror; what goes in them is decided in src/upgrade/, not here.
  */
 export interface ConfigMapInfo {
@@ -23,6 +23,8 @@ export interface ConfigMapInput {
 export interface ConfigMapStore {
   /** `undefined` when there is no such ConfigMap. */
   getConfigMap(namespace: string, name: string): Promise<ConfigMapInfo | undefined>;
+  /** The ConfigMaps of `namespace` that match `labelSelector`. */
+  listConfigMaps(namespace: string, labelSelector: string): Promise<ConfigMapInfo[]>;
   /** Writes the whole ConfigMap: replaces it when it exists, creates it otherwise. */
   putConfigMap(cm: ConfigMapInput): Promise<ConfigMapInfo>;
   /** Deletes the ConfigMap; absent is fine. */

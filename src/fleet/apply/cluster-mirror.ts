@@ -1,6 +1,6 @@
 /**
- * The one place the fleet reads a cluster's run-state mirror. The mirror's name is being changed to follow the
- * plan's content hash: the integrator adapts this function only (it receives both the plan name and its hash).
+ * The one place the fleet reads a cluster's run-state mirror: the record named by the plan (its name and
+ * content hash).
  */
 import type { ConfigMapStore } from '../../cluster/index.js';
 import { readMirror, type RunState } from '../../upgrade/run/index.js';
@@ -9,7 +9,7 @@ export async function readClusterRunMirror(
   client: ConfigMapStore,
   plan: { name: string; contentHash: string },
 ): Promise<RunState | undefined> {
-  const state = await readMirror(client, plan.name);
+  const state = await readMirror(client, plan);
   // A mirror of another version of the plan is not this run's truth.
   return state && state.plan.contentHash === plan.contentHash ? state : undefined;
 }

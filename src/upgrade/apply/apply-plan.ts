@@ -13,6 +13,9 @@ import { connect, startClusterCache, type AccessOptions, type ClusterCache } fro
 import type { UpgradePlan } from '../../plan/index.js';
 import {
   acquireRunLock,
+  recordedRun,
+  keepingPrevious,
+  ActiveRunElsewhere,
   assertRunLockFree,
   buildPhases,
   checkSameCluster,
@@ -40,6 +43,7 @@ import {
   type RunSummary,
 } from '../run/index.js';
 import { makeAdvice } from './advice.js';
+import { settleFinishedRun } from './clean-end.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { preflightAgain } from './preflight-again.js';
 import { transientStop } from '../run/transient-stop.js';
@@ -64,6 +68,11 @@ export interface ApplyRequest {
   driverOptions?: { knownHostsFile?: string; identityFile?: string };
   /** How the operator runs this tool, for the advice in messages (`k8s-upgrade`). */
   bin?: string;
+  /**
+   * `--again`: apply a plan whose run finished or was rolled back once more, as a new run (a new run id; the
+   * earlier run is kept in the record's `previousRuns`).
+   */
+  again?: boolean;
 }
 
 export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<RunSummary> {
@@ -78,16 +87,70 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     return summary;
   };
 
-  let existing = readStateFile(statePath);
-  if (existing && existing.plan.contentHash !== plan.metadata.contentHash) {
-    if (existing.status !== 'done') {
+  let local = readStateFile(statePath);
+  if (local && local.plan.contentHash !== plan.metadata.contentHash) {
+    if (local.status !== 'done') {
       throw new ApplyInputError(
-        `${statePath} holds an unfinished run of another version of this plan (${existing.plan.contentHash}); finish it with the plan it was made from, or move the state file away if that run is abandoned`,
+        `${statePath} holds an unfinished run of another version of this plan (${local.plan.contentHash}); finish it with the plan it was made from, or move the state file away if that run is abandoned`,
       );
     }
-    existing = undefined; // a finished run of an older plan: this is a new run
+    local = undefined; // a finished run of an older plan: this is a new run
+  }
+  const key = { name: plan.metadata.name, contentHash: plan.metadata.contentHash };
+  const client = connect(req.access);
+  let existing: RunState | undefined;
+  try {
+    const recorded = await recordedRun(client, key, local, req.planPath);
+    for (const message of recorded.notes) emit({ type: 'warning', message });
+    existing = recorded.state;
+  } catch (e) {
+    client.close();
+    if (e instanceof ActiveRunElsewhere)
+      return finishEarly('locked', {
+        outcome: 'locked',
+        step: 'lock',
+        message: e.message,
+        next: [`Wait for that run to finish, then run ${bin} apply ${req.planPath} again.`],
+      });
+    throw e;
+  }
+  // A run of this plan that was rolled back (or is being rolled back) is not applied again by accident.
+  let earlier: RunState | undefined;
+  if (existing?.rollback && !(req.again && existing.rollback.status === 'done')) {
+    const rb = existing.rollback;
+    client.close();
+    const done = rb.status === 'done';
+    return finishEarly(
+      'blocked',
+      {
+        outcome: 'blocked',
+        message: done
+          ? `run ${existing.runId} of this plan was rolled back (finished ${rb.finishedAt ?? rb.updatedAt}): the cluster is back at ${plan.from}, and applying the same plan again is not assumed. Nothing was changed`
+          : `a rollback of run ${existing.runId} of this plan is ${rb.status}: finish it before anything else. Nothing was changed`,
+        next: done
+          ? [
+              `Make a new plan for the cluster as it is now: ${bin} plan --to ${plan.to} (then apply that plan),`,
+              `or apply this plan again deliberately, as a new run: ${bin} apply ${req.planPath} --again`,
+            ]
+          : [`${bin} rollback ${req.planPath}`],
+      },
+      existing.runId,
+    );
+  }
+  if (req.again && existing && (existing.status === 'done' || existing.rollback?.status === 'done')) {
+    emit({
+      type: 'warning',
+      message: `--again: starting a new run of this plan; run ${existing.runId} (${existing.rollback ? 'rolled back' : existing.status}) is kept in the record's earlier runs`,
+    });
+    earlier = existing;
+    existing = undefined;
   }
   if (existing?.status === 'done') {
+    try {
+      await settleFinishedRun(client, existing, (message) => emit({ type: 'warning', message }));
+    } finally {
+      client.close();
+    }
     return finishEarly(
       'done',
       {
@@ -105,11 +168,11 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     !req.settings?.skipEtcdSnapshot &&
     !existing?.snapshotSkipped
   ) {
+    client.close();
     throw new ApplyInputError(
       `this plan changes the control plane but takes no etcd snapshot, and without one a failed control-plane upgrade cannot be rolled back. Re-plan with --etcd-snapshot local|ssh (recommended), or run apply with --skip-etcd-snapshot to accept it (recorded in the run state). Nothing was changed`,
     );
   }
-  const client = connect(req.access);
   let lock: RunLock | undefined;
   let cache: ClusterCache | undefined;
   let mirror: StateMirror | undefined;
@@ -190,7 +253,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     });
 
     const now = new Date().toISOString();
-    const state: RunState = existing ?? {
+    const fresh = (): RunState => ({
       apiVersion: RUN_STATE_API_VERSION,
       kind: RUN_STATE_KIND,
       runId,
@@ -207,7 +270,8 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       updatedAt: now,
       attempts: [],
       phases: buildPhases(plan),
-    };
+    });
+    const state: RunState = existing ?? (earlier ? keepingPrevious(fresh(), earlier) : fresh());
     const remaining = state.phases.reduce(
       (s, p) => s + p.nodes.filter((n) => n.status !== 'done' && n.status !== 'skipped').length,
       0,
@@ -232,7 +296,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     }
 
     mirror = new StateMirror(client, {
-      planName: plan.metadata.name,
+      plan: key,
       onError: (err) =>
         emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }),
     });

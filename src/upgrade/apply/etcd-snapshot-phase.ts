@@ -1,14 +1,19 @@
 /**
  * The etcd-snapshot phase that precedes a control-plane hop: one verified snapshot (`snapshot status` +
  * sha256) taken from one healthy member, through etcdctl here (`local`) or on a control-plane node over ssh
- * (`ssh`, the file copied back so the operator holds it), recorded in the run state before the control plane
- * is touched. A snapshot already recorded for the phase is not taken again on resume. Without a snapshot the
+ * (`ssh`, the file copied back so the operator holds it, and a copy kept on the node), recorded in the run
+ * state with where it lives before the control plane is touched; a snapshot that exists only on the runner's
+ * disk (no `--etcd-snapshot-dir`, no node copy) is warned about. A snapshot already recorded for the phase is not taken again on resume. Without a snapshot the
  * control plane is not touched, unless the operator said `--skip-etcd-snapshot` (recorded, warned).
  */
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { localRunner, saveSnapshot, type CommandRunner, type EtcdConnection } from '../../etcd/index.js';
 import { sshAddress, sshRunner } from '../../nodes/index.js';
 import type { ApplyContext, PhaseRunState, RunStop } from '../run/index.js';
+
+/** Where a copy of an ssh-taken snapshot stays on the control-plane node. */
+export const NODE_SNAPSHOT_DIR = '/var/lib/k8s-upgrade/snapshots';
 
 export const snapshotDirFor = (planPath: string, configured?: string): string =>
   configured ?? join(dirname(planPath), `${basename(planPath).replace(/\.ya?ml$/i, '')}.etcd`);
@@ -45,9 +50,17 @@ export async function takeEtcdSnapshot(ctx: ApplyContext, phase: PhaseRunState):
     } else {
       runner = localRunner();
     }
-    const dir = snapshotDirFor(ctx.planPath, cfg.dir);
+    const durableDir = ctx.settings.etcdSnapshotDir ?? cfg.dir;
+    const dir = snapshotDirFor(ctx.planPath, durableDir);
     const name = `${ctx.plan.metadata.name}-before-${(phase.to ?? 'control-plane').replace(/[^a-z0-9.]+/gi, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.db`;
-    const record = await saveSnapshot(conn, { dir, name }, runner, { timeoutMs: 300_000, signal: ctx.signal, takenOn });
+    const saved = await saveSnapshot(conn, { dir, name }, runner, {
+      timeoutMs: 300_000,
+      signal: ctx.signal,
+      takenOn,
+      ...(cfg.mode === 'ssh' ? { keepRemoteCopyIn: NODE_SNAPSHOT_DIR } : {}),
+    });
+    const runnerOnly = durableDir === undefined && !saved.nodeCopy;
+    const record = { ...saved, host: hostname(), runnerOnly };
     ctx.journal.update((s) => {
       s.snapshots = [...(s.snapshots ?? []), { phase: phase.id, record }];
     });
@@ -60,6 +73,11 @@ export async function takeEtcdSnapshot(ctx: ApplyContext, phase: PhaseRunState):
       sha256: record.sha256,
       takenOn: record.takenOn,
     });
+    if (runnerOnly)
+      ctx.emit({
+        type: 'warning',
+        message: `the etcd snapshot ${record.path} exists only on this machine's disk (${record.host}): if this runner goes away, rollback cannot restore etcd. Copy it somewhere durable now, or next time apply with --etcd-snapshot-dir <durable folder> (or plan with --etcd-snapshot ssh, which keeps a copy on the control-plane node)`,
+      });
     return undefined;
   } catch (e) {
     return {

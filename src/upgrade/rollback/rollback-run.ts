@@ -21,6 +21,8 @@ import type { SnapshotRecord } from '../../etcd/index.js';
 import type { UpgradePlan } from '../../plan/index.js';
 import {
   acquireRunLock,
+  recordedRun,
+  ActiveRunElsewhere,
   checkSameCluster,
   executePhases,
   makeContext,
@@ -83,13 +85,36 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
     ],
   };
 
-  const state = readStateFile(statePath);
-  if (!state)
-    throw new ApplyInputError(
-      `nothing to roll back: no run of ${req.planPath} is recorded (${statePath} does not exist). Nothing was changed`,
+  const local = readStateFile(statePath);
+  const client = connect(req.access);
+  let state: RunState | undefined;
+  try {
+    const recorded = await recordedRun(
+      client,
+      { name: plan.metadata.name, contentHash: plan.metadata.contentHash },
+      local,
+      req.planPath,
     );
-  if (state.plan.contentHash !== plan.metadata.contentHash)
+    for (const message of recorded.notes) emit({ type: 'warning', message });
+    state = recorded.state;
+  } catch (e) {
+    client.close();
+    if (e instanceof ActiveRunElsewhere) throw new ApplyInputError(e.message, { cause: e });
+    throw e;
+  }
+  if (!state) {
+    client.close();
     throw new ApplyInputError(
+      `nothing to roll back: no run of ${req.planPath} is recorded (${statePath} does not exist, and the cluster holds no record of this plan). Nothing was changed`,
+    );
+  }
+  /** Refused: nothing was changed; the client is closed. */
+  const refuse = (message: string): ApplyInputError => {
+    client.close();
+    return new ApplyInputError(message);
+  };
+  if (state.plan.contentHash !== plan.metadata.contentHash)
+    throw refuse(
       `${statePath} records a run of another version of this plan (${state.plan.contentHash}); roll back with the plan that run used. Nothing was changed`,
     );
   const finishEarly = (outcome: RunOutcome, stop: RunStop): RunSummary => {
@@ -97,26 +122,25 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
     emit({ type: 'run-finished', summary });
     return summary;
   };
-  if (state.rollback?.status === 'done')
+  if (state.rollback?.status === 'done') {
+    client.close();
     return finishEarly('done', {
       outcome: 'done',
       message: `run ${state.runId} was already rolled back (finished ${state.rollback.finishedAt ?? ''}); nothing to do`,
       next: [],
     });
+  }
   const scope = rollbackScope(state);
   if (!state.rollback && scope.workers.length === 0 && !scope.controlPlane) {
-    throw new ApplyInputError(
-      `nothing to roll back: run ${state.runId} of ${req.planPath} changed no node. Nothing was changed`,
-    );
+    throw refuse(`nothing to roll back: run ${state.runId} of ${req.planPath} changed no node. Nothing was changed`);
   }
   const snapshot = state.rollback?.snapshot ?? state.snapshots?.find((s) => s.record.verified)?.record;
   if (scope.controlPlane && !snapshot) {
-    throw new ApplyInputError(
+    throw refuse(
       `run ${state.runId} changed the control plane without an etcd snapshot${state.snapshotSkipped ? ` (skipped: ${state.snapshotSkipped.reason} at ${state.snapshotSkipped.at})` : ''}, so rollback cannot restore it. Kubernetes has no supported control-plane downgrade; restore etcd from a backup of your own (kubernetes-facts §8) or finish the upgrade with ${bin} apply ${req.planPath}. Nothing was changed`,
     );
   }
 
-  const client = connect(req.access);
   let lock: RunLock | undefined = req.heldLock;
   let cache: ClusterCache | undefined;
   let mirror: StateMirror | undefined;
@@ -160,7 +184,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
 
     cache = await startClusterCache(client);
     mirror = new StateMirror(client, {
-      planName: plan.metadata.name,
+      plan: { name: plan.metadata.name, contentHash: plan.metadata.contentHash },
       onError: (err) =>
         emit({ type: 'warning', message: `could not mirror the run state to the cluster: ${err.message}` }),
     });
@@ -216,6 +240,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
             // The Lease is part of what the restore rewinds: hand it back now, take it again afterwards.
             await lock?.release().catch(() => undefined);
             lock = undefined;
+            journal.holdMirror(true);
           },
           afterRestore: async () => {
             await liveCache.waitFor(() => liveCache.staleness().length === 0 || undefined, {
@@ -224,6 +249,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
               what: 'the API server to serve the restored cluster',
             });
             lock ??= await acquireLockAfterRestore(client, state.runId, lockLost);
+            journal.holdMirror(false);
             await journal.save(); // the restore rewound the mirror ConfigMap too: the journal re-writes it
           },
         }),

@@ -24,6 +24,11 @@ export interface ApplySettings {
   evictionRetryDelayMs: number;
   /** `--skip-etcd-snapshot`: change the control plane without a snapshot (recorded in the run state, warned). */
   skipEtcdSnapshot: boolean;
+  /**
+   * `--etcd-snapshot-dir`: a durable folder (shared or backed-up storage) for the etcd snapshot, instead of the
+   * plan's setting or the folder next to the plan on the runner's disk.
+   */
+  etcdSnapshotDir?: string;
 }
 
 export const DEFAULT_APPLY_SETTINGS: ApplySettings = {

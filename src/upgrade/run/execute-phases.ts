@@ -182,6 +182,7 @@ async function postflight(ctx: ApplyContext, phases: PhaseRunState[]): Promise<R
       next: ctx.advice.resume(),
     };
   const gates = ctx.plan.options.healthGates;
+  // An interrupt while waiting pauses the run like one between steps (the wait rejects only on abort).
   const h = await waitForHealth(ctx.cache, {
     inFlight: new Set(),
     touched: [],
@@ -192,7 +193,11 @@ async function postflight(ctx: ApplyContext, phases: PhaseRunState[]): Promise<R
     commands: [...gates.commands],
     runCommand: ctx.runCommand,
     onWaiting: (failing) => ctx.emit({ type: 'gate-waiting', phase: 'postflight', failing }),
+  }).catch((e: unknown) => {
+    if (ctx.signal.aborted) return undefined;
+    throw e;
   });
+  if (!h) return interrupted(ctx);
   if (h.healthy) return undefined;
   return {
     outcome: 'paused',

@@ -22,9 +22,25 @@ export { checkSameCluster } from './same-cluster.js';
 export { makeEmitter, runLogPath } from './emitter.js';
 export { RunJournal } from './run-journal.js';
 export { parseRunState, readStateFile, statePathFor, writeStateFile, StateFileError } from './state-store.js';
-export { StateMirror, StateMirrorError, mirrorNameFor, readMirror, type StateMirrorOptions } from './state-mirror.js';
+export {
+  StateMirror,
+  StateMirrorError,
+  listRunRecords,
+  mirrorNameFor,
+  planHashPrefix,
+  readMirror,
+  recordOf,
+  MIRROR_NAMESPACE,
+  MIRROR_SELECTOR,
+  type MirrorKey,
+  type RunRecord,
+  type StateMirrorOptions,
+} from './state-mirror.js';
 export {
   acquireRunLock,
+  holderRunId,
+  liveHolderOf,
+  releaseRunLockOf,
   assertRunLockFree,
   LockHeldError,
   LockLostError,
@@ -34,5 +50,6 @@ export {
   type RunLock,
 } from './lock.js';
 export { executePhases, type PhaseHandlers } from './execute-phases.js';
+export { ActiveRunElsewhere, keepingPrevious, previousRunOf, recordedRun, type RecordedRun } from './recorded-run.js';
 export { buildPhases, groupLabel, phaseBatches, ETCD_PHASE_ID, POSTFLIGHT_PHASE_ID } from './phases.js';
 export { summarize, summarizeEarlyStop } from './run-summary.js';

@@ -299,3 +299,58 @@ function startRenewing(
     },
   };
 }
+
+/** The run id a holder identity names (`<host>/<pid>/<runId>`), or undefined for another shape. */
+export function holderRunId(holder: string): string | undefined {
+  const parts = holder.split('/');
+  return parts.length >= 3 ? parts.slice(2).join('/') : undefined;
+}
+
+/**
+ * Frees the lock when its holder names `runId` — a run whose journal says it is over, whose process was
+ * killed before it could release the lease (any host: a finished run changes nothing more). Someone else's
+ * lease is left alone. Returns the holder it freed, or undefined.
+ */
+export async function releaseRunLockOf(
+  client: LeaseStore,
+  runId: string,
+  opts: { namespace?: string; name?: string } = {},
+): Promise<string | undefined> {
+  const namespace = opts.namespace ?? LOCK_NAMESPACE;
+  const name = opts.name ?? LOCK_NAME;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const cur = await client.getLease(namespace, name);
+    if (!cur || holderRunId(cur.holderIdentity) !== runId) return undefined;
+    try {
+      await client.replaceLease(
+        cur,
+        {
+          holderIdentity: '',
+          leaseDurationSeconds: cur.leaseDurationSeconds,
+          acquireTime: cur.acquireTime,
+          renewTime: cur.renewTime,
+          leaseTransitions: cur.leaseTransitions,
+        },
+        LABELS,
+      );
+      return cur.holderIdentity;
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The holder of the lock when it is a live run `runId` (its lease not expired, and not a process of this host
+ * that is gone); undefined otherwise.
+ */
+export async function liveHolderOf(
+  client: LeaseStore,
+  runId: string,
+  opts: { namespace?: string; name?: string } = {},
+): Promise<string | undefined> {
+  const cur = await client.getLease(opts.namespace ?? LOCK_NAMESPACE, opts.name ?? LOCK_NAME);
+  if (!cur || holderRunId(cur.holderIdentity) !== runId) return undefined;
+  return isHeldByLiveOther(cur, '', new Date()) ? cur.holderIdentity : undefined;
+}

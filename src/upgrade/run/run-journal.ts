@@ -38,13 +38,27 @@ export class RunJournal {
   }
 
   /**
-   * Applies `change` and resolves once the state file holding it is on disk. Commits from many nodes at once
+   * Applies `change` and resolves once the state file holding it is on disk and the mirror has been written
+   * (or its write failed and was reported). Commits from many nodes at once
    * share writes (group commit): while one write is in progress, the next one waits and then carries every
    * change made meanwhile, so the number of writes follows the disk's pace, not the number of steps.
    */
-  commit(change: (s: RunState) => void): Promise<void> {
+  async commit(change: (s: RunState) => void): Promise<void> {
     change(this.state);
-    return this.save();
+    await this.save();
+    // What a commit guards must be in the cluster's record too: a runner that resumes from the mirror alone
+    // (the local file lost with its machine) must not repeat the step. Mirror failures are reported, not thrown.
+    if (!this.mirrorHeld) await this.mirror?.flush();
+  }
+
+  private mirrorHeld = false;
+
+  /**
+   * Holds mirror writes (while an etcd restore has the API server down: what it would write is rewound anyway);
+   * releasing writes the whole state again at the next save.
+   */
+  holdMirror(hold: boolean): void {
+    this.mirrorHeld = hold;
   }
 
   /** Writes the whole state now (or right after the write in progress); resolves when it is durable. */
@@ -59,7 +73,7 @@ export class RunJournal {
       this.state.updatedAt = this.now().toISOString();
       const write = writeStateFile(this.path, this.state);
       this.writing = write;
-      this.mirror?.update(this.state);
+      if (!this.mirrorHeld) this.mirror?.update(this.state);
       try {
         await write;
       } finally {

@@ -68,6 +68,12 @@ const snapshotRecordSchema = mapping({
   takenOn: str(),
   tool: str(),
   verified: bool(),
+  /** Where a copy stays on the node etcdctl ran on (ssh). */
+  nodeCopy: str().optional(),
+  /** The machine that holds `path` (the runner's host name). */
+  host: str().optional(),
+  /** The only copy is on the runner's disk. */
+  runnerOnly: bool().optional(),
 });
 
 export const nodeRunStateSchema = mapping({
@@ -151,6 +157,17 @@ export const rollbackRunStateSchema = mapping({
   stop: runStopSchema.optional(),
 });
 
+/** A summary of an earlier run of the same plan. */
+export const previousRunSchema = mapping({
+  runId: str(),
+  status: oneOf(RUN_STATUSES),
+  startedAt: str(),
+  finishedAt: str().optional(),
+  /** The status of its rollback, when one was started. */
+  rollback: oneOf(RUN_STATUSES).optional(),
+  rolledBackAt: str().optional(),
+});
+
 export const runStateSchema = mapping({
   apiVersion: literal(RUN_STATE_API_VERSION),
   kind: literal(RUN_STATE_KIND),
@@ -175,6 +192,11 @@ export const runStateSchema = mapping({
   snapshotSkipped: mapping({ at: str(), reason: str() }).optional(),
   /** A rollback of this run, when one was started. */
   rollback: rollbackRunStateSchema.optional(),
+  /**
+   * Earlier runs of the same plan, newest last (`apply --again` after a rollback, or a run another checkout
+   * recorded): kept as summaries so the record of a run is never lost when a new one takes its place.
+   */
+  previousRuns: list(previousRunSchema).optional(),
 });
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -185,6 +207,7 @@ export type PhaseRunState = z.infer<typeof phaseRunStateSchema>;
 export type RunStop = z.infer<typeof runStopSchema>;
 export type RollbackRunState = z.infer<typeof rollbackRunStateSchema>;
 export type RunState = z.infer<typeof runStateSchema>;
+export type PreviousRun = z.infer<typeof previousRunSchema>;
 
 // The schema restates shapes owned elsewhere; these fail to compile when one of them drifts.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

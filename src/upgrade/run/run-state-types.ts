@@ -11,6 +11,7 @@ export {
   type NodeRunStatus,
   type PhaseRunState,
   type PhaseStatus,
+  type PreviousRun,
   type RollbackRunState,
   type RunState,
   type RunStatus,

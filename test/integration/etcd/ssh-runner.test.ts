@@ -92,6 +92,27 @@ describe.skipIf(!!missing)(`etcd snapshot over ssh${missing ? ` — SKIPPED: ${m
     });
   });
 
+  it('keeps a copy on the node when asked (mode 0600, the same bytes), and records where', async () => {
+    const onNode = join(work, 'node-side', 'snapshots');
+    const record = await saveSnapshot(
+      { endpoints: cluster.endpoints },
+      { dir: join(work, 'snaps'), name: 'kept.db' },
+      runner,
+      { timeoutMs: 30_000, keepRemoteCopyIn: onNode },
+    );
+    expect(record.nodeCopy).toBe(join(onNode, 'kept.db'));
+    expect(statSync(record.nodeCopy!).mode & 0o777).toBe(0o600);
+    expect(statSync(record.nodeCopy!).size).toBe(record.sizeBytes);
+    // The local runner keeps no "node" copy: the file is already here.
+    const local = await saveSnapshot(
+      { endpoints: cluster.endpoints },
+      { dir: join(work, 'snaps'), name: 'local.db' },
+      localRunner(),
+      { timeoutMs: 30_000, keepRemoteCopyIn: onNode },
+    );
+    expect(local.nodeCopy).toBeUndefined();
+  });
+
   it('reports a missing etcdctl on the node by name', async () => {
     await expect(detectTools(runner, { etcdctl: 'etcdctl-missing' })).rejects.toMatchObject({
       code: 'TOOL_MISSING',
