@@ -19,7 +19,16 @@ import type { KObject } from './store/types.js';
 import type { SandboxEtcd } from './etcd-backend/sandbox-etcd.js';
 import { CustomResources } from './api/custom-resources.js';
 
-export type WorkloadSpec = { kind: 'demo' } | { kind: 'none' } | { kind: 'scale'; nodes: number; podsPerNode: number };
+export type WorkloadSpec =
+  | { kind: 'demo' }
+  | { kind: 'none' }
+  | {
+      kind: 'scale';
+      nodes: number;
+      podsPerNode: number;
+      /** Every Deployment has ≥ 2 replicas and a PDB (a fleet's clusters: drains never take a workload down). */
+      budgetEveryDeployment?: boolean;
+    };
 
 export interface PoolSpec {
   name: string;

@@ -30,7 +30,7 @@ through the kubeconfig it writes; it never touches ~/.kube/config. The kubeconfi
 (admin) and "sandbox-readonly" (get/list/watch only).
 
 With --clusters N it serves a fleet: N clusters c001… from one process, each on its own port with its own
-kube-system UID, nodes, workloads (about 4 pods per worker, a PDB on every third Deployment) and faults, and
+kube-system UID, nodes, workloads (about 4 pods per worker, every Deployment with 2+ replicas and a PDB) and faults, and
 contexts "sandbox-<name>" and "sandbox-<name>-readonly" in the one kubeconfig. Their sizes (summing to --nodes)
 and versions (patches of --version's minor, so every cluster is one hop below the next minor) come from --seed.
 --fleet-file writes a fleet file for it (stages canary / early / main, the exec driver per cluster); the admin

@@ -2,6 +2,8 @@
  * A sandbox fleet: N simulated clusters served from one process, each a full sandbox (its own store, machines,
  * controllers, faults, kube-system UID, tokens and HTTPS server on its own loopback port) so that kubectl,
  * client-node and the Python client reach each one through its own context `sandbox-<name>` in one kubeconfig.
+ * Workloads: the `scale` workload at about 4 pods per worker, every Deployment with ≥ 2 replicas and a PDB (so a
+ * fleet plan finds nothing to block and a drain never takes a workload down).
  * What the clusters share is what makes 570 of them cheap: one serving certificate, one Ticker (one interval
  * timer per period for every cluster's periodic work), no background cache warm-up, and kubelet lease renewals
  * relaxed with the fleet's size (at most about 100 renewals per real second over the whole fleet) unless the
@@ -24,7 +26,7 @@ export interface FleetStartOptions {
   kubeconfigPath?: string;
   /** First port: cluster i listens on port + i (default: free ports). */
   port?: number;
-  /** Deployment pods per worker (default 4), a PDB on every third Deployment. */
+  /** Deployment pods per worker (default 4); every Deployment has ≥ 2 replicas and a PDB. */
   podsPerNode?: number;
   timeScale?: number;
   timings?: StartOptions['timings'];
@@ -72,7 +74,7 @@ export async function startSandboxFleet(o: FleetStartOptions): Promise<SandboxFl
         version: shape.version,
         controlPlanes: shape.controlPlanes,
         pools: shape.pools,
-        workload: { kind: 'scale', nodes: shape.nodes, podsPerNode: o.podsPerNode ?? 4 },
+        workload: { kind: 'scale', nodes: shape.nodes, podsPerNode: o.podsPerNode ?? 4, budgetEveryDeployment: true },
         seed: shape.seed,
         timeScale,
         timings: { ...o.timings, heartbeatMs },

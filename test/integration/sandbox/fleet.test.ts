@@ -58,7 +58,14 @@ describe('sandbox fleet', () => {
       const nodes = await core.listNode();
       expect(nodes.items).toHaveLength(m.shape.nodes);
       expect(new Set(nodes.items.map((n) => n.status?.nodeInfo?.kubeletVersion))).toEqual(new Set([m.shape.version]));
-      expect(m.sandbox.cluster.store.count('policy/poddisruptionbudgets')).toBeGreaterThan(0);
+      // Every Deployment has 2+ replicas and a PDB: drains never take a workload down.
+      const store = m.sandbox.cluster.store;
+      const deployments = store.list('apps/deployments').filter((d) => d.metadata.namespace!.startsWith('team-'));
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const d of deployments) {
+        expect(d.spec.replicas).toBeGreaterThanOrEqual(2);
+        expect(store.get('policy/poddisruptionbudgets', d.metadata.namespace, d.metadata.name)).toBeDefined();
+      }
     }
     expect(t.fleet.members.reduce((n, m) => n + m.shape.nodes, 0)).toBe(14);
     expect(t.fleet.ticker.timerCount()).toBe(1);
