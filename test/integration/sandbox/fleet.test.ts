@@ -178,7 +178,9 @@ describe('sandbox fleet', () => {
       ['c002', 'sandbox-c002', 'canary'],
       ['c003', 'sandbox-c003', 'early'],
     ]);
-    expect(loaded.fleet.stages.map((s) => s.name)).toEqual(['canary', 'early', 'main']);
+    // No stage for the empty ring `main`: a stage that selects nothing would be a warning.
+    expect(loaded.fleet.stages.map((s) => s.name)).toEqual(['canary', 'early']);
+    expect(loaded.warnings).toEqual([]);
     const settings = clusterPlanSettings(loaded.fleet, loaded.fleet.clusters[1]);
     expect(settings).toMatchObject({ driver: 'exec', workers: ['pool=blue', 'pool=green'] });
     expect(settings.execCommand).toEqual(['k8s-upgrade', 'sandbox', 'node', 'upgrade', '--context', 'sandbox-c002']);
