@@ -5,22 +5,23 @@
 // server, CA, bearer token) and exits when the sandbox answers — after the simulated package install and kubeadm
 // work; the kubelet then restarts on the sandbox side. Exit 0 on success, 1 with the sandbox's message otherwise.
 // It talks to the admin API only (like ssh would reach a node), so it adds nothing to the API request counters.
-// Usage: node bench/lib/node-upgrade.mjs KUBECONFIG NODE VERSION
+// Usage: node bench/lib/node-upgrade.mjs KUBECONFIG NODE VERSION [CONTEXT]  (default: the current context; a
+// sandbox fleet's cluster: sandbox-<name>)
 import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
-const [kubeconfig, node, version] = process.argv.slice(2);
+const [kubeconfig, node, version, context] = process.argv.slice(2);
 if (!kubeconfig || !node || !version) {
   process.stderr.write('usage: node-upgrade.mjs KUBECONFIG NODE VERSION\n');
   process.exit(2);
 }
 const kc = parse(readFileSync(kubeconfig, 'utf8'));
-const ctx = kc.contexts.find((c) => c.name === kc['current-context'])?.context;
+const ctx = kc.contexts.find((c) => c.name === (context ?? kc['current-context']))?.context;
 const cluster = kc.clusters.find((c) => c.name === ctx?.cluster)?.cluster;
 const user = kc.users.find((u) => u.name === ctx?.user)?.user;
 if (!cluster?.server || !user?.token) {
-  process.stderr.write(`${kubeconfig}: no current context with a server and a token\n`);
+  process.stderr.write(`${kubeconfig}: no context ${context ?? '(current)'} with a server and a token\n`);
   process.exit(2);
 }
 const url = new URL(cluster.server);

@@ -30,13 +30,13 @@ interface Target {
 export class SandboxAdminClient {
   private constructor(private readonly t: Target) {}
 
-  /** Reads the current context (or `context`) of a kubeconfig. */
+  /** Reads the current context (or `context`) of a kubeconfig; a missing file or context is a 400 AdminError (bad input). */
   static fromKubeconfig(path: string, context?: string): SandboxAdminClient {
     let doc: any; // eslint-disable-line @typescript-eslint/no-explicit-any
     try {
       doc = parse(readFileSync(path, 'utf8'));
     } catch (e) {
-      throw new AdminError(`cannot read kubeconfig ${path}: ${(e as Error).message}`, undefined, { cause: e });
+      throw new AdminError(`cannot read kubeconfig ${path}: ${(e as Error).message}`, 400, { cause: e });
     }
     const ctxName = context ?? doc?.['current-context'];
     const ctx = doc?.contexts?.find((c: { name: string }) => c.name === ctxName)?.context;
@@ -45,6 +45,7 @@ export class SandboxAdminClient {
     if (!cluster?.server || !user?.token)
       throw new AdminError(
         `kubeconfig ${path} has no sandbox context ${JSON.stringify(ctxName)} with a server and a token`,
+        400,
       );
     const ca = cluster['certificate-authority-data']
       ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8')

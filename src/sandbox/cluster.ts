@@ -5,13 +5,30 @@
  * the node side all work on this object.
  */
 import { ObjectStore } from './store/object-store.js';
-import { Clock, DEFAULT_TIMINGS, hashString, seededRandom, validateTimings, type Timings } from './clock.js';
+import {
+  Clock,
+  DEFAULT_TIMINGS,
+  type Ticker,
+  hashString,
+  seededRandom,
+  validateTimings,
+  type Timings,
+} from './clock.js';
 import { FaultRegistry } from './faults.js';
 import type { KObject } from './store/types.js';
 import type { SandboxEtcd } from './etcd-backend/sandbox-etcd.js';
 import { CustomResources } from './api/custom-resources.js';
 
-export type WorkloadSpec = { kind: 'demo' } | { kind: 'none' } | { kind: 'scale'; nodes: number; podsPerNode: number };
+export type WorkloadSpec =
+  | { kind: 'demo' }
+  | { kind: 'none' }
+  | {
+      kind: 'scale';
+      nodes: number;
+      podsPerNode: number;
+      /** Every Deployment has ≥ 2 replicas and a PDB (a fleet's clusters: drains never take a workload down). */
+      budgetEveryDeployment?: boolean;
+    };
 
 export interface PoolSpec {
   name: string;
@@ -77,9 +94,13 @@ export class SandboxCluster {
   /** The kinds CustomResourceDefinitions registered (served by the generic API verbs). */
   readonly customResources: CustomResources;
 
-  constructor(readonly options: SandboxOptions) {
+  /** `ticker`: the interval timers shared by the clusters of a sandbox fleet (default: this cluster's own). */
+  constructor(
+    readonly options: SandboxOptions,
+    ticker?: Ticker,
+  ) {
     this.store = new ObjectStore({ historySize: options.historySize });
-    this.clock = new Clock(options.timeScale);
+    this.clock = new Clock(options.timeScale, ticker);
     this.timings = { ...DEFAULT_TIMINGS, ...stripUndefined(options.timings ?? {}) };
     validateTimings(this.timings);
     this.random = seededRandom(options.seed);

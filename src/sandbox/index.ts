@@ -17,6 +17,7 @@ import { POD_PROTOBUF } from './http/protobuf/index.js';
 import { generateServingCert, randomToken } from './tls.js';
 import { renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { SandboxEtcd, type EtcdInfo } from './etcd-backend/sandbox-etcd.js';
+import type { Ticker } from './clock.js';
 
 export { SandboxCluster, DEFAULT_VERSION, type SandboxOptions, type WorkloadSpec, type PoolSpec } from './cluster.js';
 export { FAULT_TYPES, type FaultSpec, type FaultType } from './faults.js';
@@ -24,6 +25,9 @@ export { SandboxAdminClient, AdminError } from './admin-client.js';
 export { remediateDemo } from './workloads/index.js';
 export type { EtcdInfo } from './etcd-backend/sandbox-etcd.js';
 export type { RestoreEtcdResult } from './node-side/restore-etcd.js';
+export { startSandboxFleet, type SandboxFleet, type FleetStartOptions, type FleetMember } from './fleet/start-fleet.js';
+export { fleetShape, fleetTarget, type FleetClusterShape } from './fleet/fleet-shape.js';
+export { renderSandboxFleetFile, writeSandboxFleetFile } from './fleet/fleet-file.js';
 
 export interface StartOptions extends Partial<SandboxOptions> {
   port?: number;
@@ -36,6 +40,12 @@ export interface StartOptions extends Partial<SandboxOptions> {
    */
   etcd?: boolean;
   etcdWorkDir?: string;
+  /** The serving certificate and key (default: a new one). A sandbox fleet shares one across its clusters. */
+  serving?: { cert: string; key: string };
+  /** The interval timers shared by the clusters of a sandbox fleet (default: the cluster's own). */
+  ticker?: Ticker;
+  /** Warm the list caches in the background once serving (default true; a fleet of small clusters skips it). */
+  warmCaches?: boolean;
 }
 
 /** The sandbox's etcd as tests see it. */
@@ -78,9 +88,9 @@ export const DEFAULT_OPTIONS: SandboxOptions = {
 };
 
 export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
-  const { port, kubeconfigPath, etcd: withEtcd, etcdWorkDir, ...rest } = opts;
+  const { port, kubeconfigPath, etcd: withEtcd, etcdWorkDir, serving, ticker, warmCaches = true, ...rest } = opts;
   const options: SandboxOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(rest) };
-  const cluster = new SandboxCluster(options);
+  const cluster = new SandboxCluster(options, ticker);
   buildCluster(cluster);
   let etcd: SandboxEtcd | undefined;
   if (withEtcd) {
@@ -96,7 +106,7 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
     }
   }
   const controllers = startControllers(cluster);
-  const { cert, key } = generateServingCert();
+  const { cert, key } = serving ?? generateServingCert();
   const adminToken = randomToken();
   const readonlyToken = randomToken();
   const server = new SandboxServer(cluster, controllers, { cert, key, adminToken, readonlyToken, port });
@@ -114,14 +124,16 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
   // Background cache warm-up, most wanted first: the JSON of pods and nodes (kubectl, as before), then — only
   // while no request comes in, so that clients never wait behind it — pods in protobuf (the product) and the JSON of
   // every other table (a 5,000-node plan lists 10,000 Deployments and ReplicaSets).
-  void (async () => {
-    const store = cluster.store;
-    const quiet = () => server.quiet();
-    await store.warmJsonCache('pods');
-    await store.warmJsonCache('nodes');
-    await store.warmEncodedCache('pods', POD_PROTOBUF, 2000, quiet);
-    for (const r of store.resourceNames()) if (r !== 'pods' && r !== 'nodes') await store.warmJsonCache(r, 2000, quiet);
-  })();
+  if (warmCaches)
+    void (async () => {
+      const store = cluster.store;
+      const quiet = () => server.quiet();
+      await store.warmJsonCache('pods');
+      await store.warmJsonCache('nodes');
+      await store.warmEncodedCache('pods', POD_PROTOBUF, 2000, quiet);
+      for (const r of store.resourceNames())
+        if (r !== 'pods' && r !== 'nodes') await store.warmJsonCache(r, 2000, quiet);
+    })();
   if (kubeconfigPath) writeKubeconfig(kubeconfigPath, kc);
   let stopped = false;
   const e = etcd;

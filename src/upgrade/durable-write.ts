@@ -72,3 +72,36 @@ let seq = 0;
 export function writeFileDurably(file: string, data: string | Uint8Array, mode = 0o600): void {
   durableWriteSync(fs, path, file, tempPathFor(file), data, mode);
 }
+
+/**
+ * `writeFileDurably` without blocking the event loop: the same steps (temp file created exclusively, written,
+ * fsynced, renamed, folder fsynced) through node:fs/promises, so the fsyncs run on libuv's thread pool. For
+ * callers that write many files while other work is in flight (`fleet plan`: a plan file per cluster, with
+ * other clusters being planned meanwhile).
+ */
+export async function writeFileDurablyAsync(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  const tmp = tempPathFor(file);
+  try {
+    const fh = await fs.promises.open(tmp, 'wx', mode);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
+  try {
+    const dir = await fs.promises.open(path.dirname(file), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    // the rename is done; a folder some file systems cannot fsync does not undo it
+  }
+}

@@ -2,7 +2,7 @@
  * How a command reaches a cluster: `--kubeconfig` and `--context`, declared once. `accessFlags` is for the
  * commands that read a real cluster (plan, apply, rollback, status), with kubectl's defaults; `sandboxAccessFlags`
  * is the same pair for the sandbox's admin commands, where the kubeconfig is the one `sandbox up` wrote and is
- * required (from --kubeconfig or $KUBECONFIG).
+ * required (from --kubeconfig or $KUBECONFIG), and `--cluster NAME` picks one cluster of a sandbox fleet.
  */
 import { Flags } from '@oclif/core';
 import type { AccessOptions } from '../../cluster/index.js';
@@ -27,7 +27,17 @@ export const sandboxAccessFlags = {
     helpGroup: HELP_GROUP,
   }),
   context,
+  cluster: Flags.string({
+    description: 'One cluster of a sandbox fleet (`sandbox up --clusters N`): its context sandbox-NAME.',
+    helpGroup: HELP_GROUP,
+    exclusive: ['context'],
+  }),
 };
+
+/** The kubeconfig context a sandbox admin command uses: --context, or sandbox-NAME for --cluster NAME. */
+export function sandboxContext(flags: { context?: string; cluster?: string }): string | undefined {
+  return flags.cluster === undefined ? flags.context : `sandbox-${flags.cluster}`;
+}
 
 /** The access options of the cluster/ port from the parsed access flags. */
 export function accessFrom(flags: { kubeconfig?: string; context?: string }): AccessOptions {

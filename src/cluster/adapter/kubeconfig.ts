@@ -2,9 +2,11 @@
  * Finds and loads cluster access the way kubectl does: `--kubeconfig FILE` alone when given; otherwise every
  * file of $KUBECONFIG merged (the first file to name a cluster, user or context wins, and the first
  * current-context wins); otherwise ~/.kube/config; otherwise the in-cluster service account. `--context`
- * selects a context that must exist.
+ * selects a context that must exist. A file's parse is kept while its size and modification time stay the same
+ * (a fleet of 570 clusters in one kubeconfig is parsed once, not once per cluster), and the loaded access holds
+ * only the selected context, its cluster and its user (client-node looks them up by a linear scan per request).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -25,16 +27,47 @@ export interface LoadedAccess {
   server: string;
 }
 
+interface ParsedFile {
+  stamp: string;
+  clusters: KubeConfig['clusters'];
+  users: KubeConfig['users'];
+  contexts: KubeConfig['contexts'];
+  currentContext: string;
+}
+const parsedFiles = new Map<string, ParsedFile>();
+
 function loadFile(path: string): KubeConfig {
   if (!existsSync(path))
     throw new ClusterAccessError(
       `kubeconfig ${path} does not exist. Pass --kubeconfig FILE, set KUBECONFIG, or run inside a pod.`,
     );
   const kc = new KubeConfig();
+  let stamp = '';
+  try {
+    const st = statSync(path);
+    stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    // unreadable: loadFromFile below says why
+  }
+  const hit = parsedFiles.get(path);
+  if (stamp && hit?.stamp === stamp) {
+    kc.loadFromOptions({ ...hit, clusters: [...hit.clusters], users: [...hit.users], contexts: [...hit.contexts] });
+    return kc;
+  }
   try {
     kc.loadFromFile(path);
   } catch (e) {
     throw new ClusterAccessError(`kubeconfig ${path} cannot be read: ${(e as Error).message}`, { cause: e });
+  }
+  if (stamp) {
+    const { clusters, users, contexts, currentContext } = kc;
+    parsedFiles.set(path, {
+      stamp,
+      clusters: [...clusters],
+      users: [...users],
+      contexts: [...contexts],
+      currentContext,
+    });
   }
   return kc;
 }
@@ -100,5 +133,13 @@ export function loadAccess(opts: AccessOptions = {}): LoadedAccess {
     throw new ClusterAccessError(`${source} has no current context; pass --context NAME`);
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new ClusterAccessError(`context ${ctx} in ${source} names no cluster with a server URL`);
-  return { kc, source, context: ctx, server: cluster.server };
+  const user = kc.getCurrentUser();
+  const only = new KubeConfig();
+  only.loadFromOptions({
+    clusters: [cluster],
+    users: user ? [user] : [],
+    contexts: [kc.getContextObject(ctx)!],
+    currentContext: ctx,
+  });
+  return { kc: only, source, context: ctx, server: cluster.server };
 }

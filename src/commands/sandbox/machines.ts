@@ -1,10 +1,10 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { CliError } from '../../cli/errors.js';
 import { EXIT, exitCodeHelp } from '../../cli/exit-codes.js';
-import { sandboxAccessFlags } from '../../cli/flags/access.js';
+import { sandboxAccessFlags, sandboxContext } from '../../cli/flags/access.js';
 import { wideOutputFlags } from '../../cli/flags/output.js';
 import { renderMachineTable } from '../../cli/render/machine-table.js';
-import { SandboxAdminClient } from '../../sandbox/index.js';
+import { SandboxAdminClient, AdminError } from '../../sandbox/index.js';
 
 export default class SandboxMachines extends BaseCommand {
   static override summary =
@@ -27,9 +27,10 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     const format = this.outputFormat(flags.output);
     let data;
     try {
-      data = await SandboxAdminClient.fromKubeconfig(flags.kubeconfig, flags.context).machines();
+      data = await SandboxAdminClient.fromKubeconfig(flags.kubeconfig, sandboxContext(flags)).machines();
     } catch (e) {
-      throw new CliError((e as Error).message, EXIT.FAILED, { cause: e });
+      const input = e instanceof AdminError && e.status === 400;
+      throw new CliError((e as Error).message, input ? EXIT.INVALID_INPUT : EXIT.FAILED, { cause: e });
     }
     return this.emit(format, data, {
       human: (d) => renderMachineTable(d.machines),

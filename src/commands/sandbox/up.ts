@@ -11,7 +11,15 @@ import {
   parseWorkload,
 } from '../../cli/sandbox-options.js';
 import { CliError } from '../../cli/errors.js';
-import { startSandbox, DEFAULT_VERSION } from '../../sandbox/index.js';
+import {
+  startSandbox,
+  startSandboxFleet,
+  renderSandboxFleetFile,
+  writeSandboxFleetFile,
+  DEFAULT_VERSION,
+  type Sandbox,
+  type SandboxFleet,
+} from '../../sandbox/index.js';
 import { TIMING_NAMES } from '../../sandbox/clock.js';
 
 export default class SandboxUp extends BaseCommand {
@@ -21,6 +29,13 @@ export default class SandboxUp extends BaseCommand {
 through the kubeconfig it writes; it never touches ~/.kube/config. The kubeconfig has two contexts: "sandbox"
 (admin) and "sandbox-readonly" (get/list/watch only).
 
+With --clusters N it serves a fleet: N clusters c001… from one process, each on its own port with its own
+kube-system UID, nodes, workloads (about 4 pods per worker, every Deployment with 2+ replicas and a PDB) and faults, and
+contexts "sandbox-<name>" and "sandbox-<name>-readonly" in the one kubeconfig. Their sizes (summing to --nodes)
+and versions (patches of --version's minor, so every cluster is one hop below the next minor) come from --seed.
+--fleet-file writes a fleet file for it (stages canary / early / main, the exec driver per cluster); the admin
+commands reach one cluster with --cluster NAME.
+
 ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
 
   static override examples = [
@@ -29,6 +44,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
     '<%= config.bin %> sandbox up --kubeconfig /tmp/big.kubeconfig --workload scale:5000',
     '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --timing upgradeCommandMs=500 --timing podStartupMs=200 --node-time-jitter 0.5',
     '<%= config.bin %> sandbox up --kubeconfig /tmp/sbx.kubeconfig --etcd',
+    '<%= config.bin %> sandbox up --kubeconfig /tmp/fleet.kubeconfig --clusters 570 --nodes 8700 --fleet-file /tmp/fleet.yaml',
   ];
 
   static override flags = {
@@ -70,6 +86,19 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
         'Keep every object in a real etcd (etcd and etcdctl from the PATH; Debian: apt-get install etcd-server etcd-client), started on free loopback ports and stopped with the sandbox. Its endpoint is printed; `etcdctl snapshot save` works against it and `sandbox node restore-etcd` restores it.',
       default: false,
     }),
+    clusters: Flags.integer({
+      description:
+        'Serve a fleet of N clusters (c001…) from this process, each with its own port and context sandbox-<name>.',
+      min: 1,
+      max: 2000,
+    }),
+    nodes: Flags.integer({
+      description: 'With --clusters: total nodes over the fleet, at least 3 per cluster (default 10 per cluster).',
+      min: 3,
+    }),
+    'fleet-file': Flags.string({
+      description: 'With --clusters: write a fleet file for the fleet here (for `k8s-upgrade fleet plan`).',
+    }),
   };
 
   async run(): Promise<void> {
@@ -83,7 +112,38 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
       ...parseTimings(flags.timing, TIMING_NAMES),
       nodeTimeJitter: parseNodeTimeJitter(flags['node-time-jitter']),
     };
-    let sandbox;
+    if (flags.clusters === undefined) {
+      for (const f of ['nodes', 'fleet-file'] as const)
+        if (flags[f] !== undefined) throw new CliError(`--${f} needs --clusters`, EXIT.INVALID_INPUT);
+    } else {
+      const conflicting = [
+        flags.pool?.length ? '--pool' : '',
+        flags.etcd ? '--etcd' : '',
+        flags.workload !== 'demo' ? '--workload' : '',
+        flags['control-planes'] !== 3 ? '--control-planes' : '',
+      ].filter(Boolean);
+      if (conflicting.length > 0)
+        throw new CliError(
+          `${conflicting.join(', ')} cannot be used with --clusters (a fleet draws its own sizes, without etcd)`,
+          EXIT.INVALID_INPUT,
+        );
+      if (flags.nodes !== undefined && flags.nodes < flags.clusters * 3)
+        throw new CliError(
+          `--nodes ${flags.nodes}: ${flags.clusters} clusters need at least ${flags.clusters * 3} (3 each)`,
+          EXIT.INVALID_INPUT,
+        );
+      return this.runFleet(flags.clusters, {
+        kubeconfigPath,
+        nodes: flags.nodes,
+        seed: flags.seed,
+        version,
+        port: flags.port,
+        timeScale,
+        timings,
+        fleetFile: flags['fleet-file'] === undefined ? undefined : resolve(flags['fleet-file']),
+      });
+    }
+    let sandbox: Sandbox;
     try {
       sandbox = await startSandbox({
         port: flags.port,
@@ -111,12 +171,71 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
       this.log(
         `etcd: ${sandbox.etcd.endpoints.join(',')} (member ${sandbox.etcd.member}, data in ${sandbox.etcd.dataDir()})`,
       );
-    await new Promise<void>((done) => {
-      const stop = () => done();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilSignal();
     await sandbox.stop();
     this.log('sandbox stopped');
   }
+
+  private async runFleet(
+    clusters: number,
+    o: {
+      kubeconfigPath: string;
+      nodes?: number;
+      seed: number;
+      version: string;
+      port?: number;
+      timeScale: number;
+      timings: Parameters<typeof startSandboxFleet>[0]['timings'];
+      fleetFile?: string;
+    },
+  ): Promise<void> {
+    const started = performance.now();
+    let fleet: SandboxFleet;
+    try {
+      fleet = await startSandboxFleet({ clusters, ...o });
+    } catch (e) {
+      throw new CliError(`could not start the sandbox fleet: ${(e as Error).message}`, EXIT.FAILED, { cause: e });
+    }
+    if (o.fleetFile) {
+      // The exec driver runs this same CLI (`sandbox node upgrade`) against each cluster's context.
+      const cli = [process.execPath, resolve(process.argv[1]!)];
+      const text = renderSandboxFleetFile(fleet, {
+        kubeconfig: o.kubeconfigPath,
+        upgradeArgv: (context) => [
+          ...cli,
+          'sandbox',
+          'node',
+          'upgrade',
+          '--kubeconfig',
+          o.kubeconfigPath,
+          '--context',
+          context,
+          '{node}',
+          '{version}',
+        ],
+      });
+      writeSandboxFleetFile(o.fleetFile, text);
+    }
+    const nodes = fleet.members.reduce((n, m) => n + m.shape.nodes, 0);
+    const versions = [...new Set(fleet.members.map((m) => m.shape.version))].sort().join(', ');
+    const first = fleet.members[0]!;
+    const last = fleet.members[fleet.members.length - 1]!;
+    this.log(`export KUBECONFIG=${o.kubeconfigPath}`);
+    this.log(
+      `sandbox fleet ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${clusters} clusters (${first.shape.name}…${last.shape.name}, contexts ${first.context}…), ${nodes} nodes, versions ${versions} (Ctrl-C to stop)`,
+    );
+    if (o.fleetFile)
+      this.log(`fleet file: ${o.fleetFile} — k8s-upgrade fleet plan ${o.fleetFile} --to ${fleet.target}`);
+    await untilSignal();
+    await fleet.stop();
+    this.log('sandbox fleet stopped');
+  }
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

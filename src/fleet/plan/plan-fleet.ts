@@ -1,6 +1,6 @@
 /**
  * `fleet plan`: every cluster of a fleet file planned with the plan use case (`planUpgrade`: same checks, same
- * plan files, written with `writePlanFile` to `<outDir>/<cluster>.yaml`), at most `concurrency` at once. A cluster
+ * plan files, written with `writePlanFileAsync` to `<outDir>/<cluster>.yaml`), at most `concurrency` at once. A cluster
  * that cannot be planned (unreachable, or input the planner refuses) is an outcome, never a stop for the others.
  * Only each plan's summary is kept once its file is written, so memory does not grow with the fleet's nodes.
  * Then the fleet plan (stages → clusters with their plans' content hashes, and what was left out) is sealed and
@@ -19,7 +19,7 @@ import {
 } from '../../plan/index.js';
 import { planUpgrade, type PlanRequest, type PlanResult } from '../../upgrade/plan/index.js';
 import { planRequestFromSettings, type UpgradePlanSettings } from '../../upgrade/plan/plan-settings.js';
-import { writePlanFile } from '../../upgrade/plan/write-plan-file.js';
+import { writePlanFileAsync } from '../../upgrade/plan/write-plan-file.js';
 import { clusterPlanSettings } from '../file/fleet-file-validate.js';
 import type { LoadedFleet } from '../file/fleet-file-read.js';
 import type { FleetCluster, FleetFile } from '../file/fleet-file-types.js';
@@ -112,7 +112,7 @@ async function planOne(
     };
     const request = planRequestFromSettings(settings, { access, to: req.to, generator: req.generator, now: req.now() });
     const { plan } = await (req.plan ?? planUpgrade)(request);
-    const planPath = writePlanFile(plan, join(outDir, `${cluster.name}.yaml`));
+    const planPath = await writePlanFileAsync(plan, join(outDir, `${cluster.name}.yaml`));
     const blockers = blockerIds(plan);
     const status: FleetClusterStatus = !plan.summary.safe
       ? 'blocked'

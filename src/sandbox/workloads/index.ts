@@ -26,7 +26,7 @@ export function buildCluster(cluster: SandboxCluster): void {
   const pre = w.kind === 'scale' ? new Prebuilder(cluster, nodes) : undefined;
   buildSystem(cluster, nodes, pre);
   if (w.kind === 'demo') buildDemo(cluster);
-  if (w.kind === 'scale' && pre) buildScale(cluster, nodes, pre, w.podsPerNode);
+  if (w.kind === 'scale' && pre) buildScale(cluster, nodes, pre, w.podsPerNode, w.budgetEveryDeployment);
 }
 
 export { kubeSystemUid } from './system.js';

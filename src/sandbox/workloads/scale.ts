@@ -3,7 +3,8 @@
  * up to 50 namespaces `team-01…`, a PDB on every third Deployment (alternating maxUnavailable 1 and
  * minAvailable 50%), a Service per Deployment (with its EndpointSlice and Endpoints), plus the DaemonSet pods.
  * Everything is created already bound and Ready (see
- * Prebuilder), placed round-robin so every worker carries about the same load.
+ * Prebuilder), placed round-robin so every worker carries about the same load. With `budgetEveryDeployment` (a
+ * sandbox fleet's clusters) every Deployment has a PDB and at least 2 replicas (a short tail joins the last one).
  */
 import type { SandboxCluster } from '../cluster.js';
 import type { KObject } from '../store/types.js';
@@ -11,7 +12,13 @@ import { deployment, pdb, service } from './objects.js';
 import type { Prebuilder } from './prebuilt.js';
 import { buildNamespaces } from './system.js';
 
-export function buildScale(cluster: SandboxCluster, nodes: KObject[], pre: Prebuilder, podsPerNode: number): void {
+export function buildScale(
+  cluster: SandboxCluster,
+  nodes: KObject[],
+  pre: Prebuilder,
+  podsPerNode: number,
+  budgetEveryDeployment = false,
+): void {
   const workers = nodes
     .filter((n) => cluster.machines.get(n.metadata.name)?.role === 'worker')
     .map((n) => n.metadata.name);
@@ -24,7 +31,8 @@ export function buildScale(cluster: SandboxCluster, nodes: KObject[], pre: Prebu
   let placed = 0;
   let cursor = 0;
   for (let i = 0; placed < total; i++) {
-    const replicas = Math.min(5 + (i % 11), total - placed);
+    let replicas = Math.min(5 + (i % 11), total - placed);
+    if (budgetEveryDeployment && total - placed - replicas < 2) replicas = total - placed;
     const ns = namespaces[i % nsCount];
     const name = `app-${String(i).padStart(5, '0')}`;
     const d = deployment(ns, name, replicas, {
@@ -36,7 +44,7 @@ export function buildScale(cluster: SandboxCluster, nodes: KObject[], pre: Prebu
     for (let r = 0; r < replicas; r++) placement.push(workers[cursor++ % workers.length]);
     pre.deployment(d, placement);
     pre.service(service(ns, name, { app: name }, [{ name: 'http', port: 80, targetPort: 8080 }]));
-    if (i % 3 === 0 && replicas >= 2)
+    if ((budgetEveryDeployment || i % 3 === 0) && replicas >= 2)
       budgets.push(pdb(ns, name, { app: name }, i % 6 === 0 ? { maxUnavailable: 1 } : { minAvailable: '50%' }));
     placed += replicas;
   }

@@ -5,9 +5,10 @@
  * missing. It writes the plan's canonical YAML text and nothing else; it never prints.
  */
 import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_PLAN_DIR, serializePlan, type UpgradePlan } from '../../plan/index.js';
-import { writeFileDurably } from '../durable-write.js';
+import { writeFileDurably, writeFileDurablyAsync } from '../durable-write.js';
 
 /** The plan file could not be written (the fs error is the cause); nothing was replaced. */
 export class PlanWriteError extends Error {
@@ -33,6 +34,20 @@ export function writePlanFile(plan: UpgradePlan, out?: string): string {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileDurably(path, serializePlan(plan));
+  } catch (e) {
+    const why = (e as Error).message;
+    const next = 'Check that the folder is writable, or choose another path with --out.';
+    throw new PlanWriteError(`Cannot write the plan ${path}: ${why}. ${next}`, path, { cause: e });
+  }
+  return path;
+}
+
+/** `writePlanFile` without blocking the event loop on its fsyncs (`fleet plan` writes one per cluster). */
+export async function writePlanFileAsync(plan: UpgradePlan, out?: string): Promise<string> {
+  const path = planFilePath(plan, out);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileDurablyAsync(path, serializePlan(plan));
   } catch (e) {
     const why = (e as Error).message;
     const next = 'Check that the folder is writable, or choose another path with --out.';

@@ -21,7 +21,12 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePlan, serializePlan } from '../../../src/plan/index.js';
 import { durableWriteSync, writeFileDurably } from '../../../src/upgrade/durable-write.js';
-import { PlanWriteError, planFilePath, writePlanFile } from '../../../src/upgrade/plan/write-plan-file.js';
+import {
+  PlanWriteError,
+  planFilePath,
+  writePlanFile,
+  writePlanFileAsync,
+} from '../../../src/upgrade/plan/write-plan-file.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../plans/examples/exec-driver.yaml', import.meta.url));
 const plan = parsePlan(readFileSync(EXAMPLE, 'utf8'));
@@ -114,5 +119,25 @@ describe('durableWriteSync (shared with the state file writer)', () => {
     const rebuilt = new Function(`return (${durableWriteSync.toString()});`)() as typeof durableWriteSync;
     rebuilt(fs, path, join(dir, 'c'), join(dir, '.c.tmp'), 'from source', 0o600);
     expect(readFileSync(join(dir, 'c'), 'utf8')).toBe('from source');
+  });
+});
+
+describe('writePlanFileAsync (fleet plan: fsyncs off the event loop)', () => {
+  it('writes what writePlanFile writes, mode 0600, replacing a file atomically and leaving no temp file', async () => {
+    const out = join(dir, 'async', 'p.yaml');
+    mkdirSync(join(dir, 'async'));
+    writeFileSync(out, 'old');
+    const before = statSync(out).ino;
+    expect(await writePlanFileAsync(plan, out)).toBe(out);
+    expect(readFileSync(out, 'utf8')).toBe(serializePlan(plan));
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(statSync(out).ino).not.toBe(before);
+    expect(readdirSync(join(dir, 'async'))).toEqual(['p.yaml']);
+  });
+
+  it('a folder that cannot be made is a PlanWriteError that replaces nothing', async () => {
+    writeFileSync(join(dir, 'file'), 'x');
+    await expect(writePlanFileAsync(plan, join(dir, 'file', 'p.yaml'))).rejects.toBeInstanceOf(PlanWriteError);
+    expect(readFileSync(join(dir, 'file'), 'utf8')).toBe('x');
   });
 });

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CliError } from '../../../cli/errors.js';
-import { sandboxAccessFlags } from '../../../cli/flags/access.js';
+import { sandboxAccessFlags, sandboxContext } from '../../../cli/flags/access.js';
 import { EXIT } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError, FAULT_TYPES, type FaultSpec } from '../../../sandbox/index.js';
 
@@ -60,7 +60,7 @@ export default class SandboxFaultInject extends BaseCommand {
       stallMs: flags['stall-ms'],
     };
     try {
-      const f = await SandboxAdminClient.fromKubeconfig(flags.kubeconfig, flags.context).addFault(spec);
+      const f = await SandboxAdminClient.fromKubeconfig(flags.kubeconfig, sandboxContext(flags)).addFault(spec);
       this.log(`fault ${f.id} injected: ${f.type}${f.node ? ` on ${f.node}` : ''}`);
     } catch (e) {
       if (e instanceof AdminError)

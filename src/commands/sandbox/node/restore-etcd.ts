@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { resolve } from 'node:path';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CliError } from '../../../cli/errors.js';
-import { sandboxAccessFlags } from '../../../cli/flags/access.js';
+import { sandboxAccessFlags, sandboxContext } from '../../../cli/flags/access.js';
 import { EXIT, exitCodeHelp } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError } from '../../../sandbox/index.js';
 
@@ -39,7 +39,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SandboxNodeRestoreEtcd);
     try {
-      const client = SandboxAdminClient.fromKubeconfig(flags.kubeconfig, flags.context);
+      const client = SandboxAdminClient.fromKubeconfig(flags.kubeconfig, sandboxContext(flags));
       const r = await client.restoreEtcd(args.node, resolve(args.snapshot));
       this.log(r.message);
     } catch (e) {

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CliError } from '../../../cli/errors.js';
-import { sandboxAccessFlags } from '../../../cli/flags/access.js';
+import { sandboxAccessFlags, sandboxContext } from '../../../cli/flags/access.js';
 import { EXIT, exitCodeHelp } from '../../../cli/exit-codes.js';
 import { SandboxAdminClient, AdminError } from '../../../sandbox/index.js';
 
@@ -30,7 +30,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT])}`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SandboxNodeUpgrade);
     try {
-      const client = SandboxAdminClient.fromKubeconfig(flags.kubeconfig, flags.context);
+      const client = SandboxAdminClient.fromKubeconfig(flags.kubeconfig, sandboxContext(flags));
       const r = await client.upgrade(args.node, args.version);
       this.log(r.message);
     } catch (e) {
