@@ -39,7 +39,7 @@ const applyNodes = Number(arg('apply-nodes', applyClusters * 15));
 const timeScale = Number(arg('time-scale', 0.1));
 const sampleSize = Number(arg('sample', 8));
 const parts = arg('parts', 'plan,apply').split(',');
-// fleet plan's --concurrency (its default, 8, is sized for big clusters; a fleet of small ones plans faster with more).
+// fleet plan's --concurrency (default 32, as fleet plan's own default).
 const concurrency = arg('concurrency', '32');
 const profDir = arg('cpu-prof');
 const keepDir = arg('keep');

@@ -32,7 +32,7 @@ import {
   type FleetPlanSkipped,
 } from './fleet-plan-types.js';
 
-export const DEFAULT_FLEET_PLAN_CONCURRENCY = 8;
+export const DEFAULT_FLEET_PLAN_CONCURRENCY = 32;
 
 /** What happened to one cluster. `planned`: safe and in its stage; the others are why it is not (or not safe). */
 export type FleetClusterStatus = 'planned' | FleetPlanSkipKind;
