@@ -16,7 +16,8 @@ export const RUN_STATE_KIND = 'UpgradeRun';
 
 export const RUN_STATUSES = ['running', 'paused', 'failed', 'done'] as const;
 export const PHASE_STATUSES = ['pending', 'running', 'done', 'failed', 'paused', 'skipped'] as const;
-export const NODE_RUN_STATUSES = ['pending', 'in-progress', 'done', 'skipped', 'failed'] as const;
+/** `paused`: stopped at a safe point (an interrupt, a drain or wait that timed out); a resumed run continues it. */
+export const NODE_RUN_STATUSES = ['pending', 'in-progress', 'done', 'skipped', 'failed', 'paused'] as const;
 const PHASE_KINDS = ['etcd-snapshot', 'control-plane', 'workers', 'postflight', 'etcd-restore'] as const;
 const RUN_OUTCOMES = ['done', 'failed', 'blocked', 'paused', 'locked', 'invalid'] as const;
 

@@ -34,6 +34,8 @@ const EVENT_TYPES: Record<UpgradeEventType, true> = {
   'node-step': true,
   'node-finished': true,
   'node-failed': true,
+  'node-paused': true,
+  'run-interrupted': true,
   'pod-evicted': true,
   'eviction-blocked': true,
   'pod-gone': true,
