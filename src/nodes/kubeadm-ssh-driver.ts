@@ -68,6 +68,10 @@ export class KubeadmSshNodeDriver implements NodeDriver {
   readonly type = 'kubeadm-ssh' as const;
   private readonly ssh: string;
 
+  get timeoutMs(): number {
+    return this.settings.timeoutSeconds * 1000;
+  }
+
   constructor(
     private readonly settings: SshSettings,
     private readonly opts: KubeadmSshDriverOptions = {},

@@ -99,6 +99,8 @@ export type UpgradeEvent = Base &
     | { type: 'eviction-blocked'; node: string; pod: string; pdb?: string; message: string; retryInMs: number }
     | { type: 'pod-gone'; node: string; pod: string }
     | { type: 'driver-output'; node: string; stream: 'stdout' | 'stderr'; line: string }
+    /** A driver started by an earlier, killed run may still run on the node: nothing runs there until it ends. */
+    | { type: 'driver-waiting'; node: string; pid?: number; until: string; message: string }
     | { type: 'gate-waiting'; phase: string; node?: string; failing: string[] }
     | { type: 'gate-passed'; phase: string; node?: string }
     | { type: 'gate-failed'; phase: string; node?: string; failing: string[] }

@@ -26,6 +26,7 @@ import type { NodeStep } from './events.js';
 import type { ApplyContext } from './context.js';
 import { controlPlaneAt, nodeAtVersion } from './node-version.js';
 import { transientStop } from './transient-stop.js';
+import { driverRecordNow, waitForEarlierDriver } from './driver-record.js';
 
 export type NodeOutcome = { kind: 'done' | 'skipped' } | { kind: 'stopped'; stop: RunStop };
 
@@ -99,8 +100,15 @@ export async function runNode(
       });
     }
     onDrained?.();
+    // A driver a killed run started may still run on the node: nothing else runs there until it has ended.
+    const earlier = await waitForEarlierDriver(ctx, ns);
+    if (ctx.signal.aborted) throw new Error(`interrupted while waiting for the earlier driver of ${ns.node}`);
     // The journal says the driver already finished (the step after it was reached): never run it twice.
-    const driverDone = resumedFrom === 'wait-ready' || resumedFrom === 'uncordon' || resumedFrom === 'health-gate';
+    const driverDone =
+      resumedFrom === 'wait-ready' ||
+      resumedFrom === 'uncordon' ||
+      resumedFrom === 'health-gate' ||
+      (earlier && !downgrade && (await showsTarget(ctx, ns)));
     if (!driverDone && (downgrade || !isUpgraded(ctx, ctx.cache.nodes.get(ns.node) ?? node, ns))) {
       // Asked to pause: a driver that has not started does not start (the node stays cordoned, recorded).
       if (ctx.pause.aborted) return pauseNode(ctx, phase, ns, step, started, `paused before the driver of ${ns.node}`);
@@ -177,14 +185,22 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
     ...(node?.internalIP ? { internalIP: node.internalIP } : {}),
   };
   for (let attempt = 1; ; attempt++) {
+    // Recorded before the driver starts (its pid once it exists): a resumed run waits for a driver left running.
     await ctx.journal.commit(() => {
       ns.driverRuns++;
+      ns.driver = driverRecordNow(ctx.driver.timeoutMs ?? DEFAULT_DRIVER_TIMEOUT_MS);
     });
     try {
       const io = {
         signal: ctx.signal,
         onOutput: (stream: 'stdout' | 'stderr', line: string) =>
           ctx.emit({ type: 'driver-output', node: ns.node, stream, line }),
+        onStart: (pid: number) =>
+          void ctx.journal
+            .commit(() => {
+              if (ns.driver) Object.assign(ns.driver, { pid, pgid: pid });
+            })
+            .catch(() => undefined),
       };
       ctx.interruption.inDriver.add(ns.node);
       try {
@@ -198,6 +214,10 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
           );
       } finally {
         ctx.interruption.inDriver.delete(ns.node);
+        // It returned, so its process group is gone (a timeout or an abort kills the whole group).
+        ctx.journal.update(() => {
+          if (ns.driver) ns.driver.endedAt = new Date().toISOString();
+        });
       }
       return;
     } catch (e) {
@@ -218,6 +238,26 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
       const now = ctx.cache.nodes.get(ns.node);
       if (phase.action !== 'downgrade' && now && isUpgraded(ctx, now, ns)) return;
     }
+  }
+}
+
+/** Without a driver timeout from the driver: an hour (the longest a kubeadm run is allowed in practice). */
+const DEFAULT_DRIVER_TIMEOUT_MS = 3_600_000;
+
+/**
+ * After an earlier run's driver ended: did it take the node to the target? The kubelet restarts last, so the
+ * node is given a moment (at most a minute, or the Ready timeout) to report the new version.
+ */
+async function showsTarget(ctx: ApplyContext, ns: NodeRunState): Promise<boolean> {
+  try {
+    await ctx.cache.waitForNode(ns.node, (n) => isUpgraded(ctx, n, ns), {
+      timeoutMs: Math.min(60_000, ctx.settings.nodeReadyTimeoutMs),
+      signal: ctx.signal,
+      what: `${ns.node} at ${ns.to} after the earlier driver`,
+    });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -102,6 +102,23 @@ export const nodeRunStateSchema = mapping({
   /** How many times the node driver was run for this node in this phase (resume re-runs only when needed). */
   driverRuns: num(),
   /**
+   * The node driver's process, recorded before it starts (driver-record.ts): a resumed run never starts another
+   * driver on the node while this one may still run. `endedAt` once it is known to have ended.
+   */
+  driver: mapping({
+    /** Where it runs: the host name and boot id of the machine that ran k8s-upgrade, and that process's pid. */
+    host: str(),
+    bootId: str(),
+    runnerPid: num(),
+    startedAt: str(),
+    /** The driver's timeout: after it, the driver would have been stopped by its run. */
+    timeoutMs: num(),
+    /** Its pid and process group (its own: it survives a killed run), once the process exists. */
+    pid: num().optional(),
+    pgid: num().optional(),
+    endedAt: str().optional(),
+  }).optional(),
+  /**
    * The controllers of the pods this node's drain removed: the workloads its health gate checks (dropped when
    * the node finishes).
    */

@@ -36,6 +36,7 @@ const EVENT_TYPES: Record<UpgradeEventType, true> = {
   'node-failed': true,
   'node-paused': true,
   'run-interrupted': true,
+  'driver-waiting': true,
   'pod-evicted': true,
   'eviction-blocked': true,
   'pod-gone': true,

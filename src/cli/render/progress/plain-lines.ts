@@ -171,6 +171,8 @@ export const createPlainFormatter = (opts: PlainOptions): PlainFormatter => {
         return line(e, scope(phaseOf.get(e.node), e.node), `drain: ${e.pod} gone`);
       case 'driver-output':
         return line(e, scope(phaseOf.get(e.node), e.node), `${e.stream === 'stderr' ? 'err' : 'out'}| ${e.line}`);
+      case 'driver-waiting':
+        return line(e, scope(phaseOf.get(e.node), e.node), s.yellow(e.message));
       case 'gate-waiting':
         return line(e, scope(e.phase, e.node), gateText(e));
       case 'gate-passed':

@@ -346,6 +346,9 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
       case 'driver-output':
         showNode(current.get(e.node), s.dim(e.line));
         return;
+      case 'driver-waiting':
+        showNode(current.get(e.node), s.yellow(e.message));
+        return;
       case 'gate-waiting':
       case 'gate-failed':
       case 'gate-passed': {
