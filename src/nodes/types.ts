@@ -37,7 +37,7 @@ export interface NodeDriver {
    * Whether a driver run (by any k8s-upgrade process) is still going on the node, where the node can tell (the
    * kubeadm-ssh driver's pid file); undefined when it cannot tell. Absent: the driver cannot look.
    */
-  driverRunning?(target: { node: string; internalIP?: string }): Promise<boolean | undefined>;
+  driverRunning?(target: Pick<NodeTarget, 'node' | 'internalIP' | 'labels'>): Promise<boolean | undefined>;
   /** Runs the node-side upgrade; resolves when it exited 0, throws `NodeDriverError` otherwise. */
   upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult>;
   /** Rollback: takes the node back to `target.version` (the version it had before the run). Absent: the driver cannot. */

@@ -117,6 +117,7 @@ async function askDriver(ctx: ApplyContext, ns: NodeRunState): Promise<boolean |
     const node = ctx.cache.nodes.get(ns.node);
     return await ctx.driver.driverRunning!({
       node: ns.node,
+      labels: node?.labels ?? {},
       ...(node?.internalIP ? { internalIP: node.internalIP } : {}),
     });
   } catch {
