@@ -198,7 +198,7 @@ async function toDrainError(run: Run, e: unknown): Promise<DrainError> {
   if (e instanceof PodFailure && e.code === 'PAUSED')
     return drainError(
       run,
-      `the drain of node ${node} paused between evictions (${run.state.evicted.length + run.state.deleted.length} pods removed so far); the node stays cordoned and a resumed run drains the rest`,
+      `the drain of node ${node} paused between evictions (${removedSoFar(run)} removed so far); the node stays cordoned and a resumed run drains the rest`,
       'PAUSED',
       [],
     );
@@ -217,6 +217,11 @@ async function toDrainError(run: Run, e: unknown): Promise<DrainError> {
     [],
     e,
   );
+}
+
+function removedSoFar(run: Run): string {
+  const n = run.state.evicted.length + run.state.deleted.length;
+  return `${n} pod${n === 1 ? '' : 's'}`;
 }
 
 function timeoutError(run: Run): DrainError {
