@@ -66,7 +66,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
     const color = process[stream].isTTY === true && !process.env.NO_COLOR;
     const mode = progressMode(flags['log-format'], process[stream].isTTY === true, process.env);
     const { settings, driverOptions } = runSettingsFrom(flags);
-    const interrupt = pauseOnSignals('upgrade');
+    const interrupt = pauseOnSignals('upgrade', { announce: mode !== 'tty' });
     let result: AutoRollbackApplyResult;
     try {
       result = await applyWithAutoRollback(
@@ -83,6 +83,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT, EXIT.PAU
           },
           again: flags.again,
           signal: interrupt.signal,
+          abort: interrupt.abort,
           driverOptions,
           autoRollback: flags['auto-rollback'],
           onRollback: (info) => {

@@ -60,7 +60,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
     const stream = json ? 'stderr' : 'stdout';
     const color = process[stream].isTTY === true && !process.env.NO_COLOR;
     const mode = progressMode(flags['log-format'], process[stream].isTTY === true, process.env);
-    const interrupt = pauseOnSignals('rollback');
+    const interrupt = pauseOnSignals('rollback', { announce: mode !== 'tty' });
     let summary: RunSummary;
     try {
       const limits = { 'wait-ready': flags['node-ready-timeout'] * 1000 };
@@ -75,6 +75,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
             },
             ...runSettingsFrom(flags),
             signal: interrupt.signal,
+            abort: interrupt.abort,
           },
           sink,
         ),

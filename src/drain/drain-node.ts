@@ -195,6 +195,13 @@ async function toDrainError(run: Run, e: unknown): Promise<DrainError> {
     return drainError(run, `the drain of node ${node} was aborted; the node stays cordoned`, 'ABORTED', []);
   if (e instanceof Stop && e.why === 'TIMEOUT') return timeoutError(run);
   if (e instanceof PodFailure && e.code === 'MULTIPLE_PDBS') return multiplePdbsError(run, e);
+  if (e instanceof PodFailure && e.code === 'PAUSED')
+    return drainError(
+      run,
+      `the drain of node ${node} paused between evictions (${removedSoFar(run)} removed so far); the node stays cordoned and a resumed run drains the rest`,
+      'PAUSED',
+      [],
+    );
   if (e instanceof PodFailure)
     return drainError(
       run,
@@ -210,6 +217,11 @@ async function toDrainError(run: Run, e: unknown): Promise<DrainError> {
     [],
     e,
   );
+}
+
+function removedSoFar(run: Run): string {
+  const n = run.state.evicted.length + run.state.deleted.length;
+  return `${n} pod${n === 1 ? '' : 's'}`;
 }
 
 function timeoutError(run: Run): DrainError {

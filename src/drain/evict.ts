@@ -23,7 +23,7 @@ export type Removal = 'evicted' | 'deleted' | 'terminating' | 'gone';
 export class PodFailure extends Error {
   override name = 'PodFailure';
   constructor(
-    readonly code: 'MULTIPLE_PDBS' | 'EVICTION_FAILED',
+    readonly code: 'MULTIPLE_PDBS' | 'EVICTION_FAILED' | 'PAUSED',
     readonly pod: PodInfo,
     message: string,
     options?: { cause?: unknown },
@@ -64,8 +64,15 @@ export async function evictPod(ctx: EvictContext, pod: PodInfo): Promise<Removal
   const key = podKey(pod);
   const base = opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
   let firstRefusal: number | undefined;
+  const pause = opts.pause;
+  // A retry wait ends early when the drain is asked to pause; the loop then stops before the next request.
+  const waitSignal = pause ? AbortSignal.any([ctx.signal, pause]) : ctx.signal;
+  const unlessPaused = (e: unknown) => {
+    if (!pause?.aborted || ctx.signal.aborted) throw e;
+  };
   for (;;) {
     ctx.signal.throwIfAborted();
+    if (pause?.aborted) throw new PodFailure('PAUSED', pod, `paused before evicting ${key}`);
     state.evictionRequests++;
     let out;
     try {
@@ -119,10 +126,10 @@ export async function evictPod(ctx: EvictContext, pod: PodInfo): Promise<Removal
       });
       // Retry as soon as the budget allows a disruption again (a watch, when the caller has one), at the latest after `delay`.
       if (out.pdb && opts.waitForBudget) {
-        await opts.waitForBudget(pod.namespace, out.pdb, delay, ctx.signal).catch(() => undefined);
+        await opts.waitForBudget(pod.namespace, out.pdb, delay, waitSignal).catch(() => undefined);
         continue;
       }
     }
-    await sleepRejectingOnAbort(delay, ctx.signal);
+    await sleepRejectingOnAbort(delay, waitSignal).catch(unlessPaused);
   }
 }

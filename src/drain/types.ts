@@ -25,7 +25,13 @@ export interface DrainOptions {
    * the PDB), or after `maxMs` at the latest. Without it the drain just waits the retry delay.
    */
   waitForBudget?: (namespace: string, pdb: string, maxMs: number, signal: AbortSignal) => Promise<void>;
+  /** Aborts the drain at once (evictions in flight are abandoned); the drain fails with ABORTED. */
   signal?: AbortSignal;
+  /**
+   * Stops the drain at a safe point: no eviction request is sent once it is aborted (a request in flight is
+   * answered first, a retry wait ends early); the drain fails with PAUSED and the node stays cordoned.
+   */
+  pause?: AbortSignal;
 }
 
 export type DrainEvent =
@@ -62,7 +68,9 @@ export type DrainErrorCode =
   | 'TIMEOUT'
   /** Any other eviction or API failure. */
   | 'EVICTION_FAILED'
-  | 'ABORTED';
+  | 'ABORTED'
+  /** `pause` was aborted: the drain stopped between evictions (resume drains the rest). */
+  | 'PAUSED';
 
 export interface BlockingPod {
   pod: string;

@@ -36,6 +36,10 @@ export const displayArgv = (argv: readonly string[]): string =>
 export class ExecNodeDriver implements NodeDriver {
   readonly type = 'exec' as const;
 
+  get timeoutMs(): number {
+    return this.settings.timeoutSeconds * 1000;
+  }
+
   constructor(private readonly settings: ExecDriverSettings) {
     const problems = argvTemplateProblems(settings.upgrade);
     if (problems.length > 0) {
@@ -84,7 +88,13 @@ export class ExecNodeDriver implements NodeDriver {
     const argv = execArgv(template, target, snapshot);
     const [program, ...args] = argv as [string, ...string[]];
     const timeoutMs = this.settings.timeoutSeconds * 1000;
-    const o = await runProcess(program, args, { timeoutMs, signal: io.signal, onLine: (s, l) => io.onOutput(s, l) });
+    const o = await runProcess(program, args, {
+      timeoutMs,
+      signal: io.signal,
+      onLine: (s, l) => io.onOutput(s, l),
+      survivesExit: true,
+      ...(io.onStart ? { onPid: io.onStart } : {}),
+    });
     if (o.exitCode === 0 && !o.timedOut && !o.aborted)
       return { durationMs: o.durationMs, commands: [displayArgv(argv)] };
     throw outcomeError(o, {

@@ -14,6 +14,8 @@ export { createDriver, type CreateDriverOptions } from './create-driver.js';
 export { ExecNodeDriver, execArgv, displayArgv } from './exec-driver.js';
 export { KubeadmSshNodeDriver, type KubeadmSshDriverOptions } from './kubeadm-ssh-driver.js';
 export {
+  driverPidFile,
+  driverRunningArgv,
   kubeadmSteps,
   kubeadmScript,
   remoteCommand,

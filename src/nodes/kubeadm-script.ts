@@ -20,6 +20,24 @@ export interface KubeadmScriptOptions {
   readonly sudo: boolean;
 }
 
+/**
+ * Where the node-side script of a driver run writes its pid while it runs (removed when it ends), so that a later
+ * run can ask the node whether a driver is still going (`driverRunningScript`). Per node: one host may serve several.
+ */
+export const driverPidFile = (node: string): string => {
+  if (!isNodeName(node)) throw new TypeError(`node name ${JSON.stringify(node)} is not a DNS-1123 name`);
+  return `/tmp/k8s-upgrade-driver-${node}.pid`;
+};
+
+/** Exits 0 while the process named in the pid file runs, 1 when there is none. */
+export const driverRunningArgv = (pidFile: string): string[] => [
+  'sh',
+  '-c',
+  'test -f "$1" && kill -0 "$(cat "$1")" 2>/dev/null',
+  'sh',
+  pidFile,
+];
+
 /** Marker line printed before each step: `==> [3/11] apt-get install -y kubeadm=1.32.0-*`. */
 export const STEP_MARKER = /^==> \[(\d+)\/(\d+)\] (.*)$/;
 
@@ -67,10 +85,18 @@ export const kubeadmSteps = (target: NodeTarget, opts: KubeadmScriptOptions): Ku
  * One script for `sh`: `set -eu`, an optional cleanup command run on exit, then for each step a marker line and
  * the quoted command, so the first failing step ends the script with its exit code and the last marker in the output names it.
  */
-export const kubeadmScript = (steps: readonly KubeadmStep[], opts: { cleanup?: readonly string[] } = {}): string => {
+export const kubeadmScript = (
+  steps: readonly KubeadmStep[],
+  opts: { cleanup?: readonly string[]; pidFile?: string } = {},
+): string => {
   const lines = ['set -eu'];
   // Runs however the script ends (a failed step too); its own failure does not change the exit code.
-  if (opts.cleanup) lines.push(`trap ${shellQuote(`${shellJoin(opts.cleanup)} || true`)} EXIT`);
+  const onExit = [
+    ...(opts.pidFile ? [`rm -f -- ${shellQuote(opts.pidFile)}`] : []),
+    ...(opts.cleanup ? [`${shellJoin(opts.cleanup)} || true`] : []),
+  ];
+  if (onExit.length > 0) lines.push(`trap ${shellQuote(onExit.join('; '))} EXIT`);
+  if (opts.pidFile) lines.push(`printf '%s\\n' "$$" > ${shellQuote(opts.pidFile)}`);
   steps.forEach((s, i) => {
     lines.push(`printf '%s\\n' ${shellQuote(`==> [${i + 1}/${steps.length}] ${s.title}`)}`);
     lines.push(shellJoin(s.argv));

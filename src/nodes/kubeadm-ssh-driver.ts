@@ -5,7 +5,16 @@
  */
 import type { SshSettings } from '../plan/index.js';
 import { outcomeError } from './failure.js';
-import { kubeadmScript, kubeadmSteps, remoteCommand, STEP_MARKER, type KubeadmStep } from './kubeadm-script.js';
+import {
+  driverPidFile,
+  driverRunningArgv,
+  kubeadmScript,
+  kubeadmSteps,
+  remoteCommand,
+  STEP_MARKER,
+  type KubeadmStep,
+} from './kubeadm-script.js';
+import { sshRunner } from './ssh-runner.js';
 import {
   downgradeSteps,
   etcdMemberCheck,
@@ -68,12 +77,26 @@ export class KubeadmSshNodeDriver implements NodeDriver {
   readonly type = 'kubeadm-ssh' as const;
   private readonly ssh: string;
 
+  get timeoutMs(): number {
+    return this.settings.timeoutSeconds * 1000;
+  }
+
   constructor(
     private readonly settings: SshSettings,
     private readonly opts: KubeadmSshDriverOptions = {},
   ) {
     checkSshSettings(settings);
     this.ssh = opts.sshBinary ?? 'ssh';
+  }
+
+  /** Asks the node: is the pid in the driver's pid file (written by the node-side script) still running? */
+  async driverRunning(target: Pick<NodeTarget, 'node' | 'internalIP' | 'labels'>): Promise<boolean | undefined> {
+    const address = sshAddress(this.settings, { ...target, role: 'worker', version: '', first: false });
+    const r = await sshRunner(this.settings, address, { ...this.opts, label: target.node }).run(
+      driverRunningArgv(driverPidFile(target.node)),
+      { timeoutMs: 30_000 },
+    );
+    return r.exitCode === 0 ? true : r.exitCode === 1 ? false : undefined;
   }
 
   async upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult> {
@@ -257,7 +280,9 @@ export class KubeadmSshNodeDriver implements NodeDriver {
     const argv = sshArgv(
       s,
       address,
-      remoteCommand(kubeadmScript(steps, run.cleanup ? { cleanup: run.cleanup } : {})),
+      remoteCommand(
+        kubeadmScript(steps, { ...(run.cleanup ? { cleanup: run.cleanup } : {}), pidFile: driverPidFile(target.node) }),
+      ),
       this.opts,
     );
     const timeoutMs = s.timeoutSeconds * 1000;

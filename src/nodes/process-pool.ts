@@ -66,8 +66,10 @@ function startWorker(): ChildProcess {
   w.on('message', (m: FromWorker) => {
     const p = pending.get(m.id);
     if (!p) return;
-    if (m.kind === 'pid') p.pid = m.pid;
-    else if (m.kind === 'line') p.opts.onLine?.(m.stream, m.line);
+    if (m.kind === 'pid') {
+      p.pid = m.pid;
+      p.opts.onPid?.(m.pid);
+    } else if (m.kind === 'line') p.opts.onLine?.(m.stream, m.line);
     else finish(m.id, m.outcome);
   });
   const fail = (why: string) => {
@@ -88,7 +90,7 @@ function startWorker(): ChildProcess {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
-      for (const p of pending.values()) if (p.pid !== undefined) killGroup(p.pid, 'SIGKILL');
+      for (const p of pending.values()) if (p.pid !== undefined && !p.opts.survivesExit) killGroup(p.pid, 'SIGKILL');
     });
   }
   return w;
@@ -124,6 +126,7 @@ export function runProcess(file: string, args: readonly string[], opts: RunProce
       tailLines: opts.tailLines,
       killGraceMs: opts.killGraceMs,
       lines: opts.onLine !== undefined,
+      ...(opts.survivesExit ? { survivesExit: true } : {}),
     });
   });
 }

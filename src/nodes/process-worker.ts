@@ -2,7 +2,9 @@
  * The helper process that starts the drivers' and command gates' processes (see process-pool.ts). Starting a
  * process forks the caller; from this bare process that is cheap, and the executor is not involved.
  * Messages over the IPC channel: `run` (file, args, options) → `pid`, `line`… then `done` with the outcome;
- * `abort` stops a run. It exits when its parent goes away (the channel closes).
+ * `abort` stops a run. It exits when its parent goes away (the channel closes) — after the node drivers still
+ * running have ended: it holds their output pipes, so that a killed run does not take them down with it. It
+ * ignores SIGINT and SIGTERM (a Ctrl-C reaches the whole process group): the run decides what a signal does.
  */
 import { runProcessHere, type OutputStream, type RunProcessOutcome } from './run-process.js';
 
@@ -16,6 +18,7 @@ export type ToWorker =
       tailLines?: number;
       killGraceMs?: number;
       lines: boolean;
+      survivesExit?: boolean;
     }
   | { kind: 'abort'; id: number };
 
@@ -26,14 +29,27 @@ export type FromWorker =
 
 if (process.send) {
   const aborts = new Map<number, AbortController>();
+  /** Runs that survive the parent (node drivers): the worker stays until they end. */
+  const keep = new Set<number>();
+  let orphaned = false;
   const post = (msg: FromWorker) => {
     if (process.connected) process.send!(msg);
   };
-  process.on('disconnect', () => process.exit(0));
+  const exitWhenIdle = () => {
+    if (orphaned && keep.size === 0) process.exit(0);
+  };
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+  process.on('disconnect', () => {
+    orphaned = true;
+    for (const [id, ac] of aborts) if (!keep.has(id)) ac.abort();
+    exitWhenIdle();
+  });
   process.on('message', (m: ToWorker) => {
     if (m.kind === 'abort') return void aborts.get(m.id)?.abort();
     const ac = new AbortController();
     aborts.set(m.id, ac);
+    if (m.survivesExit) keep.add(m.id);
     void runProcessHere(
       m.file,
       m.args,
@@ -42,6 +58,7 @@ if (process.send) {
         signal: ac.signal,
         tailLines: m.tailLines,
         killGraceMs: m.killGraceMs,
+        ...(m.survivesExit ? { survivesExit: true } : {}),
         onLine: m.lines ? (stream, line) => post({ kind: 'line', id: m.id, stream, line }) : undefined,
       },
       (pid) => post({ kind: 'pid', id: m.id, pid }),
@@ -60,7 +77,11 @@ if (process.send) {
           },
         }),
       )
-      .finally(() => aborts.delete(m.id));
+      .finally(() => {
+        aborts.delete(m.id);
+        keep.delete(m.id);
+        exitWhenIdle();
+      });
   });
 }
 

@@ -17,6 +17,14 @@ export interface RunProcessOptions {
   tailLines?: number;
   /** Grace period between SIGTERM and SIGKILL of the process group (default 3 s). */
   killGraceMs?: number;
+  /** Told the child's pid once it exists (it leads its own process group). */
+  onPid?: (pid: number) => void;
+  /**
+   * A node driver: left running when this process (or the helper) goes away — a killed run must not half-kill
+   * `kubeadm upgrade`; the journal's driver record makes the next run wait for it. Timeouts and aborts still
+   * kill its whole group.
+   */
+  survivesExit?: boolean;
 }
 
 export interface RunProcessOutcome {
@@ -98,9 +106,12 @@ export async function runProcessHere(
 
   const pid = child.pid;
   if (pid !== undefined) {
-    installExitHook();
-    running.add(pid);
+    if (!opts.survivesExit) {
+      installExitHook();
+      running.add(pid);
+    }
     onPid?.(pid);
+    opts.onPid?.(pid);
   }
   let killTimer: NodeJS.Timeout | undefined;
   const stop = (): void => {

@@ -19,6 +19,8 @@ export interface DriverIo {
   /** Every line the node side prints (kept in the run log). */
   onOutput(stream: 'stdout' | 'stderr', line: string): void;
   signal?: AbortSignal;
+  /** Told the pid of the driver's process once it exists (its own process group: pgid = pid). */
+  onStart?(pid: number): void;
 }
 
 export interface DriverResult {
@@ -29,6 +31,13 @@ export interface DriverResult {
 
 export interface NodeDriver {
   readonly type: 'exec' | 'kubeadm-ssh';
+  /** How long one driver run may take before it is stopped. */
+  readonly timeoutMs?: number;
+  /**
+   * Whether a driver run (by any k8s-upgrade process) is still going on the node, where the node can tell (the
+   * kubeadm-ssh driver's pid file); undefined when it cannot tell. Absent: the driver cannot look.
+   */
+  driverRunning?(target: Pick<NodeTarget, 'node' | 'internalIP' | 'labels'>): Promise<boolean | undefined>;
   /** Runs the node-side upgrade; resolves when it exited 0, throws `NodeDriverError` otherwise. */
   upgrade(target: NodeTarget, io: DriverIo): Promise<DriverResult>;
   /** Rollback: takes the node back to `target.version` (the version it had before the run). Absent: the driver cannot. */

@@ -147,6 +147,9 @@ export const foldFleetEvent = (b: FleetBoard, e: FleetEvent): BoardStage | undef
         case 'node-failed':
           c.note = `${e.node} failed at ${e.step}: ${e.message}`;
           break;
+        case 'node-paused':
+          c.note = `${e.node} paused at ${e.step}`;
+          break;
         case 'eviction-blocked':
           c.note = blockedText(e);
           break;

@@ -96,7 +96,7 @@ const phases = (list: readonly PhaseRunState[], s: Style): string[] => {
   if (list.length === 0) return [];
   const rows = list.map((p) => {
     const done = p.nodes.filter((n) => n.status === 'done' || n.status === 'skipped').length;
-    const active = p.nodes.filter((n) => n.status === 'in-progress' || n.status === 'failed');
+    const active = p.nodes.filter((n) => n.status === 'in-progress' || n.status === 'paused' || n.status === 'failed');
     return [p.status, p.id, p.nodes.length > 0 ? `${done}/${p.nodes.length}` : '-', active.map(activeNode).join('; ')];
   });
   return [

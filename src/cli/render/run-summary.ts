@@ -16,7 +16,7 @@ const HEADLINE: Record<RunOutcome, string> = {
   invalid: 'Upgrade not started: invalid input',
 };
 
-const NODE_STATUSES: NodeSummary['status'][] = ['done', 'skipped', 'failed', 'in-progress', 'pending'];
+const NODE_STATUSES: NodeSummary['status'][] = ['done', 'skipped', 'failed', 'paused', 'in-progress', 'pending'];
 
 export const renderRunSummary = (summary: RunSummary, opts: { color: boolean }): string => {
   const s = makeStyle(opts.color);

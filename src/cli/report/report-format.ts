@@ -54,7 +54,7 @@ export const plural = (n: number, one: string, many = `${one}s`): string => `${n
 
 /** `3 done, 1 skipped, 1 failed` (only the statuses present). */
 export const nodeCounts = (r: RunReport): string =>
-  (['done', 'skipped', 'failed', 'in-progress', 'pending'] as const)
+  (['done', 'skipped', 'failed', 'paused', 'in-progress', 'pending'] as const)
     .filter((s) => r.totals.nodes[s] > 0)
     .map((s) => `${r.totals.nodes[s]} ${s}`)
     .join(', ') || 'none';

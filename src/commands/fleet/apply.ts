@@ -73,7 +73,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
       tree?.sink ??
       createFleetProgressSink({ json: mode === 'json', color, write: (line) => stream.write(`${line}\n`) });
     const { settings, driverOptions } = runSettingsFrom(flags);
-    const interrupt = pauseOnSignals('fleet run');
+    const interrupt = pauseOnSignals('fleet run', { announce: mode !== 'tty' });
     let result: FleetApplyResult;
     try {
       result = await applyFleet(
@@ -89,6 +89,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.INVALID_INPUT, EXIT.PAUSED, EXIT.LOCK
           autoApprove: flags['auto-approve'],
           wait: interactive && !flags['no-wait'],
           signal: interrupt.signal,
+          abort: interrupt.abort,
           ...(flags['lease-kubeconfig'] || flags['lease-context']
             ? { lease: { kubeconfig: flags['lease-kubeconfig'], context: flags['lease-context'] } }
             : {}),

@@ -38,7 +38,9 @@ export async function readClusterTruth(access: AccessOptions, plan: TruthPlan): 
       client.listPods({ namespace: 'kube-system', labelSelector: 'tier=control-plane' }),
     ]);
     const atTarget = nodes.filter((n) => n.ready && n.kubeletVersion === plan.to);
-    const inFlight = mirror?.phases.flatMap((p) => p.nodes).find((n) => n.status === 'in-progress');
+    const inFlight = mirror?.phases
+      .flatMap((p) => p.nodes)
+      .find((n) => n.status === 'in-progress' || n.status === 'paused');
     const progress: ClusterProgress = {
       nodesDone: atTarget.length,
       nodesTotal: nodes.length,

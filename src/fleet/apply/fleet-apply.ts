@@ -4,7 +4,8 @@
  * `soakUntil`, the stage's clusters re-checked) and the gates. Before anything runs it checks every cluster's plan
  * file against the fleet plan's content hash (a change is invalid input) and, on a resume, rebuilds each
  * cluster's truth from the cluster (mirror, nodes), so a cluster finished by someone else counts as done. The
- * first abort of `signal` starts no new cluster and pauses the running ones at their safe point. Emits events,
+ * first abort of `signal` starts no new cluster and pauses the running ones at their safe point; `abort` (the
+ * second) is passed on to them, to cancel their steps in flight. Emits events,
  * persists the fleet state after every transition, and never prints.
  */
 import { randomUUID } from 'node:crypto';
@@ -61,6 +62,8 @@ export interface FleetApplyRequest {
   wait: boolean;
   /** First abort: no new cluster starts, running clusters pause at their safe point. */
   signal?: AbortSignal;
+  /** Second abort: passed on to the running clusters, which cancel their steps in flight (drivers included). */
+  abort?: AbortSignal;
   clock?: FleetClock;
   /** The management cluster holding the fleet Lease (none: no fleet Lease). */
   lease?: AccessOptions;
@@ -470,6 +473,7 @@ export async function applyFleet(req: FleetApplyRequest, sink: FleetEventSink): 
             confirm: async () => true,
             ...(req.settings ? { settings: req.settings } : {}),
             signal: interrupt,
+            ...(req.abort ? { abort: req.abort } : {}),
             ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}),
             bin,
           },

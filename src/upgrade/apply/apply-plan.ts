@@ -20,6 +20,7 @@ import {
   buildPhases,
   checkSameCluster,
   executePhases,
+  announceInterrupts,
   makeContext,
   makeEmitter,
   readPlan,
@@ -63,8 +64,13 @@ export interface ApplyRequest {
   /** Asked after the lock is taken and before anything changes; false = stop with nothing done. */
   confirm: (info: ConfirmInfo) => Promise<boolean>;
   settings?: Partial<ApplySettings>;
-  /** Aborting pauses the run at the next safe point (in-flight drains and drivers are cancelled). */
+  /**
+   * The first interrupt: the run pauses at the next safe point (no new node starts; a drain stops between
+   * evictions; a running driver finishes its node). Exit 4, resumable.
+   */
   signal?: AbortSignal;
+  /** The second interrupt: the steps in flight (drivers included) are cancelled. */
+  abort?: AbortSignal;
   driverOptions?: { knownHostsFile?: string; identityFile?: string };
   /** How the operator runs this tool, for the advice in messages (`k8s-upgrade`). */
   bin?: string;
@@ -319,7 +325,8 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
     });
 
     cache = await startClusterCache(client);
-    const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
+    // The first interrupt (req.signal) pauses at a safe point; a second (req.abort) or a lost lock cancels.
+    const signal = AbortSignal.any([lockLost.signal, ...(req.abort ? [req.abort] : [])]);
     setMaxListeners(0, signal); // every node in the window listens for it
     const ctx = makeContext({
       plan,
@@ -328,12 +335,19 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       cache,
       journal,
       signal,
+      ...(req.signal ? { pause: req.signal } : {}),
       advice,
       emit,
       ...(req.settings ? { settings: req.settings } : {}),
       ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}),
     });
-    const stop = await executePhases(ctx, state.phases, { 'etcd-snapshot': (phase) => takeEtcdSnapshot(ctx, phase) });
+    const quiet = announceInterrupts(ctx, {
+      ...(req.signal ? { pause: req.signal } : {}),
+      ...(req.abort ? { abort: req.abort } : {}),
+    });
+    const stop = await executePhases(ctx, state.phases, {
+      'etcd-snapshot': (phase) => takeEtcdSnapshot(ctx, phase),
+    }).finally(quiet);
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
     await journal.commit((s) => {
       s.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';

@@ -49,6 +49,7 @@ export async function applyWithAutoRollback(
         },
         settings: rollbackSettings(req.settings),
         signal: req.signal,
+        abort: req.abort,
         driverOptions: req.driverOptions,
         bin: req.bin,
       },

@@ -146,7 +146,9 @@ function reportNode(p: PhaseRunState, n: NodeRunState, log: LogTimeline, state: 
       : n.status === 'pending'
         ? []
         : stateSpan(n.startedAt, n.finishedAt ?? (n.startedAt ? state.updatedAt : undefined));
-  const error = n.error ?? (n.status === 'failed' || n.status === 'in-progress' ? track?.error : undefined);
+  const error =
+    n.error ??
+    (n.status === 'failed' || n.status === 'in-progress' || n.status === 'paused' ? track?.error : undefined);
   return {
     phase: p.id,
     node: n.node,
@@ -225,7 +227,14 @@ function totals(
   endMs: number,
 ): ReportTotals {
   const nodes = phases.flatMap((p) => p.nodes);
-  const counts: Record<NodeRunStatus, number> = { done: 0, skipped: 0, failed: 0, 'in-progress': 0, pending: 0 };
+  const counts: Record<NodeRunStatus, number> = {
+    done: 0,
+    skipped: 0,
+    failed: 0,
+    'in-progress': 0,
+    pending: 0,
+    paused: 0,
+  };
   for (const n of nodes) counts[n.status]++;
   const byPdb = new Map<string, PdbTotal>();
   let waits = 0;

@@ -151,6 +151,14 @@ export function buildLogTimeline(
         open.delete(e.node);
         break;
       }
+      case 'node-paused': {
+        // Stopped at a safe point (an interrupt, a timed-out wait): not a failure; the next attempt continues it.
+        const o = openFor(open, e);
+        if (!o) break;
+        closeNode(o, at, false);
+        open.delete(e.node);
+        break;
+      }
       case 'eviction-blocked': {
         const o = open.get(e.node);
         if (!o) break;
@@ -219,7 +227,7 @@ function trackOf(out: LogTimeline, phase: string, node: string): NodeTrack {
 /** The open node of an event naming its phase: only when it is open in that phase. */
 function openFor(
   open: Map<string, OpenNode>,
-  e: EventOf<'node-step' | 'node-finished' | 'node-failed'>,
+  e: EventOf<'node-step' | 'node-finished' | 'node-failed' | 'node-paused'>,
 ): OpenNode | undefined {
   const o = open.get(e.node);
   return o && o.track.phase === e.phase ? o : undefined;

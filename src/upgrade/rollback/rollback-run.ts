@@ -25,6 +25,7 @@ import {
   ActiveRunElsewhere,
   checkSameCluster,
   executePhases,
+  announceInterrupts,
   makeContext,
   makeEmitter,
   readPlan,
@@ -63,7 +64,10 @@ export interface RollbackRequest {
   access: AccessOptions;
   confirm: (info: RollbackConfirmInfo) => Promise<boolean>;
   settings?: Partial<ApplySettings>;
+  /** The first interrupt: pause at the next safe point (an etcd restore in progress finishes). */
   signal?: AbortSignal;
+  /** The second interrupt: cancel the steps in flight. */
+  abort?: AbortSignal;
   driverOptions?: { knownHostsFile?: string; identityFile?: string };
   bin?: string;
   /** The lock of the apply that rolls itself back (`apply --auto-rollback`): reused, not taken again. */
@@ -218,7 +222,8 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
       phases: rb.phases.map((p) => ({ id: p.id, kind: p.kind, title: p.title, nodes: p.nodes.map((n) => n.node) })),
     });
 
-    const signal = AbortSignal.any([lockLost.signal, ...(req.signal ? [req.signal] : [])]);
+    // The first interrupt (req.signal) pauses at a safe point; a second (req.abort) or a lost lock cancels.
+    const signal = AbortSignal.any([lockLost.signal, ...(req.abort ? [req.abort] : [])]);
     setMaxListeners(0, signal);
     const ctx = makeContext({
       plan,
@@ -227,12 +232,17 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
       cache,
       journal,
       signal,
+      ...(req.signal ? { pause: req.signal } : {}),
       advice,
       emit,
       ...(req.settings ? { settings: req.settings } : {}),
       ...(req.driverOptions ? { driverOptions: req.driverOptions } : {}),
     });
     const liveCache = cache;
+    const quiet = announceInterrupts(ctx, {
+      ...(req.signal ? { pause: req.signal } : {}),
+      ...(req.abort ? { abort: req.abort } : {}),
+    });
     const stop = await executePhases(ctx, rb.phases, {
       'etcd-restore': (phase) =>
         restoreEtcdPhase(ctx, phase, rb.snapshot!, {
@@ -253,7 +263,7 @@ export async function rollbackRun(req: RollbackRequest, sink: EventSink): Promis
             await journal.save(); // the restore rewound the mirror ConfigMap too: the journal re-writes it
           },
         }),
-    });
+    }).finally(quiet);
     const outcome: RunOutcome = stop ? stop.outcome : 'done';
     await journal.commit(() => {
       rb.status = outcome === 'done' ? 'done' : outcome === 'paused' ? 'paused' : 'failed';

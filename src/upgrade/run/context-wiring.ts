@@ -14,6 +14,8 @@ import {
   type EventBody,
 } from './context.js';
 import type { RunJournal } from './run-journal.js';
+import { Interruption } from './interruption.js';
+import { setMaxListeners } from 'node:events';
 
 export interface ContextParts {
   plan: UpgradePlan;
@@ -22,6 +24,8 @@ export interface ContextParts {
   cache: ClusterCache;
   journal: RunJournal;
   signal: AbortSignal;
+  /** The first interrupt (pause at a safe point); `signal` aborting implies it. */
+  pause?: AbortSignal;
   settings?: Partial<ApplySettings>;
   driverOptions?: { knownHostsFile?: string; identityFile?: string };
   advice: Advice;
@@ -30,6 +34,8 @@ export interface ContextParts {
 
 export function makeContext(p: ContextParts): ApplyContext {
   const { plan, signal } = p;
+  const pause = p.pause ? AbortSignal.any([signal, p.pause]) : signal;
+  setMaxListeners(0, pause); // every node in the window listens for it
   const settings = { ...DEFAULT_APPLY_SETTINGS, ...p.settings };
   const drain = plan.options.drain;
   return {
@@ -41,6 +47,8 @@ export function makeContext(p: ContextParts): ApplyContext {
     driver: createDriver(plan.driver, p.driverOptions),
     journal: p.journal,
     signal,
+    pause,
+    interruption: new Interruption(),
     settings,
     inFlight: new Set(),
     advice: p.advice,
@@ -56,6 +64,7 @@ export function makeContext(p: ContextParts): ApplyContext {
       retryDelayMs: settings.evictionRetryDelayMs,
       waitForBudget: (namespace, pdb, maxMs, sig) => waitForBudget(p.cache, namespace, pdb, maxMs, sig),
       signal,
+      pause,
     }),
     runCommand: (argv, timeoutMs) => runCommandGate(argv, { timeoutMs, signal }),
   };

@@ -9,6 +9,7 @@ import type { NodeDriver } from '../../nodes/index.js';
 import type { UpgradePlan } from '../../plan/index.js';
 import type { UpgradeEvent } from './events.js';
 import type { RunJournal } from './run-journal.js';
+import type { Interruption } from './interruption.js';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 /** An event without its timestamp: `emit` stamps it. */
@@ -55,7 +56,15 @@ export interface ApplyContext {
   readonly cache: ClusterCache;
   readonly driver: NodeDriver;
   readonly journal: RunJournal;
+  /** Cancels what is in flight (a second Ctrl-C, a lost lock): drains, drivers and waits stop at once. */
   readonly signal: AbortSignal;
+  /**
+   * Asks the run to pause (the first Ctrl-C; also aborted with `signal`): no new node or phase starts, a drain
+   * stops between evictions, a driver already running finishes its node. See interruption.ts.
+   */
+  readonly pause: AbortSignal;
+  /** What the interrupt left behind: nodes paused at a safe point, nodes whose driver runs or was cancelled. */
+  readonly interruption: Interruption;
   readonly settings: ApplySettings;
   /** Nodes currently between cordon and the end of their health gate. */
   readonly inFlight: Set<string>;

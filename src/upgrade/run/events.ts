@@ -26,7 +26,7 @@ export interface NodeSummary {
   phase: string;
   node: string;
   /** `skipped` = already at the target (read from the cluster), nothing done. */
-  status: 'done' | 'skipped' | 'failed' | 'pending' | 'in-progress';
+  status: 'done' | 'skipped' | 'failed' | 'pending' | 'in-progress' | 'paused';
   durationMs: number;
   evictions: number;
   /** Time spent waiting on PDB-refused evictions (429). */
@@ -87,10 +87,20 @@ export type UpgradeEvent = Base &
         detail?: string;
       }
     | { type: 'node-failed'; phase: string; node: string; step: NodeStep; message: string }
+    /** The node stopped at a safe point (or its step was interrupted); a resumed run continues it at `step`. */
+    | { type: 'node-paused'; phase: string; node: string; step: NodeStep; message: string }
+    /**
+     * Ctrl-C/SIGTERM reached the run. `pause` (the first): no new node or phase starts, the nodes in flight
+     * finish their driver or drain up to a safe point. `abort` (the second): in-flight steps are cancelled;
+     * `inDriver` names the nodes whose driver is being stopped.
+     */
+    | { type: 'run-interrupted'; how: 'pause' | 'abort'; inFlight: string[]; inDriver: string[] }
     | { type: 'pod-evicted'; node: string; pod: string; how: 'evicted' | 'deleted' }
     | { type: 'eviction-blocked'; node: string; pod: string; pdb?: string; message: string; retryInMs: number }
     | { type: 'pod-gone'; node: string; pod: string }
     | { type: 'driver-output'; node: string; stream: 'stdout' | 'stderr'; line: string }
+    /** A driver started by an earlier, killed run may still run on the node: nothing runs there until it ends. */
+    | { type: 'driver-waiting'; node: string; pid?: number; until: string; message: string }
     | { type: 'gate-waiting'; phase: string; node?: string; failing: string[] }
     | { type: 'gate-passed'; phase: string; node?: string }
     | { type: 'gate-failed'; phase: string; node?: string; failing: string[] }

@@ -3,13 +3,16 @@
  * at a time, worker phases in a rolling window (after the canary batch, which runs alone) or in fixed
  * batches, postflight. Phases that belong to one use case (apply's etcd snapshot, rollback's etcd restore)
  * run through the handlers that use case passes in.
- * The first node that stops (paused, blocked, failed) stops new work; nodes already in flight finish.
+ * The first node that stops (paused, blocked, failed) stops new work; nodes already in flight finish. So does
+ * a pause (`ctx.pause`, the first Ctrl-C): no new node or phase starts, and the run's stop says what the
+ * interrupt left paused (interruption.ts).
  */
 import { waitForHealth } from '../../checks/index.js';
 import type { PhaseRunState, RunStop } from './run-state-types.js';
 import type { PhaseKind } from './events.js';
 import type { ApplyContext } from './context.js';
 import { runNode } from './node-runner.js';
+import { interruptedStop } from './interruption.js';
 import { nodeAtVersion } from './node-version.js';
 import { phaseBatches } from './phases.js';
 import { openingPace, runBatches, runRolling } from './window.js';
@@ -23,9 +26,17 @@ export async function executePhases(
   phases: PhaseRunState[] = ctx.journal.state.phases,
   handlers: PhaseHandlers = {},
 ): Promise<RunStop | undefined> {
+  return interruptedStop(ctx, await runPhases(ctx, phases, handlers));
+}
+
+async function runPhases(
+  ctx: ApplyContext,
+  phases: PhaseRunState[],
+  handlers: PhaseHandlers,
+): Promise<RunStop | undefined> {
   for (const [i, phase] of phases.entries()) {
     if (phase.status === 'done' || phase.status === 'skipped') continue;
-    if (ctx.signal.aborted) return interrupted(ctx);
+    if (ctx.pause.aborted) return interrupted(ctx);
     prefetchPlacement(ctx, phases[i + 1]);
     await setPhase(ctx, phase, 'running');
     ctx.emit({ type: 'phase-started', phase: phase.id, kind: phase.kind, title: phase.title });
@@ -99,7 +110,7 @@ async function runNodes(
   strategy: 'rolling' | 'batch',
 ): Promise<RunStop | undefined> {
   let stop: RunStop | undefined;
-  const shouldStop = () => stop !== undefined || ctx.signal.aborted;
+  const shouldStop = () => stop !== undefined || ctx.pause.aborted;
   const byName = new Map(phase.nodes.map((n) => [n.node, n]));
   // Told when a node's drain is over (the window opens at the pace of its first drains).
   const drained = new Map<string, () => void>();
@@ -140,11 +151,11 @@ async function runNodes(
     );
   }
   if (stop) return stop;
-  if (ctx.signal.aborted) return interrupted(ctx);
+  if (ctx.pause.aborted) return interrupted(ctx);
   return undefined;
 }
 
-const rank = (s: string) => (s === 'in-progress' || s === 'failed' ? 0 : 1);
+const rank = (s: string) => (s === 'in-progress' || s === 'paused' || s === 'failed' ? 0 : 1);
 
 /**
  * The canary of a worker phase: with `options.canary`, the first batch of the first non-empty group (where

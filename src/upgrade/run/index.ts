@@ -51,5 +51,12 @@ export {
 } from './lock.js';
 export { executePhases, type PhaseHandlers } from './execute-phases.js';
 export { ActiveRunElsewhere, keepingPrevious, previousRunOf, recordedRun, type RecordedRun } from './recorded-run.js';
+export {
+  Interruption,
+  announceInterrupts,
+  hasSomethingToRollBack,
+  interruptedStop,
+  type InterruptSignals,
+} from './interruption.js';
 export { buildPhases, groupLabel, phaseBatches, ETCD_PHASE_ID, POSTFLIGHT_PHASE_ID } from './phases.js';
 export { summarize, summarizeEarlyStop } from './run-summary.js';

@@ -5,6 +5,10 @@
  * again, a cordon already there is not an error, and a node this run cordoned is always uncordoned (the
  * journal records the intent before the cordon is sent). Returns how the node ended; never throws for a
  * node-level failure (the caller decides what the run does next).
+ *
+ * A pause (`ctx.pause`, the first Ctrl-C) stops the node at the next safe point, marked `paused`: a drain
+ * between evictions, or before the driver; a driver already running finishes, the node is waited Ready and
+ * uncordoned, and it pauses before (or during) its health gate. Only `ctx.signal` cancels a step midway.
  */
 import type { NodeInfo, OwnerRef } from '../../cluster/index.js';
 import {
@@ -22,6 +26,7 @@ import type { NodeStep } from './events.js';
 import type { ApplyContext } from './context.js';
 import { controlPlaneAt, nodeAtVersion } from './node-version.js';
 import { transientStop } from './transient-stop.js';
+import { driverRecordNow, waitForEarlierDriver } from './driver-record.js';
 
 export type NodeOutcome = { kind: 'done' | 'skipped' } | { kind: 'stopped'; stop: RunStop };
 
@@ -95,9 +100,18 @@ export async function runNode(
       });
     }
     onDrained?.();
+    // A driver a killed run started may still run on the node: nothing else runs there until it has ended.
+    const earlier = await waitForEarlierDriver(ctx, ns);
+    if (ctx.signal.aborted) throw new Error(`interrupted while waiting for the earlier driver of ${ns.node}`);
     // The journal says the driver already finished (the step after it was reached): never run it twice.
-    const driverDone = resumedFrom === 'wait-ready' || resumedFrom === 'uncordon' || resumedFrom === 'health-gate';
+    const driverDone =
+      resumedFrom === 'wait-ready' ||
+      resumedFrom === 'uncordon' ||
+      resumedFrom === 'health-gate' ||
+      (earlier && !downgrade && (await showsTarget(ctx, ns)));
     if (!driverDone && (downgrade || !isUpgraded(ctx, ctx.cache.nodes.get(ns.node) ?? node, ns))) {
+      // Asked to pause: a driver that has not started does not start (the node stays cordoned, recorded).
+      if (ctx.pause.aborted) return pauseNode(ctx, phase, ns, step, started, `paused before the driver of ${ns.node}`);
       mark(downgrade ? 'downgrade' : 'upgrade');
       await runDriver(ctx, phase, ns);
     }
@@ -114,6 +128,8 @@ export async function runNode(
       });
     }
     mark('health-gate');
+    if (ctx.pause.aborted)
+      return pauseNode(ctx, phase, ns, step, started, `${ns.node} is upgraded; paused before its health gate`);
     const gate = await runGate(ctx, phase, ns);
     if (!gate.healthy) {
       return stopNode(ctx, phase, ns, step, started, {
@@ -169,38 +185,79 @@ async function runDriver(ctx: ApplyContext, phase: PhaseRunState, ns: NodeRunSta
     ...(node?.internalIP ? { internalIP: node.internalIP } : {}),
   };
   for (let attempt = 1; ; attempt++) {
+    // Recorded before the driver starts (its pid once it exists): a resumed run waits for a driver left running.
     await ctx.journal.commit(() => {
       ns.driverRuns++;
+      ns.driver = driverRecordNow(ctx.driver.timeoutMs ?? DEFAULT_DRIVER_TIMEOUT_MS);
     });
     try {
       const io = {
         signal: ctx.signal,
         onOutput: (stream: 'stdout' | 'stderr', line: string) =>
           ctx.emit({ type: 'driver-output', node: ns.node, stream, line }),
+        onStart: (pid: number) =>
+          void ctx.journal
+            .commit(() => {
+              if (ns.driver) Object.assign(ns.driver, { pid, pgid: pid });
+            })
+            .catch(() => undefined),
       };
-      if (phase.action !== 'downgrade') await ctx.driver.upgrade(target, io);
-      else if (ctx.driver.downgrade) await ctx.driver.downgrade(target, io);
-      else
-        throw new NodeDriverError(`the ${ctx.driver.type} node driver cannot downgrade ${ns.node}`, 'FAILED', ns.node);
+      ctx.interruption.inDriver.add(ns.node);
+      try {
+        if (phase.action !== 'downgrade') await ctx.driver.upgrade(target, io);
+        else if (ctx.driver.downgrade) await ctx.driver.downgrade(target, io);
+        else
+          throw new NodeDriverError(
+            `the ${ctx.driver.type} node driver cannot downgrade ${ns.node}`,
+            'FAILED',
+            ns.node,
+          );
+      } finally {
+        ctx.interruption.inDriver.delete(ns.node);
+        // It returned, so its process group is gone (a timeout or an abort kills the whole group).
+        ctx.journal.update(() => {
+          if (ns.driver) ns.driver.endedAt = new Date().toISOString();
+        });
+      }
       return;
     } catch (e) {
       const retriable =
         e instanceof NodeDriverError &&
         (e.code === 'FAILED' || e.code === 'TIMEOUT') &&
         attempt <= ctx.settings.driverRetries &&
-        !ctx.signal.aborted;
+        !ctx.pause.aborted;
       if (!retriable) throw e;
       ctx.emit({
         type: 'warning',
         message: `node driver failed on ${ns.node} (attempt ${attempt}): ${(e as Error).message}; retrying in ${Math.round(ctx.settings.driverRetryDelayMs / 1000)}s`,
       });
-      await sleepResolvingOnAbort(ctx.settings.driverRetryDelayMs, ctx.signal);
+      await sleepResolvingOnAbort(ctx.settings.driverRetryDelayMs, ctx.pause);
       // Interrupted while waiting to retry: stop here rather than count a driver run that cannot happen.
-      if (ctx.signal.aborted) throw e;
+      if (ctx.pause.aborted) throw e;
       // The node side may have finished meanwhile (e.g. the earlier attempt was still running): read again.
       const now = ctx.cache.nodes.get(ns.node);
       if (phase.action !== 'downgrade' && now && isUpgraded(ctx, now, ns)) return;
     }
+  }
+}
+
+/** Without a driver timeout from the driver: an hour (the longest a kubeadm run is allowed in practice). */
+const DEFAULT_DRIVER_TIMEOUT_MS = 3_600_000;
+
+/**
+ * After an earlier run's driver ended: did it take the node to the target? The kubelet restarts last, so the
+ * node is given a moment (at most a minute, or the Ready timeout) to report the new version.
+ */
+async function showsTarget(ctx: ApplyContext, ns: NodeRunState): Promise<boolean> {
+  try {
+    await ctx.cache.waitForNode(ns.node, (n) => isUpgraded(ctx, n, ns), {
+      timeoutMs: Math.min(60_000, ctx.settings.nodeReadyTimeoutMs),
+      signal: ctx.signal,
+      what: `${ns.node} at ${ns.to} after the earlier driver`,
+    });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -227,7 +284,8 @@ async function runGate(
     touched: ns.touched ?? [],
     timeoutMs: gates.timeoutSeconds * 1000,
     soakMs: gates.soakSeconds * 1000,
-    signal: ctx.signal,
+    // A gate only reads: a pause ends it at once (the node pauses at its gate; a resumed run checks it again).
+    signal: ctx.pause,
     http: [...gates.http],
     commands: [...gates.commands],
     runCommand: ctx.runCommand,
@@ -282,22 +340,54 @@ async function stopNode(
   started: number,
   stop: RunStop,
 ): Promise<NodeOutcome> {
+  const paused = stop.outcome === 'paused';
   await ctx.journal.commit(() => {
-    // A paused node is still in progress at its step (the resumed run continues it); anything else failed.
-    ns.status = stop.outcome === 'paused' ? 'in-progress' : 'failed';
+    // A paused node stays at its step (the resumed run continues it there); anything else failed.
+    ns.status = paused ? 'paused' : 'failed';
     ns.error = stop.message;
     ns.durationMs = (ns.durationMs ?? 0) + (Date.now() - started);
   });
-  ctx.emit({ type: 'node-failed', phase: phase.id, node: ns.node, step, message: stop.message });
+  if (paused && ctx.interruption.how) ctx.interruption.paused.set(ns.node, step);
+  ctx.emit({
+    type: paused ? 'node-paused' : 'node-failed',
+    phase: phase.id,
+    node: ns.node,
+    step,
+    message: stop.message,
+  });
   return { kind: 'stopped', stop: { ...stop, phase: phase.id, node: ns.node, step } };
+}
+
+/** Stops the node at a safe point because the run was asked to pause. */
+function pauseNode(
+  ctx: ApplyContext,
+  phase: PhaseRunState,
+  ns: NodeRunState,
+  step: NodeStep,
+  started: number,
+  message: string,
+): Promise<NodeOutcome> {
+  return stopNode(ctx, phase, ns, step, started, { outcome: 'paused', message, next: ctx.advice.resume() });
 }
 
 /** Maps a step's failure to how the run stops: paused (resumable), blocked (needs a fix first), or failed. */
 function classify(ctx: ApplyContext, ns: NodeRunState, step: NodeStep, e: unknown): RunStop {
   const msg = e instanceof Error ? e.message : String(e);
   const resume = ctx.advice.resume();
-  if (ctx.signal.aborted)
+  if (ctx.signal.aborted) {
+    if (step === 'upgrade' || step === 'downgrade') {
+      ctx.interruption.cancelledInDriver.add(ns.node);
+      return {
+        outcome: 'paused',
+        message: `interrupted in its driver: the ${step} of ${ns.node} was cancelled half-way (${msg})`,
+        next: [`Look at ${ns.node} before resuming (the driver's output is in the run log), then: ${resume[0]}`],
+      };
+    }
     return { outcome: 'paused', message: `interrupted during ${step} of ${ns.node}`, next: resume };
+  }
+  // The gate was ended by the pause (a resumed run checks it again).
+  if (ctx.pause.aborted && step === 'health-gate')
+    return { outcome: 'paused', message: `${ns.node} is upgraded; paused during its health gate`, next: resume };
   const transient = transientStop(e, `${step} of ${ns.node}`, resume);
   if (transient && !(e instanceof DrainError)) return transient;
   if (e instanceof DrainError) {
@@ -316,6 +406,7 @@ function classify(ctx: ApplyContext, ns: NodeRunState, step: NodeStep, e: unknow
     }
     if (e.code === 'ABORTED')
       return { outcome: 'paused', message: `interrupted while draining ${ns.node}`, next: resume };
+    if (e.code === 'PAUSED') return { outcome: 'paused', message: msg, next: resume };
     if (e.code === 'EVICTION_FAILED')
       return {
         outcome: 'paused',
@@ -334,7 +425,8 @@ function classify(ctx: ApplyContext, ns: NodeRunState, step: NodeStep, e: unknow
   if (e instanceof NodeDriverError) {
     const tail = e.tail.length ? `\n  ${e.tail.slice(-10).join('\n  ')}` : '';
     return {
-      outcome: e.code === 'ABORTED' ? 'paused' : 'failed',
+      // Failed while the run pauses: the retries it had left are the resumed run's.
+      outcome: e.code === 'ABORTED' || ctx.pause.aborted ? 'paused' : 'failed',
       message: `node driver failed on ${ns.node}: ${msg}${tail}`,
       next: [
         `Look at the node (the full output is in the run log), fix it, then: ${resume[0]}`,

@@ -16,7 +16,8 @@ export const RUN_STATE_KIND = 'UpgradeRun';
 
 export const RUN_STATUSES = ['running', 'paused', 'failed', 'done'] as const;
 export const PHASE_STATUSES = ['pending', 'running', 'done', 'failed', 'paused', 'skipped'] as const;
-export const NODE_RUN_STATUSES = ['pending', 'in-progress', 'done', 'skipped', 'failed'] as const;
+/** `paused`: stopped at a safe point (an interrupt, a drain or wait that timed out); a resumed run continues it. */
+export const NODE_RUN_STATUSES = ['pending', 'in-progress', 'done', 'skipped', 'failed', 'paused'] as const;
 const PHASE_KINDS = ['etcd-snapshot', 'control-plane', 'workers', 'postflight', 'etcd-restore'] as const;
 const RUN_OUTCOMES = ['done', 'failed', 'blocked', 'paused', 'locked', 'invalid'] as const;
 
@@ -100,6 +101,23 @@ export const nodeRunStateSchema = mapping({
   blockedMs: num(),
   /** How many times the node driver was run for this node in this phase (resume re-runs only when needed). */
   driverRuns: num(),
+  /**
+   * The node driver's process, recorded before it starts (driver-record.ts): a resumed run never starts another
+   * driver on the node while this one may still run. `endedAt` once it is known to have ended.
+   */
+  driver: mapping({
+    /** Where it runs: the host name and boot id of the machine that ran k8s-upgrade, and that process's pid. */
+    host: str(),
+    bootId: str(),
+    runnerPid: num(),
+    startedAt: str(),
+    /** The driver's timeout: after it, the driver would have been stopped by its run. */
+    timeoutMs: num(),
+    /** Its pid and process group (its own: it survives a killed run), once the process exists. */
+    pid: num().optional(),
+    pgid: num().optional(),
+    endedAt: str().optional(),
+  }).optional(),
   /**
    * The controllers of the pods this node's drain removed: the workloads its health gate checks (dropped when
    * the node finishes).

@@ -1,7 +1,7 @@
 /**
  * drainNode under the sandbox's faults: slow evictions, watches dropped while pods terminate (resumed from
  * the last resourceVersion), a history too short to resume from (410 → one re-list), pods that do not
- * terminate in time (TIMEOUT) and an abort (ABORTED).
+ * terminate in time (TIMEOUT), an abort (ABORTED) and a pause (PAUSED: between evictions).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +17,8 @@ import {
   drain,
   fault,
   namespace,
+  pdb,
+  podsOn,
   OPTS,
   resetStats,
   settled,
@@ -113,6 +115,26 @@ describe('drain under faults', () => {
     const ac = new AbortController();
     const a = await drainWith(env, 'blue-3', { signal: ac.signal }, () => ac.abort());
     expect((a.error as DrainError).code).toBe('ABORTED');
+  });
+
+  it('PAUSED stops between evictions: no eviction request after the pause, the node stays cordoned', async () => {
+    // Three pods under a budget of one disruption: after the first eviction the others wait on the PDB.
+    await deploymentOn(env, 'apps', 'pausing', 3, 'blue-1');
+    await pdb(env, 'apps', 'pausing', 'pausing', { maxUnavailable: 1 });
+    await settled(env);
+    const pause = new AbortController();
+    const p = await drainWith(env, 'blue-1', { pause: pause.signal, retryDelayMs: 200 }, () => pause.abort());
+    const e = p.error as DrainError;
+    expect(e).toBeInstanceOf(DrainError);
+    expect(e.code).toBe('PAUSED');
+    expect(e.message).toMatch(/paused between evictions \(1 pod removed so far\); the node stays cordoned/);
+    expect(e.partial.evicted.filter((x) => x.startsWith('apps/pausing-'))).toHaveLength(1);
+    // The two others are still on the node, not evicted (the evicted one is terminating); still cordoned.
+    const left = (await podsOn(env, 'blue-1')).filter(
+      (x) => x.name.startsWith('pausing-') && !e.partial.evicted.includes(`apps/${x.name}`),
+    );
+    expect(left).toHaveLength(2);
+    expect((await env.core.readNode({ name: 'blue-1' })).spec?.unschedulable).toBe(true);
   });
 });
 

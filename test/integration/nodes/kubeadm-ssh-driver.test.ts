@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDriver, NodeDriverError, sshOptions, type DriverIo, type NodeTarget } from '../../../src/nodes/index.js';
+import {
+  createDriver,
+  driverPidFile,
+  NodeDriverError,
+  sshOptions,
+  type DriverIo,
+  type NodeTarget,
+} from '../../../src/nodes/index.js';
 import type { SshSettings } from '../../../src/plan/index.js';
 import { SandboxAdminClient } from '../../../src/sandbox/index.js';
 import { startTestSandbox, waitFor, type TestSandbox } from '../../helpers/sandbox.js';
@@ -126,6 +133,30 @@ describe.skipIf(!!missing)(`kubeadm-ssh driver against a real sshd${missing ? ` 
     }
     throw new Error('expected the driver to fail');
   };
+
+  it('asks the node whether a driver runs there: the pid file the node-side script writes, checked over ssh', async () => {
+    const target = await targetFor('blue-2', false);
+    const d = createDriver(
+      { type: 'kubeadm-ssh', ssh: settings({ identityFile: sshd.clientKey }) },
+      { knownHostsFile: knownHosts('blue-2') },
+    );
+    // The "node" is this machine behind sshd: its /tmp holds the file.
+    const pidFile = driverPidFile('blue-2');
+    rmSync(pidFile, { force: true });
+    expect(await d.driverRunning!(target)).toBe(false);
+    writeFileSync(pidFile, `${process.pid}\n`);
+    try {
+      expect(await d.driverRunning!(target)).toBe(true);
+    } finally {
+      rmSync(pidFile, { force: true });
+    }
+    // A node it cannot reach: it cannot tell.
+    const unknown = createDriver(
+      { type: 'kubeadm-ssh', ssh: settings({ identityFile: sshd.clientKey }) },
+      { knownHostsFile: knownHosts() },
+    );
+    expect(await unknown.driverRunning!(target)).toBeUndefined();
+  });
 
   it('upgrades the first control-plane node with kubeadm upgrade apply (apt, sudo)', async () => {
     const target = await targetFor('cp-1', true);

@@ -37,6 +37,8 @@ export interface PlanSpec {
   canary?: number;
   forceUnmanaged?: boolean;
   gateTimeoutSeconds?: number;
+  /** The exec driver's upgrade argv (default: sandboxDriverArgv). */
+  driverArgv?: string[];
   /** Where the plan is written (default `<dir>/plan.yaml`). */
   file?: string;
 }
@@ -49,6 +51,17 @@ export function options(spec: PlanSpec = {}): PlanOptions {
     etcdSnapshot: { mode: 'none', perHop: false },
   };
 }
+
+/**
+ * `argv` run by test/helpers/slow-driver.mjs: it waits `ms` first (a driver that takes a while); `@FILE`
+ * reads the milliseconds from FILE at each run.
+ */
+export const slowDriverArgv = (ms: number | string, argv: string[]): string[] => [
+  process.execPath,
+  resolve('test/helpers/slow-driver.mjs'),
+  String(ms),
+  ...argv,
+];
 
 /** The exec driver's argv that upgrades a node of `t` (`sandbox node upgrade`), as the demo uses it. */
 export const sandboxDriverArgv = (t: TestSandbox): string[] => [
@@ -65,7 +78,7 @@ export const sandboxDriverArgv = (t: TestSandbox): string[] => [
 
 /** Plans against `t` with the real planner and writes the plan file; returns its path and the plan. */
 export async function writePlan(t: TestSandbox, spec: PlanSpec = {}): Promise<{ path: string; plan: UpgradePlan }> {
-  const argv = sandboxDriverArgv(t);
+  const argv = spec.driverArgv ?? sandboxDriverArgv(t);
   const { plan } = await planUpgrade({
     access: { kubeconfig: t.kubeconfigPath },
     to: spec.to ?? 'v1.32.0',
@@ -91,7 +104,10 @@ export interface ApplyRun {
 
 export interface RunOptions {
   settings?: Partial<ApplySettings>;
+  /** The first interrupt (pause at a safe point). */
   signal?: AbortSignal;
+  /** The second interrupt (cancel the steps in flight). */
+  abort?: AbortSignal;
   onEvent?: (e: UpgradeEvent) => void;
   /** Another sandbox's kubeconfig (default: `t`'s). */
   kubeconfig?: string;
@@ -107,6 +123,7 @@ export async function runApply(t: TestSandbox, planPath: string, o: RunOptions =
       confirm: async () => true,
       settings: { ...FAST, ...o.settings },
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.abort ? { abort: o.abort } : {}),
     },
     (e) => {
       events.push(e);

@@ -52,7 +52,10 @@ describe('a node that never comes back Ready', () => {
     expect(state.status).toBe('paused');
     expect(state.stop?.node).toBe('blue-1');
     const blue1 = state.phases.flatMap((p) => p.nodes).find((n) => n.node === 'blue-1')!;
-    expect(blue1).toMatchObject({ status: 'in-progress', step: 'wait-ready', cordonedByUs: true, driverRuns: 1 });
+    // Paused (not failed): the resumed run continues it at its step.
+    expect(blue1).toMatchObject({ status: 'paused', step: 'wait-ready', cordonedByUs: true, driverRuns: 1 });
+    expect(ofType(events, 'node-paused')).toMatchObject([{ node: 'blue-1', step: 'wait-ready' }]);
+    expect(ofType(events, 'node-failed')).toEqual([]);
     // Nothing after it was started: not in the events, not cordoned, driver never run.
     expect(ofType(events, 'node-started').map((e) => e.node)).toEqual(['blue-1']);
     expect(await cordoned(t)).toEqual(['blue-1']);

@@ -1,9 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kubeadmScript, kubeadmSteps, remoteCommand, type NodeTarget } from '../../../src/nodes/index.js';
+import {
+  driverPidFile,
+  driverRunningArgv,
+  kubeadmScript,
+  kubeadmSteps,
+  remoteCommand,
+  type NodeTarget,
+} from '../../../src/nodes/index.js';
 
 const cp1: NodeTarget = { node: 'cp-1', role: 'control-plane', version: 'v1.32.3', first: true, labels: {} };
 const cp2: NodeTarget = { ...cp1, node: 'cp-2', first: false };
@@ -130,6 +137,26 @@ describe('kubeadm script', () => {
     expect(calls).toContain('sudo -n kubeadm upgrade node');
     expect(calls).toContain('sudo -n systemctl restart kubelet');
     expect(calls.filter((c) => c.startsWith('sudo -n')).length).toBe(10);
+  });
+
+  it('with a pid file: holds its pid there while it runs (driverRunningArgv says so), and removes it however it ends', () => {
+    const pidFile = join(dir, 'driver.pid');
+    const sh = (script: string) =>
+      execFileSync('/bin/sh', ['-c', remoteCommand(script)], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+    const check = { title: 'is a driver running', argv: driverRunningArgv(pidFile) };
+    // The check runs as a step of the script: it sees the script's own pid, alive.
+    expect(sh(kubeadmScript([check], { pidFile }))).toContain('==> done');
+    expect(existsSync(pidFile)).toBe(false);
+    const fails = { title: 'fail', argv: ['sh', '-c', 'exit 9'] };
+    expect(() => sh(kubeadmScript([fails], { pidFile, cleanup: ['true'] }))).toThrow();
+    expect(existsSync(pidFile)).toBe(false);
+    // Afterwards (no file, or a pid that is gone) it exits 1.
+    expect(() => sh(kubeadmScript([check]))).toThrow();
+    writeFileSync(pidFile, '2147483646\n');
+    expect(() => execFileSync(driverRunningArgv(pidFile)[0]!, driverRunningArgv(pidFile).slice(1))).toThrow();
+    rmSync(pidFile);
+    expect(driverPidFile('cp-1')).toBe('/tmp/k8s-upgrade-driver-cp-1.pid');
+    expect(() => driverPidFile('cp-1;rm')).toThrow(TypeError);
   });
 
   it('stops at the first failing step with its exit code (set -eu)', () => {

@@ -111,6 +111,34 @@ describe('plain lines', () => {
     ]);
   });
 
+  it('say an interrupt pauses (and a second cancels), a node paused at its step, and a wait on an earlier driver', () => {
+    const format = createPlainFormatter({ color: false });
+    const at = '2026-08-21T19:40:30.000Z';
+    const phase = 'workers/v1.32.0/pool=blue';
+    format({ type: 'node-started', at, phase, node: 'blue-2', role: 'worker', version: 'v1.32.0' });
+    expect(format({ type: 'run-interrupted', at, how: 'pause', inFlight: ['blue-2'], inDriver: ['blue-2'] })).toBe(
+      '2026-08-21T19:40:30Z interrupted: pausing… no new node starts; nodes in flight (blue-2) finish up to a safe point; drivers running: blue-2. Interrupt again to cancel them.',
+    );
+    expect(format({ type: 'run-interrupted', at, how: 'abort', inFlight: ['blue-2'], inDriver: ['blue-2'] })).toBe(
+      '2026-08-21T19:40:30Z interrupted again: cancelling the steps in flight (blue-2); interrupted in their driver: blue-2',
+    );
+    expect(format({ type: 'node-paused', at, phase, node: 'blue-2', step: 'health-gate', message: 'paused' })).toBe(
+      `2026-08-21T19:40:30Z [${phase}] blue-2 paused at health-gate: paused`,
+    );
+    expect(
+      format({
+        type: 'driver-waiting',
+        at,
+        node: 'blue-2',
+        pid: 42,
+        until: at,
+        message: 'waiting for the node driver',
+      }),
+    ).toBe(`2026-08-21T19:40:30Z [${phase}] blue-2 waiting for the node driver`);
+    // A paused node no longer heartbeats.
+    expect(format.heartbeat(Date.parse(at) + 60_000).filter((l) => l.includes('blue-2'))).toEqual([]);
+  });
+
   it('have no ANSI escapes unless colour is on', async () => {
     expect(await feed('plain', pausedRun())).not.toContain('\u001b[');
     expect(await feed('plain', pausedRun(), true)).toContain('\u001b[');
@@ -192,6 +220,38 @@ describe('TTY tree (listr2 default renderer on a non-TTY stream)', () => {
       'eviction of shop/web-1 refused by PDB shop/web-pdb: needs 2 healthy, has 2 — retrying in 5s',
     );
     await r.close();
+  });
+
+  it('shows "pausing…" on the nodes in flight after an interrupt, and ends a paused node as paused, not failed', async () => {
+    const events = pausedRun();
+    const cut = events.findIndex((e) => e.type === 'eviction-blocked');
+    const at = events[cut]!.at;
+    const { out, text } = collect();
+    const r = createProgressRenderer({ mode: 'tty', out, color: false });
+    for (const e of events.slice(0, cut + 1)) r.sink(e);
+    r.sink({ type: 'run-interrupted', at, how: 'pause', inFlight: ['blue-2'], inDriver: [] });
+    await vi.waitFor(() => expect(lastFrame(text())).toContain('blue-2  draining · 1/3 pods evicted · pausing…'), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(lastFrame(text())).toContain('pausing… no new node starts');
+    r.sink({
+      type: 'node-paused',
+      at,
+      phase: 'workers/v1.32.0/pool=blue',
+      node: 'blue-2',
+      step: 'drain',
+      message: 'the drain of node blue-2 paused between evictions',
+    });
+    await vi.waitFor(
+      () =>
+        expect(stripAnsi(text())).toContain(
+          'blue-2  paused at drain: the drain of node blue-2 paused between evictions',
+        ),
+      { timeout: 10_000, interval: 50 },
+    );
+    await r.close();
+    expect(stripAnsi(text())).not.toContain('✖ blue-2');
   });
 
   it('can be closed twice (the warnings are written once)', async () => {

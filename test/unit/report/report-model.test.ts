@@ -99,7 +99,7 @@ describe('report model: a done run with a rolling window', () => {
       evictions: 3,
       blockedMs: 10_000,
       pdbWaits: 1,
-      nodes: { done: 4, skipped: 1, failed: 0, pending: 0, 'in-progress': 0 },
+      nodes: { done: 4, skipped: 1, failed: 0, pending: 0, 'in-progress': 0, paused: 0 },
     });
     expect(r.outcome).toBe('done');
     expect(r.attempts).toEqual([

@@ -6,7 +6,7 @@
  * a step that prints nothing for 30 s gets a heartbeat line (`still waiting for Ready: 2m10s/10m`, the phase's
  * done/total), so a CI log never goes silent for ten minutes.
  */
-import type { EventSink, NodeStep, UpgradeEvent } from '../../../upgrade/run/index.js';
+import type { EventOf, EventSink, NodeStep, UpgradeEvent } from '../../../upgrade/run/index.js';
 import { makeStyle, plural, type Style } from '../style.js';
 import { blockedText, evictedCount, formatDuration, gateText, stampOf, STEP_ACTIVITY } from './format.js';
 
@@ -143,6 +143,11 @@ export const createPlainFormatter = (opts: PlainOptions): PlainFormatter => {
       case 'node-failed':
         nodes.delete(e.node);
         return line(e, scope(e.phase, e.node), s.red(`FAILED at ${e.step}: ${e.message}`));
+      case 'node-paused':
+        nodes.delete(e.node);
+        return line(e, scope(e.phase, e.node), s.yellow(`paused at ${e.step}: ${e.message}`));
+      case 'run-interrupted':
+        return line(e, '', s.yellow(interruptedText(e)));
       case 'pod-evicted': {
         const n = (evicted.get(e.node) ?? 0) + 1;
         evicted.set(e.node, n);
@@ -166,6 +171,8 @@ export const createPlainFormatter = (opts: PlainOptions): PlainFormatter => {
         return line(e, scope(phaseOf.get(e.node), e.node), `drain: ${e.pod} gone`);
       case 'driver-output':
         return line(e, scope(phaseOf.get(e.node), e.node), `${e.stream === 'stderr' ? 'err' : 'out'}| ${e.line}`);
+      case 'driver-waiting':
+        return line(e, scope(phaseOf.get(e.node), e.node), s.yellow(e.message));
       case 'gate-waiting':
         return line(e, scope(e.phase, e.node), gateText(e));
       case 'gate-passed':
@@ -222,6 +229,17 @@ export const createPlainFormatter = (opts: PlainOptions): PlainFormatter => {
 };
 
 const sameRefusal = (r: Refusals, e: { pod: string; pdb?: string }): boolean => r.pod === e.pod && r.pdb === e.pdb;
+
+/** `pausing…` after the first interrupt, `cancelling…` after the second, with the nodes concerned. */
+export const interruptedText = (e: EventOf<'run-interrupted'>): string => {
+  const inFlight = e.inFlight.length > 0 ? e.inFlight.join(', ') : 'none';
+  if (e.how === 'pause') {
+    const drivers = e.inDriver.length > 0 ? `; drivers running: ${e.inDriver.join(', ')}` : '';
+    return `interrupted: pausing… no new node starts; nodes in flight (${inFlight}) finish up to a safe point${drivers}. Interrupt again to cancel them.`;
+  }
+  const drivers = e.inDriver.length > 0 ? `; interrupted in their driver: ${e.inDriver.join(', ')}` : '';
+  return `interrupted again: cancelling the steps in flight (${inFlight})${drivers}`;
+};
 
 const paint = (s: Style, status: string, text: string): string =>
   status === 'done'

@@ -69,6 +69,8 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
   const warnings: string[] = [];
   let summary: RunSummary | undefined;
   let running: Promise<unknown> | undefined;
+  /** Set by `run-interrupted`: the nodes still running say so in their title. */
+  let interrupted: 'pause' | 'abort' | undefined;
 
   const setTitle = (w: Wrapper | undefined, title: string) => {
     if (w) w.title = title;
@@ -83,7 +85,8 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
       : n.step === 'drain'
         ? `${n.node}  ${STEP_ACTIVITY.drain} · ${evictedCount(n.evicted, n.drainDetail)} pods evicted`
         : `${n.node}  ${STEP_ACTIVITY[n.step]}${n.detail ? ` · ${n.detail}` : ''}`;
-    return withNote(main, n.note);
+    const stopping = !interrupted ? '' : interrupted === 'pause' ? ' · pausing…' : ' · cancelling…';
+    return withNote(`${main}${s.yellow(stopping)}`, n.note);
   };
   const showNode = (n: NodeSlot | undefined, note?: string | null) => {
     if (!n) return;
@@ -309,6 +312,24 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
         n.end.settle({ kind: 'fail', text: `${n.node}  failed at ${e.step}: ${e.message}` });
         return;
       }
+      case 'node-paused': {
+        const n = nodeSlot(e.phase, e.node);
+        if (!n) return;
+        n.start.settle({ kind: 'start' });
+        n.end.settle({ kind: 'skip', text: `${n.node}  ${s.yellow(`paused at ${e.step}: ${e.message}`)}` });
+        return;
+      }
+      case 'run-interrupted': {
+        interrupted = e.how;
+        const note = s.yellow(
+          e.how === 'pause'
+            ? 'pausing… no new node starts (Ctrl-C again cancels the nodes in flight)'
+            : `cancelling…${e.inDriver.length > 0 ? ` interrupted in their driver: ${e.inDriver.join(', ')}` : ''}`,
+        );
+        for (const p of phases) if (p.start.value?.kind === 'start' && !p.end.settled) showPhase(p, note);
+        for (const n of nodeSlots.values()) showNode(n);
+        return;
+      }
       case 'pod-evicted': {
         const n = current.get(e.node);
         if (!n) return;
@@ -324,6 +345,9 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
         return;
       case 'driver-output':
         showNode(current.get(e.node), s.dim(e.line));
+        return;
+      case 'driver-waiting':
+        showNode(current.get(e.node), s.yellow(e.message));
         return;
       case 'gate-waiting':
       case 'gate-failed':
