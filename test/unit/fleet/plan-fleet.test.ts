@@ -11,7 +11,7 @@ import YAML from 'yaml';
 import { renderFleetPlanTable } from '../../../src/cli/render/fleet-plan-table.js';
 import { ClusterApiError } from '../../../src/cluster/index.js';
 import { readFleetFile } from '../../../src/fleet/file/index.js';
-import { planFleet, readFleetPlan } from '../../../src/fleet/plan/index.js';
+import { DEFAULT_FLEET_PLAN_CONCURRENCY, planFleet, readFleetPlan } from '../../../src/fleet/plan/index.js';
 import { PlanInputError, parsePlan, type UpgradePlan } from '../../../src/plan/index.js';
 import type { PlanRequest, PlanResult } from '../../../src/upgrade/plan/index.js';
 
@@ -122,7 +122,7 @@ describe('planFleet', () => {
     expect(stats.calls).toHaveLength(0);
   });
 
-  it('plans a fleet of 570 clusters with at most 8 at once into one fleet plan', async () => {
+  it('plans a fleet of 570 clusters with at most the default (32) at once into one fleet plan', async () => {
     const { plan, stats } = fake(() => undefined);
     const result = await planFleet({
       loaded: readFleetFile(fleetFile(570)),
@@ -133,7 +133,7 @@ describe('planFleet', () => {
       plan,
     });
     expect(stats.calls).toHaveLength(570);
-    expect(stats.max).toBe(8);
+    expect(stats.max).toBe(DEFAULT_FLEET_PLAN_CONCURRENCY);
     const written = readFleetPlan(result.path);
     expect(written.stages.map((s) => s.clusters.length)).toEqual([1, 569]);
     expect(result.blocked).toBe(false);

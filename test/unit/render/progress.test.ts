@@ -6,6 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { createPlainFormatter, createProgressRenderer, progressMode } from '../../../src/cli/render/index.js';
+import { phaseProgressText } from '../../../src/cli/render/progress/format.js';
 import type { UpgradeEvent } from '../../../src/upgrade/run/events.js';
 import { doneRun, pausedRun } from './run-events.js';
 
@@ -205,6 +206,21 @@ describe('TTY tree (listr2 default renderer on a non-TTY stream)', () => {
     expect(last).toContain('↓ Workers pool=green → v1.32.0  not reached: run stopped');
   });
 
+  it('shows a running phase’s done/total, elapsed time and an ETA from the nodes finished so far', async () => {
+    const events = doneRun();
+    const cut = events.findIndex((e) => e.type === 'node-finished' && e.node === 'blue-3');
+    const { out, text } = collect();
+    const r = createProgressRenderer({ mode: 'tty', out, color: false });
+    for (const e of events.slice(0, cut + 1)) r.sink(e);
+    await vi.waitFor(
+      () => expect(stripAnsi(text())).toMatch(/Workers pool=blue → v1\.32\.0 +2\/3 nodes · \S+ · ETA \S+/),
+      { timeout: 5000 },
+    );
+    for (const e of events.slice(cut + 1)) r.sink(e);
+    await r.close();
+    expect(lastFrame(text())).toMatch(/Workers pool=blue → v1\.32\.0 +2\/3 nodes · \S+/);
+  });
+
   it('shows the blocking reason and the current step while a node drains', async () => {
     const events = pausedRun();
     const cut = events.findIndex((e) => e.type === 'eviction-blocked');
@@ -265,5 +281,16 @@ describe('TTY tree (listr2 default renderer on a non-TTY stream)', () => {
 
   it('closes cleanly when no run ever started', async () => {
     expect(await feed('tty', [])).toBe('');
+  });
+});
+
+describe('phaseProgressText', () => {
+  it('gives done/total and elapsed, and an ETA only once a node is done, from the phase’s throughput', () => {
+    expect(phaseProgressText({ done: 0, skipped: 0, total: 9, elapsedMs: 5_000 })).toBe('0/9 nodes · 5s');
+    expect(phaseProgressText({ done: 2, skipped: 1, total: 9, elapsedMs: 120_000 })).toBe(
+      '3/9 nodes · 2m00s · ETA 6m00s',
+    );
+    expect(phaseProgressText({ done: 9, skipped: 0, total: 9, elapsedMs: 540_000 })).toBe('9/9 nodes · 9m00s');
+    expect(phaseProgressText({ done: 0, skipped: 0, total: 0, elapsedMs: 1_500 })).toBe('1.5s');
   });
 });

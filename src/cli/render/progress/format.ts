@@ -56,3 +56,16 @@ export const evictedCount = (evicted: number, drainDetail?: string): string => {
   const total = drainDetail ? /(\d+) pods?\b/.exec(drainDetail)?.[1] : undefined;
   return total === undefined ? `${evicted}` : `${evicted}/${total}`;
 };
+
+/**
+ * A running phase's progress in the live tree: `2/9 nodes · 3m10s · ETA 9m30s`. The ETA comes from the nodes
+ * finished so far (the phase's throughput, so the window's parallelism is in it); skipped nodes (already at the
+ * target) count as finished but not towards the rate. No ETA before the first node is done.
+ */
+export const phaseProgressText = (p: { done: number; skipped: number; total: number; elapsedMs: number }): string => {
+  const finished = p.done + p.skipped;
+  const parts = [p.total > 0 ? `${finished}/${p.total} nodes` : undefined, formatDuration(p.elapsedMs)];
+  const remaining = p.total - finished;
+  if (p.done > 0 && remaining > 0) parts.push(`ETA ${formatDuration((p.elapsedMs / p.done) * remaining)}`);
+  return parts.filter(Boolean).join(' · ');
+};

@@ -10,7 +10,7 @@
 import { ListrTaskState, type ListrTask } from 'listr2';
 import type { EventOf, NodeStep, RunSummary, UpgradeEvent } from '../../../upgrade/run/index.js';
 import { makeStyle, plural } from '../style.js';
-import { blockedText, evictedCount, formatDuration, gateText, STEP_ACTIVITY } from './format.js';
+import { blockedText, phaseProgressText, evictedCount, formatDuration, gateText, STEP_ACTIVITY } from './format.js';
 import { deferred, runTree, type Deferred, type Wrapper } from './listr-parts.js';
 
 type Start = { kind: 'start' } | { kind: 'skip'; reason: string };
@@ -42,6 +42,8 @@ interface PhaseSlot {
   wrapper?: Wrapper;
   /** A phase-level health gate that waits: a second line under the title. */
   note?: string;
+  /** When this renderer saw the phase start (its elapsed time and ETA are wall-clock, from here). */
+  startedWall?: number;
 }
 
 interface PreflightSlot {
@@ -93,11 +95,30 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
     if (note !== undefined) n.note = note ?? undefined;
     if (n.start.value?.kind === 'start' && !n.end.settled) setTitle(n.wrapper, nodeTitle(n));
   };
+  const phaseTitle = (p: PhaseSlot) => {
+    if (p.startedWall === undefined) return withNote(p.title, p.note);
+    const ends = p.nodes.map((n) => n.end.value?.kind);
+    const progress = phaseProgressText({
+      done: ends.filter((k) => k === 'done').length,
+      skipped: ends.filter((k) => k === 'skip').length,
+      total: p.nodes.length,
+      elapsedMs: Date.now() - p.startedWall,
+    });
+    return withNote(`${p.title}  ${s.dim(progress)}`, p.note);
+  };
+  const refreshPhase = (p: PhaseSlot | undefined) => {
+    if (p && p.start.value?.kind === 'start' && !p.end.settled) setTitle(p.wrapper, phaseTitle(p));
+  };
   const showPhase = (p: PhaseSlot | undefined, note: string | undefined) => {
     if (!p) return;
     p.note = note;
-    if (p.start.value?.kind === 'start' && !p.end.settled) setTitle(p.wrapper, withNote(p.title, note));
+    refreshPhase(p);
   };
+  // Elapsed time and ETA move on their own: refresh the running phases' titles every second.
+  const ticker = setInterval(() => {
+    for (const p of phases) refreshPhase(p);
+  }, 1000);
+  ticker.unref();
 
   const nodeTask = (n: NodeSlot): ListrTask => ({
     title: `${n.node}  ${s.dim('queued')}`,
@@ -132,7 +153,7 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
         w.skip(`${p.title}  ${s.dim(start.reason)}`);
         return;
       }
-      w.title = withNote(p.title, p.note);
+      w.title = phaseTitle(p);
       const closing: ListrTask = {
         task: async () => {
           const end = await p.end.promise;
@@ -141,7 +162,14 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
           await new Promise((r) => setImmediate(r));
           const done = p.nodes.filter((n) => n.end.value?.kind === 'done').length;
           if (end.kind === 'done')
-            w.title = `${p.title}  ${s.dim(p.nodes.length > 0 ? `${done}/${p.nodes.length} nodes` : 'done')}`;
+            w.title = `${p.title}  ${s.dim(
+              [
+                p.nodes.length > 0 ? `${done}/${p.nodes.length} nodes` : 'done',
+                p.startedWall !== undefined ? formatDuration(Date.now() - p.startedWall) : undefined,
+              ]
+                .filter(Boolean)
+                .join(' · '),
+            )}`;
           else if (end.kind === 'skip') w.skip(`${p.title}  ${s.dim(end.reason ?? 'skipped')}`);
           else if (end.kind === 'paused')
             w.skip(`${p.title}  ${s.yellow(`paused${end.reason ? `: ${end.reason}` : ''}`)}`);
@@ -252,10 +280,14 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
         preflight.end.settle(e.blockers > 0 ? { kind: 'fail', text } : { kind: 'done', text });
         return;
       }
-      case 'phase-started':
+      case 'phase-started': {
         reach(e.phase);
-        phaseById.get(e.phase)?.start.settle({ kind: 'start' });
+        const p = phaseById.get(e.phase);
+        if (p) p.startedWall ??= Date.now();
+        p?.start.settle({ kind: 'start' });
+        refreshPhase(p);
         return;
+      }
       case 'phase-finished': {
         const p = phaseById.get(e.phase);
         if (!p) return;
@@ -303,6 +335,7 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
           kind: 'done',
           text: `${n.node}  ${s.dim(['done', formatDuration(e.durationMs), ...extra].join(' · '))}`,
         });
+        refreshPhase(phaseById.get(e.phase));
         return;
       }
       case 'node-failed': {
@@ -375,6 +408,7 @@ export const createTreeRenderer = (opts: { out: NodeJS.WritableStream; color: bo
     sink,
     close() {
       closed ??= (async () => {
+        clearInterval(ticker);
         settleAll(summary ? `not reached: run ${summary.outcome}` : 'not reached: run stopped', summary?.outcome);
         await running;
         for (const w of warnings) opts.out.write(`${s.yellow('warning:')} ${w}\n`);
