@@ -3,7 +3,7 @@ import { EXIT, exitCodeHelp } from '../cli/exit-codes.js';
 import { toCliError } from '../cli/error-mapping.js';
 import { accessFlags, accessFrom } from '../cli/flags/access.js';
 import { outputFlags } from '../cli/flags/output.js';
-import { planRequestFrom, planSettingsFlags } from '../cli/flags/plan-settings.js';
+import { checkPlanTarget, planRequestFrom, planSettingsFlags } from '../cli/flags/plan-settings.js';
 import { shownPath } from '../cli/paths.js';
 import { renderPlanJson, renderPlanSummary, renderPlanYaml } from '../cli/render/plan-summary.js';
 // plan-upgrade.js, not the upgrade index: `plan` must not load the executor (node drivers, etcd, execa).
@@ -44,6 +44,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.BLOCKED, EXIT.INVALID_INPUT])}`;
     let shown: string;
     try {
       const generator = `k8s-upgrade ${this.config.version}`;
+      checkPlanTarget(flags.to, accessFrom(flags));
       const request = planRequestFrom(flags, { access: accessFrom(flags), generator, now: new Date() });
       ({ plan } = await planUpgrade(request));
       shown = shownPath(writePlanFile(plan, flags.out));

@@ -5,7 +5,7 @@
  * CLI runs as a kubectl plugin (`kubectl k8s-upgrade …`) through the kubectl-k8s_upgrade bin.
  */
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,30 @@ describe('CLI conventions', () => {
     expect(lines[0]).toContain(message);
     expect(lines[0]).toMatch(/See k8s-upgrade \S+( \S+)* --help\.$/);
     expect(r.stderr).not.toMatch(/undefined|NaN|\[object Object\]/);
+  });
+
+  it('plan names a wrong --to, then a wrong --context, before any driver setting', async () => {
+    const kc = join(home, 'kubeconfig');
+    writeFileSync(
+      kc,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {token: t}}]',
+        'contexts: [{name: prod, context: {cluster: c, user: u}}]',
+        'current-context: prod',
+      ].join('\n'),
+    );
+    const to = await cli(['plan', '--kubeconfig', kc, '--to', 'banana']);
+    expect(to.exitCode).toBe(3);
+    expect(to.stderr).toContain('Invalid target version "banana"');
+    const ctx = await cli(['plan', '--kubeconfig', kc, '--context', 'staging', '--to', 'v1.32.0']);
+    expect(ctx.exitCode).toBe(3);
+    expect(ctx.stderr).toContain('context "staging" is not in');
+    const driver = await cli(['plan', '--kubeconfig', kc, '--to', 'v1.32.0']);
+    expect(driver.exitCode).toBe(3);
+    expect(driver.stderr).toContain('--driver exec needs --exec-command');
   });
 
   it('offers shell completion (oclif autocomplete)', async () => {

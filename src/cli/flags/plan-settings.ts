@@ -7,8 +7,8 @@
  * translation the fleet uses.
  */
 import { Flags, type Interfaces } from '@oclif/core';
-import { DEFAULT_PLAN_DIR } from '../../plan/index.js';
-import type { AccessOptions } from '../../cluster/index.js';
+import { DEFAULT_PLAN_DIR, parseTargetVersion } from '../../plan/index.js';
+import { loadAccess, type AccessOptions } from '../../cluster/index.js';
 import type { PlanRequest } from '../../upgrade/plan/index.js';
 import { DEFAULT_PLAN_SETTINGS as D, planRequestFromSettings } from '../../upgrade/plan/plan-settings.js';
 import { asFlagInput, flagName, settingsFromFlags } from './plan-options.js';
@@ -156,4 +156,13 @@ export function planRequestFrom(
   ctx: { access: AccessOptions; generator: string; now: Date },
 ): PlanRequest {
   return asFlagInput(() => planRequestFromSettings(settingsFromFlags(f), { ...ctx, to: f.to }, flagName));
+}
+
+/**
+ * What `plan` checks before its settings: the target (--to) and that the cluster can be reached as asked
+ * (--kubeconfig, --context), so a wrong version or context is named before a missing driver setting.
+ */
+export function checkPlanTarget(to: string, access: AccessOptions): void {
+  parseTargetVersion(to);
+  loadAccess(access);
 }

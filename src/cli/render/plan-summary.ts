@@ -241,6 +241,15 @@ const findings = (plan: UpgradePlan, s: Style): string[] => {
 };
 
 const verdict = (plan: UpgradePlan, planPath: string, s: Style, waivable?: (id: string) => boolean): string[] => {
+  if (plan.summary.safe && plan.summary.nodesToUpgrade === 0) {
+    return [`${s.green('Nothing to do:')} every node is already at ${plan.to}; there is nothing to apply.`];
+  }
+  if (plan.summary.safe && plan.controlPlane.hops.length > 0 && plan.options.etcdSnapshot.mode === 'none') {
+    // apply refuses a control-plane change without a snapshot unless told: say so here, so "safe" means accepted.
+    return [
+      `${s.yellow('Safe to apply only with --skip-etcd-snapshot:')} this plan changes the control plane but takes no etcd snapshot, so a rollback could not restore it. Re-plan with --etcd-snapshot local|ssh to keep one, or accept it: ${s.bold(`k8s-upgrade apply ${shellQuote(planPath)} --skip-etcd-snapshot`)}`,
+    ];
+  }
   if (plan.summary.safe) {
     return [`${s.green('Safe to apply.')} Next: ${s.bold(`k8s-upgrade apply ${shellQuote(planPath)}`)}`];
   }

@@ -53,6 +53,21 @@ describe('renderPlanSummary', () => {
     expect(lines.at(-1)).toBe('Safe to apply. Next: k8s-upgrade apply plans/x.yaml');
   });
 
+  it('says safe only with --skip-etcd-snapshot when a control-plane change has no snapshot (what apply accepts)', () => {
+    const plan = safePlan();
+    plan.options.etcdSnapshot = { mode: 'none', perHop: false, endpoints: [] } as typeof plan.options.etcdSnapshot;
+    expect(plan.controlPlane.hops.length).toBeGreaterThan(0);
+    const last = renderPlanSummary(plan, { planPath: 'plans/x.yaml' }).trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(/^Safe to apply only with --skip-etcd-snapshot: /);
+    expect(last).toMatch(/k8s-upgrade apply plans\/x\.yaml --skip-etcd-snapshot$/);
+  });
+
+  it('says only that nothing is to do when every node is at the target', () => {
+    const last = renderPlanSummary(noopPlan()).trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(/^Nothing to do: every node is already at v\d+\.\d+\.\d+; there is nothing to apply\.$/);
+    expect(renderPlanSummary(noopPlan())).not.toContain('Safe to apply');
+  });
+
   it('defaults the plan path to plans/<name>.yaml and quotes paths that need it', () => {
     expect(renderPlanSummary(safePlan())).toContain('k8s-upgrade apply plans/sandbox-v1.31.4-to-v1.32.0.yaml');
     expect(renderPlanSummary(safePlan(), { planPath: "my plans/it's.yaml" })).toContain(
