@@ -118,6 +118,9 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
         message: e.message,
         next: [`Wait for that run to finish, then run ${bin} apply ${req.planPath} again.`],
       });
+    // The cluster's record unreadable for longer than the retries: pause before anything is changed.
+    const stop = transientStop(e, 'the run', advice.resume());
+    if (stop) return finishEarly('paused', stop);
     throw e;
   }
   // A run of this plan that was rolled back (or is being rolled back) is not applied again by accident.
