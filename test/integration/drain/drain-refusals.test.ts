@@ -62,7 +62,9 @@ describe('drain refusals', () => {
       expect(p.message).toContain('The disruption budget strict-pdb needs 2 healthy pods');
     }
     expect(e.message).toContain('strict-pdb');
-    const blocked = events.filter((x) => x.type === 'eviction-blocked');
+    // Only strict's refusals: another budget (the addons' coredns, still catching up on a loaded machine) may
+    // refuse an eviction on this node too before it allows it.
+    const blocked = events.filter((x) => x.type === 'eviction-blocked' && x.pdb === 'strict-pdb');
     expect(blocked.length).toBeGreaterThan(2);
     expect(blocked[0]).toMatchObject({
       pdb: 'strict-pdb',
