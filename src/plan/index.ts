@@ -22,6 +22,7 @@ export * from './plan-file-summary.js';
 export * from './plan-file-sequence.js';
 export * from './plan-file-issues.js';
 export * from './plan-file-validate.js';
+export * from './plan-file-semantics.js';
 export * from './plan-file-json-schema.js';
 export * from './plan-file.js';
 export { describeValue } from './plan-file-schema-fields.js';

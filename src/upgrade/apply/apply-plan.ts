@@ -48,6 +48,7 @@ import { settleFinishedRun } from './clean-end.js';
 import { takeEtcdSnapshot } from './etcd-snapshot-phase.js';
 import { preflightAgain } from './preflight-again.js';
 import { transientStop } from '../run/transient-stop.js';
+import { refuseUnsafePlan, refuseStalePlan } from './plan-semantics-gate.js';
 
 export interface ConfirmInfo {
   plan: UpgradePlan;
@@ -83,6 +84,7 @@ export interface ApplyRequest {
 
 export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<RunSummary> {
   const plan = readPlan(req.planPath);
+  refuseUnsafePlan(req.planPath, plan);
   const statePath = statePathFor(req.planPath);
   const emit = makeEmitter(runLogPath(statePath), sink);
   const bin = req.bin ?? 'k8s-upgrade';
@@ -215,6 +217,7 @@ export async function applyPlan(req: ApplyRequest, sink: EventSink): Promise<Run
       ? new Set(existing.phases.flatMap((p) => p.nodes.filter((n) => n.status !== 'pending').map((n) => n.node)))
       : undefined;
     const pre = await preflightAgain(plan, req.access, req.generator, runNodes);
+    refuseStalePlan(req.planPath, plan, pre.fresh);
     emit({
       type: 'preflight-finished',
       blockers: pre.blockers.length,

@@ -20,6 +20,8 @@ const PROGRESS_CHECKS = new Set([
 export interface PreflightOutcome {
   findings: Finding[];
   blockers: Finding[];
+  /** The plan made now from the live cluster with the same target and options. */
+  fresh: UpgradePlan;
 }
 
 export async function preflightAgain(
@@ -52,5 +54,5 @@ export async function preflightAgain(
           ),
       )
     : findings;
-  return { findings, blockers: blocking(relevant) };
+  return { findings, blockers: blocking(relevant), fresh };
 }
