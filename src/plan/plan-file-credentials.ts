@@ -34,7 +34,7 @@ const SECRET_KEYS = [
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 const BEARER = /^\s*bearer\s+\S{8,}/i;
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/i;
+const URL_PASSWORD = /[a-z][a-z0-9+.-]{0,31}:\/\/[^\s/@:]{0,256}:[^\s/@]{1,1024}@/i;
 const SECRET_FLAG = /^--?(?:[a-z0-9]+-)*(?:token|password|passwd|secret|api-key)(?:=|$)/i;
 
 const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');

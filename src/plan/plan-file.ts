@@ -118,12 +118,34 @@ export interface ParsePlanOptions {
   readonly source?: string;
 }
 
+/** The largest plan text read (16 MiB): plans are far smaller; a larger file is not one. */
+export const MAX_PLAN_CHARS = 16 * 2 ** 20;
+
 /**
  * Reads a plan file's text. Throws `PlanFileError` with every problem found; see the module comment for the
  * order of the checks. The result is in canonical key order and its hash is verified.
  */
 export const parsePlan = (text: string, options: ParsePlanOptions = {}): UpgradePlan => {
   const name = options.source ?? 'The plan';
+  // Refused before parsing: what no plan `plan` writes can be (a 5,000-node plan is well under 1 MiB).
+  if (text.length > MAX_PLAN_CHARS) {
+    const problems = [{ path: '(root)', message: `${(text.length / 2 ** 20).toFixed(1)} MiB, over the 16 MiB limit` }];
+    throw new PlanFileError(
+      'PLAN_PARSE',
+      `${name} is too large to be a plan (${problems[0]!.message}). ${REPLAN_ADVICE}`,
+      problems,
+    );
+  }
+  const nul = text.indexOf('\0');
+  if (nul !== -1) {
+    const line = text.slice(0, nul).split('\n').length;
+    const problems = [{ path: `line ${line}`, message: 'a NUL byte (a binary file?)' }];
+    throw new PlanFileError(
+      'PLAN_PARSE',
+      `${name} is not a plan: it holds a NUL byte at line ${line}. ${REPLAN_ADVICE}`,
+      problems,
+    );
+  }
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => ({
