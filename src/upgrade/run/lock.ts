@@ -275,26 +275,7 @@ function startRenewing(
         stopped = true;
         if (timer) clearTimeout(timer);
         await inFlight;
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const cur = await client.getLease(lease.namespace, lease.name);
-          if (!cur || cur.holderIdentity !== o.holder) return;
-          try {
-            await client.replaceLease(
-              cur,
-              {
-                holderIdentity: '',
-                leaseDurationSeconds: cur.leaseDurationSeconds,
-                acquireTime: cur.acquireTime,
-                renewTime: cur.renewTime,
-                leaseTransitions: cur.leaseTransitions,
-              },
-              LABELS,
-            );
-            return;
-          } catch (e) {
-            if (!isConflict(e)) throw e;
-          }
-        }
+        await freeLease(client, lease.namespace, lease.name, (holder) => holder === o.holder);
       })());
     },
   };
@@ -318,9 +299,22 @@ export async function releaseRunLockOf(
 ): Promise<string | undefined> {
   const namespace = opts.namespace ?? LOCK_NAMESPACE;
   const name = opts.name ?? LOCK_NAME;
+  return freeLease(client, namespace, name, (holder) => holderRunId(holder) === runId);
+}
+
+/**
+ * Empties the lease's holder while `owns` accepts it (a conflicting write is read again, three times at most);
+ * returns the holder it freed, or undefined when the lease is gone or held by someone else.
+ */
+async function freeLease(
+  client: LeaseStore,
+  namespace: string,
+  name: string,
+  owns: (holder: string) => boolean,
+): Promise<string | undefined> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const cur = await client.getLease(namespace, name);
-    if (!cur || holderRunId(cur.holderIdentity) !== runId) return undefined;
+    if (!cur || !owns(cur.holderIdentity)) return undefined;
     try {
       await client.replaceLease(
         cur,
